@@ -1,0 +1,130 @@
+//! The `aovlab` command: argument parsing and dispatch. One file per subcommand.
+
+mod bench;
+mod impact;
+mod run;
+mod table;
+mod validate;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::io::scenario_file::{self, EMBEDDED_NAME, ScenarioError};
+use crate::model::{Scenario, ScenarioSpec};
+
+/// How a command failed: bad input (exit 2) or an internal failure (exit 1).
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// The user's input (a file, a flag) is wrong.
+    #[error("{0}")]
+    BadInput(String),
+    /// Something failed that the user's input does not explain.
+    #[error("{0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<ScenarioError> for Failure {
+    fn from(e: ScenarioError) -> Self {
+        Failure::BadInput(e.to_string())
+    }
+}
+
+/// Monte Carlo shopper simulations: conversion-optimized vs AOV-optimized personalization.
+#[derive(Debug, Parser)]
+#[command(name = "aovlab", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; with none, the desktop app opens (when built with the `gui` feature).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario and print the comparison table.
+    Run(run::RunArgs),
+    /// Check scenario files; print every error and exit 2 if any is invalid.
+    Validate(validate::ValidateArgs),
+    /// Annual GMV impact of an AOV (and conversion) lift.
+    Impact(impact::ImpactArgs),
+    /// Measure engine throughput in visitor-sessions per second.
+    Bench(bench::BenchArgs),
+    /// Open the desktop app, optionally on a scenario file.
+    #[cfg(feature = "gui")]
+    Gui(crate::gui::GuiArgs),
+}
+
+/// Parses `std::env::args` and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Some(Command::Run(a)) => run::run(&a),
+        Some(Command::Validate(a)) => validate::validate(&a),
+        Some(Command::Impact(a)) => impact::impact(&a),
+        Some(Command::Bench(a)) => bench::bench(&a),
+        #[cfg(feature = "gui")]
+        Some(Command::Gui(a)) => crate::gui::run_app(&a),
+        #[cfg(feature = "gui")]
+        None => crate::gui::run_app(&crate::gui::GuiArgs::default()),
+        #[cfg(not(feature = "gui"))]
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            eprintln!("\nThis build has no desktop app (built without the `gui` feature).");
+            Err(Failure::BadInput("no command given".into()))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Internal(e)) => {
+            eprintln!("internal error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// A scenario's text and the name used for it in messages.
+pub struct Source {
+    /// The TOML text.
+    pub text: String,
+    /// File path as given, or the embedded scenario's name.
+    pub name: String,
+}
+
+/// Reads `file`, or the embedded article scenario when `None`.
+pub fn read_source(file: Option<&Path>) -> Result<Source, ScenarioError> {
+    match file {
+        Some(p) => Ok(Source { text: scenario_file::read_text(p)?, name: p.display().to_string() }),
+        None => Ok(Source { text: scenario_file::ARTICLE_TOML.to_string(), name: EMBEDDED_NAME.to_string() }),
+    }
+}
+
+/// Parses and validates a source after `tweak` has changed its file form.
+pub fn load_with(src: &Source, tweak: impl FnOnce(&mut ScenarioSpec)) -> Result<Scenario, ScenarioError> {
+    let mut spec = scenario_file::parse_spec(&src.text, &src.name)?;
+    tweak(&mut spec);
+    Scenario::from_spec(spec).map_err(|errs| scenario_file::locate(&src.text, &src.name, &errs))
+}
+
+/// Writes `text` to `path` atomically, or to stdout when `path` is `-`.
+pub fn write_output(path: &Path, text: &str) -> Result<(), Failure> {
+    if path.as_os_str() == "-" {
+        println!("{text}");
+        return Ok(());
+    }
+    scenario_file::save_text(path, text)
+        .map_err(|e| Failure::BadInput(format!("{}: cannot write: {e}", path.display())))
+}

@@ -1,0 +1,84 @@
+//! `aovlab run`: simulate a scenario and print (and export) the comparison.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{Failure, load_with, read_source, write_output};
+use crate::engine::{self, RunOptions};
+use crate::io::results;
+
+/// Arguments of `run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); the embedded article scenario when omitted.
+    pub file: Option<PathBuf>,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override the number of replications.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+    /// Override the visitors per replication.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub visitors: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Write the JSON report to PATH, or to standard output with `-`.
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Write one CSV row per replication and strategy to PATH (or `-`).
+    #[arg(long, value_name = "PATH")]
+    pub csv: Option<PathBuf>,
+}
+
+/// Runs the scenario.
+pub fn run(a: &RunArgs) -> Result<(), Failure> {
+    let src = read_source(a.file.as_deref())?;
+    let sc = load_with(&src, |spec| {
+        if let Some(s) = a.seed {
+            spec.store.seed = s;
+        }
+        if let Some(r) = a.replications {
+            spec.store.replications = r;
+        }
+        if let Some(v) = a.visitors {
+            spec.store.visitors = v;
+        }
+    })?;
+    let bar = if std::io::stderr().is_terminal() {
+        let b = ProgressBar::new(u64::from(sc.replications()));
+        b.set_style(
+            ProgressStyle::with_template("{spinner} replications {pos}/{len} [{bar:30}] {elapsed} (eta {eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let opts = RunOptions { threads: a.threads.map(|t| t as usize), replications: None };
+    let cancel = AtomicBool::new(false);
+    let out =
+        engine::run(&sc, &opts, &|p| bar.set_position(u64::from(p.done)), &cancel).context("simulation failed")?;
+    bar.finish_and_clear();
+    let report = engine::summarize(&sc, &out.replications, out.elapsed.as_secs_f64(), out.threads);
+    let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    let csv_to_stdout = a.csv.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    if !json_to_stdout && !csv_to_stdout {
+        print!("{}", super::table::render(&report));
+    }
+    if let Some(path) = &a.json {
+        let text = results::report_json(&report).context("serialising the report")?;
+        write_output(path, &text)?;
+    }
+    if let Some(path) = &a.csv {
+        let mut buf = Vec::new();
+        results::write_replications_csv(&mut buf, &sc, &out.replications).context("writing CSV")?;
+        write_output(path, String::from_utf8_lossy(&buf).trim_end())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,417 @@
+//! From exact tallies to the metrics of MODEL.md: per replication (with
+//! delta-method standard errors) and summarised across replications.
+
+use serde::{Deserialize, Serialize};
+
+use super::counts::{RepCounts, StrategyCounts};
+use crate::model::Scenario;
+use crate::stats::{Estimate, LiftSummary, Moments, Summary};
+
+/// Revenue split by where it came from, per visitor in currency units.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Sources<T> {
+    /// Intended carts of completed orders, before discount.
+    pub base_cart: T,
+    /// Accepted pre-checkout suggestions.
+    pub cross_sell: T,
+    /// Loyalty-tier top-ups.
+    pub tier_top_ups: T,
+    /// Accepted post-checkout offers.
+    pub post_checkout: T,
+    /// Checkout discounts (negative).
+    pub discounts: T,
+}
+
+impl Sources<f64> {
+    /// The parts in display order with their labels.
+    pub fn parts(&self) -> [(&'static str, f64); 5] {
+        [
+            ("base cart", self.base_cart),
+            ("cross-sell", self.cross_sell),
+            ("tier top-ups", self.tier_top_ups),
+            ("post-checkout", self.post_checkout),
+            ("discounts", self.discounts),
+        ]
+    }
+}
+
+/// One strategy's metrics in one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrategyRep {
+    /// Orders / visitors.
+    pub conversion_rate: Option<Estimate>,
+    /// 1 - orders / carts.
+    pub cart_abandonment_rate: Option<Estimate>,
+    /// Revenue / orders (currency units).
+    pub aov: Option<Estimate>,
+    /// Revenue / visitors.
+    pub revenue_per_visitor: Option<Estimate>,
+    /// Gross margin / visitors.
+    pub gross_margin_per_visitor: Option<Estimate>,
+    /// Accepted / shown pre-checkout slots.
+    pub pre_checkout_acceptance_rate: Option<Estimate>,
+    /// Top-ups / prompts shown.
+    pub tier_prompt_acceptance_rate: Option<Estimate>,
+    /// Accepted / shown post-checkout offers.
+    pub post_checkout_acceptance_rate: Option<Estimate>,
+    /// Upgrades / visitors.
+    pub tier_upgrade_rate: Option<Estimate>,
+    /// Revenue per visitor by source.
+    pub sources: Sources<f64>,
+    /// Against the holdout (`None` for the holdout itself).
+    pub vs: Option<VsRep>,
+}
+
+/// One strategy against the holdout in one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VsRep {
+    /// CR_s / CR_h - 1.
+    pub conversion_rate_lift: Option<Estimate>,
+    /// AOV_s / AOV_h - 1.
+    pub aov_lift: Option<Estimate>,
+    /// R_s / R_h - 1 (equal visitors).
+    pub rpv_lift: Option<Estimate>,
+    /// M_s / M_h - 1 (undefined when the holdout's margin is not positive).
+    pub margin_lift: Option<Estimate>,
+    /// annual GMV x rpv_lift.
+    pub annual_gmv_impact: Option<Estimate>,
+    /// ln(CR_s / CR_h).
+    pub log_conversion: Option<f64>,
+    /// ln(AOV_s / AOV_h).
+    pub log_aov: Option<f64>,
+    /// Change in revenue per visitor by source.
+    pub sources: Sources<f64>,
+}
+
+fn est(value: f64, se: f64) -> Option<Estimate> {
+    value.is_finite().then_some(Estimate { value, se: if se.is_finite() { se } else { 0.0 } })
+}
+
+fn proportion(k: u64, n: u64) -> Option<Estimate> {
+    (n > 0).then(|| {
+        let p = k as f64 / n as f64;
+        Estimate { value: p, se: (p * (1.0 - p) / n as f64).sqrt() }
+    })
+}
+
+/// Variance of sum_i g . t_i over visitors: sum_kl g_k g_l (S_kl - T_k T_l / N).
+fn linear_var(g: &[f64], s: &[[f64; 4]; 4], t: &[f64; 4], n: f64) -> f64 {
+    let mut v = 0.0;
+    for k in 0..g.len() {
+        for l in 0..g.len() {
+            v += g[k] * g[l] * (s[k][l] - t[k] * t[l] / n);
+        }
+    }
+    v.max(0.0)
+}
+
+const C: f64 = 100.0;
+
+/// Metrics of every strategy in one replication.
+pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
+    let n = rep.visitors as f64;
+    let h = &rep.strategies[sc.holdout];
+    rep.strategies
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            let money = |x: i64| x as f64 / C / n;
+            let rpv = Moments { n, sx: t.revenue as f64 / C, sxx: t.revenue_sq as f64 / (C * C), ..Default::default() };
+            let mpv = Moments { n, sx: t.margin as f64 / C, sxx: t.margin_sq as f64 / (C * C), ..Default::default() };
+            let aov = Moments {
+                n,
+                sx: t.revenue as f64 / C,
+                sy: t.orders as f64,
+                sxx: t.revenue_sq as f64 / (C * C),
+                syy: t.orders as f64,
+                sxy: t.revenue as f64 / C,
+            };
+            let sources = Sources {
+                base_cart: money(t.src_base_cart),
+                cross_sell: money(t.src_cross_sell),
+                tier_top_ups: money(t.src_tier_top_up),
+                post_checkout: money(t.src_post_checkout),
+                discounts: money(t.src_discounts),
+            };
+            StrategyRep {
+                conversion_rate: proportion(t.orders, rep.visitors),
+                cart_abandonment_rate: proportion(rep.carts - t.orders, rep.carts),
+                aov: aov.ratio(),
+                revenue_per_visitor: rpv.mean_x(),
+                gross_margin_per_visitor: mpv.mean_x(),
+                pre_checkout_acceptance_rate: proportion(t.pre_accepted, t.pre_shown),
+                tier_prompt_acceptance_rate: proportion(t.tier_accepted, t.tier_shown),
+                post_checkout_acceptance_rate: proportion(t.post_accepted, t.post_shown),
+                tier_upgrade_rate: proportion(t.upgrades, rep.visitors),
+                sources,
+                vs: (k != sc.holdout).then(|| vs_holdout(sc, n, t, h, sources)),
+            }
+        })
+        .collect()
+}
+
+fn vs_holdout(sc: &Scenario, n: f64, t: &StrategyCounts, h: &StrategyCounts, sources: Sources<f64>) -> VsRep {
+    let f = |x: i128| x as f64;
+    // Per-visitor vector (r_s, o_s, r_h, o_h), money in currency units.
+    let tot = [t.revenue as f64 / C, t.orders as f64, h.revenue as f64 / C, h.orders as f64];
+    let (rs, os, rh, oh) = (tot[0], tot[1], tot[2], tot[3]);
+    let c2 = C * C;
+    let s = [
+        [f(t.revenue_sq) / c2, rs, f(t.revenue_x_holdout) / c2, f(t.revenue_x_holdout_order) / C],
+        [rs, os, f(t.order_x_holdout_revenue) / C, t.orders_x_holdout as f64],
+        [f(t.revenue_x_holdout) / c2, f(t.order_x_holdout_revenue) / C, f(h.revenue_sq) / c2, rh],
+        [f(t.revenue_x_holdout_order) / C, t.orders_x_holdout as f64, rh, oh],
+    ];
+    let ratio_lift = |a: f64, b: f64, ia: usize, ib: usize| -> Option<Estimate> {
+        if b <= 0.0 {
+            return None;
+        }
+        let theta = a / b;
+        let mut g = [0.0; 4];
+        g[ia] = 1.0 / b;
+        g[ib] = -theta / b;
+        est(theta - 1.0, linear_var(&g, &s, &tot, n).sqrt())
+    };
+    let rpv_lift = ratio_lift(rs, rh, 0, 2);
+    let conversion_rate_lift = ratio_lift(os, oh, 1, 3);
+    let aov_lift = (rs > 0.0 && os > 0.0 && rh > 0.0 && oh > 0.0).then(|| {
+        let l = (rs / os) / (rh / oh);
+        let g = [1.0 / rs, -1.0 / os, -1.0 / rh, 1.0 / oh];
+        Estimate { value: l - 1.0, se: l * linear_var(&g, &s, &tot, n).sqrt() }
+    });
+    // Margin: its own 2x2 system (m_s, m_h).
+    let (ms, mh) = (t.margin as f64 / C, h.margin as f64 / C);
+    let margin_lift = (mh > 0.0).then(|| {
+        let theta = ms / mh;
+        let sm = [
+            [f(t.margin_sq) / c2, f(t.margin_x_holdout) / c2, 0.0, 0.0],
+            [f(t.margin_x_holdout) / c2, f(h.margin_sq) / c2, 0.0, 0.0],
+            [0.0; 4],
+            [0.0; 4],
+        ];
+        let g = [1.0 / mh, -theta / mh];
+        Estimate { value: theta - 1.0, se: linear_var(&g, &sm, &[ms, mh, 0.0, 0.0], n).sqrt() }
+    });
+    let gmv = sc.spec.store.annual_gmv;
+    let annual_gmv_impact = rpv_lift.map(|e| Estimate { value: gmv * e.value, se: gmv * e.se });
+    let log = |a: f64, b: f64| (a > 0.0 && b > 0.0).then(|| (a / b).ln());
+    let hs = |x: i64| x as f64 / C / n;
+    VsRep {
+        conversion_rate_lift,
+        aov_lift,
+        rpv_lift,
+        margin_lift,
+        annual_gmv_impact,
+        log_conversion: log(os, oh),
+        log_aov: log(rs * oh, rh * os),
+        sources: Sources {
+            base_cart: sources.base_cart - hs(h.src_base_cart),
+            cross_sell: sources.cross_sell - hs(h.src_cross_sell),
+            tier_top_ups: sources.tier_top_ups - hs(h.src_tier_top_up),
+            post_checkout: sources.post_checkout - hs(h.src_post_checkout),
+            discounts: sources.discounts - hs(h.src_discounts),
+        },
+    }
+}
+
+/// A metric per strategy across replications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Orders / visitors.
+    pub conversion_rate: Option<Summary>,
+    /// 1 - orders / carts.
+    pub cart_abandonment_rate: Option<Summary>,
+    /// Average order value.
+    pub aov: Option<Summary>,
+    /// Revenue per visitor.
+    pub revenue_per_visitor: Option<Summary>,
+    /// Gross margin per visitor.
+    pub gross_margin_per_visitor: Option<Summary>,
+    /// Pre-checkout acceptance (null when never shown).
+    pub pre_checkout_acceptance_rate: Option<Summary>,
+    /// Tier-prompt acceptance (null when never shown).
+    pub tier_prompt_acceptance_rate: Option<Summary>,
+    /// Post-checkout acceptance (null when never shown).
+    pub post_checkout_acceptance_rate: Option<Summary>,
+    /// Tier upgrades / visitors.
+    pub tier_upgrade_rate: Option<Summary>,
+}
+
+/// The log decomposition of RPV lift.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogDecomposition {
+    /// ln(CR_s / CR_h).
+    pub conversion: Option<Summary>,
+    /// ln(AOV_s / AOV_h).
+    pub aov: Option<Summary>,
+}
+
+/// One strategy against the holdout, across replications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VsHoldout {
+    /// Relative conversion lift.
+    pub conversion_rate_lift: Option<LiftSummary>,
+    /// Relative AOV lift.
+    pub aov_lift: Option<LiftSummary>,
+    /// Relative RPV lift.
+    pub rpv_lift: Option<LiftSummary>,
+    /// Relative gross-margin lift.
+    pub margin_lift: Option<LiftSummary>,
+    /// Annual GMV impact in currency units.
+    pub annual_gmv_impact: Option<LiftSummary>,
+    /// ln(RPV_s/RPV_h) = conversion + aov.
+    pub log_decomposition: LogDecomposition,
+    /// Change in revenue per visitor by source (sums to the RPV change).
+    pub revenue_by_source: Sources<Option<Summary>>,
+}
+
+/// The probability that this strategy's RPV beats another's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Beats {
+    /// The other strategy.
+    pub strategy: String,
+    /// Share of replications where this strategy's RPV is strictly higher.
+    pub probability: f64,
+}
+
+/// One strategy's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StrategyReport {
+    /// Name.
+    pub name: String,
+    /// Whether it is the holdout.
+    pub is_holdout: bool,
+    /// Metrics across replications.
+    pub metrics: Metrics,
+    /// Revenue per visitor by source.
+    pub revenue_by_source: Sources<Option<Summary>>,
+    /// Against the holdout (null for the holdout).
+    pub vs_holdout: Option<VsHoldout>,
+    /// P(RPV of this strategy > RPV of each other strategy).
+    pub prob_beats_on_rpv: Vec<Beats>,
+}
+
+/// Summaries of a whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Scenario name.
+    pub scenario: String,
+    /// Currency code.
+    pub currency: String,
+    /// Baseline annual GMV.
+    pub annual_gmv: f64,
+    /// Seed.
+    pub seed: u64,
+    /// Replications summarised.
+    pub replications: u32,
+    /// Visitors per replication.
+    pub visitors_per_replication: u64,
+    /// Wall time of the simulation.
+    pub elapsed_seconds: f64,
+    /// Visitors x strategies x replications / elapsed seconds.
+    pub visitor_sessions_per_second: f64,
+    /// Worker threads.
+    pub threads: usize,
+    /// Per strategy, in scenario order.
+    pub strategies: Vec<StrategyReport>,
+}
+
+/// Summarises replications (any order; they are sorted by index first).
+pub fn summarize(sc: &Scenario, reps: &[RepCounts], elapsed_seconds: f64, threads: usize) -> Report {
+    let mut reps: Vec<&RepCounts> = reps.iter().collect();
+    reps.sort_by_key(|r| r.replication);
+    let per_rep: Vec<Vec<StrategyRep>> = reps.iter().map(|r| replication_metrics(sc, r)).collect();
+    let n_s = sc.strategies.len();
+    let strategies = (0..n_s)
+        .map(|k| {
+            let col = || per_rep.iter().map(move |r| &r[k]);
+            let sum = |f: fn(&StrategyRep) -> Option<Estimate>| Summary::of(col().map(f));
+            let metrics = Metrics {
+                conversion_rate: sum(|r| r.conversion_rate),
+                cart_abandonment_rate: sum(|r| r.cart_abandonment_rate),
+                aov: sum(|r| r.aov),
+                revenue_per_visitor: sum(|r| r.revenue_per_visitor),
+                gross_margin_per_visitor: sum(|r| r.gross_margin_per_visitor),
+                pre_checkout_acceptance_rate: sum(|r| r.pre_checkout_acceptance_rate),
+                tier_prompt_acceptance_rate: sum(|r| r.tier_prompt_acceptance_rate),
+                post_checkout_acceptance_rate: sum(|r| r.post_checkout_acceptance_rate),
+                tier_upgrade_rate: sum(|r| r.tier_upgrade_rate),
+            };
+            let plain =
+                |f: &dyn Fn(&StrategyRep) -> f64| Summary::of(col().map(|r| Some(Estimate { value: f(r), se: 0.0 })));
+            let revenue_by_source = Sources {
+                base_cart: plain(&|r| r.sources.base_cart),
+                cross_sell: plain(&|r| r.sources.cross_sell),
+                tier_top_ups: plain(&|r| r.sources.tier_top_ups),
+                post_checkout: plain(&|r| r.sources.post_checkout),
+                discounts: plain(&|r| r.sources.discounts),
+            };
+            let vs_holdout = (k != sc.holdout).then(|| {
+                let vs = || col().filter_map(|r| r.vs.as_ref());
+                let lift = |f: fn(&VsRep) -> Option<Estimate>| LiftSummary::of(vs().map(f));
+                let logs = |f: fn(&VsRep) -> Option<f64>| {
+                    Summary::of(vs().map(|v| f(v).map(|value| Estimate { value, se: 0.0 })))
+                };
+                let src = |f: fn(&Sources<f64>) -> f64| {
+                    Summary::of(vs().map(|v| Some(Estimate { value: f(&v.sources), se: 0.0 })))
+                };
+                VsHoldout {
+                    conversion_rate_lift: lift(|v| v.conversion_rate_lift),
+                    aov_lift: lift(|v| v.aov_lift),
+                    rpv_lift: lift(|v| v.rpv_lift),
+                    margin_lift: lift(|v| v.margin_lift),
+                    annual_gmv_impact: lift(|v| v.annual_gmv_impact),
+                    log_decomposition: LogDecomposition {
+                        conversion: logs(|v| v.log_conversion),
+                        aov: logs(|v| v.log_aov),
+                    },
+                    revenue_by_source: Sources {
+                        base_cart: src(|s| s.base_cart),
+                        cross_sell: src(|s| s.cross_sell),
+                        tier_top_ups: src(|s| s.tier_top_ups),
+                        post_checkout: src(|s| s.post_checkout),
+                        discounts: src(|s| s.discounts),
+                    },
+                }
+            });
+            let prob_beats_on_rpv = (0..n_s)
+                .filter(|&j| j != k)
+                .map(|j| {
+                    let wins = reps.iter().filter(|r| r.strategies[k].revenue > r.strategies[j].revenue).count();
+                    Beats {
+                        strategy: sc.strategies[j].name().to_string(),
+                        probability: wins as f64 / reps.len().max(1) as f64,
+                    }
+                })
+                .collect();
+            StrategyReport {
+                name: sc.strategies[k].name().to_string(),
+                is_holdout: k == sc.holdout,
+                metrics,
+                revenue_by_source,
+                vs_holdout,
+                prob_beats_on_rpv,
+            }
+        })
+        .collect();
+    let sessions = reps.iter().map(|r| r.visitors).sum::<u64>() as f64 * n_s as f64;
+    Report {
+        scenario: sc.spec.name.clone(),
+        currency: sc.spec.store.currency.clone(),
+        annual_gmv: sc.spec.store.annual_gmv,
+        seed: sc.seed(),
+        replications: reps.len() as u32,
+        visitors_per_replication: sc.visitors(),
+        elapsed_seconds,
+        visitor_sessions_per_second: if elapsed_seconds > 0.0 { sessions / elapsed_seconds } else { 0.0 },
+        threads,
+        strategies,
+    }
+}
+
+impl Report {
+    /// The strategy called `name`.
+    pub fn strategy(&self, name: &str) -> Option<&StrategyReport> {
+        self.strategies.iter().find(|s| s.name == name)
+    }
+}

@@ -1,0 +1,135 @@
+//! Runs replications in parallel (rayon over replications and chunks) with progress
+//! and cancellation. Tallies are exact integers, so results do not depend on the
+//! number of threads or on the order in which chunks finish.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use super::counts::RepCounts;
+use super::session::{Scratch, simulate_chunk};
+use super::world::{Compiled, Realized};
+use crate::model::Scenario;
+
+/// Visitors per chunk: the unit of parallel work and of random streams. Changing it
+/// changes which random numbers each visitor gets (not the distribution of results).
+pub const CHUNK_VISITORS: u64 = 1 << 14;
+
+/// What to run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Worker threads; `None` uses rayon's global pool (one per core).
+    pub threads: Option<usize>,
+    /// Replications to compute (a shard); `None` means all of them.
+    pub replications: Option<Range<u32>>,
+}
+
+/// A progress report, sent after each completed replication.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    /// Replications finished so far.
+    pub done: u32,
+    /// Replications in this run.
+    pub total: u32,
+    /// Time since the run started.
+    pub elapsed: Duration,
+    /// The tallies of the replication that just finished.
+    pub latest: RepCounts,
+}
+
+/// Why a run stopped without results.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The cancel flag was raised.
+    #[error("the run was cancelled")]
+    Cancelled,
+    /// The thread pool could not be built.
+    #[error("could not start {threads} worker threads: {source}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// The cause.
+        source: rayon::ThreadPoolBuildError,
+    },
+}
+
+/// The raw result of a run: exact tallies per replication, in replication order.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// Tallies, sorted by replication index.
+    pub replications: Vec<RepCounts>,
+    /// Wall time of the simulation.
+    pub elapsed: Duration,
+    /// Threads that ran it.
+    pub threads: usize,
+}
+
+/// Runs the scenario. `progress` is called from worker threads after each
+/// replication; `cancel` is checked between chunks.
+pub fn run(
+    sc: &Scenario,
+    opts: &RunOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<RunOutput, RunError> {
+    match opts.threads {
+        Some(threads) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map_err(|source| RunError::Threads { threads, source })?;
+            pool.install(|| run_in_pool(sc, opts, progress, cancel))
+        }
+        None => run_in_pool(sc, opts, progress, cancel),
+    }
+}
+
+fn run_in_pool(
+    sc: &Scenario,
+    opts: &RunOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<RunOutput, RunError> {
+    let start = Instant::now();
+    let compiled = Compiled::new(sc);
+    let reps = opts.replications.clone().unwrap_or(0..sc.replications());
+    let total = reps.len() as u32;
+    let done = AtomicU32::new(0);
+    let visitors = sc.visitors();
+    let n_chunks = visitors.div_ceil(CHUNK_VISITORS);
+    let n_products = sc.products.len();
+    let n_strategies = sc.strategies.len();
+    let results: Vec<Option<RepCounts>> = reps
+        .into_par_iter()
+        .map(|rep| {
+            let world = Realized::draw(sc, rep);
+            let counts = (0..n_chunks)
+                .into_par_iter()
+                .map_init(
+                    || Scratch::new(n_products, n_strategies),
+                    |scratch, chunk| {
+                        if cancel.load(Ordering::Relaxed) {
+                            return None;
+                        }
+                        let first = chunk * CHUNK_VISITORS;
+                        let n = CHUNK_VISITORS.min(visitors - first);
+                        Some(simulate_chunk(&compiled, &world, rep, chunk, n, scratch))
+                    },
+                )
+                .try_reduce(|| RepCounts::new(rep, n_strategies), |a, b| Some(a.merge(&b)))?;
+            let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+            progress(Progress { done: finished, total, elapsed: start.elapsed(), latest: counts.clone() });
+            Some(counts)
+        })
+        .collect();
+    if cancel.load(Ordering::Relaxed) || results.iter().any(Option::is_none) {
+        return Err(RunError::Cancelled);
+    }
+    Ok(RunOutput {
+        replications: results.into_iter().flatten().collect(),
+        elapsed: start.elapsed(),
+        threads: rayon::current_num_threads(),
+    })
+}

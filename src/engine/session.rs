@@ -1,0 +1,570 @@
+//! One chunk of visitors, each evaluated under every strategy in one pass
+//! (MODEL.md "One visitor under one strategy"). No allocation per visitor: every
+//! buffer lives in [`Scratch`] and is reused.
+
+use rand::{Rng, RngExt};
+use rand_distr::Distribution;
+
+use super::counts::{RepCounts, StrategyCounts};
+use super::rng::{StreamRng, chunk_rng, decision, decision_uniform};
+use super::world::{Compiled, Realized, SegmentDraw};
+use crate::model::{LinkTarget, OfferPolicy, Ranking, Strategy, TierPolicy, to_cents};
+
+/// Most items in one intended cart (1 + the Poisson draw, capped here).
+pub const MAX_CART_ITEMS: usize = 64;
+const MAX_EXTRAS: usize = 16;
+
+/// A set of products with their relevance, cleared in O(1) by bumping an epoch.
+struct RelSet {
+    stamp: Vec<u32>,
+    rel: Vec<f32>,
+    epoch: u32,
+    members: Vec<u32>,
+}
+
+impl RelSet {
+    fn new(n: usize) -> Self {
+        Self { stamp: vec![0; n], rel: vec![0.0; n], epoch: 0, members: Vec::with_capacity(64) }
+    }
+
+    fn clear(&mut self) {
+        self.members.clear();
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.fill(0);
+            self.epoch = 1;
+        }
+    }
+
+    #[inline]
+    fn contains(&self, p: u32) -> bool {
+        self.stamp[p as usize] == self.epoch
+    }
+
+    fn add_links(&mut self, links: &[LinkTarget]) {
+        for l in links {
+            let i = l.to as usize;
+            if self.stamp[i] == self.epoch {
+                if l.strength > self.rel[i] {
+                    self.rel[i] = l.strength;
+                }
+            } else {
+                self.stamp[i] = self.epoch;
+                self.rel[i] = l.strength;
+                self.members.push(l.to);
+            }
+        }
+    }
+
+    /// Adds everything product `p` (and its category) links to.
+    fn add_item(&mut self, c: &Compiled, p: u32) {
+        let sc = c.sc;
+        self.add_links(&sc.product_links[p as usize]);
+        self.add_links(&sc.category_links[sc.products[p as usize].category as usize]);
+    }
+
+    #[inline]
+    fn rel_or(&self, p: u32, baseline: f64) -> f64 {
+        if self.contains(p) { f64::from(self.rel[p as usize]) } else { baseline }
+    }
+}
+
+/// Reusable per-worker buffers.
+pub struct Scratch {
+    cart_set: Vec<u32>,
+    cart_epoch: u32,
+    cart: Vec<u32>,
+    cands: RelSet,
+    order: RelSet,
+    shown: Vec<u32>,
+    scored: Vec<(f64, u32)>,
+    revenue: Vec<i64>,
+    margin: Vec<i64>,
+    ordered: Vec<bool>,
+}
+
+impl Scratch {
+    /// Buffers for a catalog of `n_products` and `n_strategies` strategies.
+    pub fn new(n_products: usize, n_strategies: usize) -> Self {
+        Self {
+            cart_set: vec![0; n_products],
+            cart_epoch: 0,
+            cart: Vec::with_capacity(MAX_CART_ITEMS),
+            cands: RelSet::new(n_products),
+            order: RelSet::new(n_products),
+            shown: Vec::with_capacity(16),
+            scored: Vec::with_capacity(64),
+            revenue: vec![0; n_strategies],
+            margin: vec![0; n_strategies],
+            ordered: vec![false; n_strategies],
+        }
+    }
+
+    fn new_cart(&mut self) {
+        self.cart.clear();
+        self.cart_epoch = self.cart_epoch.wrapping_add(1);
+        if self.cart_epoch == 0 {
+            self.cart_set.fill(0);
+            self.cart_epoch = 1;
+        }
+    }
+
+    #[inline]
+    fn in_cart(&self, p: u32) -> bool {
+        self.cart_set[p as usize] == self.cart_epoch
+    }
+}
+
+/// The shared facts of one shopper with a cart (identical under every strategy).
+struct Shopper<'s> {
+    seg: &'s SegmentDraw,
+    key: u64,
+    /// Intended cart value V0, cents.
+    v0: i64,
+    cart_cost: i64,
+    member: bool,
+    spend: i64,
+}
+
+/// What one strategy did to one shopper.
+#[derive(Default)]
+struct Outcome {
+    revenue: i64,
+    margin: i64,
+    ordered: bool,
+}
+
+#[inline]
+fn price_factor(sensitivity: f64, ratio: f64) -> f64 {
+    1.0 / (1.0 + sensitivity * ratio)
+}
+
+/// Simulates visitors `[first, first + n)` of replication `rep` (chunk `chunk`).
+pub fn simulate_chunk(c: &Compiled, w: &Realized, rep: u32, chunk: u64, n: u64, s: &mut Scratch) -> RepCounts {
+    let sc = c.sc;
+    let mut counts = RepCounts::new(rep, sc.strategies.len());
+    counts.visitors = n;
+    let mut rng = chunk_rng(sc.seed(), rep, chunk);
+    let needs_links = sc.strategies.iter().any(|st| {
+        st.spec.pre_checkout.policy == OfferPolicy::Matched
+            || st.spec.tier_prompt.policy != TierPolicy::Off
+            || st.spec.post_checkout.policy == OfferPolicy::Matched
+    });
+    for _ in 0..n {
+        let segment = w.segment_alias.sample(&mut rng);
+        let seg = &w.segments[segment];
+        let u: f64 = rng.random();
+        if u >= seg.add_to_cart_rate {
+            continue;
+        }
+        counts.carts += 1;
+        let shopper = build_cart(c, w, segment, seg, &mut rng, s);
+        if needs_links {
+            s.cands.clear();
+            for i in 0..s.cart.len() {
+                let p = s.cart[i];
+                s.cands.add_item(c, p);
+            }
+            let products = &sc.products;
+            let rel = &s.cands.rel;
+            s.cands.members.sort_by(|&a, &b| {
+                rel[b as usize]
+                    .total_cmp(&rel[a as usize])
+                    .then(products[b as usize].popularity.total_cmp(&products[a as usize].popularity))
+                    .then(a.cmp(&b))
+            });
+        }
+        for (k, st) in sc.strategies.iter().enumerate() {
+            let o = simulate_strategy(c, w, k, st, &shopper, s, &mut counts.strategies[k]);
+            s.revenue[k] = o.revenue;
+            s.margin[k] = o.margin;
+            s.ordered[k] = o.ordered;
+        }
+        let h = sc.holdout;
+        let (rh, mh, oh) = (i128::from(s.revenue[h]), i128::from(s.margin[h]), s.ordered[h]);
+        for (k, t) in counts.strategies.iter_mut().enumerate() {
+            let (r, m, o) = (i128::from(s.revenue[k]), i128::from(s.margin[k]), s.ordered[k]);
+            t.revenue_sq += r * r;
+            t.margin_sq += m * m;
+            t.revenue_x_holdout += r * rh;
+            t.margin_x_holdout += m * mh;
+            t.orders_x_holdout += u64::from(o && oh);
+            if oh {
+                t.revenue_x_holdout_order += r;
+            }
+            if o {
+                t.order_x_holdout_revenue += rh;
+            }
+        }
+    }
+    counts
+}
+
+fn build_cart<'w>(
+    c: &Compiled,
+    w: &'w Realized,
+    segment: usize,
+    seg: &'w SegmentDraw,
+    rng: &mut StreamRng,
+    s: &mut Scratch,
+) -> Shopper<'w> {
+    let sc = c.sc;
+    let extra = match &w.extra_items[segment] {
+        Some(d) => (d.sample(rng) as usize).min(MAX_CART_ITEMS - 1),
+        None => 0,
+    };
+    s.new_cart();
+    let alias = &c.cart_alias[segment];
+    let (mut v0, mut cart_cost) = (0i64, 0i64);
+    for _ in 0..=extra {
+        let p = alias.sample(rng) as u32;
+        let prod = &sc.products[p as usize];
+        v0 += prod.price;
+        cart_cost += prod.cost;
+        if !s.in_cart(p) {
+            s.cart_set[p as usize] = s.cart_epoch;
+            s.cart.push(p);
+        }
+    }
+    let member = rng.random::<f64>() < seg.member_share;
+    let spend = if member { to_cents(sc.segments[segment].spend_to_date.sample(rng).max(0.0)) } else { 0 };
+    let key = rng.next_u64();
+    Shopper { seg, key, v0, cart_cost, member, spend }
+}
+
+/// Stages 2-5 for one shopper under strategy `k`.
+fn simulate_strategy(
+    c: &Compiled,
+    w: &Realized,
+    k: usize,
+    st: &Strategy,
+    sh: &Shopper,
+    s: &mut Scratch,
+    t: &mut StrategyCounts,
+) -> Outcome {
+    let sc = c.sc;
+    let spec = &st.spec;
+    let seg = sh.seg;
+    let baseline = sc.behaviour.baseline_relevance;
+    let slot_friction = (1.0 - w.friction_per_slot * seg.friction_sensitivity).max(0.0);
+    let mut friction = 1.0;
+    let mut extras = [0u32; MAX_EXTRAS];
+    let mut n_extras = 0;
+    let (mut cross, mut top_up, mut cost) = (0i64, 0i64, sh.cart_cost);
+
+    // Stage 2: pre-checkout suggestions.
+    if spec.pre_checkout.policy != OfferPolicy::Off {
+        select_pre(
+            c,
+            s,
+            spec.pre_checkout.policy,
+            spec.pre_checkout.ranking,
+            spec.pre_checkout.slots as usize,
+            sh.v0,
+            seg.price_sensitivity,
+        );
+        for (j, &p) in s.shown.iter().enumerate() {
+            let prod = &sc.products[p as usize];
+            friction *= slot_friction;
+            t.pre_shown += 1;
+            let prob = w.pre_accept
+                * seg.propensity
+                * s.cands.rel_or(p, baseline)
+                * price_factor(seg.price_sensitivity, prod.price as f64 / sh.v0 as f64);
+            if decision_uniform(sh.key, decision::PRE + j as u64) < prob {
+                t.pre_accepted += 1;
+                cross += prod.price;
+                cost += prod.cost;
+                extras[n_extras] = p;
+                n_extras += 1;
+            }
+        }
+    }
+
+    // Stage 3: tier prompt.
+    let mut upgraded = false;
+    if spec.tier_prompt.policy != TierPolicy::Off
+        && sh.member
+        && let Some(next) = sc.tiers.iter().find(|t| t.threshold > sh.spend)
+    {
+        let current = sh.v0 + cross;
+        let gap = next.threshold - (sh.spend + current);
+        let show = gap > 0
+            && match spec.tier_prompt.policy {
+                TierPolicy::Window => (gap as f64) <= spec.tier_prompt.window * next.threshold as f64,
+                _ => true,
+            };
+        if show {
+            t.tier_shown += 1;
+            friction *= slot_friction;
+            let uptake =
+                (w.tier_max_uptake * seg.propensity * (-w.tier_gap_decay * gap as f64 / current as f64).exp()).min(1.0);
+            if let Some(p) = top_up_product(c, s, &extras[..n_extras], gap)
+                && decision_uniform(sh.key, decision::TIER) < uptake
+            {
+                let prod = &sc.products[p as usize];
+                t.tier_accepted += 1;
+                top_up = prod.price;
+                cost += prod.cost;
+                extras[n_extras] = p;
+                n_extras += 1;
+                upgraded = true;
+            }
+        }
+    }
+
+    // Stage 4: checkout.
+    let discount = spec.checkout.discount;
+    let p_complete = (seg.checkout_completion
+        * (1.0 + w.friction_reduction[k])
+        * (1.0 + w.discount_elasticity * discount)
+        * friction)
+        .min(1.0);
+    if decision_uniform(sh.key, decision::CHECKOUT) >= p_complete {
+        return Outcome::default();
+    }
+    let gross = sh.v0 + cross + top_up;
+    let discount_cents = (gross as f64 * discount).round() as i64;
+    let order_value = gross - discount_cents;
+    t.orders += 1;
+    t.upgrades += u64::from(upgraded);
+    t.src_base_cart += sh.v0;
+    t.src_cross_sell += cross;
+    t.src_tier_top_up += top_up;
+    t.src_discounts -= discount_cents;
+
+    // Stage 5: post-checkout offers.
+    let mut post = 0i64;
+    if spec.post_checkout.policy != OfferPolicy::Off {
+        let extras = &extras[..n_extras];
+        let d = spec.post_checkout.offer_discount;
+        let offer_price = |p: u32| ((sc.products[p as usize].price as f64) * (1.0 - d)).round().max(0.0) as i64;
+        let use_order_set = !extras.is_empty();
+        if spec.post_checkout.policy == OfferPolicy::Matched && use_order_set {
+            s.order.clear();
+            for i in 0..s.cart.len() {
+                let p = s.cart[i];
+                s.order.add_item(c, p);
+            }
+            for &p in extras {
+                s.order.add_item(c, p);
+            }
+        }
+        let accept_base = w.post_accept * seg.propensity;
+        let rel = |s: &Scratch, p: u32| {
+            if use_order_set { s.order.rel_or(p, baseline) } else { s.cands.rel_or(p, baseline) }
+        };
+        let prob = |s: &Scratch, p: u32| {
+            (accept_base
+                * rel(s, p)
+                * price_factor(seg.price_sensitivity, offer_price(p) as f64 / order_value.max(1) as f64))
+            .min(1.0)
+        };
+        let in_order = |s: &Scratch, p: u32| s.in_cart(p) || extras.contains(&p);
+        let k_offers = spec.post_checkout.offers as usize;
+        s.shown.clear();
+        match spec.post_checkout.policy {
+            OfferPolicy::Popular => {
+                for &p in &c.post_by_popularity {
+                    if s.shown.len() == k_offers {
+                        break;
+                    }
+                    if !in_order(s, p) {
+                        s.shown.push(p);
+                    }
+                }
+            }
+            _ => {
+                // Matched: rank by min(1, p) x offer price (MODEL.md rule 8).
+                s.scored.clear();
+                let linked = if use_order_set { &s.order.members } else { &s.cands.members };
+                for &p in linked {
+                    if sc.products[p as usize].post_purchase && !in_order(s, p) {
+                        s.scored.push((prob(s, p) * offer_price(p) as f64, p));
+                    }
+                }
+                let linked_set =
+                    |s: &Scratch, p: u32| if use_order_set { s.order.contains(p) } else { s.cands.contains(p) };
+                let mut scored = std::mem::take(&mut s.scored);
+                let mut shown = std::mem::take(&mut s.shown);
+                merge_top_k(
+                    c,
+                    &mut scored,
+                    c.post_by_price_desc.iter().copied().filter(|&p| !in_order(s, p) && !linked_set(s, p)),
+                    |p| prob(s, p) * offer_price(p) as f64,
+                    k_offers,
+                    &mut shown,
+                );
+                s.scored = scored;
+                s.shown = shown;
+            }
+        }
+        for j in 0..s.shown.len() {
+            let p = s.shown[j];
+            t.post_shown += 1;
+            if decision_uniform(sh.key, decision::POST + j as u64) < prob(s, p) {
+                t.post_accepted += 1;
+                post += offer_price(p);
+                cost += sc.products[p as usize].cost;
+            }
+        }
+    }
+    t.src_post_checkout += post;
+    let revenue = order_value + post;
+    let margin = revenue - cost;
+    t.revenue += revenue;
+    t.margin += margin;
+    Outcome { revenue, margin, ordered: true }
+}
+
+/// Fills `s.shown` with the pre-checkout suggestions of a policy.
+fn select_pre(
+    c: &Compiled,
+    s: &mut Scratch,
+    policy: OfferPolicy,
+    ranking: Ranking,
+    k: usize,
+    v0: i64,
+    price_sensitivity: f64,
+) {
+    let sc = c.sc;
+    let baseline = sc.behaviour.baseline_relevance;
+    s.shown.clear();
+    match (policy, ranking) {
+        (OfferPolicy::Off, _) => {}
+        (OfferPolicy::Popular, _) => {
+            for &p in &c.by_popularity {
+                if s.shown.len() == k {
+                    break;
+                }
+                if !s.in_cart(p) {
+                    s.shown.push(p);
+                }
+            }
+        }
+        (OfferPolicy::Matched, Ranking::Relevance) => {
+            // Linked candidates are already in (relevance, popularity) order and all
+            // outrank unlinked ones; fill the rest by popularity.
+            for i in 0..s.cands.members.len() {
+                if s.shown.len() == k {
+                    return;
+                }
+                let p = s.cands.members[i];
+                if !s.in_cart(p) {
+                    s.shown.push(p);
+                }
+            }
+            for &p in &c.by_popularity {
+                if s.shown.len() == k {
+                    break;
+                }
+                if !s.in_cart(p) && !s.cands.contains(p) {
+                    s.shown.push(p);
+                }
+            }
+        }
+        (OfferPolicy::Matched, Ranking::ExpectedValue) => {
+            let score = |rel: f64, p: u32| {
+                let price = sc.products[p as usize].price as f64;
+                rel * price * price_factor(price_sensitivity, price / v0 as f64)
+            };
+            s.scored.clear();
+            for i in 0..s.cands.members.len() {
+                let p = s.cands.members[i];
+                if !s.in_cart(p) {
+                    let r = f64::from(s.cands.rel[p as usize]);
+                    s.scored.push((score(r, p), p));
+                }
+            }
+            let mut scored = std::mem::take(&mut s.scored);
+            let mut shown = std::mem::take(&mut s.shown);
+            merge_top_k(
+                c,
+                &mut scored,
+                c.by_price_desc.iter().copied().filter(|&p| !s.in_cart(p) && !s.cands.contains(p)),
+                |p| score(baseline, p),
+                k,
+                &mut shown,
+            );
+            s.scored = scored;
+            s.shown = shown;
+        }
+    }
+}
+
+/// Top `k` by (score desc, popularity desc, catalog order) from scored linked
+/// candidates and an unlinked list whose scores never increase along it.
+fn merge_top_k(
+    c: &Compiled,
+    scored: &mut [(f64, u32)],
+    mut unlinked: impl Iterator<Item = u32>,
+    unlinked_score: impl Fn(u32) -> f64,
+    k: usize,
+    out: &mut Vec<u32>,
+) {
+    let products = &c.sc.products;
+    let better = |a: (f64, u32), b: (f64, u32)| {
+        a.0.total_cmp(&b.0)
+            .then(products[a.1 as usize].popularity.total_cmp(&products[b.1 as usize].popularity))
+            .then(b.1.cmp(&a.1))
+            .is_gt()
+    };
+    scored.sort_by(|&a, &b| if better(a, b) { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater });
+    out.clear();
+    let mut i = 0;
+    let mut next = unlinked.next().map(|p| (unlinked_score(p), p));
+    while out.len() < k {
+        let take_linked = match (scored.get(i), next) {
+            (Some(&a), Some(b)) => better(a, b),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        if take_linked {
+            out.push(scored[i].1);
+            i += 1;
+        } else if let Some((_, p)) = next {
+            out.push(p);
+            next = unlinked.next().map(|p| (unlinked_score(p), p));
+        }
+    }
+}
+
+/// The tier top-up: the cheapest product priced >= gap among cart-relevant ones,
+/// else among all; price ties go to the more popular (MODEL.md rule 5).
+fn top_up_product(c: &Compiled, s: &Scratch, extras: &[u32], gap: i64) -> Option<u32> {
+    let sc = c.sc;
+    let products = &sc.products;
+    let mut best: Option<u32> = None;
+    let mut consider = |p: u32| {
+        let q = &products[p as usize];
+        if q.price < gap {
+            return;
+        }
+        let wins = match best {
+            None => true,
+            Some(b) => {
+                let r = &products[b as usize];
+                q.price < r.price
+                    || (q.price == r.price && (q.popularity > r.popularity || (q.popularity == r.popularity && p < b)))
+            }
+        };
+        if wins {
+            best = Some(p);
+        }
+    };
+    for &p in &s.cands.members {
+        consider(p);
+    }
+    for &e in extras {
+        let q = &products[e as usize];
+        for l in sc.product_links[e as usize].iter().chain(&sc.category_links[q.category as usize]) {
+            consider(l.to);
+        }
+    }
+    if best.is_some() {
+        return best;
+    }
+    let i = c.price_asc.partition_point(|&price| price < gap);
+    c.by_price_asc.get(i).copied()
+}

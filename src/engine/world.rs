@@ -1,0 +1,176 @@
+//! What the engine precomputes: orders and alias tables built once per run
+//! ([`Compiled`]) and the inputs drawn once per replication ([`Realized`]).
+
+use rand_distr::Poisson;
+use rand_distr::weighted::WeightedAliasIndex;
+
+use super::rng::input_rng;
+use crate::model::{Input, Scenario};
+
+/// Per-run precomputation shared by every replication and thread.
+pub struct Compiled<'a> {
+    /// The scenario.
+    pub sc: &'a Scenario,
+    /// All products by popularity (desc), then catalog order.
+    pub by_popularity: Vec<u32>,
+    /// All products by price (desc), then popularity (desc), then catalog order.
+    pub by_price_desc: Vec<u32>,
+    /// All products by price (asc), then popularity (desc), then catalog order.
+    pub by_price_asc: Vec<u32>,
+    /// Prices along `by_price_asc` (for binary search).
+    pub price_asc: Vec<i64>,
+    /// Post-purchase-eligible products by popularity.
+    pub post_by_popularity: Vec<u32>,
+    /// Post-purchase-eligible products by price (desc).
+    pub post_by_price_desc: Vec<u32>,
+    /// Per segment: alias table over products (popularity x category affinity).
+    pub cart_alias: Vec<WeightedAliasIndex<f64>>,
+    /// Most pre-checkout slots of any strategy.
+    pub max_slots: usize,
+    /// Most post-checkout offers of any strategy.
+    pub max_offers: usize,
+}
+
+impl<'a> Compiled<'a> {
+    /// Builds the orders and alias tables.
+    ///
+    /// # Panics
+    /// Never for a validated scenario (weights are positive; validation guarantees
+    /// every segment can buy something).
+    pub fn new(sc: &'a Scenario) -> Self {
+        let p = &sc.products;
+        let n = p.len() as u32;
+        let pop = |a: u32, b: u32| p[b as usize].popularity.total_cmp(&p[a as usize].popularity).then(a.cmp(&b));
+        let mut by_popularity: Vec<u32> = (0..n).collect();
+        by_popularity.sort_by(|&a, &b| pop(a, b));
+        let mut by_price_desc: Vec<u32> = (0..n).collect();
+        by_price_desc.sort_by(|&a, &b| p[b as usize].price.cmp(&p[a as usize].price).then(pop(a, b)));
+        let mut by_price_asc: Vec<u32> = (0..n).collect();
+        by_price_asc.sort_by(|&a, &b| p[a as usize].price.cmp(&p[b as usize].price).then(pop(a, b)));
+        let price_asc = by_price_asc.iter().map(|&i| p[i as usize].price).collect();
+        let eligible = |v: &Vec<u32>| v.iter().copied().filter(|&i| p[i as usize].post_purchase).collect();
+        let post_by_popularity = eligible(&by_popularity);
+        let post_by_price_desc = eligible(&by_price_desc);
+        let cart_alias = sc
+            .segments
+            .iter()
+            .map(|s| {
+                let w: Vec<f64> = p.iter().map(|q| q.popularity * s.category_affinity[q.category as usize]).collect();
+                WeightedAliasIndex::new(w).expect("validated: positive weights")
+            })
+            .collect();
+        let max_slots = sc.strategies.iter().map(|s| s.spec.pre_checkout.slots as usize).max().unwrap_or(0);
+        let max_offers = sc.strategies.iter().map(|s| s.spec.post_checkout.offers as usize).max().unwrap_or(0);
+        Compiled {
+            sc,
+            by_popularity,
+            by_price_desc,
+            by_price_asc,
+            price_asc,
+            post_by_popularity,
+            post_by_price_desc,
+            cart_alias,
+            max_slots,
+            max_offers,
+        }
+    }
+}
+
+/// One segment's inputs as drawn for one replication.
+#[derive(Debug, Clone)]
+pub struct SegmentDraw {
+    /// Share of traffic after renormalisation.
+    pub share: f64,
+    /// Add-to-cart rate.
+    pub add_to_cart_rate: f64,
+    /// Checkout completion.
+    pub checkout_completion: f64,
+    /// Mean cart size.
+    pub mean_cart_size: f64,
+    /// Acceptance propensity.
+    pub propensity: f64,
+    /// Price sensitivity.
+    pub price_sensitivity: f64,
+    /// Friction sensitivity.
+    pub friction_sensitivity: f64,
+    /// Loyalty membership share.
+    pub member_share: f64,
+}
+
+/// Every input as drawn for one replication.
+pub struct Realized {
+    /// Segments, in scenario order.
+    pub segments: Vec<SegmentDraw>,
+    /// Alias table over segments.
+    pub segment_alias: WeightedAliasIndex<f64>,
+    /// Poisson for extra cart items (mean cart size - 1) per segment; `None` when 0.
+    pub extra_items: Vec<Option<Poisson<f64>>>,
+    /// Pre-checkout base acceptance.
+    pub pre_accept: f64,
+    /// Post-checkout base acceptance.
+    pub post_accept: f64,
+    /// Friction per slot.
+    pub friction_per_slot: f64,
+    /// Discount elasticity.
+    pub discount_elasticity: f64,
+    /// Tier top-up probability at zero gap.
+    pub tier_max_uptake: f64,
+    /// Tier gap decay.
+    pub tier_gap_decay: f64,
+    /// Friction reduction per strategy.
+    pub friction_reduction: Vec<f64>,
+}
+
+impl Realized {
+    /// Draws each input once for replication `rep`, each from its own stream.
+    pub fn draw(sc: &Scenario, rep: u32) -> Self {
+        let seed = sc.seed();
+        let d = |i: &Input| {
+            if i.param.is_uncertain() { i.sample(&mut input_rng(seed, rep, i.stream)) } else { i.central() }
+        };
+        let mut segments: Vec<SegmentDraw> = sc
+            .segments
+            .iter()
+            .map(|s| SegmentDraw {
+                share: d(&s.share),
+                add_to_cart_rate: d(&s.add_to_cart_rate),
+                checkout_completion: d(&s.checkout_completion),
+                mean_cart_size: d(&s.mean_cart_size),
+                propensity: d(&s.acceptance_propensity),
+                price_sensitivity: d(&s.price_sensitivity),
+                friction_sensitivity: d(&s.friction_sensitivity),
+                member_share: d(&s.loyalty_member_share),
+            })
+            .collect();
+        let total: f64 = segments.iter().map(|s| s.share).sum();
+        if total > 0.0 {
+            segments.iter_mut().for_each(|s| s.share /= total);
+        } else {
+            // Every share drew 0: fall back to equal traffic rather than no traffic.
+            let n = segments.len() as f64;
+            segments.iter_mut().for_each(|s| s.share = 1.0 / n);
+        }
+        let segment_alias =
+            WeightedAliasIndex::new(segments.iter().map(|s| s.share).collect()).expect("shares sum to 1");
+        let extra_items = segments
+            .iter()
+            .map(|s| {
+                let lambda = s.mean_cart_size - 1.0;
+                if lambda > 1e-12 { Poisson::new(lambda).ok() } else { None }
+            })
+            .collect();
+        let b = &sc.behaviour;
+        Realized {
+            segments,
+            segment_alias,
+            extra_items,
+            pre_accept: d(&b.pre_checkout_base_accept),
+            post_accept: d(&b.post_checkout_base_accept),
+            friction_per_slot: d(&b.friction_per_slot),
+            discount_elasticity: d(&b.discount_elasticity),
+            tier_max_uptake: d(&b.tier_max_uptake),
+            tier_gap_decay: d(&b.tier_gap_decay),
+            friction_reduction: sc.strategies.iter().map(|s| d(&s.friction_reduction)).collect(),
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Files: scenario load and save, result exports. Errors carry the path and line.
+
+pub mod results;
+pub mod scenario_file;
+
+pub use scenario_file::{ScenarioError, article, load_scenario, parse_scenario, save_scenario};

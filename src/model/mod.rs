@@ -1,0 +1,226 @@
+//! The scenario: the editable file form ([`spec`]), uncertain inputs ([`param`]) and the
+//! validated, index-resolved [`Scenario`] the engine runs. No I/O, no front end.
+
+pub mod param;
+pub mod spec;
+mod validate;
+
+pub use param::{Dist, Param, Sampler};
+pub use spec::*;
+pub use validate::{FieldError, Limits, MAX_OFFERS, MAX_SLOTS, did_you_mean, stream_id, validate};
+
+/// Money is kept in integer minor units (cents) so that sums are exact and
+/// independent of summation order.
+pub type Cents = i64;
+
+/// Converts currency units to cents, rounding half away from zero.
+pub fn to_cents(units: f64) -> Cents {
+    (units * 100.0).round() as Cents
+}
+
+/// An input that may be uncertain, checked and ready to draw.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The value or distribution as written.
+    pub param: Param,
+    /// Sampler for the value.
+    pub sampler: Sampler,
+    /// Identifies the input's own random stream (a hash of its field path).
+    pub stream: u64,
+    /// Allowed range; draws are clamped into it.
+    pub lo: f64,
+    /// Allowed range; draws are clamped into it.
+    pub hi: f64,
+}
+
+impl Input {
+    /// Draws a value, clamped into the allowed range.
+    pub fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.sampler.sample(rng).clamp(self.lo, self.hi)
+    }
+
+    /// The fixed value or the distribution's mean, clamped.
+    pub fn central(&self) -> f64 {
+        self.param.central().clamp(self.lo, self.hi)
+    }
+}
+
+/// One product, with its category resolved to an index.
+#[derive(Debug, Clone)]
+pub struct Product {
+    /// Identifier from the file.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Index into [`Scenario::categories`].
+    pub category: u32,
+    /// Price in cents (> 0).
+    pub price: Cents,
+    /// Unit cost in cents (>= 0).
+    pub cost: Cents,
+    /// Popularity weight (> 0).
+    pub popularity: f64,
+    /// May be offered after checkout.
+    pub post_purchase: bool,
+}
+
+/// A relevance link target: product index and strength. Only links stronger than
+/// `baseline_relevance` are kept (a weaker one changes nothing, MODEL.md rule 2).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinkTarget {
+    /// Target product index.
+    pub to: u32,
+    /// Strength in (baseline, 1].
+    pub strength: f32,
+}
+
+/// A traffic segment with its inputs.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// Display name.
+    pub name: String,
+    /// Share of traffic (renormalised after drawing).
+    pub share: Input,
+    /// Add-to-cart rate.
+    pub add_to_cart_rate: Input,
+    /// Checkout completion without personalization.
+    pub checkout_completion: Input,
+    /// Mean intended cart size (items).
+    pub mean_cart_size: Input,
+    /// Acceptance propensity.
+    pub acceptance_propensity: Input,
+    /// Price sensitivity.
+    pub price_sensitivity: Input,
+    /// Friction sensitivity.
+    pub friction_sensitivity: Input,
+    /// Loyalty membership share.
+    pub loyalty_member_share: Input,
+    /// Per-shopper spend to date (currency units), sampled per member with a cart.
+    pub spend_to_date: Sampler,
+    /// Affinity per category index (1 where the file lists none).
+    pub category_affinity: Vec<f64>,
+}
+
+/// World facts about offer response.
+#[derive(Debug, Clone)]
+pub struct Behaviour {
+    /// Relevance of an unlinked product.
+    pub baseline_relevance: f64,
+    /// Base acceptance of a pre-checkout suggestion.
+    pub pre_checkout_base_accept: Input,
+    /// Base acceptance of a post-checkout offer.
+    pub post_checkout_base_accept: Input,
+    /// Friction per shown slot or prompt.
+    pub friction_per_slot: Input,
+    /// Discount elasticity of checkout completion.
+    pub discount_elasticity: Input,
+    /// Top-up probability at zero gap.
+    pub tier_max_uptake: Input,
+    /// Decay of top-up probability with gap / cart value.
+    pub tier_gap_decay: Input,
+}
+
+/// A loyalty tier.
+#[derive(Debug, Clone)]
+pub struct Tier {
+    /// Display name.
+    pub name: String,
+    /// Threshold in cents.
+    pub threshold: Cents,
+}
+
+/// A strategy: the file's levers plus its resolved friction-reduction input.
+#[derive(Debug, Clone)]
+pub struct Strategy {
+    /// The levers as written.
+    pub spec: StrategySpec,
+    /// Friction reduction (may be uncertain).
+    pub friction_reduction: Input,
+}
+
+impl Strategy {
+    /// Display name.
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+}
+
+/// A validated scenario: every reference resolved, every number in range.
+///
+/// Invariants: at least one product, segment and strategy; exactly one holdout with
+/// every lever off; tier thresholds strictly increasing; link lists hold only
+/// strengths above the baseline, strongest first.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The file form it was built from (for saving and reports).
+    pub spec: ScenarioSpec,
+    /// Category names; products refer to them by index.
+    pub categories: Vec<String>,
+    /// Products in catalog order.
+    pub products: Vec<Product>,
+    /// Per product: relevance targets from links `from` that product.
+    pub product_links: Vec<Vec<LinkTarget>>,
+    /// Per category: relevance targets from links `from_category`.
+    pub category_links: Vec<Vec<LinkTarget>>,
+    /// Segments.
+    pub segments: Vec<Segment>,
+    /// Behaviour inputs.
+    pub behaviour: Behaviour,
+    /// Tiers by increasing threshold.
+    pub tiers: Vec<Tier>,
+    /// Strategies in file order.
+    pub strategies: Vec<Strategy>,
+    /// Index of the holdout strategy.
+    pub holdout: usize,
+}
+
+impl Scenario {
+    /// Builds a scenario from its file form.
+    pub fn from_spec(spec: ScenarioSpec) -> Result<Self, Vec<FieldError>> {
+        validate(spec, &Limits::default())
+    }
+
+    /// Visitors simulated per replication.
+    pub fn visitors(&self) -> u64 {
+        self.spec.store.visitors
+    }
+
+    /// Replications.
+    pub fn replications(&self) -> u32 {
+        self.spec.store.replications
+    }
+
+    /// Seed.
+    pub fn seed(&self) -> u64 {
+        self.spec.store.seed
+    }
+
+    /// Every uncertain-or-fixed input of the scenario (for listing and drawing).
+    pub fn inputs(&self) -> Vec<(&'static str, &Input)> {
+        let b = &self.behaviour;
+        let mut v = vec![
+            ("pre_checkout_base_accept", &b.pre_checkout_base_accept),
+            ("post_checkout_base_accept", &b.post_checkout_base_accept),
+            ("friction_per_slot", &b.friction_per_slot),
+            ("discount_elasticity", &b.discount_elasticity),
+            ("tier_max_uptake", &b.tier_max_uptake),
+            ("tier_gap_decay", &b.tier_gap_decay),
+        ];
+        for s in &self.segments {
+            v.extend([
+                ("share", &s.share),
+                ("add_to_cart_rate", &s.add_to_cart_rate),
+                ("checkout_completion", &s.checkout_completion),
+                ("mean_cart_size", &s.mean_cart_size),
+                ("acceptance_propensity", &s.acceptance_propensity),
+                ("price_sensitivity", &s.price_sensitivity),
+                ("friction_sensitivity", &s.friction_sensitivity),
+                ("loyalty_member_share", &s.loyalty_member_share),
+            ]);
+        }
+        for s in &self.strategies {
+            v.push(("friction_reduction", &s.friction_reduction));
+        }
+        v
+    }
+}

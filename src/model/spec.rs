@@ -1,0 +1,314 @@
+//! The scenario as a person writes it: the serde form of a scenario file.
+//!
+//! This is what the file holds and what an editor edits. It says nothing about
+//! validity: [`crate::model::validate`] turns it into a [`crate::model::Scenario`]
+//! or lists every problem with its field path.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::param::Param;
+
+/// The scenario file format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    /// Must equal [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Short name shown in reports.
+    pub name: String,
+    /// Free text: sources, assumptions.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Store and simulation settings.
+    pub store: StoreSpec,
+    /// How shoppers respond to offers (world facts, not policy).
+    #[serde(default)]
+    pub behaviour: BehaviourSpec,
+    /// The catalog.
+    pub products: Vec<ProductSpec>,
+    /// Complement links (relevance).
+    #[serde(default)]
+    pub links: Vec<LinkSpec>,
+    /// Traffic segments.
+    pub segments: Vec<SegmentSpec>,
+    /// Loyalty tiers, by increasing threshold.
+    #[serde(default)]
+    pub tiers: Vec<TierSpec>,
+    /// Strategies compared; exactly one is the holdout.
+    pub strategies: Vec<StrategySpec>,
+}
+
+/// Store and simulation settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreSpec {
+    /// ISO 4217 code, e.g. "USD".
+    pub currency: String,
+    /// The holdout's revenue over a year, in currency units.
+    pub annual_gmv: f64,
+    /// Visitors simulated per replication.
+    pub visitors: u64,
+    /// Number of replications.
+    pub replications: u32,
+    /// Seed of the whole run.
+    pub seed: u64,
+}
+
+/// World facts about offer response. Every field may be uncertain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BehaviourSpec {
+    /// Relevance of a product with no link to the cart, in [0, 1]. Fixed.
+    pub baseline_relevance: f64,
+    /// Base acceptance of a pre-checkout suggestion, in [0, 1].
+    pub pre_checkout_base_accept: Param,
+    /// Base acceptance of a post-checkout offer, in [0, 1].
+    pub post_checkout_base_accept: Param,
+    /// Checkout completion lost per shown slot or prompt (before friction sensitivity), in [0, 1].
+    pub friction_per_slot: Param,
+    /// Relative completion gain per unit of discount (0.1 discount x 0.5 = +5%), in [0, 20].
+    pub discount_elasticity: Param,
+    /// Top-up probability at zero gap, in [0, 1].
+    pub tier_max_uptake: Param,
+    /// Decay of top-up probability with gap / cart value, >= 0.
+    pub tier_gap_decay: Param,
+}
+
+impl Default for BehaviourSpec {
+    fn default() -> Self {
+        Self {
+            baseline_relevance: 0.02,
+            pre_checkout_base_accept: Param::Fixed(0.3),
+            post_checkout_base_accept: Param::Fixed(0.3),
+            friction_per_slot: Param::Fixed(0.01),
+            discount_elasticity: Param::Fixed(0.5),
+            tier_max_uptake: Param::Fixed(0.4),
+            tier_gap_decay: Param::Fixed(2.0),
+        }
+    }
+}
+
+/// One product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductSpec {
+    /// Unique identifier used by links.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Category identifier.
+    pub category: String,
+    /// Price in currency units, > 0.
+    pub price: f64,
+    /// Unit cost in currency units, >= 0.
+    #[serde(default)]
+    pub cost: f64,
+    /// Popularity weight, > 0.
+    #[serde(default = "default_popularity")]
+    pub popularity: f64,
+    /// Whether the product may be offered after checkout.
+    #[serde(default)]
+    pub post_purchase: bool,
+}
+
+fn default_popularity() -> f64 {
+    1.0
+}
+
+/// A complement link: a cart holding `from` (a product) or an item of
+/// `from_category` makes `to` relevant with `strength`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSpec {
+    /// Source product id (exactly one of `from`, `from_category`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Source category (exactly one of `from`, `from_category`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_category: Option<String>,
+    /// Target product id.
+    pub to: String,
+    /// Relevance in [0, 1].
+    pub strength: f64,
+}
+
+/// A traffic segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentSpec {
+    /// Display name.
+    pub name: String,
+    /// Share of traffic; shares sum to 1.
+    pub share: Param,
+    /// Share of visitors who build a cart, in [0, 1].
+    pub add_to_cart_rate: Param,
+    /// Share of carts that become orders without personalization, in [0, 1].
+    pub checkout_completion: Param,
+    /// Mean number of items in the intended cart, in [1, 50].
+    pub mean_cart_size: Param,
+    /// Multiplies every offer acceptance, in [0, 10].
+    #[serde(default = "param_one")]
+    pub acceptance_propensity: Param,
+    /// price_factor(x) = 1 / (1 + price_sensitivity x), in [0, 100].
+    #[serde(default = "param_one")]
+    pub price_sensitivity: Param,
+    /// Scales the friction of each slot or prompt, in [0, 100].
+    #[serde(default = "param_one")]
+    pub friction_sensitivity: Param,
+    /// Share of the segment enrolled in the loyalty program, in [0, 1].
+    #[serde(default)]
+    pub loyalty_member_share: Param,
+    /// Per-member spend to date in currency units (a per-shopper distribution), >= 0.
+    #[serde(default)]
+    pub spend_to_date: Param,
+    /// Category -> affinity multiplier (>= 0) for cart building; unlisted categories have 1.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub category_affinity: BTreeMap<String, f64>,
+}
+
+fn param_one() -> Param {
+    Param::Fixed(1.0)
+}
+
+/// A loyalty tier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierSpec {
+    /// Display name.
+    pub name: String,
+    /// Spend threshold in currency units, > 0, increasing across tiers.
+    pub threshold: f64,
+}
+
+/// What a suggestion or offer policy shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OfferPolicy {
+    /// Nothing.
+    #[default]
+    Off,
+    /// The most popular products.
+    Popular,
+    /// The products most relevant to the cart (or order).
+    Matched,
+}
+
+/// How `matched` pre-checkout suggestions are ranked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ranking {
+    /// By relevance, then popularity.
+    #[default]
+    Relevance,
+    /// By rel x price x price_factor.
+    ExpectedValue,
+}
+
+/// When the tier prompt is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TierPolicy {
+    /// Never.
+    #[default]
+    Off,
+    /// Whenever the gap is positive.
+    Universal,
+    /// Only when 0 < gap <= window x next threshold.
+    Window,
+}
+
+/// A named set of policy choices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrategySpec {
+    /// Display name, unique.
+    pub name: String,
+    /// Marks the holdout (every lever off).
+    #[serde(default)]
+    pub holdout: bool,
+    /// Pre-checkout suggestions.
+    #[serde(default)]
+    pub pre_checkout: PreCheckoutSpec,
+    /// Loyalty-tier prompt.
+    #[serde(default)]
+    pub tier_prompt: TierPromptSpec,
+    /// Conversion levers at checkout.
+    #[serde(default)]
+    pub checkout: CheckoutSpec,
+    /// Post-checkout offers.
+    #[serde(default)]
+    pub post_checkout: PostCheckoutSpec,
+}
+
+/// Pre-checkout suggestions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PreCheckoutSpec {
+    /// off | popular | matched.
+    pub policy: OfferPolicy,
+    /// Slots shown, 1..=10.
+    pub slots: u32,
+    /// Ranking of `matched`: relevance | expected_value.
+    pub ranking: Ranking,
+}
+
+impl Default for PreCheckoutSpec {
+    fn default() -> Self {
+        Self { policy: OfferPolicy::Off, slots: 3, ranking: Ranking::Relevance }
+    }
+}
+
+/// Loyalty-tier prompt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TierPromptSpec {
+    /// off | universal | window.
+    pub policy: TierPolicy,
+    /// Window as a fraction of the next threshold, in (0, 1].
+    pub window: f64,
+}
+
+impl Default for TierPromptSpec {
+    fn default() -> Self {
+        Self { policy: TierPolicy::Off, window: 0.25 }
+    }
+}
+
+/// Conversion levers at checkout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckoutSpec {
+    /// Relative completion gain from a smoother checkout, in [0, 1]; may be uncertain.
+    pub friction_reduction: Param,
+    /// Discount on the checkout order, in [0, 0.9].
+    pub discount: f64,
+}
+
+impl Default for CheckoutSpec {
+    fn default() -> Self {
+        Self { friction_reduction: Param::Fixed(0.0), discount: 0.0 }
+    }
+}
+
+/// Post-checkout offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PostCheckoutSpec {
+    /// off | popular | matched.
+    pub policy: OfferPolicy,
+    /// Offers shown, 1..=5.
+    pub offers: u32,
+    /// Discount on the offer price, in [0, 0.9].
+    pub offer_discount: f64,
+}
+
+impl Default for PostCheckoutSpec {
+    fn default() -> Self {
+        Self { policy: OfferPolicy::Off, offers: 1, offer_discount: 0.0 }
+    }
+}
