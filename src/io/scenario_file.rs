@@ -101,10 +101,13 @@ fn toml_error(text: &str, file: &str, path: String, e: &toml::de::Error) -> Scen
         }
         None => (None, None),
     };
-    ScenarioError {
-        file: file.to_string(),
-        problems: vec![Problem { line, column, path, message: explain(e.message()) }],
+    let mut message = explain(e.message());
+    if message == "duplicate key"
+        && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim).filter(|k| !k.is_empty())
+    {
+        message = format!("duplicate key `{key}`: each key may appear once per table");
     }
+    ScenarioError { file: file.to_string(), problems: vec![Problem { line, column, path, message }] }
 }
 
 /// Adds "did you mean" to serde's unknown-field and unknown-variant messages.
@@ -122,7 +125,12 @@ fn explain(message: &str) -> String {
             }
         }
     }
-    message.to_string()
+    // serde names Rust types; say what a scenario author can write instead.
+    message
+        .replace("expected u64", "expected a whole number >= 0")
+        .replace("expected u32", "expected a whole number >= 0")
+        .replace("expected f64", "expected a number")
+        .replace("expected a boolean", "expected true or false")
 }
 
 /// Parses and validates scenario text. `file` names it in messages.

@@ -1,0 +1,77 @@
+//! A corpus of broken scenario files (tests/bad/*.toml), each with the messages it
+//! must produce (tests/bad/*.expected: file:line:column: field: message).
+
+use aovlab::io::{load_scenario, parse_scenario};
+
+#[test]
+fn the_corpus_base_is_valid() {
+    let text = std::fs::read_to_string("tests/bad/valid_base.toml.txt").unwrap();
+    parse_scenario(&text, "valid_base").unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn every_bad_file_gives_its_expected_messages() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir("tests/bad").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let expected_path = path.with_extension("expected");
+        let expected = std::fs::read_to_string(&expected_path)
+            .unwrap_or_else(|_| panic!("{} has no {}", path.display(), expected_path.display()));
+        let err = match load_scenario(&path) {
+            Ok(_) => panic!("{} loaded but should fail", path.display()),
+            Err(e) => e,
+        };
+        let shown = err.to_string();
+        let lines: Vec<&str> = expected.lines().filter(|l| !l.trim().is_empty()).collect();
+        for line in &lines {
+            assert!(
+                shown.contains(&format!("tests/bad/{line}")),
+                "{}:\n  expected: {line}\n  got:\n{shown}",
+                path.display()
+            );
+        }
+        assert_eq!(err.problems.len(), lines.len(), "{}: {shown}", path.display());
+        assert!(err.problems.iter().all(|p| p.line.is_some()), "{}: every problem has a line: {shown}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} bad files found");
+}
+
+#[test]
+fn unreadable_files_are_named_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.toml");
+    let e = load_scenario(&missing).unwrap_err().to_string();
+    assert!(e.contains("missing.toml") && e.contains("cannot read"), "{e}");
+
+    let e = load_scenario(dir.path()).unwrap_err().to_string();
+    assert!(e.contains("is a directory"), "{e}");
+
+    let binary = dir.path().join("binary.toml");
+    std::fs::write(&binary, b"format_version = 1\nname = \"\xff\xfe\"\n").unwrap();
+    let e = load_scenario(&binary).unwrap_err().to_string();
+    assert!(e.contains("binary.toml:2:9") && e.contains("not valid UTF-8"), "{e}");
+
+    // A file over the size cap is refused before it is read (sparse: no disk used).
+    let huge = dir.path().join("huge.toml");
+    let f = std::fs::File::create(&huge).unwrap();
+    f.set_len(aovlab::io::scenario_file::MAX_FILE_BYTES + 1).unwrap();
+    let e = load_scenario(&huge).unwrap_err().to_string();
+    assert!(e.contains("limited to"), "{e}");
+}
+
+#[test]
+fn hostile_nesting_is_an_error_not_a_crash() {
+    // Deeply nested arrays: the parser must answer, not overflow the stack.
+    let text = format!("format_version = 1\nname = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let r = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || parse_scenario(&text, "nested").map(|_| ()).map_err(|e| e.to_string()))
+        .unwrap()
+        .join()
+        .expect("parser thread must not panic");
+    assert!(r.is_err());
+}

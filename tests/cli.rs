@@ -1,0 +1,173 @@
+//! The real `aovlab` binary, run in a temporary directory.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn aovlab() -> Command {
+    Command::cargo_bin("aovlab").unwrap()
+}
+
+#[test]
+fn run_prints_the_comparison_table() {
+    aovlab()
+        .args(["run", "--replications", "3", "--visitors", "20000"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("AOV-optimized"))
+        .stdout(predicate::str::contains("Annual GMV impact"))
+        .stdout(predicate::str::contains("Holdout (holdout)"))
+        .stdout(predicate::str::is_match(r"\$\d{1,3}(,\d{3})+").unwrap());
+}
+
+#[test]
+fn run_json_has_the_documented_shape() {
+    let out = aovlab().args(["run", "--replications", "3", "--visitors", "20000", "--json", "-"]).output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "scenario",
+        "seed",
+        "replications",
+        "visitors_per_replication",
+        "elapsed_seconds",
+        "visitor_sessions_per_second",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["replications"], 3);
+    let strategies = v["strategies"].as_array().unwrap();
+    assert_eq!(strategies.len(), 8);
+    let holdout = &strategies[0];
+    assert_eq!(holdout["is_holdout"], true);
+    assert!(holdout["vs_holdout"].is_null());
+    for m in [
+        "conversion_rate",
+        "cart_abandonment_rate",
+        "aov",
+        "revenue_per_visitor",
+        "gross_margin_per_visitor",
+        "tier_upgrade_rate",
+    ] {
+        for k in ["mean", "p05", "p50", "p95"] {
+            assert!(holdout["metrics"][m][k].is_number(), "{m}.{k}");
+        }
+    }
+    // Nothing is shown to the holdout: its acceptance rates are null.
+    assert!(holdout["metrics"]["pre_checkout_acceptance_rate"].is_null());
+    let aov = &strategies[2];
+    assert_eq!(aov["name"], "AOV-optimized");
+    for l in ["conversion_rate_lift", "aov_lift", "rpv_lift", "margin_lift", "annual_gmv_impact"] {
+        for k in ["mean", "p05", "p50", "p95", "prob_positive"] {
+            assert!(aov["vs_holdout"][l][k].is_number(), "{l}.{k}");
+        }
+    }
+    assert!(aov["vs_holdout"]["log_decomposition"]["conversion"]["mean"].is_number());
+    assert!(aov["vs_holdout"]["log_decomposition"]["aov"]["mean"].is_number());
+    assert!(aov["vs_holdout"]["revenue_by_source"]["post_checkout"]["mean"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn run_writes_json_and_csv_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json");
+    let csv = dir.path().join("r.csv");
+    aovlab()
+        .current_dir(dir.path())
+        .args(["run", "--replications", "2", "--visitors", "10000", "--json", "r.json", "--csv", "r.csv"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    assert_eq!(v["visitors_per_replication"], 10000);
+    let text = std::fs::read_to_string(csv).unwrap();
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("replication,strategy,is_holdout,visitors,conversion_rate"));
+    assert_eq!(lines.count(), 2 * 8);
+}
+
+#[test]
+fn seed_flag_changes_and_fixes_the_results() {
+    let get = |seed: &str| {
+        let out = aovlab()
+            .args(["run", "--replications", "2", "--visitors", "10000", "--seed", seed, "--json", "-"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["strategies"][0]["metrics"]["revenue_per_visitor"]["mean"].as_f64().unwrap()
+    };
+    assert_eq!(get("1"), get("1"));
+    assert_ne!(get("1"), get("2"));
+}
+
+#[test]
+fn validate_accepts_good_files_and_lists_every_error() {
+    aovlab()
+        .args(["validate", "scenarios/article.toml", "scenarios/apparel-free-shipping.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("article.toml: ok"));
+    aovlab()
+        .args(["validate", "scenarios/article.toml", "tests/bad/two_holdouts.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("tests/bad/two_holdouts.toml:52:1: strategies[1].holdout"))
+        .stderr(predicate::str::contains("1 of 2 files invalid"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn impact_is_ten_million_for_the_article_example() {
+    aovlab()
+        .args(["impact", "--annual-gmv", "50000000", "--aov-lift", "0.20"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("annual impact: +$10,000,000"));
+    aovlab()
+        .args(["impact", "--annual-gmv", "50000000", "--aov-lift", "0.10", "--conversion-lift", "-0.02"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("+$3,900,000"));
+    aovlab()
+        .args(["impact", "--annual-gmv", "-5", "--aov-lift", "0.2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--annual-gmv"));
+}
+
+#[test]
+fn bad_input_exits_2_with_one_readable_error() {
+    aovlab()
+        .args(["run", "no-such-file.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-file.toml: cannot read"));
+    aovlab().args(["run", "--visitors", "0"]).assert().code(2);
+    aovlab().args(["run", "--frobnicate"]).assert().code(2);
+    aovlab()
+        .args(["run", "tests/bad/unknown_field.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `share`?"));
+    // An override that breaks a limit is reported against the field it changes.
+    aovlab()
+        .args(["run", "--visitors", "999999999999"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("store.visitors"));
+}
+
+#[test]
+fn bench_prints_its_figures() {
+    aovlab()
+        .args(["bench", "--replications", "1", "--visitors", "20000", "--repeat", "1", "--threads", "2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("visitor_sessions_per_second:"))
+        .stdout(predicate::str::contains("threads: 2"));
+    let out = aovlab()
+        .args(["bench", "--replications", "1", "--visitors", "20000", "--repeat", "1", "--json", "-"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["visitor_sessions_per_second"].as_f64().unwrap() > 0.0);
+    assert!(v["threads"].as_u64().unwrap() >= 1);
+}

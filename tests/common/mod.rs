@@ -1,0 +1,73 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use aovlab::engine::{self, RunOptions, RunOutput};
+use aovlab::io::parse_scenario;
+use aovlab::model::Scenario;
+use std::sync::atomic::AtomicBool;
+
+/// Parses a scenario from TOML text, panicking with the full error otherwise.
+pub fn scenario(text: &str) -> Scenario {
+    parse_scenario(text, "<test>").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs with the given thread count and returns the raw tallies.
+pub fn run(sc: &Scenario, threads: Option<usize>) -> RunOutput {
+    let cancel = AtomicBool::new(false);
+    engine::run(sc, &RunOptions { threads, replications: None }, &|_| {}, &cancel).expect("run")
+}
+
+/// A one-segment, two-product world: carts hold only `main` (the `extra` category has
+/// affinity 0), `main` links to `extra` with strength 0.6. `strategies` is appended.
+pub fn two_products(store: &str, segment_extra: &str, strategies: &str) -> String {
+    format!(
+        r#"
+format_version = 1
+name = "closed form"
+[store]
+currency = "USD"
+annual_gmv = 1_000_000
+{store}
+[behaviour]
+baseline_relevance = 0.0
+pre_checkout_base_accept = 0.3
+post_checkout_base_accept = 0.4
+friction_per_slot = 0.02
+discount_elasticity = 0.5
+tier_max_uptake = 0.5
+tier_gap_decay = 2.0
+[[products]]
+id = "main"
+name = "Main"
+category = "main"
+price = 50.0
+cost = 20.0
+[[products]]
+id = "extra"
+name = "Extra"
+category = "extra"
+price = 20.0
+cost = 5.0
+post_purchase = true
+[[links]]
+from = "main"
+to = "extra"
+strength = 0.6
+[[segments]]
+name = "all"
+share = 1.0
+add_to_cart_rate = 0.3
+checkout_completion = 0.5
+mean_cart_size = 2.5
+acceptance_propensity = 1.0
+price_sensitivity = 1.0
+friction_sensitivity = 1.0
+category_affinity = {{ extra = 0.0 }}
+{segment_extra}
+[[strategies]]
+name = "Holdout"
+holdout = true
+{strategies}
+"#
+    )
+}

@@ -1,0 +1,212 @@
+//! The worked checks of MODEL.md, against closed forms, with fixed seeds.
+
+mod common;
+
+use aovlab::engine::report::replication_metrics;
+use aovlab::engine::summarize;
+use common::{run, scenario, two_products};
+
+const STORE: &str = "visitors = 40_000\nreplications = 200\nseed = 11";
+
+/// Poisson(lambda) pmf for k = 0..n.
+fn poisson_pmf(lambda: f64, n: usize) -> Vec<f64> {
+    let mut p = vec![(-lambda).exp()];
+    for k in 1..n {
+        let prev = p[k - 1];
+        p.push(prev * lambda / k as f64);
+    }
+    p
+}
+
+#[test]
+fn annual_impact_of_twenty_percent_aov_is_ten_million() {
+    // The CLI's formula, and the engine's definition (annual GMV x RPV lift) agree.
+    let gmv: f64 = 50_000_000.0;
+    let rpv_lift = (1.0 + 0.0) * (1.0 + 0.20) - 1.0;
+    assert!((gmv * rpv_lift - 10_000_000.0).abs() < 1e-6);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aovlab"))
+        .args(["impact", "--annual-gmv", "50000000", "--aov-lift", "0.20"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("+$10,000,000"));
+}
+
+#[test]
+fn every_lever_off_reproduces_the_holdout_to_the_cent() {
+    let text = two_products(STORE, "", "[[strategies]]\nname = \"Twin\"\n");
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    for rep in &out.replications {
+        let (h, t) = (&rep.strategies[0], &rep.strategies[1]);
+        assert_eq!(h.orders, t.orders);
+        assert_eq!(h.revenue, t.revenue);
+        assert_eq!(h.margin, t.margin);
+        assert_eq!(h.revenue_sq, t.revenue_sq);
+    }
+    let r = summarize(&sc, &out.replications, 1.0, 1);
+    let v = r.strategies[1].vs_holdout.as_ref().unwrap();
+    assert_eq!(v.rpv_lift.unwrap().summary.mean, 0.0);
+    assert_eq!(v.annual_gmv_impact.unwrap().summary.p95, 0.0);
+}
+
+#[test]
+fn post_checkout_only_leaves_conversion_exactly_unchanged_and_raises_aov() {
+    let text = two_products(
+        STORE,
+        "",
+        "[[strategies]]\nname = \"Post\"\npost_checkout = { policy = \"matched\", offers = 1 }\n",
+    );
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    for rep in &out.replications {
+        assert_eq!(rep.strategies[0].orders, rep.strategies[1].orders);
+        assert!(rep.strategies[1].revenue > rep.strategies[0].revenue);
+    }
+    let r = summarize(&sc, &out.replications, 1.0, 1);
+    let v = r.strategies[1].vs_holdout.as_ref().unwrap();
+    let c = v.conversion_rate_lift.unwrap().summary;
+    assert_eq!((c.p05, c.p95), (0.0, 0.0));
+    assert!(v.aov_lift.unwrap().summary.p05 > 0.0);
+}
+
+#[test]
+fn lever_off_conversion_is_add_to_cart_times_completion() {
+    // Three segments with different rates: conversion = sum share x atc x cc.
+    let text = aovlab::io::scenario_file::ARTICLE_TOML;
+    let sc = scenario(text);
+    let expected: f64 = sc
+        .segments
+        .iter()
+        .map(|s| s.share.central() * s.add_to_cart_rate.central() * s.checkout_completion.central())
+        .sum();
+    let r = summarize(&sc, &run(&sc, None).replications, 1.0, 1);
+    let cr = r.strategies[sc.holdout].metrics.conversion_rate.unwrap();
+    assert!((cr.mean - expected).abs() < 4.0 * cr.se, "{} vs {expected} (se {})", cr.mean, cr.se);
+}
+
+/// One segment, one product in the cart, checkout levers and a post-checkout offer:
+/// conversion and AOV against their closed forms, within the reported interval.
+#[test]
+fn closed_form_conversion_and_aov() {
+    let strategies = r#"
+[[strategies]]
+name = "Levers"
+checkout = { friction_reduction = 0.1, discount = 0.1 }
+post_checkout = { policy = "matched", offers = 1, offer_discount = 0.25 }
+"#;
+    let sc = scenario(&two_products(STORE, "", strategies));
+    let out = run(&sc, None);
+    let r = summarize(&sc, &out.replications, 1.0, 1);
+
+    // Holdout: conversion = 0.3 x 0.5; cart of 1 + Poisson(1.5) items at $50.
+    let lambda = 1.5;
+    let pmf = poisson_pmf(lambda, 60);
+    let h = &r.strategies[0].metrics;
+    let cr = h.conversion_rate.unwrap();
+    assert!((cr.mean - 0.15).abs() < 3.0 * cr.se, "holdout conversion {} se {}", cr.mean, cr.se);
+    let aov = h.aov.unwrap();
+    assert!((aov.mean - 50.0 * (1.0 + lambda)).abs() < 3.0 * aov.se, "holdout AOV {} se {}", aov.mean, aov.se);
+
+    // Levers: completion 0.5 x 1.1 x (1 + 0.5 x 0.1); order = 0.9 x 50 k; the offer
+    // (price 20 x 0.75 = 15) is taken with 0.4 x 0.6 / (1 + 15 / order).
+    let conv = 0.3 * 0.5 * 1.1 * 1.05;
+    let mut revenue_per_order = 0.0;
+    for (i, p) in pmf.iter().enumerate() {
+        let v = 0.9 * 50.0 * (i + 1) as f64;
+        let take = 0.4 * 0.6 / (1.0 + 15.0 / v);
+        revenue_per_order += p * (v + take * 15.0);
+    }
+    let m = &r.strategies[1].metrics;
+    let cr = m.conversion_rate.unwrap();
+    assert!((cr.mean - conv).abs() < 3.0 * cr.se, "conversion {} vs {conv} (se {})", cr.mean, cr.se);
+    let aov = m.aov.unwrap();
+    assert!(
+        (aov.mean - revenue_per_order).abs() < 3.0 * aov.se,
+        "AOV {} vs {revenue_per_order} (se {})",
+        aov.mean,
+        aov.se
+    );
+
+    // The within-replication delta-method intervals cover the truth about 95% of the time.
+    let covered = out
+        .replications
+        .iter()
+        .filter(|rep| {
+            let e = replication_metrics(&sc, rep)[1].aov.unwrap();
+            (e.value - revenue_per_order).abs() <= 1.96 * e.se
+        })
+        .count() as f64
+        / out.replications.len() as f64;
+    assert!((0.89..=0.99).contains(&covered), "AOV interval coverage {covered}");
+    let covered = out
+        .replications
+        .iter()
+        .filter(|rep| {
+            let e = replication_metrics(&sc, rep)[1].conversion_rate.unwrap();
+            (e.value - conv).abs() <= 1.96 * e.se
+        })
+        .count() as f64
+        / out.replications.len() as f64;
+    assert!((0.89..=0.99).contains(&covered), "conversion interval coverage {covered}");
+}
+
+/// Pre-checkout suggestion and its friction against the closed form.
+#[test]
+fn closed_form_pre_checkout_suggestion() {
+    let strategies = "[[strategies]]\nname = \"Matched\"\npre_checkout = { policy = \"matched\", slots = 1 }\n";
+    let sc = scenario(&two_products(STORE, "", strategies));
+    let r = summarize(&sc, &run(&sc, None).replications, 1.0, 1);
+    let pmf = poisson_pmf(1.5, 60);
+    // One slot shown (extra, rel 0.6): completion 0.5 x (1 - 0.02); taken with
+    // 0.3 x 0.6 / (1 + 20 / V0), independent of completion.
+    let conv = 0.3 * 0.5 * 0.98;
+    let mut per_order = 0.0;
+    let mut accept = 0.0;
+    for (i, p) in pmf.iter().enumerate() {
+        let v0 = 50.0 * (i + 1) as f64;
+        let take = 0.3 * 0.6 / (1.0 + 20.0 / v0);
+        per_order += p * (v0 + take * 20.0);
+        accept += p * take;
+    }
+    let m = &r.strategies[1].metrics;
+    let cr = m.conversion_rate.unwrap();
+    assert!((cr.mean - conv).abs() < 3.0 * cr.se, "conversion {} vs {conv}", cr.mean);
+    let aov = m.aov.unwrap();
+    assert!((aov.mean - per_order).abs() < 3.0 * aov.se, "AOV {} vs {per_order} se {}", aov.mean, aov.se);
+    let acc = m.pre_checkout_acceptance_rate.unwrap();
+    assert!((acc.mean - accept).abs() < 3.0 * acc.se, "acceptance {} vs {accept}", acc.mean);
+}
+
+/// The tier prompt: every shopper is a member with spend 0 and one tier at $120.
+/// Carts of one item ($50) have a gap of $70; two items ($100) a gap of $20 (inside a
+/// 25% window of $30); three or more none. The top-up is the cheapest product >= gap.
+#[test]
+fn closed_form_tier_prompt_window() {
+    let seg = "loyalty_member_share = 1.0\nspend_to_date = 0.0\n[[tiers]]\nname = \"Gold\"\nthreshold = 120.0\n";
+    let strategies = "[[strategies]]\nname = \"Window\"\ntier_prompt = { policy = \"window\", window = 0.25 }\n\
+                      [[strategies]]\nname = \"Universal\"\ntier_prompt = { policy = \"universal\" }\n";
+    let sc = scenario(&two_products(STORE, seg, strategies));
+    let out = run(&sc, None);
+    let r = summarize(&sc, &out.replications, 1.0, 1);
+    let pmf = poisson_pmf(1.5, 60);
+    let (p1, p2) = (pmf[0], pmf[1]);
+    // Window: shown only to 2-item carts; gap 20 -> top-up "extra" ($20, relevant).
+    let uptake2 = 0.5 * (-2.0_f64 * 20.0 / 100.0).exp();
+    let shown = p2;
+    let conv = 0.3 * 0.5 * (1.0 - shown * 0.02);
+    let m = &r.strategies[1].metrics;
+    let cr = m.conversion_rate.unwrap();
+    assert!((cr.mean - conv).abs() < 3.0 * cr.se, "window conversion {} vs {conv}", cr.mean);
+    let acc = m.tier_prompt_acceptance_rate.unwrap();
+    assert!((acc.mean - uptake2).abs() < 3.0 * acc.se, "window uptake {} vs {uptake2}", acc.mean);
+    // Upgrades per visitor = 0.3 x P(2 items) x uptake x completion with the prompt.
+    let up = m.tier_upgrade_rate.unwrap();
+    let expected_up = 0.3 * p2 * uptake2 * 0.5 * 0.98;
+    assert!((up.mean - expected_up).abs() < 3.0 * up.se, "upgrades {} vs {expected_up}", up.mean);
+    // Universal: also 1-item carts (gap 70 -> the cheapest product >= 70 does not
+    // exist among relevant ones (extra is $20) nor at all ($50 max): prompt without top-up.
+    let u = &r.strategies[2].metrics;
+    let acc_u = u.tier_prompt_acceptance_rate.unwrap();
+    let expected = p2 * uptake2 / (p1 + p2);
+    assert!((acc_u.mean - expected).abs() < 3.0 * acc_u.se, "universal uptake {} vs {expected}", acc_u.mean);
+}

@@ -1,0 +1,85 @@
+//! Every shipped scenario validates and runs; the article scenario reproduces the
+//! article's figures (the calibration the README promises).
+
+mod common;
+
+use aovlab::engine::{Report, summarize};
+use aovlab::io::{article, load_scenario};
+use common::run;
+
+#[test]
+fn every_shipped_scenario_validates_and_runs() {
+    let mut n = 0;
+    for entry in std::fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let mut sc = load_scenario(&path).unwrap_or_else(|e| panic!("{e}"));
+        sc.spec.store.visitors = 20_000;
+        sc.spec.store.replications = 3;
+        let r = summarize(&sc, &run(&sc, None).replications, 1.0, 1);
+        for s in &r.strategies {
+            let cr = s.metrics.conversion_rate.unwrap().mean;
+            assert!(cr > 0.0 && cr < 1.0, "{}: {} conversion {cr}", path.display(), s.name);
+        }
+        n += 1;
+    }
+    assert!(n >= 3, "expected at least three scenarios, found {n}");
+}
+
+#[test]
+fn the_embedded_scenario_is_the_shipped_article_file() {
+    let shipped = std::fs::read_to_string("scenarios/article.toml").unwrap();
+    assert_eq!(shipped, aovlab::io::scenario_file::ARTICLE_TOML);
+}
+
+fn lift(
+    r: &Report,
+    name: &str,
+    f: fn(&aovlab::engine::report::VsHoldout) -> Option<aovlab::stats::LiftSummary>,
+) -> f64 {
+    f(r.strategy(name).unwrap().vs_holdout.as_ref().unwrap()).unwrap().summary.mean
+}
+
+/// The article's figures, with the scenario's own settings (100 x 100,000 visitors).
+#[test]
+fn article_scenario_reproduces_the_article() {
+    let sc = article();
+    let out = run(&sc, None);
+    let r = summarize(&sc, &out.replications, 1.0, 1);
+
+    let aov = lift(&r, "AOV-optimized", |v| v.aov_lift);
+    let conv = lift(&r, "AOV-optimized", |v| v.conversion_rate_lift);
+    assert!((0.15..=0.30).contains(&aov), "AOV-optimized AOV lift {aov}");
+    assert!(conv.abs() <= 0.03, "AOV-optimized conversion lift {conv}");
+
+    let rpv = lift(&r, "Conversion-optimized", |v| v.rpv_lift);
+    assert!((0.05..=0.08).contains(&rpv), "Conversion-optimized RPV lift {rpv}");
+
+    let window = lift(&r, "Tier prompt (25% window)", |v| v.rpv_lift);
+    let universal = lift(&r, "Tier prompt (universal)", |v| v.rpv_lift);
+    assert!(window > universal, "window {window} <= universal {universal}");
+    let beats = |a: &str, b: &str| {
+        r.strategy(a).unwrap().prob_beats_on_rpv.iter().find(|x| x.strategy == b).unwrap().probability
+    };
+    assert!(beats("Tier prompt (25% window)", "Tier prompt (universal)") > 0.5);
+
+    let matched = lift(&r, "Matched cross-sell only", |v| v.rpv_lift);
+    let popular = lift(&r, "Popular cross-sell only", |v| v.rpv_lift);
+    assert!(matched > popular, "matched {matched} <= popular {popular}");
+    assert!(beats("Matched cross-sell only", "Popular cross-sell only") > 0.9);
+
+    // AOV-optimized beats conversion-optimized on revenue per visitor.
+    assert!(beats("AOV-optimized", "Conversion-optimized") > 0.9);
+
+    // Post-checkout only: conversion exactly unchanged in every replication.
+    let post = sc.strategies.iter().position(|s| s.name() == "Post-checkout only").unwrap();
+    for rep in &out.replications {
+        assert_eq!(rep.strategies[post].orders, rep.strategies[sc.holdout].orders);
+    }
+    // Orders around $120 and add-ons of $15-30 in the catalog.
+    let holdout_aov = r.strategies[sc.holdout].metrics.aov.unwrap().mean;
+    assert!((105.0..=135.0).contains(&holdout_aov), "holdout AOV {holdout_aov}");
+    assert_eq!(sc.spec.store.annual_gmv, 50_000_000.0);
+}
