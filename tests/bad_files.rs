@@ -1,5 +1,6 @@
 //! A corpus of broken scenario files (tests/bad/*.toml), each with the messages it
 //! must produce (tests/bad/*.expected: file:line:column: field: message).
+#![allow(clippy::unwrap_used)]
 
 use aovlab::io::{load_scenario, parse_scenario};
 

@@ -1,4 +1,5 @@
 //! The real `aovlab` binary, run in a temporary directory.
+#![allow(clippy::unwrap_used)]
 
 use assert_cmd::Command;
 use predicates::prelude::*;

@@ -1,4 +1,5 @@
 //! Results depend only on the scenario and its seed: never on the thread count.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! The worked checks of MODEL.md, against closed forms, with fixed seeds.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Property tests: invariants that hold for any valid scenario.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

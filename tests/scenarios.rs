@@ -1,5 +1,6 @@
 //! Every shipped scenario validates and runs; the article scenario reproduces the
 //! article's figures (the calibration the README promises).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
