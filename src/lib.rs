@@ -9,6 +9,8 @@
 pub mod cli;
 pub mod engine;
 pub mod format;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod io;
 pub mod model;
 pub mod stats;

@@ -264,12 +264,17 @@ pub fn to_toml(spec: &ScenarioSpec) -> Result<String, toml::ser::Error> {
 /// Saves atomically: writes a temporary file beside `path`, flushes it to disk and
 /// renames it over `path`, so a crash leaves either the old or the new file whole.
 pub fn save_text(path: &Path, text: &str) -> std::io::Result<()> {
+    save_text_bytes(path, text.as_bytes())
+}
+
+/// [`save_text`] for bytes.
+pub fn save_text_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     let mut tmp = tempfile::Builder::new().prefix(".aovlab-save-").suffix(".tmp").tempfile_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
+    tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

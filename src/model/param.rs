@@ -234,6 +234,28 @@ impl Dist {
         }
     }
 
+    /// Probability density at `x` (for plotting an input's distribution).
+    pub fn pdf(&self, x: f64) -> f64 {
+        use statrs::distribution::Continuous;
+        match *self {
+            Dist::Uniform { min, max } => statrs::distribution::Uniform::new(min, max).map_or(0.0, |d| d.pdf(x)),
+            Dist::Triangular { min, mode, max } => {
+                statrs::distribution::Triangular::new(min, max, mode).map_or(0.0, |d| d.pdf(x))
+            }
+            Dist::Normal { mean, sd } => statrs::distribution::Normal::new(mean, sd).map_or(0.0, |d| d.pdf(x)),
+            Dist::Lognormal { median, sigma } => {
+                statrs::distribution::LogNormal::new(median.ln(), sigma).map_or(0.0, |d| d.pdf(x))
+            }
+            Dist::Beta { alpha, beta, min, max } => {
+                let w = max - min;
+                if w <= 0.0 || x <= min || x >= max {
+                    return 0.0;
+                }
+                statrs::distribution::Beta::new(alpha, beta).map_or(0.0, |d| d.pdf((x - min) / w) / w)
+            }
+        }
+    }
+
     /// The `p`-quantile, computed by the same formulas as the sampler uses (exact for
     /// uniform, triangular, normal and lognormal; a numerical inverse for beta).
     pub fn quantile(&self, p: f64) -> f64 {
@@ -313,6 +335,16 @@ mod tests {
         assert!((l.quantile(0.5) - 100.0).abs() < 1e-9);
         let b = Dist::Beta { alpha: 2.0, beta: 2.0, min: 0.0, max: 1.0 };
         assert!((b.quantile(0.5) - 0.5).abs() < 1e-6);
+        // Densities integrate to one (trapezoid rule over the 0.001-0.999 quantiles).
+        for d in
+            [u.clone(), t.clone(), n.clone(), l.clone(), Dist::Beta { alpha: 2.0, beta: 5.0, min: 10.0, max: 20.0 }]
+        {
+            let (a, z) = (d.quantile(0.0005), d.quantile(0.9995));
+            let k = 20_000;
+            let h = (z - a) / k as f64;
+            let area: f64 = (0..k).map(|i| 0.5 * h * (d.pdf(a + i as f64 * h) + d.pdf(a + (i + 1) as f64 * h))).sum();
+            assert!((area - 0.999).abs() < 0.003, "{d:?}: {area}");
+        }
         assert!((b.mean() - 0.5).abs() < 1e-12);
     }
 

@@ -1,0 +1,145 @@
+//! The desktop app (eframe + egui + egui_plot). It edits a copy of the scenario,
+//! runs the engine on a worker thread and shows the results.
+
+mod app;
+mod charts;
+mod dashboard;
+mod document;
+mod editor;
+mod help;
+mod results;
+mod widgets;
+mod worker;
+
+use std::path::{Path, PathBuf};
+
+pub use app::{AovApp, Command, Pending, Prefs, ScreenshotJob};
+pub use document::Document;
+pub use editor::Page;
+pub use results::Results;
+
+use crate::cli::Failure;
+
+/// Arguments of `aovlab gui`.
+#[derive(Debug, Default, clap::Args)]
+pub struct GuiArgs {
+    /// Scenario file to open; the embedded article scenario when omitted.
+    pub file: Option<PathBuf>,
+    /// Run, wait for the first complete results, save a PNG of the window here, exit.
+    #[arg(long, value_name = "PATH")]
+    pub screenshot: Option<PathBuf>,
+    /// Window size as WIDTHxHEIGHT (logical points).
+    #[arg(long, default_value = "1600x1000", value_parser = parse_size)]
+    pub size: (f32, f32),
+    /// Theme for this session: light or dark (default: the saved preference).
+    #[arg(long, value_parser = ["light", "dark"])]
+    pub theme: Option<String>,
+    /// Editor page to show: store, catalog, segments, tiers, strategies.
+    #[arg(long, value_parser = ["store", "catalog", "segments", "tiers", "strategies"])]
+    pub page: Option<String>,
+}
+
+fn parse_size(s: &str) -> Result<(f32, f32), String> {
+    let (w, h) = s.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1600x1000")?;
+    let w: f32 = w.trim().parse().map_err(|_| format!("bad width `{w}`"))?;
+    let h: f32 = h.trim().parse().map_err(|_| format!("bad height `{h}`"))?;
+    if (320.0..=8000.0).contains(&w) && (240.0..=8000.0).contains(&h) {
+        Ok((w, h))
+    } else {
+        Err("width must be 320-8000 and height 240-8000".into())
+    }
+}
+
+/// Writes a screenshot as PNG.
+pub fn save_png(path: &Path, img: &egui::ColorImage) -> Result<(), String> {
+    let [w, h] = img.size;
+    let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let buf = image::RgbaImage::from_raw(w as u32, h as u32, bytes).ok_or("screenshot has the wrong size")?;
+    let mut png = Vec::new();
+    buf.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).map_err(|e| e.to_string())?;
+    crate::io::scenario_file::save_text_bytes(path, &png).map_err(|e| e.to_string())
+}
+
+/// Opens the app (and, with `--screenshot`, saves a PNG and exits).
+pub fn run_app(args: &GuiArgs) -> Result<(), Failure> {
+    let doc = match &args.file {
+        Some(p) => Document::open(p.clone())?,
+        None => Document::article(),
+    };
+    let page = match args.page.as_deref() {
+        Some("catalog") => Page::Catalog,
+        Some("segments") => Page::Segments,
+        Some("tiers") => Page::Tiers,
+        Some("strategies") => Page::Strategies,
+        _ => Page::Store,
+    };
+    let job = args.screenshot.clone().map(ScreenshotJob::new);
+    let outcome = job.as_ref().map(|j| std::sync::Arc::clone(&j.outcome));
+    let theme = args.theme.clone();
+    let screenshot_mode = job.is_some();
+    // A scripted screenshot starts from a clean slate: no saved window size, panel
+    // widths or preferences are read or written (they live in a throwaway folder).
+    let scratch = if screenshot_mode {
+        Some(tempfile::tempdir().map_err(|e| Failure::Internal(anyhow::anyhow!("temporary folder: {e}")))?)
+    } else {
+        None
+    };
+    let options = eframe::NativeOptions {
+        persistence_path: scratch.as_ref().map(|d| d.path().join("app.ron")),
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size(args.size)
+            .with_title("AOV Lab")
+            .with_clamp_size_to_monitor_size(!screenshot_mode),
+        // A scripted screenshot must not reuse (or overwrite) the user's saved window size.
+        persist_window: !screenshot_mode,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "AOV Lab",
+        options,
+        Box::new(move |cc| {
+            let mut prefs: Prefs = if screenshot_mode {
+                Prefs::default()
+            } else {
+                cc.storage.and_then(|s| eframe::get_value(s, "prefs")).unwrap_or_default()
+            };
+            if let Some(t) = theme {
+                prefs.dark = t == "dark";
+            }
+            let mut app = AovApp::new(doc, prefs);
+            app.editor.page = page;
+            if let Some(job) = job {
+                app = app.with_screenshot(job);
+            }
+            Ok(Box::new(EframeApp { app, persist: !screenshot_mode }))
+        }),
+    )
+    .map_err(|e| Failure::Internal(anyhow::anyhow!("the window could not be opened: {e}")))?;
+    if let Some(outcome) = outcome {
+        match outcome.lock().ok().and_then(|g| g.clone()) {
+            Some(Ok(())) => {}
+            Some(Err(e)) => return Err(Failure::Internal(anyhow::anyhow!("screenshot failed: {e}"))),
+            None => {
+                return Err(Failure::Internal(anyhow::anyhow!("the window closed before the screenshot was taken")));
+            }
+        }
+    }
+    Ok(())
+}
+
+struct EframeApp {
+    app: AovApp,
+    persist: bool,
+}
+
+impl eframe::App for EframeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.app.ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.persist {
+            eframe::set_value(storage, "prefs", &self.app.prefs);
+        }
+    }
+}

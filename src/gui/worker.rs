@@ -1,0 +1,91 @@
+//! Runs the engine on a background thread. Progress arrives over a channel; the
+//! worker wakes the UI with `request_repaint` at a bounded rate.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::engine::{self, RepCounts, RunOptions};
+use crate::model::Scenario;
+
+/// Most frequent wake-up of the UI while a run is in progress.
+const REPAINT_EVERY: Duration = Duration::from_millis(30);
+
+/// A message from the worker.
+#[derive(Debug)]
+pub enum Message {
+    /// One replication finished.
+    Replication(RepCounts),
+    /// Every replication finished.
+    Done {
+        /// Simulation wall time.
+        elapsed: Duration,
+        /// Threads used.
+        threads: usize,
+    },
+    /// The run was cancelled.
+    Cancelled,
+    /// The run failed.
+    Failed(String),
+}
+
+/// A run in progress.
+pub struct RunHandle {
+    rx: Receiver<Message>,
+    cancel: Arc<AtomicBool>,
+    /// When the run started.
+    pub started: Instant,
+}
+
+impl RunHandle {
+    /// Starts running `scenario`; `wake` is called (rate-limited) when messages arrive.
+    pub fn start(scenario: Scenario, wake: impl Fn() + Send + Sync + 'static) -> Self {
+        let (tx, rx) = channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&cancel);
+        let spawned =
+            std::thread::Builder::new().name("aovlab-run".into()).spawn(move || work(&scenario, &tx, &flag, &wake));
+        if let Err(e) = spawned {
+            // No thread: report through a channel that is already closed for sending.
+            let (tx, rx2) = channel();
+            let _ = tx.send(Message::Failed(format!("could not start the simulation thread: {e}")));
+            return Self { rx: rx2, cancel, started: Instant::now() };
+        }
+        Self { rx, cancel, started: Instant::now() }
+    }
+
+    /// Asks the run to stop; it ends within one chunk of work.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Messages received since the last call, without blocking.
+    pub fn drain(&self) -> Vec<Message> {
+        self.rx.try_iter().collect()
+    }
+}
+
+fn work(sc: &Scenario, tx: &Sender<Message>, cancel: &AtomicBool, wake: &(dyn Fn() + Send + Sync)) {
+    let last_wake = Mutex::new(Instant::now() - REPAINT_EVERY);
+    let tx_progress = Mutex::new(tx.clone());
+    let progress = |p: engine::Progress| {
+        if let Ok(tx) = tx_progress.lock() {
+            let _ = tx.send(Message::Replication(p.latest));
+        }
+        if let Ok(mut last) = last_wake.lock()
+            && last.elapsed() >= REPAINT_EVERY
+        {
+            *last = Instant::now();
+            wake();
+        }
+    };
+    let result = engine::run(sc, &RunOptions::default(), &progress, cancel);
+    let msg = match result {
+        Ok(out) => Message::Done { elapsed: out.elapsed, threads: out.threads },
+        Err(engine::RunError::Cancelled) => Message::Cancelled,
+        Err(e) => Message::Failed(e.to_string()),
+    };
+    let _ = tx.send(msg);
+    wake();
+}
