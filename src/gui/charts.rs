@@ -51,9 +51,12 @@ fn name_axis(names: Vec<String>) -> impl Fn(GridMark, &std::ops::RangeInclusive<
 }
 
 fn base_plot(id: &str) -> Plot<'static> {
+    bare_plot(id).legend(Legend::default().position(egui_plot::Corner::RightBottom).background_alpha(0.85))
+}
+
+fn bare_plot(id: &str) -> Plot<'static> {
     Plot::new(id.to_string())
         .height(HEIGHT)
-        .legend(Legend::default().position(egui_plot::Corner::RightBottom).background_alpha(0.85))
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
@@ -107,57 +110,65 @@ pub fn lifts(ui: &mut Ui, r: &Report) {
         });
 }
 
-/// Annual GMV impact across replications, one histogram line per strategy.
+/// Gaussian kernel density of `v` at `x` (Silverman's bandwidth, at least `min_bw`).
+fn kde(v: &[f64], xs: &[f64], min_bw: f64) -> Vec<f64> {
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
+    let bw = (1.06 * sd * n.powf(-0.2)).max(min_bw);
+    xs.iter()
+        .map(|x| {
+            v.iter().map(|xi| (-0.5 * ((x - xi) / bw).powi(2)).exp()).sum::<f64>()
+                / (n * bw * (2.0 * std::f64::consts::PI).sqrt())
+        })
+        .collect()
+}
+
+/// Annual GMV impact across replications: one density per strategy on a shared
+/// money axis (a ridgeline), with the mean marked.
 pub fn impact_distribution(ui: &mut Ui, res: &Results, r: &Report) {
     let rows = others(r);
+    let n = rows.len();
+    let names: Vec<String> = rows.iter().map(|(_, s)| s.to_string()).collect();
     let values: Vec<Vec<f64>> = rows
         .iter()
         .map(|(i, _)| {
             res.per_rep.iter().filter_map(|m| m[*i].vs.as_ref()?.annual_gmv_impact.map(|e| e.value)).collect()
         })
         .collect();
-    let all: Vec<f64> = values.iter().flatten().copied().collect();
-    let (lo, hi) = all.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+    let (lo, hi) = values.iter().flatten().fold((0.0f64, 0.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+    let pad = ((hi - lo) * 0.05).max(1.0);
+    let (lo, hi) = (lo - pad, hi + pad);
     let cur = r.currency.clone();
     let cur2 = r.currency.clone();
-    base_plot("impact-dist")
+    bare_plot("impact-dist")
         .height(HEIGHT * 1.3)
-        .legend(Legend::default().position(egui_plot::Corner::RightTop).background_alpha(0.85))
-        .x_axis_label(format!("annual GMV impact ({})", r.currency))
-        .y_axis_label("share of replications")
+        .x_axis_label(format!("annual GMV impact ({}) · density across replications, dot = mean", r.currency))
         .x_axis_formatter(move |m, _| money_compact(m.value, &cur))
-        .y_axis_formatter(|m, _| format!("{:.0}%", m.value * 100.0))
+        .y_axis_formatter(name_axis(names))
+        .y_axis_min_width(150.0)
+        .show_y(false)
         .label_formatter(move |h| match h {
-            egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } => Some(format!(
-                "{plot_name}\n{}: {:.1}% of replications",
-                money_compact(position.x, &cur2),
-                position.y * 100.0
-            )),
-            egui_plot::HoverPosition::Elsewhere { .. } => None,
+            egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } => {
+                Some(format!("{plot_name}\n{}", money_compact(position.x, &cur2)))
+            }
+            egui_plot::HoverPosition::Elsewhere { position } => Some(money_compact(position.x, &cur2)),
         })
         .show(ui, |plot| {
-            if !(lo.is_finite() && hi.is_finite()) {
-                return;
-            }
-            let bins = 30;
-            let width = ((hi - lo) / bins as f64).max(1.0);
-            for (k, ((_, name), v)) in rows.iter().zip(&values).enumerate() {
+            let k = 200;
+            let xs: Vec<f64> = (0..=k).map(|i| lo + (hi - lo) * i as f64 / k as f64).collect();
+            for (j, ((_, name), v)) in rows.iter().zip(&values).enumerate() {
                 if v.is_empty() {
                     continue;
                 }
-                let mut counts = vec![0usize; bins];
-                for x in v {
-                    let b = (((x - lo) / width) as usize).min(bins - 1);
-                    counts[b] += 1;
-                }
-                let mut pts = vec![[lo, 0.0]];
-                for (b, c) in counts.iter().enumerate() {
-                    let y = *c as f64 / v.len() as f64;
-                    pts.push([lo + b as f64 * width, y]);
-                    pts.push([lo + (b + 1) as f64 * width, y]);
-                }
-                pts.push([lo + bins as f64 * width, 0.0]);
-                plot.line(Line::new(*name, PlotPoints::from(pts)).color(PALETTE[k % PALETTE.len()]).width(2.0));
+                let y0 = (n - 1 - j) as f64 - 0.4;
+                let color = PALETTE[j % PALETTE.len()];
+                let dens = kde(v, &xs, (hi - lo) / 150.0);
+                let top = dens.iter().copied().fold(0.0, f64::max).max(1e-300);
+                let pts: Vec<[f64; 2]> = xs.iter().zip(&dens).map(|(x, d)| [*x, y0 + 0.85 * d / top]).collect();
+                plot.line(Line::new(*name, PlotPoints::from(pts)).color(color).fill(y0 as f32).width(1.5));
+                let mean = v.iter().sum::<f64>() / v.len() as f64;
+                plot.points(Points::new(*name, PlotPoints::from(vec![[mean, y0]])).color(color).radius(3.5));
             }
             plot.vline(VLine::new("", 0.0).color(Color32::GRAY));
         });

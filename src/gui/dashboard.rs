@@ -18,6 +18,8 @@ pub struct Dashboard {
     pub head_a: Option<String>,
     /// Head-to-head: second strategy.
     pub head_b: Option<String>,
+    /// Widest KPI card drawn so far (cards are laid out in rows by this width).
+    card_width: f32,
 }
 
 fn index_of(r: &Report, name: &Option<String>, fallback: &[&str]) -> Option<usize> {
@@ -66,12 +68,16 @@ impl Dashboard {
             ))
             .small(),
         );
-        // Containers do not wrap in egui layouts: place the cards in explicit rows.
-        let per_row = ((ui.available_width() + 8.0) / (CARD_WIDTH + 8.0 + 14.0)).floor().max(1.0) as usize;
+        // Containers do not wrap in egui layouts: place the cards in explicit rows,
+        // as many per row as the widest card drawn so far allows.
+        let spacing = ui.spacing().item_spacing.x;
+        let card = self.card_width.max(CARD_WIDTH);
+        let per_row = ((ui.available_width() + spacing) / (card + spacing)).floor().max(1.0) as usize;
         for chunk in r.strategies.chunks(per_row) {
             ui.horizontal_top(|ui| {
                 for s in chunk {
-                    kpi_card(ui, r, s);
+                    let w = kpi_card(ui, r, s);
+                    self.card_width = self.card_width.max(w);
                 }
             });
         }
@@ -81,7 +87,7 @@ impl Dashboard {
             ui,
             col,
             |ui| section(ui, "Lifts against the holdout", |ui| charts::lifts(ui, r)),
-            |ui| section(ui, "Annual GMV impact across replications", |ui| charts::impact_distribution(ui, res, r)),
+            |ui| section(ui, "Distribution of annual GMV impact", |ui| charts::impact_distribution(ui, res, r)),
         );
         two(
             ui,
@@ -214,10 +220,11 @@ fn lift_cell(ui: &mut Ui, l: Option<&LiftSummary>, f: impl Fn(f64) -> String) {
     match l {
         Some(l) => {
             let s = l.summary;
+            let dark = ui.visuals().dark_mode;
             let color = if s.p05 > 0.0 {
-                ui.visuals().selection.bg_fill
+                if dark { egui::Color32::from_rgb(110, 205, 120) } else { egui::Color32::from_rgb(20, 125, 45) }
             } else if s.p95 < 0.0 {
-                ui.visuals().error_fg_color
+                if dark { egui::Color32::from_rgb(240, 110, 100) } else { egui::Color32::from_rgb(190, 30, 30) }
             } else {
                 ui.visuals().text_color()
             };
@@ -234,50 +241,55 @@ fn lift_cell(ui: &mut Ui, l: Option<&LiftSummary>, f: impl Fn(f64) -> String) {
 }
 
 /// Width of a KPI card's contents.
-const CARD_WIDTH: f32 = 330.0;
+const CARD_WIDTH: f32 = 300.0;
 
 /// One strategy's card: lifts with P5-P95 and P(>0), or the holdout's levels.
-fn kpi_card(ui: &mut Ui, r: &Report, s: &StrategyReport) {
+/// Returns the card's width.
+fn kpi_card(ui: &mut Ui, r: &Report, s: &StrategyReport) -> f32 {
     let cur = r.currency.as_str();
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.set_width(CARD_WIDTH);
-        ui.label(RichText::new(&s.name).strong().size(15.0));
-        Grid::new(("kpi", &s.name)).num_columns(4).spacing([8.0, 2.0]).show(ui, |ui| match &s.vs_holdout {
-            None => {
-                let m = &s.metrics;
-                let mean = |x: Option<crate::stats::Summary>| x.map_or(f64::NAN, |s| s.mean);
-                for (label, value) in [
-                    ("Conversion", percent(mean(m.conversion_rate), 2)),
-                    ("AOV", money(mean(m.aov), cur, 2)),
-                    ("Revenue / visitor", money(mean(m.revenue_per_visitor), cur, 3)),
-                    ("Margin / visitor", money(mean(m.gross_margin_per_visitor), cur, 3)),
-                    ("Annual GMV", money(r.annual_gmv, cur, 0)),
-                ] {
-                    ui.label(label);
-                    ui.label(RichText::new(value).strong());
-                    ui.label("");
-                    ui.label("");
+    egui::Frame::group(ui.style())
+        .show(ui, |ui| {
+            ui.set_min_width(CARD_WIDTH);
+            ui.label(RichText::new(&s.name).strong().size(15.0));
+            Grid::new(("kpi", &s.name)).num_columns(4).spacing([8.0, 2.0]).show(ui, |ui| match &s.vs_holdout {
+                None => {
+                    let m = &s.metrics;
+                    let mean = |x: Option<crate::stats::Summary>| x.map_or(f64::NAN, |s| s.mean);
+                    for (label, value) in [
+                        ("Conversion", percent(mean(m.conversion_rate), 2)),
+                        ("AOV", money(mean(m.aov), cur, 2)),
+                        ("Revenue / visitor", money(mean(m.revenue_per_visitor), cur, 3)),
+                        ("Margin / visitor", money(mean(m.gross_margin_per_visitor), cur, 3)),
+                        ("Annual GMV", money(r.annual_gmv, cur, 0)),
+                    ] {
+                        ui.label(label);
+                        ui.label(RichText::new(value).strong());
+                        ui.label("");
+                        ui.label("");
+                        ui.end_row();
+                    }
+                }
+                Some(v) => {
+                    for (label, l) in [
+                        ("Conversion", v.conversion_rate_lift.as_ref()),
+                        ("AOV", v.aov_lift.as_ref()),
+                        ("Revenue / visitor", v.rpv_lift.as_ref()),
+                        ("Margin", v.margin_lift.as_ref()),
+                    ] {
+                        ui.label(label);
+                        lift_cell(ui, l, |x| lift(x, 1));
+                        ui.end_row();
+                    }
+                    ui.label("Annual GMV impact");
+                    lift_cell(ui, v.annual_gmv_impact.as_ref(), |x| {
+                        let m = crate::format::money_compact(x, cur);
+                        if x > 0.0 { format!("+{m}") } else { m }
+                    });
                     ui.end_row();
                 }
-            }
-            Some(v) => {
-                for (label, l) in [
-                    ("Conversion", v.conversion_rate_lift.as_ref()),
-                    ("AOV", v.aov_lift.as_ref()),
-                    ("Revenue / visitor", v.rpv_lift.as_ref()),
-                    ("Margin", v.margin_lift.as_ref()),
-                ] {
-                    ui.label(label);
-                    lift_cell(ui, l, |x| lift(x, 1));
-                    ui.end_row();
-                }
-                ui.label("Annual GMV impact");
-                lift_cell(ui, v.annual_gmv_impact.as_ref(), |x| {
-                    let m = crate::format::money_compact(x, cur);
-                    if x > 0.0 { format!("+{m}") } else { m }
-                });
-                ui.end_row();
-            }
-        });
-    });
+            });
+        })
+        .response
+        .rect
+        .width()
 }

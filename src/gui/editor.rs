@@ -161,6 +161,8 @@ impl Editor {
         let mut action: Option<RowAction> = None;
         let row_h = ui.spacing().interact_size.y + 4.0;
         ScrollArea::both().id_salt("catalog-table").max_height(360.0).show_rows(ui, row_h, rows.len(), |ui, range| {
+            // Wider than the panel on purpose: the table scrolls sideways instead of squeezing columns.
+            ui.set_min_width(860.0);
             Grid::new("catalog-grid").striped(true).num_columns(8).show(ui, |ui| {
                 for (label, col) in [
                     ("Id", SortBy::Id),
@@ -188,10 +190,11 @@ impl Editor {
                     let p = &mut spec.products[i];
                     let path = format!("products[{i}]");
                     let bad = |f: &str| problems.get(&format!("{path}.{f}"));
-                    let id_resp = ui.add(egui::TextEdit::singleline(&mut p.id).desired_width(110.0));
+                    let h = ui.spacing().interact_size.y;
+                    let id_resp = ui.add_sized([130.0, h], egui::TextEdit::singleline(&mut p.id));
                     flag(ui, &id_resp, bad("id"));
-                    ui.add(egui::TextEdit::singleline(&mut p.name).desired_width(150.0));
-                    let r = ui.add(egui::TextEdit::singleline(&mut p.category).desired_width(90.0));
+                    ui.add_sized([190.0, h], egui::TextEdit::singleline(&mut p.name));
+                    let r = ui.add_sized([120.0, h], egui::TextEdit::singleline(&mut p.category));
                     flag(ui, &r, bad("category"));
                     let r = ui.add(egui::DragValue::new(&mut p.price).speed(0.5).max_decimals(2));
                     flag(ui, &r, bad("price"));
@@ -604,6 +607,7 @@ fn strategies_ui(ui: &mut Ui, spec: &mut ScenarioSpec, problems: &Problems) {
     for (i, s) in spec.strategies.iter_mut().enumerate() {
         let path = format!("strategies[{i}]");
         egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_min_width(ui.available_width());
             ui.horizontal(|ui| {
                 ui.add(egui::TextEdit::singleline(&mut s.name).desired_width(200.0).font(egui::TextStyle::Heading));
                 if ui.radio(s.holdout, "holdout").on_hover_text(super::help::help("holdout")).clicked() && !s.holdout {
