@@ -172,3 +172,92 @@ fn bench_prints_its_figures() {
     assert!(v["visitor_sessions_per_second"].as_f64().unwrap() > 0.0);
     assert!(v["threads"].as_u64().unwrap() >= 1);
 }
+
+#[test]
+fn four_shards_merge_to_the_single_machine_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["run", "--replications", "9", "--visitors", "15000", "--seed", "77"];
+    for i in 0..4 {
+        aovlab()
+            .current_dir(dir.path())
+            .args(args)
+            .args(["--shard", &format!("{i}/4"), "--json", &format!("part{i}.json")])
+            .assert()
+            .success();
+    }
+    let merged = aovlab()
+        .current_dir(dir.path())
+        .args(["merge", "part2.json", "part0.json", "part3.json", "part1.json", "--json", "-"])
+        .output()
+        .unwrap();
+    assert!(merged.status.success());
+    let single = aovlab().current_dir(dir.path()).args(args).args(["--json", "-"]).output().unwrap();
+    let strip = |bytes: &[u8]| {
+        let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        for k in ["elapsed_seconds", "visitor_sessions_per_second", "threads"] {
+            v.as_object_mut().unwrap().remove(k);
+        }
+        v.to_string()
+    };
+    // Bit-identical: the same JSON text for every number.
+    assert_eq!(strip(&merged.stdout), strip(&single.stdout));
+
+    // Incomplete, duplicated or mismatched shards are refused.
+    aovlab()
+        .current_dir(dir.path())
+        .args(["merge", "part0.json", "part1.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("replications are missing"));
+    aovlab()
+        .current_dir(dir.path())
+        .args(["merge", "part0.json", "part0.json", "part1.json", "part2.json", "part3.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is in both"));
+    aovlab()
+        .current_dir(dir.path())
+        .args([
+            "run",
+            "--replications",
+            "9",
+            "--visitors",
+            "15000",
+            "--seed",
+            "78",
+            "--shard",
+            "0/4",
+            "--json",
+            "other.json",
+        ])
+        .assert()
+        .success();
+    aovlab()
+        .current_dir(dir.path())
+        .args(["merge", "other.json", "part1.json", "part2.json", "part3.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("different scenario"));
+    std::fs::write(dir.path().join("junk.json"), "{\"kind\": 3}").unwrap();
+    aovlab()
+        .current_dir(dir.path())
+        .args(["merge", "junk.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("junk.json:1:"));
+    aovlab().args(["run", "--shard", "4/4", "--json", "-"]).assert().code(2).stderr(predicate::str::contains("I/N"));
+    aovlab().args(["run", "--shard", "0/4"]).assert().code(2).stderr(predicate::str::contains("--json"));
+}
+
+#[test]
+fn saved_outputs_get_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    aovlab()
+        .current_dir(dir.path())
+        .args(["run", "--replications", "1", "--visitors", "1000", "--json", "r.json"])
+        .assert()
+        .success();
+    let mode = std::fs::metadata(dir.path().join("r.json")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+}

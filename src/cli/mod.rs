@@ -2,6 +2,7 @@
 
 mod bench;
 mod impact;
+mod merge;
 mod run;
 mod table;
 mod validate;
@@ -51,6 +52,8 @@ pub enum Command {
     Impact(impact::ImpactArgs),
     /// Measure engine throughput in visitor-sessions per second.
     Bench(bench::BenchArgs),
+    /// Combine partial results of `run --shard I/N` into one report.
+    Merge(merge::MergeArgs),
     /// Open the desktop app, optionally on a scenario file.
     #[cfg(feature = "gui")]
     Gui(crate::gui::GuiArgs),
@@ -71,6 +74,7 @@ pub fn main() -> ExitCode {
         Some(Command::Validate(a)) => validate::validate(&a),
         Some(Command::Impact(a)) => impact::impact(&a),
         Some(Command::Bench(a)) => bench::bench(&a),
+        Some(Command::Merge(a)) => merge::merge(&a),
         #[cfg(feature = "gui")]
         Some(Command::Gui(a)) => crate::gui::run_app(&a),
         #[cfg(feature = "gui")]

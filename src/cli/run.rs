@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Failure, load_with, read_source, write_output};
 use crate::engine::{self, RunOptions};
+use crate::io::partial::{self, Partial, Shard};
 use crate::io::results;
 
 /// Arguments of `run`.
@@ -34,6 +35,10 @@ pub struct RunArgs {
     /// Write one CSV row per replication and strategy to PATH (or `-`).
     #[arg(long, value_name = "PATH")]
     pub csv: Option<PathBuf>,
+    /// Compute only shard I of N (0-based) and write its partial results with
+    /// `--json`; combine the shards with `aovlab merge`.
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse, requires = "json")]
+    pub shard: Option<Shard>,
 }
 
 /// Runs the scenario.
@@ -60,11 +65,28 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
     } else {
         ProgressBar::hidden()
     };
-    let opts = RunOptions { threads: a.threads.map(|t| t as usize), replications: None };
+    let replications = a.shard.map(|s| s.replications(sc.replications()));
+    if let Some(r) = &replications {
+        bar.set_length(u64::from(r.end - r.start));
+    }
+    let opts = RunOptions { threads: a.threads.map(|t| t as usize), replications };
     let cancel = AtomicBool::new(false);
     let out =
         engine::run(&sc, &opts, &|p| bar.set_position(u64::from(p.done)), &cancel).context("simulation failed")?;
     bar.finish_and_clear();
+    if let (Some(shard), Some(path)) = (a.shard, &a.json) {
+        let part = Partial {
+            kind: partial::KIND.into(),
+            version: partial::PARTIAL_VERSION,
+            shard,
+            scenario: sc.spec.clone(),
+            elapsed_seconds: out.elapsed.as_secs_f64(),
+            threads: out.threads,
+            replications: out.replications,
+        };
+        let text = serde_json::to_string(&part).context("serialising partial results")?;
+        return write_output(path, &text);
+    }
     let report = engine::summarize(&sc, &out.replications, out.elapsed.as_secs_f64(), out.threads);
     let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
     let csv_to_stdout = a.csv.as_ref().is_some_and(|p| p.as_os_str() == "-");

@@ -275,6 +275,18 @@ pub fn save_text_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     };
     let mut tmp = tempfile::Builder::new().prefix(".aovlab-save-").suffix(".tmp").tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    // Keep the permissions of the file being replaced; a new file gets the usual
+    // rw-r--r-- (the temporary file starts private).
+    match std::fs::metadata(path) {
+        Ok(m) => tmp.as_file().set_permissions(m.permissions())?,
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+            }
+        }
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
