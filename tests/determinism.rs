@@ -45,8 +45,13 @@ fn a_shard_of_replications_equals_the_same_replications_of_a_full_run() {
     let sc = small_article(5);
     let full = run(&sc, None);
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let part =
-        aovlab::engine::run(&sc, &RunOptions { threads: Some(2), replications: Some(2..4) }, &|_| {}, &cancel).unwrap();
+    let part = aovlab::engine::run(
+        &sc,
+        &RunOptions { threads: Some(2), replications: Some(2..4), ..Default::default() },
+        &|_| {},
+        &cancel,
+    )
+    .unwrap();
     assert_eq!(part.replications, full.replications[2..4].to_vec());
 }
 

@@ -9,7 +9,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::{Failure, load_with, read_source, write_output};
-use crate::engine::{self, RunOptions};
+use crate::engine::{self, Path, RunOptions};
 
 /// Arguments of `bench`.
 #[derive(Debug, clap::Args)]
@@ -25,6 +25,11 @@ pub struct BenchArgs {
     /// Override visitors per replication.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub visitors: Option<u64>,
+    /// Simulate every visitor one by one (the reference path) instead of drawing how
+    /// many visitors build a cart; both are exact in distribution, the results differ
+    /// only by sampling noise.
+    #[arg(long)]
+    pub plain: bool,
     /// Timed repetitions; the best is reported.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub repeat: u32,
@@ -50,6 +55,8 @@ pub struct BenchResult {
     pub visitor_sessions_per_second: f64,
     /// visitor_sessions_per_second / threads.
     pub visitor_sessions_per_second_per_thread: f64,
+    /// `counted` (the default) or `per-visitor` (`--plain`).
+    pub path: &'static str,
 }
 
 /// Runs the benchmark.
@@ -63,7 +70,8 @@ pub fn bench(a: &BenchArgs) -> Result<(), Failure> {
             spec.store.visitors = v;
         }
     })?;
-    let opts = RunOptions { threads: a.threads.map(|t| t as usize), replications: None };
+    let path = if a.plain { Path::PerVisitor } else { Path::Counted };
+    let opts = RunOptions { threads: a.threads.map(|t| t as usize), replications: None, path };
     let cancel = AtomicBool::new(false);
     let warm = RunOptions { replications: Some(0..1), ..opts.clone() };
     engine::run(&sc, &warm, &|_| {}, &cancel).context("warm-up run")?;
@@ -85,12 +93,14 @@ pub fn bench(a: &BenchArgs) -> Result<(), Failure> {
         best_seconds: best,
         visitor_sessions_per_second: rate,
         visitor_sessions_per_second_per_thread: rate / threads.max(1) as f64,
+        path: if a.plain { "per-visitor" } else { "counted" },
     };
     match &a.json {
         Some(p) => write_output(p, &serde_json::to_string_pretty(&r).context("serialising")?)?,
         None => {
             println!("scenario: {}", r.scenario);
             println!("threads: {}", r.threads);
+            println!("path: {}", r.path);
             println!("strategies: {}", r.strategies);
             println!("visitor_sessions: {}", r.visitor_sessions);
             println!("best_seconds: {:.4}", r.best_seconds);

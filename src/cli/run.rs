@@ -8,7 +8,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Failure, load_with, read_source, write_output};
-use crate::engine::{self, RunOptions};
+use crate::engine::{self, Path, RunOptions};
 use crate::io::partial::{self, Partial, Shard};
 use crate::io::results;
 
@@ -29,6 +29,11 @@ pub struct RunArgs {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
+    /// Simulate every visitor one by one (the reference path) instead of drawing how
+    /// many visitors build a cart; both are exact in distribution, the results differ
+    /// only by sampling noise.
+    #[arg(long)]
+    pub plain: bool,
     /// Write the JSON report to PATH, or to standard output with `-`.
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
@@ -69,7 +74,8 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
     if let Some(r) = &replications {
         bar.set_length(u64::from(r.end - r.start));
     }
-    let opts = RunOptions { threads: a.threads.map(|t| t as usize), replications };
+    let path = if a.plain { Path::PerVisitor } else { Path::Counted };
+    let opts = RunOptions { threads: a.threads.map(|t| t as usize), replications, path };
     let cancel = AtomicBool::new(false);
     let out =
         engine::run(&sc, &opts, &|p| bar.set_position(u64::from(p.done)), &cancel).context("simulation failed")?;

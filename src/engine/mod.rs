@@ -11,6 +11,7 @@ pub mod world;
 pub use counts::{RepCounts, StrategyCounts};
 pub use report::{Report, summarize};
 pub use runner::{CHUNK_VISITORS, Progress, RunError, RunOptions, RunOutput, run};
+pub use session::Path;
 
 /// Runs a scenario to completion with no progress reporting and summarises it.
 pub fn run_and_summarize(sc: &crate::model::Scenario, opts: &RunOptions) -> Result<Report, RunError> {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::counts::RepCounts;
-use super::session::{Scratch, simulate_chunk};
+use super::session::{Path, Scratch, simulate_chunk};
 use super::world::{Compiled, Realized};
 use crate::model::Scenario;
 
@@ -24,6 +24,8 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Replications to compute (a shard); `None` means all of them.
     pub replications: Option<Range<u32>>,
+    /// How visitors without a cart are simulated (both are exact in distribution).
+    pub path: Path,
 }
 
 /// A progress report, sent after each completed replication.
@@ -115,7 +117,7 @@ fn run_in_pool(
                         }
                         let first = chunk * CHUNK_VISITORS;
                         let n = CHUNK_VISITORS.min(visitors - first);
-                        Some(simulate_chunk(&compiled, &world, rep, chunk, n, scratch))
+                        Some(simulate_chunk(&compiled, &world, rep, chunk, n, opts.path, scratch))
                     },
                 )
                 .try_reduce(|| RepCounts::new(rep, n_strategies), |a, b| Some(a.merge(&b)))?;

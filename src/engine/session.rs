@@ -139,65 +139,117 @@ fn price_factor(sensitivity: f64, ratio: f64) -> f64 {
     1.0 / (1.0 + sensitivity * ratio)
 }
 
-/// Simulates visitors `[first, first + n)` of replication `rep` (chunk `chunk`).
-pub fn simulate_chunk(c: &Compiled, w: &Realized, rep: u32, chunk: u64, n: u64, s: &mut Scratch) -> RepCounts {
+/// How visitors without a cart are simulated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Path {
+    /// Draw, per chunk, how many visitors of each segment build a cart (multinomial
+    /// over segments, then binomial add-to-cart), and simulate only those. Exact in
+    /// distribution: visitors are independent, and a visitor without a cart changes
+    /// no tally but `visitors`.
+    #[default]
+    Counted,
+    /// The reference: draw every visitor's segment and add-to-cart decision.
+    PerVisitor,
+}
+
+/// Simulates the `n` visitors of chunk `chunk` of replication `rep`.
+pub fn simulate_chunk(
+    c: &Compiled,
+    w: &Realized,
+    rep: u32,
+    chunk: u64,
+    n: u64,
+    path: Path,
+    s: &mut Scratch,
+) -> RepCounts {
     let sc = c.sc;
     let mut counts = RepCounts::new(rep, sc.strategies.len());
     counts.visitors = n;
     let mut rng = chunk_rng(sc.seed(), rep, chunk);
-    let needs_links = sc.strategies.iter().any(|st| {
-        st.spec.pre_checkout.policy == OfferPolicy::Matched
-            || st.spec.tier_prompt.policy != TierPolicy::Off
-            || st.spec.post_checkout.policy == OfferPolicy::Matched
-    });
-    for _ in 0..n {
-        let segment = w.segment_alias.sample(&mut rng);
-        let seg = &w.segments[segment];
-        let u: f64 = rng.random();
-        if u >= seg.add_to_cart_rate {
-            continue;
-        }
-        counts.carts += 1;
-        let shopper = build_cart(c, w, segment, seg, &mut rng, s);
-        if needs_links {
-            s.cands.clear();
-            for i in 0..s.cart.len() {
-                let p = s.cart[i];
-                s.cands.add_item(c, p);
+    match path {
+        Path::PerVisitor => {
+            for _ in 0..n {
+                let segment = w.segment_alias.sample(&mut rng);
+                let seg = &w.segments[segment];
+                let u: f64 = rng.random();
+                if u < seg.add_to_cart_rate {
+                    shopper(c, w, segment, &mut rng, s, &mut counts);
+                }
             }
-            let products = &sc.products;
-            let rel = &s.cands.rel;
-            s.cands.members.sort_by(|&a, &b| {
-                rel[b as usize]
-                    .total_cmp(&rel[a as usize])
-                    .then(products[b as usize].popularity.total_cmp(&products[a as usize].popularity))
-                    .then(a.cmp(&b))
-            });
         }
-        for (k, st) in sc.strategies.iter().enumerate() {
-            let o = simulate_strategy(c, w, k, st, &shopper, s, &mut counts.strategies[k]);
-            s.revenue[k] = o.revenue;
-            s.margin[k] = o.margin;
-            s.ordered[k] = o.ordered;
-        }
-        let h = sc.holdout;
-        let (rh, mh, oh) = (i128::from(s.revenue[h]), i128::from(s.margin[h]), s.ordered[h]);
-        for (k, t) in counts.strategies.iter_mut().enumerate() {
-            let (r, m, o) = (i128::from(s.revenue[k]), i128::from(s.margin[k]), s.ordered[k]);
-            t.revenue_sq += r * r;
-            t.margin_sq += m * m;
-            t.revenue_x_holdout += r * rh;
-            t.margin_x_holdout += m * mh;
-            t.orders_x_holdout += u64::from(o && oh);
-            if oh {
-                t.revenue_x_holdout_order += r;
-            }
-            if o {
-                t.order_x_holdout_revenue += rh;
+        Path::Counted => {
+            // Multinomial over segments by sequential binomials, then binomial carts.
+            let mut left = n;
+            let mut share_left = 1.0;
+            for (segment, seg) in w.segments.iter().enumerate() {
+                let last = segment + 1 == w.segments.len();
+                let p = if share_left > 0.0 { (seg.share / share_left).clamp(0.0, 1.0) } else { 1.0 };
+                let visitors = if last { left } else { binomial(&mut rng, left, p) };
+                left -= visitors;
+                share_left -= seg.share;
+                let carts = binomial(&mut rng, visitors, seg.add_to_cart_rate);
+                for _ in 0..carts {
+                    shopper(c, w, segment, &mut rng, s, &mut counts);
+                }
             }
         }
     }
     counts
+}
+
+fn binomial(rng: &mut StreamRng, n: u64, p: f64) -> u64 {
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    rand_distr::Binomial::new(n, p).map_or(0, |b| b.sample(rng))
+}
+
+/// One shopper with a cart, under every strategy; adds to `counts`.
+fn shopper(c: &Compiled, w: &Realized, segment: usize, rng: &mut StreamRng, s: &mut Scratch, counts: &mut RepCounts) {
+    let sc = c.sc;
+    counts.carts += 1;
+    let seg = &w.segments[segment];
+    let shopper = build_cart(c, w, segment, seg, rng, s);
+    if c.needs_links {
+        s.cands.clear();
+        for i in 0..s.cart.len() {
+            let p = s.cart[i];
+            s.cands.add_item(c, p);
+        }
+        let products = &sc.products;
+        let rel = &s.cands.rel;
+        s.cands.members.sort_by(|&a, &b| {
+            rel[b as usize]
+                .total_cmp(&rel[a as usize])
+                .then(products[b as usize].popularity.total_cmp(&products[a as usize].popularity))
+                .then(a.cmp(&b))
+        });
+    }
+    for (k, st) in sc.strategies.iter().enumerate() {
+        let o = simulate_strategy(c, w, k, st, &shopper, s, &mut counts.strategies[k]);
+        s.revenue[k] = o.revenue;
+        s.margin[k] = o.margin;
+        s.ordered[k] = o.ordered;
+    }
+    let h = sc.holdout;
+    let (rh, mh, oh) = (i128::from(s.revenue[h]), i128::from(s.margin[h]), s.ordered[h]);
+    for (k, t) in counts.strategies.iter_mut().enumerate() {
+        let (r, m, o) = (i128::from(s.revenue[k]), i128::from(s.margin[k]), s.ordered[k]);
+        t.revenue_sq += r * r;
+        t.margin_sq += m * m;
+        t.revenue_x_holdout += r * rh;
+        t.margin_x_holdout += m * mh;
+        t.orders_x_holdout += u64::from(o && oh);
+        if oh {
+            t.revenue_x_holdout_order += r;
+        }
+        if o {
+            t.order_x_holdout_revenue += rh;
+        }
+    }
 }
 
 fn build_cart<'w>(

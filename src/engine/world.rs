@@ -29,6 +29,8 @@ pub struct Compiled<'a> {
     pub max_slots: usize,
     /// Most post-checkout offers of any strategy.
     pub max_offers: usize,
+    /// Whether any strategy needs the cart's relevance candidates.
+    pub needs_links: bool,
 }
 
 impl<'a> Compiled<'a> {
@@ -61,8 +63,14 @@ impl<'a> Compiled<'a> {
             .collect();
         let max_slots = sc.strategies.iter().map(|s| s.spec.pre_checkout.slots as usize).max().unwrap_or(0);
         let max_offers = sc.strategies.iter().map(|s| s.spec.post_checkout.offers as usize).max().unwrap_or(0);
+        let needs_links = sc.strategies.iter().any(|st| {
+            st.spec.pre_checkout.policy == crate::model::OfferPolicy::Matched
+                || st.spec.tier_prompt.policy != crate::model::TierPolicy::Off
+                || st.spec.post_checkout.policy == crate::model::OfferPolicy::Matched
+        });
         Compiled {
             sc,
+            needs_links,
             by_popularity,
             by_price_desc,
             by_price_asc,

@@ -140,6 +140,9 @@ pub struct AovApp {
     run_on_start: bool,
     png_export: Arc<Mutex<Option<String>>>,
     title: String,
+    /// Print timings to stderr (`AOVLAB_TIMING=1`), for docs/performance.md.
+    timing: bool,
+    launched: Option<Instant>,
 }
 
 impl AovApp {
@@ -160,7 +163,15 @@ impl AovApp {
             run_on_start: true,
             png_export: Arc::new(Mutex::new(None)),
             title: String::new(),
+            timing: std::env::var_os("AOVLAB_TIMING").is_some(),
+            launched: None,
         }
+    }
+
+    /// Records when the process started, to report the time to the first frame.
+    pub fn launched_at(mut self, t: Instant) -> Self {
+        self.launched = Some(t);
+        self
     }
 
     /// Takes a screenshot once the first results are complete, then closes.
@@ -182,6 +193,11 @@ impl AovApp {
     /// Lays out one frame and applies what the user asked for.
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        if let Some(t) = self.launched.take()
+            && self.timing
+        {
+            eprintln!("timing: first frame {} ms after start", t.elapsed().as_millis());
+        }
         ctx.set_theme(if self.prefs.dark { egui::Theme::Dark } else { egui::Theme::Light });
         self.poll_worker();
         let mut commands = Vec::new();
@@ -221,14 +237,15 @@ impl AovApp {
     fn poll_worker(&mut self) {
         let Some(run) = &self.run else { return };
         let mut finished = false;
+        let mut arrived = Vec::new();
+        let started = run.started;
         for m in run.drain() {
             match m {
-                Message::Replication(r) => {
-                    if let Some(res) = &mut self.results {
-                        res.add([r]);
-                    }
-                }
+                Message::Replication(r) => arrived.push(r),
                 Message::Done { elapsed, threads } => {
+                    if let Some(res) = &mut self.results {
+                        res.add(std::mem::take(&mut arrived));
+                    }
                     if let Some(res) = &mut self.results {
                         res.finish(elapsed, threads);
                     }
@@ -244,7 +261,18 @@ impl AovApp {
                 }
             }
         }
+        if let Some(res) = &mut self.results
+            && !arrived.is_empty()
+        {
+            if res.reps.is_empty() && self.timing {
+                eprintln!("timing: first replication on screen {} ms after Run", started.elapsed().as_millis());
+            }
+            res.add(arrived);
+        }
         if finished {
+            if self.timing {
+                eprintln!("timing: run complete on screen {} ms after Run", started.elapsed().as_millis());
+            }
             self.run = None;
         }
     }

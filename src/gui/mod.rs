@@ -62,6 +62,7 @@ pub fn save_png(path: &Path, img: &egui::ColorImage) -> Result<(), String> {
 
 /// Opens the app (and, with `--screenshot`, saves a PNG and exits).
 pub fn run_app(args: &GuiArgs) -> Result<(), Failure> {
+    let launched = std::time::Instant::now();
     let doc = match &args.file {
         Some(p) => Document::open(p.clone())?,
         None => Document::article(),
@@ -106,7 +107,7 @@ pub fn run_app(args: &GuiArgs) -> Result<(), Failure> {
             if let Some(t) = theme {
                 prefs.dark = t == "dark";
             }
-            let mut app = AovApp::new(doc, prefs);
+            let mut app = AovApp::new(doc, prefs).launched_at(launched);
             app.editor.page = page;
             if let Some(job) = job {
                 app = app.with_screenshot(job);

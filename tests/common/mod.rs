@@ -14,7 +14,7 @@ pub fn scenario(text: &str) -> Scenario {
 /// Runs with the given thread count and returns the raw tallies.
 pub fn run(sc: &Scenario, threads: Option<usize>) -> RunOutput {
     let cancel = AtomicBool::new(false);
-    engine::run(sc, &RunOptions { threads, replications: None }, &|_| {}, &cancel).expect("run")
+    engine::run(sc, &RunOptions { threads, ..Default::default() }, &|_| {}, &cancel).expect("run")
 }
 
 /// A one-segment, two-product world: carts hold only `main` (the `extra` category has

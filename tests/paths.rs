@@ -1,0 +1,99 @@
+//! The counted path (draw how many visitors build a cart) against the per-visitor
+//! reference path: the same expectations within Monte Carlo error, and the same
+//! exact identities.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::atomic::AtomicBool;
+
+use aovlab::engine::{self, Path, RunOptions, summarize};
+use aovlab::stats::Summary;
+
+fn report(sc: &aovlab::model::Scenario, path: Path) -> (aovlab::engine::Report, Vec<aovlab::engine::RepCounts>) {
+    let cancel = AtomicBool::new(false);
+    let out = engine::run(sc, &RunOptions { threads: None, replications: None, path }, &|_| {}, &cancel).unwrap();
+    (summarize(sc, &out.replications, 1.0, 1), out.replications)
+}
+
+fn close(a: &Summary, b: &Summary, what: &str) {
+    let se = (a.se * a.se + b.se * b.se).sqrt();
+    assert!(
+        (a.mean - b.mean).abs() <= 4.0 * se + 1e-12,
+        "{what}: counted {} vs per-visitor {} (se {se})",
+        a.mean,
+        b.mean
+    );
+}
+
+#[test]
+fn counted_and_per_visitor_paths_agree_in_distribution() {
+    let text = aovlab::io::scenario_file::ARTICLE_TOML
+        .replace("visitors = 100_000", "visitors = 30_000")
+        .replace("replications = 100 ", "replications = 120 ");
+    let sc = common::scenario(&text);
+    let (fast, fast_reps) = report(&sc, Path::Counted);
+    let (plain, plain_reps) = report(&sc, Path::PerVisitor);
+    assert_ne!(fast_reps, plain_reps, "the paths use different random numbers");
+    for (f, p) in fast.strategies.iter().zip(&plain.strategies) {
+        let (fm, pm) = (&f.metrics, &p.metrics);
+        close(&fm.conversion_rate.unwrap(), &pm.conversion_rate.unwrap(), &format!("{} conversion", f.name));
+        close(&fm.aov.unwrap(), &pm.aov.unwrap(), &format!("{} AOV", f.name));
+        close(&fm.revenue_per_visitor.unwrap(), &pm.revenue_per_visitor.unwrap(), &format!("{} RPV", f.name));
+        close(
+            &fm.gross_margin_per_visitor.unwrap(),
+            &pm.gross_margin_per_visitor.unwrap(),
+            &format!("{} margin", f.name),
+        );
+        close(
+            &fm.cart_abandonment_rate.unwrap(),
+            &pm.cart_abandonment_rate.unwrap(),
+            &format!("{} abandonment", f.name),
+        );
+        for (a, b, what) in [
+            (fm.pre_checkout_acceptance_rate, pm.pre_checkout_acceptance_rate, "pre-checkout acceptance"),
+            (fm.tier_prompt_acceptance_rate, pm.tier_prompt_acceptance_rate, "tier acceptance"),
+            (fm.post_checkout_acceptance_rate, pm.post_checkout_acceptance_rate, "post-checkout acceptance"),
+        ] {
+            assert_eq!(a.is_some(), b.is_some(), "{} {what}", f.name);
+            if let (Some(a), Some(b)) = (a, b) {
+                close(&a, &b, &format!("{} {what}", f.name));
+            }
+        }
+        if let (Some(fv), Some(pv)) = (&f.vs_holdout, &p.vs_holdout) {
+            close(&fv.rpv_lift.unwrap().summary, &pv.rpv_lift.unwrap().summary, &format!("{} RPV lift", f.name));
+            close(&fv.aov_lift.unwrap().summary, &pv.aov_lift.unwrap().summary, &format!("{} AOV lift", f.name));
+            close(
+                &fv.conversion_rate_lift.unwrap().summary,
+                &pv.conversion_rate_lift.unwrap().summary,
+                &format!("{} conversion lift", f.name),
+            );
+        }
+    }
+    // Both paths simulate every visitor of every replication.
+    for (a, b) in fast_reps.iter().zip(&plain_reps) {
+        assert_eq!(a.visitors, b.visitors);
+    }
+}
+
+#[test]
+fn exact_identities_hold_on_both_paths() {
+    let strategies =
+        "[[strategies]]\nname = \"Twin\"\n[[strategies]]\nname = \"Post\"\npost_checkout = { policy = \"matched\" }\n";
+    let sc = common::scenario(&common::two_products("visitors = 20_000\nreplications = 10\nseed = 3", "", strategies));
+    for path in [Path::Counted, Path::PerVisitor] {
+        let (_, reps) = report(&sc, path);
+        for r in &reps {
+            assert_eq!(r.strategies[1], r.strategies[0], "{path:?}: a lever-off twin equals the holdout");
+            assert_eq!(
+                r.strategies[2].orders, r.strategies[0].orders,
+                "{path:?}: post-checkout leaves orders unchanged"
+            );
+        }
+    }
+    // Where the world is deterministic, so are both paths: nobody builds a cart.
+    let none = common::two_products("visitors = 5_000\nreplications = 2\nseed = 3", "", "")
+        .replace("add_to_cart_rate = 0.3", "add_to_cart_rate = 0.0");
+    let sc = common::scenario(&none);
+    assert_eq!(report(&sc, Path::Counted).1, report(&sc, Path::PerVisitor).1);
+}
