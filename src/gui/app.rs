@@ -244,6 +244,12 @@ impl AovApp {
                 Message::Replication(r) => arrived.push(r),
                 Message::Done { elapsed, threads } => {
                     if let Some(res) = &mut self.results {
+                        if res.reps.is_empty() && self.timing {
+                            eprintln!(
+                                "timing: first replication on screen {} ms after Run",
+                                started.elapsed().as_millis()
+                            );
+                        }
                         res.add(std::mem::take(&mut arrived));
                     }
                     if let Some(res) = &mut self.results {
