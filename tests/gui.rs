@@ -195,3 +195,36 @@ fn every_editor_page_renders_with_accessible_widgets() {
         }
     }
 }
+
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_scenario_file_opens_and_runs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("apparel.toml");
+    let text = std::fs::read_to_string("scenarios/apparel-free-shipping.toml")
+        .unwrap()
+        .replace("visitors = 100_000", "visitors = 10_000")
+        .replace("replications = 60", "replications = 4");
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(small_article());
+    wait_for_results(&mut h);
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(path.clone())));
+    h.run_steps(1);
+    assert_eq!(h.state().doc.path.as_deref(), Some(path.as_path()));
+    assert_eq!(h.state().doc.spec.name, "Apparel store, free shipping over $75");
+    assert_eq!(h.state().prefs.recent.first(), Some(&path));
+    wait_for_results(&mut h);
+    h.get_by_label("apparel.toml");
+    assert!(h.get_all_by_label("Free-shipping banner (30% window)").count() >= 1);
+}

@@ -211,3 +211,60 @@ fn closed_form_tier_prompt_window() {
     let expected = p2 * uptake2 / (p1 + p2);
     assert!((acc_u.mean - expected).abs() < 3.0 * acc_u.se, "universal uptake {} vs {expected}", acc_u.mean);
 }
+
+/// Literally one segment and one product: conversion = add-to-cart x completion x
+/// levers; AOV = price x (1 + lambda) x (1 - discount), within the reported interval.
+#[test]
+fn one_segment_one_product_closed_form() {
+    let text = r#"
+format_version = 1
+name = "one product"
+[store]
+currency = "USD"
+annual_gmv = 1_000_000
+visitors = 50_000
+replications = 150
+seed = 5
+[behaviour]
+discount_elasticity = 0.5
+[[products]]
+id = "only"
+name = "Only"
+category = "all"
+price = 40.0
+cost = 10.0
+[[segments]]
+name = "all"
+share = 1.0
+add_to_cart_rate = 0.2
+checkout_completion = 0.6
+mean_cart_size = 1.8
+[[strategies]]
+name = "Holdout"
+holdout = true
+[[strategies]]
+name = "Discounted"
+checkout = { friction_reduction = 0.05, discount = 0.2 }
+"#;
+    let sc = scenario(text);
+    let r = summarize(&sc, &run(&sc, None).replications, 1.0, 1);
+    let lambda = 0.8;
+    for (k, conv, aov, margin_per_order) in [
+        (0, 0.2 * 0.6, 40.0 * (1.0 + lambda), 30.0 * (1.0 + lambda)),
+        (1, 0.2 * 0.6 * 1.05 * 1.1, 32.0 * (1.0 + lambda), 22.0 * (1.0 + lambda)),
+    ] {
+        let m = &r.strategies[k].metrics;
+        let c = m.conversion_rate.unwrap();
+        assert!((c.mean - conv).abs() < 3.0 * c.se, "{k}: conversion {} vs {conv} (se {})", c.mean, c.se);
+        let a = m.aov.unwrap();
+        assert!((a.mean - aov).abs() < 3.0 * a.se, "{k}: AOV {} vs {aov} (se {})", a.mean, a.se);
+        // Margin per visitor = conversion x margin per order.
+        let g = m.gross_margin_per_visitor.unwrap();
+        let expected = conv * margin_per_order;
+        assert!((g.mean - expected).abs() < 3.0 * g.se, "{k}: margin/visitor {} vs {expected}", g.mean);
+    }
+    // The discount is 20% of every order, exactly.
+    let s = &r.strategies[1].revenue_by_source;
+    let ratio = s.discounts.unwrap().mean / s.base_cart.unwrap().mean;
+    assert!((ratio + 0.2).abs() < 1e-12, "{ratio}");
+}

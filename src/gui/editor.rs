@@ -191,18 +191,27 @@ impl Editor {
                     let path = format!("products[{i}]");
                     let bad = |f: &str| problems.get(&format!("{path}.{f}"));
                     let h = ui.spacing().interact_size.y;
-                    let id_resp = ui.add_sized([130.0, h], egui::TextEdit::singleline(&mut p.id));
+                    let tip = super::help::help;
+                    let id_resp =
+                        ui.add_sized([130.0, h], egui::TextEdit::singleline(&mut p.id)).on_hover_text(tip("id"));
                     flag(ui, &id_resp, bad("id"));
-                    ui.add_sized([190.0, h], egui::TextEdit::singleline(&mut p.name));
-                    let r = ui.add_sized([120.0, h], egui::TextEdit::singleline(&mut p.category));
+                    ui.add_sized([190.0, h], egui::TextEdit::singleline(&mut p.name)).on_hover_text("Display name.");
+                    let r = ui
+                        .add_sized([120.0, h], egui::TextEdit::singleline(&mut p.category))
+                        .on_hover_text(tip("category"));
                     flag(ui, &r, bad("category"));
-                    let r = ui.add(egui::DragValue::new(&mut p.price).speed(0.5).max_decimals(2));
+                    let r = ui
+                        .add(egui::DragValue::new(&mut p.price).speed(0.5).max_decimals(2))
+                        .on_hover_text(tip("price"));
                     flag(ui, &r, bad("price"));
-                    let r = ui.add(egui::DragValue::new(&mut p.cost).speed(0.5).max_decimals(2));
+                    let r =
+                        ui.add(egui::DragValue::new(&mut p.cost).speed(0.5).max_decimals(2)).on_hover_text(tip("cost"));
                     flag(ui, &r, bad("cost"));
-                    let r = ui.add(egui::DragValue::new(&mut p.popularity).speed(0.05).max_decimals(3));
+                    let r = ui
+                        .add(egui::DragValue::new(&mut p.popularity).speed(0.05).max_decimals(3))
+                        .on_hover_text(tip("popularity"));
                     flag(ui, &r, bad("popularity"));
-                    ui.checkbox(&mut p.post_purchase, "");
+                    ui.checkbox(&mut p.post_purchase, "").on_hover_text(tip("post_purchase"));
                     ui.horizontal(|ui| {
                         let links = spec.links.iter().filter(|l| l.from.as_deref() == Some(old_id.as_str())).count();
                         if ui.selectable_label(self.selected == Some(i), format!("links ({links})")).clicked() {
@@ -352,11 +361,16 @@ fn links_ui(ui: &mut Ui, spec: &mut ScenarioSpec, problems: &Problems, source: L
             if !matches(l) {
                 continue;
             }
-            egui::ComboBox::from_id_salt(("link-to", k)).selected_text(&l.to).width(170.0).show_ui(ui, |ui| {
-                for id in &ids {
-                    ui.selectable_value(&mut l.to, id.clone(), id);
-                }
-            });
+            egui::ComboBox::from_id_salt(("link-to", k))
+                .selected_text(&l.to)
+                .width(170.0)
+                .show_ui(ui, |ui| {
+                    for id in &ids {
+                        ui.selectable_value(&mut l.to, id.clone(), id);
+                    }
+                })
+                .response
+                .on_hover_text("Target product: made relevant to carts holding the source.");
             let r = ui.add(egui::Slider::new(&mut l.strength, 0.0..=1.0).text("strength"));
             r.on_hover_text(super::help::help("strength"));
             if ui.small_button("Remove").on_hover_text("Delete link").clicked() {
@@ -575,7 +589,7 @@ fn tiers_ui(ui: &mut Ui, spec: &mut ScenarioSpec, problems: &Problems) {
         ui.label("");
         ui.end_row();
         for (i, t) in spec.tiers.iter_mut().enumerate() {
-            ui.text_edit_singleline(&mut t.name);
+            ui.text_edit_singleline(&mut t.name).on_hover_text("Tier name, shown in \"Add $X to unlock <tier>\".");
             ui.vertical(|ui| {
                 money(ui, &mut t.threshold);
                 if let Some(m) = problems.get(&format!("tiers[{i}].threshold")) {
@@ -609,7 +623,8 @@ fn strategies_ui(ui: &mut Ui, spec: &mut ScenarioSpec, problems: &Problems) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_min_width(ui.available_width());
             ui.horizontal(|ui| {
-                ui.add(egui::TextEdit::singleline(&mut s.name).desired_width(200.0).font(egui::TextStyle::Heading));
+                ui.add(egui::TextEdit::singleline(&mut s.name).desired_width(200.0).font(egui::TextStyle::Heading))
+                    .on_hover_text("Strategy name, unique; used in reports.");
                 if ui.radio(s.holdout, "holdout").on_hover_text(super::help::help("holdout")).clicked() && !s.holdout {
                     make_holdout = Some(i);
                 }
