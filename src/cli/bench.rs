@@ -8,28 +8,15 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::Serialize;
 
-use super::{Failure, load_with, read_source, write_output};
-use crate::engine::{self, Path, RunOptions};
+use super::{Failure, SimArgs, write_output};
+use crate::engine::{self, RunOptions};
 
 /// Arguments of `bench`.
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
-    /// Scenario file; the embedded article scenario when omitted.
-    pub file: Option<PathBuf>,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
-    /// Override replications (default: the scenario's).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: Option<u32>,
-    /// Override visitors per replication.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub visitors: Option<u64>,
-    /// Simulate every visitor one by one (the reference path) instead of drawing how
-    /// many visitors build a cart; both are exact in distribution, the results differ
-    /// only by sampling noise.
-    #[arg(long)]
-    pub plain: bool,
+    /// Scenario and run settings.
+    #[command(flatten)]
+    pub sim: SimArgs,
     /// Timed repetitions; the best is reported.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub repeat: u32,
@@ -61,17 +48,8 @@ pub struct BenchResult {
 
 /// Runs the benchmark.
 pub fn bench(a: &BenchArgs) -> Result<(), Failure> {
-    let src = read_source(a.file.as_deref())?;
-    let sc = load_with(&src, |spec| {
-        if let Some(r) = a.replications {
-            spec.store.replications = r;
-        }
-        if let Some(v) = a.visitors {
-            spec.store.visitors = v;
-        }
-    })?;
-    let path = if a.plain { Path::PerVisitor } else { Path::Counted };
-    let opts = RunOptions { threads: a.threads.map(|t| t as usize), replications: None, path };
+    let sc = a.sim.scenario()?;
+    let opts = a.sim.options(None);
     let cancel = AtomicBool::new(false);
     let warm = RunOptions { replications: Some(0..1), ..opts.clone() };
     engine::run(&sc, &warm, &|_| {}, &cancel).context("warm-up run")?;
@@ -93,7 +71,7 @@ pub fn bench(a: &BenchArgs) -> Result<(), Failure> {
         best_seconds: best,
         visitor_sessions_per_second: rate,
         visitor_sessions_per_second_per_thread: rate / threads.max(1) as f64,
-        path: if a.plain { "per-visitor" } else { "counted" },
+        path: if a.sim.plain { "per-visitor" } else { "counted" },
     };
     match &a.json {
         Some(p) => write_output(p, &serde_json::to_string_pretty(&r).context("serialising")?)?,

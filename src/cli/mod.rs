@@ -123,6 +123,57 @@ pub fn load_with(src: &Source, tweak: impl FnOnce(&mut ScenarioSpec)) -> Result<
     Scenario::from_spec(spec).map_err(|errs| scenario_file::locate(&src.text, &src.name, &errs))
 }
 
+/// The scenario and run settings shared by `run` and `bench`.
+#[derive(Debug, clap::Args)]
+pub struct SimArgs {
+    /// Scenario file (TOML); the embedded article scenario when omitted.
+    pub file: Option<std::path::PathBuf>,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override the number of replications.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+    /// Override the visitors per replication.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub visitors: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Simulate every visitor one by one (the reference path) instead of drawing how
+    /// many visitors build a cart; both are exact in distribution, the results differ
+    /// only by sampling noise.
+    #[arg(long)]
+    pub plain: bool,
+}
+
+impl SimArgs {
+    /// Reads, overrides and validates the scenario.
+    pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
+        let src = read_source(self.file.as_deref())?;
+        load_with(&src, |spec| {
+            if let Some(s) = self.seed {
+                spec.store.seed = s;
+            }
+            if let Some(r) = self.replications {
+                spec.store.replications = r;
+            }
+            if let Some(v) = self.visitors {
+                spec.store.visitors = v;
+            }
+        })
+    }
+
+    /// Engine options for these flags, over `replications` (`None`: all).
+    pub fn options(&self, replications: Option<std::ops::Range<u32>>) -> crate::engine::RunOptions {
+        crate::engine::RunOptions {
+            threads: self.threads.map(|t| t as usize),
+            replications,
+            path: if self.plain { crate::engine::Path::PerVisitor } else { crate::engine::Path::Counted },
+        }
+    }
+}
+
 /// Writes `text` to `path` atomically, or to stdout when `path` is `-`.
 pub fn write_output(path: &Path, text: &str) -> Result<(), Failure> {
     if path.as_os_str() == "-" {

@@ -7,33 +7,17 @@ use std::sync::atomic::AtomicBool;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{Failure, load_with, read_source, write_output};
-use crate::engine::{self, Path, RunOptions};
+use super::{Failure, SimArgs, write_output};
+use crate::engine;
 use crate::io::partial::{self, Partial, Shard};
 use crate::io::results;
 
 /// Arguments of `run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// Scenario file (TOML); the embedded article scenario when omitted.
-    pub file: Option<PathBuf>,
-    /// Override the scenario's seed.
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Override the number of replications.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: Option<u32>,
-    /// Override the visitors per replication.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub visitors: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
-    /// Simulate every visitor one by one (the reference path) instead of drawing how
-    /// many visitors build a cart; both are exact in distribution, the results differ
-    /// only by sampling noise.
-    #[arg(long)]
-    pub plain: bool,
+    /// Scenario and run settings.
+    #[command(flatten)]
+    pub sim: SimArgs,
     /// Write the JSON report to PATH, or to standard output with `-`.
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
@@ -48,18 +32,7 @@ pub struct RunArgs {
 
 /// Runs the scenario.
 pub fn run(a: &RunArgs) -> Result<(), Failure> {
-    let src = read_source(a.file.as_deref())?;
-    let sc = load_with(&src, |spec| {
-        if let Some(s) = a.seed {
-            spec.store.seed = s;
-        }
-        if let Some(r) = a.replications {
-            spec.store.replications = r;
-        }
-        if let Some(v) = a.visitors {
-            spec.store.visitors = v;
-        }
-    })?;
+    let sc = a.sim.scenario()?;
     let bar = if std::io::stderr().is_terminal() {
         let b = ProgressBar::new(u64::from(sc.replications()));
         b.set_style(
@@ -74,8 +47,7 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
     if let Some(r) = &replications {
         bar.set_length(u64::from(r.end - r.start));
     }
-    let path = if a.plain { Path::PerVisitor } else { Path::Counted };
-    let opts = RunOptions { threads: a.threads.map(|t| t as usize), replications, path };
+    let opts = a.sim.options(replications);
     let cancel = AtomicBool::new(false);
     let out =
         engine::run(&sc, &opts, &|p| bar.set_position(u64::from(p.done)), &cancel).context("simulation failed")?;
