@@ -178,6 +178,23 @@ proptest! {
         }
     }
 
+    /// Under common random numbers a strategy's tallies do not depend on which other
+    /// strategies are compared with it.
+    #[test]
+    fn a_strategy_does_not_depend_on_the_others(spec in scenario(), pick in 0usize..100) {
+        let full = Scenario::from_spec(spec.clone()).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let k = 1 + pick % (spec.strategies.len() - 1);
+        let mut alone = spec.clone();
+        alone.strategies = vec![spec.strategies[0].clone(), spec.strategies[k].clone()];
+        let alone = Scenario::from_spec(alone).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let a = common::run(&full, Some(2));
+        let b = common::run(&alone, Some(1));
+        for (ra, rb) in a.replications.iter().zip(&b.replications) {
+            prop_assert_eq!(&ra.strategies[k], &rb.strategies[1], "strategy {}", spec.strategies[k].name);
+            prop_assert_eq!(&ra.strategies[0], &rb.strategies[0]);
+        }
+    }
+
     #[test]
     fn toml_round_trip(spec in scenario()) {
         let text = to_toml(&spec).unwrap();

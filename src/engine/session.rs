@@ -24,7 +24,8 @@ struct RelSet {
 
 impl RelSet {
     fn new(n: usize) -> Self {
-        Self { stamp: vec![0; n], rel: vec![0.0; n], epoch: 0, members: Vec::with_capacity(64) }
+        // Stamps start below the epoch: the set starts empty.
+        Self { stamp: vec![0; n], rel: vec![0.0; n], epoch: 1, members: Vec::with_capacity(64) }
     }
 
     fn clear(&mut self) {
@@ -88,7 +89,7 @@ impl Scratch {
     pub fn new(n_products: usize, n_strategies: usize) -> Self {
         Self {
             cart_set: vec![0; n_products],
-            cart_epoch: 0,
+            cart_epoch: 1,
             cart: Vec::with_capacity(MAX_CART_ITEMS),
             cands: RelSet::new(n_products),
             order: RelSet::new(n_products),
@@ -391,8 +392,10 @@ fn simulate_strategy(
         let extras = &extras[..n_extras];
         let d = spec.post_checkout.offer_discount;
         let offer_price = |p: u32| ((sc.products[p as usize].price as f64) * (1.0 - d)).round().max(0.0) as i64;
+        // Relevance is against the whole order (MODEL.md rule 8), for every policy:
+        // with accepted suggestions or a top-up the order differs from the cart.
         let use_order_set = !extras.is_empty();
-        if spec.post_checkout.policy == OfferPolicy::Matched && use_order_set {
+        if use_order_set {
             s.order.clear();
             for i in 0..s.cart.len() {
                 let p = s.cart[i];

@@ -29,7 +29,7 @@ pub struct Compiled<'a> {
     pub max_slots: usize,
     /// Most post-checkout offers of any strategy.
     pub max_offers: usize,
-    /// Whether any strategy needs the cart's relevance candidates.
+    /// Whether any strategy shows an offer (and so needs the cart's relevance).
     pub needs_links: bool,
 }
 
@@ -63,10 +63,11 @@ impl<'a> Compiled<'a> {
             .collect();
         let max_slots = sc.strategies.iter().map(|s| s.spec.pre_checkout.slots as usize).max().unwrap_or(0);
         let max_offers = sc.strategies.iter().map(|s| s.spec.post_checkout.offers as usize).max().unwrap_or(0);
+        // Every offer's acceptance uses the true relevance, whatever chose the offer.
         let needs_links = sc.strategies.iter().any(|st| {
-            st.spec.pre_checkout.policy == crate::model::OfferPolicy::Matched
+            st.spec.pre_checkout.policy != crate::model::OfferPolicy::Off
                 || st.spec.tier_prompt.policy != crate::model::TierPolicy::Off
-                || st.spec.post_checkout.policy == crate::model::OfferPolicy::Matched
+                || st.spec.post_checkout.policy != crate::model::OfferPolicy::Off
         });
         Compiled {
             sc,
