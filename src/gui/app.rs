@@ -216,11 +216,16 @@ impl AovApp {
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, &mut commands));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        // Widgets change the scenario only in response to input; frames without any
+        // (repaints while a run progresses) skip the snapshot used for undo.
+        let input = ctx.input(|i| !i.events.is_empty() || i.pointer.any_down() || i.pointer.any_released());
         egui::Panel::left("editor").resizable(true).default_size(520.0).min_size(360.0).show(ui, |ui| {
-            let before = self.doc.spec.clone();
+            let before = input.then(|| self.doc.spec.clone());
             let (spec, problems) = self.doc.parts();
             self.editor.ui(ui, spec, problems);
-            if self.doc.spec != before {
+            if let Some(before) = before
+                && self.doc.spec != before
+            {
                 self.doc.record_edit(before);
             }
         });
