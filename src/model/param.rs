@@ -164,16 +164,22 @@ impl Param {
         if inside(a) && inside(b) {
             Ok(())
         } else if a == b {
-            Err(format!("{what} {a} is outside the allowed range {}", range_text(lo, hi)))
+            Err(format!("{what} {} is outside the allowed range {}", num(a), range_text(lo, hi)))
         } else {
-            Err(format!("{what} [{a}, {b}] is outside the allowed range {}", range_text(lo, hi)))
+            Err(format!("{what} [{}, {}] is outside the allowed range {}", num(a), num(b), range_text(lo, hi)))
         }
     }
 }
 
 /// Human text for an allowed range.
 pub fn range_text(lo: f64, hi: f64) -> String {
-    if hi == f64::INFINITY { format!(">= {lo}") } else { format!("[{lo}, {hi}]") }
+    if hi == f64::INFINITY { format!(">= {}", num(lo)) } else { format!("[{}, {}]", num(lo), num(hi)) }
+}
+
+/// A number for messages: plain decimals, or scientific notation when tiny or huge.
+pub fn num(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 || (1e-6..1e15).contains(&a) || !v.is_finite() { format!("{v}") } else { format!("{v:e}") }
 }
 
 impl Dist {

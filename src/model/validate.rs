@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
-use super::param::{Param, range_text};
+use super::param::{Param, num, range_text};
 use super::spec::*;
 use super::*;
 
@@ -63,6 +63,9 @@ impl Default for Limits {
 pub const MAX_SLOTS: u32 = 10;
 /// Largest post-checkout offers per strategy.
 pub const MAX_OFFERS: u32 = 5;
+/// Smallest positive popularity or category affinity (their product must stay
+/// representable in cart-building weights).
+const MIN_WEIGHT: f64 = 1e-6;
 /// Largest allowed price, threshold or spend, in currency units.
 const MAX_MONEY: f64 = 1e9;
 
@@ -85,13 +88,13 @@ impl Checker {
 
     fn number(&mut self, path: String, v: f64, lo: f64, hi: f64) {
         if !(v.is_finite() && v >= lo && v <= hi) {
-            self.err(path, format!("{v} is outside the allowed range {}", range_text(lo, hi)));
+            self.err(path, format!("{} is outside the allowed range {}", num(v), range_text(lo, hi)));
         }
     }
 
     fn positive(&mut self, path: String, v: f64, hi: f64) {
         if !(v.is_finite() && v > 0.0 && v <= hi) {
-            self.err(path, format!("{v} is not allowed: must be > 0 and <= {hi}"));
+            self.err(path, format!("{} is not allowed: must be > 0 and <= {}", num(v), num(hi)));
         }
     }
 
@@ -160,7 +163,8 @@ pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fie
             c.err(format!("{path}.price"), format!("{} rounds to zero cents; must be at least 0.01", p.price));
         }
         c.number(format!("{path}.cost"), p.cost, 0.0, MAX_MONEY);
-        c.positive(format!("{path}.popularity"), p.popularity, 1e12);
+        // Bounded below so that popularity x affinity never underflows to zero.
+        c.number(format!("{path}.popularity"), p.popularity, MIN_WEIGHT, 1e12);
         let next = categories.len() as u32;
         let cat = *cat_index.entry(p.category.as_str()).or_insert_with(|| {
             categories.push(p.category.clone());
@@ -265,7 +269,16 @@ pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fie
         let mut affinity = vec![1.0; categories.len()];
         for (cat, &a) in &s.category_affinity {
             let p = format!("{path}.category_affinity.{cat}");
-            c.number(p.clone(), a, 0.0, 1e6);
+            if !(a == 0.0 || (MIN_WEIGHT..=1e6).contains(&a)) {
+                c.err(
+                    p.clone(),
+                    format!(
+                        "{} is not allowed: use 0 (never in carts) or a value in [{}, 1000000]",
+                        num(a),
+                        num(MIN_WEIGHT)
+                    ),
+                );
+            }
             match cat_index.get(cat.as_str()) {
                 Some(&k) => affinity[k as usize] = a.clamp(0.0, 1e6),
                 None => c.err(p, unknown("category", cat, &cat_list)),
