@@ -485,9 +485,14 @@ impl AovApp {
         if let Some((m, is_error)) = &self.message {
             let color = if *is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
             let mut close = false;
-            ui.horizontal(|ui| {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_min_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(if *is_error { "Problem" } else { "Done" }).strong().color(color));
+                    close = ui.small_button("Dismiss").clicked();
+                });
+                // A label on its own line wraps, so long messages stay readable.
                 ui.label(RichText::new(m).color(color));
-                close = ui.small_button("Dismiss").clicked();
             });
             if close {
                 self.message = None;
@@ -668,7 +673,7 @@ impl AovApp {
                 self.start_run(ctx);
             }
             Err(e) => {
-                self.message = Some((format!("Failed to load {}:\n{e}", path.display()), true));
+                self.message = Some((format!("Failed to load the file; the scenario is unchanged.\n{e}"), true));
             }
         }
     }

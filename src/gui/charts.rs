@@ -238,12 +238,14 @@ pub fn waterfall(ui: &mut Ui, r: &Report, i: usize) {
     let cur = r.currency.clone();
     let cur2 = r.currency.clone();
     let start = rpv(h);
-    let mut bars = vec![Bar::new(0.0, start).width(0.6).name(format!("Holdout: {}", money(start, &cur, 3)))];
+    // Horizontal: the holdout on top, each source below it, the strategy at the bottom.
+    let row = |k: usize| (6 - k) as f64;
+    let mut bars = vec![Bar::new(row(0), start).width(0.6).name(format!("Holdout: {}", money(start, &cur, 3)))];
     let mut level = start;
     let (mut lo, mut hi) = (start, start);
     for (k, s) in steps.iter().enumerate() {
         bars.push(
-            Bar::new((k + 1) as f64, *s)
+            Bar::new(row(k + 1), *s)
                 .base_offset(level)
                 .width(0.6)
                 .fill(if *s >= 0.0 { PALETTE[2] } else { PALETTE[4] })
@@ -256,29 +258,33 @@ pub fn waterfall(ui: &mut Ui, r: &Report, i: usize) {
     let end = rpv(&r.strategies[i]);
     // Zoom on the changes: the first and last bars start at zero and are cut off.
     let pad = ((hi.max(end) - lo.min(end)) * 0.25).max(0.01);
-    bars.push(Bar::new(6.0, end).width(0.6).name(format!("{}: {}", r.strategies[i].name, money(end, &cur, 3))));
-    base_plot("waterfall")
-        .y_axis_label(format!("revenue per visitor ({})", r.currency))
-        .x_axis_formatter(|m, _| {
+    bars.push(Bar::new(row(6), end).width(0.6).name(format!("{}: {}", r.strategies[i].name, money(end, &cur, 3))));
+    let last = r.strategies[i].name.clone();
+    bare_plot("waterfall")
+        .x_axis_label(format!("revenue per visitor ({}); green adds, red removes", r.currency))
+        .y_axis_formatter(move |m, _| {
             let i = m.value.round();
             if (m.value - i).abs() < 1e-6 && (0.0..7.0).contains(&i) {
-                WATERFALL[i as usize].to_string()
+                let k = 6 - i as usize;
+                if k == 6 { last.clone() } else { WATERFALL[k].to_string() }
             } else {
                 String::new()
             }
         })
-        .y_axis_formatter(move |m, _| money(m.value, &cur2, 2))
-        .x_grid_spacer(|g| {
+        .x_axis_formatter(move |m, _| money(m.value, &cur2, 2))
+        .y_grid_spacer(|g| {
             (0..7)
                 .filter(|&i| (g.bounds.0..=g.bounds.1).contains(&(i as f64)))
                 .map(|i| GridMark { value: i as f64, step_size: 1.0 })
                 .collect()
         })
-        .default_y_bounds((lo.min(end) - pad).max(0.0), hi.max(end) + pad)
-        .show_x(false)
+        .y_axis_min_width(150.0)
+        .default_x_bounds((lo.min(end) - pad).max(0.0), hi.max(end) + pad)
+        .show_y(false)
         .show(ui, |plot| {
             plot.bar_chart(
                 BarChart::new("Revenue per visitor", bars)
+                    .horizontal()
                     .color(PALETTE[0])
                     .element_formatter(Box::new(|b, _| b.name.clone())),
             );

@@ -589,7 +589,9 @@ fn tiers_ui(ui: &mut Ui, spec: &mut ScenarioSpec, problems: &Problems) {
         ui.label("");
         ui.end_row();
         for (i, t) in spec.tiers.iter_mut().enumerate() {
-            ui.text_edit_singleline(&mut t.name).on_hover_text("Tier name, shown in \"Add $X to unlock <tier>\".");
+            let h = ui.spacing().interact_size.y;
+            ui.add_sized([180.0, h], egui::TextEdit::singleline(&mut t.name))
+                .on_hover_text("Tier name, shown in \"Add $X to unlock <tier>\".");
             ui.vertical(|ui| {
                 money(ui, &mut t.threshold);
                 if let Some(m) = problems.get(&format!("tiers[{i}].threshold")) {

@@ -63,9 +63,17 @@ pub fn save_png(path: &Path, img: &egui::ColorImage) -> Result<(), String> {
 /// Opens the app (and, with `--screenshot`, saves a PNG and exits).
 pub fn run_app(args: &GuiArgs) -> Result<(), Failure> {
     let launched = std::time::Instant::now();
-    let doc = match &args.file {
-        Some(p) => Document::open(p.clone())?,
-        None => Document::article(),
+    // A file that fails to load: a scripted screenshot fails (exit 2); an interactive
+    // session opens on the article scenario and shows the error in the window.
+    let (doc, load_error) = match &args.file {
+        Some(p) => match Document::open(p.clone()) {
+            Ok(d) => (d, None),
+            Err(e) if args.screenshot.is_some() => return Err(e.into()),
+            Err(e) => {
+                (Document::article(), Some(format!("Failed to load the file; showing the article scenario.\n{e}")))
+            }
+        },
+        None => (Document::article(), None),
     };
     let page = match args.page.as_deref() {
         Some("catalog") => Page::Catalog,
@@ -109,6 +117,7 @@ pub fn run_app(args: &GuiArgs) -> Result<(), Failure> {
             }
             let mut app = AovApp::new(doc, prefs).launched_at(launched);
             app.editor.page = page;
+            app.message = load_error.map(|m| (m, true));
             if let Some(job) = job {
                 app = app.with_screenshot(job);
             }
