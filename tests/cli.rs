@@ -81,8 +81,20 @@ fn run_writes_json_and_csv_files() {
     assert_eq!(v["visitors_per_replication"], 10000);
     let text = std::fs::read_to_string(csv).unwrap();
     let mut lines = text.lines();
-    assert!(lines.next().unwrap().starts_with("replication,strategy,is_holdout,visitors,conversion_rate"));
-    assert_eq!(lines.count(), 2 * 8);
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("replication,strategy,is_holdout,visitors,conversion_rate,conversion_rate_se,")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2 * 8);
+    // AOV-optimized, replication 0: a lift and its standard error are both present.
+    let cols: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let aov = rows.iter().find(|r| r.starts_with("0,AOV-optimized,")).unwrap();
+    let vals: Vec<&str> = aov.split(',').collect();
+    let at = |name: &str| vals[cols.iter().position(|c| *c == name).unwrap()].parse::<f64>().unwrap();
+    assert!(at("rpv_lift") > 0.0 && at("rpv_lift_se") > 0.0 && at("rpv_lift_se") < at("rpv_lift"));
 }
 
 #[test]
