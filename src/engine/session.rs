@@ -8,7 +8,7 @@ use rand_distr::Distribution;
 use super::counts::{RepCounts, StrategyCounts};
 use super::rng::{StreamRng, chunk_rng, decision, decision_uniform};
 use super::world::{Compiled, Realized, SegmentDraw};
-use crate::model::{LinkTarget, OfferPolicy, Ranking, Strategy, TierPolicy, to_cents};
+use crate::model::{LinkTarget, OfferPolicy, Ranking, Strategy, TierPolicy};
 
 /// Most items in one intended cart (1 + the Poisson draw, capped here).
 pub const MAX_CART_ITEMS: usize = 64;
@@ -78,6 +78,7 @@ pub struct Scratch {
     cands: RelSet,
     order: RelSet,
     shown: Vec<u32>,
+    top: Vec<u32>,
     scored: Vec<(f64, u32)>,
     revenue: Vec<i64>,
     margin: Vec<i64>,
@@ -94,6 +95,7 @@ impl Scratch {
             cands: RelSet::new(n_products),
             order: RelSet::new(n_products),
             shown: Vec::with_capacity(16),
+            top: Vec::with_capacity(16),
             scored: Vec::with_capacity(64),
             revenue: vec![0; n_strategies],
             margin: vec![0; n_strategies],
@@ -220,14 +222,7 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, rng: &mut StreamRng, s: &
             let p = s.cart[i];
             s.cands.add_item(c, p);
         }
-        let products = &sc.products;
-        let rel = &s.cands.rel;
-        s.cands.members.sort_by(|&a, &b| {
-            rel[b as usize]
-                .total_cmp(&rel[a as usize])
-                .then(products[b as usize].popularity.total_cmp(&products[a as usize].popularity))
-                .then(a.cmp(&b))
-        });
+        rank_linked(c, s);
     }
     for (k, st) in sc.strategies.iter().enumerate() {
         let o = simulate_strategy(c, w, k, st, &shopper, s, &mut counts.strategies[k]);
@@ -251,6 +246,46 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, rng: &mut StreamRng, s: &
             t.order_x_holdout_revenue += rh;
         }
     }
+}
+
+/// Keeps in `s.top` the `max_matched_slots` best linked products not in the cart, by
+/// relevance, then popularity, then catalog order (the `matched` ranking). A partial
+/// selection: carts have few linked products and strategies show at most 10.
+fn rank_linked(c: &Compiled, s: &mut Scratch) {
+    s.top.clear();
+    let k = c.max_matched_slots;
+    if k == 0 {
+        return;
+    }
+    let products = &c.sc.products;
+    let rel = &s.cands.rel;
+    let before = |a: u32, b: u32| {
+        rel[a as usize]
+            .total_cmp(&rel[b as usize])
+            .then(products[a as usize].popularity.total_cmp(&products[b as usize].popularity))
+            .then(b.cmp(&a))
+            .is_gt()
+    };
+    for &p in &s.cands.members {
+        if s.cart_set[p as usize] == s.cart_epoch {
+            continue;
+        }
+        let pos = s.top.iter().position(|&q| before(p, q)).unwrap_or(s.top.len());
+        if pos < k {
+            if s.top.len() == k {
+                s.top.pop();
+            }
+            s.top.insert(pos, p);
+        }
+    }
+}
+
+/// Rounds a non-negative amount to the nearest integer, halves away from zero (the
+/// same result as `f64::round` for x >= 0, without a libm call).
+#[inline]
+fn round_nonneg(x: f64) -> i64 {
+    let t = x as i64;
+    if x - t as f64 >= 0.5 { t + 1 } else { t }
 }
 
 fn build_cart<'w>(
@@ -280,7 +315,7 @@ fn build_cart<'w>(
         }
     }
     let member = rng.random::<f64>() < seg.member_share;
-    let spend = if member { to_cents(sc.segments[segment].spend_to_date.sample(rng).max(0.0)) } else { 0 };
+    let spend = if member { round_nonneg(sc.segments[segment].spend_to_date.sample(rng).max(0.0) * 100.0) } else { 0 };
     let key = rng.next_u64();
     Shopper { seg, key, v0, cart_cost, member, spend }
 }
@@ -377,7 +412,7 @@ fn simulate_strategy(
         return Outcome::default();
     }
     let gross = sh.v0 + cross + top_up;
-    let discount_cents = (gross as f64 * discount).round() as i64;
+    let discount_cents = round_nonneg(gross as f64 * discount);
     let order_value = gross - discount_cents;
     t.orders += 1;
     t.upgrades += u64::from(upgraded);
@@ -391,7 +426,7 @@ fn simulate_strategy(
     if spec.post_checkout.policy != OfferPolicy::Off {
         let extras = &extras[..n_extras];
         let d = spec.post_checkout.offer_discount;
-        let offer_price = |p: u32| ((sc.products[p as usize].price as f64) * (1.0 - d)).round().max(0.0) as i64;
+        let offer_price = |p: u32| round_nonneg(((sc.products[p as usize].price as f64) * (1.0 - d)).max(0.0));
         // Relevance is against the whole order (MODEL.md rule 8), for every policy:
         // with accepted suggestions or a top-up the order differs from the cart.
         let use_order_set = !extras.is_empty();
@@ -498,16 +533,14 @@ fn select_pre(
             }
         }
         (OfferPolicy::Matched, Ranking::Relevance) => {
-            // Linked candidates are already in (relevance, popularity) order and all
+            // The best linked products not in the cart, ranked once per cart; they all
             // outrank unlinked ones; fill the rest by popularity.
-            for i in 0..s.cands.members.len() {
-                if s.shown.len() == k {
-                    return;
-                }
-                let p = s.cands.members[i];
-                if !s.in_cart(p) {
-                    s.shown.push(p);
-                }
+            for i in 0..s.top.len().min(k) {
+                let p = s.top[i];
+                s.shown.push(p);
+            }
+            if s.shown.len() == k {
+                return;
             }
             for &p in &c.by_popularity {
                 if s.shown.len() == k {

@@ -25,10 +25,9 @@ pub struct Compiled<'a> {
     pub post_by_price_desc: Vec<u32>,
     /// Per segment: alias table over products (popularity x category affinity).
     pub cart_alias: Vec<WeightedAliasIndex<f64>>,
-    /// Most pre-checkout slots of any strategy.
-    pub max_slots: usize,
-    /// Most post-checkout offers of any strategy.
-    pub max_offers: usize,
+    /// Most slots of any strategy showing `matched` suggestions ranked by relevance:
+    /// how many of a cart's linked products need ranking.
+    pub max_matched_slots: usize,
     /// Whether any strategy shows an offer (and so needs the cart's relevance).
     pub needs_links: bool,
 }
@@ -61,8 +60,16 @@ impl<'a> Compiled<'a> {
                 WeightedAliasIndex::new(w).expect("validated: positive weights")
             })
             .collect();
-        let max_slots = sc.strategies.iter().map(|s| s.spec.pre_checkout.slots as usize).max().unwrap_or(0);
-        let max_offers = sc.strategies.iter().map(|s| s.spec.post_checkout.offers as usize).max().unwrap_or(0);
+        let max_matched_slots = sc
+            .strategies
+            .iter()
+            .filter(|s| {
+                s.spec.pre_checkout.policy == crate::model::OfferPolicy::Matched
+                    && s.spec.pre_checkout.ranking == crate::model::Ranking::Relevance
+            })
+            .map(|s| s.spec.pre_checkout.slots as usize)
+            .max()
+            .unwrap_or(0);
         // Every offer's acceptance uses the true relevance, whatever chose the offer.
         let needs_links = sc.strategies.iter().any(|st| {
             st.spec.pre_checkout.policy != crate::model::OfferPolicy::Off
@@ -79,8 +86,7 @@ impl<'a> Compiled<'a> {
             post_by_popularity,
             post_by_price_desc,
             cart_alias,
-            max_slots,
-            max_offers,
+            max_matched_slots,
         }
     }
 }
