@@ -54,6 +54,11 @@ fn base_plot(id: &str) -> Plot<'static> {
     bare_plot(id).legend(Legend::default().position(egui_plot::Corner::RightBottom).background_alpha(0.85))
 }
 
+/// A plot with one row per strategy (names on the y axis), with a legend.
+fn rows_plot(id: &str, names: Vec<String>) -> Plot<'static> {
+    base_plot(id).y_axis_formatter(name_axis(names)).y_axis_min_width(150.0).show_y(false)
+}
+
 fn bare_plot(id: &str) -> Plot<'static> {
     Plot::new(id.to_string())
         .height(HEIGHT)
@@ -76,13 +81,10 @@ pub fn lifts(ui: &mut Ui, r: &Report) {
         ("Margin", |v| v.margin_lift),
     ];
     let wc = whisker_color(ui);
-    base_plot("lifts")
+    rows_plot("lifts", names)
         .height(HEIGHT * 1.3)
         .x_axis_label("lift vs holdout (%)  ·  whiskers: P5–P95 across replications")
         .x_axis_formatter(|m, _| format!("{:+.0}%", m.value * 100.0))
-        .y_axis_formatter(name_axis(names))
-        .y_axis_min_width(150.0)
-        .show_y(false)
         .show(ui, |plot| {
             for (m, (label, f)) in metrics.iter().enumerate() {
                 let offset = -0.3 + 0.2 * m as f64;
@@ -181,12 +183,9 @@ pub fn decomposition(ui: &mut Ui, r: &Report) {
     let n = rows.len();
     let names: Vec<String> = rows.iter().map(|(_, s)| s.to_string()).collect();
     let wc = whisker_color(ui);
-    base_plot("decomposition")
+    rows_plot("decomposition", names)
         .x_axis_label("log-points of revenue per visitor (×100 ≈ %)")
         .x_axis_formatter(|m, _| format!("{:+.0}", m.value * 100.0))
-        .y_axis_formatter(name_axis(names))
-        .y_axis_min_width(150.0)
-        .show_y(false)
         .show(ui, |plot| {
             let mut conv = Vec::new();
             let mut aov = Vec::new();
@@ -301,12 +300,9 @@ pub fn acceptance(ui: &mut Ui, r: &Report) {
         ("Tier prompt", |m| m.tier_prompt_acceptance_rate),
         ("Post-checkout", |m| m.post_checkout_acceptance_rate),
     ];
-    base_plot("acceptance")
+    rows_plot("acceptance", names)
         .x_axis_label("acceptance rate: accepted / shown (%)")
         .x_axis_formatter(|m, _| format!("{:.0}%", m.value * 100.0))
-        .y_axis_formatter(name_axis(names))
-        .y_axis_min_width(150.0)
-        .show_y(false)
         .show(ui, |plot| {
             for (k, (label, f)) in stages.iter().enumerate() {
                 let offset = -0.25 + 0.25 * k as f64;

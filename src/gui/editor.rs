@@ -435,18 +435,33 @@ fn store_ui(ui: &mut Ui, spec: &mut ScenarioSpec, problems: &Problems) {
         row(ui, problems, "Baseline relevance", "baseline_relevance", "behaviour.baseline_relevance", |ui| {
             number(ui, &mut b.baseline_relevance, 0.005, 3)
         });
-        for (label, key, p, speed) in [
-            ("Pre-checkout base acceptance", "pre_checkout_base_accept", &mut b.pre_checkout_base_accept, 0.005),
-            ("Post-checkout base acceptance", "post_checkout_base_accept", &mut b.post_checkout_base_accept, 0.005),
-            ("Friction per slot", "friction_per_slot", &mut b.friction_per_slot, 0.0005),
-            ("Discount elasticity", "discount_elasticity", &mut b.discount_elasticity, 0.01),
-            ("Tier max uptake", "tier_max_uptake", &mut b.tier_max_uptake, 0.005),
-            ("Tier gap decay", "tier_gap_decay", &mut b.tier_gap_decay, 0.05),
-        ] {
-            let path = format!("behaviour.{key}");
-            row(ui, problems, label, key, &path, |ui| param(ui, &path, p, speed));
-        }
+        param_rows(
+            ui,
+            problems,
+            "behaviour",
+            [
+                ("Pre-checkout base acceptance", "pre_checkout_base_accept", &mut b.pre_checkout_base_accept, 0.005),
+                ("Post-checkout base acceptance", "post_checkout_base_accept", &mut b.post_checkout_base_accept, 0.005),
+                ("Friction per slot", "friction_per_slot", &mut b.friction_per_slot, 0.0005),
+                ("Discount elasticity", "discount_elasticity", &mut b.discount_elasticity, 0.01),
+                ("Tier max uptake", "tier_max_uptake", &mut b.tier_max_uptake, 0.005),
+                ("Tier gap decay", "tier_gap_decay", &mut b.tier_gap_decay, 0.05),
+            ],
+        );
     });
+}
+
+/// Grid rows of uncertain inputs: (label, field, input, drag speed) under `prefix`.
+fn param_rows<const N: usize>(
+    ui: &mut Ui,
+    problems: &Problems,
+    prefix: &str,
+    rows: [(&str, &str, &mut crate::model::Param, f64); N],
+) {
+    for (label, key, p, speed) in rows {
+        let path = format!("{prefix}.{key}");
+        row(ui, problems, label, key, &path, |ui| param(ui, &path, p, speed));
+    }
 }
 
 fn segments_ui(ui: &mut Ui, spec: &mut ScenarioSpec, problems: &Problems) {
@@ -483,20 +498,22 @@ fn segments_ui(ui: &mut Ui, spec: &mut ScenarioSpec, problems: &Problems) {
                     row(ui, problems, "Name", "name", &format!("{path}.name"), |ui| {
                         ui.text_edit_singleline(&mut s.name)
                     });
-                    for (label, key, p, speed) in [
-                        ("Share of traffic", "share", &mut s.share, 0.005),
-                        ("Add-to-cart rate", "add_to_cart_rate", &mut s.add_to_cart_rate, 0.001),
-                        ("Checkout completion", "checkout_completion", &mut s.checkout_completion, 0.005),
-                        ("Mean cart size", "mean_cart_size", &mut s.mean_cart_size, 0.05),
-                        ("Acceptance propensity", "acceptance_propensity", &mut s.acceptance_propensity, 0.01),
-                        ("Price sensitivity", "price_sensitivity", &mut s.price_sensitivity, 0.01),
-                        ("Friction sensitivity", "friction_sensitivity", &mut s.friction_sensitivity, 0.01),
-                        ("Loyalty member share", "loyalty_member_share", &mut s.loyalty_member_share, 0.005),
-                        ("Spend to date (per member)", "spend_to_date", &mut s.spend_to_date, 1.0),
-                    ] {
-                        let fp = format!("{path}.{key}");
-                        row(ui, problems, label, key, &fp, |ui| param(ui, &fp, p, speed));
-                    }
+                    param_rows(
+                        ui,
+                        problems,
+                        &path,
+                        [
+                            ("Share of traffic", "share", &mut s.share, 0.005),
+                            ("Add-to-cart rate", "add_to_cart_rate", &mut s.add_to_cart_rate, 0.001),
+                            ("Checkout completion", "checkout_completion", &mut s.checkout_completion, 0.005),
+                            ("Mean cart size", "mean_cart_size", &mut s.mean_cart_size, 0.05),
+                            ("Acceptance propensity", "acceptance_propensity", &mut s.acceptance_propensity, 0.01),
+                            ("Price sensitivity", "price_sensitivity", &mut s.price_sensitivity, 0.01),
+                            ("Friction sensitivity", "friction_sensitivity", &mut s.friction_sensitivity, 0.01),
+                            ("Loyalty member share", "loyalty_member_share", &mut s.loyalty_member_share, 0.005),
+                            ("Spend to date (per member)", "spend_to_date", &mut s.spend_to_date, 1.0),
+                        ],
+                    );
                     row(
                         ui,
                         problems,
