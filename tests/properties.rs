@@ -123,6 +123,7 @@ fn scenario() -> impl Strategy<Value = ScenarioSpec> {
                 description: String::new(),
                 store: StoreSpec { currency: "USD".into(), annual_gmv: 1e6, visitors: 3000, replications: 2, seed },
                 behaviour: BehaviourSpec::default(),
+                catalog: None,
                 products,
                 links,
                 segments,

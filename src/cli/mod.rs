@@ -100,27 +100,15 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// A scenario's text and the name used for it in messages.
-pub struct Source {
-    /// The TOML text.
-    pub text: String,
-    /// File path as given, or the embedded scenario's name.
-    pub name: String,
-}
-
-/// Reads `file`, or the embedded article scenario when `None`.
-pub fn read_source(file: Option<&Path>) -> Result<Source, ScenarioError> {
-    match file {
-        Some(p) => Ok(Source { text: scenario_file::read_text(p)?, name: p.display().to_string() }),
-        None => Ok(Source { text: scenario_file::ARTICLE_TOML.to_string(), name: EMBEDDED_NAME.to_string() }),
-    }
-}
-
-/// Parses and validates a source after `tweak` has changed its file form.
-pub fn load_with(src: &Source, tweak: impl FnOnce(&mut ScenarioSpec)) -> Result<Scenario, ScenarioError> {
-    let mut spec = scenario_file::parse_spec(&src.text, &src.name)?;
-    tweak(&mut spec);
-    Scenario::from_spec(spec).map_err(|errs| scenario_file::locate(&src.text, &src.name, &errs))
+/// Reads `file` (with its CSV catalog), or the embedded article scenario when `None`,
+/// applies `tweak` to its file form and validates it.
+pub fn load_with(file: Option<&Path>, tweak: impl FnOnce(&mut ScenarioSpec)) -> Result<Scenario, ScenarioError> {
+    let mut loaded = match file {
+        Some(p) => scenario_file::load(p)?,
+        None => scenario_file::Loaded::parse(scenario_file::ARTICLE_TOML.to_string(), EMBEDDED_NAME, None)?,
+    };
+    tweak(&mut loaded.spec);
+    loaded.validate()
 }
 
 /// The scenario and run settings shared by `run` and `bench`.
@@ -150,8 +138,7 @@ pub struct SimArgs {
 impl SimArgs {
     /// Reads, overrides and validates the scenario.
     pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
-        let src = read_source(self.file.as_deref())?;
-        load_with(&src, |spec| {
+        load_with(self.file.as_deref(), |spec| {
             if let Some(s) = self.seed {
                 spec.store.seed = s;
             }

@@ -2,6 +2,7 @@
 //! and cancellation. Tallies are exact integers, so results do not depend on the
 //! number of threads or on the order in which chunks finish.
 
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -68,6 +69,32 @@ pub struct RunOutput {
     pub threads: usize,
 }
 
+thread_local! {
+    /// Each worker thread's scratch buffers, kept between chunks (and runs of the same
+    /// size): they are cleared logically in O(1), and allocating them per chunk would
+    /// cost more than simulating a chunk when the catalog is large.
+    static SCRATCH: RefCell<Option<Scratch>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's scratch buffers, sized for the catalog and strategies.
+fn with_scratch<R>(n_products: usize, n_strategies: usize, f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| {
+        // Never re-entered (a chunk makes no rayon calls), but a fresh buffer is the
+        // safe answer if it ever were.
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return f(&mut Scratch::new(n_products, n_strategies));
+        };
+        let fits = slot.as_ref().is_some_and(|s| s.fits(n_products, n_strategies));
+        if !fits {
+            *slot = Some(Scratch::new(n_products, n_strategies));
+        }
+        match slot.as_mut() {
+            Some(s) => f(s),
+            None => f(&mut Scratch::new(n_products, n_strategies)),
+        }
+    })
+}
+
 /// Runs the scenario. `progress` is called from worker threads after each
 /// replication; `cancel` is checked between chunks.
 pub fn run(
@@ -109,17 +136,16 @@ fn run_in_pool(
             let world = Realized::draw(sc, rep);
             let counts = (0..n_chunks)
                 .into_par_iter()
-                .map_init(
-                    || Scratch::new(n_products, n_strategies),
-                    |scratch, chunk| {
-                        if cancel.load(Ordering::Relaxed) {
-                            return None;
-                        }
-                        let first = chunk * CHUNK_VISITORS;
-                        let n = CHUNK_VISITORS.min(visitors - first);
-                        Some(simulate_chunk(&compiled, &world, rep, chunk, n, opts.path, scratch))
-                    },
-                )
+                .map(|chunk| {
+                    if cancel.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    let first = chunk * CHUNK_VISITORS;
+                    let n = CHUNK_VISITORS.min(visitors - first);
+                    Some(with_scratch(n_products, n_strategies, |scratch| {
+                        simulate_chunk(&compiled, &world, rep, chunk, n, opts.path, scratch)
+                    }))
+                })
                 .try_reduce(|| RepCounts::new(rep, n_strategies), |a, b| Some(a.merge(&b)))?;
             let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
             progress(Progress { done: finished, total, elapsed: start.elapsed(), latest: counts.clone() });

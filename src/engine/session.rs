@@ -103,6 +103,11 @@ impl Scratch {
         }
     }
 
+    /// Whether these buffers serve a catalog of `n_products` and `n_strategies`.
+    pub fn fits(&self, n_products: usize, n_strategies: usize) -> bool {
+        self.cart_set.len() == n_products && self.revenue.len() == n_strategies
+    }
+
     fn new_cart(&mut self) {
         self.cart.clear();
         self.cart_epoch = self.cart_epoch.wrapping_add(1);

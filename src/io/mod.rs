@@ -1,5 +1,6 @@
 //! Files: scenario load and save, result exports. Errors carry the path and line.
 
+pub mod catalog_csv;
 pub mod partial;
 pub mod results;
 pub mod scenario_file;

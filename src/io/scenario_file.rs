@@ -7,6 +7,7 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
+use super::catalog_csv::{self, CsvError, Origin};
 use crate::model::{FieldError, Scenario, ScenarioSpec, did_you_mean};
 
 /// The embedded default scenario (the article's coffee store).
@@ -23,6 +24,8 @@ pub const MAX_FILE_BYTES: u64 = 80 * 1024 * 1024;
 /// One problem in a scenario file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The file the problem is in, when not the scenario file itself (a CSV catalog).
+    pub file: Option<String>,
     /// 1-based line, where known.
     pub line: Option<usize>,
     /// 1-based column (in characters), where known.
@@ -48,9 +51,11 @@ impl fmt::Display for ScenarioError {
             if i > 0 {
                 writeln!(f)?;
             }
-            write!(f, "{}", self.file)?;
-            if let (Some(l), Some(c)) = (p.line, p.column) {
-                write!(f, ":{l}:{c}")?;
+            write!(f, "{}", p.file.as_deref().unwrap_or(&self.file))?;
+            match (p.line, p.column) {
+                (Some(l), Some(c)) => write!(f, ":{l}:{c}")?,
+                (Some(l), None) => write!(f, ":{l}")?,
+                _ => {}
             }
             if p.path.is_empty() {
                 write!(f, ": {}", p.message)?;
@@ -68,7 +73,7 @@ impl ScenarioError {
     fn single(file: &str, message: String) -> Self {
         Self {
             file: file.to_string(),
-            problems: vec![Problem { line: None, column: None, path: String::new(), message }],
+            problems: vec![Problem { file: None, line: None, column: None, path: String::new(), message }],
         }
     }
 }
@@ -109,7 +114,7 @@ fn toml_error(text: &str, file: &str, path: String, e: &toml::de::Error) -> Scen
     {
         message = format!("duplicate key `{key}`: each key may appear once per table");
     }
-    ScenarioError { file: file.to_string(), problems: vec![Problem { line, column, path, message }] }
+    ScenarioError { file: file.to_string(), problems: vec![Problem { file: None, line, column, path, message }] }
 }
 
 /// Adds "did you mean" to serde's unknown-field and unknown-variant messages.
@@ -135,14 +140,125 @@ fn explain(message: &str) -> String {
         .replace("expected a boolean", "expected true or false")
 }
 
-/// Parses and validates scenario text. `file` names it in messages.
+/// Parses and validates scenario text. `file` names it in messages. A scenario that
+/// keeps its catalog in CSV files must be loaded from its file ([`load_scenario`]).
 pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-    let spec = parse_spec(text, file)?;
-    Scenario::from_spec(spec).map_err(|errors| locate(text, file, &errors))
+    Loaded::parse(text.to_string(), file, None)?.validate()
+}
+
+/// A scenario read from its text (and CSV catalog files), not yet validated. Edit
+/// `spec` (command-line overrides) and call [`Loaded::validate`].
+pub struct Loaded {
+    /// The file form, with any CSV catalog read into it.
+    pub spec: ScenarioSpec,
+    text: String,
+    file: String,
+    products: Option<Origin>,
+    links: Option<Origin>,
+}
+
+impl Loaded {
+    /// Parses `text`; `dir` is the folder catalog files are relative to (`None`: the
+    /// text has no folder, and a scenario that names catalog files is an error).
+    pub fn parse(text: String, file: &str, dir: Option<&Path>) -> Result<Self, ScenarioError> {
+        let mut spec = parse_spec(&text, file)?;
+        let mut loaded =
+            Loaded { spec: spec.clone_without_catalog(), text, file: file.into(), products: None, links: None };
+        let Some(cat) = spec.catalog.clone() else {
+            loaded.spec = spec;
+            return Ok(loaded);
+        };
+        let problem = |path: &str, message: String| -> ScenarioError {
+            let doc = DeTable::parse(&loaded.text).ok();
+            let pos = doc.as_ref().and_then(|d| span_of(d.get_ref(), path)).map(|o| line_col(&loaded.text, o));
+            ScenarioError {
+                file: file.to_string(),
+                problems: vec![Problem {
+                    file: None,
+                    line: pos.map(|p| p.0),
+                    column: pos.map(|p| p.1),
+                    path: path.to_string(),
+                    message,
+                }],
+            }
+        };
+        let Some(dir) = dir else {
+            return Err(problem(
+                "catalog",
+                "catalog files can only be read when the scenario is opened from a file".into(),
+            ));
+        };
+        let csv_error = |e: CsvError| ScenarioError {
+            file: file.to_string(),
+            problems: vec![Problem {
+                file: Some(e.file),
+                line: e.line.map(|l| l as usize),
+                column: None,
+                path: e.column.map(|c| format!("column `{c}`")).unwrap_or_default(),
+                message: e.message,
+            }],
+        };
+        if let Some(name) = &cat.products {
+            if !spec.products.is_empty() {
+                return Err(problem(
+                    "catalog.products",
+                    "products are given both here and as [[products]]; keep one".into(),
+                ));
+            }
+            let path = dir.join(name);
+            let (products, origin) =
+                catalog_csv::read_products(&path, &path.display().to_string()).map_err(csv_error)?;
+            spec.products = products;
+            loaded.products = Some(origin);
+        }
+        if let Some(name) = &cat.links {
+            if !spec.links.is_empty() {
+                return Err(problem("catalog.links", "links are given both here and as [[links]]; keep one".into()));
+            }
+            let path = dir.join(name);
+            let (links, origin) = catalog_csv::read_links(&path, &path.display().to_string()).map_err(csv_error)?;
+            spec.links = links;
+            loaded.links = Some(origin);
+        }
+        loaded.spec = spec;
+        Ok(loaded)
+    }
+
+    /// Validates; every problem is placed in the TOML or CSV file it came from.
+    pub fn validate(self) -> Result<Scenario, ScenarioError> {
+        let Loaded { spec, text, file, products, links } = self;
+        Scenario::from_spec(spec).map_err(|errors| {
+            let (in_csv, in_toml): (Vec<FieldError>, Vec<FieldError>) = errors.into_iter().partition(|e| {
+                (products.is_some() && e.path.starts_with("products["))
+                    || (links.is_some() && e.path.starts_with("links["))
+            });
+            let mut out = locate(&text, &file, &in_toml);
+            for e in in_csv {
+                let origin = if e.path.starts_with("products[") { products.as_ref() } else { links.as_ref() };
+                let index = e.path.split(['[', ']']).nth(1).and_then(|i| i.parse::<usize>().ok());
+                let line = origin.zip(index).and_then(|(o, i)| o.lines.get(i)).map(|&l| l as usize);
+                out.problems.push(Problem {
+                    file: origin.map(|o| o.file.clone()),
+                    line,
+                    column: None,
+                    path: e.path,
+                    message: e.message,
+                });
+            }
+            out
+        })
+    }
+}
+
+/// Reads a scenario file and its CSV catalog files, without validating.
+pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
+    let text = read_text(path)?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Loaded::parse(text, &path.display().to_string(), Some(&dir))
 }
 
 /// Validates a file form that came from `text`, placing errors in that text.
-pub fn locate(text: &str, file: &str, errors: &[FieldError]) -> ScenarioError {
+fn locate(text: &str, file: &str, errors: &[FieldError]) -> ScenarioError {
     let doc = DeTable::parse(text).ok();
     let mut problems: Vec<Problem> = errors
         .iter()
@@ -155,7 +271,7 @@ pub fn locate(text: &str, file: &str, errors: &[FieldError]) -> ScenarioError {
                 }
                 None => (None, None),
             };
-            Problem { line, column, path: e.path.clone(), message: e.message.clone() }
+            Problem { file: None, line, column, path: e.path.clone(), message: e.message.clone() }
         })
         .collect();
     problems.sort_by_key(|p| (p.line.unwrap_or(usize::MAX), p.column.unwrap_or(0)));
@@ -214,8 +330,7 @@ enum Part<'a> {
 
 /// Reads and validates a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = read_text(path)?;
-    parse_scenario(&text, &path.display().to_string())
+    load(path)?.validate()
 }
 
 /// Reads a scenario file's text with a size cap and a UTF-8 check.
@@ -241,6 +356,7 @@ pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
         ScenarioError {
             file: file.clone(),
             problems: vec![Problem {
+                file: None,
                 line: Some(line),
                 column: Some(column),
                 path: String::new(),
@@ -294,9 +410,30 @@ pub fn save_text_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Serialises and saves a scenario atomically.
+/// Serialises and saves a scenario atomically. A catalog kept in CSV files is written
+/// to those files (relative to `path`'s folder), each atomically, and left out of the
+/// TOML.
 pub fn save_scenario(path: &Path, spec: &ScenarioSpec) -> std::io::Result<()> {
-    let text = to_toml(spec).map_err(std::io::Error::other)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let cat = spec.catalog.clone().unwrap_or_default();
+    let mut head = spec.clone_without_catalog();
+    if cat.products.is_none() {
+        head.products = spec.products.clone();
+    }
+    if cat.links.is_none() {
+        head.links = spec.links.clone();
+    }
+    if let Some(name) = &cat.products {
+        let mut buf = Vec::new();
+        catalog_csv::write_products(&mut buf, &spec.products).map_err(std::io::Error::other)?;
+        save_text_bytes(&dir.join(name), &buf)?;
+    }
+    if let Some(name) = &cat.links {
+        let mut buf = Vec::new();
+        catalog_csv::write_links(&mut buf, &spec.links).map_err(std::io::Error::other)?;
+        save_text_bytes(&dir.join(name), &buf)?;
+    }
+    let text = to_toml(&head).map_err(std::io::Error::other)?;
     save_text(path, &text)
 }
 

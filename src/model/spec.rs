@@ -29,7 +29,12 @@ pub struct ScenarioSpec {
     /// How shoppers respond to offers (world facts, not policy).
     #[serde(default)]
     pub behaviour: BehaviourSpec,
+    /// Catalog kept in CSV files beside the scenario (for large catalogs); when set,
+    /// the file's own `[[products]]` / `[[links]]` must be empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<CatalogFiles>,
     /// The catalog.
+    #[serde(default)]
     pub products: Vec<ProductSpec>,
     /// Complement links (relevance).
     #[serde(default)]
@@ -41,6 +46,26 @@ pub struct ScenarioSpec {
     pub tiers: Vec<TierSpec>,
     /// Strategies compared; exactly one is the holdout.
     pub strategies: Vec<StrategySpec>,
+}
+
+impl ScenarioSpec {
+    /// A copy of everything but the catalog's products and links (cheap even for a
+    /// catalog of a million links).
+    pub fn clone_without_catalog(&self) -> ScenarioSpec {
+        ScenarioSpec {
+            format_version: self.format_version,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            store: self.store.clone(),
+            behaviour: self.behaviour.clone(),
+            catalog: self.catalog.clone(),
+            products: Vec::new(),
+            links: Vec::new(),
+            segments: self.segments.clone(),
+            tiers: self.tiers.clone(),
+            strategies: self.strategies.clone(),
+        }
+    }
 }
 
 /// Store and simulation settings.
@@ -91,6 +116,18 @@ impl Default for BehaviourSpec {
             tier_gap_decay: Param::Fixed(2.0),
         }
     }
+}
+
+/// CSV files holding the catalog, relative to the scenario file's folder.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogFiles {
+    /// Products: columns `id,name,category,price[,cost,popularity,post_purchase]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub products: Option<String>,
+    /// Links: columns `from,from_category,to,strength` (one of the first two per row).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<String>,
 }
 
 /// One product.

@@ -1,0 +1,187 @@
+//! Catalogs in CSV files, for catalogs too large to write as TOML tables: read and
+//! written record by record, with errors naming the file, line and column.
+//!
+//! products.csv: `id,name,category,price[,cost,popularity,post_purchase]`
+//! links.csv:    `from,from_category,to,strength` (exactly one of `from`, `from_category`)
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::model::{LinkSpec, ProductSpec, did_you_mean};
+
+/// Where each record came from, to place validation errors in the CSV file.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// The file as named in messages.
+    pub file: String,
+    /// 1-based line of record `i`.
+    pub lines: Vec<u32>,
+}
+
+/// A problem in a CSV file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvError {
+    /// The file as named in messages.
+    pub file: String,
+    /// 1-based line, where known.
+    pub line: Option<u64>,
+    /// Column name, where known.
+    pub column: Option<String>,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+const PRODUCT_COLUMNS: [&str; 7] = ["id", "name", "category", "price", "cost", "popularity", "post_purchase"];
+const PRODUCT_REQUIRED: [&str; 4] = ["id", "name", "category", "price"];
+const LINK_COLUMNS: [&str; 4] = ["from", "from_category", "to", "strength"];
+const LINK_REQUIRED: [&str; 2] = ["to", "strength"];
+
+fn err(file: &str, line: Option<u64>, column: Option<&str>, message: impl Into<String>) -> CsvError {
+    CsvError { file: file.to_string(), line, column: column.map(str::to_string), message: message.into() }
+}
+
+fn open(path: &Path, file: &str) -> Result<csv::Reader<std::fs::File>, CsvError> {
+    let f = std::fs::File::open(path).map_err(|e| err(file, None, None, format!("cannot read: {e}")))?;
+    Ok(csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(f))
+}
+
+/// Maps the header to column indices; rejects unknown and missing columns.
+fn columns<const N: usize>(
+    r: &mut csv::Reader<std::fs::File>,
+    file: &str,
+    known: [&'static str; N],
+    required: &[&str],
+) -> Result<[Option<usize>; N], CsvError> {
+    let header = r.headers().map_err(|e| err(file, Some(1), None, format!("cannot read the header: {e}")))?.clone();
+    let mut idx = [None; N];
+    for (i, h) in header.iter().enumerate() {
+        match known.iter().position(|k| *k == h) {
+            Some(k) if idx[k].is_none() => idx[k] = Some(i),
+            Some(_) => return Err(err(file, Some(1), Some(h), "this column appears twice")),
+            None => {
+                let hint = did_you_mean(h, known).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
+                return Err(err(
+                    file,
+                    Some(1),
+                    Some(h),
+                    format!("unknown column `{h}`; {hint}allowed: {}", known.join(", ")),
+                ));
+            }
+        }
+    }
+    for r in required {
+        if let Some(k) = known.iter().position(|k| k == r)
+            && idx[k].is_none()
+        {
+            return Err(err(file, Some(1), None, format!("missing column `{r}` (required: {})", required.join(", "))));
+        }
+    }
+    Ok(idx)
+}
+
+fn number(file: &str, line: u64, col: &str, s: &str) -> Result<f64, CsvError> {
+    s.parse::<f64>().map_err(|_| err(file, Some(line), Some(col), format!("`{s}` is not a number")))
+}
+
+fn boolean(file: &str, line: u64, col: &str, s: &str) -> Result<bool, CsvError> {
+    match s.to_ascii_lowercase().as_str() {
+        "" | "false" | "no" | "0" => Ok(false),
+        "true" | "yes" | "1" => Ok(true),
+        _ => Err(err(file, Some(line), Some(col), format!("`{s}` is not true or false (also allowed: yes/no, 1/0)"))),
+    }
+}
+
+/// Reads a products CSV.
+pub fn read_products(path: &Path, file: &str) -> Result<(Vec<ProductSpec>, Origin), CsvError> {
+    let mut r = open(path, file)?;
+    let idx = columns(&mut r, file, PRODUCT_COLUMNS, &PRODUCT_REQUIRED)?;
+    let mut out = Vec::new();
+    let mut origin = Origin { file: file.to_string(), lines: Vec::new() };
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let more = r.read_record(&mut rec).map_err(|e| {
+            let line = e.position().map(csv::Position::line);
+            err(file, line, None, format!("malformed CSV: {e}"))
+        })?;
+        if !more {
+            break;
+        }
+        let line = rec.position().map_or(0, csv::Position::line);
+        let get = |k: usize| idx[k].and_then(|i| rec.get(i)).unwrap_or("");
+        out.push(ProductSpec {
+            id: get(0).to_string(),
+            name: get(1).to_string(),
+            category: get(2).to_string(),
+            price: number(file, line, "price", get(3))?,
+            cost: if get(4).is_empty() { 0.0 } else { number(file, line, "cost", get(4))? },
+            popularity: if get(5).is_empty() { 1.0 } else { number(file, line, "popularity", get(5))? },
+            post_purchase: boolean(file, line, "post_purchase", get(6))?,
+        });
+        origin.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+    }
+    Ok((out, origin))
+}
+
+/// Reads a links CSV.
+pub fn read_links(path: &Path, file: &str) -> Result<(Vec<LinkSpec>, Origin), CsvError> {
+    let mut r = open(path, file)?;
+    let idx = columns(&mut r, file, LINK_COLUMNS, &LINK_REQUIRED)?;
+    let mut out = Vec::new();
+    let mut origin = Origin { file: file.to_string(), lines: Vec::new() };
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let more = r.read_record(&mut rec).map_err(|e| {
+            let line = e.position().map(csv::Position::line);
+            err(file, line, None, format!("malformed CSV: {e}"))
+        })?;
+        if !more {
+            break;
+        }
+        let line = rec.position().map_or(0, csv::Position::line);
+        let get = |k: usize| idx[k].and_then(|i| rec.get(i)).unwrap_or("");
+        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        out.push(LinkSpec {
+            from: opt(get(0)),
+            from_category: opt(get(1)),
+            to: get(2).to_string(),
+            strength: number(file, line, "strength", get(3))?,
+        });
+        origin.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+    }
+    Ok((out, origin))
+}
+
+/// Writes products as CSV.
+pub fn write_products<W: Write>(w: W, products: &[ProductSpec]) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record(PRODUCT_COLUMNS)?;
+    for p in products {
+        w.write_record([
+            p.id.as_str(),
+            p.name.as_str(),
+            p.category.as_str(),
+            &p.price.to_string(),
+            &p.cost.to_string(),
+            &p.popularity.to_string(),
+            if p.post_purchase { "true" } else { "false" },
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Writes links as CSV.
+pub fn write_links<W: Write>(w: W, links: &[LinkSpec]) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record(LINK_COLUMNS)?;
+    for l in links {
+        w.write_record([
+            l.from.as_deref().unwrap_or(""),
+            l.from_category.as_deref().unwrap_or(""),
+            l.to.as_str(),
+            &l.strength.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
