@@ -228,3 +228,26 @@ fn dropping_a_scenario_file_opens_and_runs_it() {
     h.get_by_label("apparel.toml");
     assert!(h.get_all_by_label("Free-shipping banner (30% window)").count() >= 1);
 }
+
+#[test]
+fn a_csv_catalog_opens_edits_and_saves_back_to_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut spec = small_article().spec;
+    spec.catalog = Some(aovlab::model::CatalogFiles { products: Some("p.csv".into()), links: Some("l.csv".into()) });
+    let path = dir.path().join("s.toml");
+    aovlab::io::save_scenario(&path, &spec).unwrap();
+    let mut doc = Document::open(path.clone()).unwrap();
+    assert_eq!(doc.spec.products.len(), 26);
+    let mut edited = doc.spec.clone();
+    edited.products[0].price = 99.5;
+    doc.replace(edited);
+    doc.save_as(path.clone()).unwrap();
+    let csv = std::fs::read_to_string(dir.path().join("p.csv")).unwrap();
+    assert!(csv.lines().nth(1).unwrap().contains(",99.5,"), "{csv}");
+    assert!(!std::fs::read_to_string(&path).unwrap().contains("[[products]]"));
+
+    let mut h = harness(Document::open(path).unwrap());
+    h.state_mut().editor.page = aovlab::gui::Page::Catalog;
+    h.run_steps(2);
+    h.get_by_label_contains("Products are kept in p.csv");
+}

@@ -134,6 +134,16 @@ impl Editor {
         if let Some(m) = problems.get("products") {
             ui.label(RichText::new(m).color(error_color(ui)));
         }
+        if let Some(cat) = &spec.catalog {
+            for (what, file) in [("Products", &cat.products), ("Links", &cat.links)] {
+                if let Some(f) = file {
+                    ui.label(
+                        RichText::new(format!("{what} are kept in {f} beside the scenario; saving writes them there."))
+                            .small(),
+                    );
+                }
+            }
+        }
         let f = self.filter.to_lowercase();
         let mut rows: Vec<usize> = (0..spec.products.len())
             .filter(|&i| {
