@@ -8,7 +8,7 @@ use rand_distr::Distribution;
 use super::counts::{RepCounts, StrategyCounts};
 use super::rng::{StreamRng, chunk_rng, decision, decision_uniform};
 use super::world::{Compiled, Realized, SegmentDraw};
-use crate::model::{LinkTarget, OfferPolicy, Ranking, Strategy, TierPolicy};
+use crate::model::{LinkTarget, OfferPolicy, PreCheckoutSpec, Ranking, Strategy, TierPolicy};
 
 /// Most items in one intended cart (1 + the Poisson draw, capped here).
 pub const MAX_CART_ITEMS: usize = 64;
@@ -42,8 +42,12 @@ impl RelSet {
         self.stamp[p as usize] == self.epoch
     }
 
-    fn add_links(&mut self, links: &[LinkTarget]) {
+    /// Adds links stronger than `min` (lists are strongest first, so it stops early).
+    fn add_links(&mut self, links: &[LinkTarget], min: f32) {
         for l in links {
+            if l.strength <= min {
+                break;
+            }
             let i = l.to as usize;
             if self.stamp[i] == self.epoch {
                 if l.strength > self.rel[i] {
@@ -58,10 +62,10 @@ impl RelSet {
     }
 
     /// Adds everything product `p` (and its category) links to.
-    fn add_item(&mut self, c: &Compiled, p: u32) {
+    fn add_item(&mut self, c: &Compiled, p: u32, min: f32) {
         let sc = c.sc;
-        self.add_links(&sc.product_links[p as usize]);
-        self.add_links(&sc.category_links[sc.products[p as usize].category as usize]);
+        self.add_links(&sc.product_links[p as usize], min);
+        self.add_links(&sc.category_links[sc.products[p as usize].category as usize], min);
     }
 
     #[inline]
@@ -225,7 +229,7 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, rng: &mut StreamRng, s: &
         s.cands.clear();
         for i in 0..s.cart.len() {
             let p = s.cart[i];
-            s.cands.add_item(c, p);
+            s.cands.add_item(c, p, w.baseline_f32);
         }
         rank_linked(c, s);
     }
@@ -338,7 +342,7 @@ fn simulate_strategy(
     let sc = c.sc;
     let spec = &st.spec;
     let seg = sh.seg;
-    let baseline = sc.behaviour.baseline_relevance;
+    let baseline = w.baseline_relevance;
     let slot_friction = (1.0 - w.friction_per_slot * seg.friction_sensitivity).max(0.0);
     let mut friction = 1.0;
     let mut extras = [0u32; MAX_EXTRAS];
@@ -347,15 +351,7 @@ fn simulate_strategy(
 
     // Stage 2: pre-checkout suggestions.
     if spec.pre_checkout.policy != OfferPolicy::Off {
-        select_pre(
-            c,
-            s,
-            spec.pre_checkout.policy,
-            spec.pre_checkout.ranking,
-            spec.pre_checkout.slots as usize,
-            sh.v0,
-            seg.price_sensitivity,
-        );
+        select_pre(c, s, &spec.pre_checkout, sh.v0, seg.price_sensitivity, baseline);
         for (j, &p) in s.shown.iter().enumerate() {
             let prod = &sc.products[p as usize];
             friction *= slot_friction;
@@ -392,7 +388,7 @@ fn simulate_strategy(
             friction *= slot_friction;
             let uptake =
                 (w.tier_max_uptake * seg.propensity * (-w.tier_gap_decay * gap as f64 / current as f64).exp()).min(1.0);
-            if let Some(p) = top_up_product(c, s, &extras[..n_extras], gap)
+            if let Some(p) = top_up_product(c, s, &extras[..n_extras], gap, w.baseline_f32)
                 && decision_uniform(sh.key, decision::TIER) < uptake
             {
                 let prod = &sc.products[p as usize];
@@ -439,10 +435,10 @@ fn simulate_strategy(
             s.order.clear();
             for i in 0..s.cart.len() {
                 let p = s.cart[i];
-                s.order.add_item(c, p);
+                s.order.add_item(c, p, w.baseline_f32);
             }
             for &p in extras {
-                s.order.add_item(c, p);
+                s.order.add_item(c, p, w.baseline_f32);
             }
         }
         let accept_base = w.post_accept * seg.propensity;
@@ -513,17 +509,9 @@ fn simulate_strategy(
 }
 
 /// Fills `s.shown` with the pre-checkout suggestions of a policy.
-fn select_pre(
-    c: &Compiled,
-    s: &mut Scratch,
-    policy: OfferPolicy,
-    ranking: Ranking,
-    k: usize,
-    v0: i64,
-    price_sensitivity: f64,
-) {
+fn select_pre(c: &Compiled, s: &mut Scratch, pre: &PreCheckoutSpec, v0: i64, price_sensitivity: f64, baseline: f64) {
     let sc = c.sc;
-    let baseline = sc.behaviour.baseline_relevance;
+    let (policy, ranking, k) = (pre.policy, pre.ranking, pre.slots as usize);
     s.shown.clear();
     match (policy, ranking) {
         (OfferPolicy::Off, _) => {}
@@ -625,7 +613,7 @@ fn merge_top_k(
 
 /// The tier top-up: the cheapest product priced >= gap among cart-relevant ones,
 /// else among all; price ties go to the more popular (MODEL.md rule 5).
-fn top_up_product(c: &Compiled, s: &Scratch, extras: &[u32], gap: i64) -> Option<u32> {
+fn top_up_product(c: &Compiled, s: &Scratch, extras: &[u32], gap: i64, min: f32) -> Option<u32> {
     let sc = c.sc;
     let products = &sc.products;
     let mut best: Option<u32> = None;
@@ -652,7 +640,9 @@ fn top_up_product(c: &Compiled, s: &Scratch, extras: &[u32], gap: i64) -> Option
     for &e in extras {
         let q = &products[e as usize];
         for l in sc.product_links[e as usize].iter().chain(&sc.category_links[q.category as usize]) {
-            consider(l.to);
+            if l.strength > min {
+                consider(l.to);
+            }
         }
     }
     if best.is_some() {

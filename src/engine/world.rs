@@ -114,6 +114,10 @@ pub struct SegmentDraw {
 
 /// Every input as drawn for one replication.
 pub struct Realized {
+    /// Relevance of an unlinked product.
+    pub baseline_relevance: f64,
+    /// The same in single precision, as link strengths are stored.
+    pub baseline_f32: f32,
     /// Segments, in scenario order.
     pub segments: Vec<SegmentDraw>,
     /// Alias table over segments.
@@ -175,7 +179,10 @@ impl Realized {
             })
             .collect();
         let b = &sc.behaviour;
+        let baseline_relevance = d(&b.baseline_relevance);
         Realized {
+            baseline_relevance,
+            baseline_f32: baseline_relevance as f32,
             segments,
             segment_alias,
             extra_items,

@@ -5,7 +5,7 @@
 use egui::{Grid, RichText, ScrollArea, Ui};
 
 use super::document::Problems;
-use super::widgets::{error_color, money, number, param, row};
+use super::widgets::{error_color, money, param, row};
 use crate::model::{
     LinkSpec, OfferPolicy, ProductSpec, Ranking, ScenarioSpec, SegmentSpec, StrategySpec, TierPolicy, TierSpec,
 };
@@ -442,14 +442,12 @@ fn store_ui(ui: &mut Ui, spec: &mut ScenarioSpec, problems: &Problems) {
     ui.heading("Shopper behaviour");
     let b = &mut spec.behaviour;
     Grid::new("behaviour-grid").num_columns(2).show(ui, |ui| {
-        row(ui, problems, "Baseline relevance", "baseline_relevance", "behaviour.baseline_relevance", |ui| {
-            number(ui, &mut b.baseline_relevance, 0.005, 3)
-        });
         param_rows(
             ui,
             problems,
             "behaviour",
             [
+                ("Baseline relevance", "baseline_relevance", &mut b.baseline_relevance, 0.005),
                 ("Pre-checkout base acceptance", "pre_checkout_base_accept", &mut b.pre_checkout_base_accept, 0.005),
                 ("Post-checkout base acceptance", "post_checkout_base_accept", &mut b.post_checkout_base_accept, 0.005),
                 ("Friction per slot", "friction_per_slot", &mut b.friction_per_slot, 0.0005),

@@ -64,8 +64,9 @@ pub struct Product {
     pub post_purchase: bool,
 }
 
-/// A relevance link target: product index and strength. Only links stronger than
-/// `baseline_relevance` are kept (a weaker one changes nothing, MODEL.md rule 2).
+/// A relevance link target: product index and strength (> 0). Links no stronger than
+/// the replication's `baseline_relevance` are skipped when a cart's relevance is
+/// built (a weaker link changes nothing, MODEL.md rule 2).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LinkTarget {
     /// Target product index.
@@ -104,8 +105,8 @@ pub struct Segment {
 /// World facts about offer response.
 #[derive(Debug, Clone)]
 pub struct Behaviour {
-    /// Relevance of an unlinked product.
-    pub baseline_relevance: f64,
+    /// Relevance of an unlinked product (links no stronger than it change nothing).
+    pub baseline_relevance: Input,
     /// Base acceptance of a pre-checkout suggestion.
     pub pre_checkout_base_accept: Input,
     /// Base acceptance of a post-checkout offer.
@@ -193,34 +194,5 @@ impl Scenario {
     /// Seed.
     pub fn seed(&self) -> u64 {
         self.spec.store.seed
-    }
-
-    /// Every uncertain-or-fixed input of the scenario (for listing and drawing).
-    pub fn inputs(&self) -> Vec<(&'static str, &Input)> {
-        let b = &self.behaviour;
-        let mut v = vec![
-            ("pre_checkout_base_accept", &b.pre_checkout_base_accept),
-            ("post_checkout_base_accept", &b.post_checkout_base_accept),
-            ("friction_per_slot", &b.friction_per_slot),
-            ("discount_elasticity", &b.discount_elasticity),
-            ("tier_max_uptake", &b.tier_max_uptake),
-            ("tier_gap_decay", &b.tier_gap_decay),
-        ];
-        for s in &self.segments {
-            v.extend([
-                ("share", &s.share),
-                ("add_to_cart_rate", &s.add_to_cart_rate),
-                ("checkout_completion", &s.checkout_completion),
-                ("mean_cart_size", &s.mean_cart_size),
-                ("acceptance_propensity", &s.acceptance_propensity),
-                ("price_sensitivity", &s.price_sensitivity),
-                ("friction_sensitivity", &s.friction_sensitivity),
-                ("loyalty_member_share", &s.loyalty_member_share),
-            ]);
-        }
-        for s in &self.strategies {
-            v.push(("friction_reduction", &s.friction_reduction));
-        }
-        v
     }
 }

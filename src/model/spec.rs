@@ -88,8 +88,8 @@ pub struct StoreSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BehaviourSpec {
-    /// Relevance of a product with no link to the cart, in [0, 1]. Fixed.
-    pub baseline_relevance: f64,
+    /// Relevance of a product with no link to the cart, in [0, 1].
+    pub baseline_relevance: Param,
     /// Base acceptance of a pre-checkout suggestion, in [0, 1].
     pub pre_checkout_base_accept: Param,
     /// Base acceptance of a post-checkout offer, in [0, 1].
@@ -107,7 +107,7 @@ pub struct BehaviourSpec {
 impl Default for BehaviourSpec {
     fn default() -> Self {
         Self {
-            baseline_relevance: 0.02,
+            baseline_relevance: Param::Fixed(0.02),
             pre_checkout_base_accept: Param::Fixed(0.3),
             post_checkout_base_accept: Param::Fixed(0.3),
             friction_per_slot: Param::Fixed(0.01),

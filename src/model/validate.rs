@@ -183,10 +183,8 @@ pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fie
 
     // Behaviour.
     let b = &spec.behaviour;
-    c.number("behaviour.baseline_relevance".into(), b.baseline_relevance, 0.0, 1.0);
-    let baseline = b.baseline_relevance.clamp(0.0, 1.0);
     let behaviour = Behaviour {
-        baseline_relevance: baseline,
+        baseline_relevance: c.input("behaviour.baseline_relevance".into(), &b.baseline_relevance, 0.0, 1.0),
         pre_checkout_base_accept: c.input(
             "behaviour.pre_checkout_base_accept".into(),
             &b.pre_checkout_base_accept,
@@ -241,7 +239,7 @@ pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fie
             },
         };
         if let (Some(list), Some(to)) = (target, to)
-            && l.strength > baseline
+            && l.strength > 0.0
             && l.strength <= 1.0
         {
             list.push(LinkTarget { to, strength: l.strength as f32 });
