@@ -58,7 +58,7 @@ pub fn money_compact(value: f64, code: &str) -> String {
     } else if a >= 1e4 {
         format!("{sign}{sym}{:.0}K", a / 1e3)
     } else {
-        format!("{sign}{sym}{a:.0}")
+        money(value, code, 0)
     }
 }
 
@@ -85,6 +85,8 @@ mod tests {
         assert_eq!(money(1234.0, "CHF", 0), "CHF 1,234");
         assert_eq!(signed_money(10_000_000.0, "USD", 0), "+$10,000,000");
         assert_eq!(money_compact(12_345_678.0, "USD"), "$12.35M");
+        assert_eq!(money_compact(-3_544.4, "USD"), "-$3,544");
+        assert_eq!(money_compact(91_000.0, "USD"), "$91K");
     }
 
     #[test]
