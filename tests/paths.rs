@@ -1,6 +1,8 @@
-//! The counted path (draw how many visitors build a cart) against the per-visitor
-//! reference path: the same expectations within Monte Carlo error, and the same
-//! exact identities.
+//! The fast path (counted carts, strategies skipped where the shopper cannot
+//! complete) against the counted path on the same random numbers (primary tallies
+//! identical, estimated counts within their reported sampling error) and against the
+//! per-visitor reference path (the same expectations within Monte Carlo error), and
+//! the exact identities on every path.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -32,7 +34,7 @@ fn counted_and_per_visitor_paths_agree_in_distribution() {
         .replace("visitors = 100_000", "visitors = 30_000")
         .replace("replications = 100 ", "replications = 120 ");
     let sc = common::scenario(&text);
-    let (fast, fast_reps) = report(&sc, Path::Counted);
+    let (fast, fast_reps) = report(&sc, Path::Fast);
     let (plain, plain_reps) = report(&sc, Path::PerVisitor);
     assert_ne!(fast_reps, plain_reps, "the paths use different random numbers");
     for (f, p) in fast.strategies.iter().zip(&plain.strategies) {
@@ -81,7 +83,7 @@ fn exact_identities_hold_on_both_paths() {
     let strategies =
         "[[strategies]]\nname = \"Twin\"\n[[strategies]]\nname = \"Post\"\npost_checkout = { policy = \"matched\" }\n";
     let sc = common::scenario(&common::two_products("visitors = 20_000\nreplications = 10\nseed = 3", "", strategies));
-    for path in [Path::Counted, Path::PerVisitor] {
+    for path in [Path::Fast, Path::Counted, Path::PerVisitor] {
         let (_, reps) = report(&sc, path);
         for r in &reps {
             assert_eq!(r.strategies[1], r.strategies[0], "{path:?}: a lever-off twin equals the holdout");
@@ -95,5 +97,61 @@ fn exact_identities_hold_on_both_paths() {
     let none = common::two_products("visitors = 5_000\nreplications = 2\nseed = 3", "", "")
         .replace("add_to_cart_rate = 0.3", "add_to_cart_rate = 0.0");
     let sc = common::scenario(&none);
+    assert_eq!(report(&sc, Path::Fast).1, report(&sc, Path::PerVisitor).1);
     assert_eq!(report(&sc, Path::Counted).1, report(&sc, Path::PerVisitor).1);
+}
+
+/// The fast path skips only work that cannot change an order: on the same random
+/// numbers as the counted path, every tally is identical except the pre-checkout and
+/// tier-prompt shown and accepted counts, which it estimates by sampling shoppers who
+/// cannot complete. Those estimates differ from the exact counts by no more than their
+/// reported sampling error allows.
+#[test]
+fn fast_path_is_the_counted_path_with_estimated_secondary_counts() {
+    let text = aovlab::io::scenario_file::ARTICLE_TOML
+        .replace("visitors = 100_000", "visitors = 50_000")
+        .replace("replications = 100 ", "replications = 40 ");
+    let sc = common::scenario(&text);
+    let (_, fast) = report(&sc, Path::Fast);
+    let (_, exact) = report(&sc, Path::Counted);
+    let (mut z_sum, mut z_sq, mut n_z, mut estimated) = (0.0, 0.0, 0.0, 0);
+    for (f, e) in fast.iter().zip(&exact) {
+        assert_eq!((f.visitors, f.carts), (e.visitors, e.carts));
+        for (k, (a, b)) in f.strategies.iter().zip(&e.strategies).enumerate() {
+            assert_eq!(b.pre_sampling_var, [0; 3], "the counted path estimates nothing");
+            let primary = |t: &aovlab::engine::StrategyCounts| aovlab::engine::StrategyCounts {
+                pre_shown: 0,
+                pre_accepted: 0,
+                tier_shown: 0,
+                tier_accepted: 0,
+                pre_sampling_var: [0; 3],
+                tier_sampling_var: [0; 3],
+                ..t.clone()
+            };
+            assert_eq!(primary(a), primary(b), "replication {} strategy {k}", f.replication);
+            for (est, truth, var) in [
+                (a.pre_shown, b.pre_shown, a.pre_sampling_var[0]),
+                (a.pre_accepted, b.pre_accepted, a.pre_sampling_var[1]),
+                (a.tier_shown, b.tier_shown, a.tier_sampling_var[0]),
+                (a.tier_accepted, b.tier_accepted, a.tier_sampling_var[1]),
+            ] {
+                if var == 0 {
+                    // No sampled shopper saw (or took) anything here: no error estimate.
+                    continue;
+                }
+                estimated += 1;
+                let z = (est as f64 - truth as f64) / (var as f64).sqrt();
+                assert!(z.abs() < 5.0, "estimate {est} vs exact {truth}, sd {}", (var as f64).sqrt());
+                z_sum += z;
+                z_sq += z * z;
+                n_z += 1.0;
+            }
+        }
+    }
+    assert!(estimated > 100, "the article scenario estimates counts ({estimated})");
+    // The standardised errors are centred (unbiased) with unit spread (honest errors).
+    let mean = z_sum / n_z;
+    let sd = (z_sq / n_z - mean * mean).sqrt();
+    assert!(mean.abs() < 0.25, "mean standardised error {mean}");
+    assert!((0.75..1.3).contains(&sd), "spread of standardised errors {sd}");
 }

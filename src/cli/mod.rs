@@ -156,7 +156,7 @@ impl SimArgs {
         crate::engine::RunOptions {
             threads: self.threads.map(|t| t as usize),
             replications,
-            path: if self.plain { crate::engine::Path::PerVisitor } else { crate::engine::Path::Counted },
+            path: if self.plain { crate::engine::Path::PerVisitor } else { crate::engine::Path::Fast },
         }
     }
 }

@@ -50,6 +50,15 @@ pub struct StrategyCounts {
     pub src_post_checkout: i64,
     /// Revenue source: checkout discounts (negative or zero).
     pub src_discounts: i64,
+    /// Sampling variance of the estimated part of (`pre_shown`, `pre_accepted`): the
+    /// Horvitz-Thompson terms W (W - 1) x sums over sampled sure abandoners of
+    /// (shown^2, accepted^2, shown x accepted), W = [`super::session::ABANDONER_WEIGHT`].
+    /// Zero on the per-visitor path, where nothing is estimated.
+    #[serde(default)]
+    pub pre_sampling_var: [u64; 3],
+    /// The same for (`tier_shown`, `tier_accepted`).
+    #[serde(default)]
+    pub tier_sampling_var: [u64; 3],
 }
 
 impl StrategyCounts {
@@ -77,6 +86,10 @@ impl StrategyCounts {
         self.src_tier_top_up += o.src_tier_top_up;
         self.src_post_checkout += o.src_post_checkout;
         self.src_discounts += o.src_discounts;
+        for i in 0..3 {
+            self.pre_sampling_var[i] += o.pre_sampling_var[i];
+            self.tier_sampling_var[i] += o.tier_sampling_var[i];
+        }
     }
 }
 

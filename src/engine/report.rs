@@ -94,6 +94,18 @@ fn proportion(k: u64, n: u64) -> Option<Estimate> {
     })
 }
 
+/// An acceptance rate `accepted / shown` whose counts are partly Horvitz-Thompson
+/// estimates (see [`StrategyCounts::pre_sampling_var`]): the binomial variance plus,
+/// by the delta method, the sampling variance (V_aa - 2 theta V_sa + theta^2 V_ss) / S^2.
+fn acceptance(accepted: u64, shown: u64, var: [u64; 3]) -> Option<Estimate> {
+    proportion(accepted, shown).map(|e| {
+        let (theta, s) = (e.value, shown as f64);
+        let [vss, vaa, vsa] = var.map(|v| v as f64);
+        let sampling = ((vaa - 2.0 * theta * vsa + theta * theta * vss) / (s * s)).max(0.0);
+        Estimate { value: theta, se: (e.se * e.se + sampling).sqrt() }
+    })
+}
+
 /// Variance of sum_i g . t_i over visitors: sum_kl g_k g_l (S_kl - T_k T_l / N).
 fn linear_var(g: &[f64], s: &[[f64; 4]; 4], t: &[f64; 4], n: f64) -> f64 {
     let mut v = 0.0;
@@ -139,8 +151,8 @@ pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
                 aov: aov.ratio(),
                 revenue_per_visitor: rpv.mean_x(),
                 gross_margin_per_visitor: mpv.mean_x(),
-                pre_checkout_acceptance_rate: proportion(t.pre_accepted, t.pre_shown),
-                tier_prompt_acceptance_rate: proportion(t.tier_accepted, t.tier_shown),
+                pre_checkout_acceptance_rate: acceptance(t.pre_accepted, t.pre_shown, t.pre_sampling_var),
+                tier_prompt_acceptance_rate: acceptance(t.tier_accepted, t.tier_shown, t.tier_sampling_var),
                 post_checkout_acceptance_rate: proportion(t.post_accepted, t.post_shown),
                 tier_upgrade_rate: proportion(t.upgrades, rep.visitors),
                 sources,

@@ -4,9 +4,10 @@
 //!   visitors) draws from `Xoshiro256PlusPlus::seed_from_u64(mix(seed, 1, r, c))`.
 //! - Uncertain inputs: input with stream id `s` (a hash of its field path) draws its
 //!   replication-`r` value from `Xoshiro256PlusPlus::seed_from_u64(mix(seed, 2, r, s))`.
-//! - Decisions: each shopper with a cart draws one 64-bit key from the chunk stream;
-//!   the uniform for decision `d` (checkout, tier top-up, slot `j` ...) is
-//!   `splitmix64(key + (d + 1) * GOLDEN)`. Every strategy uses the same uniform for the
+//! - Shoppers: each shopper with a cart draws one 64-bit key from the chunk stream.
+//!   Their cart, membership and spend come from their own stream [`shopper_rng`]
+//!   (seeded by `splitmix64(key + 4 * GOLDEN)`); the uniform for decision `d`
+//!   (checkout, tier top-up, slot `j` ...) is `splitmix64(key + (d + 1) * GOLDEN)`. Every strategy uses the same uniform for the
 //!   same decision (common random numbers), however many decisions it makes.
 
 use rand::SeedableRng;
@@ -49,10 +50,22 @@ pub mod decision {
     pub const CHECKOUT: u64 = 0;
     /// Tier-prompt top-up.
     pub const TIER: u64 = 1;
+    /// Whether a shopper who cannot complete under a strategy is sampled for that
+    /// strategy's shown and accepted counts.
+    pub const SAMPLE: u64 = 2;
+    /// The seed of the shopper's own stream (cart size, items, membership, spend).
+    pub const SHOPPER_STREAM: u64 = 3;
     /// Pre-checkout slot `j` is `PRE + j`.
     pub const PRE: u64 = 16;
     /// Post-checkout offer `j` is `POST + j`.
     pub const POST: u64 = 48;
+}
+
+/// The stream of the shopper with key `key`: it draws the cart, membership and spend.
+/// Each shopper has its own, so skipping one changes nobody else's draws.
+#[inline]
+pub fn shopper_rng(key: u64) -> StreamRng {
+    StreamRng::seed_from_u64(splitmix64(key.wrapping_add((decision::SHOPPER_STREAM + 1).wrapping_mul(GOLDEN))))
 }
 
 /// The uniform in [0, 1) for decision `d` of the shopper with key `key`.

@@ -6,8 +6,8 @@ use rand::{Rng, RngExt};
 use rand_distr::Distribution;
 
 use super::counts::{RepCounts, StrategyCounts};
-use super::rng::{StreamRng, chunk_rng, decision, decision_uniform};
-use super::world::{Compiled, Realized, SegmentDraw};
+use super::rng::{StreamRng, chunk_rng, decision, decision_uniform, shopper_rng};
+use super::world::{Compiled, Realized, SegmentDraw, completion_probability};
 use crate::model::{LinkTarget, OfferPolicy, PreCheckoutSpec, Ranking, Strategy, TierPolicy};
 
 /// Most items in one intended cart (1 + the Poisson draw, capped here).
@@ -144,23 +144,44 @@ struct Outcome {
     revenue: i64,
     margin: i64,
     ordered: bool,
+    /// Pre-checkout slots shown and suggestions accepted.
+    pre: [u64; 2],
+    /// Tier prompt shown and top-up taken (0 or 1 each).
+    tier: [u64; 2],
 }
+
+/// On the fast path, a shopper who cannot complete under a strategy is simulated
+/// under it with probability 1 / `ABANDONER_WEIGHT` (decided by the shopper's own
+/// uniform), and then counts `ABANDONER_WEIGHT` times in its pre-checkout and
+/// tier-prompt shown and accepted counts: a Horvitz-Thompson estimate of what such
+/// shoppers saw and took before abandoning. Nothing else is estimated: under that
+/// strategy their orders, revenue and margin are zero whatever they saw.
+pub const ABANDONER_WEIGHT: u64 = 16;
 
 #[inline]
 fn price_factor(sensitivity: f64, ratio: f64) -> f64 {
     1.0 / (1.0 + sensitivity * ratio)
 }
 
-/// How visitors without a cart are simulated.
+/// Which work the engine skips. Every path gives every primary metric (orders,
+/// revenue, margin and everything derived from them) the same distribution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Path {
-    /// Draw, per chunk, how many visitors of each segment build a cart (multinomial
-    /// over segments, then binomial add-to-cart), and simulate only those. Exact in
-    /// distribution: visitors are independent, and a visitor without a cart changes
-    /// no tally but `visitors`.
+    /// [`Path::Counted`], and a shopper is simulated under a strategy only when their
+    /// checkout uniform lies below the highest completion probability that strategy
+    /// can give (its levers without friction); otherwise they complete under it in
+    /// no case, and their pre-checkout and tier-prompt counts under it are estimated
+    /// by sampling (see [`ABANDONER_WEIGHT`]). Uses the same random numbers as
+    /// [`Path::Counted`]: every tally but those shown and accepted counts is identical.
     #[default]
+    Fast,
+    /// Draw, per chunk, how many visitors of each segment build a cart (multinomial
+    /// over segments, then binomial add-to-cart), and simulate only those, each under
+    /// every strategy. Exact in distribution: visitors are independent, and a visitor
+    /// without a cart changes no tally but `visitors`.
     Counted,
-    /// The reference: draw every visitor's segment and add-to-cart decision.
+    /// The reference: draw every visitor's segment and add-to-cart decision, and
+    /// simulate every shopper under every strategy.
     PerVisitor,
 }
 
@@ -185,11 +206,13 @@ pub fn simulate_chunk(
                 let seg = &w.segments[segment];
                 let u: f64 = rng.random();
                 if u < seg.add_to_cart_rate {
-                    shopper(c, w, segment, &mut rng, s, &mut counts);
+                    counts.carts += 1;
+                    shopper(c, w, segment, rng.next_u64(), false, s, &mut counts);
                 }
             }
         }
-        Path::Counted => {
+        Path::Fast | Path::Counted => {
+            let skip = path == Path::Fast;
             // Multinomial over segments by sequential binomials, then binomial carts.
             let mut left = n;
             let mut share_left = 1.0;
@@ -200,8 +223,9 @@ pub fn simulate_chunk(
                 left -= visitors;
                 share_left -= seg.share;
                 let carts = binomial(&mut rng, visitors, seg.add_to_cart_rate);
+                counts.carts += carts;
                 for _ in 0..carts {
-                    shopper(c, w, segment, &mut rng, s, &mut counts);
+                    shopper(c, w, segment, rng.next_u64(), skip, s, &mut counts);
                 }
             }
         }
@@ -219,12 +243,33 @@ fn binomial(rng: &mut StreamRng, n: u64, p: f64) -> u64 {
     rand_distr::Binomial::new(n, p).map_or(0, |b| b.sample(rng))
 }
 
-/// One shopper with a cart, under every strategy; adds to `counts`.
-fn shopper(c: &Compiled, w: &Realized, segment: usize, rng: &mut StreamRng, s: &mut Scratch, counts: &mut RepCounts) {
+/// How one strategy treats one shopper.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Stages 2-5 in full.
+    Full,
+    /// Cannot complete; sampled: stages 2-3 only, counted `ABANDONER_WEIGHT` times.
+    Sampled,
+    /// Cannot complete; not sampled: nothing to do.
+    Skipped,
+}
+
+/// The shopper with key `key` (who has a cart), under every strategy; adds to
+/// `counts` (but not to `counts.carts`, which the caller counts). With `skip`,
+/// strategies under which the shopper cannot complete are sampled (see [`Path::Fast`]).
+fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: &mut Scratch, counts: &mut RepCounts) {
     let sc = c.sc;
-    counts.carts += 1;
+    let u_checkout = decision_uniform(key, decision::CHECKOUT);
+    let sampled =
+        skip && c.abandoners_counted && decision_uniform(key, decision::SAMPLE) * (ABANDONER_WEIGHT as f64) < 1.0;
+    if skip && !sampled && u_checkout >= w.completion_bound_max[segment] {
+        // Completes under no strategy and is not sampled: all of its tallies are 0.
+        return;
+    }
+    let bounds = &w.completion_bounds[segment];
     let seg = &w.segments[segment];
-    let shopper = build_cart(c, w, segment, seg, rng, s);
+    let mut rng = shopper_rng(key);
+    let shopper = build_cart(c, w, segment, seg, key, &mut rng, s);
     if c.needs_links {
         s.cands.clear();
         for i in 0..s.cart.len() {
@@ -233,11 +278,45 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, rng: &mut StreamRng, s: &
         }
         rank_linked(c, s);
     }
+    let mut any_order = false;
     for (k, st) in sc.strategies.iter().enumerate() {
-        let o = simulate_strategy(c, w, k, st, &shopper, s, &mut counts.strategies[k]);
+        let mode = if !skip || u_checkout < bounds[k] {
+            Mode::Full
+        } else if sampled {
+            Mode::Sampled
+        } else {
+            Mode::Skipped
+        };
+        let t = &mut counts.strategies[k];
+        let o = if mode == Mode::Skipped {
+            Outcome::default()
+        } else {
+            // A sampled shopper's uniform of 2 completes in no case: stages 2-3 only.
+            let u = if mode == Mode::Full { u_checkout } else { 2.0 };
+            simulate_strategy(c, w, k, st, &shopper, u, s, t)
+        };
+        if mode == Mode::Sampled {
+            const W: u64 = ABANDONER_WEIGHT;
+            t.pre_shown += W * o.pre[0];
+            t.pre_accepted += W * o.pre[1];
+            t.tier_shown += W * o.tier[0];
+            t.tier_accepted += W * o.tier[1];
+            add_sampling_var(&mut t.pre_sampling_var, o.pre);
+            add_sampling_var(&mut t.tier_sampling_var, o.tier);
+        } else {
+            t.pre_shown += o.pre[0];
+            t.pre_accepted += o.pre[1];
+            t.tier_shown += o.tier[0];
+            t.tier_accepted += o.tier[1];
+        }
+        any_order |= o.ordered;
         s.revenue[k] = o.revenue;
         s.margin[k] = o.margin;
         s.ordered[k] = o.ordered;
+    }
+    if !any_order {
+        // No revenue, margin or order under any strategy: every product below is 0.
+        return;
     }
     let h = sc.holdout;
     let (rh, mh, oh) = (i128::from(s.revenue[h]), i128::from(s.margin[h]), s.ordered[h]);
@@ -255,6 +334,15 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, rng: &mut StreamRng, s: &
             t.order_x_holdout_revenue += rh;
         }
     }
+}
+
+/// Adds one sampled shopper's (shown, accepted) to the Horvitz-Thompson variance
+/// terms: W (W - 1) x (shown^2, accepted^2, shown x accepted), W = `ABANDONER_WEIGHT`.
+fn add_sampling_var(var: &mut [u64; 3], [shown, accepted]: [u64; 2]) {
+    const F: u64 = ABANDONER_WEIGHT * (ABANDONER_WEIGHT - 1);
+    var[0] += F * shown * shown;
+    var[1] += F * accepted * accepted;
+    var[2] += F * shown * accepted;
 }
 
 /// Keeps in `s.top` the `max_matched_slots` best linked products not in the cart, by
@@ -302,6 +390,7 @@ fn build_cart<'w>(
     w: &'w Realized,
     segment: usize,
     seg: &'w SegmentDraw,
+    key: u64,
     rng: &mut StreamRng,
     s: &mut Scratch,
 ) -> Shopper<'w> {
@@ -325,17 +414,19 @@ fn build_cart<'w>(
     }
     let member = rng.random::<f64>() < seg.member_share;
     let spend = if member { round_nonneg(sc.segments[segment].spend_to_date.sample(rng).max(0.0) * 100.0) } else { 0 };
-    let key = rng.next_u64();
     Shopper { seg, key, v0, cart_cost, member, spend }
 }
 
-/// Stages 2-5 for one shopper under strategy `k`.
+/// Stages 2-5 for one shopper under strategy `k`, with checkout uniform
+/// `u_checkout`. Shown and accepted counts before checkout are returned, not tallied.
+#[allow(clippy::too_many_arguments)]
 fn simulate_strategy(
     c: &Compiled,
     w: &Realized,
     k: usize,
     st: &Strategy,
     sh: &Shopper,
+    u_checkout: f64,
     s: &mut Scratch,
     t: &mut StrategyCounts,
 ) -> Outcome {
@@ -348,6 +439,7 @@ fn simulate_strategy(
     let mut extras = [0u32; MAX_EXTRAS];
     let mut n_extras = 0;
     let (mut cross, mut top_up, mut cost) = (0i64, 0i64, sh.cart_cost);
+    let (mut pre, mut tier) = ([0u64; 2], [0u64; 2]);
 
     // Stage 2: pre-checkout suggestions.
     if spec.pre_checkout.policy != OfferPolicy::Off {
@@ -355,13 +447,13 @@ fn simulate_strategy(
         for (j, &p) in s.shown.iter().enumerate() {
             let prod = &sc.products[p as usize];
             friction *= slot_friction;
-            t.pre_shown += 1;
+            pre[0] += 1;
             let prob = w.pre_accept
                 * seg.propensity
                 * s.cands.rel_or(p, baseline)
                 * price_factor(seg.price_sensitivity, prod.price as f64 / sh.v0 as f64);
             if decision_uniform(sh.key, decision::PRE + j as u64) < prob {
-                t.pre_accepted += 1;
+                pre[1] += 1;
                 cross += prod.price;
                 cost += prod.cost;
                 extras[n_extras] = p;
@@ -384,7 +476,7 @@ fn simulate_strategy(
                 _ => true,
             };
         if show {
-            t.tier_shown += 1;
+            tier[0] = 1;
             friction *= slot_friction;
             let uptake =
                 (w.tier_max_uptake * seg.propensity * (-w.tier_gap_decay * gap as f64 / current as f64).exp()).min(1.0);
@@ -392,7 +484,7 @@ fn simulate_strategy(
                 && decision_uniform(sh.key, decision::TIER) < uptake
             {
                 let prod = &sc.products[p as usize];
-                t.tier_accepted += 1;
+                tier[1] = 1;
                 top_up = prod.price;
                 cost += prod.cost;
                 extras[n_extras] = p;
@@ -404,13 +496,15 @@ fn simulate_strategy(
 
     // Stage 4: checkout.
     let discount = spec.checkout.discount;
-    let p_complete = (seg.checkout_completion
-        * (1.0 + w.friction_reduction[k])
-        * (1.0 + w.discount_elasticity * discount)
-        * friction)
-        .min(1.0);
-    if decision_uniform(sh.key, decision::CHECKOUT) >= p_complete {
-        return Outcome::default();
+    let p_complete = completion_probability(
+        seg.checkout_completion,
+        w.friction_reduction[k],
+        w.discount_elasticity,
+        discount,
+        friction,
+    );
+    if u_checkout >= p_complete {
+        return Outcome { pre, tier, ..Outcome::default() };
     }
     let gross = sh.v0 + cross + top_up;
     let discount_cents = round_nonneg(gross as f64 * discount);
@@ -505,7 +599,7 @@ fn simulate_strategy(
     let margin = revenue - cost;
     t.revenue += revenue;
     t.margin += margin;
-    Outcome { revenue, margin, ordered: true }
+    Outcome { revenue, margin, ordered: true, pre, tier }
 }
 
 /// Fills `s.shown` with the pre-checkout suggestions of a policy.

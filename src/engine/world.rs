@@ -30,6 +30,10 @@ pub struct Compiled<'a> {
     pub max_matched_slots: usize,
     /// Whether any strategy shows an offer (and so needs the cart's relevance).
     pub needs_links: bool,
+    /// Whether any strategy shows something before checkout (suggestions or a tier
+    /// prompt), so that shoppers who then abandon still add to the shown and
+    /// accepted counts.
+    pub abandoners_counted: bool,
 }
 
 impl<'a> Compiled<'a> {
@@ -76,9 +80,14 @@ impl<'a> Compiled<'a> {
                 || st.spec.tier_prompt.policy != crate::model::TierPolicy::Off
                 || st.spec.post_checkout.policy != crate::model::OfferPolicy::Off
         });
+        let abandoners_counted = sc.strategies.iter().any(|st| {
+            st.spec.pre_checkout.policy != crate::model::OfferPolicy::Off
+                || st.spec.tier_prompt.policy != crate::model::TierPolicy::Off
+        });
         Compiled {
             sc,
             needs_links,
+            abandoners_counted,
             by_popularity,
             by_price_desc,
             by_price_asc,
@@ -138,6 +147,13 @@ pub struct Realized {
     pub tier_gap_decay: f64,
     /// Friction reduction per strategy.
     pub friction_reduction: Vec<f64>,
+    /// Per segment, per strategy: the highest checkout completion probability the
+    /// strategy can give a shopper of the segment (its levers without friction),
+    /// computed with the same floating-point operations as the checkout itself, so
+    /// that a checkout uniform at or above it never completes under that strategy.
+    pub completion_bounds: Vec<Vec<f64>>,
+    /// Per segment: the largest of its `completion_bounds`.
+    pub completion_bound_max: Vec<f64>,
 }
 
 impl Realized {
@@ -180,6 +196,27 @@ impl Realized {
             .collect();
         let b = &sc.behaviour;
         let baseline_relevance = d(&b.baseline_relevance);
+        let friction_reduction: Vec<f64> = sc.strategies.iter().map(|s| d(&s.friction_reduction)).collect();
+        let discount_elasticity = d(&b.discount_elasticity);
+        let completion_bounds: Vec<Vec<f64>> = segments
+            .iter()
+            .map(|seg| {
+                sc.strategies
+                    .iter()
+                    .zip(&friction_reduction)
+                    .map(|(st, &fr)| {
+                        completion_probability(
+                            seg.checkout_completion,
+                            fr,
+                            discount_elasticity,
+                            st.spec.checkout.discount,
+                            1.0,
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let completion_bound_max = completion_bounds.iter().map(|b| b.iter().copied().fold(0.0, f64::max)).collect();
         Realized {
             baseline_relevance,
             baseline_f32: baseline_relevance as f32,
@@ -189,10 +226,26 @@ impl Realized {
             pre_accept: d(&b.pre_checkout_base_accept),
             post_accept: d(&b.post_checkout_base_accept),
             friction_per_slot: d(&b.friction_per_slot),
-            discount_elasticity: d(&b.discount_elasticity),
+            discount_elasticity,
             tier_max_uptake: d(&b.tier_max_uptake),
             tier_gap_decay: d(&b.tier_gap_decay),
-            friction_reduction: sc.strategies.iter().map(|s| d(&s.friction_reduction)).collect(),
+            friction_reduction,
+            completion_bounds,
+            completion_bound_max,
         }
     }
+}
+
+/// MODEL.md stage 4: min(1, completion x (1 + friction_reduction) x (1 + elasticity x
+/// discount) x friction). For `friction` <= 1 the result never exceeds its value at
+/// `friction` = 1: IEEE multiplication rounds monotonically, and x * 1.0 == x.
+#[inline]
+pub fn completion_probability(
+    completion: f64,
+    friction_reduction: f64,
+    elasticity: f64,
+    discount: f64,
+    friction: f64,
+) -> f64 {
+    (completion * (1.0 + friction_reduction) * (1.0 + elasticity * discount) * friction).min(1.0)
 }
