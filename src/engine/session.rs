@@ -520,8 +520,8 @@ fn simulate_strategy(
     let mut post = 0i64;
     if spec.post_checkout.policy != OfferPolicy::Off {
         let extras = &extras[..n_extras];
-        let d = spec.post_checkout.offer_discount;
-        let offer_price = |p: u32| round_nonneg(((sc.products[p as usize].price as f64) * (1.0 - d)).max(0.0));
+        let offer_prices = &c.offer_prices[k];
+        let offer_price = |p: u32| offer_prices[p as usize];
         // Relevance is against the whole order (MODEL.md rule 8), for every policy:
         // with accepted suggestions or a top-up the order differs from the cart.
         let use_order_set = !extras.is_empty();
@@ -684,8 +684,25 @@ fn merge_top_k(
             .then(b.1.cmp(&a.1))
             .is_gt()
     };
-    scored.sort_by(|&a, &b| if better(a, b) { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater });
+    // Keep the best `k` linked candidates, best first, in `scored[..n]`: a partial
+    // insertion selection (a handful of candidates, k of at most a few).
     out.clear();
+    if k == 0 {
+        return;
+    }
+    let mut n = 0;
+    for i in 0..scored.len() {
+        let x = scored[i];
+        let pos = scored[..n].iter().position(|&q| better(x, q)).unwrap_or(n);
+        if pos < k {
+            // Indices n..=i hold candidates already dropped (or x itself): free to overwrite.
+            let end = n.min(k - 1);
+            scored.copy_within(pos..end, pos + 1);
+            scored[pos] = x;
+            n = (n + 1).min(k);
+        }
+    }
+    let scored = &scored[..n];
     let mut i = 0;
     let mut next = unlinked.next().map(|p| (unlinked_score(p), p));
     while out.len() < k {

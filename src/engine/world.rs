@@ -23,6 +23,9 @@ pub struct Compiled<'a> {
     pub post_by_popularity: Vec<u32>,
     /// Post-purchase-eligible products by price (desc).
     pub post_by_price_desc: Vec<u32>,
+    /// Per strategy with post-checkout offers: every product's offer price in cents,
+    /// price x (1 - offer_discount) rounded to the cent (empty for other strategies).
+    pub offer_prices: Vec<Vec<i64>>,
     /// Per segment: alias table over products (popularity x category affinity).
     pub cart_alias: Vec<WeightedAliasIndex<f64>>,
     /// Most slots of any strategy showing `matched` suggestions ranked by relevance:
@@ -84,8 +87,20 @@ impl<'a> Compiled<'a> {
             st.spec.pre_checkout.policy != crate::model::OfferPolicy::Off
                 || st.spec.tier_prompt.policy != crate::model::TierPolicy::Off
         });
+        let offer_prices = sc
+            .strategies
+            .iter()
+            .map(|st| {
+                let post = &st.spec.post_checkout;
+                if post.policy == crate::model::OfferPolicy::Off {
+                    return Vec::new();
+                }
+                p.iter().map(|q| offer_price(q.price, post.offer_discount)).collect()
+            })
+            .collect();
         Compiled {
             sc,
+            offer_prices,
             needs_links,
             abandoners_counted,
             by_popularity,
@@ -234,6 +249,12 @@ impl Realized {
             completion_bound_max,
         }
     }
+}
+
+/// The offer price in cents of a product priced `price` cents at `offer_discount`:
+/// price x (1 - offer_discount), rounded half away from zero (MODEL.md rule 7).
+pub fn offer_price(price: i64, offer_discount: f64) -> i64 {
+    ((price as f64) * (1.0 - offer_discount)).max(0.0).round() as i64
 }
 
 /// MODEL.md stage 4: min(1, completion x (1 + friction_reduction) x (1 + elasticity x
