@@ -273,3 +273,31 @@ fn saved_outputs_get_ordinary_permissions() {
     let mode = std::fs::metadata(dir.path().join("r.json")).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o644);
 }
+
+#[test]
+fn engine_paths_are_selectable_and_fast_equals_counted_on_revenue() {
+    let json = |path: &str| -> serde_json::Value {
+        let out = aovlab()
+            .args(["run", "--replications", "2", "--visitors", "20000", "--path", path, "--json", "-"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (fast, counted) = (json("fast"), json("counted"));
+    for (f, c) in fast["strategies"].as_array().unwrap().iter().zip(counted["strategies"].as_array().unwrap()) {
+        for m in ["conversion_rate", "aov", "revenue_per_visitor", "gross_margin_per_visitor"] {
+            assert_eq!(f["metrics"][m], c["metrics"][m], "{} {m}", f["name"]);
+        }
+    }
+    aovlab()
+        .args(["bench", "--path", "per-visitor", "--replications", "1", "--visitors", "20000", "--repeat", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("path: per-visitor"));
+    aovlab()
+        .args(["run", "--path", "sideways"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("fast").and(predicate::str::contains("per-visitor")));
+}

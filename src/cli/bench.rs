@@ -71,7 +71,11 @@ pub fn bench(a: &BenchArgs) -> Result<(), Failure> {
         best_seconds: best,
         visitor_sessions_per_second: rate,
         visitor_sessions_per_second_per_thread: rate / threads.max(1) as f64,
-        path: if a.sim.plain { "per-visitor" } else { "counted" },
+        path: match a.sim.engine_path() {
+            crate::engine::Path::Fast => "fast",
+            crate::engine::Path::Counted => "counted",
+            crate::engine::Path::PerVisitor => "per-visitor",
+        },
     };
     match &a.json {
         Some(p) => write_output(p, &serde_json::to_string_pretty(&r).context("serialising")?)?,

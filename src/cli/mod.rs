@@ -128,11 +128,28 @@ pub struct SimArgs {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
-    /// Simulate every visitor one by one (the reference path) instead of drawing how
-    /// many visitors build a cart; both are exact in distribution, the results differ
-    /// only by sampling noise.
-    #[arg(long)]
+    /// Which work the engine skips; every path gives orders, revenue, margin and the
+    /// metrics built on them the same distribution (docs/performance.md). `fast`:
+    /// count carts per segment and skip a strategy for shoppers who cannot complete
+    /// under it (their shown and accepted counts are estimated); `counted`: the same
+    /// random numbers with every shopper under every strategy; `per-visitor`: the
+    /// reference, every visitor one by one.
+    #[arg(long, value_enum, default_value_t = PathArg::Fast)]
+    pub path: PathArg,
+    /// Shorthand for `--path per-visitor`.
+    #[arg(long, conflicts_with = "path")]
     pub plain: bool,
+}
+
+/// The engine paths, as named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PathArg {
+    /// Counted carts, strategies skipped where the shopper cannot complete.
+    Fast,
+    /// Counted carts, every shopper under every strategy.
+    Counted,
+    /// Every visitor one by one, every shopper under every strategy.
+    PerVisitor,
 }
 
 impl SimArgs {
@@ -153,10 +170,16 @@ impl SimArgs {
 
     /// Engine options for these flags, over `replications` (`None`: all).
     pub fn options(&self, replications: Option<std::ops::Range<u32>>) -> crate::engine::RunOptions {
-        crate::engine::RunOptions {
-            threads: self.threads.map(|t| t as usize),
-            replications,
-            path: if self.plain { crate::engine::Path::PerVisitor } else { crate::engine::Path::Fast },
+        crate::engine::RunOptions { threads: self.threads.map(|t| t as usize), replications, path: self.engine_path() }
+    }
+
+    /// The engine path these flags select.
+    pub fn engine_path(&self) -> crate::engine::Path {
+        use crate::engine::Path;
+        match (self.plain, self.path) {
+            (true, _) | (false, PathArg::PerVisitor) => Path::PerVisitor,
+            (false, PathArg::Counted) => Path::Counted,
+            (false, PathArg::Fast) => Path::Fast,
         }
     }
 }

@@ -156,7 +156,7 @@ struct Outcome {
 /// tier-prompt shown and accepted counts: a Horvitz-Thompson estimate of what such
 /// shoppers saw and took before abandoning. Nothing else is estimated: under that
 /// strategy their orders, revenue and margin are zero whatever they saw.
-pub const ABANDONER_WEIGHT: u64 = 16;
+pub const ABANDONER_WEIGHT: u64 = 8;
 
 #[inline]
 fn price_factor(sensitivity: f64, ratio: f64) -> f64 {
