@@ -14,6 +14,9 @@ import sys
 
 args = [a for a in sys.argv[1:] if a != "--csv"]
 as_csv = "--csv" in sys.argv[1:]
+if not args or args[0].startswith("-") or not args[0].endswith(".toml"):
+    # Never take an option (or a typo) for the output file: it would write 70 MB there.
+    sys.exit(__doc__)
 out = args[0]
 n = int(args[1]) if len(args) > 1 else 100_000
 m = int(args[2]) if len(args) > 2 else 1_000_000

@@ -53,7 +53,7 @@ pub struct StrategyCounts {
     /// Sampling variance of the estimated part of (`pre_shown`, `pre_accepted`): the
     /// Horvitz-Thompson terms W (W - 1) x sums over sampled sure abandoners of
     /// (shown^2, accepted^2, shown x accepted), W = [`super::session::ABANDONER_WEIGHT`].
-    /// Zero on the per-visitor path, where nothing is estimated.
+    /// Zero on the counted and per-visitor paths, where nothing is estimated.
     #[serde(default)]
     pub pre_sampling_var: [u64; 3],
     /// The same for (`tier_shown`, `tier_accepted`).

@@ -7,8 +7,9 @@
 //! - Shoppers: each shopper with a cart draws one 64-bit key from the chunk stream.
 //!   Their cart, membership and spend come from their own stream [`shopper_rng`]
 //!   (seeded by `splitmix64(key + 4 * GOLDEN)`); the uniform for decision `d`
-//!   (checkout, tier top-up, slot `j` ...) is `splitmix64(key + (d + 1) * GOLDEN)`. Every strategy uses the same uniform for the
-//!   same decision (common random numbers), however many decisions it makes.
+//!   (checkout, tier top-up, slot `j` ...) is `splitmix64(key + (d + 1) * GOLDEN)`.
+//!   Every strategy uses the same uniform for the same decision (common random
+//!   numbers), however many decisions it makes.
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
