@@ -83,6 +83,8 @@ pub struct Scratch {
     order: RelSet,
     shown: Vec<u32>,
     top: Vec<u32>,
+    top_keys: Vec<u64>,
+    post_linked: Vec<(u32, f64)>,
     scored: Vec<(f64, u32)>,
     revenue: Vec<i64>,
     margin: Vec<i64>,
@@ -100,6 +102,8 @@ impl Scratch {
             order: RelSet::new(n_products),
             shown: Vec::with_capacity(16),
             top: Vec::with_capacity(16),
+            top_keys: Vec::with_capacity(16),
+            post_linked: Vec::with_capacity(64),
             scored: Vec::with_capacity(64),
             revenue: vec![0; n_strategies],
             margin: vec![0; n_strategies],
@@ -130,7 +134,10 @@ impl Scratch {
 /// The shared facts of one shopper with a cart (identical under every strategy).
 struct Shopper<'s> {
     seg: &'s SegmentDraw,
+    segment: usize,
     key: u64,
+    /// pre_accept x propensity.
+    pre_base: f64,
     /// Intended cart value V0, cents.
     v0: i64,
     cart_cost: i64,
@@ -158,9 +165,21 @@ struct Outcome {
 /// strategy their orders, revenue and margin are zero whatever they saw.
 pub const ABANDONER_WEIGHT: u64 = 8;
 
+/// `base` x price_factor(`price` / `value`) (MODEL.md: price_factor(x) = 1 / (1 +
+/// sensitivity x)), written `base` x `value` / (`value` + sensitivity x `price`): one
+/// division instead of two.
 #[inline]
-fn price_factor(sensitivity: f64, ratio: f64) -> f64 {
-    1.0 / (1.0 + sensitivity * ratio)
+fn price_scaled(base: f64, sensitivity: f64, price: f64, value: f64) -> f64 {
+    base * value / (value + sensitivity * price)
+}
+
+/// Whether `u` < [`price_scaled`]`(base, ...)`, decided without dividing: both sides
+/// are multiplied by the denominator, which is positive (a non-empty cart has a
+/// positive value, sensitivities are non-negative). A division's latency on the path
+/// to every accept/reject branch was the engine's largest single cost.
+#[inline]
+fn below_price_scaled(u: f64, base: f64, sensitivity: f64, price: f64, value: f64) -> bool {
+    u * (value + sensitivity * price) < base * value
 }
 
 /// Which work the engine skips. Every path gives every primary metric (orders,
@@ -346,35 +365,41 @@ fn add_sampling_var(var: &mut [u64; 3], [shown, accepted]: [u64; 2]) {
 }
 
 /// Keeps in `s.top` the `max_matched_slots` best linked products not in the cart, by
-/// relevance, then popularity, then catalog order (the `matched` ranking). A partial
-/// selection: carts have few linked products and strategies show at most 10.
+/// relevance, then popularity, then catalog order (the `matched` ranking), and lists
+/// in `s.post_linked` the linked post-purchase products not in the cart with their
+/// relevance. One pass over the candidates; the ranking is a partial insertion
+/// selection on one integer key per product (carts have few linked products and
+/// strategies show at most 10).
 fn rank_linked(c: &Compiled, s: &mut Scratch) {
-    s.top.clear();
+    s.top_keys.clear();
+    s.post_linked.clear();
     let k = c.max_matched_slots;
-    if k == 0 {
-        return;
-    }
     let products = &c.sc.products;
-    let rel = &s.cands.rel;
-    let before = |a: u32, b: u32| {
-        rel[a as usize]
-            .total_cmp(&rel[b as usize])
-            .then(products[a as usize].popularity.total_cmp(&products[b as usize].popularity))
-            .then(b.cmp(&a))
-            .is_gt()
-    };
     for &p in &s.cands.members {
         if s.cart_set[p as usize] == s.cart_epoch {
             continue;
         }
-        let pos = s.top.iter().position(|&q| before(p, q)).unwrap_or(s.top.len());
+        let rel = s.cands.rel[p as usize];
+        if c.post_matched && products[p as usize].post_purchase {
+            s.post_linked.push((p, f64::from(rel)));
+        }
+        if k == 0 {
+            continue;
+        }
+        // Relevance is positive (links stronger than a non-negative baseline), so its
+        // bits order like its value; the low half orders by popularity rank, lower
+        // first. Keys are distinct (ranks are).
+        let key = (u64::from(rel.to_bits()) << 32) | u64::from(!c.pop_rank[p as usize]);
+        let pos = s.top_keys.iter().position(|&q| key > q).unwrap_or(s.top_keys.len());
         if pos < k {
-            if s.top.len() == k {
-                s.top.pop();
+            if s.top_keys.len() == k {
+                s.top_keys.pop();
             }
-            s.top.insert(pos, p);
+            s.top_keys.insert(pos, key);
         }
     }
+    s.top.clear();
+    s.top.extend(s.top_keys.iter().map(|&key| c.by_popularity[!(key as u32) as usize]));
 }
 
 /// Rounds a non-negative amount to the nearest integer, halves away from zero (the
@@ -382,7 +407,8 @@ fn rank_linked(c: &Compiled, s: &mut Scratch) {
 #[inline]
 fn round_nonneg(x: f64) -> i64 {
     let t = x as i64;
-    if x - t as f64 >= 0.5 { t + 1 } else { t }
+    // Branch-free: the comparison is data-dependent and would often be mispredicted.
+    t + i64::from(x - t as f64 >= 0.5)
 }
 
 fn build_cart<'w>(
@@ -414,7 +440,7 @@ fn build_cart<'w>(
     }
     let member = rng.random::<f64>() < seg.member_share;
     let spend = if member { round_nonneg(sc.segments[segment].spend_to_date.sample(rng).max(0.0) * 100.0) } else { 0 };
-    Shopper { seg, key, v0, cart_cost, member, spend }
+    Shopper { seg, segment, key, pre_base: w.pre_accept * seg.propensity, v0, cart_cost, member, spend }
 }
 
 /// Stages 2-5 for one shopper under strategy `k`, with checkout uniform
@@ -434,7 +460,7 @@ fn simulate_strategy(
     let spec = &st.spec;
     let seg = sh.seg;
     let baseline = w.baseline_relevance;
-    let slot_friction = (1.0 - w.friction_per_slot * seg.friction_sensitivity).max(0.0);
+    let slot_friction = w.slot_friction[sh.segment];
     let mut friction = 1.0;
     let mut extras = [0u32; MAX_EXTRAS];
     let mut n_extras = 0;
@@ -448,11 +474,10 @@ fn simulate_strategy(
             let prod = &sc.products[p as usize];
             friction *= slot_friction;
             pre[0] += 1;
-            let prob = w.pre_accept
-                * seg.propensity
-                * s.cands.rel_or(p, baseline)
-                * price_factor(seg.price_sensitivity, prod.price as f64 / sh.v0 as f64);
-            if decision_uniform(sh.key, decision::PRE + j as u64) < prob {
+            // Accepted with probability pre_accept x propensity x rel x price factor.
+            let u = decision_uniform(sh.key, decision::PRE + j as u64);
+            let base = sh.pre_base * s.cands.rel_or(p, baseline);
+            if below_price_scaled(u, base, seg.price_sensitivity, prod.price as f64, sh.v0 as f64) {
                 pre[1] += 1;
                 cross += prod.price;
                 cost += prod.cost;
@@ -496,13 +521,7 @@ fn simulate_strategy(
 
     // Stage 4: checkout.
     let discount = spec.checkout.discount;
-    let p_complete = completion_probability(
-        seg.checkout_completion,
-        w.friction_reduction[k],
-        w.discount_elasticity,
-        discount,
-        friction,
-    );
+    let p_complete = completion_probability(w.completion_base[sh.segment][k], friction);
     if u_checkout >= p_complete {
         return Outcome { pre, tier, ..Outcome::default() };
     }
@@ -539,12 +558,11 @@ fn simulate_strategy(
         let rel = |s: &Scratch, p: u32| {
             if use_order_set { s.order.rel_or(p, baseline) } else { s.cands.rel_or(p, baseline) }
         };
-        let prob = |s: &Scratch, p: u32| {
-            (accept_base
-                * rel(s, p)
-                * price_factor(seg.price_sensitivity, offer_price(p) as f64 / order_value.max(1) as f64))
-            .min(1.0)
+        let value = order_value.max(1) as f64;
+        let prob_rel = |rel: f64, p: u32| {
+            price_scaled(accept_base * rel, seg.price_sensitivity, offer_price(p) as f64, value).min(1.0)
         };
+        let prob = |s: &Scratch, p: u32| prob_rel(rel(s, p), p);
         let in_order = |s: &Scratch, p: u32| s.in_cart(p) || extras.contains(&p);
         let k_offers = spec.post_checkout.offers as usize;
         s.shown.clear();
@@ -562,10 +580,16 @@ fn simulate_strategy(
             _ => {
                 // Matched: rank by min(1, p) x offer price (MODEL.md rule 8).
                 s.scored.clear();
-                let linked = if use_order_set { &s.order.members } else { &s.cands.members };
-                for &p in linked {
-                    if sc.products[p as usize].post_purchase && !in_order(s, p) {
-                        s.scored.push((prob(s, p) * offer_price(p) as f64, p));
+                if use_order_set {
+                    for &p in &s.order.members {
+                        if sc.products[p as usize].post_purchase && !in_order(s, p) {
+                            s.scored.push((prob(s, p) * offer_price(p) as f64, p));
+                        }
+                    }
+                } else {
+                    // The order is the cart: its linked candidates are listed once per shopper.
+                    for &(p, rel) in &s.post_linked {
+                        s.scored.push((prob_rel(rel, p) * offer_price(p) as f64, p));
                     }
                 }
                 let linked_set =
@@ -587,7 +611,9 @@ fn simulate_strategy(
         for j in 0..s.shown.len() {
             let p = s.shown[j];
             t.post_shown += 1;
-            if decision_uniform(sh.key, decision::POST + j as u64) < prob(s, p) {
+            // u < min(1, x) is u < x, as u < 1.
+            let u = decision_uniform(sh.key, decision::POST + j as u64);
+            if below_price_scaled(u, accept_base * rel(s, p), seg.price_sensitivity, offer_price(p) as f64, value) {
                 t.post_accepted += 1;
                 post += offer_price(p);
                 cost += sc.products[p as usize].cost;
@@ -641,7 +667,7 @@ fn select_pre(c: &Compiled, s: &mut Scratch, pre: &PreCheckoutSpec, v0: i64, pri
         (OfferPolicy::Matched, Ranking::ExpectedValue) => {
             let score = |rel: f64, p: u32| {
                 let price = sc.products[p as usize].price as f64;
-                rel * price * price_factor(price_sensitivity, price / v0 as f64)
+                price_scaled(rel * price, price_sensitivity, price, v0 as f64)
             };
             s.scored.clear();
             for i in 0..s.cands.members.len() {
@@ -677,13 +703,9 @@ fn merge_top_k(
     k: usize,
     out: &mut Vec<u32>,
 ) {
-    let products = &c.sc.products;
-    let better = |a: (f64, u32), b: (f64, u32)| {
-        a.0.total_cmp(&b.0)
-            .then(products[a.1 as usize].popularity.total_cmp(&products[b.1 as usize].popularity))
-            .then(b.1.cmp(&a.1))
-            .is_gt()
-    };
+    let rank = &c.pop_rank;
+    let better =
+        |a: (f64, u32), b: (f64, u32)| a.0.total_cmp(&b.0).then(rank[b.1 as usize].cmp(&rank[a.1 as usize])).is_gt();
     // Keep the best `k` linked candidates, best first, in `scored[..n]`: a partial
     // insertion selection (a handful of candidates, k of at most a few).
     out.clear();

@@ -13,6 +13,9 @@ pub struct Compiled<'a> {
     pub sc: &'a Scenario,
     /// All products by popularity (desc), then catalog order.
     pub by_popularity: Vec<u32>,
+    /// Each product's position in `by_popularity`: a smaller rank is more popular
+    /// (or as popular and earlier in the catalog), the tie-break of every ranking.
+    pub pop_rank: Vec<u32>,
     /// All products by price (desc), then popularity (desc), then catalog order.
     pub by_price_desc: Vec<u32>,
     /// All products by price (asc), then popularity (desc), then catalog order.
@@ -31,6 +34,9 @@ pub struct Compiled<'a> {
     /// Most slots of any strategy showing `matched` suggestions ranked by relevance:
     /// how many of a cart's linked products need ranking.
     pub max_matched_slots: usize,
+    /// Whether any strategy shows `matched` post-checkout offers (and so needs the
+    /// cart's linked post-purchase products).
+    pub post_matched: bool,
     /// Whether any strategy shows an offer (and so needs the cart's relevance).
     pub needs_links: bool,
     /// Whether any strategy shows something before checkout (suggestions or a tier
@@ -57,6 +63,10 @@ impl<'a> Compiled<'a> {
         by_price_asc.sort_by(|&a, &b| p[a as usize].price.cmp(&p[b as usize].price).then(pop(a, b)));
         let price_asc = by_price_asc.iter().map(|&i| p[i as usize].price).collect();
         let eligible = |v: &Vec<u32>| v.iter().copied().filter(|&i| p[i as usize].post_purchase).collect();
+        let mut pop_rank = vec![0u32; p.len()];
+        for (rank, &i) in by_popularity.iter().enumerate() {
+            pop_rank[i as usize] = rank as u32;
+        }
         let post_by_popularity = eligible(&by_popularity);
         let post_by_price_desc = eligible(&by_price_desc);
         let cart_alias = sc
@@ -83,6 +93,8 @@ impl<'a> Compiled<'a> {
                 || st.spec.tier_prompt.policy != crate::model::TierPolicy::Off
                 || st.spec.post_checkout.policy != crate::model::OfferPolicy::Off
         });
+        let post_matched =
+            sc.strategies.iter().any(|st| st.spec.post_checkout.policy == crate::model::OfferPolicy::Matched);
         let abandoners_counted = sc.strategies.iter().any(|st| {
             st.spec.pre_checkout.policy != crate::model::OfferPolicy::Off
                 || st.spec.tier_prompt.policy != crate::model::TierPolicy::Off
@@ -102,8 +114,10 @@ impl<'a> Compiled<'a> {
             sc,
             offer_prices,
             needs_links,
+            post_matched,
             abandoners_counted,
             by_popularity,
+            pop_rank,
             by_price_desc,
             by_price_asc,
             price_asc,
@@ -154,6 +168,9 @@ pub struct Realized {
     pub post_accept: f64,
     /// Friction per slot.
     pub friction_per_slot: f64,
+    /// Per segment: the factor one slot multiplies completion by, max(0, 1 -
+    /// friction_per_slot x friction_sensitivity).
+    pub slot_friction: Vec<f64>,
     /// Discount elasticity.
     pub discount_elasticity: f64,
     /// Tier top-up probability at zero gap.
@@ -162,6 +179,8 @@ pub struct Realized {
     pub tier_gap_decay: f64,
     /// Friction reduction per strategy.
     pub friction_reduction: Vec<f64>,
+    /// Per segment, per strategy: [`completion_base`].
+    pub completion_base: Vec<Vec<f64>>,
     /// Per segment, per strategy: the highest checkout completion probability the
     /// strategy can give a shopper of the segment (its levers without friction),
     /// computed with the same floating-point operations as the checkout itself, so
@@ -213,38 +232,40 @@ impl Realized {
         let baseline_relevance = d(&b.baseline_relevance);
         let friction_reduction: Vec<f64> = sc.strategies.iter().map(|s| d(&s.friction_reduction)).collect();
         let discount_elasticity = d(&b.discount_elasticity);
-        let completion_bounds: Vec<Vec<f64>> = segments
+        let friction_per_slot = d(&b.friction_per_slot);
+        let completion_base: Vec<Vec<f64>> = segments
             .iter()
             .map(|seg| {
                 sc.strategies
                     .iter()
                     .zip(&friction_reduction)
                     .map(|(st, &fr)| {
-                        completion_probability(
-                            seg.checkout_completion,
-                            fr,
-                            discount_elasticity,
-                            st.spec.checkout.discount,
-                            1.0,
-                        )
+                        completion_base(seg.checkout_completion, fr, discount_elasticity, st.spec.checkout.discount)
                     })
                     .collect()
             })
             .collect();
+        let completion_bounds: Vec<Vec<f64>> =
+            completion_base.iter().map(|b| b.iter().map(|&x| completion_probability(x, 1.0)).collect()).collect();
         let completion_bound_max = completion_bounds.iter().map(|b| b.iter().copied().fold(0.0, f64::max)).collect();
         Realized {
             baseline_relevance,
             baseline_f32: baseline_relevance as f32,
-            segments,
             segment_alias,
             extra_items,
             pre_accept: d(&b.pre_checkout_base_accept),
             post_accept: d(&b.post_checkout_base_accept),
-            friction_per_slot: d(&b.friction_per_slot),
+            slot_friction: segments
+                .iter()
+                .map(|seg| (1.0 - friction_per_slot * seg.friction_sensitivity).max(0.0))
+                .collect(),
+            friction_per_slot,
             discount_elasticity,
             tier_max_uptake: d(&b.tier_max_uptake),
             tier_gap_decay: d(&b.tier_gap_decay),
             friction_reduction,
+            segments,
+            completion_base,
             completion_bounds,
             completion_bound_max,
         }
@@ -257,16 +278,16 @@ pub fn offer_price(price: i64, offer_discount: f64) -> i64 {
     ((price as f64) * (1.0 - offer_discount)).max(0.0).round() as i64
 }
 
-/// MODEL.md stage 4: min(1, completion x (1 + friction_reduction) x (1 + elasticity x
-/// discount) x friction). For `friction` <= 1 the result never exceeds its value at
-/// `friction` = 1: IEEE multiplication rounds monotonically, and x * 1.0 == x.
+/// The part of MODEL.md stage 4's completion probability that does not depend on the
+/// shopper: completion x (1 + friction_reduction) x (1 + elasticity x discount).
+pub fn completion_base(completion: f64, friction_reduction: f64, elasticity: f64, discount: f64) -> f64 {
+    completion * (1.0 + friction_reduction) * (1.0 + elasticity * discount)
+}
+
+/// MODEL.md stage 4: min(1, [`completion_base`] x friction). For `friction` <= 1 the
+/// result never exceeds its value at `friction` = 1: IEEE multiplication rounds
+/// monotonically, and x * 1.0 == x.
 #[inline]
-pub fn completion_probability(
-    completion: f64,
-    friction_reduction: f64,
-    elasticity: f64,
-    discount: f64,
-    friction: f64,
-) -> f64 {
-    (completion * (1.0 + friction_reduction) * (1.0 + elasticity * discount) * friction).min(1.0)
+pub fn completion_probability(base: f64, friction: f64) -> f64 {
+    (base * friction).min(1.0)
 }
