@@ -89,6 +89,13 @@ pub struct Scratch {
     revenue: Vec<i64>,
     margin: Vec<i64>,
     ordered: Vec<bool>,
+    /// Counts simulated shoppers: a memo below is this shopper's when its serial is.
+    serial: u64,
+    /// Per group leader (see [`Compiled::pre_leader`]): its stage-2 result.
+    pre_memo: Vec<(u64, PreResult)>,
+    /// Per group leader (see [`Compiled::post_leader`]): its stage-5 result for an
+    /// order that is the cart, and that order's value.
+    post_memo: Vec<(u64, i64, PostResult)>,
 }
 
 impl Scratch {
@@ -108,6 +115,9 @@ impl Scratch {
             revenue: vec![0; n_strategies],
             margin: vec![0; n_strategies],
             ordered: vec![false; n_strategies],
+            serial: 0,
+            pre_memo: vec![(0, PreResult::default()); n_strategies],
+            post_memo: vec![(0, 0, PostResult::default()); n_strategies],
         }
     }
 
@@ -289,6 +299,7 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
     let seg = &w.segments[segment];
     let mut rng = shopper_rng(key);
     let shopper = build_cart(c, w, segment, seg, key, &mut rng, s);
+    s.serial += 1;
     if c.needs_links {
         s.cands.clear();
         for i in 0..s.cart.len() {
@@ -459,7 +470,6 @@ fn simulate_strategy(
     let sc = c.sc;
     let spec = &st.spec;
     let seg = sh.seg;
-    let baseline = w.baseline_relevance;
     let slot_friction = w.slot_friction[sh.segment];
     let mut friction = 1.0;
     let mut extras = [0u32; MAX_EXTRAS];
@@ -467,24 +477,24 @@ fn simulate_strategy(
     let (mut cross, mut top_up, mut cost) = (0i64, 0i64, sh.cart_cost);
     let (mut pre, mut tier) = ([0u64; 2], [0u64; 2]);
 
-    // Stage 2: pre-checkout suggestions.
+    // Stage 2: pre-checkout suggestions, shared by the strategies with the same spec.
     if spec.pre_checkout.policy != OfferPolicy::Off {
-        select_pre(c, s, &spec.pre_checkout, sh.v0, seg.price_sensitivity, baseline);
-        for (j, &p) in s.shown.iter().enumerate() {
-            let prod = &sc.products[p as usize];
+        let g = c.pre_leader[k];
+        let r = if s.pre_memo[g].0 == s.serial {
+            s.pre_memo[g].1
+        } else {
+            let r = pre_stage(c, w, sh, &spec.pre_checkout, s);
+            s.pre_memo[g] = (s.serial, r);
+            r
+        };
+        for _ in 0..r.shown {
             friction *= slot_friction;
-            pre[0] += 1;
-            // Accepted with probability pre_accept x propensity x rel x price factor.
-            let u = decision_uniform(sh.key, decision::PRE + j as u64);
-            let base = sh.pre_base * s.cands.rel_or(p, baseline);
-            if below_price_scaled(u, base, seg.price_sensitivity, prod.price as f64, sh.v0 as f64) {
-                pre[1] += 1;
-                cross += prod.price;
-                cost += prod.cost;
-                extras[n_extras] = p;
-                n_extras += 1;
-            }
         }
+        pre = [u64::from(r.shown), u64::from(r.accepted)];
+        cross = r.cross;
+        cost += r.cost;
+        n_extras = r.accepted as usize;
+        extras[..n_extras].copy_from_slice(&r.extras[..n_extras]);
     }
 
     // Stage 3: tier prompt.
@@ -535,90 +545,25 @@ fn simulate_strategy(
     t.src_tier_top_up += top_up;
     t.src_discounts -= discount_cents;
 
-    // Stage 5: post-checkout offers.
+    // Stage 5: post-checkout offers. Strategies with the same spec make the same
+    // offers to the same order, so an order that is the cart is simulated once.
     let mut post = 0i64;
     if spec.post_checkout.policy != OfferPolicy::Off {
-        let extras = &extras[..n_extras];
-        let offer_prices = &c.offer_prices[k];
-        let offer_price = |p: u32| offer_prices[p as usize];
-        // Relevance is against the whole order (MODEL.md rule 8), for every policy:
-        // with accepted suggestions or a top-up the order differs from the cart.
-        let use_order_set = !extras.is_empty();
-        if use_order_set {
-            s.order.clear();
-            for i in 0..s.cart.len() {
-                let p = s.cart[i];
-                s.order.add_item(c, p, w.baseline_f32);
+        let g = c.post_leader[k];
+        let memo = &s.post_memo[g];
+        let r = if n_extras == 0 && memo.0 == s.serial && memo.1 == order_value {
+            memo.2
+        } else {
+            let r = post_stage(c, w, k, sh, &extras[..n_extras], order_value, s);
+            if n_extras == 0 {
+                s.post_memo[g] = (s.serial, order_value, r);
             }
-            for &p in extras {
-                s.order.add_item(c, p, w.baseline_f32);
-            }
-        }
-        let accept_base = w.post_accept * seg.propensity;
-        let rel = |s: &Scratch, p: u32| {
-            if use_order_set { s.order.rel_or(p, baseline) } else { s.cands.rel_or(p, baseline) }
+            r
         };
-        let value = order_value.max(1) as f64;
-        let prob_rel = |rel: f64, p: u32| {
-            price_scaled(accept_base * rel, seg.price_sensitivity, offer_price(p) as f64, value).min(1.0)
-        };
-        let prob = |s: &Scratch, p: u32| prob_rel(rel(s, p), p);
-        let in_order = |s: &Scratch, p: u32| s.in_cart(p) || extras.contains(&p);
-        let k_offers = spec.post_checkout.offers as usize;
-        s.shown.clear();
-        match spec.post_checkout.policy {
-            OfferPolicy::Popular => {
-                for &p in &c.post_by_popularity {
-                    if s.shown.len() == k_offers {
-                        break;
-                    }
-                    if !in_order(s, p) {
-                        s.shown.push(p);
-                    }
-                }
-            }
-            _ => {
-                // Matched: rank by min(1, p) x offer price (MODEL.md rule 8).
-                s.scored.clear();
-                if use_order_set {
-                    for &p in &s.order.members {
-                        if sc.products[p as usize].post_purchase && !in_order(s, p) {
-                            s.scored.push((prob(s, p) * offer_price(p) as f64, p));
-                        }
-                    }
-                } else {
-                    // The order is the cart: its linked candidates are listed once per shopper.
-                    for &(p, rel) in &s.post_linked {
-                        s.scored.push((prob_rel(rel, p) * offer_price(p) as f64, p));
-                    }
-                }
-                let linked_set =
-                    |s: &Scratch, p: u32| if use_order_set { s.order.contains(p) } else { s.cands.contains(p) };
-                let mut scored = std::mem::take(&mut s.scored);
-                let mut shown = std::mem::take(&mut s.shown);
-                merge_top_k(
-                    c,
-                    &mut scored,
-                    c.post_by_price_desc.iter().copied().filter(|&p| !in_order(s, p) && !linked_set(s, p)),
-                    |p| prob(s, p) * offer_price(p) as f64,
-                    k_offers,
-                    &mut shown,
-                );
-                s.scored = scored;
-                s.shown = shown;
-            }
-        }
-        for j in 0..s.shown.len() {
-            let p = s.shown[j];
-            t.post_shown += 1;
-            // u < min(1, x) is u < x, as u < 1.
-            let u = decision_uniform(sh.key, decision::POST + j as u64);
-            if below_price_scaled(u, accept_base * rel(s, p), seg.price_sensitivity, offer_price(p) as f64, value) {
-                t.post_accepted += 1;
-                post += offer_price(p);
-                cost += sc.products[p as usize].cost;
-            }
-        }
+        t.post_shown += r.shown;
+        t.post_accepted += r.accepted;
+        post = r.revenue;
+        cost += r.cost;
     }
     t.src_post_checkout += post;
     let revenue = order_value + post;
@@ -626,6 +571,150 @@ fn simulate_strategy(
     t.revenue += revenue;
     t.margin += margin;
     Outcome { revenue, margin, ordered: true, pre, tier }
+}
+
+/// Stage 2 for one shopper under one pre-checkout spec: what was shown and taken.
+#[derive(Clone, Copy, Default)]
+struct PreResult {
+    shown: u32,
+    accepted: u32,
+    /// Price and cost of the accepted suggestions, cents.
+    cross: i64,
+    cost: i64,
+    /// The accepted suggestions, in slot order.
+    extras: [u32; MAX_EXTRAS],
+}
+
+/// Stage 5 for one order under one post-checkout spec.
+#[derive(Clone, Copy, Default)]
+struct PostResult {
+    shown: u64,
+    accepted: u64,
+    /// Offer price and cost of the accepted offers, cents.
+    revenue: i64,
+    cost: i64,
+}
+
+/// Stage 2: the suggestions of `pre` shown to the shopper, and which they take.
+fn pre_stage(c: &Compiled, w: &Realized, sh: &Shopper, pre: &PreCheckoutSpec, s: &mut Scratch) -> PreResult {
+    let sc = c.sc;
+    let seg = sh.seg;
+    let baseline = w.baseline_relevance;
+    let mut r = PreResult::default();
+    select_pre(c, s, pre, sh.v0, seg.price_sensitivity, baseline);
+    for (j, &p) in s.shown.iter().enumerate() {
+        let prod = &sc.products[p as usize];
+        r.shown += 1;
+        // Accepted with probability pre_accept x propensity x rel x price factor.
+        let u = decision_uniform(sh.key, decision::PRE + j as u64);
+        let base = sh.pre_base * s.cands.rel_or(p, baseline);
+        if below_price_scaled(u, base, seg.price_sensitivity, prod.price as f64, sh.v0 as f64) {
+            r.extras[r.accepted as usize] = p;
+            r.accepted += 1;
+            r.cross += prod.price;
+            r.cost += prod.cost;
+        }
+    }
+    r
+}
+
+/// Stage 5: the offers strategy `k` makes to an order of the cart plus `extras`
+/// worth `order_value`, and which the shopper takes.
+fn post_stage(
+    c: &Compiled,
+    w: &Realized,
+    k: usize,
+    sh: &Shopper,
+    extras: &[u32],
+    order_value: i64,
+    s: &mut Scratch,
+) -> PostResult {
+    let sc = c.sc;
+    let seg = sh.seg;
+    let spec = &sc.strategies[k].spec;
+    let baseline = w.baseline_relevance;
+    let mut r = PostResult::default();
+    let offer_prices = &c.offer_prices[k];
+    let offer_price = |p: u32| offer_prices[p as usize];
+    // Relevance is against the whole order (MODEL.md rule 8), for every policy:
+    // with accepted suggestions or a top-up the order differs from the cart.
+    let use_order_set = !extras.is_empty();
+    if use_order_set {
+        s.order.clear();
+        for i in 0..s.cart.len() {
+            let p = s.cart[i];
+            s.order.add_item(c, p, w.baseline_f32);
+        }
+        for &p in extras {
+            s.order.add_item(c, p, w.baseline_f32);
+        }
+    }
+    let accept_base = w.post_accept * seg.propensity;
+    let rel = |s: &Scratch, p: u32| {
+        if use_order_set { s.order.rel_or(p, baseline) } else { s.cands.rel_or(p, baseline) }
+    };
+    let value = order_value.max(1) as f64;
+    let prob_rel = |rel: f64, p: u32| {
+        price_scaled(accept_base * rel, seg.price_sensitivity, offer_price(p) as f64, value).min(1.0)
+    };
+    let prob = |s: &Scratch, p: u32| prob_rel(rel(s, p), p);
+    let in_order = |s: &Scratch, p: u32| s.in_cart(p) || extras.contains(&p);
+    let k_offers = spec.post_checkout.offers as usize;
+    s.shown.clear();
+    match spec.post_checkout.policy {
+        OfferPolicy::Popular => {
+            for &p in &c.post_by_popularity {
+                if s.shown.len() == k_offers {
+                    break;
+                }
+                if !in_order(s, p) {
+                    s.shown.push(p);
+                }
+            }
+        }
+        _ => {
+            // Matched: rank by min(1, p) x offer price (MODEL.md rule 8).
+            s.scored.clear();
+            if use_order_set {
+                for &p in &s.order.members {
+                    if sc.products[p as usize].post_purchase && !in_order(s, p) {
+                        s.scored.push((prob(s, p) * offer_price(p) as f64, p));
+                    }
+                }
+            } else {
+                // The order is the cart: its linked candidates are listed once per shopper.
+                for &(p, rel) in &s.post_linked {
+                    s.scored.push((prob_rel(rel, p) * offer_price(p) as f64, p));
+                }
+            }
+            let linked_set =
+                |s: &Scratch, p: u32| if use_order_set { s.order.contains(p) } else { s.cands.contains(p) };
+            let mut scored = std::mem::take(&mut s.scored);
+            let mut shown = std::mem::take(&mut s.shown);
+            merge_top_k(
+                c,
+                &mut scored,
+                c.post_by_price_desc.iter().copied().filter(|&p| !in_order(s, p) && !linked_set(s, p)),
+                |p| prob(s, p) * offer_price(p) as f64,
+                k_offers,
+                &mut shown,
+            );
+            s.scored = scored;
+            s.shown = shown;
+        }
+    }
+    for j in 0..s.shown.len() {
+        let p = s.shown[j];
+        r.shown += 1;
+        // u < min(1, x) is u < x, as u < 1.
+        let u = decision_uniform(sh.key, decision::POST + j as u64);
+        if below_price_scaled(u, accept_base * rel(s, p), seg.price_sensitivity, offer_price(p) as f64, value) {
+            r.accepted += 1;
+            r.revenue += offer_price(p);
+            r.cost += sc.products[p as usize].cost;
+        }
+    }
+    r
 }
 
 /// Fills `s.shown` with the pre-checkout suggestions of a policy.

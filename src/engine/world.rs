@@ -37,6 +37,14 @@ pub struct Compiled<'a> {
     /// Whether any strategy shows `matched` post-checkout offers (and so needs the
     /// cart's linked post-purchase products).
     pub post_matched: bool,
+    /// Per strategy: the first strategy with the same pre-checkout spec. Both show a
+    /// shopper the same suggestions, and the shopper takes the same ones (common
+    /// random numbers), so stage 2 is simulated once per shopper for the group.
+    pub pre_leader: Vec<usize>,
+    /// Per strategy: the first strategy with the same post-checkout spec. Both make
+    /// the same offers to the same order, so an order that is the cart is simulated
+    /// once per group.
+    pub post_leader: Vec<usize>,
     /// Whether any strategy shows an offer (and so needs the cart's relevance).
     pub needs_links: bool,
     /// Whether any strategy shows something before checkout (suggestions or a tier
@@ -110,8 +118,16 @@ impl<'a> Compiled<'a> {
                 p.iter().map(|q| offer_price(q.price, post.offer_discount)).collect()
             })
             .collect();
+        let leaders = |same: &dyn Fn(&crate::model::Strategy, &crate::model::Strategy) -> bool| {
+            let st = &sc.strategies;
+            (0..st.len()).map(|k| (0..k).find(|&j| same(&st[j], &st[k])).unwrap_or(k)).collect()
+        };
+        let pre_leader = leaders(&|a, b| a.spec.pre_checkout == b.spec.pre_checkout);
+        let post_leader = leaders(&|a, b| a.spec.post_checkout == b.spec.post_checkout);
         Compiled {
             sc,
+            pre_leader,
+            post_leader,
             offer_prices,
             needs_links,
             post_matched,
