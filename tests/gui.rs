@@ -103,7 +103,8 @@ fn undo_and_redo_cover_edits() {
 #[test]
 fn unsaved_changes_guard_new() {
     let mut h = harness(small_article());
-    h.run_steps(1);
+    // The run started on the first frame shows its own Cancel button until it ends.
+    wait_for_results(&mut h);
     h.get_by_label("Seed").set_value_accesskit(7.0);
     h.run_steps(2);
     assert!(h.state().doc.is_dirty());

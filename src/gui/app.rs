@@ -144,6 +144,9 @@ pub struct AovApp {
     /// Print timings to stderr (`AOVLAB_TIMING=1`), for docs/performance.md.
     timing: bool,
     launched: Option<Instant>,
+    /// Timings to print at the start of the next frame, which begins once this
+    /// frame has been painted: (what, since when).
+    painted: Vec<(&'static str, Instant)>,
 }
 
 impl AovApp {
@@ -166,6 +169,7 @@ impl AovApp {
             title: String::new(),
             timing: std::env::var_os("AOVLAB_TIMING").is_some(),
             launched: None,
+            painted: Vec::new(),
         }
     }
 
@@ -194,10 +198,14 @@ impl AovApp {
     /// Lays out one frame and applies what the user asked for.
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        for (what, since) in self.painted.drain(..) {
+            eprintln!("timing: {what} painted {} ms (the next frame starts)", since.elapsed().as_millis());
+        }
         if let Some(t) = self.launched.take()
             && self.timing
         {
-            eprintln!("timing: first frame {} ms after start", t.elapsed().as_millis());
+            eprintln!("timing: first frame starts {} ms after start", t.elapsed().as_millis());
+            self.painted.push(("first frame", t));
         }
         ctx.set_theme(if self.prefs.dark { egui::Theme::Dark } else { egui::Theme::Light });
         self.poll_worker();
@@ -251,10 +259,7 @@ impl AovApp {
                 Message::Done { elapsed, threads } => {
                     if let Some(res) = &mut self.results {
                         if res.reps.is_empty() && self.timing {
-                            eprintln!(
-                                "timing: first replication on screen {} ms after Run",
-                                started.elapsed().as_millis()
-                            );
+                            first_replication_shown(&mut self.painted, started);
                         }
                         res.add(std::mem::take(&mut arrived));
                     }
@@ -277,13 +282,17 @@ impl AovApp {
             && !arrived.is_empty()
         {
             if res.reps.is_empty() && self.timing {
-                eprintln!("timing: first replication on screen {} ms after Run", started.elapsed().as_millis());
+                first_replication_shown(&mut self.painted, started);
             }
             res.add(arrived);
         }
         if finished {
             if self.timing {
-                eprintln!("timing: run complete on screen {} ms after Run", started.elapsed().as_millis());
+                eprintln!(
+                    "timing: the frame showing the whole run starts {} ms after Run",
+                    started.elapsed().as_millis()
+                );
+                self.painted.push(("the whole run", started));
             }
             self.run = None;
         }
@@ -817,4 +826,10 @@ impl AovApp {
         }
         ctx.request_repaint();
     }
+}
+
+/// With `AOVLAB_TIMING`: the frame being laid out is the first to show a replication.
+fn first_replication_shown(painted: &mut Vec<(&'static str, Instant)>, started: Instant) {
+    eprintln!("timing: the frame showing the first replication starts {} ms after Run", started.elapsed().as_millis());
+    painted.push(("the first replication", started));
 }

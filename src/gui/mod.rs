@@ -37,6 +37,11 @@ pub struct GuiArgs {
     /// Editor page to show: store, catalog, segments, tiers, strategies.
     #[arg(long, value_parser = ["store", "catalog", "segments", "tiers", "strategies"])]
     pub page: Option<String>,
+    /// Renderer: glow (OpenGL; the default, and much faster where the GPU is
+    /// emulated in software) or wgpu (Vulkan, Metal, DirectX or OpenGL). When the
+    /// default cannot start, the app falls back to wgpu.
+    #[arg(long, value_parser = ["glow", "wgpu"])]
+    pub renderer: Option<String>,
 }
 
 fn parse_size(s: &str) -> Result<(f32, f32), String> {
@@ -93,7 +98,7 @@ pub fn run_app(args: &GuiArgs) -> Result<(), Failure> {
     } else {
         None
     };
-    let options = eframe::NativeOptions {
+    let options = |renderer| eframe::NativeOptions {
         persistence_path: scratch.as_ref().map(|d| d.path().join("app.ron")),
         viewport: egui::ViewportBuilder::default()
             .with_inner_size(args.size)
@@ -101,12 +106,16 @@ pub fn run_app(args: &GuiArgs) -> Result<(), Failure> {
             .with_clamp_size_to_monitor_size(!screenshot_mode),
         // A scripted screenshot must not reuse (or overwrite) the user's saved window size.
         persist_window: !screenshot_mode,
+        renderer,
         ..Default::default()
     };
-    eframe::run_native(
-        "AOV Lab",
-        options,
-        Box::new(move |cc| {
+    // What the app is built from, taken by the renderer that starts: a renderer that
+    // fails before building the app leaves it for the fallback.
+    let parts = std::cell::RefCell::new(Some((doc, load_error, job)));
+    let creator = || -> eframe::AppCreator<'_> {
+        let theme = theme.clone();
+        Box::new(|cc| {
+            let (doc, load_error, job) = parts.borrow_mut().take().ok_or("the app was already built")?;
             let mut prefs: Prefs = if screenshot_mode {
                 Prefs::default()
             } else {
@@ -122,9 +131,18 @@ pub fn run_app(args: &GuiArgs) -> Result<(), Failure> {
                 app = app.with_screenshot(job);
             }
             Ok(Box::new(EframeApp { app, persist: !screenshot_mode }))
-        }),
-    )
-    .map_err(|e| Failure::Internal(anyhow::anyhow!("the window could not be opened: {e}")))?;
+        })
+    };
+    let wanted = if args.renderer.as_deref() == Some("wgpu") { eframe::Renderer::Wgpu } else { eframe::Renderer::Glow };
+    let mut result = eframe::run_native("AOV Lab", options(wanted), creator());
+    if let Err(e) = &result
+        && args.renderer.is_none()
+        && parts.borrow().is_some()
+    {
+        eprintln!("The OpenGL (glow) renderer could not start ({e}); trying wgpu.");
+        result = eframe::run_native("AOV Lab", options(eframe::Renderer::Wgpu), creator());
+    }
+    result.map_err(|e| Failure::Internal(anyhow::anyhow!("the window could not be opened: {e}")))?;
     if let Some(outcome) = outcome {
         match outcome.lock().ok().and_then(|g| g.clone()) {
             Some(Ok(())) => {}

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::engine::{self, RepCounts, RunOptions};
@@ -66,6 +66,27 @@ impl RunHandle {
     }
 }
 
+/// The app's simulation threads: one per core, each at the lowest scheduling
+/// priority the OS gives an unprivileged thread. A run then takes only the CPU time
+/// that the window does not need: where frames are drawn on the CPU (no GPU, a
+/// virtual machine, a remote desktop) a run at normal priority delayed the frame
+/// showing its first replication by 100-200 ms on 2 cores (docs/performance.md).
+/// `None` when no pool could be started (the run then uses rayon's global pool).
+fn simulation_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("aovlab-sim-{i}"))
+            // Best effort: where the OS refuses, the thread keeps its priority.
+            .start_handler(|_| {
+                let _ = thread_priority::ThreadPriority::Min.set_for_current();
+            })
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
 fn work(sc: &Scenario, tx: &Sender<Message>, cancel: &AtomicBool, wake: &(dyn Fn() + Send + Sync)) {
     let last_wake = Mutex::new(Instant::now() - REPAINT_EVERY);
     let tx_progress = Mutex::new(tx.clone());
@@ -80,7 +101,11 @@ fn work(sc: &Scenario, tx: &Sender<Message>, cancel: &AtomicBool, wake: &(dyn Fn
             wake();
         }
     };
-    let result = engine::run(sc, &RunOptions::default(), &progress, cancel);
+    let run = || engine::run(sc, &RunOptions::default(), &progress, cancel);
+    let result = match simulation_pool() {
+        Some(pool) => pool.install(run),
+        None => run(),
+    };
     let msg = match result {
         Ok(out) => Message::Done { elapsed: out.elapsed, threads: out.threads },
         Err(engine::RunError::Cancelled) => Message::Cancelled,
