@@ -196,6 +196,29 @@ proptest! {
         }
     }
 
+    /// Strategies with the same pre- or post-checkout spec share that stage's
+    /// simulation per shopper (the engine's stage memo); each still gets exactly the
+    /// tallies it gets when compared alone with the holdout.
+    #[test]
+    fn strategies_sharing_a_stage_match_their_runs_alone(spec in scenario(), pick in 0usize..100) {
+        let mut spec = spec;
+        let first = spec.strategies[1].clone();
+        for st in spec.strategies.iter_mut().skip(2) {
+            st.pre_checkout = first.pre_checkout.clone();
+            st.post_checkout = first.post_checkout.clone();
+        }
+        let full = Scenario::from_spec(spec.clone()).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let k = 1 + pick % (spec.strategies.len() - 1);
+        let mut alone = spec.clone();
+        alone.strategies = vec![spec.strategies[0].clone(), spec.strategies[k].clone()];
+        let alone = Scenario::from_spec(alone).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let a = common::run(&full, Some(2));
+        let b = common::run(&alone, Some(1));
+        for (ra, rb) in a.replications.iter().zip(&b.replications) {
+            prop_assert_eq!(&ra.strategies[k], &rb.strategies[1], "strategy {}", spec.strategies[k].name);
+        }
+    }
+
     #[test]
     fn toml_round_trip(spec in scenario()) {
         let text = to_toml(&spec).unwrap();
