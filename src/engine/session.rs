@@ -385,13 +385,12 @@ fn rank_linked(c: &Compiled, s: &mut Scratch) {
     s.top_keys.clear();
     s.post_linked.clear();
     let k = c.max_matched_slots;
-    let products = &c.sc.products;
     for &p in &s.cands.members {
         if s.cart_set[p as usize] == s.cart_epoch {
             continue;
         }
         let rel = s.cands.rel[p as usize];
-        if c.post_matched && products[p as usize].post_purchase {
+        if c.post_matched && c.post_purchase[p as usize] {
             s.post_linked.push((p, f64::from(rel)));
         }
         if k == 0 {
@@ -677,7 +676,7 @@ fn post_stage(
             s.scored.clear();
             if use_order_set {
                 for &p in &s.order.members {
-                    if sc.products[p as usize].post_purchase && !in_order(s, p) {
+                    if c.post_purchase[p as usize] && !in_order(s, p) {
                         s.scored.push((prob(s, p) * offer_price(p) as f64, p));
                     }
                 }

@@ -16,6 +16,9 @@ pub struct Compiled<'a> {
     /// Each product's position in `by_popularity`: a smaller rank is more popular
     /// (or as popular and earlier in the catalog), the tie-break of every ranking.
     pub pop_rank: Vec<u32>,
+    /// Each product's `post_purchase` flag, compact (a large catalog's product
+    /// records do not fit in cache; this does).
+    pub post_purchase: Vec<bool>,
     /// All products by price (desc), then popularity (desc), then catalog order.
     pub by_price_desc: Vec<u32>,
     /// All products by price (asc), then popularity (desc), then catalog order.
@@ -134,6 +137,7 @@ impl<'a> Compiled<'a> {
             abandoners_counted,
             by_popularity,
             pop_rank,
+            post_purchase: p.iter().map(|q| q.post_purchase).collect(),
             by_price_desc,
             by_price_asc,
             price_asc,
