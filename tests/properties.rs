@@ -137,6 +137,23 @@ fn scenario() -> impl Strategy<Value = ScenarioSpec> {
         })
 }
 
+/// Strategy `1 + pick % (n - 1)` and the holdout get the same tallies in the full
+/// scenario as in one with only the two of them.
+fn same_as_alone(spec: &ScenarioSpec, pick: usize) -> Result<(), TestCaseError> {
+    let full = Scenario::from_spec(spec.clone()).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+    let k = 1 + pick % (spec.strategies.len() - 1);
+    let mut alone = spec.clone();
+    alone.strategies = vec![spec.strategies[0].clone(), spec.strategies[k].clone()];
+    let alone = Scenario::from_spec(alone).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+    let a = common::run(&full, Some(2));
+    let b = common::run(&alone, Some(1));
+    for (ra, rb) in a.replications.iter().zip(&b.replications) {
+        prop_assert_eq!(&ra.strategies[k], &rb.strategies[1], "strategy {}", spec.strategies[k].name);
+        prop_assert_eq!(&ra.strategies[0], &rb.strategies[0]);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
 
@@ -183,17 +200,7 @@ proptest! {
     /// strategies are compared with it.
     #[test]
     fn a_strategy_does_not_depend_on_the_others(spec in scenario(), pick in 0usize..100) {
-        let full = Scenario::from_spec(spec.clone()).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-        let k = 1 + pick % (spec.strategies.len() - 1);
-        let mut alone = spec.clone();
-        alone.strategies = vec![spec.strategies[0].clone(), spec.strategies[k].clone()];
-        let alone = Scenario::from_spec(alone).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-        let a = common::run(&full, Some(2));
-        let b = common::run(&alone, Some(1));
-        for (ra, rb) in a.replications.iter().zip(&b.replications) {
-            prop_assert_eq!(&ra.strategies[k], &rb.strategies[1], "strategy {}", spec.strategies[k].name);
-            prop_assert_eq!(&ra.strategies[0], &rb.strategies[0]);
-        }
+        same_as_alone(&spec, pick)?;
     }
 
     /// Strategies with the same pre- or post-checkout spec share that stage's
@@ -207,16 +214,7 @@ proptest! {
             st.pre_checkout = first.pre_checkout.clone();
             st.post_checkout = first.post_checkout.clone();
         }
-        let full = Scenario::from_spec(spec.clone()).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-        let k = 1 + pick % (spec.strategies.len() - 1);
-        let mut alone = spec.clone();
-        alone.strategies = vec![spec.strategies[0].clone(), spec.strategies[k].clone()];
-        let alone = Scenario::from_spec(alone).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-        let a = common::run(&full, Some(2));
-        let b = common::run(&alone, Some(1));
-        for (ra, rb) in a.replications.iter().zip(&b.replications) {
-            prop_assert_eq!(&ra.strategies[k], &rb.strategies[1], "strategy {}", spec.strategies[k].name);
-        }
+        same_as_alone(&spec, pick)?;
     }
 
     #[test]
