@@ -147,6 +147,8 @@ pub struct AovApp {
     /// Timings to print at the start of the next frame, which begins once this
     /// frame has been painted: (what, since when).
     painted: Vec<(&'static str, Instant)>,
+    /// Frames laid out so far.
+    frames: u64,
 }
 
 impl AovApp {
@@ -170,6 +172,7 @@ impl AovApp {
             timing: std::env::var_os("AOVLAB_TIMING").is_some(),
             launched: None,
             painted: Vec::new(),
+            frames: 0,
         }
     }
 
@@ -246,10 +249,11 @@ impl AovApp {
         }
         self.update_title(&ctx);
         self.screenshot_step(&ctx);
+        self.frames += 1;
     }
 
     fn poll_worker(&mut self) {
-        let Some(run) = &self.run else { return };
+        let Some(run) = &mut self.run else { return };
         let mut finished = false;
         let mut arrived = Vec::new();
         let started = run.started;
@@ -773,7 +777,16 @@ impl AovApp {
         }
         self.results = Some(Results::new(sc.clone()));
         let repaint = ctx.clone();
-        self.run = Some(RunHandle::start(sc, move || repaint.request_repaint()));
+        let mut run = RunHandle::start(sc, move || repaint.request_repaint());
+        // Give the engine a head start within this frame: its first replication
+        // usually arrives within a few milliseconds, and laying this frame out again
+        // then shows it now, instead of one painted frame later (40-90 ms where the
+        // drawing is done on the CPU). Not for the run at start-up: there the first
+        // frame is the costliest to draw, and the window should appear first.
+        if self.frames > 0 && run.wait_for_message(FIRST_RESULT_WAIT) {
+            ctx.request_discard("show the first replication of the run just started");
+        }
+        self.run = Some(run);
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {
@@ -824,9 +837,17 @@ impl AovApp {
                 });
             }
         }
-        ctx.request_repaint();
+        // While a run is in progress its worker wakes the window at a bounded rate, as
+        // for a person watching it; only a frame whose painting is being timed is
+        // followed at once by another (whose start marks the end of the painting).
+        if self.run.is_none() || !self.painted.is_empty() {
+            ctx.request_repaint();
+        }
     }
 }
+
+/// How long pressing Run waits for the first replication before the frame goes on.
+const FIRST_RESULT_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// With `AOVLAB_TIMING`: the frame being laid out is the first to show a replication.
 fn first_replication_shown(painted: &mut Vec<(&'static str, Instant)>, started: Instant) {

@@ -10,7 +10,7 @@ use crate::engine::{self, RepCounts, RunOptions};
 use crate::model::Scenario;
 
 /// Most frequent wake-up of the UI while a run is in progress.
-const REPAINT_EVERY: Duration = Duration::from_millis(30);
+const REPAINT_EVERY: Duration = Duration::from_millis(100);
 
 /// A message from the worker.
 #[derive(Debug)]
@@ -33,6 +33,8 @@ pub enum Message {
 /// A run in progress.
 pub struct RunHandle {
     rx: Receiver<Message>,
+    /// A message received by [`RunHandle::wait_for_message`], not yet drained.
+    early: Option<Message>,
     cancel: Arc<AtomicBool>,
     /// When the run started.
     pub started: Instant,
@@ -50,9 +52,9 @@ impl RunHandle {
             // No thread: report through a channel that is already closed for sending.
             let (tx, rx2) = channel();
             let _ = tx.send(Message::Failed(format!("could not start the simulation thread: {e}")));
-            return Self { rx: rx2, cancel, started: Instant::now() };
+            return Self { rx: rx2, early: None, cancel, started: Instant::now() };
         }
-        Self { rx, cancel, started: Instant::now() }
+        Self { rx, early: None, cancel, started: Instant::now() }
     }
 
     /// Asks the run to stop; it ends within one chunk of work.
@@ -61,8 +63,17 @@ impl RunHandle {
     }
 
     /// Messages received since the last call, without blocking.
-    pub fn drain(&self) -> Vec<Message> {
-        self.rx.try_iter().collect()
+    pub fn drain(&mut self) -> Vec<Message> {
+        self.early.take().into_iter().chain(self.rx.try_iter()).collect()
+    }
+
+    /// Waits up to `timeout` for the run's first message (kept for [`RunHandle::drain`]);
+    /// whether one arrived.
+    pub fn wait_for_message(&mut self, timeout: Duration) -> bool {
+        if self.early.is_none() {
+            self.early = self.rx.recv_timeout(timeout).ok();
+        }
+        self.early.is_some()
     }
 }
 
@@ -113,4 +124,38 @@ fn work(sc: &Scenario, tx: &Sender<Message>, cancel: &AtomicBool, wake: &(dyn Fn
     };
     let _ = tx.send(msg);
     wake();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A message taken early by `wait_for_message` is delivered by the next `drain`,
+    /// before the ones that follow: every replication arrives once, then `Done`.
+    #[test]
+    fn early_message_is_drained_first_and_nothing_is_lost() {
+        let mut spec = crate::io::article().spec;
+        spec.store.visitors = 2_000;
+        spec.store.replications = 6;
+        let sc = Scenario::from_spec(spec).expect("valid");
+        let mut run = RunHandle::start(sc, || {});
+        assert!(run.wait_for_message(Duration::from_secs(60)));
+        assert!(run.wait_for_message(Duration::ZERO), "a second wait keeps the first message");
+        let (mut reps, mut done) = (Vec::new(), false);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !done && Instant::now() < deadline {
+            for m in run.drain() {
+                assert!(!done, "nothing after Done");
+                match m {
+                    Message::Replication(r) => reps.push(r.replication),
+                    Message::Done { .. } => done = true,
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert!(done);
+        reps.sort_unstable();
+        assert_eq!(reps, (0..6).collect::<Vec<u32>>());
+    }
 }
