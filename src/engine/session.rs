@@ -80,7 +80,8 @@ pub struct Scratch {
     cart_epoch: u32,
     cart: Vec<u32>,
     cands: RelSet,
-    order: RelSet,
+    /// Links of the accepted suggestions and top-up (the order's beyond the cart's).
+    extra_links: RelSet,
     shown: Vec<u32>,
     top: Vec<u32>,
     top_keys: Vec<u64>,
@@ -106,7 +107,7 @@ impl Scratch {
             cart_epoch: 1,
             cart: Vec::with_capacity(MAX_CART_ITEMS),
             cands: RelSet::new(n_products),
-            order: RelSet::new(n_products),
+            extra_links: RelSet::new(n_products),
             shown: Vec::with_capacity(16),
             top: Vec::with_capacity(16),
             top_keys: Vec::with_capacity(16),
@@ -636,21 +637,21 @@ fn post_stage(
     let offer_prices = &c.offer_prices[k];
     let offer_price = |p: u32| offer_prices[p as usize];
     // Relevance is against the whole order (MODEL.md rule 8), for every policy:
-    // with accepted suggestions or a top-up the order differs from the cart.
+    // with accepted suggestions or a top-up the order differs from the cart. The
+    // order's links are the cart's (`s.cands`) and the extras' (`s.extra_links`);
+    // a product's relevance is the larger of the two (a link is always stronger than
+    // the baseline, so this is the strongest link, or the baseline without one).
     let use_order_set = !extras.is_empty();
     if use_order_set {
-        s.order.clear();
-        for i in 0..s.cart.len() {
-            let p = s.cart[i];
-            s.order.add_item(c, p, w.baseline_f32);
-        }
+        s.extra_links.clear();
         for &p in extras {
-            s.order.add_item(c, p, w.baseline_f32);
+            s.extra_links.add_item(c, p, w.baseline_f32);
         }
     }
     let accept_base = w.post_accept * seg.propensity;
     let rel = |s: &Scratch, p: u32| {
-        if use_order_set { s.order.rel_or(p, baseline) } else { s.cands.rel_or(p, baseline) }
+        let cart = s.cands.rel_or(p, baseline);
+        if use_order_set { cart.max(s.extra_links.rel_or(p, baseline)) } else { cart }
     };
     let value = order_value.max(1) as f64;
     let prob_rel = |rel: f64, p: u32| {
@@ -674,20 +675,25 @@ fn post_stage(
         _ => {
             // Matched: rank by min(1, p) x offer price (MODEL.md rule 8).
             s.scored.clear();
+            // The cart's linked candidates are listed once per shopper.
             if use_order_set {
-                for &p in &s.order.members {
-                    if c.post_purchase[p as usize] && !in_order(s, p) {
+                for &(p, _) in &s.post_linked {
+                    if !extras.contains(&p) {
+                        s.scored.push((prob(s, p) * offer_price(p) as f64, p));
+                    }
+                }
+                // Products linked to the extras only.
+                for &p in &s.extra_links.members {
+                    if c.post_purchase[p as usize] && !s.cands.contains(p) && !in_order(s, p) {
                         s.scored.push((prob(s, p) * offer_price(p) as f64, p));
                     }
                 }
             } else {
-                // The order is the cart: its linked candidates are listed once per shopper.
                 for &(p, rel) in &s.post_linked {
                     s.scored.push((prob_rel(rel, p) * offer_price(p) as f64, p));
                 }
             }
-            let linked_set =
-                |s: &Scratch, p: u32| if use_order_set { s.order.contains(p) } else { s.cands.contains(p) };
+            let linked_set = |s: &Scratch, p: u32| s.cands.contains(p) || (use_order_set && s.extra_links.contains(p));
             let mut scored = std::mem::take(&mut s.scored);
             let mut shown = std::mem::take(&mut s.shown);
             merge_top_k(
