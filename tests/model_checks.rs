@@ -346,3 +346,87 @@ post_checkout = { policy = "matched", offers = 1 }
     // About 60,000 offers: the standard error of the rate is 0.002.
     assert!((rate - 0.4).abs() < 0.01, "take rate {rate}, expected 0.4");
 }
+
+#[test]
+fn tier_top_up_prefers_products_relevant_to_accepted_suggestions() {
+    // MODEL.md rule 5: the top-up is the cheapest product priced >= gap among those
+    // relevant to the current cart (the intended cart plus accepted suggestions).
+    // The cart is `main` ($50); `side` ($20) is always accepted; the gap to the $100
+    // tier is then $30. `linked` ($40) is relevant through `side` only, `plain` ($30)
+    // is relevant to nothing: the top-up must be `linked`, every time (uptake 1).
+    let text = r#"
+format_version = 1
+name = "top-up relevance"
+[store]
+currency = "USD"
+annual_gmv = 1_000_000
+visitors = 5_000
+replications = 4
+seed = 9
+[behaviour]
+baseline_relevance = 0.0
+pre_checkout_base_accept = 1.0
+friction_per_slot = 0.0
+tier_max_uptake = 1.0
+tier_gap_decay = 0.0
+[[products]]
+id = "main"
+name = "Main"
+category = "main"
+price = 50.0
+[[products]]
+id = "side"
+name = "Side"
+category = "other"
+price = 20.0
+[[products]]
+id = "plain"
+name = "Plain"
+category = "other"
+price = 30.0
+[[products]]
+id = "linked"
+name = "Linked"
+category = "other"
+price = 40.0
+[[links]]
+from = "main"
+to = "side"
+strength = 1.0
+[[links]]
+from = "side"
+to = "linked"
+strength = 0.5
+[[segments]]
+name = "members"
+share = 1.0
+add_to_cart_rate = 0.3
+checkout_completion = 0.5
+mean_cart_size = 1.0
+acceptance_propensity = 1.0
+price_sensitivity = 0.0
+loyalty_member_share = 1.0
+spend_to_date = 0.0
+category_affinity = { other = 0.0 }
+[[tiers]]
+name = "Gold"
+threshold = 100.0
+[[strategies]]
+name = "Holdout"
+holdout = true
+[[strategies]]
+name = "Suggest and prompt"
+pre_checkout = { policy = "matched", slots = 1 }
+tier_prompt = { policy = "universal" }
+"#;
+    let sc = scenario(text);
+    let out = run(&sc, None);
+    let (mut upgrades, mut top_up) = (0u64, 0i64);
+    for rep in &out.replications {
+        let t = &rep.strategies[1];
+        upgrades += t.upgrades;
+        top_up += t.src_tier_top_up;
+    }
+    assert!(upgrades > 1000, "{upgrades} upgrades");
+    assert_eq!(top_up, upgrades as i64 * 4000, "every top-up is `linked` at $40.00");
+}
