@@ -513,10 +513,12 @@ fn simulate_strategy(
         if show {
             tier[0] = 1;
             friction *= slot_friction;
-            let uptake =
-                (w.tier_max_uptake * seg.propensity * (-w.tier_gap_decay * gap as f64 / current as f64).exp()).min(1.0);
+            // The uptake (an exp) only matters when some product closes the gap.
+            let uptake = || {
+                (w.tier_max_uptake * seg.propensity * (-w.tier_gap_decay * gap as f64 / current as f64).exp()).min(1.0)
+            };
             if let Some(p) = top_up_product(c, s, &extras[..n_extras], gap, w.baseline_f32)
-                && decision_uniform(sh.key, decision::TIER) < uptake
+                && decision_uniform(sh.key, decision::TIER) < uptake()
             {
                 let prod = &sc.products[p as usize];
                 tier[1] = 1;
