@@ -130,7 +130,7 @@ pub fn run_app(args: &GuiArgs) -> Result<(), Failure> {
             if let Some(job) = job {
                 app = app.with_screenshot(job);
             }
-            Ok(Box::new(EframeApp { app, persist: !screenshot_mode }))
+            Ok(Box::new(EframeApp { app, persist: !screenshot_mode, scripted: screenshot_mode }))
         })
     };
     let wanted = if args.renderer.as_deref() == Some("wgpu") { eframe::Renderer::Wgpu } else { eframe::Renderer::Glow };
@@ -158,11 +158,29 @@ pub fn run_app(args: &GuiArgs) -> Result<(), Failure> {
 struct EframeApp {
     app: AovApp,
     persist: bool,
+    /// A scripted screenshot: pointer input is ignored, so the picture does not depend
+    /// on where the pointer happens to be (under Xvfb it sits mid-screen, over a chart,
+    /// whose hover label then showed in every screenshot).
+    scripted: bool,
 }
 
 impl eframe::App for EframeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.app.ui(ui);
+    }
+
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if self.scripted {
+            raw_input.events.retain(|e| {
+                !matches!(
+                    e,
+                    egui::Event::PointerMoved(_)
+                        | egui::Event::MouseMoved(_)
+                        | egui::Event::PointerButton { .. }
+                        | egui::Event::MouseWheel { .. }
+                )
+            });
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
