@@ -9,6 +9,54 @@ use common::{run, scenario, two_products};
 
 const STORE: &str = "visitors = 40_000\nreplications = 200\nseed = 11";
 
+/// The opening of a small test scenario: format version, name and `[store]` in USD
+/// with $1M annual GMV, then `store` (visitors, replications, seed).
+fn opening(name: &str, store: &str) -> String {
+    format!("format_version = 1\nname = \"{name}\"\n[store]\ncurrency = \"USD\"\nannual_gmv = 1_000_000\n{store}\n")
+}
+
+/// A one-segment world whose carts hold `main` ($50) alone, and whose shoppers take
+/// the suggestion `side` ($20, linked from `main` at strength 1) whenever it is shown
+/// (acceptance 1, no price or friction effect, baseline relevance 0). `behaviour` and
+/// `segment` add lines to those tables; `rest` adds tables (products in category
+/// `other` never enter a cart).
+fn side_always_taken(name: &str, store: &str, behaviour: &str, segment: &str, rest: &str) -> String {
+    opening(name, store)
+        + &format!(
+            r#"
+[behaviour]
+baseline_relevance = 0.0
+pre_checkout_base_accept = 1.0
+friction_per_slot = 0.0
+{behaviour}
+[[products]]
+id = "main"
+name = "Main"
+category = "main"
+price = 50.0
+[[products]]
+id = "side"
+name = "Side"
+category = "other"
+price = 20.0
+[[links]]
+from = "main"
+to = "side"
+strength = 1.0
+[[segments]]
+name = "all"
+share = 1.0
+add_to_cart_rate = 0.3
+checkout_completion = 0.5
+mean_cart_size = 1.0
+acceptance_propensity = 1.0
+price_sensitivity = 0.0
+category_affinity = {{ other = 0.0 }}
+{segment}
+{rest}"#
+        )
+}
+
 /// Poisson(lambda) pmf for k = 0..n.
 fn poisson_pmf(lambda: f64, n: usize) -> Vec<f64> {
     let mut p = vec![(-lambda).exp()];
@@ -216,15 +264,8 @@ fn closed_form_tier_prompt_window() {
 /// levers; AOV = price x (1 + lambda) x (1 - discount), within the reported interval.
 #[test]
 fn one_segment_one_product_closed_form() {
-    let text = r#"
-format_version = 1
-name = "one product"
-[store]
-currency = "USD"
-annual_gmv = 1_000_000
-visitors = 50_000
-replications = 150
-seed = 5
+    let text = opening("one product", "visitors = 50_000\nreplications = 150\nseed = 5")
+        + r#"
 [behaviour]
 discount_elasticity = 0.5
 [[products]]
@@ -246,7 +287,7 @@ holdout = true
 name = "Discounted"
 checkout = { friction_reduction = 0.05, discount = 0.2 }
 "#;
-    let sc = scenario(text);
+    let sc = scenario(&text);
     let r = summarize(&sc, &run(&sc, None).replications, 1.0, 1);
     let lambda = 0.8;
     for (k, conv, aov, margin_per_order) in [
@@ -272,34 +313,16 @@ checkout = { friction_reduction = 0.05, discount = 0.2 }
 #[test]
 fn post_checkout_relevance_counts_links_of_accepted_suggestions() {
     // MODEL.md rule 8: an offer's relevance is against the whole order. `addon` is
-    // linked only from `side`, which the shopper always accepts before checkout
-    // (acceptance 1 x relevance 1, no price effect); so addon's relevance to the
-    // order is 1 and its take rate is post_checkout_base_accept = 0.4. Against the
-    // cart alone it would be the baseline, 0.
-    let text = r#"
-format_version = 1
-name = "order relevance"
-[store]
-currency = "USD"
-annual_gmv = 1_000_000
-visitors = 20_000
-replications = 20
-seed = 5
-[behaviour]
-baseline_relevance = 0.0
-pre_checkout_base_accept = 1.0
-post_checkout_base_accept = 0.4
-friction_per_slot = 0.0
-[[products]]
-id = "main"
-name = "Main"
-category = "main"
-price = 50.0
-[[products]]
-id = "side"
-name = "Side"
-category = "other"
-price = 20.0
+    // linked only from `side`, which the shopper always takes before checkout; so
+    // addon's relevance to the order is 1 and its take rate is
+    // post_checkout_base_accept = 0.4. Against the cart alone it would be the
+    // baseline, 0.
+    let text = side_always_taken(
+        "order relevance",
+        "visitors = 20_000\nreplications = 20\nseed = 5",
+        "post_checkout_base_accept = 0.4",
+        "",
+        r#"
 [[products]]
 id = "addon"
 name = "Add-on"
@@ -307,22 +330,9 @@ category = "other"
 price = 10.0
 post_purchase = true
 [[links]]
-from = "main"
-to = "side"
-strength = 1.0
-[[links]]
 from = "side"
 to = "addon"
 strength = 1.0
-[[segments]]
-name = "all"
-share = 1.0
-add_to_cart_rate = 0.3
-checkout_completion = 0.5
-mean_cart_size = 1.0
-acceptance_propensity = 1.0
-price_sensitivity = 0.0
-category_affinity = { other = 0.0 }
 [[strategies]]
 name = "Holdout"
 holdout = true
@@ -330,8 +340,9 @@ holdout = true
 name = "Both"
 pre_checkout = { policy = "matched", slots = 1 }
 post_checkout = { policy = "matched", offers = 1 }
-"#;
-    let sc = scenario(text);
+"#,
+    );
+    let sc = scenario(&text);
     let out = run(&sc, None);
     let (mut shown, mut taken, mut pre_shown, mut pre_taken) = (0u64, 0u64, 0u64, 0u64);
     for rep in &out.replications {
@@ -351,34 +362,15 @@ post_checkout = { policy = "matched", offers = 1 }
 fn tier_top_up_prefers_products_relevant_to_accepted_suggestions() {
     // MODEL.md rule 5: the top-up is the cheapest product priced >= gap among those
     // relevant to the current cart (the intended cart plus accepted suggestions).
-    // The cart is `main` ($50); `side` ($20) is always accepted; the gap to the $100
+    // The cart is `main` ($50); `side` ($20) is always taken; the gap to the $100
     // tier is then $30. `linked` ($40) is relevant through `side` only, `plain` ($30)
     // is relevant to nothing: the top-up must be `linked`, every time (uptake 1).
-    let text = r#"
-format_version = 1
-name = "top-up relevance"
-[store]
-currency = "USD"
-annual_gmv = 1_000_000
-visitors = 5_000
-replications = 4
-seed = 9
-[behaviour]
-baseline_relevance = 0.0
-pre_checkout_base_accept = 1.0
-friction_per_slot = 0.0
-tier_max_uptake = 1.0
-tier_gap_decay = 0.0
-[[products]]
-id = "main"
-name = "Main"
-category = "main"
-price = 50.0
-[[products]]
-id = "side"
-name = "Side"
-category = "other"
-price = 20.0
+    let text = side_always_taken(
+        "top-up relevance",
+        "visitors = 5_000\nreplications = 4\nseed = 9",
+        "tier_max_uptake = 1.0\ntier_gap_decay = 0.0",
+        "loyalty_member_share = 1.0\nspend_to_date = 0.0",
+        r#"
 [[products]]
 id = "plain"
 name = "Plain"
@@ -390,24 +382,9 @@ name = "Linked"
 category = "other"
 price = 40.0
 [[links]]
-from = "main"
-to = "side"
-strength = 1.0
-[[links]]
 from = "side"
 to = "linked"
 strength = 0.5
-[[segments]]
-name = "members"
-share = 1.0
-add_to_cart_rate = 0.3
-checkout_completion = 0.5
-mean_cart_size = 1.0
-acceptance_propensity = 1.0
-price_sensitivity = 0.0
-loyalty_member_share = 1.0
-spend_to_date = 0.0
-category_affinity = { other = 0.0 }
 [[tiers]]
 name = "Gold"
 threshold = 100.0
@@ -418,8 +395,9 @@ holdout = true
 name = "Suggest and prompt"
 pre_checkout = { policy = "matched", slots = 1 }
 tier_prompt = { policy = "universal" }
-"#;
-    let sc = scenario(text);
+"#,
+    );
+    let sc = scenario(&text);
     let out = run(&sc, None);
     let (mut upgrades, mut top_up) = (0u64, 0i64);
     for rep in &out.replications {
