@@ -147,7 +147,7 @@ pub struct AovApp {
     /// Timings to print at the start of the next frame, which begins once this
     /// frame has been painted: (what, since when).
     painted: Vec<(&'static str, Instant)>,
-    /// Frames laid out so far.
+    /// Layout passes so far (a frame may take two); 0 before the first frame.
     frames: u64,
 }
 
