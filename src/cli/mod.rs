@@ -78,7 +78,9 @@ pub fn main() -> ExitCode {
         #[cfg(feature = "gui")]
         Some(Command::Gui(a)) => crate::gui::run_app(&a),
         #[cfg(feature = "gui")]
-        None => crate::gui::run_app(&crate::gui::GuiArgs::default()),
+        None => crate::gui::GuiArgs::plain()
+            .map_err(|e| Failure::Internal(anyhow::anyhow!("the app's default arguments: {e}")))
+            .and_then(|a| crate::gui::run_app(&a)),
         #[cfg(not(feature = "gui"))]
         None => {
             use clap::CommandFactory;

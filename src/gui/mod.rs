@@ -20,8 +20,9 @@ pub use results::Results;
 
 use crate::cli::Failure;
 
-/// Arguments of `aovlab gui`.
-#[derive(Debug, Default, clap::Args)]
+/// Arguments of `aovlab gui`. There is no `Default`: a derived one would open a 0 x 0
+/// window; [`GuiArgs::plain`] gives the command line's defaults.
+#[derive(Debug, clap::Args)]
 pub struct GuiArgs {
     /// Scenario file to open; the embedded article scenario when omitted.
     pub file: Option<PathBuf>,
@@ -42,6 +43,15 @@ pub struct GuiArgs {
     /// default cannot start, the app falls back to wgpu.
     #[arg(long, value_parser = ["glow", "wgpu"])]
     pub renderer: Option<String>,
+}
+
+impl GuiArgs {
+    /// The arguments of a plain `aovlab gui` (what `aovlab` with no command opens).
+    pub fn plain() -> Result<Self, clap::Error> {
+        use clap::{Args, FromArgMatches};
+        let matches = Self::augment_args(clap::Command::new("gui")).try_get_matches_from(["gui"])?;
+        Self::from_arg_matches(&matches)
+    }
 }
 
 fn parse_size(s: &str) -> Result<(f32, f32), String> {
@@ -187,5 +197,19 @@ impl eframe::App for EframeApp {
         if self.persist {
             eframe::set_value(storage, "prefs", &self.app.prefs);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `aovlab` with no command opens the app with the same window size as `aovlab gui`
+    /// (it once opened a 0 x 0 window, which X11 refuses).
+    #[test]
+    fn plain_arguments_are_the_command_lines_defaults() {
+        let a = GuiArgs::plain().expect("the defaults parse");
+        assert_eq!(a.size, (1600.0, 1000.0));
+        assert!(a.file.is_none() && a.screenshot.is_none() && a.renderer.is_none());
     }
 }
