@@ -846,20 +846,11 @@ fn top_up_product(c: &Compiled, s: &Scratch, extras: &[u32], gap: i64, min: f32)
     let sc = c.sc;
     let products = &sc.products;
     let mut best: Option<u32> = None;
+    // Cheapest first; equal prices go to the lower popularity rank (more popular,
+    // then earlier in the catalog), the tie-break of every ranking.
+    let order = |p: u32| (products[p as usize].price, c.pop_rank[p as usize]);
     let mut consider = |p: u32| {
-        let q = &products[p as usize];
-        if q.price < gap {
-            return;
-        }
-        let wins = match best {
-            None => true,
-            Some(b) => {
-                let r = &products[b as usize];
-                q.price < r.price
-                    || (q.price == r.price && (q.popularity > r.popularity || (q.popularity == r.popularity && p < b)))
-            }
-        };
-        if wins {
+        if products[p as usize].price >= gap && best.is_none_or(|b| order(p) < order(b)) {
             best = Some(p);
         }
     };

@@ -186,19 +186,13 @@ pub struct Realized {
     pub pre_accept: f64,
     /// Post-checkout base acceptance.
     pub post_accept: f64,
-    /// Friction per slot.
-    pub friction_per_slot: f64,
     /// Per segment: the factor one slot multiplies completion by, max(0, 1 -
     /// friction_per_slot x friction_sensitivity).
     pub slot_friction: Vec<f64>,
-    /// Discount elasticity.
-    pub discount_elasticity: f64,
     /// Tier top-up probability at zero gap.
     pub tier_max_uptake: f64,
     /// Tier gap decay.
     pub tier_gap_decay: f64,
-    /// Friction reduction per strategy.
-    pub friction_reduction: Vec<f64>,
     /// Per segment, per strategy: [`completion_base`].
     pub completion_base: Vec<Vec<f64>>,
     /// Per segment, per strategy: the highest checkout completion probability the
@@ -279,11 +273,8 @@ impl Realized {
                 .iter()
                 .map(|seg| (1.0 - friction_per_slot * seg.friction_sensitivity).max(0.0))
                 .collect(),
-            friction_per_slot,
-            discount_elasticity,
             tier_max_uptake: d(&b.tier_max_uptake),
             tier_gap_decay: d(&b.tier_gap_decay),
-            friction_reduction,
             segments,
             completion_base,
             completion_bounds,
