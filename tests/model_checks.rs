@@ -18,8 +18,8 @@ fn opening(name: &str, store: &str) -> String {
 /// A one-segment world whose carts hold `main` ($50) alone, and whose shoppers take
 /// the suggestion `side` ($20, linked from `main` at strength 1) whenever it is shown
 /// (acceptance 1, no price or friction effect, baseline relevance 0). `behaviour` and
-/// `segment` add lines to those tables; `rest` adds tables (products in category
-/// `other` never enter a cart).
+/// `segment` add lines to those tables; the holdout is the first strategy; `rest` adds
+/// tables (products in category `other` never enter a cart).
 fn side_always_taken(name: &str, store: &str, behaviour: &str, segment: &str, rest: &str) -> String {
     opening(name, store)
         + &format!(
@@ -53,6 +53,9 @@ acceptance_propensity = 1.0
 price_sensitivity = 0.0
 category_affinity = {{ other = 0.0 }}
 {segment}
+[[strategies]]
+name = "Holdout"
+holdout = true
 {rest}"#
         )
 }
@@ -334,9 +337,6 @@ from = "side"
 to = "addon"
 strength = 1.0
 [[strategies]]
-name = "Holdout"
-holdout = true
-[[strategies]]
 name = "Both"
 pre_checkout = { policy = "matched", slots = 1 }
 post_checkout = { policy = "matched", offers = 1 }
@@ -389,9 +389,6 @@ strength = 0.5
 name = "Gold"
 threshold = 100.0
 [[strategies]]
-name = "Holdout"
-holdout = true
-[[strategies]]
 name = "Suggest and prompt"
 pre_checkout = { policy = "matched", slots = 1 }
 tier_prompt = { policy = "universal" }
@@ -407,4 +404,60 @@ tier_prompt = { policy = "universal" }
     }
     assert!(upgrades > 1000, "{upgrades} upgrades");
     assert_eq!(top_up, upgrades as i64 * 4000, "every top-up is `linked` at $40.00");
+}
+
+#[test]
+fn tier_top_up_price_ties_go_to_the_more_popular_product() {
+    // MODEL.md rule 5: among products priced >= gap, the cheapest; price ties go to
+    // the more popular. `rare` and `common` both cost $40 and are both relevant
+    // through `side`; `common` is more popular, and is told apart by its cost ($30
+    // against $10; every other cost is 0), so margin = revenue - $30 per upgrade.
+    let text = side_always_taken(
+        "top-up ties",
+        "visitors = 5_000\nreplications = 4\nseed = 9",
+        "tier_max_uptake = 1.0\ntier_gap_decay = 0.0",
+        "loyalty_member_share = 1.0\nspend_to_date = 0.0",
+        r#"
+[[products]]
+id = "rare"
+name = "Rare"
+category = "other"
+price = 40.0
+cost = 10.0
+popularity = 1.0
+[[products]]
+id = "common"
+name = "Common"
+category = "other"
+price = 40.0
+cost = 30.0
+popularity = 2.0
+[[links]]
+from = "side"
+to = "rare"
+strength = 0.5
+[[links]]
+from = "side"
+to = "common"
+strength = 0.5
+[[tiers]]
+name = "Gold"
+threshold = 100.0
+[[strategies]]
+name = "Suggest and prompt"
+pre_checkout = { policy = "matched", slots = 1 }
+tier_prompt = { policy = "universal" }
+"#,
+    );
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    let (mut upgrades, mut revenue, mut margin) = (0u64, 0i64, 0i64);
+    for rep in &out.replications {
+        let t = &rep.strategies[1];
+        upgrades += t.upgrades;
+        revenue += t.revenue;
+        margin += t.margin;
+    }
+    assert!(upgrades > 1000, "{upgrades} upgrades");
+    assert_eq!(margin, revenue - upgrades as i64 * 3000, "every top-up is `common`");
 }
