@@ -494,7 +494,7 @@ fn simulate_strategy(
         cross = r.cross;
         cost += r.cost;
         n_extras = r.accepted as usize;
-        extras[..n_extras].copy_from_slice(&r.extras[..n_extras]);
+        extras = r.extras;
     }
 
     // Stage 3: tier prompt.
