@@ -16,8 +16,9 @@ const MAX_EXTRAS: usize = 16;
 
 /// A set of products with their relevance, cleared in O(1) by bumping an epoch.
 struct RelSet {
-    stamp: Vec<u32>,
-    rel: Vec<f32>,
+    /// Per product: (stamp, relevance); a member when the stamp is the epoch. One
+    /// vector, so a lookup is one bounds check and one cache line.
+    slots: Vec<(u32, f32)>,
     epoch: u32,
     members: Vec<u32>,
 }
@@ -25,21 +26,21 @@ struct RelSet {
 impl RelSet {
     fn new(n: usize) -> Self {
         // Stamps start below the epoch: the set starts empty.
-        Self { stamp: vec![0; n], rel: vec![0.0; n], epoch: 1, members: Vec::with_capacity(64) }
+        Self { slots: vec![(0, 0.0); n], epoch: 1, members: Vec::with_capacity(64) }
     }
 
     fn clear(&mut self) {
         self.members.clear();
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.stamp.fill(0);
+            self.slots.fill((0, 0.0));
             self.epoch = 1;
         }
     }
 
     #[inline]
     fn contains(&self, p: u32) -> bool {
-        self.stamp[p as usize] == self.epoch
+        self.slots[p as usize].0 == self.epoch
     }
 
     /// Adds links stronger than `min` (lists are strongest first, so it stops early).
@@ -48,14 +49,13 @@ impl RelSet {
             if l.strength <= min {
                 break;
             }
-            let i = l.to as usize;
-            if self.stamp[i] == self.epoch {
-                if l.strength > self.rel[i] {
-                    self.rel[i] = l.strength;
+            let slot = &mut self.slots[l.to as usize];
+            if slot.0 == self.epoch {
+                if l.strength > slot.1 {
+                    slot.1 = l.strength;
                 }
             } else {
-                self.stamp[i] = self.epoch;
-                self.rel[i] = l.strength;
+                *slot = (self.epoch, l.strength);
                 self.members.push(l.to);
             }
         }
@@ -70,7 +70,8 @@ impl RelSet {
 
     #[inline]
     fn rel_or(&self, p: u32, baseline: f64) -> f64 {
-        if self.contains(p) { f64::from(self.rel[p as usize]) } else { baseline }
+        let (stamp, rel) = self.slots[p as usize];
+        if stamp == self.epoch { f64::from(rel) } else { baseline }
     }
 }
 
@@ -390,7 +391,7 @@ fn rank_linked(c: &Compiled, s: &mut Scratch) {
         if s.cart_set[p as usize] == s.cart_epoch {
             continue;
         }
-        let rel = s.cands.rel[p as usize];
+        let rel = s.cands.slots[p as usize].1;
         if c.post_matched && c.post_purchase[p as usize] {
             s.post_linked.push((p, f64::from(rel)));
         }
@@ -769,7 +770,7 @@ fn select_pre(c: &Compiled, s: &mut Scratch, pre: &PreCheckoutSpec, v0: i64, pri
             for i in 0..s.cands.members.len() {
                 let p = s.cands.members[i];
                 if !s.in_cart(p) {
-                    let r = f64::from(s.cands.rel[p as usize]);
+                    let r = f64::from(s.cands.slots[p as usize].1);
                     s.scored.push((score(r, p), p));
                 }
             }
