@@ -539,7 +539,8 @@ fn simulate_strategy(
         return Outcome { pre, tier, ..Outcome::default() };
     }
     let gross = sh.v0 + cross + top_up;
-    let discount_cents = round_nonneg(gross as f64 * discount);
+    // Most strategies give no discount: skip the rounding (0 either way).
+    let discount_cents = if discount > 0.0 { round_nonneg(gross as f64 * discount) } else { 0 };
     let order_value = gross - discount_cents;
     t.orders += 1;
     t.upgrades += u64::from(upgraded);
@@ -703,7 +704,8 @@ fn post_stage(
                 c,
                 &mut scored,
                 c.post_by_price_desc.iter().copied().filter(|&p| !in_order(s, p) && !linked_set(s, p)),
-                |p| prob(s, p) * offer_price(p) as f64,
+                // Unlinked to the order: baseline relevance.
+                |p| prob_rel(baseline, p) * offer_price(p) as f64,
                 k_offers,
                 &mut shown,
             );
