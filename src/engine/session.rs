@@ -402,12 +402,22 @@ fn rank_linked(c: &Compiled, s: &mut Scratch) {
         // bits order like its value; the low half orders by popularity rank, lower
         // first. Keys are distinct (ranks are).
         let key = (u64::from(rel.to_bits()) << 32) | u64::from(!c.pop_rank[p as usize]);
-        let pos = s.top_keys.iter().position(|&q| key > q).unwrap_or(s.top_keys.len());
-        if pos < k {
-            if s.top_keys.len() == k {
-                s.top_keys.pop();
+        let keys = &mut s.top_keys;
+        // Insertion into a list kept best first: take the last place (or a new one)
+        // when the key beats its holder, then swap towards the front.
+        let mut i = keys.len();
+        if i == k {
+            if key <= keys[k - 1] {
+                continue;
             }
-            s.top_keys.insert(pos, key);
+            i = k - 1;
+            keys[i] = key;
+        } else {
+            keys.push(key);
+        }
+        while i > 0 && keys[i - 1] < keys[i] {
+            keys.swap(i - 1, i);
+            i -= 1;
         }
     }
     s.top.clear();
