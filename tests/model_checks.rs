@@ -461,3 +461,86 @@ tier_prompt = { policy = "universal" }
     assert!(upgrades > 1000, "{upgrades} upgrades");
     assert_eq!(margin, revenue - upgrades as i64 * 3000, "every top-up is `common`");
 }
+
+#[test]
+fn matched_suggestions_are_the_most_relevant_over_the_whole_cart() {
+    // MODEL.md rules 2-3: rel(c | cart) is the strongest link from a cart item or its
+    // category, and `matched` shows the k most relevant. `main`'s own links are `side`
+    // (1.0), `x` (0.6) and `z` (0.5); its category links to `y` (0.9), so the three
+    // most relevant are side, y and x ($20 + $25 + $30), not z ($40). Propensity 2
+    // makes every shown product taken (2 x rel >= 1), so every order carries exactly
+    // $75 of cross-sell.
+    let text = opening("matched top three", "visitors = 5_000\nreplications = 4\nseed = 5")
+        + r#"
+[behaviour]
+baseline_relevance = 0.0
+pre_checkout_base_accept = 1.0
+friction_per_slot = 0.0
+[[products]]
+id = "main"
+name = "Main"
+category = "main"
+price = 50.0
+[[products]]
+id = "side"
+name = "Side"
+category = "other"
+price = 20.0
+[[products]]
+id = "x"
+name = "X"
+category = "other"
+price = 30.0
+[[products]]
+id = "z"
+name = "Z"
+category = "other"
+price = 40.0
+[[products]]
+id = "y"
+name = "Y"
+category = "other"
+price = 25.0
+[[links]]
+from = "main"
+to = "side"
+strength = 1.0
+[[links]]
+from = "main"
+to = "x"
+strength = 0.6
+[[links]]
+from = "main"
+to = "z"
+strength = 0.5
+[[links]]
+from_category = "main"
+to = "y"
+strength = 0.9
+[[segments]]
+name = "all"
+share = 1.0
+add_to_cart_rate = 0.3
+checkout_completion = 0.5
+mean_cart_size = 1.0
+acceptance_propensity = 2.0
+price_sensitivity = 0.0
+category_affinity = { other = 0.0 }
+[[strategies]]
+name = "Holdout"
+holdout = true
+[[strategies]]
+name = "Matched"
+pre_checkout = { policy = "matched", slots = 3 }
+"#;
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    let (mut orders, mut cross) = (0u64, 0i64);
+    for rep in &out.replications {
+        let t = &rep.strategies[1];
+        orders += t.orders;
+        cross += t.src_cross_sell;
+    }
+    assert!(orders > 1000, "{orders} orders");
+    assert_eq!(cross, orders as i64 * 7500, "every order takes side, y and x");
+}
