@@ -544,3 +544,63 @@ pre_checkout = { policy = "matched", slots = 3 }
     assert!(orders > 1000, "{orders} orders");
     assert_eq!(cross, orders as i64 * 7500, "every order takes side, y and x");
 }
+
+#[test]
+fn matched_post_checkout_offer_can_be_an_unlinked_product_at_baseline_relevance() {
+    // MODEL.md rule 8: `matched` post-checkout offers rank by expected revenue,
+    // min(1, p) x offer price, and a product without a link to the order has the
+    // baseline relevance. `linked` ($10, strength 0.1) scores 0.1 x $10 = $1; the
+    // unlinked `pricey` ($200) scores 0.05 x $200 = $10, so it is the one offer.
+    let text = opening("unlinked offer", "visitors = 20_000\nreplications = 4\nseed = 3")
+        + r#"
+[behaviour]
+baseline_relevance = 0.05
+post_checkout_base_accept = 1.0
+[[products]]
+id = "main"
+name = "Main"
+category = "main"
+price = 50.0
+[[products]]
+id = "linked"
+name = "Linked"
+category = "other"
+price = 10.0
+post_purchase = true
+[[products]]
+id = "pricey"
+name = "Pricey"
+category = "other"
+price = 200.0
+post_purchase = true
+[[links]]
+from = "main"
+to = "linked"
+strength = 0.1
+[[segments]]
+name = "all"
+share = 1.0
+add_to_cart_rate = 0.3
+checkout_completion = 0.5
+mean_cart_size = 1.0
+acceptance_propensity = 1.0
+price_sensitivity = 0.0
+category_affinity = { other = 0.0 }
+[[strategies]]
+name = "Holdout"
+holdout = true
+[[strategies]]
+name = "Matched offer"
+post_checkout = { policy = "matched", offers = 1 }
+"#;
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    let (mut accepted, mut post) = (0u64, 0i64);
+    for rep in &out.replications {
+        let t = &rep.strategies[1];
+        accepted += t.post_accepted;
+        post += t.src_post_checkout;
+    }
+    assert!(accepted > 50, "{accepted} offers taken");
+    assert_eq!(post, accepted as i64 * 20_000, "every offer taken is `pricey`");
+}
