@@ -604,3 +604,37 @@ post_checkout = { policy = "matched", offers = 1 }
     assert!(accepted > 50, "{accepted} offers taken");
     assert_eq!(post, accepted as i64 * 20_000, "every offer taken is `pricey`");
 }
+
+#[test]
+fn relevance_is_the_strongest_link_from_an_item_or_its_category() {
+    // MODEL.md rule 2: `main` links to `side` at 0.3 and its category at 0.9, so
+    // rel(side | cart) = 0.9, and with propensity 1.2 the shown `side` is taken
+    // every time (1.2 x 0.9 >= 1); at 0.3 it would be taken 36% of the time.
+    let text = side_always_taken(
+        "strongest link",
+        "visitors = 5_000\nreplications = 4\nseed = 13",
+        "",
+        "",
+        r#"
+[[strategies]]
+name = "Matched"
+pre_checkout = { policy = "matched", slots = 1 }
+"#,
+    )
+    .replace(
+        "to = \"side\"\nstrength = 1.0",
+        "to = \"side\"\nstrength = 0.3\n[[links]]\nfrom_category = \"main\"\nto = \"side\"\nstrength = 0.9",
+    )
+    .replace("acceptance_propensity = 1.0", "acceptance_propensity = 1.2");
+    assert!(text.contains("strength = 0.3") && text.contains("acceptance_propensity = 1.2"), "the edits applied");
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    let (mut orders, mut cross) = (0u64, 0i64);
+    for rep in &out.replications {
+        let t = &rep.strategies[1];
+        orders += t.orders;
+        cross += t.src_cross_sell;
+    }
+    assert!(orders > 1000, "{orders} orders");
+    assert_eq!(cross, orders as i64 * 2000, "every order takes `side`");
+}
