@@ -824,13 +824,22 @@ fn merge_top_k(
     let mut n = 0;
     for i in 0..scored.len() {
         let x = scored[i];
-        let pos = scored[..n].iter().position(|&q| better(x, q)).unwrap_or(n);
-        if pos < k {
-            // Indices n..=i hold candidates already dropped (or x itself): free to overwrite.
-            let end = n.min(k - 1);
-            scored.copy_within(pos..end, pos + 1);
-            scored[pos] = x;
-            n = (n + 1).min(k);
+        // Indices n..=i hold candidates already dropped (or x itself): free to
+        // overwrite. Take the last place (or a new one) when x beats its holder, then
+        // swap towards the front.
+        let mut j = n;
+        if n == k {
+            if !better(x, scored[k - 1]) {
+                continue;
+            }
+            j = k - 1;
+        } else {
+            n += 1;
+        }
+        scored[j] = x;
+        while j > 0 && better(scored[j], scored[j - 1]) {
+            scored.swap(j - 1, j);
+            j -= 1;
         }
     }
     let scored = &scored[..n];
