@@ -146,7 +146,10 @@ impl Scratch {
 /// The shared facts of one shopper with a cart (identical under every strategy).
 struct Shopper<'s> {
     seg: &'s SegmentDraw,
-    segment: usize,
+    /// Per strategy: the segment's completion probability before friction.
+    completion_base: &'s [f64],
+    /// The segment's friction factor per slot or prompt shown.
+    slot_friction: f64,
     key: u64,
     /// pre_accept x propensity.
     pre_base: f64,
@@ -462,7 +465,17 @@ fn build_cart<'w>(
     }
     let member = rng.random::<f64>() < seg.member_share;
     let spend = if member { round_nonneg(sc.segments[segment].spend_to_date.sample(rng).max(0.0) * 100.0) } else { 0 };
-    Shopper { seg, segment, key, pre_base: w.pre_accept * seg.propensity, v0, cart_cost, member, spend }
+    Shopper {
+        seg,
+        completion_base: &w.completion_base[segment],
+        slot_friction: w.slot_friction[segment],
+        key,
+        pre_base: w.pre_accept * seg.propensity,
+        v0,
+        cart_cost,
+        member,
+        spend,
+    }
 }
 
 /// Stages 2-5 for one shopper under strategy `k`, with checkout uniform
@@ -481,7 +494,7 @@ fn simulate_strategy(
     let sc = c.sc;
     let spec = &st.spec;
     let seg = sh.seg;
-    let slot_friction = w.slot_friction[sh.segment];
+    let slot_friction = sh.slot_friction;
     let mut friction = 1.0;
     let mut extras = [0u32; MAX_EXTRAS];
     let mut n_extras = 0;
@@ -544,7 +557,7 @@ fn simulate_strategy(
 
     // Stage 4: checkout.
     let discount = spec.checkout.discount;
-    let p_complete = completion_probability(w.completion_base[sh.segment][k], friction);
+    let p_complete = completion_probability(sh.completion_base[k], friction);
     if u_checkout >= p_complete {
         return Outcome { pre, tier, ..Outcome::default() };
     }
