@@ -647,8 +647,8 @@ fn pre_stage(c: &Compiled, w: &Realized, sh: &Shopper, pre: &PreCheckoutSpec, s:
 
 /// Stage 5: the offers strategy `k` makes to an order of the cart plus `extras`
 /// worth `order_value`, and which the shopper takes.
-// Kept out of line: it runs for about one shopper in ten, and inlined it made the
-// per-strategy loop spill registers (2-6% slower in paired rounds).
+// Kept out of line: inlined into the per-strategy loop, its code made that loop
+// 2-6% slower in paired rounds (it runs about once per shopper with an order).
 #[inline(never)]
 fn post_stage(
     c: &Compiled,
