@@ -88,9 +88,8 @@ pub struct Scratch {
     top_keys: Vec<u64>,
     post_linked: Vec<(u32, f64)>,
     scored: Vec<(f64, u32)>,
-    revenue: Vec<i64>,
-    margin: Vec<i64>,
-    ordered: Vec<bool>,
+    /// Per strategy, this shopper's (revenue, margin, ordered).
+    outcomes: Vec<(i64, i64, bool)>,
     /// Counts simulated shoppers: a memo below is this shopper's when its serial is.
     serial: u64,
     /// Per group leader (see [`Compiled::pre_leader`]): its stage-2 result.
@@ -114,9 +113,7 @@ impl Scratch {
             top_keys: Vec::with_capacity(16),
             post_linked: Vec::with_capacity(64),
             scored: Vec::with_capacity(64),
-            revenue: vec![0; n_strategies],
-            margin: vec![0; n_strategies],
-            ordered: vec![false; n_strategies],
+            outcomes: vec![(0, 0, false); n_strategies],
             serial: 0,
             pre_memo: vec![(0, PreResult::default()); n_strategies],
             post_memo: vec![(0, 0, PostResult::default()); n_strategies],
@@ -125,7 +122,7 @@ impl Scratch {
 
     /// Whether these buffers serve a catalog of `n_products` and `n_strategies`.
     pub fn fits(&self, n_products: usize, n_strategies: usize) -> bool {
-        self.cart_set.len() == n_products && self.revenue.len() == n_strategies
+        self.cart_set.len() == n_products && self.outcomes.len() == n_strategies
     }
 
     fn new_cart(&mut self) {
@@ -345,18 +342,17 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
             t.tier_accepted += o.tier[1];
         }
         any_order |= o.ordered;
-        s.revenue[k] = o.revenue;
-        s.margin[k] = o.margin;
-        s.ordered[k] = o.ordered;
+        s.outcomes[k] = (o.revenue, o.margin, o.ordered);
     }
     if !any_order {
         // No revenue, margin or order under any strategy: every product below is 0.
         return;
     }
     let h = sc.holdout;
-    let (rh, mh, oh) = (i128::from(s.revenue[h]), i128::from(s.margin[h]), s.ordered[h]);
-    for (k, t) in counts.strategies.iter_mut().enumerate() {
-        let (r, m, o) = (i128::from(s.revenue[k]), i128::from(s.margin[k]), s.ordered[k]);
+    let (rh, mh, oh) = s.outcomes[h];
+    let (rh, mh) = (i128::from(rh), i128::from(mh));
+    for (t, &(r, m, o)) in counts.strategies.iter_mut().zip(&s.outcomes) {
+        let (r, m) = (i128::from(r), i128::from(m));
         t.revenue_sq += r * r;
         t.margin_sq += m * m;
         t.revenue_x_holdout += r * rh;
