@@ -638,3 +638,115 @@ pre_checkout = { policy = "matched", slots = 1 }
     assert!(orders > 1000, "{orders} orders");
     assert_eq!(cross, orders as i64 * 2000, "every order takes `side`");
 }
+
+#[test]
+fn popular_suggestions_skip_products_in_the_cart() {
+    // MODEL.md rule 3: `popular` shows the most popular products not in the cart.
+    // `main` (always the cart) and `side` tie on popularity, `main` first in the
+    // catalog; one slot must show `side`, which is always taken ($20 per order).
+    let text = side_always_taken(
+        "popular skips the cart",
+        "visitors = 5_000\nreplications = 4\nseed = 17",
+        "",
+        "",
+        "[[strategies]]\nname = \"Popular\"\npre_checkout = { policy = \"popular\", slots = 1 }\n",
+    );
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    let (mut orders, mut cross) = (0u64, 0i64);
+    for rep in &out.replications {
+        let t = &rep.strategies[1];
+        orders += t.orders;
+        cross += t.src_cross_sell;
+    }
+    assert!(orders > 1000, "{orders} orders");
+    assert_eq!(cross, orders as i64 * 2000, "every order takes `side`");
+}
+
+/// A one-segment world whose orders hold `main` ($50) alone, with the post-purchase
+/// products of `products` (TOML tables) linked from `main` by `links`; offers are
+/// taken with probability equal to their relevance (base acceptance 1, no price
+/// effect); `strategy` is the one strategy besides the holdout.
+fn post_checkout_world(name: &str, products: &str, links: &str, strategy: &str) -> String {
+    opening(name, "visitors = 20_000\nreplications = 4\nseed = 19")
+        + &format!(
+            r#"
+[behaviour]
+baseline_relevance = 0.0
+post_checkout_base_accept = 1.0
+[[products]]
+id = "main"
+name = "Main"
+category = "main"
+price = 50.0
+popularity = 5.0
+post_purchase = true
+{products}
+{links}
+[[segments]]
+name = "all"
+share = 1.0
+add_to_cart_rate = 0.3
+checkout_completion = 0.5
+mean_cart_size = 1.0
+acceptance_propensity = 1.0
+price_sensitivity = 0.0
+category_affinity = {{ other = 0.0 }}
+[[strategies]]
+name = "Holdout"
+holdout = true
+{strategy}"#
+        )
+}
+
+#[test]
+fn popular_post_checkout_offers_skip_products_in_the_order() {
+    // MODEL.md rule 3: post-checkout offers skip products in the order. `main` is the
+    // most popular post-purchase product but is the order; the offer must be `side`,
+    // linked at strength 1 and so always taken ($20 per order).
+    let text = post_checkout_world(
+        "popular offer skips the order",
+        "[[products]]\nid = \"side\"\nname = \"Side\"\ncategory = \"other\"\nprice = 20.0\npost_purchase = true\n",
+        "[[links]]\nfrom = \"main\"\nto = \"side\"\nstrength = 1.0\n",
+        "[[strategies]]\nname = \"Popular offer\"\npost_checkout = { policy = \"popular\", offers = 1 }\n",
+    );
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    let (mut orders, mut post) = (0u64, 0i64);
+    for rep in &out.replications {
+        let t = &rep.strategies[1];
+        orders += t.orders;
+        post += t.src_post_checkout;
+    }
+    assert!(orders > 1000, "{orders} orders");
+    assert_eq!(post, orders as i64 * 2000, "every order takes `side`");
+}
+
+#[test]
+fn matched_post_checkout_ties_go_to_the_more_popular_product() {
+    // MODEL.md rule 3: ties go to the more popular. `rare` and `common` are both $40
+    // and linked at 0.5, so their expected revenues tie; `common` is more popular and
+    // is told apart by its cost ($30 against $10), so margin = revenue - $30 per offer
+    // taken (`main` costs nothing).
+    let text = post_checkout_world(
+        "offer ties",
+        "[[products]]\nid = \"rare\"\nname = \"Rare\"\ncategory = \"other\"\nprice = 40.0\ncost = 10.0\n\
+         popularity = 1.0\npost_purchase = true\n\
+         [[products]]\nid = \"common\"\nname = \"Common\"\ncategory = \"other\"\nprice = 40.0\ncost = 30.0\n\
+         popularity = 2.0\npost_purchase = true\n",
+        "[[links]]\nfrom = \"main\"\nto = \"rare\"\nstrength = 0.5\n\
+         [[links]]\nfrom = \"main\"\nto = \"common\"\nstrength = 0.5\n",
+        "[[strategies]]\nname = \"Matched offer\"\npost_checkout = { policy = \"matched\", offers = 1 }\n",
+    );
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    let (mut accepted, mut revenue, mut margin) = (0u64, 0i64, 0i64);
+    for rep in &out.replications {
+        let t = &rep.strategies[1];
+        accepted += t.post_accepted;
+        revenue += t.revenue;
+        margin += t.margin;
+    }
+    assert!(accepted > 500, "{accepted} offers taken");
+    assert_eq!(margin, revenue - accepted as i64 * 3000, "every offer taken is `common`");
+}
