@@ -750,3 +750,102 @@ fn matched_post_checkout_ties_go_to_the_more_popular_product() {
     assert!(accepted > 500, "{accepted} offers taken");
     assert_eq!(margin, revenue - accepted as i64 * 3000, "every offer taken is `common`");
 }
+
+#[test]
+fn expected_value_ranking_weighs_relevance_by_price() {
+    // MODEL.md rule 3: the expected-value ranking uses rel x price x price_factor.
+    // With no price sensitivity, `cheap` ($7, linked at 0.9) scores 6.3 and `pricey`
+    // ($100, linked at 0.3) scores 30: one slot shows `pricey` (relevance alone would
+    // show `cheap`). Every cart completes (completion 1, no friction), so every
+    // accepted suggestion is in an order: cross-sell = $100 x accepted.
+    let text = side_always_taken(
+        "expected value",
+        "visitors = 5_000\nreplications = 4\nseed = 23",
+        "",
+        "",
+        r#"
+[[products]]
+id = "cheap"
+name = "Cheap"
+category = "other"
+price = 7.0
+[[products]]
+id = "pricey"
+name = "Pricey"
+category = "other"
+price = 100.0
+[[links]]
+from = "main"
+to = "cheap"
+strength = 0.9
+[[links]]
+from = "main"
+to = "pricey"
+strength = 0.3
+[[strategies]]
+name = "Expected value"
+pre_checkout = { policy = "matched", slots = 1, ranking = "expected_value" }
+"#,
+    )
+    .replace("to = \"side\"\nstrength = 1.0", "to = \"side\"\nstrength = 0.2")
+    .replace("checkout_completion = 0.5", "checkout_completion = 1.0");
+    assert!(text.contains("strength = 0.2") && text.contains("checkout_completion = 1.0"), "the edits applied");
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    let (mut accepted, mut cross) = (0u64, 0i64);
+    for rep in &out.replications {
+        let t = &rep.strategies[1];
+        assert_eq!(t.orders, rep.carts, "every cart completes");
+        accepted += t.pre_accepted;
+        cross += t.src_cross_sell;
+    }
+    assert!(accepted > 300, "{accepted} suggestions taken");
+    assert_eq!(cross, accepted as i64 * 10_000, "every suggestion taken is `pricey`");
+}
+
+#[test]
+fn tier_window_includes_its_edge() {
+    // MODEL.md rule 5: window display when 0 < gap <= w x next threshold. Carts of one
+    // $90 item against a $120 tier leave a gap of exactly 25% of it: the prompt shows
+    // to every member. Every cart completes (completion 1, no friction), so the shown
+    // count is exact.
+    let text = side_always_taken(
+        "window edge",
+        "visitors = 5_000\nreplications = 4\nseed = 29",
+        "",
+        "loyalty_member_share = 1.0\nspend_to_date = 0.0",
+        r#"
+[[tiers]]
+name = "Gold"
+threshold = 120.0
+[[strategies]]
+name = "Window"
+tier_prompt = { policy = "window", window = 0.25 }
+"#,
+    )
+    .replace("price = 50.0", "price = 90.0")
+    .replace("checkout_completion = 0.5", "checkout_completion = 1.0");
+    assert!(text.contains("price = 90.0") && text.contains("checkout_completion = 1.0"), "the edits applied");
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    let (mut carts, mut shown) = (0u64, 0u64);
+    for rep in &out.replications {
+        carts += rep.carts;
+        shown += rep.strategies[1].tier_shown;
+    }
+    assert!(carts > 1000, "{carts} carts");
+    assert_eq!(shown, carts, "the prompt shows at a gap of exactly the window");
+}
+
+#[test]
+fn closed_form_post_checkout_acceptance() {
+    // MODEL.md stage 5 and rule 8: the offer (`extra`, $20, relevance 0.6) is taken
+    // with 0.4 x 0.6 / (1 + 20 / V), V the order value ($50 x items).
+    let strategies = "[[strategies]]\nname = \"Offer\"\npost_checkout = { policy = \"matched\", offers = 1 }\n";
+    let sc = scenario(&two_products(STORE, "", strategies));
+    let r = summarize(&sc, &run(&sc, None).replications, 1.0, 1);
+    let pmf = poisson_pmf(1.5, 60);
+    let take: f64 = pmf.iter().enumerate().map(|(i, p)| p * 0.4 * 0.6 / (1.0 + 20.0 / (50.0 * (i + 1) as f64))).sum();
+    let acc = r.strategies[1].metrics.post_checkout_acceptance_rate.unwrap();
+    assert!((acc.mean - take).abs() < 3.0 * acc.se, "acceptance {} vs {take} se {}", acc.mean, acc.se);
+}
