@@ -849,3 +849,68 @@ fn closed_form_post_checkout_acceptance() {
     let acc = r.strategies[1].metrics.post_checkout_acceptance_rate.unwrap();
     assert!((acc.mean - take).abs() < 3.0 * acc.se, "acceptance {} vs {take} se {}", acc.mean, acc.se);
 }
+
+/// `side_always_taken` with every cart completing, every shopper a member with no
+/// spend, one tier at `threshold` dollars and `strategy` (TOML) after the holdout.
+fn members_complete(name: &str, behaviour: &str, threshold: &str, strategy: &str) -> String {
+    let text = side_always_taken(
+        name,
+        "visitors = 5_000\nreplications = 4\nseed = 31",
+        behaviour,
+        "loyalty_member_share = 1.0\nspend_to_date = 0.0",
+        &format!("[[tiers]]\nname = \"Gold\"\nthreshold = {threshold}\n{strategy}"),
+    )
+    .replace("checkout_completion = 0.5", "checkout_completion = 1.0");
+    assert!(text.contains("checkout_completion = 1.0"), "the edit applied");
+    text
+}
+
+#[test]
+fn tier_top_up_may_cost_exactly_the_gap() {
+    // MODEL.md rule 5: the top-up is the cheapest product priced >= gap, cart-relevant
+    // ones first. A $50 cart against a $70 tier leaves a $20 gap, which the linked
+    // `side` ($20) closes exactly; uptake is 1 at any gap, so every order tops up with
+    // `side`, not with the unlinked, more popular `plain` ($20, cost $5), which would
+    // win among all products. Nothing else has a cost, so margin = revenue.
+    let text = members_complete(
+        "top-up at the gap",
+        "tier_max_uptake = 1.0\ntier_gap_decay = 0.0",
+        "70.0",
+        "[[products]]\nid = \"plain\"\nname = \"Plain\"\ncategory = \"other\"\nprice = 20.0\ncost = 5.0\n\
+         popularity = 2.0\n\
+         [[strategies]]\nname = \"Prompt\"\ntier_prompt = { policy = \"universal\" }\n",
+    );
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    let (mut orders, mut upgrades, mut top_up, mut revenue, mut margin) = (0u64, 0u64, 0i64, 0i64, 0i64);
+    for rep in &out.replications {
+        let t = &rep.strategies[1];
+        orders += t.orders;
+        upgrades += t.upgrades;
+        top_up += t.src_tier_top_up;
+        revenue += t.revenue;
+        margin += t.margin;
+    }
+    assert!(orders > 1000, "{orders} orders");
+    assert_eq!(upgrades, orders, "every order tops up");
+    assert_eq!(top_up, orders as i64 * 2000, "every top-up costs $20");
+    assert_eq!(margin, revenue, "every top-up is `side`");
+}
+
+#[test]
+fn no_tier_prompt_when_the_cart_reaches_the_threshold() {
+    // MODEL.md rule 5: no prompt when gap <= 0. A $50 cart against a $50 tier has a
+    // gap of 0 (no prompt); against a $51 tier, a gap of $1 (a prompt to everyone).
+    let universal = "[[strategies]]\nname = \"Prompt\"\ntier_prompt = { policy = \"universal\" }\n";
+    for (threshold, every_cart) in [("50.0", false), ("51.0", true)] {
+        let sc = scenario(&members_complete("gap zero", "", threshold, universal));
+        let out = run(&sc, None);
+        let (mut carts, mut shown) = (0u64, 0u64);
+        for rep in &out.replications {
+            carts += rep.carts;
+            shown += rep.strategies[1].tier_shown;
+        }
+        assert!(carts > 1000, "{carts} carts");
+        assert_eq!(shown, if every_cart { carts } else { 0 }, "threshold ${threshold}");
+    }
+}
