@@ -134,6 +134,11 @@ fn lever_off_conversion_is_add_to_cart_times_completion() {
     let r = summarize(&sc, &run(&sc, None).replications, 1.0, 1);
     let cr = r.strategies[sc.holdout].metrics.conversion_rate.unwrap();
     assert!((cr.mean - expected).abs() < 4.0 * cr.se, "{} vs {expected} (se {})", cr.mean, cr.se);
+    // Cart abandonment = 1 - orders / carts, carts = sum share x atc.
+    let carts: f64 = sc.segments.iter().map(|s| s.share.central() * s.add_to_cart_rate.central()).sum();
+    let abandon = 1.0 - expected / carts;
+    let ab = r.strategies[sc.holdout].metrics.cart_abandonment_rate.unwrap();
+    assert!((ab.mean - abandon).abs() < 4.0 * ab.se, "abandonment {} vs {abandon} (se {})", ab.mean, ab.se);
 }
 
 /// One segment, one product in the cart, checkout levers and a post-checkout offer:
