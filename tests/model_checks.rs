@@ -4,7 +4,7 @@
 mod common;
 
 use aovlab::engine::report::replication_metrics;
-use aovlab::engine::summarize;
+use aovlab::engine::{RepCounts, RunOutput, summarize};
 use common::{run, scenario, two_products};
 
 const STORE: &str = "visitors = 40_000\nreplications = 200\nseed = 11";
@@ -58,6 +58,13 @@ name = "Holdout"
 holdout = true
 {rest}"#
         )
+}
+
+/// Every replication's tallies added up, strategies in scenario order (`merge` adds
+/// counts whatever their replication).
+fn totals(out: &RunOutput) -> RepCounts {
+    let n = out.replications[0].strategies.len();
+    out.replications.iter().fold(RepCounts::new(0, n), |sum, rep| sum.merge(rep))
 }
 
 /// Poisson(lambda) pmf for k = 0..n.
@@ -349,16 +356,9 @@ post_checkout = { policy = "matched", offers = 1 }
     );
     let sc = scenario(&text);
     let out = run(&sc, None);
-    let (mut shown, mut taken, mut pre_shown, mut pre_taken) = (0u64, 0u64, 0u64, 0u64);
-    for rep in &out.replications {
-        let t = &rep.strategies[1];
-        shown += t.post_shown;
-        taken += t.post_accepted;
-        pre_shown += t.pre_shown;
-        pre_taken += t.pre_accepted;
-    }
-    assert!(pre_shown > 0 && pre_taken == pre_shown, "every suggestion is taken");
-    let rate = taken as f64 / shown as f64;
+    let t = &totals(&out).strategies[1];
+    assert!(t.pre_shown > 0 && t.pre_accepted == t.pre_shown, "every suggestion is taken");
+    let rate = t.post_accepted as f64 / t.post_shown as f64;
     // About 60,000 offers: the standard error of the rate is 0.002.
     assert!((rate - 0.4).abs() < 0.01, "take rate {rate}, expected 0.4");
 }
@@ -401,14 +401,9 @@ tier_prompt = { policy = "universal" }
     );
     let sc = scenario(&text);
     let out = run(&sc, None);
-    let (mut upgrades, mut top_up) = (0u64, 0i64);
-    for rep in &out.replications {
-        let t = &rep.strategies[1];
-        upgrades += t.upgrades;
-        top_up += t.src_tier_top_up;
-    }
-    assert!(upgrades > 1000, "{upgrades} upgrades");
-    assert_eq!(top_up, upgrades as i64 * 4000, "every top-up is `linked` at $40.00");
+    let t = &totals(&out).strategies[1];
+    assert!(t.upgrades > 1000, "{} upgrades", t.upgrades);
+    assert_eq!(t.src_tier_top_up, t.upgrades as i64 * 4000, "every top-up is `linked` at $40.00");
 }
 
 #[test]
@@ -456,15 +451,9 @@ tier_prompt = { policy = "universal" }
     );
     let sc = scenario(&text);
     let out = run(&sc, None);
-    let (mut upgrades, mut revenue, mut margin) = (0u64, 0i64, 0i64);
-    for rep in &out.replications {
-        let t = &rep.strategies[1];
-        upgrades += t.upgrades;
-        revenue += t.revenue;
-        margin += t.margin;
-    }
-    assert!(upgrades > 1000, "{upgrades} upgrades");
-    assert_eq!(margin, revenue - upgrades as i64 * 3000, "every top-up is `common`");
+    let t = &totals(&out).strategies[1];
+    assert!(t.upgrades > 1000, "{} upgrades", t.upgrades);
+    assert_eq!(t.margin, t.revenue - t.upgrades as i64 * 3000, "every top-up is `common`");
 }
 
 #[test]
@@ -475,22 +464,12 @@ fn matched_suggestions_are_the_most_relevant_over_the_whole_cart() {
     // most relevant are side, y and x ($20 + $25 + $30), not z ($40). Propensity 2
     // makes every shown product taken (2 x rel >= 1), so every order carries exactly
     // $75 of cross-sell.
-    let text = opening("matched top three", "visitors = 5_000\nreplications = 4\nseed = 5")
-        + r#"
-[behaviour]
-baseline_relevance = 0.0
-pre_checkout_base_accept = 1.0
-friction_per_slot = 0.0
-[[products]]
-id = "main"
-name = "Main"
-category = "main"
-price = 50.0
-[[products]]
-id = "side"
-name = "Side"
-category = "other"
-price = 20.0
+    let text = side_always_taken(
+        "matched top three",
+        "visitors = 5_000\nreplications = 4\nseed = 5",
+        "",
+        "",
+        r#"
 [[products]]
 id = "x"
 name = "X"
@@ -508,10 +487,6 @@ category = "other"
 price = 25.0
 [[links]]
 from = "main"
-to = "side"
-strength = 1.0
-[[links]]
-from = "main"
 to = "x"
 strength = 0.6
 [[links]]
@@ -522,32 +497,18 @@ strength = 0.5
 from_category = "main"
 to = "y"
 strength = 0.9
-[[segments]]
-name = "all"
-share = 1.0
-add_to_cart_rate = 0.3
-checkout_completion = 0.5
-mean_cart_size = 1.0
-acceptance_propensity = 2.0
-price_sensitivity = 0.0
-category_affinity = { other = 0.0 }
-[[strategies]]
-name = "Holdout"
-holdout = true
 [[strategies]]
 name = "Matched"
 pre_checkout = { policy = "matched", slots = 3 }
-"#;
+"#,
+    )
+    .replace("acceptance_propensity = 1.0", "acceptance_propensity = 2.0");
+    assert!(text.contains("acceptance_propensity = 2.0"), "the edit applied");
     let sc = scenario(&text);
     let out = run(&sc, None);
-    let (mut orders, mut cross) = (0u64, 0i64);
-    for rep in &out.replications {
-        let t = &rep.strategies[1];
-        orders += t.orders;
-        cross += t.src_cross_sell;
-    }
-    assert!(orders > 1000, "{orders} orders");
-    assert_eq!(cross, orders as i64 * 7500, "every order takes side, y and x");
+    let t = &totals(&out).strategies[1];
+    assert!(t.orders > 1000, "{} orders", t.orders);
+    assert_eq!(t.src_cross_sell, t.orders as i64 * 7500, "every order takes side, y and x");
 }
 
 #[test]
@@ -556,58 +517,19 @@ fn matched_post_checkout_offer_can_be_an_unlinked_product_at_baseline_relevance(
     // min(1, p) x offer price, and a product without a link to the order has the
     // baseline relevance. `linked` ($10, strength 0.1) scores 0.1 x $10 = $1; the
     // unlinked `pricey` ($200) scores 0.05 x $200 = $10, so it is the one offer.
-    let text = opening("unlinked offer", "visitors = 20_000\nreplications = 4\nseed = 3")
-        + r#"
-[behaviour]
-baseline_relevance = 0.05
-post_checkout_base_accept = 1.0
-[[products]]
-id = "main"
-name = "Main"
-category = "main"
-price = 50.0
-[[products]]
-id = "linked"
-name = "Linked"
-category = "other"
-price = 10.0
-post_purchase = true
-[[products]]
-id = "pricey"
-name = "Pricey"
-category = "other"
-price = 200.0
-post_purchase = true
-[[links]]
-from = "main"
-to = "linked"
-strength = 0.1
-[[segments]]
-name = "all"
-share = 1.0
-add_to_cart_rate = 0.3
-checkout_completion = 0.5
-mean_cart_size = 1.0
-acceptance_propensity = 1.0
-price_sensitivity = 0.0
-category_affinity = { other = 0.0 }
-[[strategies]]
-name = "Holdout"
-holdout = true
-[[strategies]]
-name = "Matched offer"
-post_checkout = { policy = "matched", offers = 1 }
-"#;
+    let text = post_checkout_world(
+        "unlinked offer",
+        0.05,
+        "[[products]]\nid = \"linked\"\nname = \"Linked\"\ncategory = \"other\"\nprice = 10.0\npost_purchase = true\n\
+         [[products]]\nid = \"pricey\"\nname = \"Pricey\"\ncategory = \"other\"\nprice = 200.0\npost_purchase = true\n",
+        "[[links]]\nfrom = \"main\"\nto = \"linked\"\nstrength = 0.1\n",
+        "[[strategies]]\nname = \"Matched offer\"\npost_checkout = { policy = \"matched\", offers = 1 }\n",
+    );
     let sc = scenario(&text);
     let out = run(&sc, None);
-    let (mut accepted, mut post) = (0u64, 0i64);
-    for rep in &out.replications {
-        let t = &rep.strategies[1];
-        accepted += t.post_accepted;
-        post += t.src_post_checkout;
-    }
-    assert!(accepted > 50, "{accepted} offers taken");
-    assert_eq!(post, accepted as i64 * 20_000, "every offer taken is `pricey`");
+    let t = &totals(&out).strategies[1];
+    assert!(t.post_accepted > 50, "{} offers taken", t.post_accepted);
+    assert_eq!(t.src_post_checkout, t.post_accepted as i64 * 20_000, "every offer taken is `pricey`");
 }
 
 #[test]
@@ -634,14 +556,9 @@ pre_checkout = { policy = "matched", slots = 1 }
     assert!(text.contains("strength = 0.3") && text.contains("acceptance_propensity = 1.2"), "the edits applied");
     let sc = scenario(&text);
     let out = run(&sc, None);
-    let (mut orders, mut cross) = (0u64, 0i64);
-    for rep in &out.replications {
-        let t = &rep.strategies[1];
-        orders += t.orders;
-        cross += t.src_cross_sell;
-    }
-    assert!(orders > 1000, "{orders} orders");
-    assert_eq!(cross, orders as i64 * 2000, "every order takes `side`");
+    let t = &totals(&out).strategies[1];
+    assert!(t.orders > 1000, "{} orders", t.orders);
+    assert_eq!(t.src_cross_sell, t.orders as i64 * 2000, "every order takes `side`");
 }
 
 #[test]
@@ -658,26 +575,22 @@ fn popular_suggestions_skip_products_in_the_cart() {
     );
     let sc = scenario(&text);
     let out = run(&sc, None);
-    let (mut orders, mut cross) = (0u64, 0i64);
-    for rep in &out.replications {
-        let t = &rep.strategies[1];
-        orders += t.orders;
-        cross += t.src_cross_sell;
-    }
-    assert!(orders > 1000, "{orders} orders");
-    assert_eq!(cross, orders as i64 * 2000, "every order takes `side`");
+    let t = &totals(&out).strategies[1];
+    assert!(t.orders > 1000, "{} orders", t.orders);
+    assert_eq!(t.src_cross_sell, t.orders as i64 * 2000, "every order takes `side`");
 }
 
 /// A one-segment world whose orders hold `main` ($50) alone, with the post-purchase
 /// products of `products` (TOML tables) linked from `main` by `links`; offers are
 /// taken with probability equal to their relevance (base acceptance 1, no price
-/// effect); `strategy` is the one strategy besides the holdout.
-fn post_checkout_world(name: &str, products: &str, links: &str, strategy: &str) -> String {
+/// effect; unlinked products have relevance `baseline`); `strategy` is the one
+/// strategy besides the holdout.
+fn post_checkout_world(name: &str, baseline: f64, products: &str, links: &str, strategy: &str) -> String {
     opening(name, "visitors = 20_000\nreplications = 4\nseed = 19")
         + &format!(
             r#"
 [behaviour]
-baseline_relevance = 0.0
+baseline_relevance = {baseline:?}
 post_checkout_base_accept = 1.0
 [[products]]
 id = "main"
@@ -711,20 +624,16 @@ fn popular_post_checkout_offers_skip_products_in_the_order() {
     // linked at strength 1 and so always taken ($20 per order).
     let text = post_checkout_world(
         "popular offer skips the order",
+        0.0,
         "[[products]]\nid = \"side\"\nname = \"Side\"\ncategory = \"other\"\nprice = 20.0\npost_purchase = true\n",
         "[[links]]\nfrom = \"main\"\nto = \"side\"\nstrength = 1.0\n",
         "[[strategies]]\nname = \"Popular offer\"\npost_checkout = { policy = \"popular\", offers = 1 }\n",
     );
     let sc = scenario(&text);
     let out = run(&sc, None);
-    let (mut orders, mut post) = (0u64, 0i64);
-    for rep in &out.replications {
-        let t = &rep.strategies[1];
-        orders += t.orders;
-        post += t.src_post_checkout;
-    }
-    assert!(orders > 1000, "{orders} orders");
-    assert_eq!(post, orders as i64 * 2000, "every order takes `side`");
+    let t = &totals(&out).strategies[1];
+    assert!(t.orders > 1000, "{} orders", t.orders);
+    assert_eq!(t.src_post_checkout, t.orders as i64 * 2000, "every order takes `side`");
 }
 
 #[test]
@@ -735,6 +644,7 @@ fn matched_post_checkout_ties_go_to_the_more_popular_product() {
     // taken (`main` costs nothing).
     let text = post_checkout_world(
         "offer ties",
+        0.0,
         "[[products]]\nid = \"rare\"\nname = \"Rare\"\ncategory = \"other\"\nprice = 40.0\ncost = 10.0\n\
          popularity = 1.0\npost_purchase = true\n\
          [[products]]\nid = \"common\"\nname = \"Common\"\ncategory = \"other\"\nprice = 40.0\ncost = 30.0\n\
@@ -745,15 +655,9 @@ fn matched_post_checkout_ties_go_to_the_more_popular_product() {
     );
     let sc = scenario(&text);
     let out = run(&sc, None);
-    let (mut accepted, mut revenue, mut margin) = (0u64, 0i64, 0i64);
-    for rep in &out.replications {
-        let t = &rep.strategies[1];
-        accepted += t.post_accepted;
-        revenue += t.revenue;
-        margin += t.margin;
-    }
-    assert!(accepted > 500, "{accepted} offers taken");
-    assert_eq!(margin, revenue - accepted as i64 * 3000, "every offer taken is `common`");
+    let t = &totals(&out).strategies[1];
+    assert!(t.post_accepted > 500, "{} offers taken", t.post_accepted);
+    assert_eq!(t.margin, t.revenue - t.post_accepted as i64 * 3000, "every offer taken is `common`");
 }
 
 #[test]
@@ -797,15 +701,12 @@ pre_checkout = { policy = "matched", slots = 1, ranking = "expected_value" }
     assert!(text.contains("strength = 0.2") && text.contains("checkout_completion = 1.0"), "the edits applied");
     let sc = scenario(&text);
     let out = run(&sc, None);
-    let (mut accepted, mut cross) = (0u64, 0i64);
     for rep in &out.replications {
-        let t = &rep.strategies[1];
-        assert_eq!(t.orders, rep.carts, "every cart completes");
-        accepted += t.pre_accepted;
-        cross += t.src_cross_sell;
+        assert_eq!(rep.strategies[1].orders, rep.carts, "every cart completes");
     }
-    assert!(accepted > 300, "{accepted} suggestions taken");
-    assert_eq!(cross, accepted as i64 * 10_000, "every suggestion taken is `pricey`");
+    let t = &totals(&out).strategies[1];
+    assert!(t.pre_accepted > 300, "{} suggestions taken", t.pre_accepted);
+    assert_eq!(t.src_cross_sell, t.pre_accepted as i64 * 10_000, "every suggestion taken is `pricey`");
 }
 
 #[test]
@@ -833,13 +734,9 @@ tier_prompt = { policy = "window", window = 0.25 }
     assert!(text.contains("price = 90.0") && text.contains("checkout_completion = 1.0"), "the edits applied");
     let sc = scenario(&text);
     let out = run(&sc, None);
-    let (mut carts, mut shown) = (0u64, 0u64);
-    for rep in &out.replications {
-        carts += rep.carts;
-        shown += rep.strategies[1].tier_shown;
-    }
-    assert!(carts > 1000, "{carts} carts");
-    assert_eq!(shown, carts, "the prompt shows at a gap of exactly the window");
+    let all = totals(&out);
+    assert!(all.carts > 1000, "{} carts", all.carts);
+    assert_eq!(all.strategies[1].tier_shown, all.carts, "the prompt shows at a gap of exactly the window");
 }
 
 #[test]
@@ -887,19 +784,11 @@ fn tier_top_up_may_cost_exactly_the_gap() {
     );
     let sc = scenario(&text);
     let out = run(&sc, None);
-    let (mut orders, mut upgrades, mut top_up, mut revenue, mut margin) = (0u64, 0u64, 0i64, 0i64, 0i64);
-    for rep in &out.replications {
-        let t = &rep.strategies[1];
-        orders += t.orders;
-        upgrades += t.upgrades;
-        top_up += t.src_tier_top_up;
-        revenue += t.revenue;
-        margin += t.margin;
-    }
-    assert!(orders > 1000, "{orders} orders");
-    assert_eq!(upgrades, orders, "every order tops up");
-    assert_eq!(top_up, orders as i64 * 2000, "every top-up costs $20");
-    assert_eq!(margin, revenue, "every top-up is `side`");
+    let t = &totals(&out).strategies[1];
+    assert!(t.orders > 1000, "{} orders", t.orders);
+    assert_eq!(t.upgrades, t.orders, "every order tops up");
+    assert_eq!(t.src_tier_top_up, t.orders as i64 * 2000, "every top-up costs $20");
+    assert_eq!(t.margin, t.revenue, "every top-up is `side`");
 }
 
 #[test]
@@ -909,14 +798,9 @@ fn no_tier_prompt_when_the_cart_reaches_the_threshold() {
     let universal = "[[strategies]]\nname = \"Prompt\"\ntier_prompt = { policy = \"universal\" }\n";
     for (threshold, every_cart) in [("50.0", false), ("51.0", true)] {
         let sc = scenario(&members_complete("gap zero", "", threshold, universal));
-        let out = run(&sc, None);
-        let (mut carts, mut shown) = (0u64, 0u64);
-        for rep in &out.replications {
-            carts += rep.carts;
-            shown += rep.strategies[1].tier_shown;
-        }
-        assert!(carts > 1000, "{carts} carts");
-        assert_eq!(shown, if every_cart { carts } else { 0 }, "threshold ${threshold}");
+        let all = totals(&run(&sc, None));
+        assert!(all.carts > 1000, "{} carts", all.carts);
+        assert_eq!(all.strategies[1].tier_shown, if every_cart { all.carts } else { 0 }, "threshold ${threshold}");
     }
 }
 
