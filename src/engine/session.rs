@@ -8,7 +8,7 @@ use rand_distr::Distribution;
 use super::counts::{RepCounts, StrategyCounts};
 use super::rng::{StreamRng, chunk_rng, decision, decision_uniform, shopper_rng};
 use super::world::{Compiled, Realized, SegmentDraw, completion_probability};
-use crate::model::{LinkTarget, OfferPolicy, PreCheckoutSpec, Ranking, Strategy, TierPolicy};
+use crate::model::{LinkTarget, MAX_SLOTS, OfferPolicy, PreCheckoutSpec, Ranking, Strategy, TierPolicy};
 
 /// Most items in one intended cart (1 + the Poisson draw, capped here).
 pub const MAX_CART_ITEMS: usize = 64;
@@ -85,7 +85,8 @@ pub struct Scratch {
     extra_links: RelSet,
     shown: Vec<u32>,
     top: Vec<u32>,
-    top_keys: Vec<u64>,
+    /// The matched ranking's best keys, best first (see [`rank_linked`]).
+    top_keys: [u64; MAX_SLOTS as usize],
     post_linked: Vec<(u32, f64)>,
     scored: Vec<(f64, u32)>,
     /// Per strategy, this shopper's (revenue, margin, ordered).
@@ -110,7 +111,7 @@ impl Scratch {
             extra_links: RelSet::new(n_products),
             shown: Vec::with_capacity(16),
             top: Vec::with_capacity(16),
-            top_keys: Vec::with_capacity(16),
+            top_keys: [0; MAX_SLOTS as usize],
             post_linked: Vec::with_capacity(64),
             scored: Vec::with_capacity(64),
             outcomes: vec![(0, 0, false); n_strategies],
@@ -383,7 +384,7 @@ fn add_sampling_var(var: &mut [u64; 3], [shown, accepted]: [u64; 2]) {
 /// selection on one integer key per product (carts have few linked products and
 /// strategies show at most 10).
 fn rank_linked(c: &Compiled, s: &mut Scratch) {
-    s.top_keys.clear();
+    let mut n = 0;
     s.post_linked.clear();
     let k = c.max_matched_slots;
     for &p in &s.cands.members {
@@ -401,26 +402,32 @@ fn rank_linked(c: &Compiled, s: &mut Scratch) {
         // bits order like its value; the low half orders by popularity rank, lower
         // first. Keys are distinct (ranks are).
         let key = (u64::from(rel.to_bits()) << 32) | u64::from(!c.pop_rank[p as usize]);
-        let keys = &mut s.top_keys;
-        // Insertion into a list kept best first: take the last place (or a new one)
-        // when the key beats its holder, then swap towards the front.
-        let mut i = keys.len();
-        if i == k {
-            if key <= keys[k - 1] {
-                continue;
-            }
-            i = k - 1;
-            keys[i] = key;
-        } else {
-            keys.push(key);
-        }
-        while i > 0 && keys[i - 1] < keys[i] {
-            keys.swap(i - 1, i);
-            i -= 1;
-        }
+        offer_top_k(&mut s.top_keys, &mut n, k, key, |a, b| a > b);
     }
     s.top.clear();
-    s.top.extend(s.top_keys.iter().map(|&key| c.by_popularity[!(key as u32) as usize]));
+    s.top.extend(s.top_keys[..n].iter().map(|&key| c.by_popularity[!(key as u32) as usize]));
+}
+
+/// Offers `x` to the `best[..*n]`, kept best first by `better` and at most `k` (>= 1)
+/// long; `best[*n]` must be free to overwrite. `x` takes the last place (or a new one)
+/// when it beats its holder, then swaps towards the front: no memmove for the few
+/// places a ranking keeps.
+#[inline]
+fn offer_top_k<T: Copy>(best: &mut [T], n: &mut usize, k: usize, x: T, better: impl Fn(T, T) -> bool) {
+    let mut j = *n;
+    if j == k {
+        if !better(x, best[k - 1]) {
+            return;
+        }
+        j = k - 1;
+    } else {
+        *n += 1;
+    }
+    best[j] = x;
+    while j > 0 && better(best[j], best[j - 1]) {
+        best.swap(j - 1, j);
+        j -= 1;
+    }
 }
 
 /// Rounds a non-negative amount to the nearest integer, halves away from zero (the
@@ -835,24 +842,10 @@ fn merge_top_k(
     }
     let mut n = 0;
     for i in 0..scored.len() {
-        let x = scored[i];
         // Indices n..=i hold candidates already dropped (or x itself): free to
-        // overwrite. Take the last place (or a new one) when x beats its holder, then
-        // swap towards the front.
-        let mut j = n;
-        if n == k {
-            if !better(x, scored[k - 1]) {
-                continue;
-            }
-            j = k - 1;
-        } else {
-            n += 1;
-        }
-        scored[j] = x;
-        while j > 0 && better(scored[j], scored[j - 1]) {
-            scored.swap(j - 1, j);
-            j -= 1;
-        }
+        // overwrite.
+        let x = scored[i];
+        offer_top_k(scored, &mut n, k, x, better);
     }
     let scored = &scored[..n];
     let mut i = 0;
