@@ -94,16 +94,6 @@ impl Summary {
             n,
         })
     }
-
-    /// Lower end of the 95% interval for the mean (mean - 1.96 se).
-    pub fn ci_low(&self) -> f64 {
-        self.mean - 1.959_963_984_540_054 * self.se
-    }
-
-    /// Upper end of the 95% interval for the mean (mean + 1.96 se).
-    pub fn ci_high(&self) -> f64 {
-        self.mean + 1.959_963_984_540_054 * self.se
-    }
 }
 
 impl LiftSummary {
