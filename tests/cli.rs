@@ -213,6 +213,27 @@ fn four_shards_merge_to_the_single_machine_results() {
     };
     // Bit-identical: the same JSON text for every number.
     assert_eq!(strip(&merged.stdout), strip(&single.stdout));
+    // Shards run side by side: the run's wall time is the slowest shard's, and its
+    // threads are all of theirs.
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.path().join(name)).unwrap()).unwrap()
+    };
+    let parts: Vec<serde_json::Value> = (0..4).map(|i| read(&format!("part{i}.json"))).collect();
+    let report: serde_json::Value = serde_json::from_slice(&merged.stdout).unwrap();
+    let slowest = parts.iter().map(|p| p["elapsed_seconds"].as_f64().unwrap()).fold(0.0, f64::max);
+    assert_eq!(report["elapsed_seconds"].as_f64().unwrap(), slowest);
+    let threads: u64 = parts.iter().map(|p| p["threads"].as_u64().unwrap()).sum();
+    assert_eq!(report["threads"].as_u64().unwrap(), threads);
+    // A partial file of another format version is refused, not misread.
+    let mut future = read("part3.json");
+    future["version"] = serde_json::json!(2);
+    std::fs::write(dir.path().join("future.json"), future.to_string()).unwrap();
+    aovlab()
+        .current_dir(dir.path())
+        .args(["merge", "part0.json", "part1.json", "part2.json", "future.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("future.json: kind `aovlab-partial-results` version 2"));
 
     // Incomplete, duplicated or mismatched shards are refused.
     aovlab()
