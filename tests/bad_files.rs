@@ -76,3 +76,49 @@ fn hostile_nesting_is_an_error_not_a_crash() {
         .expect("parser thread must not panic");
     assert!(r.is_err());
 }
+
+#[test]
+fn size_caps_name_the_table_and_the_cap() {
+    // The corpus base has 2 products, 1 link, 1 segment, 2 tiers, 2 strategies and
+    // 1,000 visitors x 2 replications; caps one below each must refuse it, each with a
+    // message naming the table and the cap.
+    use aovlab::model::{Limits, validate};
+    let text = std::fs::read_to_string("tests/bad/valid_base.toml.txt").unwrap();
+    let spec = parse_scenario(&text, "valid_base").unwrap().spec;
+    let tight = Limits {
+        max_products: 1,
+        max_links: 0,
+        max_segments: 0,
+        max_tiers: 1,
+        max_strategies: 1,
+        max_visitors: 999,
+        max_replications: 1,
+        max_total_visitors: 1_999,
+    };
+    let errors = validate(spec.clone(), &tight).map(|_| ()).unwrap_err();
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    for expected in [
+        "products: 2 products; at most 1 are allowed",
+        "links: 1 links; at most 0 are allowed",
+        "segments: 1 segments; at most 0 are allowed",
+        "tiers: 2 tiers; at most 1 are allowed",
+        "strategies: 2 strategies; at most 1 are allowed",
+        "store.visitors: 1000 is not allowed: must be between 1 and 999",
+        "store.replications: 2 is not allowed: must be between 1 and 1",
+        "store.visitors: visitors x replications = 2000 exceeds the cap of 1999",
+    ] {
+        assert!(shown.iter().any(|s| s.starts_with(expected)), "no `{expected}` in {shown:#?}");
+    }
+    // At the caps themselves the file is valid.
+    let exact = Limits {
+        max_products: 2,
+        max_links: 1,
+        max_segments: 1,
+        max_tiers: 2,
+        max_strategies: 2,
+        max_visitors: 1_000,
+        max_replications: 2,
+        max_total_visitors: 2_000,
+    };
+    validate(spec, &exact).unwrap_or_else(|e| panic!("{e:?}"));
+}
