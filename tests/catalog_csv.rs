@@ -104,3 +104,50 @@ fn the_cli_runs_a_csv_catalog() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok (26 products"));
 }
+
+/// The bad-file corpus's base scenario with its products in `products.csv` (written
+/// from `products`) and no links.
+fn products_only(dir: &Path, products: &str) -> Result<aovlab::model::Scenario, String> {
+    let text = std::fs::read_to_string("tests/bad/valid_base.toml.txt").unwrap();
+    let mut spec = parse_scenario(&text, "valid_base").unwrap().spec;
+    spec.links.clear();
+    spec.catalog = Some(CatalogFiles { products: Some("products.csv".into()), links: None });
+    let path = dir.join("store.toml");
+    save_scenario(&path, &spec).unwrap();
+    std::fs::write(dir.join("products.csv"), products).unwrap();
+    load_scenario(&path).map_err(|e| e.to_string())
+}
+
+#[test]
+fn optional_columns_take_their_defaults_in_any_order() {
+    // Columns in any order; empty cost is 0 and empty popularity 1 (as in a TOML
+    // table); post_purchase takes true/false, yes/no, 1/0 in any case, empty = false.
+    let dir = tempfile::tempdir().unwrap();
+    let sc = products_only(
+        dir.path(),
+        "post_purchase,price,id,name,category,popularity,cost\n\
+         Yes,30,pods,House Pods,pods,,\n\
+         0,120,brewer,Brewer,machines,2.5,70\n\
+         TRUE,12,filters,Filters,pods,0.5,\n\
+         no,45,grinder,Grinder,machines,,20\n\
+         1,8,cups,Cups,pods,,\n\
+         ,9,spoon,Spoon,pods,,\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let got: Vec<(&str, f64, f64, f64, bool)> =
+        sc.spec.products.iter().map(|p| (p.id.as_str(), p.price, p.cost, p.popularity, p.post_purchase)).collect();
+    assert_eq!(
+        got,
+        [
+            ("pods", 30.0, 0.0, 1.0, true),
+            ("brewer", 120.0, 70.0, 2.5, false),
+            ("filters", 12.0, 0.0, 0.5, true),
+            ("grinder", 45.0, 20.0, 1.0, false),
+            ("cups", 8.0, 0.0, 1.0, true),
+            ("spoon", 9.0, 0.0, 1.0, false),
+        ]
+    );
+
+    let e = products_only(dir.path(), "id,name,category,price,price\na,A,x,3,4\n").map(|_| ()).unwrap_err();
+    assert!(e.contains("products.csv:1: column `price`: this column appears twice"), "{e}");
+}
