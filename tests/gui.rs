@@ -48,12 +48,41 @@ fn opens_runs_and_shows_the_engines_numbers() {
     };
     let mut h = harness(doc);
     wait_for_results(&mut h);
-    // The holdout card shows the holdout's RPV exactly as the engine computes it.
-    let rpv = expected.strategies[0].metrics.revenue_per_visitor.unwrap().mean;
-    h.get_by_label(&aovlab::format::money(rpv, "USD", 3));
-    // And the AOV-optimized RPV lift.
-    let lift = expected.strategy("AOV-optimized").unwrap().vs_holdout.as_ref().unwrap().rpv_lift.unwrap().summary.mean;
-    assert!(!h.get_all_by_label(&aovlab::format::lift(lift, 1)).collect::<Vec<_>>().is_empty());
+    // Every KPI card shows the engine's numbers: the holdout's levels, and each
+    // strategy's four lifts and annual impact. Counted per text, so that a row showing
+    // another row's metric leaves its own number short.
+    use aovlab::format::{lift, money, money_compact, percent};
+    let mut want: std::collections::HashMap<String, usize> = Default::default();
+    for s in &expected.strategies {
+        let texts = match &s.vs_holdout {
+            None => {
+                let m = &s.metrics;
+                vec![
+                    percent(m.conversion_rate.unwrap().mean, 2),
+                    money(m.aov.unwrap().mean, "USD", 2),
+                    money(m.revenue_per_visitor.unwrap().mean, "USD", 3),
+                    money(m.gross_margin_per_visitor.unwrap().mean, "USD", 3),
+                ]
+            }
+            Some(v) => {
+                let mut t: Vec<String> = [v.conversion_rate_lift, v.aov_lift, v.rpv_lift, v.margin_lift]
+                    .iter()
+                    .map(|l| lift(l.unwrap().summary.mean, 1))
+                    .collect();
+                let impact = v.annual_gmv_impact.unwrap().summary.mean;
+                let m = money_compact(impact, "USD");
+                t.push(if impact > 0.0 { format!("+{m}") } else { m });
+                t
+            }
+        };
+        for text in texts {
+            *want.entry(text).or_default() += 1;
+        }
+    }
+    for (text, n) in &want {
+        let shown = h.get_all_by_label(text).count();
+        assert!(shown >= *n, "`{text}` shown {shown} times, expected at least {n}");
+    }
     h.get_by_label_contains("last run:");
 }
 
