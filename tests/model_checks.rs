@@ -836,3 +836,106 @@ fn lift_standard_errors_match_the_spread_across_replications() {
         assert!((0.8..=1.25).contains(&(sd / se)), "{name} lift: SD across replications {sd}, mean SE {se}");
     }
 }
+
+#[test]
+fn a_friction_factor_below_zero_is_zero() {
+    // MODEL.md rule 4: every friction factor is max(0, 1 - x). With 0.5 per slot and a
+    // friction sensitivity of 4 the factor is max(0, -1) = 0: nobody completes after
+    // seeing two slots (unclamped, (-1)^2 = 1 would leave completion untouched).
+    let text = opening("negative friction", "visitors = 20_000\nreplications = 2\nseed = 5")
+        + r#"
+[behaviour]
+friction_per_slot = 0.5
+[[products]]
+id = "main"
+name = "Main"
+category = "main"
+price = 50.0
+[[products]]
+id = "s1"
+name = "S1"
+category = "other"
+price = 20.0
+[[products]]
+id = "s2"
+name = "S2"
+category = "other"
+price = 10.0
+[[segments]]
+name = "all"
+share = 1.0
+add_to_cart_rate = 0.3
+checkout_completion = 0.5
+mean_cart_size = 1.0
+friction_sensitivity = 4.0
+category_affinity = { other = 0.0 }
+[[strategies]]
+name = "Holdout"
+holdout = true
+[[strategies]]
+name = "Two slots"
+pre_checkout = { policy = "popular", slots = 2 }
+"#;
+    let t = totals(&run(&scenario(&text), None));
+    assert!(t.strategies[0].orders > 2_000, "holdout orders {}", t.strategies[0].orders);
+    assert_eq!(t.strategies[1].orders, 0);
+    assert!(t.strategies[1].pre_shown > 0);
+}
+
+#[test]
+fn carts_follow_the_renormalised_segment_shares() {
+    // MODEL.md rule 9: uncertain shares are renormalised after drawing. Given one
+    // replication's draws, carts are Binomial(visitors, sum share_i x add_to_cart_i)
+    // with the renormalised shares; here the raw draws sum to anything in 0.6-1.4.
+    let text = opening("uncertain shares", "visitors = 50_000\nreplications = 20\nseed = 23")
+        + r#"
+[[products]]
+id = "main"
+name = "Main"
+category = "main"
+price = 50.0
+[[segments]]
+name = "browsers"
+share = { dist = "uniform", min = 0.2, max = 0.6 }
+add_to_cart_rate = 0.05
+checkout_completion = 0.5
+mean_cart_size = 1.0
+[[segments]]
+name = "buyers"
+share = { dist = "uniform", min = 0.4, max = 0.8 }
+add_to_cart_rate = 0.5
+checkout_completion = 0.5
+mean_cart_size = 1.0
+[[strategies]]
+name = "Holdout"
+holdout = true
+"#;
+    let sc = scenario(&text);
+    let out = run(&sc, None);
+    for rep in &out.replications {
+        let w = aovlab::engine::world::Realized::draw(&sc, rep.replication);
+        let shares: f64 = w.segments.iter().map(|s| s.share).sum();
+        assert!((shares - 1.0).abs() < 1e-12, "renormalised shares sum to {shares}");
+        let p: f64 = w.segments.iter().map(|s| s.share * s.add_to_cart_rate).sum();
+        let n = rep.visitors as f64;
+        let z = (rep.carts as f64 - n * p) / (n * p * (1.0 - p)).sqrt();
+        assert!(
+            z.abs() < 5.0,
+            "replication {}: {} carts, expected {:.0} (z = {z:.1})",
+            rep.replication,
+            rep.carts,
+            n * p
+        );
+    }
+}
+
+#[test]
+fn offer_prices_round_to_the_nearest_cent() {
+    // MODEL.md rule 7: offer price = price x (1 - offer_discount), in cents, rounded
+    // half away from zero.
+    use aovlab::engine::world::offer_price;
+    assert_eq!(offer_price(1001, 0.25), 751, "750.75 cents");
+    assert_eq!(offer_price(1999, 0.15), 1699, "1699.15 cents");
+    assert_eq!(offer_price(1, 0.5), 1, "0.5 cents");
+    assert_eq!(offer_price(2000, 0.0), 2000);
+}
