@@ -146,9 +146,10 @@ fn one_replication_matches_the_hand_computation() {
     check(m.post_checkout_acceptance_rate, 0.25, binomial(0.25, 4.0), "post-checkout acceptance");
     // Pre-checkout acceptance: binomial variance plus the Horvitz-Thompson variance of
     // (accepted - theta x shown), W (W - 1) sum over the sampled (a - theta s)^2.
-    let (shown, taken) = (12.0 + 8.0 * 8.0, 3.0 + 8.0 * 3.0);
+    let w = w as f64;
+    let (shown, taken) = (12.0 + w * 8.0, 3.0 + w * 3.0);
     let theta = taken / shown;
-    let ht: f64 = sampled.iter().map(|&(s, t)| 56.0 * (t as f64 - theta * s as f64).powi(2)).sum();
+    let ht: f64 = sampled.iter().map(|&(s, t)| w * (w - 1.0) * (t as f64 - theta * s as f64).powi(2)).sum();
     check(
         m.pre_checkout_acceptance_rate,
         theta,
