@@ -2,12 +2,13 @@
 //! must produce (tests/bad/*.expected: file:line:column: field: message).
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use aovlab::io::{load_scenario, parse_scenario};
 
 #[test]
 fn the_corpus_base_is_valid() {
-    let text = std::fs::read_to_string("tests/bad/valid_base.toml.txt").unwrap();
-    parse_scenario(&text, "valid_base").unwrap_or_else(|e| panic!("{e}"));
+    common::corpus_base();
 }
 
 #[test]
@@ -83,8 +84,7 @@ fn size_caps_name_the_table_and_the_cap() {
     // 1,000 visitors x 2 replications; caps one below each must refuse it, each with a
     // message naming the table and the cap.
     use aovlab::model::{Limits, validate};
-    let text = std::fs::read_to_string("tests/bad/valid_base.toml.txt").unwrap();
-    let spec = parse_scenario(&text, "valid_base").unwrap().spec;
+    let spec = common::corpus_base().spec;
     let tight = Limits {
         max_products: 1,
         max_links: 0,

@@ -108,8 +108,7 @@ fn the_cli_runs_a_csv_catalog() {
 /// The bad-file corpus's base scenario with its products in `products.csv` (written
 /// from `products`) and no links.
 fn products_only(dir: &Path, products: &str) -> Result<aovlab::model::Scenario, String> {
-    let text = std::fs::read_to_string("tests/bad/valid_base.toml.txt").unwrap();
-    let mut spec = parse_scenario(&text, "valid_base").unwrap().spec;
+    let mut spec = common::corpus_base().spec;
     spec.links.clear();
     spec.catalog = Some(CatalogFiles { products: Some("products.csv".into()), links: None });
     let path = dir.join("store.toml");

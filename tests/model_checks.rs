@@ -4,7 +4,7 @@
 mod common;
 
 use aovlab::engine::report::replication_metrics;
-use aovlab::engine::{RepCounts, RunOutput, summarize};
+use aovlab::engine::{RepCounts, RunOutput, StrategyCounts, summarize};
 use common::{run, scenario, two_products};
 
 const STORE: &str = "visitors = 40_000\nreplications = 200\nseed = 11";
@@ -14,6 +14,20 @@ const STORE: &str = "visitors = 40_000\nreplications = 200\nseed = 11";
 fn opening(name: &str, store: &str) -> String {
     format!("format_version = 1\nname = \"{name}\"\n[store]\ncurrency = \"USD\"\nannual_gmv = 1_000_000\n{store}\n")
 }
+
+/// One segment whose carts hold one item from category `main` (products in `other`
+/// never enter a cart), acceptance propensity 1, no price sensitivity; more lines for
+/// the same table may follow it.
+const MAIN_ONLY_SEGMENT: &str = r#"[[segments]]
+name = "all"
+share = 1.0
+add_to_cart_rate = 0.3
+checkout_completion = 0.5
+mean_cart_size = 1.0
+acceptance_propensity = 1.0
+price_sensitivity = 0.0
+category_affinity = { other = 0.0 }
+"#;
 
 /// A one-segment world whose carts hold `main` ($50) alone, and whose shoppers take
 /// the suggestion `side` ($20, linked from `main` at strength 1) whenever it is shown
@@ -43,16 +57,7 @@ price = 20.0
 from = "main"
 to = "side"
 strength = 1.0
-[[segments]]
-name = "all"
-share = 1.0
-add_to_cart_rate = 0.3
-checkout_completion = 0.5
-mean_cart_size = 1.0
-acceptance_propensity = 1.0
-price_sensitivity = 0.0
-category_affinity = {{ other = 0.0 }}
-{segment}
+{MAIN_ONLY_SEGMENT}{segment}
 [[strategies]]
 name = "Holdout"
 holdout = true
@@ -65,6 +70,12 @@ holdout = true
 fn totals(out: &RunOutput) -> RepCounts {
     let n = out.replications[0].strategies.len();
     out.replications.iter().fold(RepCounts::new(0, n), |sum, rep| sum.merge(rep))
+}
+
+/// Strategy `k`'s tallies (the holdout is 0) over every replication of the scenario
+/// in `text`.
+fn strategy_totals(text: &str, k: usize) -> StrategyCounts {
+    totals(&run(&scenario(text), None)).strategies.swap_remove(k)
 }
 
 /// Poisson(lambda) pmf for k = 0..n.
@@ -354,9 +365,7 @@ pre_checkout = { policy = "matched", slots = 1 }
 post_checkout = { policy = "matched", offers = 1 }
 "#,
     );
-    let sc = scenario(&text);
-    let out = run(&sc, None);
-    let t = &totals(&out).strategies[1];
+    let t = strategy_totals(&text, 1);
     assert!(t.pre_shown > 0 && t.pre_accepted == t.pre_shown, "every suggestion is taken");
     let rate = t.post_accepted as f64 / t.post_shown as f64;
     // About 60,000 offers: the standard error of the rate is 0.002.
@@ -399,9 +408,7 @@ pre_checkout = { policy = "matched", slots = 1 }
 tier_prompt = { policy = "universal" }
 "#,
     );
-    let sc = scenario(&text);
-    let out = run(&sc, None);
-    let t = &totals(&out).strategies[1];
+    let t = strategy_totals(&text, 1);
     assert!(t.upgrades > 1000, "{} upgrades", t.upgrades);
     assert_eq!(t.src_tier_top_up, t.upgrades as i64 * 4000, "every top-up is `linked` at $40.00");
 }
@@ -449,9 +456,7 @@ pre_checkout = { policy = "matched", slots = 1 }
 tier_prompt = { policy = "universal" }
 "#,
     );
-    let sc = scenario(&text);
-    let out = run(&sc, None);
-    let t = &totals(&out).strategies[1];
+    let t = strategy_totals(&text, 1);
     assert!(t.upgrades > 1000, "{} upgrades", t.upgrades);
     assert_eq!(t.margin, t.revenue - t.upgrades as i64 * 3000, "every top-up is `common`");
 }
@@ -504,9 +509,7 @@ pre_checkout = { policy = "matched", slots = 3 }
     )
     .replace("acceptance_propensity = 1.0", "acceptance_propensity = 2.0");
     assert!(text.contains("acceptance_propensity = 2.0"), "the edit applied");
-    let sc = scenario(&text);
-    let out = run(&sc, None);
-    let t = &totals(&out).strategies[1];
+    let t = strategy_totals(&text, 1);
     assert!(t.orders > 1000, "{} orders", t.orders);
     assert_eq!(t.src_cross_sell, t.orders as i64 * 7500, "every order takes side, y and x");
 }
@@ -525,9 +528,7 @@ fn matched_post_checkout_offer_can_be_an_unlinked_product_at_baseline_relevance(
         "[[links]]\nfrom = \"main\"\nto = \"linked\"\nstrength = 0.1\n",
         "[[strategies]]\nname = \"Matched offer\"\npost_checkout = { policy = \"matched\", offers = 1 }\n",
     );
-    let sc = scenario(&text);
-    let out = run(&sc, None);
-    let t = &totals(&out).strategies[1];
+    let t = strategy_totals(&text, 1);
     assert!(t.post_accepted > 50, "{} offers taken", t.post_accepted);
     assert_eq!(t.src_post_checkout, t.post_accepted as i64 * 20_000, "every offer taken is `pricey`");
 }
@@ -554,9 +555,7 @@ pre_checkout = { policy = "matched", slots = 1 }
     )
     .replace("acceptance_propensity = 1.0", "acceptance_propensity = 1.2");
     assert!(text.contains("strength = 0.3") && text.contains("acceptance_propensity = 1.2"), "the edits applied");
-    let sc = scenario(&text);
-    let out = run(&sc, None);
-    let t = &totals(&out).strategies[1];
+    let t = strategy_totals(&text, 1);
     assert!(t.orders > 1000, "{} orders", t.orders);
     assert_eq!(t.src_cross_sell, t.orders as i64 * 2000, "every order takes `side`");
 }
@@ -573,9 +572,7 @@ fn popular_suggestions_skip_products_in_the_cart() {
         "",
         "[[strategies]]\nname = \"Popular\"\npre_checkout = { policy = \"popular\", slots = 1 }\n",
     );
-    let sc = scenario(&text);
-    let out = run(&sc, None);
-    let t = &totals(&out).strategies[1];
+    let t = strategy_totals(&text, 1);
     assert!(t.orders > 1000, "{} orders", t.orders);
     assert_eq!(t.src_cross_sell, t.orders as i64 * 2000, "every order takes `side`");
 }
@@ -601,16 +598,7 @@ popularity = 5.0
 post_purchase = true
 {products}
 {links}
-[[segments]]
-name = "all"
-share = 1.0
-add_to_cart_rate = 0.3
-checkout_completion = 0.5
-mean_cart_size = 1.0
-acceptance_propensity = 1.0
-price_sensitivity = 0.0
-category_affinity = {{ other = 0.0 }}
-[[strategies]]
+{MAIN_ONLY_SEGMENT}[[strategies]]
 name = "Holdout"
 holdout = true
 {strategy}"#
@@ -629,9 +617,7 @@ fn popular_post_checkout_offers_skip_products_in_the_order() {
         "[[links]]\nfrom = \"main\"\nto = \"side\"\nstrength = 1.0\n",
         "[[strategies]]\nname = \"Popular offer\"\npost_checkout = { policy = \"popular\", offers = 1 }\n",
     );
-    let sc = scenario(&text);
-    let out = run(&sc, None);
-    let t = &totals(&out).strategies[1];
+    let t = strategy_totals(&text, 1);
     assert!(t.orders > 1000, "{} orders", t.orders);
     assert_eq!(t.src_post_checkout, t.orders as i64 * 2000, "every order takes `side`");
 }
@@ -653,9 +639,7 @@ fn matched_post_checkout_ties_go_to_the_more_popular_product() {
          [[links]]\nfrom = \"main\"\nto = \"common\"\nstrength = 0.5\n",
         "[[strategies]]\nname = \"Matched offer\"\npost_checkout = { policy = \"matched\", offers = 1 }\n",
     );
-    let sc = scenario(&text);
-    let out = run(&sc, None);
-    let t = &totals(&out).strategies[1];
+    let t = strategy_totals(&text, 1);
     assert!(t.post_accepted > 500, "{} offers taken", t.post_accepted);
     assert_eq!(t.margin, t.revenue - t.post_accepted as i64 * 3000, "every offer taken is `common`");
 }
@@ -782,9 +766,7 @@ fn tier_top_up_may_cost_exactly_the_gap() {
          popularity = 2.0\n\
          [[strategies]]\nname = \"Prompt\"\ntier_prompt = { policy = \"universal\" }\n",
     );
-    let sc = scenario(&text);
-    let out = run(&sc, None);
-    let t = &totals(&out).strategies[1];
+    let t = strategy_totals(&text, 1);
     assert!(t.orders > 1000, "{} orders", t.orders);
     assert_eq!(t.upgrades, t.orders, "every order tops up");
     assert_eq!(t.src_tier_top_up, t.orders as i64 * 2000, "every top-up costs $20");
@@ -843,7 +825,8 @@ fn a_friction_factor_below_zero_is_zero() {
     // friction sensitivity of 4 the factor is max(0, -1) = 0: nobody completes after
     // seeing two slots (unclamped, (-1)^2 = 1 would leave completion untouched).
     let text = opening("negative friction", "visitors = 20_000\nreplications = 2\nseed = 5")
-        + r#"
+        + &format!(
+            r#"
 [behaviour]
 friction_per_slot = 0.5
 [[products]]
@@ -861,21 +844,15 @@ id = "s2"
 name = "S2"
 category = "other"
 price = 10.0
-[[segments]]
-name = "all"
-share = 1.0
-add_to_cart_rate = 0.3
-checkout_completion = 0.5
-mean_cart_size = 1.0
-friction_sensitivity = 4.0
-category_affinity = { other = 0.0 }
+{MAIN_ONLY_SEGMENT}friction_sensitivity = 4.0
 [[strategies]]
 name = "Holdout"
 holdout = true
 [[strategies]]
 name = "Two slots"
-pre_checkout = { policy = "popular", slots = 2 }
-"#;
+pre_checkout = {{ policy = "popular", slots = 2 }}
+"#
+        );
     let t = totals(&run(&scenario(&text), None));
     assert!(t.strategies[0].orders > 2_000, "holdout orders {}", t.strategies[0].orders);
     assert_eq!(t.strategies[1].orders, 0);

@@ -11,6 +11,12 @@ pub fn scenario(text: &str) -> Scenario {
     parse_scenario(text, "<test>").unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The bad-file corpus's base scenario (tests/bad/valid_base.toml.txt), which is valid.
+pub fn corpus_base() -> Scenario {
+    let text = std::fs::read_to_string("tests/bad/valid_base.toml.txt").expect("the corpus base");
+    parse_scenario(&text, "valid_base").unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Runs with the given thread count and returns the raw tallies.
 pub fn run(sc: &Scenario, threads: Option<usize>) -> RunOutput {
     let cancel = AtomicBool::new(false);
