@@ -30,6 +30,11 @@ fn group(digits: &str) -> String {
     out
 }
 
+/// A whole number with thousands separators: `1,234,567` (exact for every `u64`).
+pub fn int(n: impl Into<u64>) -> String {
+    group(&n.into().to_string())
+}
+
 /// `-$1,234.50` style money with `decimals` decimals.
 pub fn money(value: f64, code: &str, decimals: usize) -> String {
     if !value.is_finite() {
@@ -72,9 +77,46 @@ pub fn lift(share: f64, decimals: usize) -> String {
     if share.is_finite() { format!("{:+.*}%", decimals, share * 100.0) } else { "n/a".into() }
 }
 
+/// `s` with every control character (terminal escapes, newlines, NUL, C1 codes)
+/// written as a visible `\u{..}` escape, so that text from a file or a name cannot
+/// drive the terminal it is printed on.
+pub fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Like [`printable`], but keeps line breaks: for messages of several lines.
+pub fn printable_lines(s: &str) -> String {
+    s.split('\n').map(printable).collect::<Vec<_>>().join("\n")
+}
+
+/// At most `max` characters of `s`, made [`printable`], with `…` where cut: for
+/// quoting a user's text back in a message.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let cut: String = s.chars().take(max).collect();
+    let more = s.chars().nth(max).is_some();
+    format!("{}{}", printable(&cut), if more { "…" } else { "" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_made_visible() {
+        assert_eq!(printable("a\u{1b}]0;x\u{7}b"), r"a\u{1b}]0;x\u{7}b");
+        assert_eq!(printable("café"), "café");
+        assert_eq!(printable_lines("one\ntwo\u{9b}"), "one\ntwo\\u{9b}");
+        assert_eq!(excerpt("abcdef", 3), "abc…");
+        assert_eq!(excerpt("abc", 3), "abc");
+    }
 
     #[test]
     fn money_has_thousands_separators() {
@@ -87,6 +129,8 @@ mod tests {
         assert_eq!(money_compact(12_345_678.0, "USD"), "$12.35M");
         assert_eq!(money_compact(-3_544.4, "USD"), "-$3,544");
         assert_eq!(money_compact(91_000.0, "USD"), "$91K");
+        assert_eq!(int(u64::MAX), "18,446,744,073,709,551,615");
+        assert_eq!(int(7u32), "7");
     }
 
     #[test]

@@ -50,7 +50,7 @@ fn unreadable_files_are_named_with_the_reason() {
     assert!(e.contains("missing.toml") && e.contains("cannot read"), "{e}");
 
     let e = load_scenario(dir.path()).unwrap_err().to_string();
-    assert!(e.contains("is a directory"), "{e}");
+    assert!(e.contains("is a folder, not a regular file"), "{e}");
 
     let binary = dir.path().join("binary.toml");
     std::fs::write(&binary, b"format_version = 1\nname = \"\xff\xfe\"\n").unwrap();
@@ -62,7 +62,7 @@ fn unreadable_files_are_named_with_the_reason() {
     let f = std::fs::File::create(&huge).unwrap();
     f.set_len(aovlab::io::scenario_file::MAX_FILE_BYTES + 1).unwrap();
     let e = load_scenario(&huge).unwrap_err().to_string();
-    assert!(e.contains("limited to"), "{e}");
+    assert!(e.contains("is larger than 8 MiB") && e.contains("CSV"), "{e}");
 }
 
 #[test]
@@ -103,9 +103,9 @@ fn size_caps_name_the_table_and_the_cap() {
         "segments: 1 segments; at most 0 are allowed",
         "tiers: 2 tiers; at most 1 are allowed",
         "strategies: 2 strategies; at most 1 are allowed",
-        "store.visitors: 1000 is not allowed: must be between 1 and 999",
-        "store.replications: 2 is not allowed: must be between 1 and 1",
-        "store.visitors: visitors x replications = 2000 exceeds the cap of 1999",
+        "store.visitors: 1,000 is not allowed: must be a whole number from 1 to 999",
+        "store.replications: 2 is not allowed: must be a whole number from 1 to 1",
+        "store: visitors x replications = 1,000 x 2 = 2,000 exceeds the cap of 1,999",
     ] {
         assert!(shown.iter().any(|s| s.starts_with(expected)), "no `{expected}` in {shown:#?}");
     }

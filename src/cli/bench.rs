@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::Serialize;
 
-use super::{Failure, SimArgs, write_output};
+use super::{Failure, SimArgs, check_outputs, print_stdout, write_output};
 use crate::engine::{self, RunOptions};
 
 /// Arguments of `bench`.
@@ -48,7 +48,10 @@ pub struct BenchResult {
 
 /// Runs the benchmark.
 pub fn bench(a: &BenchArgs) -> Result<(), Failure> {
-    let sc = a.sim.scenario()?;
+    let (sc, inputs) = a.sim.scenario()?;
+    if let Some(p) = &a.json {
+        check_outputs(&[("--json", p)], &inputs)?;
+    }
     let opts = a.sim.options(None);
     let cancel = AtomicBool::new(false);
     let warm = RunOptions { replications: Some(0..1), ..opts.clone() };
@@ -79,16 +82,18 @@ pub fn bench(a: &BenchArgs) -> Result<(), Failure> {
     };
     match &a.json {
         Some(p) => write_output(p, &serde_json::to_string_pretty(&r).context("serialising")?)?,
-        None => {
-            println!("scenario: {}", r.scenario);
-            println!("threads: {}", r.threads);
-            println!("path: {}", r.path);
-            println!("strategies: {}", r.strategies);
-            println!("visitor_sessions: {}", r.visitor_sessions);
-            println!("best_seconds: {:.4}", r.best_seconds);
-            println!("visitor_sessions_per_second: {:.0}", r.visitor_sessions_per_second);
-            println!("visitor_sessions_per_second_per_thread: {:.0}", r.visitor_sessions_per_second_per_thread);
-        }
+        None => print_stdout(&format!(
+            "scenario: {}\nthreads: {}\npath: {}\nstrategies: {}\nvisitor_sessions: {}\nbest_seconds: {:.4}\n\
+             visitor_sessions_per_second: {:.0}\nvisitor_sessions_per_second_per_thread: {:.0}\n",
+            crate::format::printable(&r.scenario),
+            r.threads,
+            r.path,
+            r.strategies,
+            r.visitor_sessions,
+            r.best_seconds,
+            r.visitor_sessions_per_second,
+            r.visitor_sessions_per_second_per_thread
+        ))?,
     }
     Ok(())
 }

@@ -1,6 +1,11 @@
 //! `aovlab impact`: annual GMV x ((1 + conversion lift)(1 + AOV lift) - 1).
 
-use super::Failure;
+use super::{Failure, print_stdout};
+
+/// Largest annual GMV `impact` accepts (the scenario file's cap too).
+const MAX_GMV: f64 = 1e15;
+/// Largest lift `impact` accepts: +10,000%.
+const MAX_LIFT: f64 = 100.0;
 use crate::format::{lift, money, signed_money};
 
 /// Arguments of `impact`.
@@ -29,25 +34,35 @@ pub fn annual_impact(annual_gmv: f64, aov_lift: f64, conversion_lift: f64) -> f6
 
 /// Prints the impact.
 pub fn impact(a: &ImpactArgs) -> Result<(), Failure> {
-    if !(a.annual_gmv.is_finite() && a.annual_gmv > 0.0) {
-        return Err(Failure::BadInput(format!("--annual-gmv {}: must be a positive number", a.annual_gmv)));
+    if !(a.annual_gmv.is_finite() && a.annual_gmv > 0.0 && a.annual_gmv <= MAX_GMV) {
+        return Err(Failure::BadInput(format!(
+            "--annual-gmv {}: must be more than 0 and at most 1,000,000,000,000,000 (currency units a year)",
+            a.annual_gmv
+        )));
     }
     for (flag, v) in [("--aov-lift", a.aov_lift), ("--conversion-lift", a.conversion_lift)] {
-        if !(v.is_finite() && v > -1.0) {
-            return Err(Failure::BadInput(format!("{flag} {v}: must be a number greater than -1 (0.2 means +20%)")));
+        if !(v.is_finite() && v > -1.0 && v <= MAX_LIFT) {
+            return Err(Failure::BadInput(format!(
+                "{flag} {v}: must be a number above -1 and at most 100 (0.2 means +20%, 100 means +10,000%)"
+            )));
         }
+    }
+    if !(a.currency.len() == 3 && a.currency.bytes().all(|b| b.is_ascii_uppercase())) {
+        return Err(Failure::BadInput(format!(
+            "--currency {}: use three capital letters (ISO 4217), e.g. USD",
+            crate::format::excerpt(&a.currency, 20)
+        )));
     }
     let rpv = a.conversion_lift + a.aov_lift + a.conversion_lift * a.aov_lift;
     let value = annual_impact(a.annual_gmv, a.aov_lift, a.conversion_lift);
-    println!(
-        "Annual GMV {} with AOV {} and conversion {} (revenue per visitor {}):",
+    print_stdout(&format!(
+        "Annual GMV {} with AOV {} and conversion {} (revenue per visitor {}):\nannual impact: {}\n",
         money(a.annual_gmv, &a.currency, 0),
         lift(a.aov_lift, 1),
         lift(a.conversion_lift, 1),
-        lift(rpv, 2)
-    );
-    println!("annual impact: {}", signed_money(value, &a.currency, 0));
-    Ok(())
+        lift(rpv, 2),
+        signed_money(value, &a.currency, 0)
+    ))
 }
 
 #[cfg(test)]

@@ -5,10 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use super::{Failure, write_output};
+use super::{Failure, check_outputs, print_stdout, write_output};
 use crate::engine::summarize;
 use crate::io::{partial, results};
-use crate::model::Scenario;
 
 /// Arguments of `merge`.
 #[derive(Debug, clap::Args)]
@@ -26,21 +25,21 @@ pub struct MergeArgs {
 
 /// Merges shards and prints or writes the report.
 pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
+    let outputs: Vec<(&str, &std::path::Path)> =
+        [("--json", &a.json), ("--csv", &a.csv)].into_iter().filter_map(|(f, p)| Some((f, p.as_deref()?))).collect();
+    check_outputs(&outputs, &a.parts)?;
     let mut parts = Vec::with_capacity(a.parts.len());
     for p in &a.parts {
         parts.push((p.display().to_string(), partial::read(p).map_err(Failure::BadInput)?));
     }
     let all = partial::combine(parts).map_err(Failure::BadInput)?;
     let reps = all.replications;
-    let sc = Scenario::from_spec(all.spec).map_err(|e| {
-        let list: Vec<String> = e.iter().map(ToString::to_string).collect();
-        Failure::BadInput(format!("the shards' scenario is invalid: {}", list.join("; ")))
-    })?;
+    let sc = all.scenario;
     let report = summarize(&sc, &reps, all.elapsed_seconds, all.threads);
     let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
     let csv_to_stdout = a.csv.as_ref().is_some_and(|p| p.as_os_str() == "-");
     if !json_to_stdout && !csv_to_stdout {
-        print!("{}", super::table::render(&report));
+        print_stdout(&super::table::render(&report))?;
     }
     if let Some(path) = &a.json {
         write_output(path, &results::report_json(&report).context("serialising the report")?)?;

@@ -7,15 +7,17 @@ mod run;
 mod table;
 mod validate;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::io::files;
 use crate::io::scenario_file::{self, EMBEDDED_NAME, ScenarioError};
-use crate::model::{Scenario, ScenarioSpec};
+use crate::model::Scenario;
 
-/// How a command failed: bad input (exit 2) or an internal failure (exit 1).
+/// How a command failed: bad input (exit 2), an internal failure (exit 1), or the
+/// reader of standard output went away (exit 0, quietly, as Unix tools do).
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
     /// The user's input (a file, a flag) is wrong.
@@ -24,6 +26,9 @@ pub enum Failure {
     /// Something failed that the user's input does not explain.
     #[error("{0:#}")]
     Internal(#[from] anyhow::Error),
+    /// Standard output was closed (`aovlab run --json - | head`).
+    #[error("standard output was closed")]
+    ClosedPipe,
 }
 
 impl From<ScenarioError> for Failure {
@@ -63,10 +68,14 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
+        Err(e) if e.use_stderr() => {
+            // clap quotes what was typed: make control characters visible.
+            print_error(e.render().to_string().trim_end());
+            return ExitCode::from(2);
+        }
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
         }
     };
     let result = match cli.command {
@@ -90,27 +99,66 @@ pub fn main() -> ExitCode {
         }
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
         Err(Failure::BadInput(m)) => {
-            eprintln!("error: {m}");
+            print_error(&format!("error: {m}"));
             ExitCode::from(2)
         }
         Err(Failure::Internal(e)) => {
-            eprintln!("internal error: {e:#}");
+            print_error(&format!("internal error: {e:#}"));
             ExitCode::from(1)
         }
     }
 }
 
+/// Prints a message on standard error with control characters made visible (a file
+/// or name quoted in it cannot drive the terminal); never panics.
+pub fn print_error(m: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{}", crate::format::printable_lines(m));
+}
+
+/// Writes `text` to standard output; a closed pipe ends the command quietly.
+pub fn print_stdout(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure::ClosedPipe
+        } else {
+            Failure::Internal(anyhow::anyhow!("cannot write to standard output: {e}"))
+        }
+    })
+}
+
 /// Reads `file` (with its CSV catalog), or the embedded article scenario when `None`,
-/// applies `tweak` to its file form and validates it.
-pub fn load_with(file: Option<&Path>, tweak: impl FnOnce(&mut ScenarioSpec)) -> Result<Scenario, ScenarioError> {
+/// applies `tweak` to it (recording each field it overrides) and validates it.
+/// Returns the scenario and every file read.
+pub fn load_with(
+    file: Option<&Path>,
+    tweak: impl FnOnce(&mut scenario_file::Loaded),
+) -> Result<(Scenario, Vec<PathBuf>), ScenarioError> {
     let mut loaded = match file {
         Some(p) => scenario_file::load(p)?,
         None => scenario_file::Loaded::parse(scenario_file::ARTICLE_TOML.to_string(), EMBEDDED_NAME, None)?,
     };
-    tweak(&mut loaded.spec);
-    loaded.validate()
+    tweak(&mut loaded);
+    let files = loaded.files.clone();
+    Ok((loaded.validate()?, files))
+}
+
+/// A clap parser for a whole number in `min..=max` that says so in words (clap's
+/// own says `1..18446744073709551615`, and takes `-1` for a flag).
+pub fn whole(min: u64, max: u64) -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
+    move |s: &str| {
+        let range = || format!("a whole number from {} to {}", crate::format::int(min), crate::format::int(max));
+        let t = s.trim().replace('_', "");
+        match t.parse::<u64>() {
+            Ok(v) if (min..=max).contains(&v) => Ok(v),
+            Ok(v) => Err(format!("{} is not allowed: use {}", crate::format::int(v), range())),
+            Err(_) => Err(format!("`{}` is not allowed: use {}", crate::format::excerpt(s, 30), range())),
+        }
+    }
 }
 
 /// The scenario and run settings shared by `run` and `bench`.
@@ -118,17 +166,17 @@ pub fn load_with(file: Option<&Path>, tweak: impl FnOnce(&mut ScenarioSpec)) -> 
 pub struct SimArgs {
     /// Scenario file (TOML); the embedded article scenario when omitted.
     pub file: Option<std::path::PathBuf>,
-    /// Override the scenario's seed.
-    #[arg(long)]
+    /// Override the scenario's seed (0 to 18446744073709551615).
+    #[arg(long, allow_hyphen_values = true, value_parser = whole(0, u64::MAX))]
     pub seed: Option<u64>,
-    /// Override the number of replications.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: Option<u32>,
-    /// Override the visitors per replication.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Override the number of replications (1 to 20,000).
+    #[arg(long, allow_hyphen_values = true, value_parser = whole(1, 20_000))]
+    pub replications: Option<u64>,
+    /// Override the visitors per replication (1 to 1,000,000,000).
+    #[arg(long, allow_hyphen_values = true, value_parser = whole(1, 1_000_000_000))]
     pub visitors: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    /// Worker threads (1 to 1,024; default: one per core). Results do not depend on it.
+    #[arg(long, allow_hyphen_values = true, value_parser = whole(1, 1024))]
     pub threads: Option<u64>,
     /// Which work the engine skips; every path gives orders, revenue, margin and the
     /// metrics built on them the same distribution (docs/performance.md). `fast`:
@@ -155,17 +203,20 @@ pub enum PathArg {
 }
 
 impl SimArgs {
-    /// Reads, overrides and validates the scenario.
-    pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
-        load_with(self.file.as_deref(), |spec| {
+    /// Reads, overrides and validates the scenario; also returns every file read.
+    pub fn scenario(&self) -> Result<(Scenario, Vec<PathBuf>), ScenarioError> {
+        load_with(self.file.as_deref(), |loaded| {
             if let Some(s) = self.seed {
-                spec.store.seed = s;
+                loaded.spec.store.seed = s;
+                loaded.overridden("store.seed", format!("--seed {s}"));
             }
             if let Some(r) = self.replications {
-                spec.store.replications = r;
+                loaded.spec.store.replications = u32::try_from(r).unwrap_or(u32::MAX);
+                loaded.overridden("store.replications", format!("--replications {r}"));
             }
             if let Some(v) = self.visitors {
-                spec.store.visitors = v;
+                loaded.spec.store.visitors = v;
+                loaded.overridden("store.visitors", format!("--visitors {v}"));
             }
         })
     }
@@ -186,12 +237,51 @@ impl SimArgs {
     }
 }
 
-/// Writes `text` to `path` atomically, or to stdout when `path` is `-`.
+/// Checks a command's outputs before any work is done: at most one goes to standard
+/// output (`-`), no two name the same file, none replaces an input, and each can be
+/// written. `outputs` pairs each flag with its path.
+pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Result<(), Failure> {
+    let stdout: Vec<&str> = outputs.iter().filter(|(_, p)| p.as_os_str() == "-").map(|(f, _)| *f).collect();
+    if stdout.len() > 1 {
+        return Err(Failure::BadInput(format!(
+            "{} all write to standard output (`-`), which would mix their formats; send at most one there",
+            stdout.join(" and ")
+        )));
+    }
+    for (i, (flag, path)) in outputs.iter().enumerate() {
+        if path.as_os_str() == "-" {
+            continue;
+        }
+        for (other, q) in &outputs[..i] {
+            if *q == *path || files::same_file(q, path) {
+                return Err(Failure::BadInput(format!(
+                    "{other} and {flag} both name {}; use two files",
+                    path.display()
+                )));
+            }
+        }
+        if let Some(input) = inputs.iter().find(|input| files::same_file(input, path)) {
+            return Err(Failure::BadInput(format!(
+                "{flag} {}: that is an input of this command ({}); writing there would replace it. Name another file",
+                path.display(),
+                input.display()
+            )));
+        }
+        files::check_writable(path).map_err(|m| Failure::BadInput(format!("{flag} {}: {m}", path.display())))?;
+    }
+    Ok(())
+}
+
+/// Writes `text` to `path` atomically, or to standard output when `path` is `-`.
 pub fn write_output(path: &Path, text: &str) -> Result<(), Failure> {
     if path.as_os_str() == "-" {
-        println!("{text}");
-        return Ok(());
+        return print_stdout(&format!("{text}\n"));
     }
-    scenario_file::save_text(path, text)
-        .map_err(|e| Failure::BadInput(format!("{}: cannot write: {e}", path.display())))
+    files::write_atomic(path, text.as_bytes()).map_err(|e| {
+        Failure::BadInput(format!(
+            "{}: cannot write: {}; nothing was changed there",
+            path.display(),
+            files::io_text(&e)
+        ))
+    })
 }

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{Failure, SimArgs, write_output};
+use super::{Failure, SimArgs, check_outputs, print_stdout, write_output};
 use crate::engine;
 use crate::io::partial::{self, Partial, Shard};
 use crate::io::results;
@@ -32,7 +32,10 @@ pub struct RunArgs {
 
 /// Runs the scenario.
 pub fn run(a: &RunArgs) -> Result<(), Failure> {
-    let sc = a.sim.scenario()?;
+    let (sc, inputs) = a.sim.scenario()?;
+    let outputs: Vec<(&str, &std::path::Path)> =
+        [("--json", &a.json), ("--csv", &a.csv)].into_iter().filter_map(|(f, p)| Some((f, p.as_deref()?))).collect();
+    check_outputs(&outputs, &inputs)?;
     let bar = if std::io::stderr().is_terminal() {
         let b = ProgressBar::new(u64::from(sc.replications()));
         b.set_style(
@@ -69,7 +72,7 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
     let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
     let csv_to_stdout = a.csv.as_ref().is_some_and(|p| p.as_os_str() == "-");
     if !json_to_stdout && !csv_to_stdout {
-        print!("{}", super::table::render(&report));
+        print_stdout(&super::table::render(&report))?;
     }
     if let Some(path) = &a.json {
         let text = results::report_json(&report).context("serialising the report")?;

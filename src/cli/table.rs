@@ -4,7 +4,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 
 use crate::engine::Report;
-use crate::format::{lift, money, percent, signed_money};
+use crate::format::{lift, money, percent, printable, signed_money};
 use crate::stats::{LiftSummary, Summary};
 
 fn table(header: &[&str]) -> Table {
@@ -35,7 +35,7 @@ pub fn render(r: &Report) -> String {
     let mut out = format!(
         "{}: {} replications x {} visitors, seed {}, {:.2} s ({:.0} visitor-sessions/s, {} threads)\n\
          Values are means across replications; brackets give the 5th to 95th percentile.\n\n",
-        r.scenario,
+        printable(&r.scenario),
         r.replications,
         r.visitors_per_replication,
         r.seed,
@@ -46,7 +46,7 @@ pub fn render(r: &Report) -> String {
     let mut t = table(&["Strategy", "Conversion", "Cart abandonment", "AOV", "Revenue / visitor", "Margin / visitor"]);
     for s in &r.strategies {
         let m = &s.metrics;
-        let name = if s.is_holdout { format!("{} (holdout)", s.name) } else { s.name.clone() };
+        let name = if s.is_holdout { format!("{} (holdout)", printable(&s.name)) } else { printable(&s.name) };
         t.add_row(vec![
             name,
             range(m.conversion_rate.as_ref(), |v| percent(v, 2)),
@@ -62,7 +62,7 @@ pub fn render(r: &Report) -> String {
     for s in r.strategies.iter().filter(|s| !s.is_holdout) {
         let Some(v) = &s.vs_holdout else { continue };
         t.add_row(vec![
-            s.name.clone(),
+            printable(&s.name),
             lift_range(v.conversion_rate_lift.as_ref(), |x| lift(x, 1)),
             lift_range(v.aov_lift.as_ref(), |x| lift(x, 1)),
             lift_range(v.rpv_lift.as_ref(), |x| lift(x, 1)),

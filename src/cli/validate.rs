@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::Failure;
+use super::{Failure, print_error, print_stdout};
 use crate::io::load_scenario;
 
 /// Arguments of `validate`.
@@ -18,16 +18,16 @@ pub fn validate(a: &ValidateArgs) -> Result<(), Failure> {
     let mut bad = 0;
     for f in &a.files {
         match load_scenario(f) {
-            Ok(sc) => println!(
-                "{}: ok ({} products, {} segments, {} strategies)",
-                f.display(),
+            Ok(sc) => print_stdout(&format!(
+                "{}: ok ({} products, {} segments, {} strategies)\n",
+                crate::format::printable(&f.display().to_string()),
                 sc.products.len(),
                 sc.segments.len(),
                 sc.strategies.len()
-            ),
+            ))?,
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                print_error(&e.to_string());
             }
         }
     }

@@ -49,12 +49,12 @@ pub enum RunError {
     #[error("the run was cancelled")]
     Cancelled,
     /// The thread pool could not be built.
-    #[error("could not start {threads} worker threads: {source}")]
+    #[error("could not start {threads} worker threads ({reason}); ask for fewer with --threads")]
     Threads {
         /// Threads asked for.
         threads: usize,
-        /// The cause.
-        source: rayon::ThreadPoolBuildError,
+        /// What the operating system said.
+        reason: String,
     },
 }
 
@@ -108,10 +108,24 @@ pub fn run(
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
-                .map_err(|source| RunError::Threads { threads, source })?;
+                .map_err(|e| RunError::Threads { threads, reason: thread_error_text(&e) })?;
             pool.install(|| run_in_pool(sc, opts, progress, cancel))
         }
         None => run_in_pool(sc, opts, progress, cancel),
+    }
+}
+
+/// The cause of a failed thread-pool build, once (rayon's text repeats its source's).
+fn thread_error_text(e: &rayon::ThreadPoolBuildError) -> String {
+    use std::error::Error;
+    let mut inner: &dyn Error = e;
+    while let Some(next) = inner.source() {
+        inner = next;
+    }
+    let text = inner.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
     }
 }
 

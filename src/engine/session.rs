@@ -8,17 +8,17 @@ use rand_distr::Distribution;
 use super::counts::{RepCounts, StrategyCounts};
 use super::rng::{StreamRng, chunk_rng, decision, decision_uniform, shopper_rng};
 use super::world::{Compiled, Realized, SegmentDraw, completion_probability};
-use crate::model::{LinkTarget, MAX_SLOTS, OfferPolicy, PreCheckoutSpec, Ranking, Strategy, TierPolicy};
+use crate::model::{
+    LinkTarget, MAX_CART_ITEMS, MAX_MONEY, MAX_SLOTS, OfferPolicy, PreCheckoutSpec, Ranking, Strategy, TierPolicy,
+};
 
-/// Most items in one intended cart (1 + the Poisson draw, capped here).
-pub const MAX_CART_ITEMS: usize = 64;
 const MAX_EXTRAS: usize = 16;
 
 /// A set of products with their relevance, cleared in O(1) by bumping an epoch.
 struct RelSet {
     /// Per product: (stamp, relevance); a member when the stamp is the epoch. One
     /// vector, so a lookup is one bounds check and one cache line.
-    slots: Vec<(u32, f32)>,
+    slots: Vec<(u32, f64)>,
     epoch: u32,
     members: Vec<u32>,
 }
@@ -44,7 +44,7 @@ impl RelSet {
     }
 
     /// Adds links stronger than `min` (lists are strongest first, so it stops early).
-    fn add_links(&mut self, links: &[LinkTarget], min: f32) {
+    fn add_links(&mut self, links: &[LinkTarget], min: f64) {
         for l in links {
             if l.strength <= min {
                 break;
@@ -62,7 +62,7 @@ impl RelSet {
     }
 
     /// Adds everything product `p` (and its category) links to.
-    fn add_item(&mut self, c: &Compiled, p: u32, min: f32) {
+    fn add_item(&mut self, c: &Compiled, p: u32, min: f64) {
         let sc = c.sc;
         self.add_links(&sc.product_links[p as usize], min);
         self.add_links(&sc.category_links[sc.products[p as usize].category as usize], min);
@@ -71,7 +71,7 @@ impl RelSet {
     #[inline]
     fn rel_or(&self, p: u32, baseline: f64) -> f64 {
         let (stamp, rel) = self.slots[p as usize];
-        if stamp == self.epoch { f64::from(rel) } else { baseline }
+        if stamp == self.epoch { rel } else { baseline }
     }
 }
 
@@ -86,7 +86,7 @@ pub struct Scratch {
     shown: Vec<u32>,
     top: Vec<u32>,
     /// The matched ranking's best keys, best first (see [`rank_linked`]).
-    top_keys: [u64; MAX_SLOTS as usize],
+    top_keys: [u128; MAX_SLOTS as usize],
     post_linked: Vec<(u32, f64)>,
     scored: Vec<(f64, u32)>,
     /// Per strategy, this shopper's (revenue, margin, ordered).
@@ -307,7 +307,7 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         s.cands.clear();
         for i in 0..s.cart.len() {
             let p = s.cart[i];
-            s.cands.add_item(c, p, w.baseline_f32);
+            s.cands.add_item(c, p, w.baseline_relevance);
         }
         rank_linked(c, s);
     }
@@ -393,15 +393,15 @@ fn rank_linked(c: &Compiled, s: &mut Scratch) {
         }
         let rel = s.cands.slots[p as usize].1;
         if c.post_matched && c.post_purchase[p as usize] {
-            s.post_linked.push((p, f64::from(rel)));
+            s.post_linked.push((p, rel));
         }
         if k == 0 {
             continue;
         }
         // Relevance is positive (links stronger than a non-negative baseline), so its
-        // bits order like its value; the low half orders by popularity rank, lower
-        // first. Keys are distinct (ranks are).
-        let key = (u64::from(rel.to_bits()) << 32) | u64::from(!c.pop_rank[p as usize]);
+        // bits order like its value, at the precision given (MODEL.md rule 13); the
+        // low bits order by popularity rank, lower first. Keys are distinct (ranks are).
+        let key = (u128::from(rel.to_bits()) << 32) | u128::from(!c.pop_rank[p as usize]);
         offer_top_k(&mut s.top_keys, &mut n, k, key, |a, b| a > b);
     }
     s.top.clear();
@@ -467,7 +467,12 @@ fn build_cart<'w>(
         }
     }
     let member = rng.random::<f64>() < seg.member_share;
-    let spend = if member { round_nonneg(sc.segments[segment].spend_to_date.sample(rng).max(0.0) * 100.0) } else { 0 };
+    // A draw outside [0, MAX_MONEY] is clamped into it (MODEL.md rule 14).
+    let spend = if member {
+        round_nonneg(sc.segments[segment].spend_to_date.sample(rng).clamp(0.0, MAX_MONEY) * 100.0)
+    } else {
+        0
+    };
     Shopper {
         seg,
         completion_base: &w.completion_base[segment],
@@ -528,13 +533,14 @@ fn simulate_strategy(
     let mut upgraded = false;
     if spec.tier_prompt.policy != TierPolicy::Off
         && sh.member
-        && let Some(next) = sc.tiers.iter().find(|t| t.threshold > sh.spend)
+        && let Some(next) = sc.tiers.iter().position(|t| t.threshold > sh.spend)
     {
         let current = sh.v0 + cross;
-        let gap = next.threshold - (sh.spend + current);
+        let gap = sc.tiers[next].threshold - (sh.spend + current);
+        // Money compared exactly in cents (MODEL.md rule 12).
         let show = gap > 0
             && match spec.tier_prompt.policy {
-                TierPolicy::Window => (gap as f64) <= spec.tier_prompt.window * next.threshold as f64,
+                TierPolicy::Window => gap <= c.tier_window[k][next],
                 _ => true,
             };
         if show {
@@ -544,7 +550,7 @@ fn simulate_strategy(
             let uptake = || {
                 (w.tier_max_uptake * seg.propensity * (-w.tier_gap_decay * gap as f64 / current as f64).exp()).min(1.0)
             };
-            if let Some(p) = top_up_product(c, s, &extras[..n_extras], gap, w.baseline_f32)
+            if let Some(p) = top_up_product(c, s, &extras[..n_extras], gap, w.baseline_relevance)
                 && decision_uniform(sh.key, decision::TIER) < uptake()
             {
                 let prod = &sc.products[p as usize];
@@ -678,7 +684,7 @@ fn post_stage(
     if use_order_set {
         s.extra_links.clear();
         for &p in extras {
-            s.extra_links.add_item(c, p, w.baseline_f32);
+            s.extra_links.add_item(c, p, w.baseline_relevance);
         }
     }
     let accept_base = w.post_accept * seg.propensity;
@@ -801,7 +807,7 @@ fn select_pre(c: &Compiled, s: &mut Scratch, pre: &PreCheckoutSpec, v0: i64, pri
             for i in 0..s.cands.members.len() {
                 let p = s.cands.members[i];
                 if !s.in_cart(p) {
-                    let r = f64::from(s.cands.slots[p as usize].1);
+                    let r = s.cands.slots[p as usize].1;
                     s.scored.push((score(r, p), p));
                 }
             }
@@ -869,7 +875,7 @@ fn merge_top_k(
 
 /// The tier top-up: the cheapest product priced >= gap among cart-relevant ones,
 /// else among all; price ties go to the more popular (MODEL.md rule 5).
-fn top_up_product(c: &Compiled, s: &Scratch, extras: &[u32], gap: i64, min: f32) -> Option<u32> {
+fn top_up_product(c: &Compiled, s: &Scratch, extras: &[u32], gap: i64, min: f64) -> Option<u32> {
     let sc = c.sc;
     let products = &sc.products;
     let mut best: Option<u32> = None;

@@ -48,6 +48,9 @@ pub struct Compiled<'a> {
     /// the same offers to the same order, so an order that is the cart is simulated
     /// once per group.
     pub post_leader: Vec<usize>,
+    /// Per strategy with a windowed tier prompt, per tier: the window's bound in cents,
+    /// window x threshold rounded to the cent (MODEL.md rule 12; empty otherwise).
+    pub tier_window: Vec<Vec<i64>>,
     /// Whether any strategy shows an offer (and so needs the cart's relevance).
     pub needs_links: bool,
     /// Whether any strategy shows something before checkout (suggestions or a tier
@@ -127,8 +130,20 @@ impl<'a> Compiled<'a> {
         };
         let pre_leader = leaders(&|a, b| a.spec.pre_checkout == b.spec.pre_checkout);
         let post_leader = leaders(&|a, b| a.spec.post_checkout == b.spec.post_checkout);
+        let tier_window = sc
+            .strategies
+            .iter()
+            .map(|st| {
+                let t = &st.spec.tier_prompt;
+                if t.policy != crate::model::TierPolicy::Window {
+                    return Vec::new();
+                }
+                sc.tiers.iter().map(|tier| (t.window * tier.threshold as f64).round() as i64).collect()
+            })
+            .collect();
         Compiled {
             sc,
+            tier_window,
             pre_leader,
             post_leader,
             offer_prices,
@@ -174,8 +189,6 @@ pub struct SegmentDraw {
 pub struct Realized {
     /// Relevance of an unlinked product.
     pub baseline_relevance: f64,
-    /// The same in single precision, as link strengths are stored.
-    pub baseline_f32: f32,
     /// Segments, in scenario order.
     pub segments: Vec<SegmentDraw>,
     /// Alias table over segments.
@@ -264,7 +277,6 @@ impl Realized {
         let completion_bound_max = completion_bounds.iter().map(|b| b.iter().copied().fold(0.0, f64::max)).collect();
         Realized {
             baseline_relevance,
-            baseline_f32: baseline_relevance as f32,
             segment_alias,
             extra_items,
             pre_accept: d(&b.pre_checkout_base_accept),

@@ -72,7 +72,7 @@ pub fn save_png(path: &Path, img: &egui::ColorImage) -> Result<(), String> {
     let buf = image::RgbaImage::from_raw(w as u32, h as u32, bytes).ok_or("screenshot has the wrong size")?;
     let mut png = Vec::new();
     buf.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).map_err(|e| e.to_string())?;
-    crate::io::scenario_file::save_text_bytes(path, &png).map_err(|e| e.to_string())
+    crate::io::files::write_atomic(path, &png).map_err(|e| e.to_string())
 }
 
 /// Opens the app (and, with `--screenshot`, saves a PNG and exits).

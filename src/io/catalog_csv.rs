@@ -7,6 +7,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::files::{self, Capped};
+use crate::format::excerpt;
 use crate::model::{LinkSpec, ProductSpec, did_you_mean};
 
 /// Where each record came from, to place validation errors in the CSV file.
@@ -40,19 +42,46 @@ fn err(file: &str, line: Option<u64>, column: Option<&str>, message: impl Into<S
     CsvError { file: file.to_string(), line, column: column.map(str::to_string), message: message.into() }
 }
 
-fn open(path: &Path, file: &str) -> Result<csv::Reader<std::fs::File>, CsvError> {
-    let f = std::fs::File::open(path).map_err(|e| err(file, None, None, format!("cannot read: {e}")))?;
+/// Largest catalog CSV file read, in bytes (checked while reading). The caps on
+/// products (200,000) and links (2,000,000) fit well inside it.
+pub const MAX_CSV_BYTES: u64 = 128 * 1024 * 1024;
+
+type Reader = csv::Reader<Capped<std::fs::File>>;
+
+fn open(path: &Path, file: &str) -> Result<Reader, CsvError> {
+    let f = files::open_capped(path, MAX_CSV_BYTES).map_err(|e| err(file, None, None, e.to_string()))?;
     Ok(csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(f))
 }
 
-/// Maps the header to column indices; rejects unknown and missing columns.
+/// A CSV reading error in words: which line, and what is wrong with it.
+fn read_error(file: &str, e: &csv::Error, header: &[String]) -> CsvError {
+    let line = e.position().map(csv::Position::line);
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { len, .. } => format!(
+            "this row has {len} field{} but the header has {} ({}); quote a field that contains a comma",
+            if *len == 1 { "" } else { "s" },
+            header.len(),
+            header.iter().map(|h| excerpt(h, 30)).collect::<Vec<_>>().join(", ")
+        ),
+        csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8 text; save the file as UTF-8".into(),
+        csv::ErrorKind::Io(io) => match files::over_cap(io) {
+            Some(cap) => files::ReadError::TooLarge { cap }.to_string(),
+            None => format!("cannot read: {}", files::io_text(io)),
+        },
+        _ => "malformed CSV".into(),
+    };
+    err(file, line, None, message)
+}
+
+/// Maps the header to column indices; rejects unknown and missing columns. Returns
+/// the indices and the header's names.
 fn columns<const N: usize>(
-    r: &mut csv::Reader<std::fs::File>,
+    r: &mut Reader,
     file: &str,
     known: [&'static str; N],
     required: &[&str],
-) -> Result<[Option<usize>; N], CsvError> {
-    let header = r.headers().map_err(|e| err(file, Some(1), None, format!("cannot read the header: {e}")))?.clone();
+) -> Result<([Option<usize>; N], Vec<String>), CsvError> {
+    let header = r.headers().map_err(|e| read_error(file, &e, &[]))?.clone();
     let mut idx = [None; N];
     for (i, h) in header.iter().enumerate() {
         match known.iter().position(|k| *k == h) {
@@ -60,11 +89,12 @@ fn columns<const N: usize>(
             Some(_) => return Err(err(file, Some(1), Some(h), "this column appears twice")),
             None => {
                 let hint = did_you_mean(h, known).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
+                let shown = excerpt(h, 40);
                 return Err(err(
                     file,
                     Some(1),
-                    Some(h),
-                    format!("unknown column `{h}`; {hint}allowed: {}", known.join(", ")),
+                    Some(&shown),
+                    format!("unknown column `{shown}`; {hint}allowed: {}", known.join(", ")),
                 ));
             }
         }
@@ -76,37 +106,66 @@ fn columns<const N: usize>(
             return Err(err(file, Some(1), None, format!("missing column `{r}` (required: {})", required.join(", "))));
         }
     }
-    Ok(idx)
+    Ok((idx, header.iter().map(str::to_string).collect()))
+}
+
+/// Reads every record of `r`, calling `row` with each and its line; stops with an
+/// error at the first bad record or past `max_rows` records (so a file far over the
+/// cap costs no more than the cap).
+fn records(
+    r: &mut Reader,
+    file: &str,
+    header: &[String],
+    max_rows: usize,
+    what: &str,
+    mut row: impl FnMut(&csv::StringRecord, u64) -> Result<(), CsvError>,
+) -> Result<(), CsvError> {
+    let mut rec = csv::StringRecord::new();
+    let mut n = 0usize;
+    while r.read_record(&mut rec).map_err(|e| read_error(file, &e, header))? {
+        let line = rec.position().map_or(0, csv::Position::line);
+        n += 1;
+        if n > max_rows {
+            return Err(err(
+                file,
+                Some(line),
+                None,
+                format!(
+                    "more than {} {what}; at most {} are allowed",
+                    crate::format::int(max_rows as u64),
+                    crate::format::int(max_rows as u64)
+                ),
+            ));
+        }
+        row(&rec, line)?;
+    }
+    Ok(())
 }
 
 fn number(file: &str, line: u64, col: &str, s: &str) -> Result<f64, CsvError> {
-    s.parse::<f64>().map_err(|_| err(file, Some(line), Some(col), format!("`{s}` is not a number")))
+    s.parse::<f64>().map_err(|_| err(file, Some(line), Some(col), format!("`{}` is not a number", excerpt(s, 40))))
 }
 
 fn boolean(file: &str, line: u64, col: &str, s: &str) -> Result<bool, CsvError> {
     match s.to_ascii_lowercase().as_str() {
         "" | "false" | "no" | "0" => Ok(false),
         "true" | "yes" | "1" => Ok(true),
-        _ => Err(err(file, Some(line), Some(col), format!("`{s}` is not true or false (also allowed: yes/no, 1/0)"))),
+        _ => Err(err(
+            file,
+            Some(line),
+            Some(col),
+            format!("`{}` is not true or false (also allowed: yes/no, 1/0)", excerpt(s, 40)),
+        )),
     }
 }
 
-/// Reads a products CSV.
-pub fn read_products(path: &Path, file: &str) -> Result<(Vec<ProductSpec>, Origin), CsvError> {
+/// Reads a products CSV of at most `max_rows` products.
+pub fn read_products(path: &Path, file: &str, max_rows: usize) -> Result<(Vec<ProductSpec>, Origin), CsvError> {
     let mut r = open(path, file)?;
-    let idx = columns(&mut r, file, PRODUCT_COLUMNS, &PRODUCT_REQUIRED)?;
+    let (idx, header) = columns(&mut r, file, PRODUCT_COLUMNS, &PRODUCT_REQUIRED)?;
     let mut out = Vec::new();
     let mut origin = Origin { file: file.to_string(), lines: Vec::new() };
-    let mut rec = csv::StringRecord::new();
-    loop {
-        let more = r.read_record(&mut rec).map_err(|e| {
-            let line = e.position().map(csv::Position::line);
-            err(file, line, None, format!("malformed CSV: {e}"))
-        })?;
-        if !more {
-            break;
-        }
-        let line = rec.position().map_or(0, csv::Position::line);
+    records(&mut r, file, &header, max_rows, "products", |rec, line| {
         let get = |k: usize| idx[k].and_then(|i| rec.get(i)).unwrap_or("");
         out.push(ProductSpec {
             id: get(0).to_string(),
@@ -118,26 +177,18 @@ pub fn read_products(path: &Path, file: &str) -> Result<(Vec<ProductSpec>, Origi
             post_purchase: boolean(file, line, "post_purchase", get(6))?,
         });
         origin.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
-    }
+        Ok(())
+    })?;
     Ok((out, origin))
 }
 
-/// Reads a links CSV.
-pub fn read_links(path: &Path, file: &str) -> Result<(Vec<LinkSpec>, Origin), CsvError> {
+/// Reads a links CSV of at most `max_rows` links.
+pub fn read_links(path: &Path, file: &str, max_rows: usize) -> Result<(Vec<LinkSpec>, Origin), CsvError> {
     let mut r = open(path, file)?;
-    let idx = columns(&mut r, file, LINK_COLUMNS, &LINK_REQUIRED)?;
+    let (idx, header) = columns(&mut r, file, LINK_COLUMNS, &LINK_REQUIRED)?;
     let mut out = Vec::new();
     let mut origin = Origin { file: file.to_string(), lines: Vec::new() };
-    let mut rec = csv::StringRecord::new();
-    loop {
-        let more = r.read_record(&mut rec).map_err(|e| {
-            let line = e.position().map(csv::Position::line);
-            err(file, line, None, format!("malformed CSV: {e}"))
-        })?;
-        if !more {
-            break;
-        }
-        let line = rec.position().map_or(0, csv::Position::line);
+    records(&mut r, file, &header, max_rows, "links", |rec, line| {
         let get = |k: usize| idx[k].and_then(|i| rec.get(i)).unwrap_or("");
         let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
         out.push(LinkSpec {
@@ -147,7 +198,8 @@ pub fn read_links(path: &Path, file: &str) -> Result<(Vec<LinkSpec>, Origin), Cs
             strength: number(file, line, "strength", get(3))?,
         });
         origin.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
-    }
+        Ok(())
+    })?;
     Ok((out, origin))
 }
 

@@ -6,8 +6,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::files;
 use crate::engine::RepCounts;
-use crate::model::ScenarioSpec;
+use crate::format::excerpt;
+use crate::model::{OfferPolicy, Scenario, ScenarioSpec, TierPolicy};
 
 /// Identifies the file kind.
 pub const KIND: &str = "aovlab-partial-results";
@@ -62,36 +64,103 @@ impl Shard {
     }
 }
 
-/// Reads one partial-results file.
-pub fn read(path: &Path) -> Result<Partial, String> {
-    let name = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
-    let p: Partial = serde_json::from_str(&text)
-        .map_err(|e| format!("{name}:{}:{}: not a partial-results file: {e}", e.line(), e.column()))?;
-    if p.kind != KIND || p.version != PARTIAL_VERSION {
-        return Err(format!("{name}: kind `{}` version {} is not {KIND} version {PARTIAL_VERSION}", p.kind, p.version));
-    }
-    Ok(p)
+/// Largest partial-results file read, in bytes (checked while reading): room for
+/// 20,000 replications of 64 strategies, plus a 200,000-product catalog.
+pub const MAX_PARTIAL_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// What a JSON file claims to be, read before the whole file is parsed.
+#[derive(Deserialize)]
+struct Probe {
+    kind: Option<serde::de::IgnoredAny>,
+    version: Option<serde::de::IgnoredAny>,
+    strategies: Option<serde::de::IgnoredAny>,
+    visitors_per_replication: Option<serde::de::IgnoredAny>,
 }
 
-/// Checks that shards belong to one run and together hold every replication exactly
-/// once; returns the scenario and all tallies.
+/// Reads one partial-results file. Only its form is checked here; [`combine`]
+/// checks every number against the scenario.
+pub fn read(path: &Path) -> Result<Partial, String> {
+    let name = path.display();
+    let bytes = files::read_capped(path, MAX_PARTIAL_BYTES).map_err(|e| format!("{name}: {e}"))?;
+    const WHAT: &str = "merge reads the files written by `aovlab run --shard I/N --json PATH`";
+    let probe: Probe = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{name}:{}:{}: not a JSON object ({WHAT}): {}", e.line(), e.column(), json_reason(&e)))?;
+    if probe.kind.is_none() {
+        if probe.strategies.is_some() && probe.visitors_per_replication.is_some() {
+            return Err(format!(
+                "{name}: this is a whole-run report (from `aovlab run --json` without --shard), not partial \
+                 results; {WHAT}"
+            ));
+        }
+        return Err(format!("{name}: not a partial-results file (it has no \"kind\"); {WHAT}"));
+    }
+    let _ = probe.version;
+    #[derive(Deserialize)]
+    struct Head {
+        kind: String,
+        version: u32,
+    }
+    let head: Head = serde_json::from_slice::<Head>(&bytes).map_err(|e| {
+        format!("{name}: \"kind\" and \"version\" must be a text and a whole number ({WHAT}): {}", json_reason(&e))
+    })?;
+    if head.kind != KIND || head.version != PARTIAL_VERSION {
+        return Err(format!(
+            "{name}: kind `{}` version {} is not {KIND} version {PARTIAL_VERSION}; {WHAT} with this version of aovlab",
+            excerpt(&head.kind, 40),
+            head.version
+        ));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| {
+        format!("{name}:{}:{}: not a valid partial-results file: {}", e.line(), e.column(), json_reason(&e))
+    })
+}
+
+/// serde_json's message without its own position (the caller gives it) and with no
+/// Rust type names.
+fn json_reason(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    let m = match m.rfind(" at line ") {
+        Some(i) => m[..i].to_string(),
+        None => m,
+    };
+    m.replace("u64", "a whole number >= 0")
+        .replace("u32", "a whole number >= 0")
+        .replace("i64", "a whole number")
+        .replace("i128", "a whole number")
+        .replace("f64", "a number")
+}
+
+/// Checks that shards belong to one valid run and together hold every replication
+/// exactly once, and that every replication's tallies are possible for that scenario
+/// (see [`check_tallies`]); returns the validated scenario and all tallies. Every
+/// message names the file it is about.
 pub fn combine(parts: Vec<(String, Partial)>) -> Result<Combined, String> {
     let Some((first_name, first)) = parts.first() else { return Err("no partial-results files given".into()) };
-    let spec = first.scenario.clone();
-    let total = spec.store.replications;
-    let mut seen: Vec<Option<String>> = vec![None; total as usize];
-    let mut reps = Vec::with_capacity(total as usize);
+    // The scenario first: its replications bound everything else.
+    let scenario = Scenario::from_spec(first.scenario.clone()).map_err(|errors| {
+        let list: Vec<String> = errors.iter().take(10).map(ToString::to_string).collect();
+        format!("{first_name}: the scenario in this file is invalid: {}", list.join("; "))
+    })?;
+    let spec = &first.scenario;
+    let total = scenario.replications();
+    let mut seen: Vec<Option<&str>> = vec![None; total as usize];
     let mut elapsed: f64 = 0.0;
-    let mut threads = 0;
+    let mut threads = 0usize;
+    let mut count = 0usize;
     for (name, p) in &parts {
-        if p.scenario != spec {
+        if p.scenario != *spec {
             return Err(format!(
                 "{name} ran a different scenario (or seed or size) than {first_name}; merge shards of one run"
             ));
         }
+        if !(p.elapsed_seconds.is_finite() && p.elapsed_seconds >= 0.0) {
+            return Err(format!("{name}: elapsed_seconds {} is not a time; it must be >= 0", p.elapsed_seconds));
+        }
+        if p.shard.count == 0 || p.shard.index >= p.shard.count {
+            return Err(format!("{name}: shard {}/{} is not a shard (0 <= I < N)", p.shard.index, p.shard.count));
+        }
         elapsed = elapsed.max(p.elapsed_seconds);
-        threads += p.threads;
+        threads = threads.saturating_add(p.threads);
         for r in &p.replications {
             let slot = seen
                 .get_mut(r.replication as usize)
@@ -99,8 +168,9 @@ pub fn combine(parts: Vec<(String, Partial)>) -> Result<Combined, String> {
             if let Some(other) = slot {
                 return Err(format!("replication {} is in both {other} and {name}", r.replication));
             }
-            *slot = Some(name.clone());
-            reps.push(r.clone());
+            *slot = Some(name.as_str());
+            check_tallies(&scenario, r).map_err(|m| format!("{name}: replication {}: {m}", r.replication))?;
+            count += 1;
         }
     }
     let missing: Vec<usize> = seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(i, _)| i).collect();
@@ -112,15 +182,105 @@ pub fn combine(parts: Vec<(String, Partial)>) -> Result<Combined, String> {
             shown.join(", ")
         ));
     }
+    let mut reps = Vec::with_capacity(count);
+    for (_, p) in parts {
+        reps.extend(p.replications);
+    }
     reps.sort_by_key(|r| r.replication);
-    Ok(Combined { spec, replications: reps, elapsed_seconds: elapsed, threads })
+    Ok(Combined { scenario, replications: reps, elapsed_seconds: elapsed, threads })
+}
+
+/// Checks one replication's tallies against its scenario: the visitors it says, the
+/// funnel (orders <= carts <= visitors), every strategy present, money that adds up
+/// (revenue = its sources, no negative revenue or source of the wrong sign), offers
+/// and prompts only where the strategy makes them, acceptances within what was shown,
+/// and sums of squares and cross-products consistent with the sums they square
+/// (Cauchy-Schwarz). A tally written by the engine always passes.
+pub fn check_tallies(sc: &Scenario, r: &RepCounts) -> Result<(), String> {
+    let n_s = sc.strategies.len();
+    if r.visitors != sc.visitors() {
+        return Err(format!("{} visitors, but the scenario simulates {} per replication", r.visitors, sc.visitors()));
+    }
+    if r.carts > r.visitors {
+        return Err(format!("{} carts from {} visitors", r.carts, r.visitors));
+    }
+    if r.strategies.len() != n_s {
+        return Err(format!("tallies of {} strategies, but the scenario has {n_s}", r.strategies.len()));
+    }
+    let h = &r.strategies[sc.holdout];
+    let w = crate::engine::session::ABANDONER_WEIGHT;
+    for (st, t) in sc.strategies.iter().zip(&r.strategies) {
+        let bad = |m: String| Err(format!("strategy `{}`: {m}", excerpt(st.name(), 60)));
+        let spec = &st.spec;
+        if t.orders > r.carts {
+            return bad(format!("{} orders from {} carts", t.orders, r.carts));
+        }
+        let sources = [t.src_base_cart, t.src_cross_sell, t.src_tier_top_up, t.src_post_checkout];
+        if t.revenue < 0 || sources.iter().any(|&x| x < 0) || t.src_discounts > 0 {
+            return bad("negative revenue (or a discount that adds revenue)".into());
+        }
+        let sum = sources.iter().map(|&x| i128::from(x)).sum::<i128>() + i128::from(t.src_discounts);
+        if sum != i128::from(t.revenue) {
+            return bad(format!("revenue {} cents is not the sum of its sources, {sum} cents", t.revenue));
+        }
+        if t.margin > t.revenue {
+            return bad("gross margin above revenue (costs are never negative)".into());
+        }
+        if (t.orders == 0) != (t.src_base_cart == 0) || (t.orders == 0 && t.revenue != 0) {
+            return bad("revenue without orders, or orders without carts' value".into());
+        }
+        let off =
+            |shown: u64, on: bool, what: &str| (!on && shown > 0).then(|| format!("{what} shown, but it has none"));
+        let checks = [
+            off(t.pre_shown, spec.pre_checkout.policy != OfferPolicy::Off, "pre-checkout suggestions"),
+            off(t.tier_shown, spec.tier_prompt.policy != TierPolicy::Off, "tier prompts"),
+            off(t.post_shown, spec.post_checkout.policy != OfferPolicy::Off, "post-checkout offers"),
+            (t.pre_accepted > t.pre_shown).then(|| "more suggestions accepted than shown".to_string()),
+            (t.tier_accepted > t.tier_shown).then(|| "more tier top-ups than prompts".to_string()),
+            (t.post_accepted > t.post_shown).then(|| "more offers accepted than shown".to_string()),
+            (t.upgrades > t.orders.min(t.tier_accepted)).then(|| "more tier upgrades than orders or top-ups".into()),
+            (u128::from(t.pre_shown) > u128::from(r.carts) * u128::from(spec.pre_checkout.slots) * u128::from(w))
+                .then(|| "more suggestions shown than carts x slots".to_string()),
+            (u128::from(t.tier_shown) > u128::from(r.carts) * u128::from(w))
+                .then(|| "more tier prompts than carts".to_string()),
+            (u128::from(t.post_shown) > u128::from(t.orders) * u128::from(spec.post_checkout.offers))
+                .then(|| "more offers shown than orders x offers".to_string()),
+            (t.src_discounts != 0 && spec.checkout.discount == 0.0)
+                .then(|| "discounts given, but it has no checkout discount".to_string()),
+            (t.orders_x_holdout > t.orders.min(h.orders))
+                .then(|| "more shared orders than orders under it or the holdout".to_string()),
+        ];
+        if let Some(m) = checks.into_iter().flatten().next() {
+            return bad(m);
+        }
+        // Sums over visitors: (sum x)^2 <= (number of non-zero x) sum x^2, and
+        // |sum x y| <= sqrt(sum x^2 sum y^2); every x is zero without an order.
+        let squares_ok = |s: i64, sq: i128, n: u64| {
+            sq >= 0 && (i128::from(s)).checked_mul(i128::from(s)).is_some_and(|s2| s2 <= sq.saturating_mul(n.into()))
+        };
+        let cross_ok = |xy: i128, xx: i128, yy: i128| {
+            let (xy, xx, yy) = (xy as f64, xx as f64, yy as f64);
+            xy * xy <= xx * yy * (1.0 + 1e-9) + 1.0
+        };
+        let in_range = |x: i128, lo: i128, hi: i128| x >= lo && x <= hi;
+        let consistent = squares_ok(t.revenue, t.revenue_sq, t.orders)
+            && squares_ok(t.margin, t.margin_sq, t.orders)
+            && cross_ok(t.revenue_x_holdout, t.revenue_sq, h.revenue_sq)
+            && cross_ok(t.margin_x_holdout, t.margin_sq, h.margin_sq)
+            && in_range(t.revenue_x_holdout_order, 0, t.revenue.into())
+            && in_range(t.order_x_holdout_revenue, 0, h.revenue.into());
+        if !consistent {
+            return bad("its sums of squares and cross-products do not fit its totals (an edited file?)".into());
+        }
+    }
+    Ok(())
 }
 
 /// Every shard's tallies, checked and in replication order.
 #[derive(Debug)]
 pub struct Combined {
-    /// The scenario the shards ran.
-    pub spec: ScenarioSpec,
+    /// The scenario the shards ran, validated.
+    pub scenario: Scenario,
     /// All replications, sorted.
     pub replications: Vec<RepCounts>,
     /// The slowest shard's wall time (the run's wall time when shards ran in parallel).

@@ -2,12 +2,12 @@
 //! file, line, column and field; atomic saving.
 
 use std::fmt;
-use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
 use super::catalog_csv::{self, CsvError, Origin};
+use super::files;
 use crate::model::{FieldError, Scenario, ScenarioSpec, did_you_mean};
 
 /// The embedded default scenario (the article's coffee store).
@@ -16,10 +16,11 @@ pub const ARTICLE_TOML: &str = include_str!("../../scenarios/article.toml");
 /// Name used in messages for the embedded scenario.
 pub const EMBEDDED_NAME: &str = "<embedded article scenario>";
 
-/// Largest scenario file read, in bytes.
-/// A TOML scenario takes roughly 40 times its size in memory while it is parsed, so the
-/// cap keeps a hostile or mistaken file to a few GB.
-pub const MAX_FILE_BYTES: u64 = 80 * 1024 * 1024;
+/// Largest scenario file read, in bytes (checked while reading). Parsing TOML takes 40
+/// to 65 times a file's size in memory (measured: docs/inputs.md), so any file
+/// accepted loads in under 600 MB; catalogs larger than about 100,000 products or
+/// 150,000 links belong in CSV files, which are read record by record.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// One problem in a scenario file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,12 +133,71 @@ fn explain(message: &str) -> String {
             }
         }
     }
-    // serde names Rust types; say what a scenario author can write instead.
-    message
-        .replace("expected u64", "expected a whole number >= 0")
-        .replace("expected u32", "expected a whole number >= 0")
-        .replace("expected f64", "expected a number")
-        .replace("expected a boolean", "expected true or false")
+    // serde names Rust types; say what a scenario author wrote and can write instead.
+    for kind in ["invalid type: ", "invalid value: "] {
+        if let Some((got, expected)) = message.strip_prefix(kind).and_then(|r| r.split_once(", expected ")) {
+            return format!("{} is not allowed here; expected {}", described(got), expected_text(expected));
+        }
+    }
+    if let Some(expected) = message.strip_prefix("expected ") {
+        return format!("expected {}", expected_text(expected));
+    }
+    message.to_string()
+}
+
+/// What serde says was found, in a scenario author's words (`integer `-5` as i128` ->
+/// `the number -5`).
+fn described(got: &str) -> String {
+    let quoted = got.split('`').nth(1);
+    let word = |w: &str| got.starts_with(w);
+    match quoted {
+        Some(v) if word("integer") || word("floating point") => format!("the number {v}"),
+        Some(v) if word("boolean") => v.to_string(),
+        _ if word("string ") => format!("the text {}", &got["string ".len()..]),
+        _ if word("sequence") => "a list".into(),
+        _ if word("map") => "a table".into(),
+        _ => got.to_string(),
+    }
+}
+
+/// What serde expected, in a scenario author's words, with an example where the
+/// expected thing is a table.
+fn expected_text(expected: &str) -> String {
+    let expected = expected.trim();
+    match expected {
+        "u64" | "u32" | "u16" | "u8" => "a whole number >= 0 (no decimals, no quotes)".into(),
+        "i64" | "i32" => "a whole number".into(),
+        "f64" | "f32" => "a number".into(),
+        "a boolean" => "true or false".into(),
+        "a string" => "text in quotes".into(),
+        "a sequence" => "a list of tables ([[...]] blocks)".into(),
+        _ => match expected.strip_prefix("struct ") {
+            Some(name) => table_example(name).to_string(),
+            None => expected.to_string(),
+        },
+    }
+}
+
+/// How to write the table a file-form type stands for.
+fn table_example(type_name: &str) -> &'static str {
+    match type_name {
+        "ScenarioSpec" => "a scenario: top-level keys and tables (see docs/scenario-format.md)",
+        "StoreSpec" => "a table: [store] with currency, annual_gmv, visitors, replications, seed",
+        "BehaviourSpec" => "a table: [behaviour] with the shoppers' response parameters",
+        "CatalogFiles" => "a table such as [catalog] products = \"products.csv\"",
+        "ProductSpec" => "a table: [[products]] with id, name, category, price",
+        "LinkSpec" => "a table: [[links]] with from (or from_category), to, strength",
+        "SegmentSpec" => "a table: [[segments]] with name, share, add_to_cart_rate, checkout_completion, ...",
+        "TierSpec" => "a table: [[tiers]] with name and threshold",
+        "StrategySpec" => "a table: [[strategies]] with name and its levers",
+        "PreCheckoutSpec" => "a table such as pre_checkout = { policy = \"matched\", slots = 3 }",
+        "TierPromptSpec" => "a table such as tier_prompt = { policy = \"window\", window = 0.25 }",
+        "CheckoutSpec" => "a table such as checkout = { friction_reduction = 0.05, discount = 0.05 }",
+        "PostCheckoutSpec" => {
+            "a table such as post_checkout = { policy = \"matched\", offers = 1, offer_discount = 0.1 }"
+        }
+        _ => "a table",
+    }
 }
 
 /// Parses and validates scenario text. `file` names it in messages. A scenario that
@@ -151,10 +211,13 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError>
 pub struct Loaded {
     /// The file form, with any CSV catalog read into it.
     pub spec: ScenarioSpec,
+    /// Every file read: the scenario file (when read from one) and its CSV catalog.
+    pub files: Vec<PathBuf>,
     text: String,
     file: String,
     products: Option<Origin>,
     links: Option<Origin>,
+    overrides: Vec<(String, String)>,
 }
 
 impl Loaded {
@@ -162,12 +225,20 @@ impl Loaded {
     /// text has no folder, and a scenario that names catalog files is an error).
     pub fn parse(text: String, file: &str, dir: Option<&Path>) -> Result<Self, ScenarioError> {
         let mut spec = parse_spec(&text, file)?;
-        let mut loaded =
-            Loaded { spec: spec.clone_without_catalog(), text, file: file.into(), products: None, links: None };
+        let mut loaded = Loaded {
+            spec: spec.clone_without_catalog(),
+            files: Vec::new(),
+            text,
+            file: file.into(),
+            products: None,
+            links: None,
+            overrides: Vec::new(),
+        };
         let Some(cat) = spec.catalog.clone() else {
             loaded.spec = spec;
             return Ok(loaded);
         };
+        let limits = crate::model::Limits::default();
         let problem = |path: &str, message: String| -> ScenarioError {
             let doc = DeTable::parse(&loaded.text).ok();
             let pos = doc.as_ref().and_then(|d| span_of(d.get_ref(), path)).map(|o| line_col(&loaded.text, o));
@@ -205,34 +276,57 @@ impl Loaded {
                     "products are given both here and as [[products]]; keep one".into(),
                 ));
             }
-            let path = dir.join(name);
+            let path = files::inside(dir, name).map_err(|m| problem("catalog.products", m))?;
             let (products, origin) =
-                catalog_csv::read_products(&path, &path.display().to_string()).map_err(csv_error)?;
+                catalog_csv::read_products(&path, &path.display().to_string(), limits.max_products)
+                    .map_err(csv_error)?;
             spec.products = products;
             loaded.products = Some(origin);
+            loaded.files.push(path);
         }
         if let Some(name) = &cat.links {
             if !spec.links.is_empty() {
                 return Err(problem("catalog.links", "links are given both here and as [[links]]; keep one".into()));
             }
-            let path = dir.join(name);
-            let (links, origin) = catalog_csv::read_links(&path, &path.display().to_string()).map_err(csv_error)?;
+            let path = files::inside(dir, name).map_err(|m| problem("catalog.links", m))?;
+            let (links, origin) =
+                catalog_csv::read_links(&path, &path.display().to_string(), limits.max_links).map_err(csv_error)?;
             spec.links = links;
             loaded.links = Some(origin);
+            loaded.files.push(path);
         }
         loaded.spec = spec;
         Ok(loaded)
     }
 
-    /// Validates; every problem is placed in the TOML or CSV file it came from.
+    /// Records that the field at `path` was set by `origin` (a command-line flag such
+    /// as `--replications 30000`) after reading: a problem with that field, or with a
+    /// table holding it, is reported on the flag instead of a line of the file.
+    pub fn overridden(&mut self, path: impl Into<String>, origin: impl Into<String>) {
+        self.overrides.push((path.into(), origin.into()));
+    }
+
+    /// Validates; every problem is placed in the TOML or CSV file it came from, or on
+    /// the flag that set its field.
     pub fn validate(self) -> Result<Scenario, ScenarioError> {
-        let Loaded { spec, text, file, products, links } = self;
+        let Loaded { spec, text, file, products, links, overrides, files: _ } = self;
         Scenario::from_spec(spec).map_err(|errors| {
             let (in_csv, in_toml): (Vec<FieldError>, Vec<FieldError>) = errors.into_iter().partition(|e| {
                 (products.is_some() && e.path.starts_with("products["))
                     || (links.is_some() && e.path.starts_with("links["))
             });
             let mut out = locate(&text, &file, &in_toml);
+            for p in &mut out.problems {
+                let by = |(path, _): &&(String, String)| {
+                    *path == p.path || (!p.path.is_empty() && path.starts_with(&format!("{}.", p.path)))
+                };
+                let origins: Vec<&str> = overrides.iter().filter(by).map(|(_, o)| o.as_str()).collect();
+                if !origins.is_empty() {
+                    p.file = Some(origins.join(", "));
+                    p.line = None;
+                    p.column = None;
+                }
+            }
             for e in in_csv {
                 let origin = if e.path.starts_with("products[") { products.as_ref() } else { links.as_ref() };
                 let index = e.path.split(['[', ']']).nth(1).and_then(|i| i.parse::<usize>().ok());
@@ -254,7 +348,9 @@ impl Loaded {
 pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
     let text = read_text(path)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Loaded::parse(text, &path.display().to_string(), Some(&dir))
+    let mut loaded = Loaded::parse(text, &path.display().to_string(), Some(&dir))?;
+    loaded.files.insert(0, path.to_path_buf());
+    Ok(loaded)
 }
 
 /// Validates a file form that came from `text`, placing errors in that text.
@@ -333,20 +429,19 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
     load(path)?.validate()
 }
 
-/// Reads a scenario file's text with a size cap and a UTF-8 check.
+/// Reads a scenario file's text: a regular file of at most [`MAX_FILE_BYTES`] bytes
+/// (checked while reading) holding UTF-8 text.
 pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
     let file = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| ScenarioError::single(&file, format!("cannot read: {e}")))?;
-    if meta.is_dir() {
-        return Err(ScenarioError::single(&file, "is a directory, not a scenario file".into()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ScenarioError::single(
-            &file,
-            format!("is {} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes", meta.len()),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| ScenarioError::single(&file, format!("cannot read: {e}")))?;
+    let bytes = files::read_capped(path, MAX_FILE_BYTES).map_err(|e| {
+        let hint = match e {
+            files::ReadError::TooLarge { .. } => {
+                "; keep a large catalog in CSV files beside the scenario ([catalog], docs/scenario-format.md)"
+            }
+            _ => "",
+        };
+        ScenarioError::single(&file, format!("{e}{hint}"))
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let (line, column) = {
             let ok = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -379,42 +474,19 @@ pub fn to_toml(spec: &ScenarioSpec) -> Result<String, toml::ser::Error> {
     toml::to_string_pretty(spec)
 }
 
-/// Saves atomically: writes a temporary file beside `path`, flushes it to disk and
-/// renames it over `path`, so a crash leaves either the old or the new file whole.
+/// Saves `text` to `path` atomically ([`files::write_atomic`]).
 pub fn save_text(path: &Path, text: &str) -> std::io::Result<()> {
-    save_text_bytes(path, text.as_bytes())
+    files::write_atomic(path, text.as_bytes())
 }
 
-/// [`save_text`] for bytes.
-pub fn save_text_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Serialises and saves a scenario atomically. A catalog kept in CSV files is written
+/// to those files, each atomically, and left out of the TOML. The CSV files must lie
+/// inside `path`'s folder ([`files::inside`]); nothing is written when one does not.
+pub fn save_scenario(path: &Path, spec: &ScenarioSpec) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".aovlab-save-").suffix(".tmp").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    // Keep the permissions of the file being replaced; a new file gets the usual
-    // rw-r--r-- (the temporary file starts private).
-    match std::fs::metadata(path) {
-        Ok(m) => tmp.as_file().set_permissions(m.permissions())?,
-        Err(_) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
-            }
-        }
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// Serialises and saves a scenario atomically. A catalog kept in CSV files is written
-/// to those files (relative to `path`'s folder), each atomically, and left out of the
-/// TOML.
-pub fn save_scenario(path: &Path, spec: &ScenarioSpec) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
     let cat = spec.catalog.clone().unwrap_or_default();
     let mut head = spec.clone_without_catalog();
     if cat.products.is_none() {
@@ -423,18 +495,33 @@ pub fn save_scenario(path: &Path, spec: &ScenarioSpec) -> std::io::Result<()> {
     if cat.links.is_none() {
         head.links = spec.links.clone();
     }
-    if let Some(name) = &cat.products {
+    let target = |field: &str, name: &str| {
+        files::inside(dir, name).map_err(|m| std::io::Error::other(format!("[catalog] {field}: {m}")))
+    };
+    let products = cat.products.as_deref().map(|n| target("products", n)).transpose()?;
+    let links = cat.links.as_deref().map(|n| target("links", n)).transpose()?;
+    if let Some(p) = products {
         let mut buf = Vec::new();
         catalog_csv::write_products(&mut buf, &spec.products).map_err(std::io::Error::other)?;
-        save_text_bytes(&dir.join(name), &buf)?;
+        create_parent(&p)?;
+        files::write_atomic(&p, &buf)?;
     }
-    if let Some(name) = &cat.links {
+    if let Some(p) = links {
         let mut buf = Vec::new();
         catalog_csv::write_links(&mut buf, &spec.links).map_err(std::io::Error::other)?;
-        save_text_bytes(&dir.join(name), &buf)?;
+        create_parent(&p)?;
+        files::write_atomic(&p, &buf)?;
     }
     let text = to_toml(&head).map_err(std::io::Error::other)?;
     save_text(path, &text)
+}
+
+/// Creates the (confined) subfolder a catalog file is saved into.
+fn create_parent(p: &Path) -> std::io::Result<()> {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => std::fs::create_dir_all(d),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

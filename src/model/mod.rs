@@ -7,13 +7,17 @@ mod validate;
 
 pub use param::{Dist, Param, Sampler};
 pub use spec::*;
-pub use validate::{FieldError, Limits, MAX_OFFERS, MAX_SLOTS, did_you_mean, stream_id, validate};
+pub use validate::{
+    FieldError, Limits, MAX_CART_ITEMS, MAX_LISTED_PROBLEMS, MAX_MONEY, MAX_OFFERS, MAX_SLOTS, did_you_mean, stream_id,
+    validate,
+};
 
 /// Money is kept in integer minor units (cents) so that sums are exact and
 /// independent of summation order.
 pub type Cents = i64;
 
-/// Converts currency units to cents, rounding half away from zero.
+/// Converts currency units to cents, rounding half away from zero (saturating at
+/// the ends of the range; validation keeps money far inside it).
 pub fn to_cents(units: f64) -> Cents {
     (units * 100.0).round() as Cents
 }
@@ -71,8 +75,8 @@ pub struct Product {
 pub struct LinkTarget {
     /// Target product index.
     pub to: u32,
-    /// Strength in (baseline, 1].
-    pub strength: f32,
+    /// Strength in (0, 1], at the precision given (MODEL.md rule 13).
+    pub strength: f64,
 }
 
 /// A traffic segment with its inputs.

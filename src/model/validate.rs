@@ -7,6 +7,7 @@ use std::fmt;
 use super::param::{Param, num, range_text};
 use super::spec::*;
 use super::*;
+use crate::format::int;
 
 /// One problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,16 +67,40 @@ pub const MAX_OFFERS: u32 = 5;
 /// Smallest positive popularity or category affinity (their product must stay
 /// representable in cart-building weights).
 const MIN_WEIGHT: f64 = 1e-6;
-/// Largest allowed price, threshold or spend, in currency units.
-const MAX_MONEY: f64 = 1e9;
+/// Largest allowed price, cost, threshold or spend, in currency units.
+pub const MAX_MONEY: f64 = 1e9;
+/// Most items in one intended cart: 1 + Poisson(mean cart size - 1), capped here. With
+/// mean cart sizes of at most 50 (draws are clamped to it) the cap binds with
+/// probability below 1e-19 (MODEL.md rule 16; tested), so it never changes a result.
+pub const MAX_CART_ITEMS: usize = 128;
+/// Problems listed at most; the rest are counted ("and 999,980 more").
+pub const MAX_LISTED_PROBLEMS: usize = 100;
 
 struct Checker {
     errors: Vec<FieldError>,
+    /// Problems found beyond [`MAX_LISTED_PROBLEMS`].
+    unlisted: usize,
 }
 
 impl Checker {
     fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        if self.errors.len() >= MAX_LISTED_PROBLEMS {
+            self.unlisted += 1;
+            return;
+        }
         self.errors.push(FieldError { path: path.into(), message: message.into() });
+    }
+
+    /// Every problem, with a last line counting those not listed.
+    fn finish(mut self) -> Vec<FieldError> {
+        if self.unlisted > 0 {
+            let n = int(self.unlisted as u64);
+            self.errors.push(FieldError {
+                path: String::new(),
+                message: format!("and {n} more problems (only the first {MAX_LISTED_PROBLEMS} are listed)"),
+            });
+        }
+        self.errors
     }
 
     fn input(&mut self, path: String, p: &Param, lo: f64, hi: f64) -> Input {
@@ -101,6 +126,21 @@ impl Checker {
     fn name(&mut self, path: String, v: &str) {
         if v.trim().is_empty() {
             self.err(path, "must not be empty");
+        } else {
+            self.printable(path, v);
+        }
+    }
+
+    /// Names are printed on terminals and in reports: no control characters.
+    fn printable(&mut self, path: String, v: &str) {
+        if let Some(c) = v.chars().find(|c| c.is_control()) {
+            self.err(
+                path,
+                format!(
+                    "contains the control character U+{:04X}; names may hold letters, digits, spaces and punctuation only",
+                    u32::from(c)
+                ),
+            );
         }
     }
 }
@@ -130,7 +170,7 @@ fn unknown(kind: &str, name: &str, options: &[&str]) -> String {
 /// Checks a scenario file form and builds the validated [`Scenario`], or returns
 /// every problem found.
 pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<FieldError>> {
-    let mut c = Checker { errors: Vec::new() };
+    let mut c = Checker { errors: Vec::new(), unlisted: 0 };
     if spec.format_version != FORMAT_VERSION {
         c.err(
             "format_version",
@@ -158,6 +198,7 @@ pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fie
             c.err(format!("{path}.id"), format!("duplicate product id `{}`; ids must be unique", p.id));
         }
         c.name(format!("{path}.category"), &p.category);
+        c.printable(format!("{path}.name"), &p.name);
         c.positive(format!("{path}.price"), p.price, MAX_MONEY);
         if p.price.is_finite() && p.price > 0.0 && to_cents(p.price) < 1 {
             c.err(format!("{path}.price"), format!("{} rounds to zero cents; must be at least 0.01", p.price));
@@ -242,7 +283,7 @@ pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fie
             && l.strength > 0.0
             && l.strength <= 1.0
         {
-            list.push(LinkTarget { to, strength: l.strength as f32 });
+            list.push(LinkTarget { to, strength: l.strength });
         }
     }
     for list in product_links.iter_mut().chain(category_links.iter_mut()) {
@@ -331,8 +372,9 @@ pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fie
     }
 
     let (strategies, holdout) = check_strategies(&mut c, &spec.strategies, limits);
+    check_money_totals(&mut c, &spec, &products);
 
-    if c.errors.is_empty() {
+    if c.errors.is_empty() && c.unlisted == 0 {
         Ok(Scenario {
             spec,
             categories,
@@ -346,7 +388,43 @@ pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fie
             holdout,
         })
     } else {
-        Err(c.errors)
+        Err(c.finish())
+    }
+}
+
+/// MODEL.md rule 12: a replication's money totals are sums of whole cents in 64-bit
+/// integers; refuse a scenario where they could overflow. The largest order holds
+/// every cart item, suggestion, top-up and offer at the highest price (or cost, for
+/// margin) in the catalog.
+fn check_money_totals(c: &mut Checker, spec: &ScenarioSpec, products: &[Product]) {
+    let unit = products.iter().map(|p| p.price.max(p.cost)).max().unwrap_or(0);
+    let on = |s: &&StrategySpec| s.pre_checkout.policy != OfferPolicy::Off;
+    let slots = spec.strategies.iter().filter(on).map(|s| s.pre_checkout.slots.min(MAX_SLOTS)).max().unwrap_or(0);
+    let offers = spec
+        .strategies
+        .iter()
+        .filter(|s| s.post_checkout.policy != OfferPolicy::Off)
+        .map(|s| s.post_checkout.offers.min(MAX_OFFERS))
+        .max()
+        .unwrap_or(0);
+    let items = MAX_CART_ITEMS as i128 + i128::from(slots) + 1 + i128::from(offers);
+    let largest_order = i128::from(unit) * items;
+    let total = largest_order * i128::from(spec.store.visitors);
+    if total > i128::from(i64::MAX) {
+        let most = (i128::from(i64::MAX) / largest_order.max(1)).max(0);
+        c.err(
+            "store.visitors",
+            format!(
+                "{} visitors could spend more than a replication's exact total can hold ({}{}): an order may hold \
+                 up to {items} items at {} (the highest price or cost in the catalog); use at most {} visitors per \
+                 replication, or lower the highest price",
+                int(spec.store.visitors),
+                crate::format::currency_symbol(&spec.store.currency),
+                int(i64::MAX as u64 / 100),
+                crate::format::money(unit as f64 / 100.0, &spec.store.currency, 2),
+                int(u64::try_from(most).unwrap_or(u64::MAX)),
+            ),
+        );
     }
 }
 
@@ -361,22 +439,34 @@ fn check_store(c: &mut Checker, s: &StoreSpec, limits: &Limits) {
     if s.visitors == 0 || s.visitors > limits.max_visitors {
         c.err(
             "store.visitors",
-            format!("{} is not allowed: must be between 1 and {}", s.visitors, limits.max_visitors),
+            format!(
+                "{} is not allowed: must be a whole number from 1 to {}",
+                int(s.visitors),
+                int(limits.max_visitors)
+            ),
         );
     }
     if s.replications == 0 || s.replications > limits.max_replications {
         c.err(
             "store.replications",
-            format!("{} is not allowed: must be between 1 and {}", s.replications, limits.max_replications),
+            format!(
+                "{} is not allowed: must be a whole number from 1 to {}",
+                int(u64::from(s.replications)),
+                int(u64::from(limits.max_replications))
+            ),
         );
     }
     let total = s.visitors.saturating_mul(u64::from(s.replications));
     if total > limits.max_total_visitors {
         c.err(
-            "store.visitors",
+            "store",
             format!(
-                "visitors x replications = {total} exceeds the cap of {}; lower visitors or replications",
-                limits.max_total_visitors
+                "visitors x replications = {} x {} = {} exceeds the cap of {} visitor-sessions per run; lower \
+                 visitors or replications",
+                int(s.visitors),
+                int(u64::from(s.replications)),
+                int(total),
+                int(limits.max_total_visitors)
             ),
         );
     }
@@ -411,7 +501,7 @@ fn check_strategies(c: &mut Checker, strategies: &[StrategySpec], limits: &Limit
         if s.pre_checkout.policy != OfferPolicy::Off && !(1..=MAX_SLOTS).contains(&s.pre_checkout.slots) {
             c.err(
                 format!("{path}.pre_checkout.slots"),
-                format!("{} is not allowed: must be between 1 and {MAX_SLOTS}", s.pre_checkout.slots),
+                format!("{} is not allowed: must be a whole number from 1 to {MAX_SLOTS}", s.pre_checkout.slots),
             );
         }
         if s.tier_prompt.policy == TierPolicy::Window && !(s.tier_prompt.window > 0.0 && s.tier_prompt.window <= 1.0) {
@@ -426,7 +516,7 @@ fn check_strategies(c: &mut Checker, strategies: &[StrategySpec], limits: &Limit
         if s.post_checkout.policy != OfferPolicy::Off && !(1..=MAX_OFFERS).contains(&s.post_checkout.offers) {
             c.err(
                 format!("{path}.post_checkout.offers"),
-                format!("{} is not allowed: must be between 1 and {MAX_OFFERS}", s.post_checkout.offers),
+                format!("{} is not allowed: must be a whole number from 1 to {MAX_OFFERS}", s.post_checkout.offers),
             );
         }
         c.number(format!("{path}.post_checkout.offer_discount"), s.post_checkout.offer_discount, 0.0, 0.9);
