@@ -1,6 +1,7 @@
 //! `aovlab impact`: annual GMV x ((1 + conversion lift)(1 + AOV lift) - 1).
 
 use super::{Failure, print_stdout};
+use crate::model::param::num;
 
 /// Largest annual GMV `impact` accepts (the scenario file's cap too).
 const MAX_GMV: f64 = 1e15;
@@ -37,13 +38,14 @@ pub fn impact(a: &ImpactArgs) -> Result<(), Failure> {
     if !(a.annual_gmv.is_finite() && a.annual_gmv > 0.0 && a.annual_gmv <= MAX_GMV) {
         return Err(Failure::BadInput(format!(
             "--annual-gmv {}: must be more than 0 and at most 1,000,000,000,000,000 (currency units a year)",
-            a.annual_gmv
+            num(a.annual_gmv)
         )));
     }
     for (flag, v) in [("--aov-lift", a.aov_lift), ("--conversion-lift", a.conversion_lift)] {
         if !(v.is_finite() && v > -1.0 && v <= MAX_LIFT) {
             return Err(Failure::BadInput(format!(
-                "{flag} {v}: must be a number above -1 and at most 100 (0.2 means +20%, 100 means +10,000%)"
+                "{flag} {}: must be a number above -1 and at most 100 (0.2 means +20%, 100 means +10,000%)",
+                num(v)
             )));
         }
     }

@@ -14,11 +14,21 @@ use crate::model::{
 
 const MAX_EXTRAS: usize = 16;
 
+/// One product's place in a [`RelSet`].
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// A member when this is the set's epoch.
+    stamp: u32,
+    /// The rank of `rel` among the scenario's link strengths ([`LinkTarget::rank`]).
+    rank: u32,
+    /// Relevance: the strongest link to the product.
+    rel: f64,
+}
+
 /// A set of products with their relevance, cleared in O(1) by bumping an epoch.
 struct RelSet {
-    /// Per product: (stamp, relevance); a member when the stamp is the epoch. One
-    /// vector, so a lookup is one bounds check and one cache line.
-    slots: Vec<(u32, f64)>,
+    /// Per product; one vector, so a lookup is one bounds check and one cache line.
+    slots: Vec<Slot>,
     epoch: u32,
     members: Vec<u32>,
 }
@@ -26,21 +36,21 @@ struct RelSet {
 impl RelSet {
     fn new(n: usize) -> Self {
         // Stamps start below the epoch: the set starts empty.
-        Self { slots: vec![(0, 0.0); n], epoch: 1, members: Vec::with_capacity(64) }
+        Self { slots: vec![Slot::default(); n], epoch: 1, members: Vec::with_capacity(64) }
     }
 
     fn clear(&mut self) {
         self.members.clear();
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.slots.fill((0, 0.0));
+            self.slots.fill(Slot::default());
             self.epoch = 1;
         }
     }
 
     #[inline]
     fn contains(&self, p: u32) -> bool {
-        self.slots[p as usize].0 == self.epoch
+        self.slots[p as usize].stamp == self.epoch
     }
 
     /// Adds links stronger than `min` (lists are strongest first, so it stops early).
@@ -50,12 +60,13 @@ impl RelSet {
                 break;
             }
             let slot = &mut self.slots[l.to as usize];
-            if slot.0 == self.epoch {
-                if l.strength > slot.1 {
-                    slot.1 = l.strength;
+            if slot.stamp == self.epoch {
+                if l.strength > slot.rel {
+                    slot.rel = l.strength;
+                    slot.rank = l.rank;
                 }
             } else {
-                *slot = (self.epoch, l.strength);
+                *slot = Slot { stamp: self.epoch, rank: l.rank, rel: l.strength };
                 self.members.push(l.to);
             }
         }
@@ -70,8 +81,8 @@ impl RelSet {
 
     #[inline]
     fn rel_or(&self, p: u32, baseline: f64) -> f64 {
-        let (stamp, rel) = self.slots[p as usize];
-        if stamp == self.epoch { rel } else { baseline }
+        let slot = self.slots[p as usize];
+        if slot.stamp == self.epoch { slot.rel } else { baseline }
     }
 }
 
@@ -86,7 +97,7 @@ pub struct Scratch {
     shown: Vec<u32>,
     top: Vec<u32>,
     /// The matched ranking's best keys, best first (see [`rank_linked`]).
-    top_keys: [u128; MAX_SLOTS as usize],
+    top_keys: [u64; MAX_SLOTS as usize],
     post_linked: Vec<(u32, f64)>,
     scored: Vec<(f64, u32)>,
     /// Per strategy, this shopper's (revenue, margin, ordered).
@@ -391,17 +402,17 @@ fn rank_linked(c: &Compiled, s: &mut Scratch) {
         if s.cart_set[p as usize] == s.cart_epoch {
             continue;
         }
-        let rel = s.cands.slots[p as usize].1;
+        let slot = s.cands.slots[p as usize];
         if c.post_matched && c.post_purchase[p as usize] {
-            s.post_linked.push((p, rel));
+            s.post_linked.push((p, slot.rel));
         }
         if k == 0 {
             continue;
         }
-        // Relevance is positive (links stronger than a non-negative baseline), so its
-        // bits order like its value, at the precision given (MODEL.md rule 13); the
-        // low bits order by popularity rank, lower first. Keys are distinct (ranks are).
-        let key = (u128::from(rel.to_bits()) << 32) | u128::from(!c.pop_rank[p as usize]);
+        // The high half orders by relevance exactly as the values given do (MODEL.md
+        // rule 13: the rank of the strength among all strengths), the low half by
+        // popularity rank, lower first. Keys are distinct (popularity ranks are).
+        let key = (u64::from(slot.rank) << 32) | u64::from(!c.pop_rank[p as usize]);
         offer_top_k(&mut s.top_keys, &mut n, k, key, |a, b| a > b);
     }
     s.top.clear();
@@ -807,7 +818,7 @@ fn select_pre(c: &Compiled, s: &mut Scratch, pre: &PreCheckoutSpec, v0: i64, pri
             for i in 0..s.cands.members.len() {
                 let p = s.cands.members[i];
                 if !s.in_cart(p) {
-                    let r = s.cands.slots[p as usize].1;
+                    let r = s.cands.slots[p as usize].rel;
                     s.scored.push((score(r, p), p));
                 }
             }

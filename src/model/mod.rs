@@ -75,6 +75,9 @@ pub struct Product {
 pub struct LinkTarget {
     /// Target product index.
     pub to: u32,
+    /// The strength's rank among the scenario's distinct link strengths (0 the weakest):
+    /// ordering by rank is ordering by strength, ties included, in one integer.
+    pub rank: u32,
     /// Strength in (0, 1], at the precision given (MODEL.md rule 13).
     pub strength: f64,
 }

@@ -283,10 +283,16 @@ pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fie
             && l.strength > 0.0
             && l.strength <= 1.0
         {
-            list.push(LinkTarget { to, strength: l.strength });
+            list.push(LinkTarget { to, rank: 0, strength: l.strength });
         }
     }
+    let mut strengths: Vec<f64> = product_links.iter().chain(&category_links).flatten().map(|l| l.strength).collect();
+    strengths.sort_by(f64::total_cmp);
+    strengths.dedup();
     for list in product_links.iter_mut().chain(category_links.iter_mut()) {
+        for l in list.iter_mut() {
+            l.rank = strengths.partition_point(|&s| s < l.strength) as u32;
+        }
         merge_links(list, &products);
     }
 
