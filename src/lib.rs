@@ -13,4 +13,5 @@ pub mod format;
 pub mod gui;
 pub mod io;
 pub mod model;
+pub mod report;
 pub mod stats;

@@ -84,7 +84,7 @@ fn size_caps_name_the_table_and_the_cap() {
     // 1,000 visitors x 2 replications; caps one below each must refuse it, each with a
     // message naming the table and the cap.
     use aovlab::model::{Limits, validate};
-    let spec = common::corpus_base().spec;
+    let spec = common::corpus_spec();
     let tight = Limits {
         max_products: 1,
         max_links: 0,
@@ -95,7 +95,7 @@ fn size_caps_name_the_table_and_the_cap() {
         max_replications: 1,
         max_total_visitors: 1_999,
     };
-    let errors = validate(spec.clone(), &tight).map(|_| ()).unwrap_err();
+    let errors = validate(&spec, &tight).map(|_| ()).unwrap_err();
     let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
     for expected in [
         "products: 2 products; at most 1 are allowed",
@@ -120,5 +120,5 @@ fn size_caps_name_the_table_and_the_cap() {
         max_replications: 2,
         max_total_visitors: 2_000,
     };
-    validate(spec, &exact).unwrap_or_else(|e| panic!("{e:?}"));
+    validate(&spec, &exact).unwrap_or_else(|e| panic!("{e:?}"));
 }

@@ -10,7 +10,7 @@ use aovlab::io::{load_scenario, parse_scenario, save_scenario};
 use aovlab::model::CatalogFiles;
 
 fn small_article() -> aovlab::model::ScenarioSpec {
-    let mut spec = aovlab::io::article().spec;
+    let mut spec = aovlab::io::article_spec();
     spec.store.visitors = 20_000;
     spec.store.replications = 4;
     spec
@@ -35,15 +35,17 @@ fn a_csv_catalog_gives_the_same_results_as_inline_tables() {
     assert!(products.starts_with("id,name,category,price,cost,popularity,post_purchase\n"));
     assert_eq!(products.lines().count(), 1 + 26);
 
-    let from_csv = load_scenario(&path).unwrap();
-    let inline = aovlab::model::Scenario::from_spec(small_article()).unwrap();
-    assert_eq!(from_csv.spec.products, inline.spec.products);
-    assert_eq!(from_csv.spec.links, inline.spec.links);
-    assert_eq!(common::run(&from_csv, None).replications, common::run(&inline, None).replications);
+    let from_csv = aovlab::io::scenario_file::load(&path).unwrap().spec;
+    let inline = small_article();
+    assert_eq!(from_csv.products, inline.products);
+    assert_eq!(from_csv.links, inline.links);
+    let run =
+        |s: &aovlab::model::ScenarioSpec| common::run(&aovlab::model::Scenario::from_spec(s.clone()).unwrap(), None);
+    assert_eq!(run(&from_csv).replications, run(&inline).replications);
 
     // Saving again (as the app does) keeps the catalog in its files.
-    save_scenario(&path, &from_csv.spec).unwrap();
-    assert_eq!(load_scenario(&path).unwrap().spec, from_csv.spec);
+    save_scenario(&path, &from_csv).unwrap();
+    assert_eq!(aovlab::io::scenario_file::load(&path).unwrap().spec, from_csv);
 }
 
 fn error_of(dir: &Path, products: &str) -> String {
@@ -71,7 +73,7 @@ fn csv_errors_name_the_file_line_and_column() {
     // no longer exist are reported against links.csv.)
     let e =
         error_of(dir.path(), "id,name,category,price\nbrewer-pod,Brewer,coffee-makers,129\npods-house,Pods,pods,-4\n");
-    assert!(e.contains("products.csv:3: products[1].price: -4 is not allowed"), "{e}");
+    assert!(e.contains("products.csv:3: products[1].price: -4 is outside the allowed range > 0"), "{e}");
     assert!(e.contains("links.csv:"), "{e}");
 
     std::fs::remove_file(dir.path().join("products.csv")).unwrap();
@@ -107,14 +109,16 @@ fn the_cli_runs_a_csv_catalog() {
 
 /// The bad-file corpus's base scenario with its products in `products.csv` (written
 /// from `products`) and no links.
-fn products_only(dir: &Path, products: &str) -> Result<aovlab::model::Scenario, String> {
-    let mut spec = common::corpus_base().spec;
+fn products_only(dir: &Path, products: &str) -> Result<aovlab::model::ScenarioSpec, String> {
+    let mut spec = common::corpus_spec();
     spec.links.clear();
     spec.catalog = Some(CatalogFiles { products: Some("products.csv".into()), links: None });
     let path = dir.join("store.toml");
     save_scenario(&path, &spec).unwrap();
     std::fs::write(dir.join("products.csv"), products).unwrap();
-    load_scenario(&path).map_err(|e| e.to_string())
+    let loaded = aovlab::io::scenario_file::load(&path).map_err(|e| e.to_string())?;
+    loaded.validate().map_err(|e| e.to_string())?;
+    Ok(loaded.spec)
 }
 
 #[test]
@@ -134,7 +138,7 @@ fn optional_columns_take_their_defaults_in_any_order() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let got: Vec<(&str, f64, f64, f64, bool)> =
-        sc.spec.products.iter().map(|p| (p.id.as_str(), p.price, p.cost, p.popularity, p.post_purchase)).collect();
+        sc.products.iter().map(|p| (p.id.as_str(), p.price, p.cost, p.popularity, p.post_purchase)).collect();
     assert_eq!(
         got,
         [

@@ -3,8 +3,9 @@
 
 mod common;
 
-use aovlab::engine::{RunOptions, summarize};
-use aovlab::io::results::report_json;
+use aovlab::engine::RunOptions;
+use aovlab::io::export::report_json;
+use aovlab::report::summarize;
 use common::{run, scenario};
 
 fn small_article(seed: u64) -> aovlab::model::Scenario {

@@ -112,8 +112,8 @@ fn mutate(rng: &mut Xoshiro256PlusPlus, seed: &[u8]) -> Vec<u8> {
 
 /// Runs a validated mutant on a few visitors; it must not panic.
 fn run_tiny(mut sc: aovlab::model::Scenario) {
-    sc.spec.store.visitors = sc.spec.store.visitors.min(300);
-    sc.spec.store.replications = sc.spec.store.replications.min(2);
+    sc.store.visitors = sc.store.visitors.min(300);
+    sc.store.replications = sc.store.replications.min(2);
     let _ = common::run(&sc, Some(1));
 }
 
@@ -186,7 +186,7 @@ fn csv_catalog_reader_never_panics() {
 
 #[test]
 fn partial_results_reader_never_panics() {
-    let mut spec = common::corpus_base().spec;
+    let mut spec = common::corpus_spec();
     spec.store.replications = 2;
     spec.store.visitors = 2_000;
     let sc = aovlab::model::Scenario::from_spec(spec.clone()).unwrap();
@@ -212,7 +212,7 @@ fn partial_results_reader_never_panics() {
             let merged = partial::read(&path).and_then(|p| partial::combine(vec![("part.json".into(), p)]));
             match merged {
                 Ok(all) => {
-                    let _ = aovlab::engine::summarize(&all.scenario, &all.replications, 1.0, 1);
+                    let _ = aovlab::report::summarize(&all.scenario, &all.replications, 1.0, 1);
                 }
                 Err(e) => {
                     assert!(e.contains("part.json") || e.contains("replications"), "unnamed: {e}");

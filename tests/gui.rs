@@ -5,32 +5,55 @@
 
 use std::time::Duration;
 
-use aovlab::gui::{AovApp, Document, Pending, Prefs};
+use aovlab::gui::{AovApp, Document, Level, Page, Pending, Prefs, RunState};
 use aovlab::io::scenario_file::ARTICLE_TOML;
+use aovlab::model::edit::Edit;
+use aovlab::model::fields::{Path, Value};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 /// The article scenario, made small so each run takes a moment in a debug build.
 fn small_article() -> Document {
-    let mut sc = aovlab::io::article().spec;
-    sc.store.visitors = 20_000;
-    sc.store.replications = 8;
-    Document::new(sc, None)
+    let mut doc = Document::article();
+    doc.apply(Edit::Batch(vec![
+        Edit::Set(Path::top("store.visitors"), Value::Whole(20_000)),
+        Edit::Set(Path::top("store.replications"), Value::Whole(8)),
+    ]))
+    .unwrap();
+    saved(doc)
+}
+
+/// `doc` as if just saved (so that edits made by the test show as unsaved).
+fn saved(doc: Document) -> Document {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = doc;
+    let path = dir.path().join("small.toml");
+    doc.save_as(path.clone()).unwrap();
+    let opened = Document::open(path).unwrap();
+    std::mem::forget(dir); // the folder outlives the test: the document names it
+    opened
+}
+
+fn prefs() -> Prefs {
+    Prefs { dark: false, native_dialogs: false, ..Prefs::default() }
+}
+
+fn harness_sized(doc: Document, w: f32, h: f32) -> Harness<'static, AovApp> {
+    Harness::builder()
+        .with_size(egui::vec2(w, h))
+        .build_ui_state(|ui, app: &mut AovApp| app.ui(ui), AovApp::new(doc, prefs()))
 }
 
 fn harness(doc: Document) -> Harness<'static, AovApp> {
-    let prefs = Prefs { dark: false, recent: Vec::new() };
-    Harness::builder()
-        .with_size(egui::vec2(1500.0, 1000.0))
-        .build_ui_state(|ui, app: &mut AovApp| app.ui(ui), AovApp::new(doc, prefs))
+    harness_sized(doc, 1500.0, 1000.0)
 }
 
 fn wait_for_results(h: &mut Harness<'static, AovApp>) {
     for _ in 0..6000 {
         h.step();
         let app = h.state();
-        if !app.is_running() && app.results.as_ref().is_some_and(|r| r.complete) {
+        if !app.is_running() && app.results.as_ref().is_some_and(|r| r.complete()) {
             h.run_steps(3);
             return;
         }
@@ -39,42 +62,41 @@ fn wait_for_results(h: &mut Harness<'static, AovApp>) {
     panic!("no complete results within 30 s");
 }
 
+fn edit(h: &mut Harness<'static, AovApp>, e: Edit) {
+    h.state_mut().doc.apply(e).unwrap();
+    h.run_steps(2);
+}
+
 #[test]
 fn opens_runs_and_shows_the_engines_numbers() {
-    let doc = small_article();
+    let mut doc = small_article();
     let expected = {
         let sc = doc.scenario().unwrap();
-        aovlab::engine::run_and_summarize(&sc, &Default::default()).unwrap()
+        aovlab::report::run_and_summarize(&sc, &Default::default()).unwrap()
     };
     let mut h = harness(doc);
     wait_for_results(&mut h);
     // Every KPI card shows the engine's numbers: the holdout's levels, and each
-    // strategy's four lifts and annual impact. Counted per text, so that a row showing
-    // another row's metric leaves its own number short.
-    use aovlab::format::{lift, money, money_compact, percent};
+    // strategy's levels and lifts. Counted per text, so that a row showing another
+    // row's metric leaves its own number short.
+    use aovlab::report::Metric;
     let mut want: std::collections::HashMap<String, usize> = Default::default();
     for s in &expected.strategies {
-        let texts = match &s.vs_holdout {
-            None => {
-                let m = &s.metrics;
-                vec![
-                    percent(m.conversion_rate.unwrap().mean, 2),
-                    money(m.aov.unwrap().mean, "USD", 2),
-                    money(m.revenue_per_visitor.unwrap().mean, "USD", 3),
-                    money(m.gross_margin_per_visitor.unwrap().mean, "USD", 3),
-                ]
+        let mut texts = Vec::new();
+        if s.is_holdout {
+            for m in [Metric::ConversionRate, Metric::Aov, Metric::RevenuePerVisitor, Metric::GrossMarginPerVisitor] {
+                texts.push(m.format(m.summary(s).unwrap().mean, "USD"));
             }
-            Some(v) => {
-                let mut t: Vec<String> = [v.conversion_rate_lift, v.aov_lift, v.rpv_lift, v.margin_lift]
-                    .iter()
-                    .map(|l| lift(l.unwrap().summary.mean, 1))
-                    .collect();
-                let impact = v.annual_gmv_impact.unwrap().summary.mean;
-                let m = money_compact(impact, "USD");
-                t.push(if impact > 0.0 { format!("+{m}") } else { m });
-                t
+        } else {
+            for m in Metric::LIFTS {
+                let l = m.lift_summary(s).unwrap();
+                let zero = l.summary.mean == 0.0 && l.summary.p05 == 0.0 && l.summary.p95 == 0.0;
+                texts.push(if zero { "no change".into() } else { m.format(l.summary.mean, "USD") });
             }
-        };
+            for m in [Metric::ConversionRate, Metric::Aov, Metric::RevenuePerVisitor, Metric::GrossMarginPerVisitor] {
+                texts.push(m.format(m.summary(s).unwrap().mean, "USD"));
+            }
+        }
         for text in texts {
             *want.entry(text).or_default() += 1;
         }
@@ -84,6 +106,8 @@ fn opens_runs_and_shows_the_engines_numbers() {
         assert!(shown >= *n, "`{text}` shown {shown} times, expected at least {n}");
     }
     h.get_by_label_contains("last run:");
+    // A change that is exactly zero in every replication reads "no change".
+    assert!(h.get_all_by_label("no change").count() >= 1);
 }
 
 #[test]
@@ -93,7 +117,7 @@ fn editing_marks_results_stale_and_a_rerun_uses_the_edit() {
     assert!(!h.state().results_stale());
     h.get_by_label("Replications").set_value_accesskit(3.0);
     h.run_steps(2);
-    assert_eq!(h.state().doc.spec.store.replications, 3);
+    assert_eq!(h.state().doc.spec().store.replications, 3);
     assert!(h.state().results_stale());
     h.get_by_label_contains("Results are stale");
     assert!(h.state().doc.is_dirty());
@@ -104,7 +128,6 @@ fn editing_marks_results_stale_and_a_rerun_uses_the_edit() {
     wait_for_results(&mut h);
     assert!(!h.state().results_stale());
     assert_eq!(h.state().results.as_ref().unwrap().reps.len(), 3);
-    h.get_by_label_contains("last run:");
     h.get_by_label_contains("3 × 20,000 visitors");
 }
 
@@ -112,27 +135,25 @@ fn editing_marks_results_stale_and_a_rerun_uses_the_edit() {
 fn undo_and_redo_cover_edits() {
     let mut h = harness(small_article());
     h.run_steps(1);
-    h.get_by_label("Visitors / replication").set_value_accesskit(12_345.0);
+    h.get_by_label("Visitors per replication").set_value_accesskit(12_345.0);
     h.run_steps(2);
-    assert_eq!(h.state().doc.spec.store.visitors, 12_345);
+    assert_eq!(h.state().doc.spec().store.visitors, 12_345);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().doc.spec.store.visitors, 20_000);
-    assert!(!h.state().doc.is_dirty());
+    assert_eq!(h.state().doc.spec().store.visitors, 20_000);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().doc.spec.store.visitors, 12_345);
+    assert_eq!(h.state().doc.spec().store.visitors, 12_345);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
     h.run_steps(2);
-    assert_eq!(h.state().doc.spec.store.visitors, 12_345);
+    assert_eq!(h.state().doc.spec().store.visitors, 12_345);
 }
 
 #[test]
 fn unsaved_changes_guard_new() {
     let mut h = harness(small_article());
-    // The run started on the first frame shows its own Cancel button until it ends.
     wait_for_results(&mut h);
     h.get_by_label("Seed").set_value_accesskit(7.0);
     h.run_steps(2);
@@ -144,68 +165,191 @@ fn unsaved_changes_guard_new() {
     h.get_by_label("Cancel").click();
     h.run_steps(2);
     assert_eq!(h.state().pending, None);
-    assert_eq!(h.state().doc.spec.store.seed, 7);
+    assert_eq!(h.state().doc.spec().store.seed, 7);
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::N);
     h.run_steps(2);
     h.get_by_label("Don't save").click();
     h.run_steps(2);
     assert!(!h.state().doc.is_dirty());
-    assert_eq!(h.state().doc.spec, aovlab::io::article().spec);
+    assert_eq!(*h.state().doc.spec(), aovlab::io::article_spec());
 }
 
 #[test]
-fn an_invalid_field_is_flagged_and_run_is_disabled() {
+fn an_invalid_field_is_flagged_in_the_users_words_and_run_is_disabled() {
     let mut h = harness(small_article());
     wait_for_results(&mut h);
-    let mut spec = h.state().doc.spec.clone();
-    spec.segments[0].add_to_cart_rate = aovlab::model::Param::Fixed(1.5);
-    h.state_mut().doc.replace(spec);
-    h.state_mut().editor.page = aovlab::gui::Page::Segments;
+    edit(&mut h, Edit::Set(Path::item("segments[].add_to_cart_rate", 0), Value::Param(1.5.into())));
+    h.state_mut().editor.page = Page::Segments;
     h.run_steps(2);
-    h.get_by_label_contains("Run disabled: 1 problem(s)");
+    // The problem names the segment and the field as the editor shows them.
+    h.get_by_label_contains("Run is disabled: 1 problem. New visitors › Add-to-cart rate:");
     h.get_by_label("value 1.5 is outside the allowed range [0, 1]");
-    use egui_kittest::kittest::NodeT;
     assert!(h.get_by_label("Run scenario").accesskit_node().is_disabled());
+    // A product's problem names the product, and a number reads without artefacts.
+    edit(&mut h, Edit::Set(Path::item("segments[].add_to_cart_rate", 0), Value::Param(0.05.into())));
+    edit(&mut h, Edit::Set(Path::item("products[].price", 13), Value::Number(-0.06000000000000005)));
+    h.get_by_label_contains("Espresso Roast Beans 1 kg › Price: -0.06 is outside the allowed range");
 }
 
 #[test]
-fn a_file_that_fails_to_load_leaves_the_scenario_untouched() {
+fn the_holdouts_levers_show_when_one_is_on_and_turn_off_together() {
+    let mut h = harness(small_article());
+    wait_for_results(&mut h);
+    // Make AOV-optimized the holdout: its levers stay visible, with the error and a fix.
+    let e = aovlab::model::edit::make_holdout(h.state().doc.spec(), 2);
+    edit(&mut h, e);
+    h.state_mut().editor.page = Page::Strategies;
+    h.run_steps(2);
+    assert!(
+        h.get_all_by_label_contains("the holdout must have every lever off, but it sets Pre-checkout policy").count()
+            >= 1
+    );
+    h.get_by_label("Turn every lever off").click();
+    h.run_steps(2);
+    assert!(h.state().doc.problems().is_empty(), "{:?}", h.state().doc.problems().all());
+}
+
+#[test]
+fn catalog_edits_follow_the_product_while_the_table_is_sorted() {
+    let mut h = harness(small_article());
+    wait_for_results(&mut h);
+    h.state_mut().editor.page = Page::Catalog;
+    h.run_steps(2);
+    h.get_by_label_contains("Price").click(); // sort by price, ascending
+    h.run_steps(2);
+    let before = h.state().doc.spec().clone();
+    let rows = h.state().editor.catalog.rows().to_vec();
+    // The second cheapest product: typing a larger price would sort it last.
+    let target = rows[1];
+    let node_value = format!("${:.2}", before.products[target].price);
+    let node = h.get_all_by_value(&node_value).next().unwrap();
+    node.click();
+    h.run_steps(2);
+    // Replace the text keystroke by keystroke: after the first, the price would sort
+    // the product elsewhere, and the rest of the keystrokes must follow it.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    for ch in ["9", "9", "5"] {
+        h.input_mut().events.push(egui::Event::Text(ch.into()));
+        h.run_steps(1);
+    }
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    assert_eq!(h.state().doc.spec().products[target].price, 995.0, "the typed price landed");
+    let after = h.state().doc.spec();
+    let changed: Vec<usize> = (0..after.products.len()).filter(|&i| after.products[i] != before.products[i]).collect();
+    assert!(changed.len() <= 1, "keystrokes went into several products: {changed:?}");
+    if let Some(&i) = changed.first() {
+        assert_eq!(i, target, "the edit landed on another product");
+    }
+}
+
+#[test]
+fn adding_a_product_under_a_filter_shows_it_and_removing_one_says_what_went() {
+    let mut h = harness(small_article());
+    wait_for_results(&mut h);
+    h.state_mut().editor.page = Page::Catalog;
+    h.state_mut().editor.catalog.filter = "pods".into();
+    h.run_steps(2);
+    h.get_by_label("Add product").click();
+    h.run_steps(3);
+    let n = h.state().doc.spec().products.len();
+    assert!(h.state().editor.catalog.filter.is_empty(), "the filter is cleared so the new product shows");
+    assert!(h.state().editor.catalog.rows().contains(&(n - 1)));
+    assert_eq!(h.state().editor.catalog.selected, Some(n - 1));
+    // Removing the pod brewer removes its five links, and says so.
+    let i = h.state().doc.spec().products.iter().position(|p| p.id == "brewer-pod").unwrap();
+    let (e, links) = aovlab::model::edit::remove_product(h.state().doc.spec(), i);
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, aovlab::gui::Command::EditSaying(e, format!("Removed it and {links} links")));
+    h.run_steps(2);
+    assert!(h.state().notice.as_ref().unwrap().text.contains("5 links"));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(h.state().doc.spec().links.len(), aovlab::io::article_spec().links.len());
+}
+
+#[test]
+fn a_new_segment_keeps_the_shares_summing_to_one() {
+    let mut h = harness(small_article());
+    wait_for_results(&mut h);
+    h.state_mut().editor.page = Page::Segments;
+    h.run_steps(2);
+    h.get_by_label("Add segment").click();
+    h.run_steps(2);
+    assert_eq!(h.state().doc.spec().segments.len(), 4);
+    assert!(h.state().doc.problems().is_empty(), "{:?}", h.state().doc.problems().all());
+}
+
+#[test]
+fn rates_read_as_percentages_and_money_with_its_symbol() {
+    let mut h = harness(small_article());
+    wait_for_results(&mut h);
+    h.state_mut().editor.page = Page::Segments;
+    h.run_steps(2);
+    // New visitors' add-to-cart rate is 0.05: the editor shows 5%.
+    assert!(h.query_all_by_value("5%").count() >= 1 || h.query_all_by_label("5%").count() >= 1);
+    h.state_mut().editor.page = Page::Store;
+    h.run_steps(2);
+    assert!(h.query_all_by_value("$50,000,000.00").count() + h.query_all_by_label("$50,000,000.00").count() >= 1);
+}
+
+#[test]
+fn a_file_that_cannot_be_parsed_leaves_the_scenario_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, ARTICLE_TOML.replace("share = 0.55", "shre = 0.55")).unwrap();
     let mut h = harness(small_article());
     h.run_steps(1);
-    let before = h.state().doc.spec.clone();
+    let before = h.state().doc.spec().clone();
     let ctx = h.ctx.clone();
     h.state_mut().open(&ctx, bad.clone());
     h.run_steps(2);
-    assert_eq!(h.state().doc.spec, before);
-    let (msg, is_error) = h.state().message.clone().unwrap();
-    assert!(is_error);
-    assert!(msg.contains("bad.toml:") && msg.contains("did you mean `share`?"), "{msg}");
+    assert_eq!(*h.state().doc.spec(), before);
+    let n = h.state().notice.clone().unwrap();
+    assert_eq!(n.level, Level::Error);
+    assert!(n.text.contains("bad.toml:") && n.text.contains("did you mean `share`?"), "{}", n.text);
     h.get_by_label_contains("Failed to load");
 }
 
 #[test]
-fn save_is_atomic_and_round_trips() {
+fn a_file_with_a_value_out_of_range_opens_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo.toml");
+    std::fs::write(&path, ARTICLE_TOML.replace("add_to_cart_rate = 0.05", "add_to_cart_rate = 1.5")).unwrap();
+    let mut h = harness(small_article());
+    wait_for_results(&mut h);
+    let ctx = h.ctx.clone();
+    h.state_mut().open(&ctx, path.clone());
+    h.run_steps(2);
+    assert_eq!(h.state().doc.path.as_deref(), Some(path.as_path()));
+    assert_eq!(h.state().notice.as_ref().unwrap().level, Level::Warning);
+    h.get_by_label_contains("Run is disabled: 1 problem.");
+    assert!(h.state().results.is_none());
+}
+
+#[test]
+fn saving_keeps_the_files_comments_and_layout() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mine.toml");
-    let mut doc = small_article();
-    doc.spec.name = "Mine".into();
+    let mut doc = Document::article();
+    doc.apply(Edit::Set(Path::top("name"), Value::Text(Some("Mine".into())))).unwrap();
     doc.save_as(path.clone()).unwrap();
     assert!(!doc.is_dirty());
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names.len(), 1, "no temporary files are left: {names:?}");
-    let back = Document::open(path.clone()).unwrap();
-    assert_eq!(back.spec, doc.spec);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed: Vec<&str> = text.lines().filter(|l| !ARTICLE_TOML.lines().any(|a| a == *l)).collect();
+    assert_eq!(changed, ["name = \"Mine\""], "only the edited line changes");
+    assert!(text.contains("annual_gmv = 50_000_000     # the article's example: $50M a year"));
+    assert_eq!(Document::open(path.clone()).unwrap().spec(), doc.spec());
 
     // A save that cannot complete leaves the previous file as it was.
     let before = std::fs::read(&path).unwrap();
-    let mut other = small_article();
-    other.spec.name = "Other".into();
-    let blocked = dir.path().join("no-such-dir").join("x.toml");
-    assert!(other.save_as(blocked).is_err());
+    let mut other = Document::article();
+    other.apply(Edit::Set(Path::top("name"), Value::Text(Some("Other".into())))).unwrap();
+    assert!(other.save_as(dir.path().join("no-such-dir").join("x.toml")).is_err());
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
@@ -213,17 +357,33 @@ fn save_is_atomic_and_round_trips() {
 fn every_editor_page_renders_with_accessible_widgets() {
     let mut h = harness(small_article());
     wait_for_results(&mut h);
-    for page in aovlab::gui::Page::ALL {
+    for page in Page::ALL {
         h.state_mut().editor.page = page;
-        if page == aovlab::gui::Page::Catalog {
-            h.state_mut().editor.selected = Some(1);
+        if page == Page::Catalog {
+            h.state_mut().editor.catalog.selected = Some(1);
         }
         // Each step runs the harness's accessibility check over the whole window.
         h.run_steps(2);
-        if page == aovlab::gui::Page::Catalog {
+        if page == Page::Catalog {
             h.get_by_label("Links from PodPro Single-Serve Brewer");
         }
     }
+}
+
+#[test]
+fn nothing_is_cut_off_in_a_small_window() {
+    let mut h = harness_sized(small_article(), 1280.0, 720.0);
+    wait_for_results(&mut h);
+    // A long problem message (an invalid tier) must wrap, not widen the window.
+    edit(&mut h, Edit::Set(Path::item("tiers[].threshold", 1), Value::Number(100.0)));
+    h.run_steps(2);
+    let width = 1280.0;
+    let wide: Vec<String> = h
+        .query_all_by(|n| n.role() == egui::accesskit::Role::Label)
+        .filter(|n| n.rect().max.x > width + 1.0)
+        .map(|n| format!("{:?} at {:?}", n.accesskit_node().label(), n.rect()))
+        .collect();
+    assert!(wide.is_empty(), "labels beyond the window's right edge: {wide:#?}");
 }
 
 #[derive(Debug)]
@@ -239,7 +399,7 @@ impl egui::DroppedFile for Dropped {
 }
 
 #[test]
-fn dropping_a_scenario_file_opens_and_runs_it() {
+fn dropping_a_scenario_file_opens_runs_and_remembers_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("apparel.toml");
     let text = std::fs::read_to_string("scenarios/apparel-free-shipping.toml")
@@ -252,8 +412,8 @@ fn dropping_a_scenario_file_opens_and_runs_it() {
     h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(path.clone())));
     h.run_steps(1);
     assert_eq!(h.state().doc.path.as_deref(), Some(path.as_path()));
-    assert_eq!(h.state().doc.spec.name, "Apparel store, free shipping over $75");
-    assert_eq!(h.state().prefs.recent.first(), Some(&path));
+    assert_eq!(h.state().doc.spec().name, "Apparel store, free shipping over $75");
+    assert_eq!(h.state().prefs.recent.first(), Some(&std::fs::canonicalize(&path).unwrap()));
     wait_for_results(&mut h);
     h.get_by_label("apparel.toml");
     assert!(h.get_all_by_label("Free-shipping banner (30% window)").count() >= 1);
@@ -262,22 +422,120 @@ fn dropping_a_scenario_file_opens_and_runs_it() {
 #[test]
 fn a_csv_catalog_opens_edits_and_saves_back_to_its_files() {
     let dir = tempfile::tempdir().unwrap();
-    let mut spec = small_article().spec;
+    let mut spec = small_article().spec().clone();
     spec.catalog = Some(aovlab::model::CatalogFiles { products: Some("p.csv".into()), links: Some("l.csv".into()) });
     let path = dir.path().join("s.toml");
     aovlab::io::save_scenario(&path, &spec).unwrap();
     let mut doc = Document::open(path.clone()).unwrap();
-    assert_eq!(doc.spec.products.len(), 26);
-    let mut edited = doc.spec.clone();
-    edited.products[0].price = 99.5;
-    doc.replace(edited);
+    assert_eq!(doc.spec().products.len(), 26);
+    doc.apply(Edit::Set(Path::item("products[].price", 0), Value::Number(99.5))).unwrap();
     doc.save_as(path.clone()).unwrap();
     let csv = std::fs::read_to_string(dir.path().join("p.csv")).unwrap();
     assert!(csv.lines().nth(1).unwrap().contains(",99.5,"), "{csv}");
     assert!(!std::fs::read_to_string(&path).unwrap().contains("[[products]]"));
 
     let mut h = harness(Document::open(path).unwrap());
-    h.state_mut().editor.page = aovlab::gui::Page::Catalog;
+    h.state_mut().editor.page = Page::Catalog;
     h.run_steps(2);
     h.get_by_label_contains("Products are kept in p.csv");
+}
+
+#[test]
+fn cancelling_says_so_and_a_complete_run_clears_it() {
+    let mut doc = Document::article();
+    doc.apply(Edit::Set(Path::top("store.replications"), Value::Whole(2000))).unwrap();
+    let mut h = harness(doc);
+    for _ in 0..2000 {
+        h.step();
+        if h.state().results.as_ref().is_some_and(|r| !r.reps.is_empty()) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.key_press(Key::Escape);
+    for _ in 0..2000 {
+        h.step();
+        if !h.state().is_running() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run_steps(2);
+    let r = h.state().results.as_ref().unwrap();
+    assert_eq!(r.state, RunState::Cancelled);
+    let done = r.reps.len();
+    assert!(done < 2000);
+    h.get_by_label_contains(&format!("cancelled: {done} of 2,000 replications"));
+    h.get_by_label_contains("Partial results:");
+    assert_eq!(h.state().notice.as_ref().unwrap().level, Level::Warning);
+    assert!(h.query_by_label_contains("running:").is_none());
+    // A complete run afterwards leaves no trace of the cancelled one.
+    edit(&mut h, Edit::Set(Path::top("store.replications"), Value::Whole(3)));
+    edit(&mut h, Edit::Set(Path::top("store.visitors"), Value::Whole(10_000)));
+    h.get_by_label("Run scenario").click();
+    h.run_steps(1);
+    wait_for_results(&mut h);
+    assert!(h.query_by_label_contains("Partial results:").is_none());
+    assert!(h.query_by_label_contains("cancelled:").is_none());
+}
+
+#[test]
+fn without_a_system_dialog_save_as_uses_the_apps_own() {
+    let mut h = harness(small_article());
+    wait_for_results(&mut h);
+    let dir = h.state().doc.path.as_ref().unwrap().parent().unwrap().to_path_buf();
+    // The file dialog's icons are emoji the test fonts lack: draw boxes for them.
+    h.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    h.run_steps(3);
+    // The in-app dialog opens in the scenario's folder with a file name filled in.
+    h.get_by_label_contains("Save the scenario as");
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Save").click();
+    h.run_steps(3);
+    let target = dir.join("scenario.toml");
+    assert!(target.exists(), "nothing written to {}", target.display());
+    assert_eq!(h.state().doc.path.as_deref(), Some(target.as_path()));
+    assert_eq!(h.state().notice.as_ref().unwrap().level, Level::Info);
+}
+
+#[test]
+fn unsaved_work_survives_a_crash() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut h = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_ui_state(
+        |ui, app: &mut AovApp| app.ui(ui),
+        AovApp::new(small_article(), prefs()).with_recovery(recovery.path().to_path_buf()),
+    );
+    wait_for_results(&mut h);
+    edit(&mut h, Edit::Set(Path::top("name"), Value::Text(Some("Unsaved work".into()))));
+    // The copy is written at most a couple of seconds after the edit.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !recovery.path().join("recovery.json").exists() && std::time::Instant::now() < deadline {
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(h); // a crash: nothing cleans up
+    let mut h = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_ui_state(
+        |ui, app: &mut AovApp| app.ui(ui),
+        AovApp::new(Document::article(), prefs()).with_recovery(recovery.path().to_path_buf()),
+    );
+    h.run_steps(2);
+    h.get_by_label("Restore unsaved work?");
+    h.get_by_label("Restore").click();
+    h.run_steps(2);
+    assert_eq!(h.state().doc.spec().name, "Unsaved work");
+    assert!(h.state().doc.is_dirty());
+    // Saving removes the copy.
+    let out = tempfile::tempdir().unwrap();
+    let saved = h.state_mut().save(Some(out.path().join("back.toml")));
+    assert_eq!(saved, aovlab::gui::Saved::Yes);
+    assert!(!recovery.path().join("recovery.json").exists());
+}
+
+#[test]
+fn zoom_follows_the_keyboard_and_is_remembered() {
+    let mut h = harness(small_article());
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Plus);
+    h.run_steps(2);
+    assert!(h.state().prefs.zoom > 1.0, "{}", h.state().prefs.zoom);
 }

@@ -22,7 +22,7 @@ fn base_text() -> String {
 /// The corpus base with its catalog moved to `products.csv` in `dir`, and the scenario
 /// file's `[catalog] products` set to `name`.
 fn csv_scenario(dir: &Path, name: &str) -> std::path::PathBuf {
-    let mut spec = common::corpus_base().spec;
+    let mut spec = common::corpus_spec();
     spec.catalog = Some(aovlab::model::CatalogFiles { products: Some("products.csv".into()), links: None });
     let path = dir.join("shop.toml");
     save_scenario(&path, &spec).unwrap();
@@ -68,7 +68,7 @@ fn saving_never_writes_outside_the_folder() {
     std::fs::create_dir(&dir).unwrap();
     let victim = parent.path().join("victim.csv");
     std::fs::write(&victim, "precious").unwrap();
-    let mut spec = common::corpus_base().spec;
+    let mut spec = common::corpus_spec();
     for name in ["../victim.csv", victim.to_str().unwrap(), ""] {
         spec.catalog = Some(aovlab::model::CatalogFiles { products: Some(name.into()), links: None });
         let e = save_scenario(&dir.join("s.toml"), &spec).unwrap_err().to_string();
@@ -353,7 +353,7 @@ mod merge {
 
     /// Two valid shards of a small run, as JSON values.
     fn shards() -> (serde_json::Value, serde_json::Value) {
-        let mut spec = common::corpus_base().spec;
+        let mut spec = common::corpus_spec();
         spec.store.replications = 4;
         spec.store.visitors = 3_000;
         let sc = aovlab::model::Scenario::from_spec(spec.clone()).unwrap();
@@ -444,7 +444,7 @@ fn tier_window_is_compared_in_exact_cents() {
     .replace("mean_cart_size = 2.5", "mean_cart_size = 1.0")
     .replace("[[segments]]", "[[tiers]]\nname = \"Gold\"\nthreshold = 100.0\n\n[[segments]]");
     let sc = common::scenario(&text);
-    let opts = aovlab::engine::RunOptions { path: aovlab::engine::Path::Counted, ..Default::default() };
+    let opts = aovlab::engine::RunOptions { path: aovlab::engine::SimPath::Counted, ..Default::default() };
     let out = aovlab::engine::run(&sc, &opts, &|_| {}, &Default::default()).unwrap();
     let t = &out.replications[0].strategies[1];
     assert!(t.tier_shown > 0);

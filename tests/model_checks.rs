@@ -3,8 +3,9 @@
 
 mod common;
 
-use aovlab::engine::report::replication_metrics;
-use aovlab::engine::{RepCounts, RunOutput, StrategyCounts, summarize};
+use aovlab::engine::{RepCounts, RunOutput, StrategyCounts};
+use aovlab::report::replication_metrics;
+use aovlab::report::summarize;
 use common::{run, scenario, two_products};
 
 const STORE: &str = "visitors = 40_000\nreplications = 200\nseed = 11";
@@ -800,7 +801,7 @@ fn lift_standard_errors_match_the_spread_across_replications() {
     let sc = scenario(&two_products(STORE, "", strategies));
     let out = run(&sc, None);
     let vs: Vec<_> = out.replications.iter().map(|rep| replication_metrics(&sc, rep)[1].vs.clone().unwrap()).collect();
-    type Pick = fn(&aovlab::engine::report::VsRep) -> Option<aovlab::stats::Estimate>;
+    type Pick = fn(&aovlab::report::VsRep) -> Option<aovlab::stats::Estimate>;
     let lifts: [(&str, Pick); 4] = [
         ("conversion", |v| v.conversion_rate_lift),
         ("AOV", |v| v.aov_lift),

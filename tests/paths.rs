@@ -9,10 +9,11 @@ mod common;
 
 use std::sync::atomic::AtomicBool;
 
-use aovlab::engine::{self, Path, RunOptions, summarize};
+use aovlab::engine::{self, RunOptions, SimPath as Path};
+use aovlab::report::summarize;
 use aovlab::stats::Summary;
 
-fn report(sc: &aovlab::model::Scenario, path: Path) -> (aovlab::engine::Report, Vec<aovlab::engine::RepCounts>) {
+fn report(sc: &aovlab::model::Scenario, path: Path) -> (aovlab::report::Report, Vec<aovlab::engine::RepCounts>) {
     let cancel = AtomicBool::new(false);
     let out = engine::run(sc, &RunOptions { threads: None, replications: None, path }, &|_| {}, &cancel).unwrap();
     (summarize(sc, &out.replications, 1.0, 1), out.replications)

@@ -4,13 +4,13 @@
 mod common;
 
 use aovlab::engine::StrategyCounts;
-use aovlab::engine::report::replication_metrics;
 use aovlab::io::scenario_file::{parse_spec, to_toml};
 use aovlab::model::{
     BehaviourSpec, CheckoutSpec, Dist, FORMAT_VERSION, LinkSpec, OfferPolicy, Param, PostCheckoutSpec, PreCheckoutSpec,
     ProductSpec, Ranking, Scenario, ScenarioSpec, SegmentSpec, StoreSpec, StrategySpec, TierPolicy, TierPromptSpec,
     TierSpec,
 };
+use aovlab::report::replication_metrics;
 use proptest::prelude::*;
 
 fn product(i: usize) -> impl Strategy<Value = ProductSpec> {

@@ -11,9 +11,10 @@
 
 mod common;
 
-use aovlab::engine::report::{StrategyRep, replication_metrics};
-use aovlab::engine::{RepCounts, summarize};
+use aovlab::engine::RepCounts;
 use aovlab::model::Scenario;
+use aovlab::report::summarize;
+use aovlab::report::{StrategyRep, replication_metrics};
 use aovlab::stats::{Estimate, Summary};
 
 /// The holdout and strategies "A" and "B" (levers off: only the tallies matter here),

@@ -4,8 +4,8 @@
 
 mod common;
 
-use aovlab::engine::{Report, summarize};
 use aovlab::io::{article, load_scenario};
+use aovlab::report::{Report, summarize};
 use common::run;
 
 #[test]
@@ -17,8 +17,8 @@ fn every_shipped_scenario_validates_and_runs() {
             continue;
         }
         let mut sc = load_scenario(&path).unwrap_or_else(|e| panic!("{e}"));
-        sc.spec.store.visitors = 20_000;
-        sc.spec.store.replications = 3;
+        sc.store.visitors = 20_000;
+        sc.store.replications = 3;
         let r = summarize(&sc, &run(&sc, None).replications, 1.0, 1);
         for s in &r.strategies {
             let cr = s.metrics.conversion_rate.unwrap().mean;
@@ -35,11 +35,7 @@ fn the_embedded_scenario_is_the_shipped_article_file() {
     assert_eq!(shipped, aovlab::io::scenario_file::ARTICLE_TOML);
 }
 
-fn lift(
-    r: &Report,
-    name: &str,
-    f: fn(&aovlab::engine::report::VsHoldout) -> Option<aovlab::stats::LiftSummary>,
-) -> f64 {
+fn lift(r: &Report, name: &str, f: fn(&aovlab::report::VsHoldout) -> Option<aovlab::stats::LiftSummary>) -> f64 {
     f(r.strategy(name).unwrap().vs_holdout.as_ref().unwrap()).unwrap().summary.mean
 }
 
@@ -82,5 +78,5 @@ fn article_scenario_reproduces_the_article() {
     // Orders around $120 and add-ons of $15-30 in the catalog.
     let holdout_aov = r.strategies[sc.holdout].metrics.aov.unwrap().mean;
     assert!((105.0..=135.0).contains(&holdout_aov), "holdout AOV {holdout_aov}");
-    assert_eq!(sc.spec.store.annual_gmv, 50_000_000.0);
+    assert_eq!(sc.store.annual_gmv, 50_000_000.0);
 }

@@ -48,26 +48,27 @@ pub struct BenchResult {
 
 /// Runs the benchmark.
 pub fn bench(a: &BenchArgs) -> Result<(), Failure> {
-    let (sc, inputs) = a.sim.scenario()?;
+    let prepared = a.sim.scenario()?;
+    let (sc, inputs) = (&prepared.scenario, &prepared.files);
     if let Some(p) = &a.json {
-        check_outputs(&[("--json", p)], &inputs)?;
+        check_outputs(&[("--json", p)], inputs)?;
     }
     let opts = a.sim.options(None);
     let cancel = AtomicBool::new(false);
     let warm = RunOptions { replications: Some(0..1), ..opts.clone() };
-    engine::run(&sc, &warm, &|_| {}, &cancel).context("warm-up run")?;
+    engine::run(sc, &warm, &|_| {}, &cancel).context("warm-up run")?;
     let mut best = f64::INFINITY;
     let mut threads = 0;
     for _ in 0..a.repeat {
         let t = Instant::now();
-        let out = engine::run(&sc, &opts, &|_| {}, &cancel).context("benchmark run")?;
+        let out = engine::run(sc, &opts, &|_| {}, &cancel).context("benchmark run")?;
         best = best.min(t.elapsed().as_secs_f64());
         threads = out.threads;
     }
     let sessions = sc.visitors() * u64::from(sc.replications()) * sc.strategies.len() as u64;
     let rate = sessions as f64 / best;
     let r = BenchResult {
-        scenario: sc.spec.name.clone(),
+        scenario: sc.name.clone(),
         threads,
         strategies: sc.strategies.len(),
         visitor_sessions: sessions,
@@ -75,9 +76,9 @@ pub fn bench(a: &BenchArgs) -> Result<(), Failure> {
         visitor_sessions_per_second: rate,
         visitor_sessions_per_second_per_thread: rate / threads.max(1) as f64,
         path: match a.sim.engine_path() {
-            crate::engine::Path::Fast => "fast",
-            crate::engine::Path::Counted => "counted",
-            crate::engine::Path::PerVisitor => "per-visitor",
+            crate::engine::SimPath::Fast => "fast",
+            crate::engine::SimPath::Counted => "counted",
+            crate::engine::SimPath::PerVisitor => "per-visitor",
         },
     };
     match &a.json {

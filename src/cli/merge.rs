@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use super::{Failure, check_outputs, print_stdout, write_output};
-use crate::engine::summarize;
-use crate::io::{partial, results};
+use crate::io::{export, partial};
+use crate::report::summarize;
 
 /// Arguments of `merge`.
 #[derive(Debug, clap::Args)]
@@ -42,11 +42,11 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
         print_stdout(&super::table::render(&report))?;
     }
     if let Some(path) = &a.json {
-        write_output(path, &results::report_json(&report).context("serialising the report")?)?;
+        write_output(path, &export::report_json(&report).context("serialising the report")?)?;
     }
     if let Some(path) = &a.csv {
         let mut buf = Vec::new();
-        results::write_replications_csv(&mut buf, &sc, &reps).context("writing CSV")?;
+        export::write_tallies_csv(&mut buf, &sc, &reps).context("writing CSV")?;
         write_output(path, String::from_utf8_lossy(&buf).trim_end())?;
     }
     Ok(())

@@ -1,9 +1,13 @@
 //! The `aovlab` command: argument parsing and dispatch. One file per subcommand.
 
 mod bench;
+mod fields;
+#[cfg(feature = "gui")]
+mod gui;
 mod impact;
 mod merge;
 mod run;
+mod set;
 mod table;
 mod validate;
 
@@ -59,9 +63,13 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Combine partial results of `run --shard I/N` into one report.
     Merge(merge::MergeArgs),
+    /// Edit fields of a scenario file in place, keeping its comments and layout.
+    Set(set::SetArgs),
+    /// List every scenario field: path, label, unit, allowed range, default, help.
+    Fields(fields::FieldsArgs),
     /// Open the desktop app, optionally on a scenario file.
     #[cfg(feature = "gui")]
-    Gui(crate::gui::GuiArgs),
+    Gui(gui::GuiArgs),
 }
 
 /// Parses `std::env::args` and runs the command.
@@ -84,12 +92,14 @@ pub fn main() -> ExitCode {
         Some(Command::Impact(a)) => impact::impact(&a),
         Some(Command::Bench(a)) => bench::bench(&a),
         Some(Command::Merge(a)) => merge::merge(&a),
+        Some(Command::Set(a)) => set::set(&a),
+        Some(Command::Fields(a)) => fields::fields(&a),
         #[cfg(feature = "gui")]
-        Some(Command::Gui(a)) => crate::gui::run_app(&a),
+        Some(Command::Gui(a)) => gui::gui(&a),
         #[cfg(feature = "gui")]
-        None => crate::gui::GuiArgs::plain()
+        None => gui::GuiArgs::plain()
             .map_err(|e| Failure::Internal(anyhow::anyhow!("the app's default arguments: {e}")))
-            .and_then(|a| crate::gui::run_app(&a)),
+            .and_then(|a| gui::gui(&a)),
         #[cfg(not(feature = "gui"))]
         None => {
             use clap::CommandFactory;
@@ -131,20 +141,30 @@ pub fn print_stdout(text: &str) -> Result<(), Failure> {
     })
 }
 
+/// A scenario read for a command: its file form (after overrides), the validated
+/// scenario, and every file read.
+pub struct Prepared {
+    /// The file form, as run.
+    pub spec: crate::model::ScenarioSpec,
+    /// The validated scenario.
+    pub scenario: Scenario,
+    /// The scenario file and its CSV catalog files (none for the embedded scenario).
+    pub files: Vec<PathBuf>,
+}
+
 /// Reads `file` (with its CSV catalog), or the embedded article scenario when `None`,
 /// applies `tweak` to it (recording each field it overrides) and validates it.
-/// Returns the scenario and every file read.
 pub fn load_with(
     file: Option<&Path>,
-    tweak: impl FnOnce(&mut scenario_file::Loaded),
-) -> Result<(Scenario, Vec<PathBuf>), ScenarioError> {
+    tweak: impl FnOnce(&mut scenario_file::Loaded) -> Result<(), ScenarioError>,
+) -> Result<Prepared, ScenarioError> {
     let mut loaded = match file {
         Some(p) => scenario_file::load(p)?,
         None => scenario_file::Loaded::parse(scenario_file::ARTICLE_TOML.to_string(), EMBEDDED_NAME, None)?,
     };
-    tweak(&mut loaded);
-    let files = loaded.files.clone();
-    Ok((loaded.validate()?, files))
+    tweak(&mut loaded)?;
+    let scenario = loaded.validate()?;
+    Ok(Prepared { scenario, spec: loaded.spec, files: loaded.files })
 }
 
 /// A clap parser for a whole number in `min..=max` that says so in words (clap's
@@ -189,6 +209,12 @@ pub struct SimArgs {
     /// Shorthand for `--path per-visitor`.
     #[arg(long, conflicts_with = "path")]
     pub plain: bool,
+    /// Set a field for this run, exactly as if the file said so (repeatable):
+    /// `--set strategies."AOV-optimized".tier_prompt.window=0.3`,
+    /// `--set 'behaviour.friction_per_slot={dist="uniform",min=0.005,max=0.009}'`.
+    /// `aovlab fields` lists the paths; docs/scenario-format.md explains them.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
 /// The engine paths, as named on the command line.
@@ -203,8 +229,8 @@ pub enum PathArg {
 }
 
 impl SimArgs {
-    /// Reads, overrides and validates the scenario; also returns every file read.
-    pub fn scenario(&self) -> Result<(Scenario, Vec<PathBuf>), ScenarioError> {
+    /// Reads, overrides and validates the scenario.
+    pub fn scenario(&self) -> Result<Prepared, ScenarioError> {
         load_with(self.file.as_deref(), |loaded| {
             if let Some(s) = self.seed {
                 loaded.spec.store.seed = s;
@@ -218,6 +244,12 @@ impl SimArgs {
                 loaded.spec.store.visitors = v;
                 loaded.overridden("store.visitors", format!("--visitors {v}"));
             }
+            for arg in &self.set {
+                let origin = format!("--set {}", crate::format::excerpt(arg, 80));
+                let path = set_field(&mut loaded.spec, arg).map_err(|m| ScenarioError::flag(&origin, m))?;
+                loaded.overridden(path.canonical(), origin);
+            }
+            Ok(())
         })
     }
 
@@ -227,14 +259,27 @@ impl SimArgs {
     }
 
     /// The engine path these flags select.
-    pub fn engine_path(&self) -> crate::engine::Path {
-        use crate::engine::Path;
+    pub fn engine_path(&self) -> crate::engine::SimPath {
+        use crate::engine::SimPath;
         match (self.plain, self.path) {
-            (true, _) | (false, PathArg::PerVisitor) => Path::PerVisitor,
-            (false, PathArg::Counted) => Path::Counted,
-            (false, PathArg::Fast) => Path::Fast,
+            (true, _) | (false, PathArg::PerVisitor) => SimPath::PerVisitor,
+            (false, PathArg::Counted) => SimPath::Counted,
+            (false, PathArg::Fast) => SimPath::Fast,
         }
     }
+}
+
+/// Applies one `PATH=VALUE` to `spec` (the value parsed as the scenario file would
+/// parse it); returns the field's path.
+pub fn set_field(spec: &mut crate::model::ScenarioSpec, arg: &str) -> Result<crate::model::fields::Path, String> {
+    use crate::model::fields;
+    let (path, value) = arg
+        .split_once('=')
+        .ok_or_else(|| "write PATH=VALUE, e.g. store.visitors=20000 (`aovlab fields` lists the paths)".to_string())?;
+    let path = fields::resolve(spec, path)?;
+    let value = fields::parse_value(path.spec_field(), value)?;
+    fields::set(spec, &path, value)?;
+    Ok(path)
 }
 
 /// Checks a command's outputs before any work is done: at most one goes to standard

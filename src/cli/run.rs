@@ -9,8 +9,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Failure, SimArgs, check_outputs, print_stdout, write_output};
 use crate::engine;
+use crate::io::export;
 use crate::io::partial::{self, Partial, Shard};
-use crate::io::results;
 
 /// Arguments of `run`.
 #[derive(Debug, clap::Args)]
@@ -32,10 +32,11 @@ pub struct RunArgs {
 
 /// Runs the scenario.
 pub fn run(a: &RunArgs) -> Result<(), Failure> {
-    let (sc, inputs) = a.sim.scenario()?;
+    let prepared = a.sim.scenario()?;
+    let (sc, inputs) = (&prepared.scenario, &prepared.files);
     let outputs: Vec<(&str, &std::path::Path)> =
         [("--json", &a.json), ("--csv", &a.csv)].into_iter().filter_map(|(f, p)| Some((f, p.as_deref()?))).collect();
-    check_outputs(&outputs, &inputs)?;
+    check_outputs(&outputs, inputs)?;
     let bar = if std::io::stderr().is_terminal() {
         let b = ProgressBar::new(u64::from(sc.replications()));
         b.set_style(
@@ -52,15 +53,14 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
     }
     let opts = a.sim.options(replications);
     let cancel = AtomicBool::new(false);
-    let out =
-        engine::run(&sc, &opts, &|p| bar.set_position(u64::from(p.done)), &cancel).context("simulation failed")?;
+    let out = engine::run(sc, &opts, &|p| bar.set_position(u64::from(p.done)), &cancel).context("simulation failed")?;
     bar.finish_and_clear();
     if let (Some(shard), Some(path)) = (a.shard, &a.json) {
         let part = Partial {
             kind: partial::KIND.into(),
             version: partial::PARTIAL_VERSION,
             shard,
-            scenario: sc.spec.clone(),
+            scenario: prepared.spec.clone(),
             elapsed_seconds: out.elapsed.as_secs_f64(),
             threads: out.threads,
             replications: out.replications,
@@ -68,19 +68,19 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
         let text = serde_json::to_string(&part).context("serialising partial results")?;
         return write_output(path, &text);
     }
-    let report = engine::summarize(&sc, &out.replications, out.elapsed.as_secs_f64(), out.threads);
+    let report = crate::report::summarize(sc, &out.replications, out.elapsed.as_secs_f64(), out.threads);
     let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
     let csv_to_stdout = a.csv.as_ref().is_some_and(|p| p.as_os_str() == "-");
     if !json_to_stdout && !csv_to_stdout {
         print_stdout(&super::table::render(&report))?;
     }
     if let Some(path) = &a.json {
-        let text = results::report_json(&report).context("serialising the report")?;
+        let text = export::report_json(&report).context("serialising the report")?;
         write_output(path, &text)?;
     }
     if let Some(path) = &a.csv {
         let mut buf = Vec::new();
-        results::write_replications_csv(&mut buf, &sc, &out.replications).context("writing CSV")?;
+        export::write_tallies_csv(&mut buf, sc, &out.replications).context("writing CSV")?;
         write_output(path, String::from_utf8_lossy(&buf).trim_end())?;
     }
     Ok(())

@@ -3,8 +3,8 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 
-use crate::engine::Report;
 use crate::format::{lift, money, percent, printable, signed_money};
+use crate::report::Report;
 use crate::stats::{LiftSummary, Summary};
 
 fn table(header: &[&str]) -> Table {

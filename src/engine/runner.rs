@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::counts::RepCounts;
-use super::session::{Path, Scratch, simulate_chunk};
+use super::scratch::Scratch;
+use super::session::{SimPath, simulate_chunk};
 use super::world::{Compiled, Realized};
 use crate::model::Scenario;
 
@@ -26,7 +27,7 @@ pub struct RunOptions {
     /// Replications to compute (a shard); `None` means all of them.
     pub replications: Option<Range<u32>>,
     /// How visitors without a cart are simulated (both are exact in distribution).
-    pub path: Path,
+    pub path: SimPath,
 }
 
 /// A progress report, sent after each completed replication.

@@ -5,7 +5,7 @@ use rand_distr::Poisson;
 use rand_distr::weighted::WeightedAliasIndex;
 
 use super::rng::input_rng;
-use crate::model::{Input, Scenario};
+use crate::model::{Input, PostPolicy, PrePolicy, Ranking, Scenario, Strategy, TierPrompt};
 
 /// Per-run precomputation shared by every replication and thread.
 pub struct Compiled<'a> {
@@ -94,51 +94,38 @@ impl<'a> Compiled<'a> {
         let max_matched_slots = sc
             .strategies
             .iter()
-            .filter(|s| {
-                s.spec.pre_checkout.policy == crate::model::OfferPolicy::Matched
-                    && s.spec.pre_checkout.ranking == crate::model::Ranking::Relevance
-            })
-            .map(|s| s.spec.pre_checkout.slots as usize)
+            .filter_map(|s| s.pre_checkout)
+            .filter(|pre| pre.policy == PrePolicy::Matched(Ranking::Relevance))
+            .map(|pre| pre.slots as usize)
             .max()
             .unwrap_or(0);
         // Every offer's acceptance uses the true relevance, whatever chose the offer.
-        let needs_links = sc.strategies.iter().any(|st| {
-            st.spec.pre_checkout.policy != crate::model::OfferPolicy::Off
-                || st.spec.tier_prompt.policy != crate::model::TierPolicy::Off
-                || st.spec.post_checkout.policy != crate::model::OfferPolicy::Off
-        });
+        let needs_links = sc.strategies.iter().any(|st| st.shows_before_checkout() || st.post_checkout.is_some());
         let post_matched =
-            sc.strategies.iter().any(|st| st.spec.post_checkout.policy == crate::model::OfferPolicy::Matched);
-        let abandoners_counted = sc.strategies.iter().any(|st| {
-            st.spec.pre_checkout.policy != crate::model::OfferPolicy::Off
-                || st.spec.tier_prompt.policy != crate::model::TierPolicy::Off
-        });
+            sc.strategies.iter().any(|st| st.post_checkout.is_some_and(|p| p.policy == PostPolicy::Matched));
+        let abandoners_counted = sc.strategies.iter().any(Strategy::shows_before_checkout);
         let offer_prices = sc
             .strategies
             .iter()
-            .map(|st| {
-                let post = &st.spec.post_checkout;
-                if post.policy == crate::model::OfferPolicy::Off {
-                    return Vec::new();
-                }
-                p.iter().map(|q| offer_price(q.price, post.offer_discount)).collect()
+            .map(|st| match st.post_checkout {
+                None => Vec::new(),
+                Some(post) => p.iter().map(|q| offer_price(q.price, post.offer_discount)).collect(),
             })
             .collect();
-        let leaders = |same: &dyn Fn(&crate::model::Strategy, &crate::model::Strategy) -> bool| {
+        let leaders = |same: &dyn Fn(&Strategy, &Strategy) -> bool| {
             let st = &sc.strategies;
             (0..st.len()).map(|k| (0..k).find(|&j| same(&st[j], &st[k])).unwrap_or(k)).collect()
         };
-        let pre_leader = leaders(&|a, b| a.spec.pre_checkout == b.spec.pre_checkout);
-        let post_leader = leaders(&|a, b| a.spec.post_checkout == b.spec.post_checkout);
+        let pre_leader = leaders(&|a, b| a.pre_checkout == b.pre_checkout);
+        let post_leader = leaders(&|a, b| a.post_checkout == b.post_checkout);
         let tier_window = sc
             .strategies
             .iter()
-            .map(|st| {
-                let t = &st.spec.tier_prompt;
-                if t.policy != crate::model::TierPolicy::Window {
-                    return Vec::new();
+            .map(|st| match st.tier_prompt {
+                Some(TierPrompt::Window(w)) => {
+                    sc.tiers.iter().map(|tier| (w * tier.threshold as f64).round() as i64).collect()
                 }
-                sc.tiers.iter().map(|tier| (t.window * tier.threshold as f64).round() as i64).collect()
+                _ => Vec::new(),
             })
             .collect();
         Compiled {
@@ -266,9 +253,7 @@ impl Realized {
                 sc.strategies
                     .iter()
                     .zip(&friction_reduction)
-                    .map(|(st, &fr)| {
-                        completion_base(seg.checkout_completion, fr, discount_elasticity, st.spec.checkout.discount)
-                    })
+                    .map(|(st, &fr)| completion_base(seg.checkout_completion, fr, discount_elasticity, st.discount))
                     .collect()
             })
             .collect();

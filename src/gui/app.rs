@@ -1,23 +1,29 @@
-//! The application: menu bar, editor, dashboard and status bar. `ui` lays out and
-//! collects [`Command`]s; they are applied after layout. Runs happen on a worker
-//! thread; the app only drains its messages.
+//! The application: `ui` lays out the menu, editor, dashboard and status bar, each of
+//! which returns [`Command`]s; the commands are applied after layout. Runs happen on a
+//! worker thread; the app only drains its messages.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::Duration;
 
-use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
 
+use super::commands::{self, Command, HelpTopic, menu_item};
 use super::dashboard::Dashboard;
+use super::dialogs::{Asked, FileDialogs, FileTask};
 use super::document::Document;
 use super::editor::{Editor, Page};
-use super::results::Results;
+use super::notice::{Level, Notice};
+use super::recovery::{Meta, Recovery};
+use super::run_view::{RunState, RunView};
 use super::worker::{Message, RunHandle};
-use crate::io::{results as export, scenario_file};
+use crate::io::{export, files};
 
 /// Recent files kept.
 const MAX_RECENT: usize = 8;
+/// A large catalog's whole-scenario check runs once editing has paused this long.
+const QUIET: Duration = Duration::from_millis(600);
 
 /// Preferences persisted between sessions (never the scenario or runtime state).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -27,64 +33,26 @@ pub struct Prefs {
     pub dark: bool,
     /// Recently opened or saved scenario files, newest first.
     pub recent: Vec<PathBuf>,
+    /// Zoom on top of the desktop's scale.
+    pub zoom: f32,
+    /// Try the system's file dialog before the app's own.
+    pub native_dialogs: bool,
 }
 
 impl Default for Prefs {
     fn default() -> Self {
-        Self { dark: true, recent: Vec::new() }
+        Self { dark: true, recent: Vec::new(), zoom: 1.0, native_dialogs: true }
     }
 }
 
 impl Prefs {
-    fn remember(&mut self, path: &std::path::Path) {
-        self.recent.retain(|p| p != path);
-        self.recent.insert(0, path.to_path_buf());
+    /// Puts `path` first in Open Recent.
+    pub fn remember(&mut self, path: &Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
         self.recent.truncate(MAX_RECENT);
     }
-}
-
-/// Something the user asked for; applied after the frame is laid out.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    /// Start over from the article scenario.
-    New,
-    /// Open a file (`None`: ask with a dialog).
-    Open(Option<PathBuf>),
-    /// Save to the current file (or ask).
-    Save,
-    /// Save under a new name.
-    SaveAs,
-    /// Export the results as JSON.
-    ExportJson,
-    /// Export the per-replication results as CSV.
-    ExportCsv,
-    /// Export a PNG of the window.
-    ExportPng,
-    /// Run the scenario.
-    Run,
-    /// Cancel the run.
-    Cancel,
-    /// Undo the last edit.
-    Undo,
-    /// Redo.
-    Redo,
-    /// Switch theme.
-    Dark(bool),
-    /// Close the window.
-    Quit,
-    /// Jump to the editor page holding a field.
-    Show(String),
-    /// Show a help window.
-    Help(HelpTopic),
-}
-
-/// Help windows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HelpTopic {
-    /// About the app and the thesis.
-    About,
-    /// Keyboard shortcuts.
-    Shortcuts,
 }
 
 /// An action waiting for an answer about unsaved changes.
@@ -92,31 +60,10 @@ pub enum HelpTopic {
 pub enum Pending {
     /// New scenario.
     New,
-    /// Open a file (`None`: ask with a dialog after the answer).
+    /// Open a file (`None`: ask for one after the answer).
     Open(Option<PathBuf>),
     /// Close the app.
     Quit,
-}
-
-/// Where a screenshot requested from the command line stands.
-#[derive(Default)]
-pub struct ScreenshotJob {
-    /// Output PNG.
-    pub path: PathBuf,
-    /// Frames drawn since the results completed.
-    frames: u32,
-    requested: bool,
-    rerun: bool,
-    /// Set by the screenshot callback: the outcome of writing the PNG.
-    pub outcome: Arc<Mutex<Option<Result<(), String>>>>,
-    started: Option<Instant>,
-}
-
-impl ScreenshotJob {
-    /// A job writing `path`.
-    pub fn new(path: PathBuf) -> Self {
-        Self { path, ..Default::default() }
-    }
 }
 
 /// The AOV Lab application.
@@ -127,28 +74,29 @@ pub struct AovApp {
     pub editor: Editor,
     dashboard: Dashboard,
     run: Option<RunHandle>,
-    /// Results of the latest run.
-    pub results: Option<Results>,
+    /// The latest run's results.
+    pub results: Option<RunView>,
     /// Preferences.
     pub prefs: Prefs,
     /// Action waiting on the unsaved-changes prompt.
     pub pending: Option<Pending>,
-    /// The last message for the user (error or confirmation).
-    pub message: Option<(String, bool)>,
+    /// The last message for the user.
+    pub notice: Option<Notice>,
     help: Option<HelpTopic>,
-    allow_close: bool,
-    screenshot: Option<ScreenshotJob>,
+    /// Whether the window may close now (the user answered about unsaved changes).
+    pub allow_close: bool,
     run_on_start: bool,
-    png_export: Arc<Mutex<Option<String>>>,
+    dialogs: FileDialogs,
+    /// What to do with the in-app file dialog's answer, and what waits on it.
+    awaiting: Option<Pending>,
+    recovery: Option<Recovery>,
+    /// A recovery copy found at start, waiting for the user's answer.
+    pub recovered: Option<Meta>,
+    png: Arc<Mutex<Option<Notice>>>,
     title: String,
-    /// Print timings to stderr (`AOVLAB_TIMING=1`), for docs/performance.md.
-    timing: bool,
-    launched: Option<Instant>,
-    /// Timings to print at the start of the next frame, which begins once this
-    /// frame has been painted: (what, since when).
-    painted: Vec<(&'static str, Instant)>,
-    /// Layout passes so far (a frame may take two); 0 before the first frame.
-    frames: u64,
+    applied_zoom: Option<f32>,
+    /// Layout passes so far.
+    pub frames: u64,
 }
 
 impl AovApp {
@@ -160,31 +108,28 @@ impl AovApp {
             dashboard: Dashboard::default(),
             run: None,
             results: None,
+            dialogs: FileDialogs::new(prefs.native_dialogs),
             prefs,
             pending: None,
-            message: None,
+            notice: None,
             help: None,
             allow_close: false,
-            screenshot: None,
             run_on_start: true,
-            png_export: Arc::new(Mutex::new(None)),
+            awaiting: None,
+            recovery: None,
+            recovered: None,
+            png: Arc::new(Mutex::new(None)),
             title: String::new(),
-            timing: std::env::var_os("AOVLAB_TIMING").is_some(),
-            launched: None,
-            painted: Vec::new(),
+            applied_zoom: None,
             frames: 0,
         }
     }
 
-    /// Records when the process started, to report the time to the first frame.
-    pub fn launched_at(mut self, t: Instant) -> Self {
-        self.launched = Some(t);
-        self
-    }
-
-    /// Takes a screenshot once the first results are complete, then closes.
-    pub fn with_screenshot(mut self, job: ScreenshotJob) -> Self {
-        self.screenshot = Some(job);
+    /// Keeps a recovery copy of unsaved work in `dir`, and offers one found there.
+    pub fn with_recovery(mut self, dir: PathBuf) -> Self {
+        let r = Recovery::new(dir);
+        self.recovered = r.found();
+        self.recovery = Some(r);
         self
     }
 
@@ -193,214 +138,150 @@ impl AovApp {
         self.run.is_some()
     }
 
-    /// Whether the shown results were computed from a different scenario.
+    /// Whether the shown results were computed from another version of the scenario.
     pub fn results_stale(&self) -> bool {
-        self.results.as_ref().is_some_and(|r| r.spec() != &self.doc.spec)
+        self.results.as_ref().is_some_and(|r| r.revision != self.doc.revision())
     }
 
     /// Lays out one frame and applies what the user asked for.
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
-        for (what, since) in self.painted.drain(..) {
-            eprintln!("timing: {what} painted {} ms (the next frame starts)", since.elapsed().as_millis());
-        }
-        if let Some(t) = self.launched.take()
-            && self.timing
-        {
-            eprintln!("timing: first frame starts {} ms after start", t.elapsed().as_millis());
-            self.painted.push(("first frame", t));
-        }
         ctx.set_theme(if self.prefs.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        // egui zooms with Ctrl+plus / Ctrl+minus itself: remember what the keyboard set.
+        let z = ctx.zoom_factor();
+        if self.applied_zoom.is_some_and(|a| (a - z).abs() > 1e-6) {
+            self.prefs.zoom = z;
+            self.applied_zoom = Some(z);
+        }
+        if self.applied_zoom != Some(self.prefs.zoom) {
+            ctx.set_zoom_factor(self.prefs.zoom);
+            self.applied_zoom = Some(self.prefs.zoom);
+        }
         self.poll_worker();
-        let mut commands = Vec::new();
+        let mut out = Vec::new();
         if std::mem::take(&mut self.run_on_start) {
-            commands.push(Command::Run);
+            out.push(Command::Run);
         }
-        self.shortcuts(&ctx, &mut commands);
-        self.dropped_files(&ctx, &mut commands);
-        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.doc.is_dirty() {
+        if !self.dialogs.is_open() && self.recovered.is_none() {
+            out.extend(commands::pressed(&ctx, self.run.is_some()));
+        }
+        self.dropped_files(&ctx, &mut out);
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.pending = Some(Pending::Quit);
+            out.push(Command::Quit);
         }
-        if let Some(m) = self.png_export.lock().ok().and_then(|mut g| g.take()) {
-            self.message = Some((m.clone(), m.starts_with("Could not")));
+        if let Some(n) = self.png.lock().ok().and_then(|mut g| g.take()) {
+            self.notice = Some(n);
         }
 
-        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, &mut commands));
+        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, &mut out));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        // Widgets change the scenario only in response to input; frames without any
-        // (repaints while a run progresses) skip the snapshot used for undo.
-        let input = ctx.input(|i| !i.events.is_empty() || i.pointer.any_down() || i.pointer.any_released());
-        egui::Panel::left("editor").resizable(true).default_size(520.0).min_size(360.0).show(ui, |ui| {
-            let before = input.then(|| self.doc.spec.clone());
-            let (spec, problems) = self.doc.parts();
-            self.editor.ui(ui, spec, problems);
-            if let Some(before) = before
-                && self.doc.spec != before
-            {
-                self.doc.record_edit(before);
-            }
+        egui::Panel::left("editor").resizable(true).default_size(560.0).min_size(360.0).show(ui, |ui| {
+            out.extend(self.editor.ui(ui, &self.doc));
         });
-        egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui, &mut commands));
-        self.dialogs(&ctx, &mut commands);
+        egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui, &mut out));
+        self.dialogs_ui(&ctx, &mut out);
 
-        for c in commands {
+        for c in out {
             self.apply(&ctx, c);
         }
+        if self.doc.is_large() {
+            self.doc.check_when_quiet(QUIET);
+            if self.doc.check_pending() {
+                ctx.request_repaint_after(QUIET);
+            }
+        }
+        if let Some(r) = &mut self.recovery
+            && let Err(e) = r.keep(&self.doc)
+        {
+            self.notice = Some(Notice::warning(format!(
+                "Could not write the recovery copy in {}: {e}. Save your work.",
+                r.dir().display()
+            )));
+        }
+        if self.doc.is_dirty() && self.recovery.is_some() {
+            ctx.request_repaint_after(super::recovery::INTERVAL);
+        }
         self.update_title(&ctx);
-        self.screenshot_step(&ctx);
         self.frames += 1;
     }
 
     fn poll_worker(&mut self) {
         let Some(run) = &mut self.run else { return };
-        let mut finished = false;
         let mut arrived = Vec::new();
-        let started = run.started;
+        let mut end = None;
         for m in run.drain() {
             match m {
                 Message::Replication(r) => arrived.push(r),
-                Message::Done { elapsed, threads } => {
-                    if let Some(res) = &mut self.results {
-                        if res.reps.is_empty() && self.timing {
-                            first_replication_shown(&mut self.painted, started);
-                        }
-                        res.add(std::mem::take(&mut arrived));
-                    }
-                    if let Some(res) = &mut self.results {
-                        res.finish(elapsed, threads);
-                    }
-                    finished = true;
-                }
-                Message::Cancelled => {
-                    self.message = Some(("Run cancelled; the results shown are partial.".into(), false));
-                    finished = true;
-                }
-                Message::Failed(e) => {
-                    self.message = Some((format!("The run failed: {e}"), true));
-                    finished = true;
-                }
+                Message::Done { elapsed, threads } => end = Some((RunState::Complete, elapsed, threads)),
+                Message::Cancelled { elapsed } => end = Some((RunState::Cancelled, elapsed, 0)),
+                Message::Failed(e) => end = Some((RunState::Failed(e), run.started.elapsed(), 0)),
             }
         }
-        if let Some(res) = &mut self.results
-            && !arrived.is_empty()
-        {
-            if res.reps.is_empty() && self.timing {
-                first_replication_shown(&mut self.painted, started);
-            }
+        let Some(res) = &mut self.results else { return };
+        if !arrived.is_empty() {
             res.add(arrived);
         }
-        if finished {
-            if self.timing {
-                eprintln!(
-                    "timing: the frame showing the whole run starts {} ms after Run",
-                    started.elapsed().as_millis()
-                );
-                self.painted.push(("the whole run", started));
-            }
+        if let Some((state, elapsed, threads)) = end {
+            let (done, total) = (res.reps.len(), res.total());
+            self.notice = match &state {
+                RunState::Cancelled => Some(Notice::warning(format!(
+                    "Run cancelled after {} of {} replications; the dashboard shows those {}.",
+                    crate::format::int(done as u64),
+                    crate::format::int(total),
+                    crate::format::int(done as u64)
+                ))),
+                RunState::Failed(e) => Some(Notice::error(format!("The run failed: {e}"))),
+                _ => self.notice.take(),
+            };
+            res.finish(state, elapsed, threads);
             self.run = None;
         }
     }
 
-    fn shortcuts(&self, ctx: &egui::Context, out: &mut Vec<Command>) {
-        let cmd = Modifiers::COMMAND;
-        let shift = Modifiers::COMMAND | Modifiers::SHIFT;
-        let table = [
-            (KeyboardShortcut::new(shift, Key::Z), Command::Redo),
-            (KeyboardShortcut::new(shift, Key::S), Command::SaveAs),
-            (KeyboardShortcut::new(cmd, Key::Z), Command::Undo),
-            (KeyboardShortcut::new(cmd, Key::Y), Command::Redo),
-            (KeyboardShortcut::new(cmd, Key::S), Command::Save),
-            (KeyboardShortcut::new(cmd, Key::O), Command::Open(None)),
-            (KeyboardShortcut::new(cmd, Key::N), Command::New),
-            (KeyboardShortcut::new(cmd, Key::R), Command::Run),
-            (KeyboardShortcut::new(Modifiers::NONE, Key::F5), Command::Run),
-        ];
-        ctx.input_mut(|i| {
-            for (k, c) in table {
-                if i.consume_shortcut(&k) {
-                    out.push(c);
-                }
-            }
-            if self.run.is_some() && i.consume_key(Modifiers::NONE, Key::Escape) {
-                out.push(Command::Cancel);
-            }
-        });
-    }
-
     fn dropped_files(&self, ctx: &egui::Context, out: &mut Vec<Command>) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| {
-            i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect()
-        });
-        if let Some(p) = dropped.into_iter().next() {
-            out.push(Command::Open(Some(p)));
+        let dropped: Option<PathBuf> = ctx
+            .input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).find(|p| !p.as_os_str().is_empty()));
+        if let Some(p) = dropped {
+            out.push(Command::OpenPath(p));
         }
     }
 
     fn menu_ui(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
+        let has_results = self.results.as_ref().is_some_and(|r| r.report.is_some());
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
-                if ui.button("New (article scenario)          Ctrl+N").clicked() {
-                    out.push(Command::New);
-                }
-                if ui.button("Open…                                 Ctrl+O").clicked() {
-                    out.push(Command::Open(None));
-                }
+                menu_item(ui, Command::New, true, out);
+                menu_item(ui, Command::Open, true, out);
                 ui.menu_button("Open Recent", |ui| {
                     if self.prefs.recent.is_empty() {
                         ui.label("No recent files");
                     }
                     for p in self.prefs.recent.clone() {
                         if ui.button(p.display().to_string()).clicked() {
-                            out.push(Command::Open(Some(p)));
+                            out.push(Command::OpenPath(p));
+                            ui.close();
                         }
                     }
                 });
                 ui.separator();
-                if ui.button("Save                                   Ctrl+S").clicked() {
-                    out.push(Command::Save);
-                }
-                if ui.button("Save As…                  Ctrl+Shift+S").clicked() {
-                    out.push(Command::SaveAs);
-                }
+                menu_item(ui, Command::Save, true, out);
+                menu_item(ui, Command::SaveAs, true, out);
                 ui.menu_button("Export", |ui| {
-                    let has = self.results.as_ref().is_some_and(|r| r.report.is_some());
-                    if ui.add_enabled(has, egui::Button::new("Results as JSON…")).clicked() {
-                        out.push(Command::ExportJson);
-                    }
-                    if ui.add_enabled(has, egui::Button::new("Replications as CSV…")).clicked() {
-                        out.push(Command::ExportCsv);
-                    }
-                    if ui.button("Window as PNG…").clicked() {
-                        out.push(Command::ExportPng);
-                    }
+                    menu_item(ui, Command::ExportJson, has_results, out);
+                    menu_item(ui, Command::ExportCsv, has_results, out);
+                    menu_item(ui, Command::ExportPng, true, out);
                 });
                 ui.separator();
-                if ui.button("Quit").clicked() {
-                    out.push(Command::Quit);
-                }
+                menu_item(ui, Command::Quit, true, out);
             });
             ui.menu_button("Edit", |ui| {
-                if ui.add_enabled(self.doc.can_undo(), egui::Button::new("Undo         Ctrl+Z")).clicked() {
-                    out.push(Command::Undo);
-                }
-                if ui
-                    .add_enabled(self.doc.can_redo(), egui::Button::new("Redo         Ctrl+Shift+Z / Ctrl+Y"))
-                    .clicked()
-                {
-                    out.push(Command::Redo);
-                }
+                menu_item(ui, Command::Undo, self.doc.can_undo(), out);
+                menu_item(ui, Command::Redo, self.doc.can_redo(), out);
             });
             ui.menu_button("Run", |ui| {
-                if ui
-                    .add_enabled(self.doc.scenario().is_some(), egui::Button::new("Run              F5 / Ctrl+R"))
-                    .clicked()
-                {
-                    out.push(Command::Run);
-                }
-                if ui.add_enabled(self.run.is_some(), egui::Button::new("Cancel           Esc")).clicked() {
-                    out.push(Command::Cancel);
-                }
+                menu_item(ui, Command::Run, self.doc.problems().is_empty(), out);
+                menu_item(ui, Command::Cancel, self.run.is_some(), out);
             });
             ui.menu_button("View", |ui| {
                 if ui.radio(!self.prefs.dark, "Light theme").clicked() {
@@ -410,43 +291,62 @@ impl AovApp {
                     out.push(Command::Dark(true));
                 }
                 ui.separator();
+                menu_item(ui, Command::ZoomIn, true, out);
+                menu_item(ui, Command::ZoomOut, true, out);
+                menu_item(ui, Command::ZoomReset, true, out);
+                ui.separator();
                 for p in Page::ALL {
                     if ui.button(format!("Edit {}", p.label())).clicked() {
-                        self.editor.page = p;
+                        out.push(Command::Page(p));
+                        ui.close();
                     }
+                }
+                ui.separator();
+                if ui.checkbox(&mut self.prefs.native_dialogs, "Use the system's file dialogs").changed() {
+                    self.dialogs.native = self.prefs.native_dialogs;
                 }
             });
             ui.menu_button("Help", |ui| {
-                if ui.button("About AOV Lab").clicked() {
-                    out.push(Command::Help(HelpTopic::About));
-                }
-                if ui.button("Keyboard shortcuts").clicked() {
-                    out.push(Command::Help(HelpTopic::Shortcuts));
-                }
+                menu_item(ui, Command::Help(HelpTopic::Model), true, out);
+                menu_item(ui, Command::Help(HelpTopic::Shortcuts), true, out);
+                menu_item(ui, Command::Help(HelpTopic::About), true, out);
             });
         });
     }
 
     fn status_ui(&self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let dirty = if self.doc.is_dirty() { " *" } else { "" };
             ui.label(RichText::new(format!("{}{dirty}", self.doc.title())).strong())
                 .on_hover_text(if self.doc.is_dirty() { "Unsaved changes" } else { "Saved" });
             ui.separator();
-            ui.label(format!("seed {}", self.doc.spec.store.seed));
+            ui.label(format!("seed {}", self.doc.spec().store.seed));
             ui.separator();
+            let int = |n: u64| crate::format::int(n);
             match &self.results {
-                Some(r) if r.complete => {
-                    let secs = r.elapsed.map_or(0.0, |d| d.as_secs_f64());
-                    ui.label(format!(
-                        "last run: {secs:.2} s, {} × {} visitors",
-                        r.reps.len(),
-                        crate::format::money(r.scenario.visitors() as f64, "", 0).trim()
-                    ));
-                }
-                Some(r) => {
-                    ui.label(format!("running: {} / {} replications", r.reps.len(), r.total()));
-                }
+                Some(r) => match &r.state {
+                    RunState::Complete => {
+                        let secs = r.elapsed.map_or(0.0, |d| d.as_secs_f64());
+                        ui.label(format!(
+                            "last run: {secs:.2} s, {} × {} visitors",
+                            r.reps.len(),
+                            int(r.scenario.visitors())
+                        ));
+                    }
+                    RunState::Running => {
+                        ui.label(format!("running: {} / {} replications", r.reps.len(), int(u64::from(r.total()))));
+                    }
+                    RunState::Cancelled => {
+                        ui.label(format!("cancelled: {} of {} replications", r.reps.len(), int(u64::from(r.total()))));
+                    }
+                    RunState::Failed(_) => {
+                        ui.label(format!(
+                            "failed after {} of {} replications",
+                            r.reps.len(),
+                            int(u64::from(r.total()))
+                        ));
+                    }
+                },
                 None => {
                     ui.label("not run yet");
                 }
@@ -455,67 +355,100 @@ impl AovApp {
                 ui.separator();
                 ui.label(RichText::new("results stale").color(ui.visuals().warn_fg_color));
             }
+            if self.doc.check_pending() {
+                ui.separator();
+                ui.label("checking the scenario…");
+            }
         });
     }
 
     fn central_ui(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
-        ui.horizontal(|ui| {
-            let problems = self.doc.problems().all();
-            let valid = problems.is_empty();
+        let problems = self.doc.problems().all();
+        let valid = problems.is_empty();
+        ui.horizontal_wrapped(|ui| {
             let run =
                 ui.add_enabled(valid && self.run.is_none(), egui::Button::new(RichText::new("Run scenario").strong()));
             let run = if valid {
                 run.on_hover_text("Run the scenario (F5)")
             } else {
-                run.on_disabled_hover_text(format!("Fix {} problem(s) in the scenario first", problems.len()))
+                run.on_disabled_hover_text(format!("Fix the {} problem(s) in the scenario first", problems.len()))
             };
             if run.clicked() {
                 out.push(Command::Run);
             }
-            if !valid {
-                let first = &problems[0];
-                ui.label(
-                    RichText::new(format!("Run disabled: {} problem(s). {first}", problems.len()))
-                        .color(ui.visuals().error_fg_color),
-                );
-                if ui.small_button("Show").clicked() {
-                    out.push(Command::Show(first.path.clone()));
-                }
-            }
-            if let (Some(run), Some(res)) = (&self.run, &self.results) {
+            if let (Some(handle), Some(res)) = (&self.run, &self.results) {
                 let done = res.reps.len() as f32;
                 let total = res.total().max(1) as f32;
-                let elapsed = run.started.elapsed().as_secs_f32();
+                let elapsed = handle.started.elapsed().as_secs_f32();
                 let eta = if done > 0.0 { elapsed * (total - done) / done } else { f32::NAN };
-                ui.add(egui::ProgressBar::new(done / total).desired_width(220.0).text(format!(
-                    "{done:.0}/{total:.0} · ETA {}",
-                    if eta.is_finite() { format!("{eta:.1} s") } else { "…".into() }
-                )));
-                if ui.button("Cancel").clicked() {
+                let eta = if eta.is_finite() { format!("{eta:.1} s") } else { "…".into() };
+                ui.add(
+                    egui::ProgressBar::new(done / total)
+                        .desired_width(220.0)
+                        .text(format!("{done:.0}/{total:.0} · ETA {eta}")),
+                );
+                if ui.button("Cancel").on_hover_text("Stop the run (Esc)").clicked() {
                     out.push(Command::Cancel);
                 }
             }
         });
-        if let Some((m, is_error)) = &self.message {
-            let color = if *is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+        if !valid {
+            let first = &problems[0];
+            ui.horizontal_wrapped(|ui| {
+                let text = format!(
+                    "Run is disabled: {} problem{}. {}: {}",
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" },
+                    self.doc.label_of(&first.path),
+                    first.message
+                );
+                ui.add(egui::Label::new(RichText::new(text).color(ui.visuals().error_fg_color)).wrap());
+                if ui.small_button("Show").on_hover_text("Go to the field").clicked() {
+                    out.push(Command::Show(first.path.clone()));
+                }
+            });
+        }
+        if let Some(n) = &self.notice {
+            let color = match n.level {
+                Level::Error => ui.visuals().error_fg_color,
+                Level::Warning => ui.visuals().warn_fg_color,
+                Level::Info => ui.visuals().text_color(),
+            };
             let mut close = false;
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_min_width(ui.available_width());
                 ui.horizontal(|ui| {
-                    ui.label(RichText::new(if *is_error { "Problem" } else { "Done" }).strong().color(color));
+                    ui.label(RichText::new(n.heading()).strong().color(color));
                     close = ui.small_button("Dismiss").clicked();
                 });
-                // A label on its own line wraps, so long messages stay readable.
-                ui.label(RichText::new(m).color(color));
+                ui.add(egui::Label::new(RichText::new(&n.text).color(color)).wrap());
             });
             if close {
-                self.message = None;
+                self.notice = None;
             }
         }
-        if self.results_stale() {
-            ui.label(
-                RichText::new("Results are stale: the scenario changed since this run. Run again (F5) to update them.")
+        if let Some(r) = self.results.as_ref().filter(|r| r.partial()) {
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!(
+                        "Partial results: {} of {} replications. Run again (F5) for all of them.",
+                        r.reps.len(),
+                        r.total()
+                    ))
                     .color(ui.visuals().warn_fg_color),
+                )
+                .wrap(),
+            );
+        }
+        if self.results_stale() {
+            ui.add(
+                egui::Label::new(
+                    RichText::new(
+                        "Results are stale: the scenario changed since this run. Run again (F5) to update them.",
+                    )
+                    .color(ui.visuals().warn_fg_color),
+                )
+                .wrap(),
             );
         }
         ui.separator();
@@ -529,103 +462,112 @@ impl AovApp {
         });
     }
 
-    fn dialogs(&mut self, ctx: &egui::Context, out: &mut Vec<Command>) {
+    fn dialogs_ui(&mut self, ctx: &egui::Context, out: &mut Vec<Command>) {
+        if let Some(meta) = self.recovered.clone() {
+            let mut answer = None;
+            egui::Modal::new(egui::Id::unique("recover")).show(ctx, |ui| {
+                ui.heading("Restore unsaved work?");
+                let when = std::time::UNIX_EPOCH + Duration::from_secs(meta.saved_at);
+                let ago = when.elapsed().map_or(0, |d| d.as_secs() / 60);
+                ui.label(format!(
+                    "AOV Lab did not close normally. A copy of {} with unsaved changes was kept {} minute{} ago.",
+                    meta.title,
+                    ago,
+                    if ago == 1 { "" } else { "s" }
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Restore").clicked() {
+                        answer = Some(true);
+                    }
+                    if ui.button("Discard").clicked() {
+                        answer = Some(false);
+                    }
+                });
+            });
+            if let Some(restore) = answer {
+                self.recovered = None;
+                if let Some(r) = &mut self.recovery {
+                    if restore {
+                        match r.restore(&meta) {
+                            Ok(doc) => {
+                                self.doc = doc;
+                                self.results = None;
+                                self.notice = Some(Notice::info("Restored your unsaved work. Save it to keep it."));
+                                out.push(Command::Run);
+                            }
+                            Err(e) => self.notice = Some(Notice::error(format!("Could not restore the copy: {e}"))),
+                        }
+                    } else {
+                        r.clear();
+                    }
+                }
+            }
+        }
         if let Some(p) = self.pending.clone() {
             let mut answer = None;
             egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {
                 ui.heading("Unsaved changes");
                 ui.label(format!("{} has changes that are not saved.", self.doc.title()));
                 ui.horizontal(|ui| {
-                    if ui.button("Save").clicked() {
-                        answer = Some(0);
-                    }
-                    if ui.button("Don't save").clicked() {
-                        answer = Some(1);
-                    }
-                    if ui.button("Cancel").clicked() {
-                        answer = Some(2);
+                    for (k, label) in ["Save", "Don't save", "Cancel"].into_iter().enumerate() {
+                        if ui.button(label).clicked() {
+                            answer = Some(k);
+                        }
                     }
                 });
             });
             match answer {
-                Some(0) if self.save(None) => {
+                Some(0) => {
                     self.pending = None;
-                    self.proceed(ctx, p);
+                    match self.save(None) {
+                        Saved::Yes => self.proceed(ctx, p),
+                        Saved::Later => self.awaiting = Some(p),
+                        Saved::No => {}
+                    }
                 }
-                Some(0) => {}
                 Some(1) => {
                     self.pending = None;
+                    if let Some(r) = &mut self.recovery {
+                        r.clear();
+                    }
                     self.proceed(ctx, p);
                 }
                 Some(_) => self.pending = None,
                 None => {}
             }
         }
+        if let Some((task, path)) = self.dialogs.ui(ctx) {
+            self.file_chosen(ctx, task, path);
+        }
         if let Some(topic) = self.help {
             let mut open = true;
-            egui::Window::new(match topic {
-                HelpTopic::About => "About AOV Lab",
-                HelpTopic::Shortcuts => "Keyboard shortcuts",
-            })
-            .open(&mut open)
-            .collapsible(false)
-            .show(ctx, |ui| match topic {
-                HelpTopic::About => {
-                    ui.label(format!("AOV Lab {}", env!("CARGO_PKG_VERSION")));
-                    ui.label(
-                        "Monte Carlo shopper simulations comparing conversion-optimized and AOV-optimized \
-                         personalization on the same simulated traffic (common random numbers). Every number \
-                         is a model output for the scenario's assumptions, with the spread across replications.",
-                    );
-                    ui.label("Scenario format: docs/scenario-format.md. Shopper model: MODEL.md.");
-                }
-                HelpTopic::Shortcuts => {
-                    egui::Grid::new("keys").show(ui, |ui| {
-                        for (k, what) in [
-                            ("Ctrl+N", "New scenario"),
-                            ("Ctrl+O", "Open"),
-                            ("Ctrl+S", "Save"),
-                            ("Ctrl+Shift+S", "Save as"),
-                            ("Ctrl+Z", "Undo"),
-                            ("Ctrl+Shift+Z, Ctrl+Y", "Redo"),
-                            ("F5, Ctrl+R", "Run"),
-                            ("Esc", "Cancel the run"),
-                        ] {
-                            ui.label(RichText::new(k).monospace());
-                            ui.label(what);
-                            ui.end_row();
-                        }
-                    });
-                }
-            });
+            egui::Window::new(super::help::title(topic))
+                .open(&mut open)
+                .collapsible(false)
+                .default_width(520.0)
+                .show(ctx, |ui| super::help::ui(ui, topic));
             if !open {
                 self.help = None;
             }
         }
-        let _ = out;
     }
 
     /// Applies one command.
     pub fn apply(&mut self, ctx: &egui::Context, c: Command) {
         match c {
             Command::New => self.guard(ctx, Pending::New),
-            Command::Open(p) => self.guard(ctx, Pending::Open(p)),
-            Command::Quit => {
-                if self.doc.is_dirty() {
-                    self.pending = Some(Pending::Quit);
-                } else {
-                    self.proceed(ctx, Pending::Quit);
-                }
-            }
+            Command::Open => self.guard(ctx, Pending::Open(None)),
+            Command::OpenPath(p) => self.guard(ctx, Pending::Open(Some(p))),
+            Command::Quit => self.guard(ctx, Pending::Quit),
             Command::Save => {
                 self.save(self.doc.path.clone());
             }
             Command::SaveAs => {
                 self.save(None);
             }
-            Command::ExportJson => self.export_json(),
-            Command::ExportCsv => self.export_csv(),
-            Command::ExportPng => self.export_png(ctx),
+            Command::ExportJson => self.ask(ctx, FileTask::ExportJson),
+            Command::ExportCsv => self.ask(ctx, FileTask::ExportCsv),
+            Command::ExportPng => self.ask(ctx, FileTask::ExportPng),
             Command::Run => self.start_run(ctx),
             Command::Cancel => {
                 if let Some(r) = &self.run {
@@ -639,8 +581,25 @@ impl AovApp {
                 self.doc.redo();
             }
             Command::Dark(d) => self.prefs.dark = d,
+            Command::ZoomIn => self.prefs.zoom = (self.prefs.zoom * 1.1).min(3.0),
+            Command::ZoomOut => self.prefs.zoom = (self.prefs.zoom / 1.1).max(0.5),
+            Command::ZoomReset => self.prefs.zoom = 1.0,
+            Command::Page(p) => self.editor.page = p,
             Command::Show(path) => self.editor.page = Page::of_path(&path),
             Command::Help(t) => self.help = Some(t),
+            Command::Edit(e) => self.edit(e, None),
+            Command::EditSaying(e, said) => self.edit(e, Some(said)),
+        }
+    }
+
+    fn edit(&mut self, e: crate::model::edit::Edit, said: Option<String>) {
+        match self.doc.apply(e) {
+            Ok(()) => {
+                if let Some(s) = said {
+                    self.notice = Some(Notice::info(s));
+                }
+            }
+            Err(err) => self.notice = Some(Notice::error(format!("That edit could not be made: {err}"))),
         }
     }
 
@@ -657,110 +616,152 @@ impl AovApp {
             Pending::New => {
                 self.doc = Document::article();
                 self.results = None;
-                self.message = None;
+                self.notice = None;
                 self.start_run(ctx);
             }
-            Pending::Open(path) => {
-                let path = match path {
-                    Some(p) => Some(p),
-                    None => rfd::FileDialog::new().add_filter("AOV Lab scenario", &["toml"]).pick_file(),
-                };
-                if let Some(p) = path {
-                    self.open(ctx, p);
+            Pending::Open(Some(p)) => self.open(ctx, p),
+            Pending::Open(None) => {
+                let dir = self.doc.path.as_deref().and_then(Path::parent).map(Path::to_path_buf);
+                match self.dialogs.ask(FileTask::Open, dir.as_deref()) {
+                    Asked::Picked(p) => self.open(ctx, p),
+                    Asked::Cancelled | Asked::InApp => {}
                 }
             }
             Pending::Quit => {
+                if let Some(r) = &mut self.recovery {
+                    r.clear();
+                }
                 self.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
         }
     }
 
-    /// Opens `path`; on failure the current scenario stays and the error is shown.
+    /// Opens `path`; on failure the current scenario stays and the error is shown. A
+    /// file with invalid values opens with them flagged.
     pub fn open(&mut self, ctx: &egui::Context, path: PathBuf) {
         match Document::open(path.clone()) {
             Ok(doc) => {
                 self.doc = doc;
                 self.prefs.remember(&path);
-                self.message = Some((format!("Opened {}", path.display()), false));
                 self.results = None;
-                self.start_run(ctx);
+                let n = self.doc.problems().all().len();
+                self.notice = Some(if n == 0 {
+                    Notice::info(format!("Opened {}", path.display()))
+                } else {
+                    Notice::warning(format!(
+                        "Opened {} with {n} problem{} to fix before it can run (flagged in the editor).",
+                        path.display(),
+                        if n == 1 { "" } else { "s" }
+                    ))
+                });
+                if n == 0 {
+                    self.start_run(ctx);
+                }
             }
             Err(e) => {
-                self.message = Some((format!("Failed to load the file; the scenario is unchanged.\n{e}"), true));
+                self.notice = Some(Notice::error(format!("Failed to load the file; the scenario is unchanged.\n{e}")));
             }
         }
     }
 
-    /// Saves to `path` (or asks for one); true when saved.
-    pub fn save(&mut self, path: Option<PathBuf>) -> bool {
-        let path = match path.or_else(|| self.doc.path.clone()) {
-            Some(p) => Some(p),
-            None => rfd::FileDialog::new()
-                .add_filter("AOV Lab scenario", &["toml"])
-                .set_file_name("scenario.toml")
-                .save_file(),
+    fn ask(&mut self, ctx: &egui::Context, task: FileTask) {
+        let dir = self.doc.path.as_deref().and_then(Path::parent).map(Path::to_path_buf);
+        let native = self.dialogs.native;
+        match self.dialogs.ask(task, dir.as_deref()) {
+            Asked::Picked(p) => self.write_export(ctx, task, p),
+            Asked::Cancelled => {}
+            Asked::InApp if native => {
+                self.notice = Some(Notice::info("No system file dialog here: using AOV Lab's own."));
+            }
+            Asked::InApp => {}
+        }
+    }
+
+    /// Saves to `path` (or asks for one).
+    pub fn save(&mut self, path: Option<PathBuf>) -> Saved {
+        let path = match path {
+            Some(p) => p,
+            None => {
+                let dir = self.doc.path.as_deref().and_then(Path::parent).map(Path::to_path_buf);
+                match self.dialogs.ask(FileTask::SaveScenario, dir.as_deref()) {
+                    Asked::Picked(p) => p,
+                    Asked::Cancelled => return Saved::No,
+                    Asked::InApp => return Saved::Later,
+                }
+            }
         };
-        let Some(path) = path else { return false };
         match self.doc.save_as(path.clone()) {
             Ok(()) => {
                 self.prefs.remember(&path);
-                self.message = Some((format!("Saved {}", path.display()), false));
-                true
+                if let Some(r) = &mut self.recovery {
+                    r.clear();
+                }
+                self.notice = Some(Notice::info(format!("Saved {}", path.display())));
+                Saved::Yes
             }
             Err(e) => {
-                self.message =
-                    Some((format!("Could not save {}: {e}. The previous file is unchanged.", path.display()), true));
-                false
+                self.notice = Some(Notice::error(format!(
+                    "Could not save {}: {}. The previous file is unchanged.",
+                    path.display(),
+                    files::io_text(&e)
+                )));
+                Saved::No
             }
         }
     }
 
-    fn export_json(&mut self) {
-        let Some(report) = self.results.as_ref().and_then(|r| r.report.as_ref()) else { return };
-        let Some(path) = rfd::FileDialog::new().add_filter("JSON", &["json"]).set_file_name("results.json").save_file()
-        else {
-            return;
-        };
-        let text = export::report_json(report).map_err(|e| e.to_string());
-        self.message = Some(match text.and_then(|t| scenario_file::save_text(&path, &t).map_err(|e| e.to_string())) {
-            Ok(()) => (format!("Exported {}", path.display()), false),
-            Err(e) => (format!("Could not export {}: {e}", path.display()), true),
-        });
+    fn file_chosen(&mut self, ctx: &egui::Context, task: FileTask, path: PathBuf) {
+        match task {
+            FileTask::Open => self.open(ctx, path),
+            FileTask::SaveScenario => {
+                let then = self.awaiting.take();
+                if self.save(Some(path)) == Saved::Yes
+                    && let Some(p) = then
+                {
+                    self.proceed(ctx, p);
+                }
+            }
+            _ => self.write_export(ctx, task, path),
+        }
     }
 
-    fn export_csv(&mut self) {
+    fn write_export(&mut self, ctx: &egui::Context, task: FileTask, path: PathBuf) {
         let Some(res) = &self.results else { return };
-        let Some(path) =
-            rfd::FileDialog::new().add_filter("CSV", &["csv"]).set_file_name("replications.csv").save_file()
-        else {
-            return;
+        let written = match task {
+            FileTask::ExportJson => match &res.report {
+                Some(r) => export::report_json(r).map_err(|e| e.to_string()).map(String::into_bytes),
+                None => return,
+            },
+            FileTask::ExportCsv => {
+                let mut buf = Vec::new();
+                export::write_replications_csv(&mut buf, &res.scenario, &res.reps)
+                    .map(|()| buf)
+                    .map_err(|e| e.to_string())
+            }
+            FileTask::ExportPng => {
+                self.export_png(ctx, path);
+                return;
+            }
+            _ => return,
         };
-        let mut buf = Vec::new();
-        let r = export::write_replications_csv(&mut buf, &res.scenario, &res.reps)
-            .map_err(|e| e.to_string())
-            .and_then(|()| scenario_file::save_text(&path, &String::from_utf8_lossy(&buf)).map_err(|e| e.to_string()));
-        self.message = Some(match r {
-            Ok(()) => (format!("Exported {}", path.display()), false),
-            Err(e) => (format!("Could not export {}: {e}", path.display()), true),
-        });
+        self.notice =
+            Some(match written.and_then(|b| files::write_atomic(&path, &b).map_err(|e| files::io_text(&e))) {
+                Ok(()) => Notice::info(format!("Exported {}", path.display())),
+                Err(e) => Notice::error(format!("Could not export {}: {e}", path.display())),
+            });
     }
 
-    fn export_png(&mut self, ctx: &egui::Context) {
-        let Some(path) =
-            rfd::FileDialog::new().add_filter("PNG image", &["png"]).set_file_name("aovlab.png").save_file()
-        else {
-            return;
-        };
-        let slot = Arc::clone(&self.png_export);
+    fn export_png(&self, ctx: &egui::Context, path: PathBuf) {
+        let slot = Arc::clone(&self.png);
         let repaint = ctx.clone();
-        ctx.request_screenshot(move |img| {
-            let msg = match super::save_png(&path, &img) {
-                Ok(()) => format!("Exported {}", path.display()),
-                Err(e) => format!("Could not export {}: {e}", path.display()),
+        ctx.request_screenshot(move |img: Arc<egui::ColorImage>| {
+            let n = match super::save_png(&path, &img) {
+                Ok(()) => Notice::info(format!("Exported {}", path.display())),
+                Err(e) => Notice::error(format!("Could not export {}: {e}", path.display())),
             };
             if let Ok(mut g) = slot.lock() {
-                *g = Some(msg);
+                *g = Some(n);
             }
             repaint.request_repaint();
         });
@@ -769,20 +770,23 @@ impl AovApp {
     /// Starts a run of the current scenario (cancelling one in progress).
     pub fn start_run(&mut self, ctx: &egui::Context) {
         let Some(sc) = self.doc.scenario() else {
-            self.message = Some(("The scenario has problems; fix them before running.".into(), true));
+            let n = self.doc.problems().all().len();
+            self.notice = Some(Notice::error(format!(
+                "The scenario has {n} problem{}; fix {} before running (flagged in the editor).",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it" } else { "them" }
+            )));
             return;
         };
         if let Some(r) = self.run.take() {
             r.cancel();
         }
-        self.results = Some(Results::new(sc.clone()));
+        self.results = Some(RunView::new(Arc::clone(&sc), self.doc.revision()));
         let repaint = ctx.clone();
         let mut run = RunHandle::start(sc, move || repaint.request_repaint());
-        // Give the engine a head start within this frame: its first replication
-        // usually arrives within a few milliseconds, and laying this frame out again
-        // then shows it now, instead of one painted frame later (40-90 ms where the
-        // drawing is done on the CPU). Not for the run at start-up: there the first
-        // frame is the costliest to draw, and the window should appear first.
+        // Give the engine a head start within this frame: its first replication usually
+        // arrives within milliseconds, and laying this frame out again then shows it
+        // now. Not for the run at start-up: there the window should appear first.
         if self.frames > 0 && run.wait_for_message(FIRST_RESULT_WAIT) {
             ctx.request_discard("show the first replication of the run just started");
         }
@@ -796,61 +800,18 @@ impl AovApp {
             self.title = title;
         }
     }
-
-    fn screenshot_step(&mut self, ctx: &egui::Context) {
-        let Some(job) = &mut self.screenshot else { return };
-        let started = *job.started.get_or_insert_with(Instant::now);
-        if let Some(outcome) = job.outcome.lock().ok().and_then(|g| g.clone()) {
-            let _ = outcome;
-            self.allow_close = true;
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            return;
-        }
-        if started.elapsed().as_secs() > 120 {
-            if let Ok(mut g) = job.outcome.lock() {
-                *g = Some(Err("no complete results within 120 s".into()));
-            }
-            return;
-        }
-        let complete = self.results.as_ref().is_some_and(|r| r.complete) && self.run.is_none();
-        // With AOVLAB_TIMING the first (cold) run is followed by a second one, so that
-        // the steady-state latency of pressing Run is measured too.
-        if complete && self.timing && !job.rerun {
-            job.rerun = true;
-            self.start_run(ctx);
-            ctx.request_repaint();
-            return;
-        }
-        if complete && !job.requested {
-            job.frames += 1;
-            if job.frames >= 3 {
-                job.requested = true;
-                let slot = Arc::clone(&job.outcome);
-                let path = job.path.clone();
-                let repaint = ctx.clone();
-                ctx.request_screenshot(move |img| {
-                    let r = super::save_png(&path, &img).map_err(|e| e.to_string());
-                    if let Ok(mut g) = slot.lock() {
-                        *g = Some(r);
-                    }
-                    repaint.request_repaint();
-                });
-            }
-        }
-        // While a run is in progress its worker wakes the window at a bounded rate, as
-        // for a person watching it; only a frame whose painting is being timed is
-        // followed at once by another (whose start marks the end of the painting).
-        if self.run.is_none() || !self.painted.is_empty() {
-            ctx.request_repaint();
-        }
-    }
 }
 
 /// How long pressing Run waits for the first replication before the frame goes on.
-const FIRST_RESULT_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
+const FIRST_RESULT_WAIT: Duration = Duration::from_millis(20);
 
-/// With `AOVLAB_TIMING`: the frame being laid out is the first to show a replication.
-fn first_replication_shown(painted: &mut Vec<(&'static str, Instant)>, started: Instant) {
-    eprintln!("timing: the frame showing the first replication starts {} ms after Run", started.elapsed().as_millis());
-    painted.push(("the first replication", started));
+/// The outcome of a save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    /// Written.
+    Yes,
+    /// Not written (cancelled or failed; a failure is shown).
+    No,
+    /// The in-app file dialog is open; the save happens when it answers.
+    Later,
 }

@@ -1,30 +1,25 @@
-//! The scenario being edited: its file form, where it lives, whether it is saved,
-//! its validation problems and an undo history over every edit.
+//! The scenario being edited: its file form, the text it was read from (so that
+//! saving keeps the author's comments and layout), where it lives, a revision number
+//! instead of copies, undo and redo as inverse edits, and its validation, cached.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::io::scenario_file::{self, ScenarioError};
-use crate::model::{FieldError, Scenario, ScenarioSpec, validate};
+use crate::io::scenario_file::{self, ARTICLE_TOML, ScenarioError};
+use crate::model::edit::{Edit, EditError};
+use crate::model::fields::{self, Path};
+use crate::model::{FieldError, Limits, Scenario, ScenarioSpec, validate};
 
-/// Edits closer together than this form one undo step (a slider drag, typing a word).
+/// Edits of the same field closer together than this form one undo step (a drag,
+/// typing a word).
 const COALESCE: Duration = Duration::from_millis(800);
 /// Undo steps kept.
-const MAX_UNDO: usize = 200;
-
-/// A scenario document.
-pub struct Document {
-    /// The scenario as edited.
-    pub spec: ScenarioSpec,
-    /// The file it was loaded from or saved to.
-    pub path: Option<PathBuf>,
-    saved: ScenarioSpec,
-    undo: Vec<ScenarioSpec>,
-    redo: Vec<ScenarioSpec>,
-    last_edit: Option<Instant>,
-    problems: Problems,
-}
+const MAX_UNDO: usize = 500;
+/// Catalogs with more products and links than this are checked as a whole only when
+/// the editing pauses or a run starts; each edit is checked field by field at once.
+pub const LARGE_CATALOG: usize = 20_000;
 
 /// Validation problems of the current scenario, by field path.
 #[derive(Default)]
@@ -34,7 +29,12 @@ pub struct Problems {
 }
 
 impl Problems {
-    /// The problem with one field, if any.
+    fn new(list: Vec<FieldError>) -> Self {
+        let by_path = list.iter().map(|e| (e.path.clone(), e.message.clone())).collect();
+        Self { list, by_path }
+    }
+
+    /// The problem with one field (canonical path), if any.
     pub fn get(&self, path: &str) -> Option<&str> {
         self.by_path.get(path).map(String::as_str)
     }
@@ -43,32 +43,100 @@ impl Problems {
     pub fn all(&self) -> &[FieldError] {
         &self.list
     }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    fn set_local(&mut self, path: String, message: Option<String>) {
+        self.list.retain(|e| e.path != path);
+        self.by_path.remove(&path);
+        if let Some(m) = message {
+            self.by_path.insert(path.clone(), m.clone());
+            self.list.push(FieldError { path, message: m });
+        }
+    }
+}
+
+struct Step {
+    undo: Edit,
+    /// The field a single-field edit changed (consecutive edits of it coalesce).
+    field: Option<Path>,
+    at: Instant,
+}
+
+/// A scenario document.
+pub struct Document {
+    spec: ScenarioSpec,
+    /// The file it was loaded from or saved to.
+    pub path: Option<PathBuf>,
+    /// The text the scenario was read from (or last saved as).
+    original: String,
+    revision: u64,
+    saved_revision: u64,
+    /// Revision of the last edit of products or links.
+    catalog_revision: u64,
+    saved_catalog_revision: u64,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+    problems: Problems,
+    /// The revision `problems` and `scenario` describe.
+    checked: u64,
+    scenario: Option<Arc<Scenario>>,
+    last_edit: Option<Instant>,
 }
 
 impl Document {
-    /// A document holding `spec`, considered saved (as just loaded).
-    pub fn new(spec: ScenarioSpec, path: Option<PathBuf>) -> Self {
+    /// A document holding `spec`, read from `original` (considered saved).
+    pub fn new(spec: ScenarioSpec, path: Option<PathBuf>, original: String) -> Self {
         let mut d = Self {
-            saved: spec.clone(),
             spec,
             path,
+            original,
+            revision: 0,
+            saved_revision: 0,
+            catalog_revision: 0,
+            saved_catalog_revision: 0,
             undo: Vec::new(),
             redo: Vec::new(),
-            last_edit: None,
             problems: Problems::default(),
+            checked: u64::MAX,
+            scenario: None,
+            last_edit: None,
         };
-        d.revalidate();
+        d.check();
         d
     }
 
-    /// The embedded article scenario, unsaved to any file.
+    /// The embedded article scenario, not yet saved to any file.
     pub fn article() -> Self {
-        Self::new(scenario_file::article().spec, None)
+        let spec = scenario_file::parse_spec(ARTICLE_TOML, scenario_file::EMBEDDED_NAME)
+            .unwrap_or_else(|e| panic!("embedded scenario: {e}"));
+        Self::new(spec, None, ARTICLE_TOML.to_string())
+    }
+
+    /// Opens a file. Only a file that cannot be read or parsed is refused; one with
+    /// invalid values opens with them flagged (as an editor opens a file with a typo).
+    pub fn open(path: PathBuf) -> Result<Self, ScenarioError> {
+        let original = scenario_file::read_text(&path)?;
+        let loaded = scenario_file::load(&path)?;
+        Ok(Self::new(loaded.spec, Some(path), original))
+    }
+
+    /// The scenario as edited.
+    pub fn spec(&self) -> &ScenarioSpec {
+        &self.spec
+    }
+
+    /// Counts every change; equal revisions mean an equal scenario.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Whether the scenario differs from the last saved or loaded version.
     pub fn is_dirty(&self) -> bool {
-        self.spec != self.saved
+        self.revision != self.saved_revision
     }
 
     /// File name for titles and the status bar.
@@ -79,49 +147,84 @@ impl Document {
         }
     }
 
-    /// Records that the scenario changed from `before` (call after each frame that
-    /// edited it). Rapid successive edits merge into one undo step.
-    pub fn record_edit(&mut self, before: ScenarioSpec) {
+    /// Whether the catalog is large enough to be checked as a whole only on pauses.
+    pub fn is_large(&self) -> bool {
+        self.spec.products.len() + self.spec.links.len() > LARGE_CATALOG
+    }
+
+    /// Applies an edit as one undo step (merged with the previous one when both set
+    /// the same field within a moment).
+    pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+        let field = match &edit {
+            Edit::Set(p, _) => Some(p.clone()),
+            _ => None,
+        };
+        let touches_catalog = edit.touches_catalog();
+        let undo = edit.apply(&mut self.spec)?;
         let now = Instant::now();
-        let coalesce = self.last_edit.is_some_and(|t| now.duration_since(t) < COALESCE);
-        if !coalesce {
-            self.undo.push(before);
+        let merge = field.is_some()
+            && self.redo.is_empty()
+            && self.undo.last().is_some_and(|s| s.field == field && now.duration_since(s.at) < COALESCE);
+        if merge {
+            if let Some(last) = self.undo.last_mut() {
+                last.at = now;
+            }
+        } else {
+            self.undo.push(Step { undo, field: field.clone(), at: now });
             if self.undo.len() > MAX_UNDO {
                 self.undo.remove(0);
             }
         }
         self.redo.clear();
-        self.last_edit = Some(now);
-        self.revalidate();
+        self.changed(touches_catalog, field.as_ref());
+        Ok(())
     }
 
-    /// Replaces the whole scenario as one undoable edit (menu actions, buttons).
-    pub fn replace(&mut self, spec: ScenarioSpec) {
-        let before = std::mem::replace(&mut self.spec, spec);
-        self.last_edit = None;
-        self.record_edit(before);
-        self.last_edit = None;
+    fn changed(&mut self, catalog: bool, field: Option<&Path>) {
+        self.revision += 1;
+        if catalog {
+            self.catalog_revision = self.revision;
+        }
+        self.last_edit = Some(Instant::now());
+        self.scenario = None;
+        if self.is_large() {
+            // The whole check waits for a pause; the edited field is checked now.
+            if let Some(p) = field {
+                let message = local_problem(&self.spec, p);
+                self.problems.set_local(p.canonical(), message);
+            }
+        } else {
+            self.check();
+        }
     }
 
     /// Undoes the last edit; false when there is nothing to undo.
     pub fn undo(&mut self) -> bool {
-        let Some(prev) = self.undo.pop() else { return false };
-        self.redo.push(std::mem::replace(&mut self.spec, prev));
-        self.last_edit = None;
-        self.revalidate();
-        true
+        self.step(true)
     }
 
     /// Redoes the last undone edit; false when there is nothing to redo.
     pub fn redo(&mut self) -> bool {
-        let Some(next) = self.redo.pop() else { return false };
-        self.undo.push(std::mem::replace(&mut self.spec, next));
-        self.last_edit = None;
-        self.revalidate();
-        true
+        self.step(false)
     }
 
-    /// Whether undo / redo would do something.
+    fn step(&mut self, undo: bool) -> bool {
+        let from = if undo { &mut self.undo } else { &mut self.redo };
+        let Some(step) = from.pop() else { return false };
+        let catalog = step.undo.touches_catalog();
+        let field = step.field.clone();
+        match step.undo.apply(&mut self.spec) {
+            Ok(inverse) => {
+                let to = if undo { &mut self.redo } else { &mut self.undo };
+                to.push(Step { undo: inverse, field: field.clone(), at: Instant::now() - COALESCE });
+                self.changed(catalog, field.as_ref());
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Whether undo would do something.
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
     }
@@ -131,13 +234,34 @@ impl Document {
         !self.redo.is_empty()
     }
 
-    fn revalidate(&mut self) {
-        let list = match validate(self.spec.clone(), &crate::model::Limits::default()) {
-            Ok(_) => Vec::new(),
-            Err(e) => e,
-        };
-        let by_path = list.iter().map(|e| (e.path.clone(), e.message.clone())).collect();
-        self.problems = Problems { list, by_path };
+    /// Validates the whole scenario now (and caches the result).
+    pub fn check(&mut self) {
+        if self.checked == self.revision {
+            return;
+        }
+        match validate(&self.spec, &Limits::default()) {
+            Ok(sc) => {
+                self.problems = Problems::default();
+                self.scenario = Some(Arc::new(sc));
+            }
+            Err(list) => {
+                self.problems = Problems::new(list);
+                self.scenario = None;
+            }
+        }
+        self.checked = self.revision;
+    }
+
+    /// Whether the whole-scenario check is behind the edits (large catalogs only).
+    pub fn check_pending(&self) -> bool {
+        self.checked != self.revision
+    }
+
+    /// Runs the whole check if one is pending and the editing has paused for `quiet`.
+    pub fn check_when_quiet(&mut self, quiet: Duration) {
+        if self.check_pending() && self.last_edit.is_none_or(|t| t.elapsed() >= quiet) {
+            self.check();
+        }
     }
 
     /// Every validation problem (the same rules and messages as the file loader).
@@ -145,27 +269,95 @@ impl Document {
         &self.problems
     }
 
-    /// The scenario to edit and its current problems, borrowed together.
-    pub fn parts(&mut self) -> (&mut ScenarioSpec, &Problems) {
-        (&mut self.spec, &self.problems)
+    /// The validated scenario, when valid (checked now if a check is pending).
+    pub fn scenario(&mut self) -> Option<Arc<Scenario>> {
+        self.check();
+        self.scenario.clone()
     }
 
-    /// The validated scenario, when valid.
-    pub fn scenario(&self) -> Option<Scenario> {
-        if self.problems.list.is_empty() { Scenario::from_spec(self.spec.clone()).ok() } else { None }
+    /// The validated scenario if the last check found it valid, without checking.
+    pub fn cached_scenario(&self) -> Option<&Arc<Scenario>> {
+        self.scenario.as_ref()
     }
 
-    /// Saves to `path` atomically and makes it the document's file.
+    /// Saves to `path` atomically, keeping the original text's comments and layout,
+    /// and makes it the document's file.
     pub fn save_as(&mut self, path: PathBuf) -> std::io::Result<()> {
-        scenario_file::save_scenario(&path, &self.spec)?;
-        self.saved = self.spec.clone();
+        let moved = self.path.as_ref().map(|p| p.parent()) != Some(path.parent());
+        let catalog_changed = self.catalog_revision != self.saved_catalog_revision || moved;
+        let text = scenario_file::save_preserving(&path, &self.original, &self.spec, catalog_changed)?;
+        self.original = text;
+        self.saved_revision = self.revision;
+        self.saved_catalog_revision = self.catalog_revision;
         self.path = Some(path);
         Ok(())
     }
 
-    /// Loads a document from a file; the current one is untouched on failure.
-    pub fn open(path: PathBuf) -> Result<Self, ScenarioError> {
-        let sc = scenario_file::load_scenario(&path)?;
-        Ok(Self::new(sc.spec, Some(path)))
+    /// Writes a copy to `path` (a recovery file) without changing the document: the
+    /// CSV catalog too when `with_catalog` (or when it is not there yet).
+    pub fn write_copy(&self, path: &std::path::Path, with_catalog: bool) -> std::io::Result<()> {
+        scenario_file::save_preserving(path, &self.original, &self.spec, with_catalog).map(|_| ())
+    }
+
+    /// Whether the catalog changed since the last save.
+    pub fn catalog_changed(&self) -> bool {
+        self.catalog_revision != self.saved_catalog_revision
+    }
+
+    /// Marks the document as changed (a restored recovery copy has unsaved work).
+    pub fn mark_unsaved(&mut self) {
+        self.saved_revision = u64::MAX;
+        self.saved_catalog_revision = u64::MAX;
+    }
+
+    /// How a field path reads to a strategist (`AOV-optimized › Tier prompt window`);
+    /// the path itself when it names no registry field.
+    pub fn label_of(&self, path: &str) -> String {
+        if path.is_empty() {
+            return "Scenario".into();
+        }
+        match fields::resolve(&self.spec, path) {
+            Ok(p) => p.label(&self.spec),
+            Err(_) => list_label(&self.spec, path),
+        }
+    }
+}
+
+/// A label for a path that names a list item or a list (`links[3]`, `segments`).
+fn list_label(spec: &ScenarioSpec, path: &str) -> String {
+    let head = path.split(['.', '[']).next().unwrap_or(path);
+    let index = path.split(['[', ']']).nth(1).and_then(|i| i.parse::<usize>().ok());
+    match (fields::List::ALL.into_iter().find(|l| l.key() == head), index) {
+        (Some(list), Some(i)) => {
+            format!("{} › {}", list.label(spec, i), path.split('.').skip(1).collect::<Vec<_>>().join("."))
+        }
+        (Some(list), None) => match list {
+            fields::List::Products => "Catalog".into(),
+            fields::List::Links => "Links".into(),
+            fields::List::Segments => "Segments".into(),
+            fields::List::Tiers => "Tiers".into(),
+            fields::List::Strategies => "Strategies".into(),
+        },
+        _ => match head {
+            "store" => "Store".into(),
+            "format_version" => "File format".into(),
+            _ => path.to_string(),
+        },
+    }
+}
+
+/// The problem one field has on its own (its range), for large catalogs between
+/// whole checks.
+fn local_problem(spec: &ScenarioSpec, path: &Path) -> Option<String> {
+    let f = path.spec_field();
+    match fields::get(spec, path)? {
+        fields::Value::Number(v) if !f.allows(v) => {
+            Some(format!("{} is outside the allowed range {}", crate::model::param::num(v), f.range_text()))
+        }
+        fields::Value::Param(p) => p.check_range(f.min, f.max).err(),
+        fields::Value::Text(Some(t)) if t.trim().is_empty() && f.kind == fields::Kind::Text => {
+            Some("must not be empty".into())
+        }
+        _ => None,
     }
 }

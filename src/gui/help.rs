@@ -1,77 +1,60 @@
-//! Tooltips: the meaning and unit of every parameter (the same words as
-//! docs/scenario-format.md).
+//! Help windows: about, the shortcuts (from the command table) and the model with
+//! every metric's definition (from the metric registry; docs/model.md has the rest).
 
-/// Help text for a field name (the last part of its path).
-pub fn help(field: &str) -> &'static str {
-    match field {
-        "name" => "Display name.",
-        "currency" => "ISO 4217 currency code (three capital letters), used for display.",
-        "annual_gmv" => "The holdout's revenue over a year, in currency. Annual impact = annual GMV x RPV lift.",
-        "visitors" => "Visitors simulated per replication. More visitors, less sampling noise per replication.",
-        "replications" => {
-            "Independent replications. Each draws every uncertain input anew; the spread across them is the \
-             uncertainty shown (P5-P95)."
+use egui::{RichText, Ui};
+
+use super::commands::{HelpTopic, shortcut_rows};
+use crate::report::Metric;
+
+/// The window's title.
+pub fn title(topic: HelpTopic) -> &'static str {
+    match topic {
+        HelpTopic::About => "About AOV Lab",
+        HelpTopic::Shortcuts => "Keyboard shortcuts",
+        HelpTopic::Model => "The shopper model and the metrics",
+    }
+}
+
+/// The window's contents.
+pub fn ui(ui: &mut Ui, topic: HelpTopic) {
+    match topic {
+        HelpTopic::About => {
+            ui.label(RichText::new(format!("AOV Lab {}", env!("CARGO_PKG_VERSION"))).strong());
+            ui.label(
+                "Monte Carlo shopper simulations comparing conversion-optimized and AOV-optimized personalization \
+                 on the same simulated traffic (common random numbers). Every number is a model output for the \
+                 scenario's assumptions, with the spread across replications.",
+            );
+            ui.label("Scenario format: docs/scenario-format.md. The model and every metric: docs/model.md.");
         }
-        "seed" => "Seed of every random stream. The same scenario and seed give the same results on any machine.",
-        "baseline_relevance" => "Relevance of a product with no link to the cart (fraction, 0-1).",
-        "pre_checkout_base_accept" => {
-            "Probability a perfectly relevant, very cheap pre-checkout suggestion is added (0-1), before \
-             propensity and price factor."
+        HelpTopic::Shortcuts => {
+            egui::Grid::new("keys").striped(true).show(ui, |ui| {
+                for (keys, what) in shortcut_rows(ui.ctx()) {
+                    ui.label(RichText::new(keys).monospace());
+                    ui.label(what);
+                    ui.end_row();
+                }
+            });
         }
-        "post_checkout_base_accept" => {
-            "Probability a perfectly relevant, very cheap confirmation-page offer is accepted (0-1), before \
-             propensity and price factor."
+        HelpTopic::Model => {
+            ui.label(
+                "Each visitor belongs to a segment and builds a cart with its add-to-cart rate. A shopper with a \
+                 cart then meets each strategy in turn, on the same random draws: pre-checkout suggestions (each \
+                 slot adds friction), a tier prompt for loyalty members near the next tier, checkout (completion \
+                 x friction-reduction x discount effect x friction), and after a completed order the \
+                 post-checkout offers, which add to the order but never change whether it happened. The holdout \
+                 has every lever off.",
+            );
+            ui.add_space(6.0);
+            egui::Grid::new("metrics").striped(true).show(ui, |ui| {
+                for m in Metric::ALL {
+                    ui.label(RichText::new(m.label()).strong());
+                    ui.label(m.help());
+                    ui.end_row();
+                }
+            });
+            ui.add_space(6.0);
+            ui.label("Ranges are the 5th-95th percentiles across replications; each replication draws the uncertain inputs anew. The full model is in docs/model.md.");
         }
-        "friction_per_slot" => {
-            "Share of checkout completion lost per suggestion slot or tier prompt shown (fraction), scaled by \
-             the segment's friction sensitivity."
-        }
-        "discount_elasticity" => "Completion is multiplied by (1 + elasticity x discount). 0.8 with 5% off = +4%.",
-        "tier_max_uptake" => {
-            "Probability of topping up to the next tier when the gap is zero (0-1), before propensity."
-        }
-        "tier_gap_decay" => "Uptake falls as exp(-decay x gap / cart value): the goal-gradient effect.",
-        "id" => "Unique product identifier, used by links. Renaming it updates its links.",
-        "category" => "Category identifier, used by category links and segment affinities.",
-        "price" => "List price in currency (> 0).",
-        "cost" => "Unit cost in currency (>= 0), for gross margin.",
-        "popularity" => "Relative demand weight (> 0): how often it lands in carts, and the 'popular' ranking.",
-        "post_purchase" => "May be offered as a one-click add-on on the confirmation page.",
-        "strength" => "Relevance of the target to a cart holding the source (0-1).",
-        "share" => "Share of traffic (0-1). Shares must sum to 1; uncertain shares are renormalised per draw.",
-        "add_to_cart_rate" => "Share of visitors who build a cart at all (0-1).",
-        "checkout_completion" => "Share of carts that become orders without personalization (0-1) = 1 - abandonment.",
-        "mean_cart_size" => "Mean items in the intended cart (1-50): 1 + Poisson(mean - 1).",
-        "acceptance_propensity" => "Multiplies every offer acceptance and top-up for this segment (0-10).",
-        "price_sensitivity" => "s in price factor 1 / (1 + s x offer price / cart value) (0-100).",
-        "friction_sensitivity" => "Multiplies friction per slot for this segment (0-100).",
-        "loyalty_member_share" => "Share of this segment in the loyalty program (0-1).",
-        "spend_to_date" => "A member's spend so far in the tier period, in currency: a per-shopper distribution.",
-        "category_affinity" => "Multiplier on how often a category lands in this segment's carts (>= 0; unlisted = 1).",
-        "threshold" => "Spend that unlocks the tier, in currency; tiers must increase.",
-        "holdout" => "The holdout: every lever off; all lifts are measured against it.",
-        "pre_checkout.policy" => {
-            "Suggestions in the cart. popular: best-sellers not in the cart. matched: most relevant to the cart."
-        }
-        "pre_checkout.slots" => "Suggestions shown (1-10). Each adds friction.",
-        "pre_checkout.ranking" => {
-            "How 'matched' ranks: by relevance, or by expected value (relevance x price x price factor)."
-        }
-        "tier_prompt.policy" => {
-            "\"Add $X to unlock Gold\" for members. universal: whenever below the next tier. window: only when the \
-             gap is within the window."
-        }
-        "tier_prompt.window" => "Show the prompt only when 0 < gap <= window x next threshold (fraction).",
-        "checkout.friction_reduction" => "Relative completion gain from a smoother checkout (0-1), e.g. express pay.",
-        "checkout.discount" => {
-            "Discount on the checkout order (0-0.9). Raises completion, lowers order value and margin."
-        }
-        "post_checkout.policy" => {
-            "Offers on the confirmation page after the order. matched: best expected revenue for this order. \
-             Never changes conversion."
-        }
-        "post_checkout.offers" => "Offers shown on the confirmation page (1-5).",
-        "post_checkout.offer_discount" => "Discount on the post-checkout offer price (0-0.9).",
-        _ => "",
     }
 }

@@ -1,129 +1,113 @@
-//! The desktop app (eframe + egui + egui_plot). It edits a copy of the scenario,
-//! runs the engine on a worker thread and shows the results.
+//! The desktop app (eframe + egui + egui_plot). It edits a document through commands,
+//! runs the engine on a worker thread and shows the results. It knows the engine,
+//! the report and the file layer; nothing below it knows the app.
 
 mod app;
-mod charts;
+pub mod commands;
 mod dashboard;
+mod dialogs;
 mod document;
 mod editor;
 mod help;
-mod results;
-mod widgets;
+mod notice;
+mod recovery;
+mod run_view;
+mod shell;
 mod worker;
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-pub use app::{AovApp, Command, Pending, Prefs, ScreenshotJob};
-pub use document::Document;
-pub use editor::Page;
-pub use results::Results;
+pub use app::{AovApp, Pending, Prefs, Saved};
+pub use commands::{Command, HelpTopic};
+pub use dialogs::FileTask;
+pub use document::{Document, LARGE_CATALOG};
+pub use editor::{Editor, Page, SortBy};
+pub use notice::{Level, Notice};
+pub use recovery::{Meta, Recovery};
+pub use run_view::{RunState, RunView};
+pub use shell::ScreenshotJob;
 
-use crate::cli::Failure;
-
-/// Arguments of `aovlab gui`. There is no `Default`: a derived one would open a 0 x 0
-/// window; [`GuiArgs::plain`] gives the command line's defaults.
-#[derive(Debug, clap::Args)]
-pub struct GuiArgs {
-    /// Scenario file to open; the embedded article scenario when omitted.
+/// How to open the app (the command line's `aovlab gui` options).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Scenario file to open; the embedded article scenario when `None`.
     pub file: Option<PathBuf>,
-    /// Run, wait for the first complete results, save a PNG of the window here, exit.
-    #[arg(long, value_name = "PATH")]
+    /// Run, wait for complete results, save a PNG of the window here, exit.
     pub screenshot: Option<PathBuf>,
-    /// Window size as WIDTHxHEIGHT (logical points).
-    #[arg(long, default_value = "1600x1000", value_parser = parse_size)]
+    /// Window size in logical points.
     pub size: (f32, f32),
-    /// Theme for this session: light or dark (default: the saved preference).
-    #[arg(long, value_parser = ["light", "dark"])]
-    pub theme: Option<String>,
-    /// Editor page to show: store, catalog, segments, tiers, strategies.
-    #[arg(long, value_parser = ["store", "catalog", "segments", "tiers", "strategies"])]
-    pub page: Option<String>,
-    /// Renderer: glow (OpenGL; the default, and much faster where the GPU is
-    /// emulated in software) or wgpu (Vulkan, Metal, DirectX or OpenGL). When the
-    /// default cannot start, the app falls back to wgpu.
-    #[arg(long, value_parser = ["glow", "wgpu"])]
-    pub renderer: Option<String>,
+    /// `Some(true)` dark, `Some(false)` light, `None` the saved preference.
+    pub dark: Option<bool>,
+    /// Editor page to show.
+    pub page: Page,
+    /// Use wgpu instead of glow.
+    pub wgpu: Option<bool>,
+    /// Zoom factor for this session.
+    pub zoom: Option<f32>,
 }
 
-impl GuiArgs {
-    /// The arguments of a plain `aovlab gui` (what `aovlab` with no command opens).
-    pub fn plain() -> Result<Self, clap::Error> {
-        use clap::{Args, FromArgMatches};
-        let matches = Self::augment_args(clap::Command::new("gui")).try_get_matches_from(["gui"])?;
-        Self::from_arg_matches(&matches)
-    }
-}
-
-fn parse_size(s: &str) -> Result<(f32, f32), String> {
-    let (w, h) = s.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1600x1000")?;
-    let w: f32 = w.trim().parse().map_err(|_| format!("bad width `{w}`"))?;
-    let h: f32 = h.trim().parse().map_err(|_| format!("bad height `{h}`"))?;
-    if (320.0..=8000.0).contains(&w) && (240.0..=8000.0).contains(&h) {
-        Ok((w, h))
-    } else {
-        Err("width must be 320-8000 and height 240-8000".into())
-    }
-}
-
-/// Writes a screenshot as PNG.
+/// Writes a screenshot as PNG (atomically).
 pub fn save_png(path: &Path, img: &egui::ColorImage) -> Result<(), String> {
     let [w, h] = img.size;
     let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| c.to_array()).collect();
     let buf = image::RgbaImage::from_raw(w as u32, h as u32, bytes).ok_or("screenshot has the wrong size")?;
     let mut png = Vec::new();
     buf.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).map_err(|e| e.to_string())?;
-    crate::io::files::write_atomic(path, &png).map_err(|e| e.to_string())
+    crate::io::files::write_atomic(path, &png).map_err(|e| crate::io::files::io_text(&e))
 }
 
-/// Opens the app (and, with `--screenshot`, saves a PNG and exits).
-pub fn run_app(args: &GuiArgs) -> Result<(), Failure> {
-    let launched = std::time::Instant::now();
-    // A file that fails to load: a scripted screenshot fails (exit 2); an interactive
-    // session opens on the article scenario and shows the error in the window.
-    let (doc, load_error) = match &args.file {
+/// Why the app could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The scenario file given for a scripted screenshot could not be used.
+    #[error("{0}")]
+    Scenario(#[from] crate::io::ScenarioError),
+    /// The window or the screenshot failed.
+    #[error("{0}")]
+    Window(String),
+}
+
+/// Opens the app (and, with a screenshot, saves a PNG and exits).
+pub fn run_app(opts: &Options) -> Result<(), AppError> {
+    let launched = Instant::now();
+    let screenshot_mode = opts.screenshot.is_some();
+    // A file that fails to load: a scripted screenshot fails; an interactive session
+    // opens on the article scenario and shows the error in the window.
+    let (doc, load_error) = match &opts.file {
         Some(p) => match Document::open(p.clone()) {
             Ok(d) => (d, None),
-            Err(e) if args.screenshot.is_some() => return Err(e.into()),
+            Err(e) if screenshot_mode => return Err(e.into()),
             Err(e) => {
                 (Document::article(), Some(format!("Failed to load the file; showing the article scenario.\n{e}")))
             }
         },
         None => (Document::article(), None),
     };
-    let page = match args.page.as_deref() {
-        Some("catalog") => Page::Catalog,
-        Some("segments") => Page::Segments,
-        Some("tiers") => Page::Tiers,
-        Some("strategies") => Page::Strategies,
-        _ => Page::Store,
-    };
-    let job = args.screenshot.clone().map(ScreenshotJob::new);
+    let opened = opts.file.clone().filter(|_| load_error.is_none());
+    let job = opts.screenshot.clone().map(ScreenshotJob::new);
     let outcome = job.as_ref().map(|j| std::sync::Arc::clone(&j.outcome));
-    let theme = args.theme.clone();
-    let screenshot_mode = job.is_some();
     // A scripted screenshot starts from a clean slate: no saved window size, panel
-    // widths or preferences are read or written (they live in a throwaway folder).
+    // widths, preferences or recovery copies are read or written.
     let scratch = if screenshot_mode {
-        Some(tempfile::tempdir().map_err(|e| Failure::Internal(anyhow::anyhow!("temporary folder: {e}")))?)
+        Some(tempfile::tempdir().map_err(|e| AppError::Window(format!("temporary folder: {e}")))?)
     } else {
         None
     };
     let options = |renderer| eframe::NativeOptions {
         persistence_path: scratch.as_ref().map(|d| d.path().join("app.ron")),
         viewport: egui::ViewportBuilder::default()
-            .with_inner_size(args.size)
+            .with_inner_size(opts.size)
             .with_title("AOV Lab")
+            .with_app_id("aovlab")
+            .with_icon(std::sync::Arc::new(icon()))
             .with_clamp_size_to_monitor_size(!screenshot_mode),
-        // A scripted screenshot must not reuse (or overwrite) the user's saved window size.
         persist_window: !screenshot_mode,
         renderer,
         ..Default::default()
     };
-    // What the app is built from, taken by the renderer that starts: a renderer that
-    // fails before building the app leaves it for the fallback.
     let parts = std::cell::RefCell::new(Some((doc, load_error, job)));
     let creator = || -> eframe::AppCreator<'_> {
-        let theme = theme.clone();
         Box::new(|cc| {
             let (doc, load_error, job) = parts.borrow_mut().take().ok_or("the app was already built")?;
             let mut prefs: Prefs = if screenshot_mode {
@@ -131,56 +115,79 @@ pub fn run_app(args: &GuiArgs) -> Result<(), Failure> {
             } else {
                 cc.storage.and_then(|s| eframe::get_value(s, "prefs")).unwrap_or_default()
             };
-            if let Some(t) = theme {
-                prefs.dark = t == "dark";
+            if let Some(d) = opts.dark {
+                prefs.dark = d;
             }
-            let mut app = AovApp::new(doc, prefs).launched_at(launched);
-            app.editor.page = page;
-            app.message = load_error.map(|m| (m, true));
-            if let Some(job) = job {
-                app = app.with_screenshot(job);
+            if let Some(z) = opts.zoom {
+                prefs.zoom = z;
             }
-            Ok(Box::new(EframeApp { app, persist: !screenshot_mode, scripted: screenshot_mode }))
+            if let Some(p) = &opened {
+                prefs.remember(p);
+            }
+            let mut app = AovApp::new(doc, prefs);
+            if !screenshot_mode && let Some(dir) = Recovery::default_dir() {
+                app = app.with_recovery(dir);
+            }
+            app.editor.page = opts.page;
+            app.notice = load_error.map(Notice::error);
+            let timing = std::env::var_os("AOVLAB_TIMING").map(|_| shell::Timing::new(launched));
+            Ok(Box::new(EframeApp { app, persist: !screenshot_mode, job, timing }))
         })
     };
-    let wanted = if args.renderer.as_deref() == Some("wgpu") { eframe::Renderer::Wgpu } else { eframe::Renderer::Glow };
+    let wanted = if opts.wgpu == Some(true) { eframe::Renderer::Wgpu } else { eframe::Renderer::Glow };
     let mut result = eframe::run_native("AOV Lab", options(wanted), creator());
     if let Err(e) = &result
-        && args.renderer.is_none()
+        && opts.wgpu.is_none()
         && parts.borrow().is_some()
     {
         eprintln!("The OpenGL (glow) renderer could not start ({e}); trying wgpu.");
         result = eframe::run_native("AOV Lab", options(eframe::Renderer::Wgpu), creator());
     }
-    result.map_err(|e| Failure::Internal(anyhow::anyhow!("the window could not be opened: {e}")))?;
+    result.map_err(|e| AppError::Window(format!("the window could not be opened: {e}")))?;
     if let Some(outcome) = outcome {
         match outcome.lock().ok().and_then(|g| g.clone()) {
             Some(Ok(())) => {}
-            Some(Err(e)) => return Err(Failure::Internal(anyhow::anyhow!("screenshot failed: {e}"))),
-            None => {
-                return Err(Failure::Internal(anyhow::anyhow!("the window closed before the screenshot was taken")));
-            }
+            Some(Err(e)) => return Err(AppError::Window(format!("screenshot failed: {e}"))),
+            None => return Err(AppError::Window("the window closed before the screenshot was taken".into())),
         }
     }
     Ok(())
 }
 
+/// The window icon (assets/icon.png, embedded).
+fn icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")).unwrap_or_default()
+}
+
 struct EframeApp {
     app: AovApp,
     persist: bool,
-    /// A scripted screenshot: pointer input is ignored, so the picture does not depend
-    /// on where the pointer happens to be (under Xvfb it sits mid-screen, over a chart,
-    /// whose hover label then showed in every screenshot).
-    scripted: bool,
+    job: Option<ScreenshotJob>,
+    timing: Option<shell::Timing>,
 }
 
 impl eframe::App for EframeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if let Some(t) = &mut self.timing {
+            t.frame_start();
+        }
         self.app.ui(ui);
+        if let Some(t) = &mut self.timing {
+            t.observe(&self.app);
+        }
+        let ctx = ui.ctx().clone();
+        if let Some(job) = &mut self.job
+            && shell::screenshot_step(job, &mut self.app, &ctx, self.timing.as_ref())
+        {
+            self.app.allow_close = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
     fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
-        if self.scripted {
+        // A scripted screenshot ignores the pointer, so the picture does not depend on
+        // where it happens to be (under Xvfb it sits mid-screen, over a chart).
+        if self.job.is_some() {
             raw_input.events.retain(|e| {
                 !matches!(
                     e,
@@ -197,19 +204,5 @@ impl eframe::App for EframeApp {
         if self.persist {
             eframe::set_value(storage, "prefs", &self.app.prefs);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `aovlab` with no command opens the app with the same window size as `aovlab gui`
-    /// (it once opened a 0 x 0 window, which X11 refuses).
-    #[test]
-    fn plain_arguments_are_the_command_lines_defaults() {
-        let a = GuiArgs::plain().expect("the defaults parse");
-        assert_eq!(a.size, (1600.0, 1000.0));
-        assert!(a.file.is_none() && a.screenshot.is_none() && a.renderer.is_none());
     }
 }

@@ -25,7 +25,10 @@ pub enum Message {
         threads: usize,
     },
     /// The run was cancelled.
-    Cancelled,
+    Cancelled {
+        /// Time until it stopped.
+        elapsed: Duration,
+    },
     /// The run failed.
     Failed(String),
 }
@@ -42,7 +45,7 @@ pub struct RunHandle {
 
 impl RunHandle {
     /// Starts running `scenario`; `wake` is called (rate-limited) when messages arrive.
-    pub fn start(scenario: Scenario, wake: impl Fn() + Send + Sync + 'static) -> Self {
+    pub fn start(scenario: Arc<Scenario>, wake: impl Fn() + Send + Sync + 'static) -> Self {
         let (tx, rx) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&cancel);
@@ -99,6 +102,7 @@ fn simulation_pool() -> Option<&'static rayon::ThreadPool> {
 }
 
 fn work(sc: &Scenario, tx: &Sender<Message>, cancel: &AtomicBool, wake: &(dyn Fn() + Send + Sync)) {
+    let started = Instant::now();
     let last_wake = Mutex::new(Instant::now() - REPAINT_EVERY);
     let tx_progress = Mutex::new(tx.clone());
     let progress = |p: engine::Progress| {
@@ -119,7 +123,7 @@ fn work(sc: &Scenario, tx: &Sender<Message>, cancel: &AtomicBool, wake: &(dyn Fn
     };
     let msg = match result {
         Ok(out) => Message::Done { elapsed: out.elapsed, threads: out.threads },
-        Err(engine::RunError::Cancelled) => Message::Cancelled,
+        Err(engine::RunError::Cancelled) => Message::Cancelled { elapsed: started.elapsed() },
         Err(e) => Message::Failed(e.to_string()),
     };
     let _ = tx.send(msg);
@@ -134,11 +138,11 @@ mod tests {
     /// before the ones that follow: every replication arrives once, then `Done`.
     #[test]
     fn early_message_is_drained_first_and_nothing_is_lost() {
-        let mut spec = crate::io::article().spec;
+        let mut spec = crate::io::scenario_file::parse_spec(crate::io::scenario_file::ARTICLE_TOML, "a").unwrap();
         spec.store.visitors = 2_000;
         spec.store.replications = 6;
         let sc = Scenario::from_spec(spec).expect("valid");
-        let mut run = RunHandle::start(sc, || {});
+        let mut run = RunHandle::start(Arc::new(sc), || {});
         assert!(run.wait_for_message(Duration::from_secs(60)));
         assert!(run.wait_for_message(Duration::ZERO), "a second wait keeps the first message");
         let (mut reps, mut done) = (Vec::new(), false);

@@ -1,9 +1,10 @@
 //! Files: scenario load and save, result exports. Errors carry the path and line.
 
 pub mod catalog_csv;
+pub mod export;
 pub mod files;
 pub mod partial;
-pub mod results;
+pub mod preserve;
 pub mod scenario_file;
 
-pub use scenario_file::{ScenarioError, article, load_scenario, parse_scenario, save_scenario};
+pub use scenario_file::{ScenarioError, article, article_spec, load_scenario, parse_scenario, save_scenario};

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::files;
 use crate::engine::RepCounts;
 use crate::format::excerpt;
-use crate::model::{OfferPolicy, Scenario, ScenarioSpec, TierPolicy};
+use crate::model::{Scenario, ScenarioSpec};
 
 /// Identifies the file kind.
 pub const KIND: &str = "aovlab-partial-results";
@@ -137,7 +137,7 @@ fn json_reason(e: &serde_json::Error) -> String {
 pub fn combine(parts: Vec<(String, Partial)>) -> Result<Combined, String> {
     let Some((first_name, first)) = parts.first() else { return Err("no partial-results files given".into()) };
     // The scenario first: its replications bound everything else.
-    let scenario = Scenario::from_spec(first.scenario.clone()).map_err(|errors| {
+    let scenario = crate::model::validate(&first.scenario, &Default::default()).map_err(|errors| {
         let list: Vec<String> = errors.iter().take(10).map(ToString::to_string).collect();
         format!("{first_name}: the scenario in this file is invalid: {}", list.join("; "))
     })?;
@@ -211,7 +211,8 @@ pub fn check_tallies(sc: &Scenario, r: &RepCounts) -> Result<(), String> {
     let w = crate::engine::session::ABANDONER_WEIGHT;
     for (st, t) in sc.strategies.iter().zip(&r.strategies) {
         let bad = |m: String| Err(format!("strategy `{}`: {m}", excerpt(st.name(), 60)));
-        let spec = &st.spec;
+        let slots = st.pre_checkout.map_or(0, |p| p.slots);
+        let offers = st.post_checkout.map_or(0, |p| p.offers);
         if t.orders > r.carts {
             return bad(format!("{} orders from {} carts", t.orders, r.carts));
         }
@@ -232,20 +233,20 @@ pub fn check_tallies(sc: &Scenario, r: &RepCounts) -> Result<(), String> {
         let off =
             |shown: u64, on: bool, what: &str| (!on && shown > 0).then(|| format!("{what} shown, but it has none"));
         let checks = [
-            off(t.pre_shown, spec.pre_checkout.policy != OfferPolicy::Off, "pre-checkout suggestions"),
-            off(t.tier_shown, spec.tier_prompt.policy != TierPolicy::Off, "tier prompts"),
-            off(t.post_shown, spec.post_checkout.policy != OfferPolicy::Off, "post-checkout offers"),
+            off(t.pre_shown, st.pre_checkout.is_some(), "pre-checkout suggestions"),
+            off(t.tier_shown, st.tier_prompt.is_some(), "tier prompts"),
+            off(t.post_shown, st.post_checkout.is_some(), "post-checkout offers"),
             (t.pre_accepted > t.pre_shown).then(|| "more suggestions accepted than shown".to_string()),
             (t.tier_accepted > t.tier_shown).then(|| "more tier top-ups than prompts".to_string()),
             (t.post_accepted > t.post_shown).then(|| "more offers accepted than shown".to_string()),
             (t.upgrades > t.orders.min(t.tier_accepted)).then(|| "more tier upgrades than orders or top-ups".into()),
-            (u128::from(t.pre_shown) > u128::from(r.carts) * u128::from(spec.pre_checkout.slots) * u128::from(w))
+            (u128::from(t.pre_shown) > u128::from(r.carts) * u128::from(slots) * u128::from(w))
                 .then(|| "more suggestions shown than carts x slots".to_string()),
             (u128::from(t.tier_shown) > u128::from(r.carts) * u128::from(w))
                 .then(|| "more tier prompts than carts".to_string()),
-            (u128::from(t.post_shown) > u128::from(t.orders) * u128::from(spec.post_checkout.offers))
+            (u128::from(t.post_shown) > u128::from(t.orders) * u128::from(offers))
                 .then(|| "more offers shown than orders x offers".to_string()),
-            (t.src_discounts != 0 && spec.checkout.discount == 0.0)
+            (t.src_discounts != 0 && st.discount == 0.0)
                 .then(|| "discounts given, but it has no checkout discount".to_string()),
             (t.orders_x_holdout > t.orders.min(h.orders))
                 .then(|| "more shared orders than orders under it or the holdout".to_string()),

@@ -71,6 +71,11 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 impl ScenarioError {
+    /// A problem with a command-line flag (named in place of a file).
+    pub fn flag(flag: &str, message: String) -> Self {
+        Self::single(flag, message)
+    }
+
     fn single(file: &str, message: String) -> Self {
         Self {
             file: file.to_string(),
@@ -308,14 +313,14 @@ impl Loaded {
 
     /// Validates; every problem is placed in the TOML or CSV file it came from, or on
     /// the flag that set its field.
-    pub fn validate(self) -> Result<Scenario, ScenarioError> {
+    pub fn validate(&self) -> Result<Scenario, ScenarioError> {
         let Loaded { spec, text, file, products, links, overrides, files: _ } = self;
-        Scenario::from_spec(spec).map_err(|errors| {
+        crate::model::validate(spec, &crate::model::Limits::default()).map_err(|errors| {
             let (in_csv, in_toml): (Vec<FieldError>, Vec<FieldError>) = errors.into_iter().partition(|e| {
                 (products.is_some() && e.path.starts_with("products["))
                     || (links.is_some() && e.path.starts_with("links["))
             });
-            let mut out = locate(&text, &file, &in_toml);
+            let mut out = locate(text, file, &in_toml);
             for p in &mut out.problems {
                 let by = |(path, _): &&(String, String)| {
                     *path == p.path || (!p.path.is_empty() && path.starts_with(&format!("{}.", p.path)))
@@ -461,6 +466,14 @@ pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
     })
 }
 
+/// The embedded article scenario's file form.
+///
+/// # Panics
+/// Never: the embedded file is validated by the test suite.
+pub fn article_spec() -> ScenarioSpec {
+    parse_spec(ARTICLE_TOML, EMBEDDED_NAME).unwrap_or_else(|e| panic!("embedded scenario is invalid: {e}"))
+}
+
 /// The embedded article scenario.
 ///
 /// # Panics
@@ -479,14 +492,35 @@ pub fn save_text(path: &Path, text: &str) -> std::io::Result<()> {
     files::write_atomic(path, text.as_bytes())
 }
 
-/// Serialises and saves a scenario atomically. A catalog kept in CSV files is written
-/// to those files, each atomically, and left out of the TOML. The CSV files must lie
-/// inside `path`'s folder ([`files::inside`]); nothing is written when one does not.
+/// Serialises and saves a scenario atomically, written afresh (no comments). A
+/// catalog kept in CSV files is written to those files, each atomically, and left out
+/// of the TOML. The CSV files must lie inside `path`'s folder ([`files::inside`]);
+/// nothing is written when one does not.
 pub fn save_scenario(path: &Path, spec: &ScenarioSpec) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let text = to_toml(&head(spec)).map_err(std::io::Error::other)?;
+    save_with_catalog(path, spec, &text, true)
+}
+
+/// Saves `spec` to `path` keeping `original`'s layout: `original` is the text the
+/// scenario was read from, and only the values that differ from what it says are
+/// rewritten, so comments, order and formatting stay as the author wrote them
+/// ([`super::preserve`]). The CSV catalog files are written only when
+/// `catalog_changed` (or when they do not exist yet at `path`'s folder).
+/// Returns the text written.
+pub fn save_preserving(
+    path: &Path,
+    original: &str,
+    spec: &ScenarioSpec,
+    catalog_changed: bool,
+) -> std::io::Result<String> {
+    let before = parse_spec(original, "the original text").map_err(|e| std::io::Error::other(e.to_string()))?;
+    let text = super::preserve::patch(original, &before, &head(spec)).map_err(std::io::Error::other)?;
+    save_with_catalog(path, spec, &text, catalog_changed)?;
+    Ok(text)
+}
+
+/// The part of a scenario its TOML file holds: everything but a catalog kept in CSV.
+pub fn head(spec: &ScenarioSpec) -> ScenarioSpec {
     let cat = spec.catalog.clone().unwrap_or_default();
     let mut head = spec.clone_without_catalog();
     if cat.products.is_none() {
@@ -495,25 +529,33 @@ pub fn save_scenario(path: &Path, spec: &ScenarioSpec) -> std::io::Result<()> {
     if cat.links.is_none() {
         head.links = spec.links.clone();
     }
+    head
+}
+
+fn save_with_catalog(path: &Path, spec: &ScenarioSpec, text: &str, catalog_changed: bool) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let cat = spec.catalog.clone().unwrap_or_default();
     let target = |field: &str, name: &str| {
         files::inside(dir, name).map_err(|m| std::io::Error::other(format!("[catalog] {field}: {m}")))
     };
     let products = cat.products.as_deref().map(|n| target("products", n)).transpose()?;
     let links = cat.links.as_deref().map(|n| target("links", n)).transpose()?;
-    if let Some(p) = products {
+    if let Some(p) = products.filter(|p| catalog_changed || !p.exists()) {
         let mut buf = Vec::new();
         catalog_csv::write_products(&mut buf, &spec.products).map_err(std::io::Error::other)?;
         create_parent(&p)?;
         files::write_atomic(&p, &buf)?;
     }
-    if let Some(p) = links {
+    if let Some(p) = links.filter(|p| catalog_changed || !p.exists()) {
         let mut buf = Vec::new();
         catalog_csv::write_links(&mut buf, &spec.links).map_err(std::io::Error::other)?;
         create_parent(&p)?;
         files::write_atomic(&p, &buf)?;
     }
-    let text = to_toml(&head).map_err(std::io::Error::other)?;
-    save_text(path, &text)
+    save_text(path, text)
 }
 
 /// Creates the (confined) subfolder a catalog file is saved into.

@@ -1,15 +1,18 @@
 //! The scenario: the editable file form ([`spec`]), uncertain inputs ([`param`]) and the
 //! validated, index-resolved [`Scenario`] the engine runs. No I/O, no front end.
 
+pub mod edit;
+pub mod fields;
 pub mod param;
 pub mod spec;
 mod validate;
 
+pub use fields::{MAX_MONEY, MIN_WEIGHT};
 pub use param::{Dist, Param, Sampler};
 pub use spec::*;
 pub use validate::{
-    FieldError, Limits, MAX_CART_ITEMS, MAX_LISTED_PROBLEMS, MAX_MONEY, MAX_OFFERS, MAX_SLOTS, did_you_mean, stream_id,
-    validate,
+    FieldError, Limits, MAX_CART_ITEMS, MAX_LISTED_PROBLEMS, MAX_OFFERS, MAX_SLOTS, did_you_mean, lever_fields_on,
+    stream_id, validate,
 };
 
 /// Money is kept in integer minor units (cents) so that sums are exact and
@@ -25,6 +28,8 @@ pub fn to_cents(units: f64) -> Cents {
 /// An input that may be uncertain, checked and ready to draw.
 #[derive(Debug, Clone)]
 pub struct Input {
+    /// Its canonical field path (`segments[0].share`).
+    pub path: String,
     /// The value or distribution as written.
     pub param: Param,
     /// Sampler for the value.
@@ -137,31 +142,96 @@ pub struct Tier {
     pub threshold: Cents,
 }
 
-/// A strategy: the file's levers plus its resolved friction-reduction input.
+/// Which suggestions a pre-checkout stage shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrePolicy {
+    /// The most popular products not in the cart.
+    Popular,
+    /// The most relevant to the cart, ranked as given.
+    Matched(Ranking),
+}
+
+/// A pre-checkout stage that is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreCheckout {
+    /// What it shows.
+    pub policy: PrePolicy,
+    /// Slots, 1 to [`MAX_SLOTS`].
+    pub slots: u32,
+}
+
+/// A tier prompt that is on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TierPrompt {
+    /// Whenever the gap to the next tier is positive.
+    Universal,
+    /// Only when 0 < gap <= window x next threshold (window in (0, 1]).
+    Window(f64),
+}
+
+/// Which offers a post-checkout stage makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostPolicy {
+    /// The most popular eligible products not in the order.
+    Popular,
+    /// The best expected revenue for this order.
+    Matched,
+}
+
+/// A post-checkout stage that is on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PostCheckout {
+    /// What it offers.
+    pub policy: PostPolicy,
+    /// Offers, 1 to [`MAX_OFFERS`].
+    pub offers: u32,
+    /// Discount on the offer price, in [0, 0.9].
+    pub offer_discount: f64,
+}
+
+/// A strategy as the engine runs it: a stage that is off is `None`, so it cannot be
+/// represented where it runs.
 #[derive(Debug, Clone)]
 pub struct Strategy {
-    /// The levers as written.
-    pub spec: StrategySpec,
-    /// Friction reduction (may be uncertain).
+    /// Display name, unique.
+    pub name: String,
+    /// Pre-checkout suggestions.
+    pub pre_checkout: Option<PreCheckout>,
+    /// Loyalty-tier prompt.
+    pub tier_prompt: Option<TierPrompt>,
+    /// Friction reduction at checkout (may be uncertain; 0 when off).
     pub friction_reduction: Input,
+    /// Discount on the checkout order, in [0, 0.9].
+    pub discount: f64,
+    /// Post-checkout offers.
+    pub post_checkout: Option<PostCheckout>,
 }
 
 impl Strategy {
     /// Display name.
     pub fn name(&self) -> &str {
-        &self.spec.name
+        &self.name
+    }
+
+    /// Whether the strategy shows anything before checkout (suggestions or a prompt).
+    pub fn shows_before_checkout(&self) -> bool {
+        self.pre_checkout.is_some() || self.tier_prompt.is_some()
     }
 }
 
-/// A validated scenario: every reference resolved, every number in range.
+/// A validated scenario: every reference resolved, every number in range, every
+/// stage typed. It holds no file form: the engine cannot reach back into the file.
 ///
-/// Invariants: at least one product, segment and strategy; exactly one holdout with
-/// every lever off; tier thresholds strictly increasing; link lists hold only
-/// strengths above the baseline, strongest first.
+/// Invariants: at least one product, segment and strategy; exactly one holdout, with
+/// every stage off and no checkout lever; tier thresholds strictly increasing; link
+/// lists hold only strengths above the baseline, strongest first; money totals of a
+/// replication fit in 64-bit cents.
 #[derive(Debug, Clone)]
 pub struct Scenario {
-    /// The file form it was built from (for saving and reports).
-    pub spec: ScenarioSpec,
+    /// Scenario name.
+    pub name: String,
+    /// Store and simulation settings.
+    pub store: StoreSpec,
     /// Category names; products refer to them by index.
     pub categories: Vec<String>,
     /// Products in catalog order.
@@ -185,21 +255,49 @@ pub struct Scenario {
 impl Scenario {
     /// Builds a scenario from its file form.
     pub fn from_spec(spec: ScenarioSpec) -> Result<Self, Vec<FieldError>> {
-        validate(spec, &Limits::default())
+        validate(&spec, &Limits::default())
     }
 
     /// Visitors simulated per replication.
     pub fn visitors(&self) -> u64 {
-        self.spec.store.visitors
+        self.store.visitors
     }
 
     /// Replications.
     pub fn replications(&self) -> u32 {
-        self.spec.store.replications
+        self.store.replications
     }
 
     /// Seed.
     pub fn seed(&self) -> u64 {
-        self.spec.store.seed
+        self.store.seed
+    }
+
+    /// Every uncertain input (drawn once per replication), with its canonical path.
+    pub fn uncertain_inputs(&self) -> Vec<(&str, &Input)> {
+        let b = &self.behaviour;
+        let mut out: Vec<&Input> = vec![
+            &b.baseline_relevance,
+            &b.pre_checkout_base_accept,
+            &b.post_checkout_base_accept,
+            &b.friction_per_slot,
+            &b.discount_elasticity,
+            &b.tier_max_uptake,
+            &b.tier_gap_decay,
+        ];
+        for s in &self.segments {
+            out.extend([
+                &s.share,
+                &s.add_to_cart_rate,
+                &s.checkout_completion,
+                &s.mean_cart_size,
+                &s.acceptance_propensity,
+                &s.price_sensitivity,
+                &s.friction_sensitivity,
+                &s.loyalty_member_share,
+            ]);
+        }
+        out.extend(self.strategies.iter().map(|s| &s.friction_reduction));
+        out.into_iter().filter(|i| i.param.is_uncertain()).map(|i| (i.path.as_str(), i)).collect()
     }
 }

@@ -177,9 +177,15 @@ pub fn range_text(lo: f64, hi: f64) -> String {
 }
 
 /// A number for messages: plain decimals, or scientific notation when tiny or huge.
+/// Ten significant digits at most, so that float artefacts (0.06000000000000005, from
+/// arithmetic on 0.01) read as the number meant.
 pub fn num(v: f64) -> String {
     let a = v.abs();
-    if v == 0.0 || (1e-6..1e15).contains(&a) || !v.is_finite() { format!("{v}") } else { format!("{v:e}") }
+    if v == 0.0 || (1e-6..1e15).contains(&a) || !v.is_finite() {
+        super::fields::trim_number(v, 10)
+    } else {
+        format!("{v:e}")
+    }
 }
 
 impl Dist {

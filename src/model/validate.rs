@@ -1,10 +1,13 @@
 //! File form -> validated scenario. Every problem is collected with its field path
-//! (e.g. `segments[1].share`) and a message that says what is allowed.
+//! (e.g. `segments[1].share`) and a message that says what is allowed; ranges come
+//! from the field registry ([`super::fields`]). Paths are only written out for
+//! problems, so a million valid links cost no strings.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
-use super::param::{Param, num, range_text};
+use super::fields::{Field, MAX_MONEY, MIN_WEIGHT, field};
+use super::param::num;
 use super::spec::*;
 use super::*;
 use crate::format::int;
@@ -12,7 +15,8 @@ use crate::format::int;
 /// One problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    /// Dotted path with indices, e.g. `strategies[2].tier_prompt.window`.
+    /// Dotted path with indices, e.g. `strategies[2].tier_prompt.window` (empty for
+    /// a problem of the whole scenario).
     pub path: String,
     /// What is wrong and what is allowed.
     pub message: String,
@@ -20,7 +24,7 @@ pub struct FieldError {
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        if self.path.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", self.path, self.message) }
     }
 }
 
@@ -64,17 +68,32 @@ impl Default for Limits {
 pub const MAX_SLOTS: u32 = 10;
 /// Largest post-checkout offers per strategy.
 pub const MAX_OFFERS: u32 = 5;
-/// Smallest positive popularity or category affinity (their product must stay
-/// representable in cart-building weights).
-const MIN_WEIGHT: f64 = 1e-6;
-/// Largest allowed price, cost, threshold or spend, in currency units.
-pub const MAX_MONEY: f64 = 1e9;
 /// Most items in one intended cart: 1 + Poisson(mean cart size - 1), capped here. With
 /// mean cart sizes of at most 50 (draws are clamped to it) the cap binds with
 /// probability below 1e-19 (MODEL.md rule 16; tested), so it never changes a result.
 pub const MAX_CART_ITEMS: usize = 128;
 /// Problems listed at most; the rest are counted ("and 999,980 more").
 pub const MAX_LISTED_PROBLEMS: usize = 100;
+
+/// Where a problem is: a top-level field, or a field of a list item (formatted only
+/// when a problem is reported).
+#[derive(Clone, Copy)]
+enum At<'a> {
+    /// A path written out (`store`, `segments`, `format_version`).
+    Path(&'a str),
+    /// Field `key` of item `index` of list `list`: `links[3].strength`.
+    Item(&'a str, usize, &'a str),
+}
+
+impl At<'_> {
+    fn text(self) -> String {
+        match self {
+            At::Path(p) => p.to_string(),
+            At::Item(list, i, "") => format!("{list}[{i}]"),
+            At::Item(list, i, key) => format!("{list}[{i}].{key}"),
+        }
+    }
+}
 
 struct Checker {
     errors: Vec<FieldError>,
@@ -83,64 +102,81 @@ struct Checker {
 }
 
 impl Checker {
-    fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    fn err(&mut self, at: At, message: impl Into<String>) {
         if self.errors.len() >= MAX_LISTED_PROBLEMS {
             self.unlisted += 1;
             return;
         }
-        self.errors.push(FieldError { path: path.into(), message: message.into() });
+        self.errors.push(FieldError { path: at.text(), message: message.into() });
+    }
+
+    fn ok(&self) -> bool {
+        self.errors.is_empty() && self.unlisted == 0
     }
 
     /// Every problem, with a last line counting those not listed.
     fn finish(mut self) -> Vec<FieldError> {
         if self.unlisted > 0 {
-            let n = int(self.unlisted as u64);
             self.errors.push(FieldError {
                 path: String::new(),
-                message: format!("and {n} more problems (only the first {MAX_LISTED_PROBLEMS} are listed)"),
+                message: format!(
+                    "and {} more problems (only the first {MAX_LISTED_PROBLEMS} are listed)",
+                    int(self.unlisted as u64)
+                ),
             });
         }
         self.errors
     }
 
-    fn input(&mut self, path: String, p: &Param, lo: f64, hi: f64) -> Input {
-        if let Err(m) = p.check_range(lo, hi) {
-            self.err(path.clone(), m);
+    /// An uncertain input: checked against its field's range, ready to draw.
+    fn input(&mut self, at: At, p: &Param, f: &Field) -> Input {
+        if let Err(m) = p.check_range(f.min, f.max) {
+            self.err(at, m);
         }
-        let sampler = p.sampler().unwrap_or(Sampler::Fixed(lo));
-        Input { param: p.clone(), sampler, stream: stream_id(&path), lo, hi }
+        let path = at.text();
+        let sampler = p.sampler().unwrap_or(Sampler::Fixed(f.min));
+        Input { stream: stream_id(&path), path, param: p.clone(), sampler, lo: f.min, hi: f.max }
     }
 
-    fn number(&mut self, path: String, v: f64, lo: f64, hi: f64) {
-        if !(v.is_finite() && v >= lo && v <= hi) {
-            self.err(path, format!("{} is outside the allowed range {}", num(v), range_text(lo, hi)));
-        }
-    }
-
-    fn positive(&mut self, path: String, v: f64, hi: f64) {
-        if !(v.is_finite() && v > 0.0 && v <= hi) {
-            self.err(path, format!("{} is not allowed: must be > 0 and <= {}", num(v), num(hi)));
+    /// A number checked against its field's range.
+    fn number(&mut self, at: At, v: f64, f: &Field) {
+        if !f.allows(v) {
+            self.err(at, format!("{} is outside the allowed range {}", num(v), f.range_text()));
         }
     }
 
-    fn name(&mut self, path: String, v: &str) {
+    /// A whole number checked against its field's range.
+    fn whole(&mut self, at: At, v: u64, f: &Field) {
+        if !f.allows(v as f64) {
+            self.err(at, format!("{} is not allowed: must be a whole number from {}", int(v), f.range_text()));
+        }
+    }
+
+    fn name(&mut self, at: At, v: &str) {
         if v.trim().is_empty() {
-            self.err(path, "must not be empty");
+            self.err(at, "must not be empty");
         } else {
-            self.printable(path, v);
+            self.printable(at, v);
         }
     }
 
     /// Names are printed on terminals and in reports: no control characters.
-    fn printable(&mut self, path: String, v: &str) {
+    fn printable(&mut self, at: At, v: &str) {
         if let Some(c) = v.chars().find(|c| c.is_control()) {
             self.err(
-                path,
+                at,
                 format!(
                     "contains the control character U+{:04X}; names may hold letters, digits, spaces and punctuation only",
                     u32::from(c)
                 ),
             );
+        }
+    }
+
+    /// A list's size against its cap.
+    fn cap(&mut self, list: &'static str, what: &str, n: usize, max: usize) {
+        if n > max {
+            self.err(At::Path(list), format!("{} {what}; at most {} are allowed", int(n as u64), int(max as u64)));
         }
     }
 }
@@ -168,44 +204,108 @@ fn unknown(kind: &str, name: &str, options: &[&str]) -> String {
 }
 
 /// Checks a scenario file form and builds the validated [`Scenario`], or returns
-/// every problem found.
-pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<FieldError>> {
+/// every problem found (at most [`MAX_LISTED_PROBLEMS`], then a count).
+pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<FieldError>> {
     let mut c = Checker { errors: Vec::new(), unlisted: 0 };
     if spec.format_version != FORMAT_VERSION {
         c.err(
-            "format_version",
+            At::Path("format_version"),
             format!("format_version {} is not supported; this build reads {FORMAT_VERSION}", spec.format_version),
         );
     }
-    c.name("name".into(), &spec.name);
+    c.name(At::Path("name"), &spec.name);
     check_store(&mut c, &spec.store, limits);
+    let (categories, products, ids) = check_products(&mut c, spec, limits);
+    let behaviour = check_behaviour(&mut c, &spec.behaviour);
+    let cat_index: HashMap<&str, u32> = categories.iter().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
+    let (product_links, category_links) = check_links(&mut c, spec, limits, &products, &ids, &cat_index);
+    let segments = check_segments(&mut c, spec, limits, &products, &cat_index);
+    let tiers = check_tiers(&mut c, spec, limits);
+    let (strategies, holdout) = check_strategies(&mut c, &spec.strategies, limits);
+    check_money_totals(&mut c, spec, &products);
+    if !c.ok() {
+        return Err(c.finish());
+    }
+    Ok(Scenario {
+        name: spec.name.clone(),
+        store: spec.store.clone(),
+        categories,
+        products,
+        product_links,
+        category_links,
+        segments,
+        behaviour,
+        tiers,
+        strategies,
+        holdout,
+    })
+}
 
-    // Catalog.
+fn check_store(c: &mut Checker, s: &StoreSpec, limits: &Limits) {
+    if !(s.currency.len() == 3 && s.currency.bytes().all(|b| b.is_ascii_uppercase())) {
+        c.err(
+            At::Path("store.currency"),
+            format!(
+                "`{}` is not a currency code: use three capital letters (ISO 4217), e.g. \"USD\"",
+                crate::format::excerpt(&s.currency, 20)
+            ),
+        );
+    }
+    c.number(At::Path("store.annual_gmv"), s.annual_gmv, field("store.annual_gmv"));
+    let cap = |f: &Field, max: u64| Field { max: max as f64, ..*f };
+    c.whole(At::Path("store.visitors"), s.visitors, &cap(field("store.visitors"), limits.max_visitors));
+    c.whole(
+        At::Path("store.replications"),
+        u64::from(s.replications),
+        &cap(field("store.replications"), u64::from(limits.max_replications)),
+    );
+    let total = s.visitors.saturating_mul(u64::from(s.replications));
+    if total > limits.max_total_visitors {
+        c.err(
+            At::Path("store"),
+            format!(
+                "visitors x replications = {} x {} = {} exceeds the cap of {} visitor-sessions per run; lower \
+                 visitors or replications",
+                int(s.visitors),
+                int(s.replications),
+                int(total),
+                int(limits.max_total_visitors)
+            ),
+        );
+    }
+}
+
+/// Products: checked, with categories numbered in order of first appearance.
+fn check_products<'s>(
+    c: &mut Checker,
+    spec: &'s ScenarioSpec,
+    limits: &Limits,
+) -> (Vec<String>, Vec<Product>, HashMap<&'s str, u32>) {
     if spec.products.is_empty() {
-        c.err("products", "the catalog is empty; add at least one [[products]]");
+        c.err(At::Path("products"), "the catalog is empty; add at least one product");
     }
-    if spec.products.len() > limits.max_products {
-        c.err("products", format!("{} products; at most {} are allowed", spec.products.len(), limits.max_products));
-    }
+    c.cap("products", "products", spec.products.len(), limits.max_products);
+    let (price, cost, popularity) =
+        (field("products[].price"), field("products[].cost"), field("products[].popularity"));
     let mut categories: Vec<String> = Vec::new();
     let mut cat_index: HashMap<&str, u32> = HashMap::new();
-    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut ids: HashMap<&str, u32> = HashMap::with_capacity(spec.products.len());
     let mut products = Vec::with_capacity(spec.products.len());
     for (i, p) in spec.products.iter().enumerate() {
-        let path = format!("products[{i}]");
-        c.name(format!("{path}.id"), &p.id);
+        let at = |key| At::Item("products", i, key);
+        c.name(at("id"), &p.id);
         if ids.insert(p.id.as_str(), i as u32).is_some() {
-            c.err(format!("{path}.id"), format!("duplicate product id `{}`; ids must be unique", p.id));
+            c.err(at("id"), format!("duplicate product id `{}`; ids must be unique", p.id));
         }
-        c.name(format!("{path}.category"), &p.category);
-        c.printable(format!("{path}.name"), &p.name);
-        c.positive(format!("{path}.price"), p.price, MAX_MONEY);
-        if p.price.is_finite() && p.price > 0.0 && to_cents(p.price) < 1 {
-            c.err(format!("{path}.price"), format!("{} rounds to zero cents; must be at least 0.01", p.price));
+        c.name(at("category"), &p.category);
+        c.printable(at("name"), &p.name);
+        c.number(at("price"), p.price, price);
+        if price.allows(p.price) && to_cents(p.price) < 1 {
+            c.err(at("price"), format!("{} rounds to zero cents; must be at least 0.01", num(p.price)));
         }
-        c.number(format!("{path}.cost"), p.cost, 0.0, MAX_MONEY);
+        c.number(at("cost"), p.cost, cost);
         // Bounded below so that popularity x affinity never underflows to zero.
-        c.number(format!("{path}.popularity"), p.popularity, MIN_WEIGHT, 1e12);
+        c.number(at("popularity"), p.popularity, popularity);
         let next = categories.len() as u32;
         let cat = *cat_index.entry(p.category.as_str()).or_insert_with(|| {
             categories.push(p.category.clone());
@@ -221,67 +321,71 @@ pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fie
             post_purchase: p.post_purchase,
         });
     }
+    (categories, products, ids)
+}
 
-    // Behaviour.
-    let b = &spec.behaviour;
-    let behaviour = Behaviour {
-        baseline_relevance: c.input("behaviour.baseline_relevance".into(), &b.baseline_relevance, 0.0, 1.0),
-        pre_checkout_base_accept: c.input(
-            "behaviour.pre_checkout_base_accept".into(),
-            &b.pre_checkout_base_accept,
-            0.0,
-            1.0,
-        ),
-        post_checkout_base_accept: c.input(
-            "behaviour.post_checkout_base_accept".into(),
-            &b.post_checkout_base_accept,
-            0.0,
-            1.0,
-        ),
-        friction_per_slot: c.input("behaviour.friction_per_slot".into(), &b.friction_per_slot, 0.0, 1.0),
-        discount_elasticity: c.input("behaviour.discount_elasticity".into(), &b.discount_elasticity, 0.0, 20.0),
-        tier_max_uptake: c.input("behaviour.tier_max_uptake".into(), &b.tier_max_uptake, 0.0, 1.0),
-        tier_gap_decay: c.input("behaviour.tier_gap_decay".into(), &b.tier_gap_decay, 0.0, 100.0),
-    };
-
-    // Links.
-    if spec.links.len() > limits.max_links {
-        c.err("links", format!("{} links; at most {} are allowed", spec.links.len(), limits.max_links));
+fn check_behaviour(c: &mut Checker, b: &BehaviourSpec) -> Behaviour {
+    let mut input = |path: &'static str, p: &Param| c.input(At::Path(path), p, field(path));
+    Behaviour {
+        baseline_relevance: input("behaviour.baseline_relevance", &b.baseline_relevance),
+        pre_checkout_base_accept: input("behaviour.pre_checkout_base_accept", &b.pre_checkout_base_accept),
+        post_checkout_base_accept: input("behaviour.post_checkout_base_accept", &b.post_checkout_base_accept),
+        friction_per_slot: input("behaviour.friction_per_slot", &b.friction_per_slot),
+        discount_elasticity: input("behaviour.discount_elasticity", &b.discount_elasticity),
+        tier_max_uptake: input("behaviour.tier_max_uptake", &b.tier_max_uptake),
+        tier_gap_decay: input("behaviour.tier_gap_decay", &b.tier_gap_decay),
     }
-    let id_list: Vec<&str> = spec.products.iter().map(|p| p.id.as_str()).collect();
-    let cat_list: Vec<&str> = categories.iter().map(String::as_str).collect();
+}
+
+/// Links resolved into per-product and per-category target lists, strongest first.
+fn check_links(
+    c: &mut Checker,
+    spec: &ScenarioSpec,
+    limits: &Limits,
+    products: &[Product],
+    ids: &HashMap<&str, u32>,
+    cat_index: &HashMap<&str, u32>,
+) -> (Vec<Vec<LinkTarget>>, Vec<Vec<LinkTarget>>) {
+    c.cap("links", "links", spec.links.len(), limits.max_links);
+    let strength = field("links[].strength");
+    let id_list = || spec.products.iter().map(|p| p.id.as_str()).collect::<Vec<_>>();
+    let cat_list = || {
+        let mut v: Vec<(&str, u32)> = cat_index.iter().map(|(k, i)| (*k, *i)).collect();
+        v.sort_by_key(|(_, i)| *i);
+        v.into_iter().map(|(k, _)| k).collect::<Vec<_>>()
+    };
     let mut product_links: Vec<Vec<LinkTarget>> = vec![Vec::new(); products.len()];
-    let mut category_links: Vec<Vec<LinkTarget>> = vec![Vec::new(); categories.len()];
+    let mut category_links: Vec<Vec<LinkTarget>> = vec![Vec::new(); cat_index.len()];
     for (i, l) in spec.links.iter().enumerate() {
-        let path = format!("links[{i}]");
-        c.number(format!("{path}.strength"), l.strength, 0.0, 1.0);
+        let at = |key| At::Item("links", i, key);
+        c.number(at("strength"), l.strength, strength);
         let to = ids.get(l.to.as_str()).copied();
         if to.is_none() {
-            c.err(format!("{path}.to"), unknown("product", &l.to, &id_list));
+            c.err(at("to"), unknown("product", &l.to, &id_list()));
         }
         let target = match (&l.from, &l.from_category) {
             (Some(_), Some(_)) | (None, None) => {
-                c.err(path.clone(), "give exactly one of `from` (a product id) or `from_category` (a category)");
+                c.err(at(""), "give exactly one of `from` (a product id) or `from_category` (a category)");
                 None
             }
             (Some(f), None) => match ids.get(f.as_str()) {
                 Some(&p) => Some(&mut product_links[p as usize]),
                 None => {
-                    c.err(format!("{path}.from"), unknown("product", f, &id_list));
+                    c.err(at("from"), unknown("product", f, &id_list()));
                     None
                 }
             },
             (None, Some(f)) => match cat_index.get(f.as_str()) {
                 Some(&k) => Some(&mut category_links[k as usize]),
                 None => {
-                    c.err(format!("{path}.from_category"), unknown("category", f, &cat_list));
+                    c.err(at("from_category"), unknown("category", f, &cat_list()));
                     None
                 }
             },
         };
         if let (Some(list), Some(to)) = (target, to)
+            && strength.allows(l.strength)
             && l.strength > 0.0
-            && l.strength <= 1.0
         {
             list.push(LinkTarget { to, rank: 0, strength: l.strength });
         }
@@ -293,30 +397,41 @@ pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fie
         for l in list.iter_mut() {
             l.rank = strengths.partition_point(|&s| s < l.strength) as u32;
         }
-        merge_links(list, &products);
+        merge_links(list, products);
     }
+    (product_links, category_links)
+}
 
-    // Segments.
+fn check_segments(
+    c: &mut Checker,
+    spec: &ScenarioSpec,
+    limits: &Limits,
+    products: &[Product],
+    cat_index: &HashMap<&str, u32>,
+) -> Vec<Segment> {
     if spec.segments.is_empty() {
-        c.err("segments", "no segments; add at least one [[segments]]");
+        c.err(At::Path("segments"), "no segments; add at least one segment");
     }
-    if spec.segments.len() > limits.max_segments {
-        c.err("segments", format!("{} segments; at most {} are allowed", spec.segments.len(), limits.max_segments));
-    }
+    c.cap("segments", "segments", spec.segments.len(), limits.max_segments);
+    let cat_list: Vec<&str> = {
+        let mut v: Vec<(&str, u32)> = cat_index.iter().map(|(k, i)| (*k, *i)).collect();
+        v.sort_by_key(|(_, i)| *i);
+        v.into_iter().map(|(k, _)| k).collect()
+    };
     let mut seg_names = BTreeSet::new();
     let mut segments = Vec::with_capacity(spec.segments.len());
     for (i, s) in spec.segments.iter().enumerate() {
-        let path = format!("segments[{i}]");
-        c.name(format!("{path}.name"), &s.name);
+        let at = |key| At::Item("segments", i, key);
+        c.name(at("name"), &s.name);
         if !seg_names.insert(s.name.as_str()) {
-            c.err(format!("{path}.name"), format!("duplicate segment name `{}`", s.name));
+            c.err(at("name"), format!("duplicate segment name `{}`", s.name));
         }
-        let mut affinity = vec![1.0; categories.len()];
+        let mut affinity = vec![1.0; cat_index.len()];
         for (cat, &a) in &s.category_affinity {
-            let p = format!("{path}.category_affinity.{cat}");
+            let path = format!("segments[{i}].category_affinity.{cat}");
             if !(a == 0.0 || (MIN_WEIGHT..=1e6).contains(&a)) {
                 c.err(
-                    p.clone(),
+                    At::Path(&path),
                     format!(
                         "{} is not allowed: use 0 (never in carts) or a value in [{}, 1000000]",
                         num(a),
@@ -326,76 +441,173 @@ pub fn validate(spec: ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fie
             }
             match cat_index.get(cat.as_str()) {
                 Some(&k) => affinity[k as usize] = a.clamp(0.0, 1e6),
-                None => c.err(p, unknown("category", cat, &cat_list)),
+                None => c.err(At::Path(&path), unknown("category", cat, &cat_list)),
             }
         }
         if !products.is_empty() && products.iter().all(|p| affinity[p.category as usize] == 0.0) {
-            c.err(format!("{path}.category_affinity"), "every category has affinity 0: this segment could buy nothing");
+            c.err(at("category_affinity"), "every category has affinity 0: this segment could buy nothing");
         }
         if let Err(m) = s.spend_to_date.check_range(0.0, MAX_MONEY) {
-            c.err(format!("{path}.spend_to_date"), m);
+            c.err(at("spend_to_date"), m);
         }
+        let mut input = |path: &'static str, p: &Param| c.input(at(&path["segments[].".len()..]), p, field(path));
         segments.push(Segment {
             name: s.name.clone(),
-            share: c.input(format!("{path}.share"), &s.share, 0.0, 1.0),
-            add_to_cart_rate: c.input(format!("{path}.add_to_cart_rate"), &s.add_to_cart_rate, 0.0, 1.0),
-            checkout_completion: c.input(format!("{path}.checkout_completion"), &s.checkout_completion, 0.0, 1.0),
-            mean_cart_size: c.input(format!("{path}.mean_cart_size"), &s.mean_cart_size, 1.0, 50.0),
-            acceptance_propensity: c.input(
-                format!("{path}.acceptance_propensity"),
-                &s.acceptance_propensity,
-                0.0,
-                10.0,
-            ),
-            price_sensitivity: c.input(format!("{path}.price_sensitivity"), &s.price_sensitivity, 0.0, 100.0),
-            friction_sensitivity: c.input(format!("{path}.friction_sensitivity"), &s.friction_sensitivity, 0.0, 100.0),
-            loyalty_member_share: c.input(format!("{path}.loyalty_member_share"), &s.loyalty_member_share, 0.0, 1.0),
+            share: input("segments[].share", &s.share),
+            add_to_cart_rate: input("segments[].add_to_cart_rate", &s.add_to_cart_rate),
+            checkout_completion: input("segments[].checkout_completion", &s.checkout_completion),
+            mean_cart_size: input("segments[].mean_cart_size", &s.mean_cart_size),
+            acceptance_propensity: input("segments[].acceptance_propensity", &s.acceptance_propensity),
+            price_sensitivity: input("segments[].price_sensitivity", &s.price_sensitivity),
+            friction_sensitivity: input("segments[].friction_sensitivity", &s.friction_sensitivity),
+            loyalty_member_share: input("segments[].loyalty_member_share", &s.loyalty_member_share),
             spend_to_date: s.spend_to_date.sampler().unwrap_or(Sampler::Fixed(0.0)),
             category_affinity: affinity,
         });
     }
-    check_shares(&mut c, &spec.segments);
+    check_shares(c, &spec.segments);
+    segments
+}
 
-    // Tiers.
-    if spec.tiers.len() > limits.max_tiers {
-        c.err("tiers", format!("{} tiers; at most {} are allowed", spec.tiers.len(), limits.max_tiers));
+fn check_shares(c: &mut Checker, segments: &[SegmentSpec]) {
+    if segments.is_empty() {
+        return;
     }
+    let sum: f64 = segments.iter().map(|s| s.share.central()).sum();
+    let uncertain = segments.iter().any(|s| s.share.is_uncertain());
+    let tol = if uncertain { 0.02 } else { 1e-6 };
+    if (sum - 1.0).abs() > tol || !sum.is_finite() {
+        let what = if uncertain { "the shares' means sum" } else { "the shares sum" };
+        c.err(
+            At::Path("segments"),
+            format!("{what} to {}; segment shares must sum to 100% (within {})", pct(sum), pct(tol)),
+        );
+    }
+}
+
+/// `92.5%` without float artefacts.
+fn pct(x: f64) -> String {
+    format!("{}%", super::fields::trim_number(x * 100.0, 6))
+}
+
+fn check_tiers(c: &mut Checker, spec: &ScenarioSpec, limits: &Limits) -> Vec<Tier> {
+    c.cap("tiers", "tiers", spec.tiers.len(), limits.max_tiers);
+    let threshold = field("tiers[].threshold");
     let mut tiers = Vec::with_capacity(spec.tiers.len());
     for (i, t) in spec.tiers.iter().enumerate() {
-        let path = format!("tiers[{i}]");
-        c.name(format!("{path}.name"), &t.name);
-        c.positive(format!("{path}.threshold"), t.threshold, MAX_MONEY);
-        if let Some(prev) = spec.tiers.get(i.wrapping_sub(1))
-            && i > 0
-            && t.threshold <= prev.threshold
-        {
+        let at = |key| At::Item("tiers", i, key);
+        c.name(at("name"), &t.name);
+        c.number(at("threshold"), t.threshold, threshold);
+        if i > 0 && t.threshold <= spec.tiers[i - 1].threshold {
+            let prev = &spec.tiers[i - 1];
             c.err(
-                format!("{path}.threshold"),
-                format!("{} must be greater than the previous tier's threshold {}", t.threshold, prev.threshold),
+                at("threshold"),
+                format!(
+                    "{} must be greater than the previous tier's threshold ({}, {})",
+                    num(t.threshold),
+                    prev.name,
+                    num(prev.threshold)
+                ),
             );
         }
         tiers.push(Tier { name: t.name.clone(), threshold: to_cents(t.threshold) });
     }
+    tiers
+}
 
-    let (strategies, holdout) = check_strategies(&mut c, &spec.strategies, limits);
-    check_money_totals(&mut c, &spec, &products);
-
-    if c.errors.is_empty() && c.unlisted == 0 {
-        Ok(Scenario {
-            spec,
-            categories,
-            products,
-            product_links,
-            category_links,
-            segments,
-            behaviour,
-            tiers,
-            strategies,
-            holdout,
-        })
-    } else {
-        Err(c.finish())
+fn check_strategies(c: &mut Checker, strategies: &[StrategySpec], limits: &Limits) -> (Vec<Strategy>, usize) {
+    c.cap("strategies", "strategies", strategies.len(), limits.max_strategies);
+    let mut names = BTreeSet::new();
+    let mut holdout: Option<usize> = None;
+    let mut out = Vec::with_capacity(strategies.len());
+    for (i, s) in strategies.iter().enumerate() {
+        let at = |key| At::Item("strategies", i, key);
+        let f = |key: &str| field(&format!("strategies[].{key}"));
+        c.name(at("name"), &s.name);
+        if !names.insert(s.name.as_str()) {
+            c.err(at("name"), format!("duplicate strategy name `{}`; names must be unique", s.name));
+        }
+        let (pre, tier, post) = (&s.pre_checkout, &s.tier_prompt, &s.post_checkout);
+        if pre.policy != OfferPolicy::Off {
+            c.whole(at("pre_checkout.slots"), u64::from(pre.slots), f("pre_checkout.slots"));
+        }
+        if tier.policy == TierPolicy::Window {
+            c.number(at("tier_prompt.window"), tier.window, f("tier_prompt.window"));
+        }
+        let friction_reduction = c.input(
+            at("checkout.friction_reduction"),
+            &s.checkout.friction_reduction,
+            f("checkout.friction_reduction"),
+        );
+        c.number(at("checkout.discount"), s.checkout.discount, f("checkout.discount"));
+        if post.policy != OfferPolicy::Off {
+            c.whole(at("post_checkout.offers"), u64::from(post.offers), f("post_checkout.offers"));
+        }
+        c.number(at("post_checkout.offer_discount"), post.offer_discount, f("post_checkout.offer_discount"));
+        if s.holdout {
+            if let Some(first) = holdout {
+                c.err(
+                    at("holdout"),
+                    format!(
+                        "`{}` is already the holdout; exactly one strategy may be the holdout",
+                        strategies[first].name.as_str()
+                    ),
+                );
+            } else {
+                holdout = Some(i);
+            }
+            let on: Vec<String> = lever_fields_on(s).into_iter().map(|k| format!("{} ({k})", f(k).label)).collect();
+            if !on.is_empty() {
+                c.err(at("holdout"), format!("the holdout must have every lever off, but it sets {}", on.join(", ")));
+            }
+        }
+        out.push(Strategy {
+            name: s.name.clone(),
+            pre_checkout: (pre.policy != OfferPolicy::Off).then_some(PreCheckout {
+                policy: match pre.policy {
+                    OfferPolicy::Popular => PrePolicy::Popular,
+                    _ => PrePolicy::Matched(pre.ranking),
+                },
+                slots: pre.slots,
+            }),
+            tier_prompt: match tier.policy {
+                TierPolicy::Off => None,
+                TierPolicy::Universal => Some(TierPrompt::Universal),
+                TierPolicy::Window => Some(TierPrompt::Window(tier.window)),
+            },
+            friction_reduction,
+            discount: s.checkout.discount,
+            post_checkout: (post.policy != OfferPolicy::Off).then_some(PostCheckout {
+                policy: if post.policy == OfferPolicy::Popular { PostPolicy::Popular } else { PostPolicy::Matched },
+                offers: post.offers,
+                offer_discount: post.offer_discount,
+            }),
+        });
     }
+    if holdout.is_none() && !strategies.is_empty() {
+        c.err(
+            At::Path("strategies"),
+            "no strategy is the holdout; mark exactly one strategy (with every lever off) as the holdout \
+             (holdout = true)",
+        );
+    } else if strategies.is_empty() {
+        c.err(At::Path("strategies"), "no strategies; add a holdout and at least one strategy to compare");
+    }
+    (out, holdout.unwrap_or(0))
+}
+
+/// The lever fields (keys under `strategies[]`) that `s` turns on.
+pub fn lever_fields_on(s: &StrategySpec) -> Vec<&'static str> {
+    [
+        (s.pre_checkout.policy != OfferPolicy::Off, "pre_checkout.policy"),
+        (s.tier_prompt.policy != TierPolicy::Off, "tier_prompt.policy"),
+        (s.checkout.friction_reduction != Param::Fixed(0.0), "checkout.friction_reduction"),
+        (s.checkout.discount != 0.0, "checkout.discount"),
+        (s.post_checkout.policy != OfferPolicy::Off, "post_checkout.policy"),
+    ]
+    .into_iter()
+    .filter_map(|(on, n)| on.then_some(n))
+    .collect()
 }
 
 /// MODEL.md rule 12: a replication's money totals are sums of whole cents in 64-bit
@@ -418,149 +630,21 @@ fn check_money_totals(c: &mut Checker, spec: &ScenarioSpec, products: &[Product]
     let total = largest_order * i128::from(spec.store.visitors);
     if total > i128::from(i64::MAX) {
         let most = (i128::from(i64::MAX) / largest_order.max(1)).max(0);
+        let currency = &spec.store.currency;
         c.err(
-            "store.visitors",
+            At::Path("store.visitors"),
             format!(
                 "{} visitors could spend more than a replication's exact total can hold ({}{}): an order may hold \
                  up to {items} items at {} (the highest price or cost in the catalog); use at most {} visitors per \
                  replication, or lower the highest price",
                 int(spec.store.visitors),
-                crate::format::currency_symbol(&spec.store.currency),
+                crate::format::currency_symbol(currency),
                 int(i64::MAX as u64 / 100),
-                crate::format::money(unit as f64 / 100.0, &spec.store.currency, 2),
+                crate::format::money(unit as f64 / 100.0, currency, 2),
                 int(u64::try_from(most).unwrap_or(u64::MAX)),
             ),
         );
     }
-}
-
-fn check_store(c: &mut Checker, s: &StoreSpec, limits: &Limits) {
-    if !(s.currency.len() == 3 && s.currency.bytes().all(|b| b.is_ascii_uppercase())) {
-        c.err(
-            "store.currency",
-            format!("`{}` is not a currency code: use three capital letters (ISO 4217), e.g. \"USD\"", s.currency),
-        );
-    }
-    c.positive("store.annual_gmv".into(), s.annual_gmv, 1e15);
-    if s.visitors == 0 || s.visitors > limits.max_visitors {
-        c.err(
-            "store.visitors",
-            format!(
-                "{} is not allowed: must be a whole number from 1 to {}",
-                int(s.visitors),
-                int(limits.max_visitors)
-            ),
-        );
-    }
-    if s.replications == 0 || s.replications > limits.max_replications {
-        c.err(
-            "store.replications",
-            format!(
-                "{} is not allowed: must be a whole number from 1 to {}",
-                int(u64::from(s.replications)),
-                int(u64::from(limits.max_replications))
-            ),
-        );
-    }
-    let total = s.visitors.saturating_mul(u64::from(s.replications));
-    if total > limits.max_total_visitors {
-        c.err(
-            "store",
-            format!(
-                "visitors x replications = {} x {} = {} exceeds the cap of {} visitor-sessions per run; lower \
-                 visitors or replications",
-                int(s.visitors),
-                int(u64::from(s.replications)),
-                int(total),
-                int(limits.max_total_visitors)
-            ),
-        );
-    }
-}
-
-fn check_shares(c: &mut Checker, segments: &[SegmentSpec]) {
-    if segments.is_empty() {
-        return;
-    }
-    let sum: f64 = segments.iter().map(|s| s.share.central()).sum();
-    let uncertain = segments.iter().any(|s| s.share.is_uncertain());
-    let tol = if uncertain { 0.02 } else { 1e-6 };
-    if (sum - 1.0).abs() > tol || !sum.is_finite() {
-        let what = if uncertain { "the shares' means sum" } else { "the shares sum" };
-        c.err("segments", format!("{what} to {sum:.6}; segment shares must sum to 1 (within {tol})"));
-    }
-}
-
-fn check_strategies(c: &mut Checker, strategies: &[StrategySpec], limits: &Limits) -> (Vec<Strategy>, usize) {
-    if strategies.len() > limits.max_strategies {
-        c.err("strategies", format!("{} strategies; at most {} are allowed", strategies.len(), limits.max_strategies));
-    }
-    let mut names = BTreeSet::new();
-    let mut holdout: Option<usize> = None;
-    let mut out = Vec::with_capacity(strategies.len());
-    for (i, s) in strategies.iter().enumerate() {
-        let path = format!("strategies[{i}]");
-        c.name(format!("{path}.name"), &s.name);
-        if !names.insert(s.name.as_str()) {
-            c.err(format!("{path}.name"), format!("duplicate strategy name `{}`; names must be unique", s.name));
-        }
-        if s.pre_checkout.policy != OfferPolicy::Off && !(1..=MAX_SLOTS).contains(&s.pre_checkout.slots) {
-            c.err(
-                format!("{path}.pre_checkout.slots"),
-                format!("{} is not allowed: must be a whole number from 1 to {MAX_SLOTS}", s.pre_checkout.slots),
-            );
-        }
-        if s.tier_prompt.policy == TierPolicy::Window && !(s.tier_prompt.window > 0.0 && s.tier_prompt.window <= 1.0) {
-            c.err(
-                format!("{path}.tier_prompt.window"),
-                format!("{} is not allowed: must be in (0, 1]", s.tier_prompt.window),
-            );
-        }
-        let friction_reduction =
-            c.input(format!("{path}.checkout.friction_reduction"), &s.checkout.friction_reduction, 0.0, 1.0);
-        c.number(format!("{path}.checkout.discount"), s.checkout.discount, 0.0, 0.9);
-        if s.post_checkout.policy != OfferPolicy::Off && !(1..=MAX_OFFERS).contains(&s.post_checkout.offers) {
-            c.err(
-                format!("{path}.post_checkout.offers"),
-                format!("{} is not allowed: must be a whole number from 1 to {MAX_OFFERS}", s.post_checkout.offers),
-            );
-        }
-        c.number(format!("{path}.post_checkout.offer_discount"), s.post_checkout.offer_discount, 0.0, 0.9);
-        if s.holdout {
-            if let Some(first) = holdout {
-                c.err(
-                    format!("{path}.holdout"),
-                    format!("`{}` is already the holdout (strategies[{first}]); exactly one strategy may have holdout = true", strategies[first].name.as_str()),
-                );
-            } else {
-                holdout = Some(i);
-            }
-            let on: Vec<&str> = [
-                (s.pre_checkout.policy != OfferPolicy::Off, "pre_checkout.policy"),
-                (s.tier_prompt.policy != TierPolicy::Off, "tier_prompt.policy"),
-                (s.checkout.friction_reduction != Param::Fixed(0.0), "checkout.friction_reduction"),
-                (s.checkout.discount != 0.0, "checkout.discount"),
-                (s.post_checkout.policy != OfferPolicy::Off, "post_checkout.policy"),
-            ]
-            .into_iter()
-            .filter_map(|(on, n)| on.then_some(n))
-            .collect();
-            if !on.is_empty() {
-                c.err(
-                    format!("{path}.holdout"),
-                    format!("the holdout must have every lever off, but it sets {}", on.join(", ")),
-                );
-            }
-        }
-        out.push(Strategy { spec: s.clone(), friction_reduction });
-    }
-    if holdout.is_none() {
-        c.err(
-            "strategies",
-            "no strategy has holdout = true; mark exactly one strategy (with every lever off) as the holdout",
-        );
-    }
-    (out, holdout.unwrap_or(0))
 }
 
 /// Keeps the strongest link per target, ordered by strength, then popularity, then
@@ -574,4 +658,19 @@ fn merge_links(list: &mut Vec<LinkTarget>, products: &[Product]) {
             .then(products[b.to as usize].popularity.total_cmp(&products[a.to as usize].popularity))
             .then(a.to.cmp(&b.to))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::fields::Kind;
+
+    /// The registry's kinds are what validation checks: every numeric field has a range.
+    #[test]
+    fn numeric_fields_have_ranges() {
+        for f in super::super::fields::FIELDS {
+            if matches!(f.kind, Kind::Number | Kind::Uncertain | Kind::Whole | Kind::PerShopper) {
+                assert!(f.max > f.min, "{}", f.path);
+            }
+        }
+    }
 }

@@ -17,6 +17,12 @@ pub fn corpus_base() -> Scenario {
     parse_scenario(&text, "valid_base").unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The corpus base's file form.
+pub fn corpus_spec() -> aovlab::model::ScenarioSpec {
+    let text = std::fs::read_to_string("tests/bad/valid_base.toml.txt").expect("the corpus base");
+    aovlab::io::scenario_file::parse_spec(&text, "valid_base").unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Runs with the given thread count and returns the raw tallies.
 pub fn run(sc: &Scenario, threads: Option<usize>) -> RunOutput {
     let cancel = AtomicBool::new(false);

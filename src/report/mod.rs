@@ -1,9 +1,16 @@
 //! From exact tallies to the metrics of MODEL.md: per replication (with
-//! delta-method standard errors) and summarised across replications.
+//! delta-method standard errors), computed once as each replication arrives
+//! ([`replication`]), and summarised across replications ([`summarize_replications`]).
+//! No I/O, no front end. [`Metric`] names every metric once.
+
+pub mod metric;
 
 use serde::{Deserialize, Serialize};
 
-use super::counts::{RepCounts, StrategyCounts};
+pub use metric::Metric;
+
+use crate::engine::counts::{RepCounts, StrategyCounts};
+use crate::engine::{RunError, RunOptions};
 use crate::model::Scenario;
 use crate::stats::{Estimate, LiftSummary, Moments, Summary};
 
@@ -38,6 +45,8 @@ impl Sources<f64> {
 /// One strategy's metrics in one replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StrategyRep {
+    /// Revenue in cents (exact; comparisons between strategies use it).
+    pub revenue_cents: i64,
     /// Orders / visitors.
     pub conversion_rate: Option<Estimate>,
     /// 1 - orders / carts.
@@ -79,6 +88,10 @@ pub struct VsRep {
     pub log_conversion: Option<f64>,
     /// ln(AOV_s / AOV_h).
     pub log_aov: Option<f64>,
+    /// The RPV lift split into its conversion part and its AOV part, in the lift's own
+    /// unit (they add up to it exactly): each log part scaled by rpv_lift / ln(1 +
+    /// rpv_lift).
+    pub rpv_parts: Option<[f64; 2]>,
     /// Change in revenue per visitor by source.
     pub sources: Sources<f64>,
 }
@@ -146,6 +159,7 @@ pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
                 discounts: money(t.src_discounts),
             };
             StrategyRep {
+                revenue_cents: t.revenue,
                 conversion_rate: proportion(t.orders, rep.visitors),
                 cart_abandonment_rate: proportion(rep.carts - t.orders, rep.carts),
                 aov: aov.ratio(),
@@ -204,18 +218,29 @@ fn vs_holdout(sc: &Scenario, n: f64, t: &StrategyCounts, h: &StrategyCounts, sou
         let g = [1.0 / mh, -theta / mh];
         Estimate { value: theta - 1.0, se: linear_var(&g, &sm, &[ms, mh, 0.0, 0.0], n).sqrt() }
     });
-    let gmv = sc.spec.store.annual_gmv;
+    let gmv = sc.store.annual_gmv;
     let annual_gmv_impact = rpv_lift.map(|e| Estimate { value: gmv * e.value, se: gmv * e.se });
     let log = |a: f64, b: f64| (a > 0.0 && b > 0.0).then(|| (a / b).ln());
     let hs = |x: i64| x as f64 / C / n;
+    let (log_conversion, log_aov) = (log(os, oh), log(rs * oh, rh * os));
+    let rpv_parts = match (log_conversion, log_aov, rpv_lift) {
+        (Some(lc), Some(la), Some(r)) => {
+            let total = lc + la;
+            // rpv_lift / ln(1 + rpv_lift), which tends to 1 as the lift does.
+            let k = if total.abs() > 1e-12 { r.value / total } else { 1.0 };
+            Some([k * lc, k * la])
+        }
+        _ => None,
+    };
     VsRep {
         conversion_rate_lift,
         aov_lift,
         rpv_lift,
         margin_lift,
         annual_gmv_impact,
-        log_conversion: log(os, oh),
-        log_aov: log(rs * oh, rh * os),
+        log_conversion,
+        log_aov,
+        rpv_parts,
         sources: Sources {
             base_cart: sources.base_cart - hs(h.src_base_cart),
             cross_sell: sources.cross_sell - hs(h.src_cross_sell),
@@ -249,12 +274,13 @@ pub struct Metrics {
     pub tier_upgrade_rate: Option<Summary>,
 }
 
-/// The log decomposition of RPV lift.
+/// The decomposition of RPV lift into its conversion and AOV effects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogDecomposition {
-    /// ln(CR_s / CR_h).
+    /// The conversion effect: ln(CR_s / CR_h) in `log_decomposition`; in
+    /// `rpv_decomposition` its share of the RPV lift.
     pub conversion: Option<Summary>,
-    /// ln(AOV_s / AOV_h).
+    /// The AOV effect, likewise.
     pub aov: Option<Summary>,
 }
 
@@ -273,6 +299,10 @@ pub struct VsHoldout {
     pub annual_gmv_impact: Option<LiftSummary>,
     /// ln(RPV_s/RPV_h) = conversion + aov.
     pub log_decomposition: LogDecomposition,
+    /// The RPV lift as the sum of a conversion part and an AOV part, in the lift's
+    /// unit (0.15 = +15% of revenue per visitor): each log part scaled by rpv_lift /
+    /// ln(1 + rpv_lift) in each replication, so the parts add up to the lift.
+    pub rpv_decomposition: LogDecomposition,
     /// Change in revenue per visitor by source (sums to the RPV change).
     pub revenue_by_source: Sources<Option<Summary>>,
 }
@@ -328,71 +358,93 @@ pub struct Report {
     pub strategies: Vec<StrategyReport>,
 }
 
-/// Summarises replications (any order; they are sorted by index first).
+/// One replication's metrics, every strategy's, computed once from its tallies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replication {
+    /// Replication index (0-based).
+    pub index: u32,
+    /// Visitors simulated.
+    pub visitors: u64,
+    /// Per strategy, in scenario order.
+    pub strategies: Vec<StrategyRep>,
+}
+
+/// The metrics of one replication.
+pub fn replication(sc: &Scenario, rep: &RepCounts) -> Replication {
+    Replication { index: rep.replication, visitors: rep.visitors, strategies: replication_metrics(sc, rep) }
+}
+
+/// Summarises replications' tallies (any order; they are sorted by index first).
 pub fn summarize(sc: &Scenario, reps: &[RepCounts], elapsed_seconds: f64, threads: usize) -> Report {
-    let mut reps: Vec<&RepCounts> = reps.iter().collect();
-    reps.sort_by_key(|r| r.replication);
-    let per_rep: Vec<Vec<StrategyRep>> = reps.iter().map(|r| replication_metrics(sc, r)).collect();
+    let reps: Vec<Replication> = reps.iter().map(|r| replication(sc, r)).collect();
+    summarize_replications(sc, &reps, elapsed_seconds, threads)
+}
+
+/// Runs a scenario to completion with no progress reporting and summarises it.
+pub fn run_and_summarize(sc: &Scenario, opts: &RunOptions) -> Result<Report, RunError> {
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let out = crate::engine::run(sc, opts, &|_| {}, &cancel)?;
+    Ok(summarize(sc, &out.replications, out.elapsed.as_secs_f64(), out.threads))
+}
+
+/// Summarises replications' metrics (any order; they are sorted by index first).
+pub fn summarize_replications(sc: &Scenario, reps: &[Replication], elapsed_seconds: f64, threads: usize) -> Report {
+    let mut reps: Vec<&Replication> = reps.iter().collect();
+    reps.sort_by_key(|r| r.index);
     let n_s = sc.strategies.len();
     let strategies = (0..n_s)
         .map(|k| {
-            let col = || per_rep.iter().map(move |r| &r[k]);
-            let sum = |f: fn(&StrategyRep) -> Option<Estimate>| Summary::of(col().map(f));
+            let col = || reps.iter().map(move |r| &r.strategies[k]);
+            let sum = |m: Metric| Summary::of(col().map(|r| m.estimate(r)));
             let metrics = Metrics {
-                conversion_rate: sum(|r| r.conversion_rate),
-                cart_abandonment_rate: sum(|r| r.cart_abandonment_rate),
-                aov: sum(|r| r.aov),
-                revenue_per_visitor: sum(|r| r.revenue_per_visitor),
-                gross_margin_per_visitor: sum(|r| r.gross_margin_per_visitor),
-                pre_checkout_acceptance_rate: sum(|r| r.pre_checkout_acceptance_rate),
-                tier_prompt_acceptance_rate: sum(|r| r.tier_prompt_acceptance_rate),
-                post_checkout_acceptance_rate: sum(|r| r.post_checkout_acceptance_rate),
-                tier_upgrade_rate: sum(|r| r.tier_upgrade_rate),
+                conversion_rate: sum(Metric::ConversionRate),
+                cart_abandonment_rate: sum(Metric::CartAbandonmentRate),
+                aov: sum(Metric::Aov),
+                revenue_per_visitor: sum(Metric::RevenuePerVisitor),
+                gross_margin_per_visitor: sum(Metric::GrossMarginPerVisitor),
+                pre_checkout_acceptance_rate: sum(Metric::PreCheckoutAcceptanceRate),
+                tier_prompt_acceptance_rate: sum(Metric::TierPromptAcceptanceRate),
+                post_checkout_acceptance_rate: sum(Metric::PostCheckoutAcceptanceRate),
+                tier_upgrade_rate: sum(Metric::TierUpgradeRate),
             };
-            let plain =
-                |f: &dyn Fn(&StrategyRep) -> f64| Summary::of(col().map(|r| Some(Estimate { value: f(r), se: 0.0 })));
-            let revenue_by_source = Sources {
-                base_cart: plain(&|r| r.sources.base_cart),
-                cross_sell: plain(&|r| r.sources.cross_sell),
-                tier_top_ups: plain(&|r| r.sources.tier_top_ups),
-                post_checkout: plain(&|r| r.sources.post_checkout),
-                discounts: plain(&|r| r.sources.discounts),
+            let plain = |f: &dyn Fn(&StrategyRep) -> Option<f64>| {
+                Summary::of(col().map(|r| f(r).map(|value| Estimate { value, se: 0.0 })))
             };
+            let by_source = |of: &dyn Fn(&StrategyRep) -> Option<&Sources<f64>>| Sources {
+                base_cart: plain(&|r| of(r).map(|s| s.base_cart)),
+                cross_sell: plain(&|r| of(r).map(|s| s.cross_sell)),
+                tier_top_ups: plain(&|r| of(r).map(|s| s.tier_top_ups)),
+                post_checkout: plain(&|r| of(r).map(|s| s.post_checkout)),
+                discounts: plain(&|r| of(r).map(|s| s.discounts)),
+            };
+            let revenue_by_source = by_source(&|r| Some(&r.sources));
             let vs_holdout = (k != sc.holdout).then(|| {
-                let vs = || col().filter_map(|r| r.vs.as_ref());
-                let lift = |f: fn(&VsRep) -> Option<Estimate>| LiftSummary::of(vs().map(f));
-                let logs = |f: fn(&VsRep) -> Option<f64>| {
-                    Summary::of(vs().map(|v| f(v).map(|value| Estimate { value, se: 0.0 })))
-                };
-                let src = |f: fn(&Sources<f64>) -> f64| {
-                    Summary::of(vs().map(|v| Some(Estimate { value: f(&v.sources), se: 0.0 })))
-                };
+                let lift = |m: Metric| LiftSummary::of(col().map(|r| m.estimate(r)));
+                let vs = |f: &dyn Fn(&VsRep) -> Option<f64>| plain(&|r| r.vs.as_ref().and_then(f));
                 VsHoldout {
-                    conversion_rate_lift: lift(|v| v.conversion_rate_lift),
-                    aov_lift: lift(|v| v.aov_lift),
-                    rpv_lift: lift(|v| v.rpv_lift),
-                    margin_lift: lift(|v| v.margin_lift),
-                    annual_gmv_impact: lift(|v| v.annual_gmv_impact),
+                    conversion_rate_lift: lift(Metric::ConversionRateLift),
+                    aov_lift: lift(Metric::AovLift),
+                    rpv_lift: lift(Metric::RpvLift),
+                    margin_lift: lift(Metric::MarginLift),
+                    annual_gmv_impact: lift(Metric::AnnualGmvImpact),
                     log_decomposition: LogDecomposition {
-                        conversion: logs(|v| v.log_conversion),
-                        aov: logs(|v| v.log_aov),
+                        conversion: vs(&|v| v.log_conversion),
+                        aov: vs(&|v| v.log_aov),
                     },
-                    revenue_by_source: Sources {
-                        base_cart: src(|s| s.base_cart),
-                        cross_sell: src(|s| s.cross_sell),
-                        tier_top_ups: src(|s| s.tier_top_ups),
-                        post_checkout: src(|s| s.post_checkout),
-                        discounts: src(|s| s.discounts),
+                    rpv_decomposition: LogDecomposition {
+                        conversion: vs(&|v| v.rpv_parts.map(|p| p[0])),
+                        aov: vs(&|v| v.rpv_parts.map(|p| p[1])),
                     },
+                    revenue_by_source: by_source(&|r| r.vs.as_ref().map(|v| &v.sources)),
                 }
             });
             let prob_beats_on_rpv = (0..n_s)
                 .filter(|&j| j != k)
                 .map(|j| {
-                    let wins = reps.iter().filter(|r| r.strategies[k].revenue > r.strategies[j].revenue).count();
+                    let wins = reps.iter().filter(|r| r.strategies[k].revenue_cents > r.strategies[j].revenue_cents);
                     Beats {
                         strategy: sc.strategies[j].name().to_string(),
-                        probability: wins as f64 / reps.len().max(1) as f64,
+                        probability: wins.count() as f64 / reps.len().max(1) as f64,
                     }
                 })
                 .collect();
@@ -408,9 +460,9 @@ pub fn summarize(sc: &Scenario, reps: &[RepCounts], elapsed_seconds: f64, thread
         .collect();
     let sessions = reps.iter().map(|r| r.visitors).sum::<u64>() as f64 * n_s as f64;
     Report {
-        scenario: sc.spec.name.clone(),
-        currency: sc.spec.store.currency.clone(),
-        annual_gmv: sc.spec.store.annual_gmv,
+        scenario: sc.name.clone(),
+        currency: sc.store.currency.clone(),
+        annual_gmv: sc.store.annual_gmv,
         seed: sc.seed(),
         replications: reps.len() as u32,
         visitors_per_replication: sc.visitors(),

@@ -1,0 +1,96 @@
+//! `aovlab fields [--json]`: the field registry, for people and for scripts.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{Failure, print_stdout, write_output};
+use crate::model::fields::{FIELDS, Kind, Unit};
+
+/// Arguments of `fields`.
+#[derive(Debug, clap::Args)]
+pub struct FieldsArgs {
+    /// Write the list as JSON to PATH, or to standard output with `-`.
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    path: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    unit: &'static str,
+    range: String,
+    default: Option<&'static str>,
+    uncertain: bool,
+    role: &'static str,
+    help: &'static str,
+}
+
+/// The registry as rows.
+fn rows() -> Vec<Row> {
+    FIELDS
+        .iter()
+        .map(|f| Row {
+            path: f.path,
+            label: f.label,
+            kind: match f.kind {
+                Kind::Number => "number",
+                Kind::Uncertain => "number or distribution",
+                Kind::PerShopper => "per-shopper distribution",
+                Kind::Whole => "whole number",
+                Kind::Text => "text",
+                Kind::OptionalText => "optional text",
+                Kind::Bool => "true/false",
+                Kind::Choice(_) => "choice",
+            },
+            unit: match f.unit {
+                Unit::Percent => "fraction (0.05 = 5%)",
+                Unit::Money => "currency",
+                Unit::Count => "count",
+                Unit::Items => "items",
+                Unit::Factor => "factor",
+                Unit::Weight => "weight",
+                Unit::None => "",
+            },
+            range: f.range_text(),
+            default: f.default,
+            uncertain: f.uncertain(),
+            role: match f.role {
+                crate::model::fields::Role::World => "world",
+                crate::model::fields::Role::Lever => "lever",
+                crate::model::fields::Role::Setting => "setting",
+                crate::model::fields::Role::Identity => "identity",
+            },
+            help: f.help,
+        })
+        .collect()
+}
+
+/// Prints the registry.
+pub fn fields(a: &FieldsArgs) -> Result<(), Failure> {
+    if let Some(p) = &a.json {
+        super::check_outputs(&[("--json", p)], &[])?;
+        let text = serde_json::to_string_pretty(&rows()).map_err(|e| Failure::Internal(e.into()))?;
+        return write_output(p, &text);
+    }
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_header(vec!["path", "label", "kind", "unit", "allowed", "default", "role"]);
+    for r in rows() {
+        t.add_row(vec![
+            r.path.to_string(),
+            r.label.to_string(),
+            r.kind.to_string(),
+            r.unit.to_string(),
+            r.range,
+            r.default.unwrap_or("required").to_string(),
+            r.role.to_string(),
+        ]);
+    }
+    print_stdout(&format!(
+        "{t}\nList items are addressed by index or name: strategies[2].tier_prompt.window, \
+         strategies.\"AOV-optimized\".tier_prompt.window, products.\"pods-house\".price, tiers.Gold.threshold.\n"
+    ))
+}

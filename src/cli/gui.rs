@@ -1,0 +1,91 @@
+//! `aovlab gui`: open the desktop app (the app itself lives in `crate::gui`).
+
+use std::path::PathBuf;
+
+use super::Failure;
+
+/// Arguments of `aovlab gui`. There is no `Default`: a derived one would open a 0 x 0
+/// window; [`GuiArgs::plain`] gives the command line's defaults.
+#[derive(Debug, clap::Args)]
+pub struct GuiArgs {
+    /// Scenario file to open; the embedded article scenario when omitted.
+    pub file: Option<PathBuf>,
+    /// Run, wait for the first complete results, save a PNG of the window here, exit.
+    #[arg(long, value_name = "PATH")]
+    pub screenshot: Option<PathBuf>,
+    /// Window size as WIDTHxHEIGHT (logical points).
+    #[arg(long, default_value = "1600x1000", value_parser = parse_size)]
+    pub size: (f32, f32),
+    /// Theme for this session: light or dark (default: the saved preference).
+    #[arg(long, value_parser = ["light", "dark"])]
+    pub theme: Option<String>,
+    /// Editor page to show: store, catalog, segments, tiers, strategies.
+    #[arg(long, value_parser = ["store", "catalog", "segments", "tiers", "strategies"])]
+    pub page: Option<String>,
+    /// Renderer: glow (OpenGL; the default, and much faster where the GPU is
+    /// emulated in software) or wgpu (Vulkan, Metal, DirectX or OpenGL). When the
+    /// default cannot start, the app falls back to wgpu.
+    #[arg(long, value_parser = ["glow", "wgpu"])]
+    pub renderer: Option<String>,
+    /// Zoom on top of the desktop's scale for this session, e.g. 1.5.
+    #[arg(long, value_parser = parse_zoom)]
+    pub zoom: Option<f32>,
+}
+
+impl GuiArgs {
+    /// The arguments of a plain `aovlab gui` (what `aovlab` with no command opens).
+    pub fn plain() -> Result<Self, clap::Error> {
+        use clap::{Args, FromArgMatches};
+        let matches = Self::augment_args(clap::Command::new("gui")).try_get_matches_from(["gui"])?;
+        Self::from_arg_matches(&matches)
+    }
+}
+
+fn parse_size(s: &str) -> Result<(f32, f32), String> {
+    let (w, h) = s.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1600x1000")?;
+    let w: f32 = w.trim().parse().map_err(|_| format!("bad width `{w}`"))?;
+    let h: f32 = h.trim().parse().map_err(|_| format!("bad height `{h}`"))?;
+    if (320.0..=8000.0).contains(&w) && (240.0..=8000.0).contains(&h) {
+        Ok((w, h))
+    } else {
+        Err("width must be 320-8000 and height 240-8000".into())
+    }
+}
+
+fn parse_zoom(s: &str) -> Result<f32, String> {
+    match s.trim().parse::<f32>() {
+        Ok(z) if (0.5..=3.0).contains(&z) => Ok(z),
+        _ => Err(format!("`{s}` is not allowed: use a zoom from 0.5 to 3")),
+    }
+}
+
+/// Opens the app.
+pub fn gui(a: &GuiArgs) -> Result<(), Failure> {
+    let opts = crate::gui::Options {
+        file: a.file.clone(),
+        screenshot: a.screenshot.clone(),
+        size: a.size,
+        dark: a.theme.as_deref().map(|t| t == "dark"),
+        page: a.page.as_deref().and_then(crate::gui::Page::from_name).unwrap_or_default(),
+        wgpu: a.renderer.as_deref().map(|r| r == "wgpu"),
+        zoom: a.zoom,
+    };
+    crate::gui::run_app(&opts).map_err(|e| match e {
+        crate::gui::AppError::Scenario(s) => Failure::BadInput(s.to_string()),
+        crate::gui::AppError::Window(w) => Failure::Internal(anyhow::anyhow!(w)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `aovlab` with no command opens the app with the same window size as `aovlab gui`
+    /// (it once opened a 0 x 0 window, which X11 refuses).
+    #[test]
+    fn plain_arguments_are_the_command_lines_defaults() {
+        let a = GuiArgs::plain().expect("the defaults parse");
+        assert_eq!(a.size, (1600.0, 1000.0));
+        assert!(a.file.is_none() && a.screenshot.is_none() && a.renderer.is_none());
+    }
+}

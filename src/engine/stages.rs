@@ -1,0 +1,343 @@
+//! Stages 2-5 of MODEL.md for one shopper under one strategy: pre-checkout
+//! suggestions, the tier prompt, checkout and post-checkout offers.
+
+use super::counts::StrategyCounts;
+use super::rank::{merge_top_k, select_pre, top_up_product};
+use super::rng::{decision, decision_uniform};
+use super::scratch::Scratch;
+use super::world::{Compiled, Realized, SegmentDraw, completion_probability};
+use crate::model::{PostCheckout, PostPolicy, PreCheckout, Strategy, TierPrompt};
+
+/// Most extra items in an order: suggestions and a top-up.
+pub(super) const MAX_EXTRAS: usize = 16;
+
+/// `base` x price_factor(`price` / `value`) (MODEL.md: price_factor(x) = 1 / (1 +
+/// sensitivity x)), written `base` x `value` / (`value` + sensitivity x `price`): one
+/// division instead of two.
+#[inline]
+pub(super) fn price_scaled(base: f64, sensitivity: f64, price: f64, value: f64) -> f64 {
+    base * value / (value + sensitivity * price)
+}
+
+/// Whether `u` < [`price_scaled`]`(base, ...)`, decided without dividing: both sides
+/// are multiplied by the denominator, which is positive (a non-empty cart has a
+/// positive value, sensitivities are non-negative). A division's latency on the path
+/// to every accept/reject branch was the engine's largest single cost.
+#[inline]
+pub(super) fn below_price_scaled(u: f64, base: f64, sensitivity: f64, price: f64, value: f64) -> bool {
+    u * (value + sensitivity * price) < base * value
+}
+
+/// Rounds a non-negative amount to the nearest integer, halves away from zero (the
+/// same result as `f64::round` for x >= 0, without a libm call).
+#[inline]
+pub(super) fn round_nonneg(x: f64) -> i64 {
+    let t = x as i64;
+    // Branch-free: the comparison is data-dependent and would often be mispredicted.
+    t + i64::from(x - t as f64 >= 0.5)
+}
+
+/// The shared facts of one shopper with a cart (identical under every strategy).
+pub(super) struct Shopper<'s> {
+    pub(super) seg: &'s SegmentDraw,
+    /// Per strategy: the segment's completion probability before friction.
+    pub(super) completion_base: &'s [f64],
+    /// The segment's friction factor per slot or prompt shown.
+    pub(super) slot_friction: f64,
+    pub(super) key: u64,
+    /// pre_accept x propensity.
+    pub(super) pre_base: f64,
+    /// Intended cart value V0, cents.
+    pub(super) v0: i64,
+    pub(super) cart_cost: i64,
+    pub(super) member: bool,
+    pub(super) spend: i64,
+}
+
+/// What one strategy did to one shopper.
+#[derive(Default)]
+pub(super) struct Outcome {
+    pub(super) revenue: i64,
+    pub(super) margin: i64,
+    pub(super) ordered: bool,
+    /// Pre-checkout slots shown and suggestions accepted.
+    pub(super) pre: [u64; 2],
+    /// Tier prompt shown and top-up taken (0 or 1 each).
+    pub(super) tier: [u64; 2],
+}
+
+/// Stages 2-5 for one shopper under strategy `k`, with checkout uniform
+/// `u_checkout`. Shown and accepted counts before checkout are returned, not tallied.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn simulate_strategy(
+    c: &Compiled,
+    w: &Realized,
+    k: usize,
+    st: &Strategy,
+    sh: &Shopper,
+    u_checkout: f64,
+    s: &mut Scratch,
+    t: &mut StrategyCounts,
+) -> Outcome {
+    let sc = c.sc;
+    let seg = sh.seg;
+    let slot_friction = sh.slot_friction;
+    let mut friction = 1.0;
+    let mut extras = [0u32; MAX_EXTRAS];
+    let mut n_extras = 0;
+    let (mut cross, mut top_up, mut cost) = (0i64, 0i64, sh.cart_cost);
+    let (mut pre, mut tier) = ([0u64; 2], [0u64; 2]);
+
+    // Stage 2: pre-checkout suggestions, shared by the strategies with the same spec.
+    if let Some(stage) = &st.pre_checkout {
+        let g = c.pre_leader[k];
+        let r = if s.pre_memo[g].0 == s.serial {
+            s.pre_memo[g].1
+        } else {
+            let r = pre_stage(c, w, sh, stage, s);
+            s.pre_memo[g] = (s.serial, r);
+            r
+        };
+        for _ in 0..r.shown {
+            friction *= slot_friction;
+        }
+        pre = [u64::from(r.shown), u64::from(r.accepted)];
+        cross = r.cross;
+        cost += r.cost;
+        n_extras = r.accepted as usize;
+        extras = r.extras;
+    }
+
+    // Stage 3: tier prompt.
+    let mut upgraded = false;
+    if let Some(prompt) = st.tier_prompt
+        && sh.member
+        && let Some(next) = sc.tiers.iter().position(|t| t.threshold > sh.spend)
+    {
+        let current = sh.v0 + cross;
+        let gap = sc.tiers[next].threshold - (sh.spend + current);
+        // Money compared exactly in cents (MODEL.md rule 12).
+        let show = gap > 0
+            && match prompt {
+                TierPrompt::Window(_) => gap <= c.tier_window[k][next],
+                TierPrompt::Universal => true,
+            };
+        if show {
+            tier[0] = 1;
+            friction *= slot_friction;
+            // The uptake (an exp) only matters when some product closes the gap.
+            let uptake = || {
+                (w.tier_max_uptake * seg.propensity * (-w.tier_gap_decay * gap as f64 / current as f64).exp()).min(1.0)
+            };
+            if let Some(p) = top_up_product(c, s, &extras[..n_extras], gap, w.baseline_relevance)
+                && decision_uniform(sh.key, decision::TIER) < uptake()
+            {
+                let prod = &sc.products[p as usize];
+                tier[1] = 1;
+                top_up = prod.price;
+                cost += prod.cost;
+                extras[n_extras] = p;
+                n_extras += 1;
+                upgraded = true;
+            }
+        }
+    }
+
+    // Stage 4: checkout.
+    let discount = st.discount;
+    let p_complete = completion_probability(sh.completion_base[k], friction);
+    if u_checkout >= p_complete {
+        return Outcome { pre, tier, ..Outcome::default() };
+    }
+    let gross = sh.v0 + cross + top_up;
+    // Most strategies give no discount: skip the rounding (0 either way).
+    let discount_cents = if discount > 0.0 { round_nonneg(gross as f64 * discount) } else { 0 };
+    let order_value = gross - discount_cents;
+    t.orders += 1;
+    t.upgrades += u64::from(upgraded);
+    t.src_base_cart += sh.v0;
+    t.src_cross_sell += cross;
+    t.src_tier_top_up += top_up;
+    t.src_discounts -= discount_cents;
+
+    // Stage 5: post-checkout offers. Strategies with the same spec make the same
+    // offers to the same order, so an order that is the cart is simulated once.
+    let mut post = 0i64;
+    if let Some(stage) = &st.post_checkout {
+        let g = c.post_leader[k];
+        let memo = &s.post_memo[g];
+        let r = if n_extras == 0 && memo.0 == s.serial && memo.1 == order_value {
+            memo.2
+        } else {
+            let r = post_stage(c, w, k, stage, sh, &extras[..n_extras], order_value, s);
+            if n_extras == 0 {
+                s.post_memo[g] = (s.serial, order_value, r);
+            }
+            r
+        };
+        t.post_shown += r.shown;
+        t.post_accepted += r.accepted;
+        post = r.revenue;
+        cost += r.cost;
+    }
+    t.src_post_checkout += post;
+    let revenue = order_value + post;
+    let margin = revenue - cost;
+    t.revenue += revenue;
+    t.margin += margin;
+    Outcome { revenue, margin, ordered: true, pre, tier }
+}
+
+/// Stage 2 for one shopper under one pre-checkout spec: what was shown and taken.
+#[derive(Clone, Copy, Default)]
+pub(super) struct PreResult {
+    pub(super) shown: u32,
+    pub(super) accepted: u32,
+    /// Price and cost of the accepted suggestions, cents.
+    pub(super) cross: i64,
+    pub(super) cost: i64,
+    /// The accepted suggestions, in slot order.
+    pub(super) extras: [u32; MAX_EXTRAS],
+}
+
+/// Stage 5 for one order under one post-checkout spec.
+#[derive(Clone, Copy, Default)]
+pub(super) struct PostResult {
+    pub(super) shown: u64,
+    pub(super) accepted: u64,
+    /// Offer price and cost of the accepted offers, cents.
+    pub(super) revenue: i64,
+    pub(super) cost: i64,
+}
+
+/// Stage 2: the suggestions of `pre` shown to the shopper, and which they take.
+pub(super) fn pre_stage(c: &Compiled, w: &Realized, sh: &Shopper, pre: &PreCheckout, s: &mut Scratch) -> PreResult {
+    let sc = c.sc;
+    let seg = sh.seg;
+    let baseline = w.baseline_relevance;
+    let mut r = PreResult::default();
+    select_pre(c, s, pre, sh.v0, seg.price_sensitivity, baseline);
+    for (j, &p) in s.shown.iter().enumerate() {
+        let prod = &sc.products[p as usize];
+        r.shown += 1;
+        // Accepted with probability pre_accept x propensity x rel x price factor.
+        let u = decision_uniform(sh.key, decision::PRE + j as u64);
+        let base = sh.pre_base * s.cands.rel_or(p, baseline);
+        if below_price_scaled(u, base, seg.price_sensitivity, prod.price as f64, sh.v0 as f64) {
+            r.extras[r.accepted as usize] = p;
+            r.accepted += 1;
+            r.cross += prod.price;
+            r.cost += prod.cost;
+        }
+    }
+    r
+}
+
+/// Stage 5: the offers strategy `k` makes to an order of the cart plus `extras`
+/// worth `order_value`, and which the shopper takes.
+// Kept out of line: inlined into the per-strategy loop, its code made that loop
+// 2-6% slower in paired rounds (it runs about once per shopper with an order).
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn post_stage(
+    c: &Compiled,
+    w: &Realized,
+    k: usize,
+    post: &PostCheckout,
+    sh: &Shopper,
+    extras: &[u32],
+    order_value: i64,
+    s: &mut Scratch,
+) -> PostResult {
+    let sc = c.sc;
+    let seg = sh.seg;
+    let baseline = w.baseline_relevance;
+    let mut r = PostResult::default();
+    let offer_prices = &c.offer_prices[k];
+    let offer_price = |p: u32| offer_prices[p as usize];
+    // Relevance is against the whole order (MODEL.md rule 8), for every policy:
+    // with accepted suggestions or a top-up the order differs from the cart. The
+    // order's links are the cart's (`s.cands`) and the extras' (`s.extra_links`);
+    // a product's relevance is the larger of the two (a link is always stronger than
+    // the baseline, so this is the strongest link, or the baseline without one).
+    let use_order_set = !extras.is_empty();
+    if use_order_set {
+        s.extra_links.clear();
+        for &p in extras {
+            s.extra_links.add_item(c, p, w.baseline_relevance);
+        }
+    }
+    let accept_base = w.post_accept * seg.propensity;
+    let rel = |s: &Scratch, p: u32| {
+        let cart = s.cands.rel_or(p, baseline);
+        if use_order_set { cart.max(s.extra_links.rel_or(p, baseline)) } else { cart }
+    };
+    let value = order_value.max(1) as f64;
+    let prob_rel = |rel: f64, p: u32| {
+        price_scaled(accept_base * rel, seg.price_sensitivity, offer_price(p) as f64, value).min(1.0)
+    };
+    let prob = |s: &Scratch, p: u32| prob_rel(rel(s, p), p);
+    let in_order = |s: &Scratch, p: u32| s.in_cart(p) || extras.contains(&p);
+    let k_offers = post.offers as usize;
+    s.shown.clear();
+    match post.policy {
+        PostPolicy::Popular => {
+            for &p in &c.post_by_popularity {
+                if s.shown.len() == k_offers {
+                    break;
+                }
+                if !in_order(s, p) {
+                    s.shown.push(p);
+                }
+            }
+        }
+        PostPolicy::Matched => {
+            // Matched: rank by min(1, p) x offer price (MODEL.md rule 8).
+            s.scored.clear();
+            // The cart's linked candidates are listed once per shopper.
+            if use_order_set {
+                for &(p, _) in &s.post_linked {
+                    if !extras.contains(&p) {
+                        s.scored.push((prob(s, p) * offer_price(p) as f64, p));
+                    }
+                }
+                // Products linked to the extras only.
+                for &p in &s.extra_links.members {
+                    if c.post_purchase[p as usize] && !s.cands.contains(p) && !in_order(s, p) {
+                        s.scored.push((prob(s, p) * offer_price(p) as f64, p));
+                    }
+                }
+            } else {
+                for &(p, rel) in &s.post_linked {
+                    s.scored.push((prob_rel(rel, p) * offer_price(p) as f64, p));
+                }
+            }
+            let linked_set = |s: &Scratch, p: u32| s.cands.contains(p) || (use_order_set && s.extra_links.contains(p));
+            let mut scored = std::mem::take(&mut s.scored);
+            let mut shown = std::mem::take(&mut s.shown);
+            merge_top_k(
+                c,
+                &mut scored,
+                c.post_by_price_desc.iter().copied().filter(|&p| !in_order(s, p) && !linked_set(s, p)),
+                // Unlinked to the order: baseline relevance.
+                |p| prob_rel(baseline, p) * offer_price(p) as f64,
+                k_offers,
+                &mut shown,
+            );
+            s.scored = scored;
+            s.shown = shown;
+        }
+    }
+    for j in 0..s.shown.len() {
+        let p = s.shown[j];
+        r.shown += 1;
+        // u < min(1, x) is u < x, as u < 1.
+        let u = decision_uniform(sh.key, decision::POST + j as u64);
+        if below_price_scaled(u, accept_base * rel(s, p), seg.price_sensitivity, offer_price(p) as f64, value) {
+            r.accepted += 1;
+            r.revenue += offer_price(p);
+            r.cost += sc.products[p as usize].cost;
+        }
+    }
+    r
+}

@@ -1,0 +1,518 @@
+//! The dashboard's charts (egui_plot). Every chart fits its current data whenever the
+//! results change, keeps a zoom only while the user is zoomed (with a visible reset),
+//! draws its legend outside the plot, labels its axes with enough ticks, and shows
+//! hover values in a tooltip with a background (kept on screen by egui).
+
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotPoints, Points, VLine};
+
+use super::style;
+use crate::format::{lift, money, money_compact, percent};
+use crate::gui::run_view::RunView;
+use crate::report::{Metric, Report, StrategyReport};
+
+/// Chart height in points.
+pub const HEIGHT: f32 = 240.0;
+
+/// Per-chart view state kept between frames.
+#[derive(Default, Clone, Copy)]
+pub struct ChartState {
+    /// The results generation the chart last fitted.
+    generation: u64,
+    /// The user zoomed or dragged: keep their view until they reset it.
+    zoomed: bool,
+}
+
+/// The strategies other than the holdout: (report index, name).
+pub fn others(r: &Report) -> Vec<(usize, &str)> {
+    r.strategies.iter().enumerate().filter(|(_, s)| !s.is_holdout).map(|(i, s)| (i, s.name.as_str())).collect()
+}
+
+/// The holdout's index in the report.
+pub fn holdout_index(r: &Report) -> usize {
+    r.strategies.iter().position(|s| s.is_holdout).unwrap_or(0)
+}
+
+/// A strategy's colour.
+pub fn color(r: &Report, i: usize) -> Color32 {
+    style::strategy(i, holdout_index(r))
+}
+
+/// A legend above the chart: a swatch and a name per entry, wrapping.
+pub fn legend(ui: &mut Ui, entries: &[(Color32, String)]) {
+    ui.horizontal_wrapped(|ui| {
+        for (c, name) in entries {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, *c);
+            ui.label(RichText::new(name).small());
+            ui.add_space(6.0);
+        }
+    });
+}
+
+/// Nice tick marks (steps of 1, 2 or 5 x 10^k) giving about `target` labels across
+/// the visible range, so that even a narrow chart has several.
+pub fn nice_marks(input: GridInput, target: f64) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    let span = (hi - lo).abs();
+    if !(span > 0.0 && span.is_finite()) {
+        return Vec::new();
+    }
+    // egui_plot labels marks at least 60 points apart (fully from 80); its base step
+    // is the value of 8 points, so 10 base steps keep every label readable.
+    let raw = (span / target.max(1.0)).max(input.base_step_size * 10.0);
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last).map(|k| GridMark { value: k as f64 * step, step_size: step }).collect()
+}
+
+/// The row marks of a chart with one row per name (rows at integer y).
+fn row_marks(n: usize) -> impl Fn(GridInput) -> Vec<GridMark> {
+    move |g| {
+        (0..n)
+            .filter(|&i| (g.bounds.0..=g.bounds.1).contains(&(i as f64)))
+            .map(|i| GridMark { value: i as f64, step_size: 1.0 })
+            .collect()
+    }
+}
+
+/// A y-axis formatter naming rows drawn top to bottom (row `i` at y = n - 1 - i).
+fn row_names(names: Vec<String>) -> impl Fn(GridMark, &std::ops::RangeInclusive<f64>) -> String {
+    move |m, _| {
+        let i = m.value.round();
+        if (m.value - i).abs() > 1e-6 || i < 0.0 {
+            return String::new();
+        }
+        let n = names.len() as f64;
+        names.get((n - 1.0 - i) as usize).map(|s| shorten(s, 24)).unwrap_or_default()
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
+}
+
+/// Shows a plot with the dashboard's conventions. `hover` turns a pointer position
+/// into tooltip text. Returns nothing; the reset button appears under a zoomed chart.
+pub fn show(
+    ui: &mut Ui,
+    id: &str,
+    state: &mut ChartState,
+    generation: u64,
+    plot: Plot<'_>,
+    hover: impl Fn(PlotPoint) -> Option<String>,
+    draw: impl FnOnce(&mut egui_plot::PlotUi<'_>),
+) {
+    let refit = state.generation != generation && !state.zoomed;
+    let mut plot = plot
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(true)
+        .allow_boxed_zoom(true)
+        .allow_double_click_reset(true)
+        .show_x(false)
+        .show_y(false);
+    if refit || state.generation == 0 {
+        plot = plot.reset();
+    }
+    state.generation = generation;
+    let mut zoomed = false;
+    let mut pointer = None;
+    let response = plot.show(ui, |p| {
+        draw(p);
+        let auto = p.auto_bounds();
+        zoomed = !(auto.x && auto.y);
+        pointer = p.pointer_coordinate();
+    });
+    state.zoomed = zoomed;
+    if let Some(text) = pointer.and_then(&hover) {
+        response.response.on_hover_ui_at_pointer(|ui| {
+            ui.label(text);
+        });
+    }
+    if zoomed {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Zoomed in.").small());
+            if ui.small_button("Reset view").on_hover_text(format!("Fit the {id} chart to its data again")).clicked() {
+                state.zoomed = false;
+                state.generation = 0;
+            }
+        });
+    }
+}
+
+/// A bar filled with its colour (egui_plot's default fill is faint).
+fn solid(b: Bar, c: Color32) -> Bar {
+    b.fill(c).stroke(egui::Stroke::new(1.0, c))
+}
+
+/// A plot with the shared defaults.
+fn base(id: &str) -> Plot<'static> {
+    Plot::new(id.to_string()).height(HEIGHT).show_grid([true, false])
+}
+
+/// Lifts against the holdout: one row per metric, one bar per strategy (in its
+/// colour) with a P5-P95 whisker.
+pub fn lifts(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
+    let rows = others(r);
+    legend(ui, &rows.iter().map(|(i, n)| (color(r, *i), n.to_string())).collect::<Vec<_>>());
+    let metrics = Metric::RELATIVE_LIFTS;
+    let names: Vec<String> = metrics.iter().map(|m| m.label().replace(" lift", "")).collect();
+    let n_rows = metrics.len();
+    let k = rows.len().max(1) as f64;
+    let width = 0.8 / k;
+    let y_of = |row: usize, j: usize| (n_rows - 1 - row) as f64 + 0.4 - width * (j as f64 + 0.5);
+    let hover = |p: PlotPoint| {
+        let row = n_rows as f64 - 1.0 - p.y.round();
+        if !(0.0..n_rows as f64).contains(&row) {
+            return None;
+        }
+        let row = row as usize;
+        let j = ((((n_rows - 1 - row) as f64 + 0.4 - p.y) / width).floor() as usize).min(rows.len().saturating_sub(1));
+        let (i, name) = *rows.get(j)?;
+        let l = metrics[row].lift_summary(&r.strategies[i])?;
+        Some(format!(
+            "{name}\n{}: {} relative (P5–P95 {} … {}; positive in {} of replications)",
+            metrics[row].label(),
+            lift(l.summary.mean, 1),
+            lift(l.summary.p05, 1),
+            lift(l.summary.p95, 1),
+            percent(l.prob_positive, 0)
+        ))
+    };
+    let wc = ui.visuals().text_color();
+    let plot = base("lifts")
+        .height(HEIGHT * 1.2)
+        .x_axis_label("lift vs holdout, % relative · whiskers: P5–P95 across replications")
+        .x_axis_formatter(|m, _| format!("{:+.0}%", m.value * 100.0))
+        .x_grid_spacer(|g| nice_marks(g, 6.0))
+        .y_axis_formatter(row_names(names))
+        .y_grid_spacer(row_marks(n_rows))
+        .y_axis_min_width(110.0)
+        .include_x(0.0);
+    show(ui, "lifts", state, run.generation, plot, hover, |plot| {
+        for (j, (i, name)) in rows.iter().enumerate() {
+            let mut bars = Vec::new();
+            for (row, m) in metrics.iter().enumerate() {
+                let Some(l) = m.lift_summary(&r.strategies[*i]) else { continue };
+                let y = y_of(row, j);
+                bars.push(solid(Bar::new(y, l.summary.mean).width(width * 0.9), color(r, *i)));
+                plot.line(
+                    Line::new("", PlotPoints::from(vec![[l.summary.p05, y], [l.summary.p95, y]]))
+                        .color(wc)
+                        .width(1.2)
+                        .allow_hover(false),
+                );
+            }
+            plot.bar_chart(BarChart::new(*name, bars).horizontal().color(color(r, *i)).allow_hover(false));
+        }
+        plot.vline(VLine::new("", 0.0).color(Color32::GRAY).allow_hover(false));
+    });
+}
+
+/// Gaussian kernel density of `v` at `xs` (Silverman's bandwidth, at least `min_bw`).
+fn kde(v: &[f64], xs: &[f64], min_bw: f64) -> Vec<f64> {
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
+    let bw = (1.06 * sd * n.powf(-0.2)).max(min_bw);
+    xs.iter()
+        .map(|x| {
+            v.iter().map(|xi| (-0.5 * ((x - xi) / bw).powi(2)).exp()).sum::<f64>()
+                / (n * bw * (2.0 * std::f64::consts::PI).sqrt())
+        })
+        .collect()
+}
+
+/// Annual GMV impact across replications: one density per strategy on a shared money
+/// axis (a ridgeline), the mean marked.
+pub fn impact_distribution(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
+    let rows = others(r);
+    let n = rows.len();
+    let names: Vec<String> = rows.iter().map(|(_, s)| s.to_string()).collect();
+    let values: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|(i, _)| {
+            run.reps
+                .iter()
+                .filter_map(|rep| Metric::AnnualGmvImpact.estimate(&rep.strategies[*i]))
+                .map(|e| e.value)
+                .collect()
+        })
+        .collect();
+    let (lo, hi) = values.iter().flatten().fold((0.0f64, 0.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+    let pad = ((hi - lo) * 0.05).max(1.0);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let cur = r.currency.clone();
+    let hover = |p: PlotPoint| {
+        let j = (n as f64 - 1.0 - (p.y + 0.4).floor()) as i64;
+        let (i, name) = *rows.get(usize::try_from(j).ok()?)?;
+        let l = Metric::AnnualGmvImpact.lift_summary(&r.strategies[i])?;
+        Some(format!(
+            "{name}\nannual GMV impact: mean {} (P5–P95 {} … {})\npointer at {}",
+            money_compact(l.summary.mean, &cur),
+            money_compact(l.summary.p05, &cur),
+            money_compact(l.summary.p95, &cur),
+            money_compact(p.x, &cur)
+        ))
+    };
+    let cur2 = r.currency.clone();
+    let plot = base("impact")
+        .height(HEIGHT * 1.2)
+        .x_axis_label(format!("annual GMV impact ({}) · density across replications, dot = mean", r.currency))
+        .x_axis_formatter(move |m, _| money_compact(m.value, &cur2))
+        .x_grid_spacer(|g| nice_marks(g, 5.0))
+        .y_axis_formatter(row_names(names))
+        .y_grid_spacer(row_marks(n))
+        .y_axis_min_width(150.0)
+        .include_x(0.0);
+    show(ui, "impact", state, run.generation, plot, hover, |plot| {
+        let k = 200;
+        let xs: Vec<f64> = (0..=k).map(|i| lo + (hi - lo) * i as f64 / k as f64).collect();
+        for (j, ((i, name), v)) in rows.iter().zip(&values).enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            let y0 = (n - 1 - j) as f64 - 0.4;
+            let c = color(r, *i);
+            let dens = kde(v, &xs, (hi - lo) / 150.0);
+            let top = dens.iter().copied().fold(0.0, f64::max).max(1e-300);
+            let pts: Vec<[f64; 2]> = xs.iter().zip(&dens).map(|(x, d)| [*x, y0 + 0.85 * d / top]).collect();
+            plot.line(Line::new(*name, PlotPoints::from(pts)).color(c).fill(y0 as f32).width(1.5).allow_hover(false));
+            let mean = v.iter().sum::<f64>() / v.len() as f64;
+            plot.points(Points::new(*name, PlotPoints::from(vec![[mean, y0]])).color(c).radius(3.5).allow_hover(false));
+        }
+        plot.vline(VLine::new("", 0.0).color(Color32::GRAY).allow_hover(false));
+    });
+}
+
+/// Each strategy's RPV lift split into its conversion part and its AOV part, in
+/// percent of revenue per visitor: signed bars from zero (the conversion part in a
+/// lighter shade, the AOV part solid), the total as a dot. The parts add up to it.
+pub fn decomposition(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
+    let rows = others(r);
+    let n = rows.len();
+    let names: Vec<String> = rows.iter().map(|(_, s)| s.to_string()).collect();
+    ui.label(
+        RichText::new(
+            "Light bar: the conversion part; solid bar: the AOV part; dot: the change in revenue per visitor \
+             (their sum).",
+        )
+        .small(),
+    );
+    let parts = |i: usize| {
+        let v = r.strategies[i].vs_holdout.as_ref()?;
+        Some((v.rpv_decomposition.conversion?.mean, v.rpv_decomposition.aov?.mean, v.rpv_lift?.summary.mean))
+    };
+    let hover = |p: PlotPoint| {
+        let j = (n as f64 - 1.0 - p.y.round()) as i64;
+        let (i, name) = *rows.get(usize::try_from(j).ok()?)?;
+        let (c, a, t) = parts(i)?;
+        Some(format!(
+            "{name}\nrevenue per visitor {t}\n  of which conversion {c}\n  of which AOV {a}",
+            t = lift(t, 1),
+            c = lift(c, 1),
+            a = lift(a, 1)
+        ))
+    };
+    let wc = ui.visuals().text_color();
+    let plot = base("decomposition")
+        .x_axis_label("change in revenue per visitor, % of the holdout's")
+        .x_axis_formatter(|m, _| format!("{:+.0}%", m.value * 100.0))
+        .x_grid_spacer(|g| nice_marks(g, 6.0))
+        .y_axis_formatter(row_names(names))
+        .y_grid_spacer(row_marks(n))
+        .y_axis_min_width(150.0)
+        .include_x(0.0);
+    show(ui, "decomposition", state, run.generation, plot, hover, |plot| {
+        for (j, (i, name)) in rows.iter().enumerate() {
+            let Some((c, a, total)) = parts(*i) else { continue };
+            let y = (n - 1 - j) as f64;
+            let col = color(r, *i);
+            plot.bar_chart(
+                BarChart::new(
+                    format!("{name} conversion"),
+                    vec![solid(Bar::new(y + 0.17, c).width(0.32), style::light(col))],
+                )
+                .horizontal()
+                .color(style::light(col))
+                .allow_hover(false),
+            );
+            plot.bar_chart(
+                BarChart::new(format!("{name} AOV"), vec![solid(Bar::new(y - 0.17, a).width(0.32), col)])
+                    .horizontal()
+                    .color(col)
+                    .allow_hover(false),
+            );
+            plot.points(Points::new("", PlotPoints::from(vec![[total, y]])).radius(4.0).color(wc).allow_hover(false));
+        }
+        plot.vline(VLine::new("", 0.0).color(Color32::GRAY).allow_hover(false));
+    });
+}
+
+/// The waterfall's steps.
+pub const STEPS: [&str; 5] = ["Conversion", "Cross-sell", "Top-ups", "Post-checkout", "Discounts"];
+
+/// Revenue per visitor from the holdout to strategy `i`, by source, on an axis from
+/// zero: grey holdout bar, green and red steps, the strategy's bar in its colour.
+pub fn waterfall(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report, i: usize) {
+    let h = &r.strategies[holdout_index(r)];
+    let Some(v) = r.strategies[i].vs_holdout.as_ref() else { return };
+    let rpv = |s: &StrategyReport| s.metrics.revenue_per_visitor.map_or(0.0, |m| m.mean);
+    let d = &v.revenue_by_source;
+    let m = |x: Option<crate::stats::Summary>| x.map_or(0.0, |s| s.mean);
+    let steps = [m(d.base_cart), m(d.cross_sell), m(d.tier_top_ups), m(d.post_checkout), m(d.discounts)];
+    let start = rpv(h);
+    let end = rpv(&r.strategies[i]);
+    let dark = ui.visuals().dark_mode;
+    let cur = r.currency.clone();
+    let mut labels: Vec<String> = vec!["Holdout".into()];
+    labels.extend(STEPS.iter().map(|s| s.to_string()));
+    labels.push(r.strategies[i].name.clone());
+    let row = |k: usize| (6 - k) as f64;
+    let mut level = start;
+    let mut bars = vec![solid(Bar::new(row(0), start).width(0.6), style::HOLDOUT)];
+    let mut texts = vec![format!("Holdout: {} per visitor", money(start, &cur, 3))];
+    for (k, s) in steps.iter().enumerate() {
+        let c = if *s >= 0.0 { style::gain(dark) } else { style::loss(dark) };
+        bars.push(solid(Bar::new(row(k + 1), *s).base_offset(level).width(0.6), c));
+        texts.push(format!("{}: {}{} per visitor", STEPS[k], if *s >= 0.0 { "+" } else { "" }, money(*s, &cur, 3)));
+        level += s;
+    }
+    bars.push(solid(Bar::new(row(6), end).width(0.6), color(r, i)));
+    texts.push(format!("{}: {} per visitor", r.strategies[i].name, money(end, &cur, 3)));
+    let hover = |p: PlotPoint| {
+        let k = 6.0 - p.y.round();
+        if (0.0..7.0).contains(&k) { texts.get(k as usize).cloned() } else { None }
+    };
+    let cur2 = r.currency.clone();
+    let plot = base("waterfall")
+        .x_axis_label(format!("revenue per visitor ({}), from zero; green adds, red removes", r.currency))
+        .x_axis_formatter(move |m, _| money(m.value, &cur2, 2))
+        .x_grid_spacer(|g| nice_marks(g, 5.0))
+        .y_axis_formatter(row_names(labels))
+        .y_grid_spacer(row_marks(7))
+        .y_axis_min_width(150.0)
+        .include_x(0.0);
+    show(ui, "waterfall", state, run.generation, plot, hover, |plot| {
+        plot.bar_chart(BarChart::new("revenue per visitor", bars).horizontal().allow_hover(false));
+    });
+}
+
+/// Acceptance per stage: one row per stage, one bar per strategy that shows it.
+pub fn acceptance(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
+    let rows: Vec<(usize, &str)> = others(r)
+        .into_iter()
+        .filter(|(i, _)| Metric::ACCEPTANCE.iter().any(|m| m.summary(&r.strategies[*i]).is_some()))
+        .collect();
+    legend(ui, &rows.iter().map(|(i, n)| (color(r, *i), n.to_string())).collect::<Vec<_>>());
+    let stages = Metric::ACCEPTANCE;
+    let names: Vec<String> = stages.iter().map(|m| m.label().replace(" acceptance", "")).collect();
+    let n_rows = stages.len();
+    let k = rows.len().max(1) as f64;
+    let width = 0.8 / k;
+    let y_of = |row: usize, j: usize| (n_rows - 1 - row) as f64 + 0.4 - width * (j as f64 + 0.5);
+    let hover = |p: PlotPoint| {
+        let row = n_rows as f64 - 1.0 - p.y.round();
+        if !(0.0..n_rows as f64).contains(&row) {
+            return None;
+        }
+        let row = row as usize;
+        let j = ((((n_rows - 1 - row) as f64 + 0.4 - p.y) / width).floor() as usize).min(rows.len().saturating_sub(1));
+        let (i, name) = *rows.get(j)?;
+        let s = stages[row].summary(&r.strategies[i])?;
+        Some(format!("{name}\n{}: {} of those shown", stages[row].label(), percent(s.mean, 1)))
+    };
+    let plot = base("acceptance")
+        .x_axis_label("acceptance: accepted / shown (%)")
+        .x_axis_formatter(|m, _| format!("{:.0}%", m.value * 100.0))
+        .x_grid_spacer(|g| nice_marks(g, 5.0))
+        .y_axis_formatter(row_names(names))
+        .y_grid_spacer(row_marks(n_rows))
+        .y_axis_min_width(110.0)
+        .include_x(0.0);
+    show(ui, "acceptance", state, run.generation, plot, hover, |plot| {
+        for (j, (i, name)) in rows.iter().enumerate() {
+            let bars: Vec<Bar> = stages
+                .iter()
+                .enumerate()
+                .filter_map(|(row, m)| {
+                    Some(solid(
+                        Bar::new(y_of(row, j), m.summary(&r.strategies[*i])?.mean).width(width * 0.9),
+                        color(r, *i),
+                    ))
+                })
+                .collect();
+            plot.bar_chart(BarChart::new(*name, bars).horizontal().color(color(r, *i)).allow_hover(false));
+        }
+    });
+}
+
+/// Histogram of RPV_a - RPV_b per replication (same visitors), with "no difference"
+/// marked.
+pub fn head_to_head(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report, a: usize, b: usize) {
+    let diffs: Vec<f64> = run
+        .reps
+        .iter()
+        .filter_map(|rep| {
+            let x = Metric::RevenuePerVisitor.estimate(&rep.strategies[a])?.value;
+            Some(x - Metric::RevenuePerVisitor.estimate(&rep.strategies[b])?.value)
+        })
+        .collect();
+    if diffs.is_empty() {
+        return;
+    }
+    let (lo, hi) = diffs.iter().fold((0.0f64, 0.0f64), |(x, y), &d| (x.min(d), y.max(d)));
+    let bins = 25;
+    let w = ((hi - lo) / bins as f64).max(1e-9);
+    let mut counts = vec![0usize; bins];
+    for x in &diffs {
+        counts[(((x - lo) / w) as usize).min(bins - 1)] += 1;
+    }
+    ui.label(
+        RichText::new(format!(
+            "Each bar counts replications by how much more revenue per visitor {} made than {}; the grey line is no \
+             difference, so bars right of it are replications {} won.",
+            r.strategies[a].name, r.strategies[b].name, r.strategies[a].name
+        ))
+        .small(),
+    );
+    let cur = r.currency.clone();
+    let hover = |p: PlotPoint| {
+        let k = ((p.x - lo) / w).floor();
+        if !(0.0..bins as f64).contains(&k) {
+            return None;
+        }
+        let k = k as usize;
+        Some(format!(
+            "{} to {} per visitor: {} replication{}",
+            money(lo + k as f64 * w, &cur, 3),
+            money(lo + (k + 1) as f64 * w, &cur, 3),
+            counts[k],
+            if counts[k] == 1 { "" } else { "s" }
+        ))
+    };
+    let cur2 = r.currency.clone();
+    let c = ui.visuals().text_color().gamma_multiply(0.6);
+    let plot = base("head-to-head")
+        .height(HEIGHT * 0.8)
+        .x_axis_label(format!(
+            "revenue per visitor, {} minus {} ({})",
+            r.strategies[a].name, r.strategies[b].name, r.currency
+        ))
+        .y_axis_label("replications")
+        .x_axis_formatter(move |m, _| money(m.value, &cur2, 2))
+        .x_grid_spacer(|g| nice_marks(g, 5.0))
+        .include_x(0.0);
+    show(ui, "head-to-head", state, run.generation, plot, hover, |plot| {
+        let bars: Vec<Bar> = counts
+            .iter()
+            .enumerate()
+            .map(|(k, n)| solid(Bar::new(lo + (k as f64 + 0.5) * w, *n as f64).width(w * 0.95), c))
+            .collect();
+        plot.bar_chart(BarChart::new("replications", bars).color(c).allow_hover(false));
+        plot.vline(VLine::new("no difference", 0.0).color(Color32::GRAY).width(2.0).allow_hover(false));
+    });
+}

@@ -1,0 +1,144 @@
+//! KPI cards: the holdout's levels, and for each strategy its level next to its
+//! relative lift, the P5-P95 range and the share of replications with a positive
+//! lift. Every figure has a tooltip; a change that is exactly zero reads "no change".
+
+use egui::{Grid, RichText, Ui};
+
+use super::charts::color;
+use super::style;
+use crate::format::{money, percent};
+use crate::report::{Metric, Report, StrategyReport};
+use crate::stats::{LiftSummary, Summary};
+
+/// Width of a card's contents.
+pub const CARD_WIDTH: f32 = 330.0;
+
+/// Whether every replication's value is exactly zero (a lever that cannot move it).
+fn exactly_zero(l: &LiftSummary) -> bool {
+    l.summary.mean == 0.0 && l.summary.p05 == 0.0 && l.summary.p95 == 0.0
+}
+
+fn summary_tip(m: Metric, s: &Summary, currency: &str) -> String {
+    format!(
+        "{}\nmean {}, median {}, P5 {}, P95 {} over {} replications",
+        m.help(),
+        m.format(s.mean, currency),
+        m.format(s.p50, currency),
+        m.format(s.p05, currency),
+        m.format(s.p95, currency),
+        s.n
+    )
+}
+
+/// One strategy's card; returns its width.
+pub fn card(ui: &mut Ui, r: &Report, i: usize) -> f32 {
+    let s = &r.strategies[i];
+    let cur = r.currency.as_str();
+    egui::Frame::group(ui.style())
+        .show(ui, |ui| {
+            ui.set_min_width(CARD_WIDTH);
+            ui.vertical(|ui| {
+                ui.horizontal(|ui| {
+                    let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                    ui.painter().rect_filled(rect, 2.0, color(r, i));
+                    ui.label(RichText::new(&s.name).strong().size(16.0));
+                    if s.is_holdout {
+                        ui.label(RichText::new("(holdout)").weak());
+                    }
+                });
+                Grid::new(("kpi", &s.name)).num_columns(4).spacing([10.0, 3.0]).show(ui, |ui| {
+                    if s.is_holdout {
+                        holdout_rows(ui, r, s);
+                    } else {
+                        lift_rows(ui, s, cur);
+                    }
+                });
+            });
+        })
+        .response
+        .rect
+        .width()
+}
+
+fn holdout_rows(ui: &mut Ui, r: &Report, s: &StrategyReport) {
+    let cur = r.currency.as_str();
+    for m in [Metric::ConversionRate, Metric::Aov, Metric::RevenuePerVisitor, Metric::GrossMarginPerVisitor] {
+        ui.label(m.label()).on_hover_text(m.help());
+        match m.summary(s) {
+            Some(x) => {
+                ui.label(RichText::new(m.format(x.mean, cur)).strong()).on_hover_text(summary_tip(m, &x, cur));
+                ui.label(format!("P5–P95 {} … {}", m.format(x.p05, cur), m.format(x.p95, cur)));
+            }
+            None => {
+                ui.label("n/a");
+                ui.label("");
+            }
+        }
+        ui.end_row();
+    }
+    ui.label("Annual GMV").on_hover_text("The holdout's revenue over a year: the base of every annual impact.");
+    ui.label(RichText::new(money(r.annual_gmv, cur, 0)).strong());
+    ui.label("");
+    ui.end_row();
+}
+
+fn lift_rows(ui: &mut Ui, s: &StrategyReport, cur: &str) {
+    let dark = ui.visuals().dark_mode;
+    ui.label("");
+    ui.label(RichText::new("level").weak());
+    ui.label(RichText::new("vs holdout").weak())
+        .on_hover_text("Relative change against the holdout: +10% means 1.1 times the holdout's value.");
+    ui.label(RichText::new("P5–P95 · P(>0)").weak());
+    ui.end_row();
+    for m in Metric::LIFTS {
+        ui.label(if m == Metric::AnnualGmvImpact { m.label() } else { m.level_of().map_or(m.label(), Metric::label) })
+            .on_hover_text(m.help());
+        // The strategy's own level, next to its change.
+        match m.level_of().filter(|_| m != Metric::AnnualGmvImpact).and_then(|l| l.summary(s).map(|x| (l, x))) {
+            Some((l, x)) => {
+                ui.label(l.format(x.mean, cur)).on_hover_text(summary_tip(l, &x, cur));
+            }
+            None => {
+                ui.label("");
+            }
+        }
+        match m.lift_summary(s) {
+            Some(l) if exactly_zero(&l) => {
+                ui.label(RichText::new("no change").strong())
+                    .on_hover_text("Exactly zero in every replication: this strategy cannot move it.");
+                ui.label("");
+            }
+            Some(l) => {
+                let x = l.summary;
+                let c = if x.p05 > 0.0 {
+                    style::gain(dark)
+                } else if x.p95 < 0.0 {
+                    style::loss(dark)
+                } else {
+                    ui.visuals().text_color()
+                };
+                let tip = if m == Metric::AnnualGmvImpact {
+                    summary_tip(m, &x, cur)
+                } else {
+                    format!("{} relative to the holdout.\n{}", m.format(x.mean, cur), summary_tip(m, &x, cur))
+                };
+                ui.label(RichText::new(m.format(x.mean, cur)).strong().color(c)).on_hover_text(tip);
+                ui.label(format!(
+                    "{} … {} · {}",
+                    m.format(x.p05, cur),
+                    m.format(x.p95, cur),
+                    percent(l.prob_positive, 0)
+                ))
+                .on_hover_text(format!(
+                    "The middle 90% of replications lie in this range; the lift is above zero in {} of them.",
+                    percent(l.prob_positive, 0)
+                ));
+            }
+            None => {
+                ui.label("n/a").on_hover_text("Undefined in every replication (e.g. a holdout margin of zero).");
+                ui.label("");
+            }
+        }
+        ui.end_row();
+    }
+}

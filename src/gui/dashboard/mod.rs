@@ -1,0 +1,249 @@
+//! The results dashboard: KPI cards against the holdout and the charts. It reflows to
+//! the space it has: cards wrap into rows, charts sit two abreast where they fit and
+//! stack where they do not, and text wraps.
+
+pub mod charts;
+mod kpi;
+pub mod style;
+
+use egui::{Grid, RichText, Ui};
+
+use self::charts::ChartState;
+use super::run_view::RunView;
+use crate::format::{lift, money, percent};
+use crate::report::{Metric, Report};
+
+/// Dashboard state that is not part of the results.
+#[derive(Default)]
+pub struct Dashboard {
+    /// Strategy shown in the waterfall (report index).
+    pub waterfall: Option<usize>,
+    /// Head-to-head: first strategy.
+    pub head_a: Option<usize>,
+    /// Head-to-head: second strategy.
+    pub head_b: Option<usize>,
+    /// Widest KPI card drawn so far (cards are laid out in rows by this width).
+    card_width: f32,
+    charts: [ChartState; 6],
+}
+
+/// Width below which charts stack in one column.
+const TWO_COLUMNS: f32 = 820.0;
+
+fn strategy_combo(ui: &mut Ui, id: &str, r: &Report, current: usize, holdout_ok: bool) -> Option<usize> {
+    let mut chosen = None;
+    let combo = egui::ComboBox::from_id_salt(id).selected_text(&r.strategies[current].name).show_ui(ui, |ui| {
+        for (k, s) in r.strategies.iter().enumerate() {
+            if (holdout_ok || !s.is_holdout) && ui.selectable_label(k == current, &s.name).clicked() {
+                chosen = Some(k);
+            }
+        }
+    });
+    let enabled = combo.response.enabled();
+    combo.response.widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::ComboBox, enabled, id));
+    chosen
+}
+
+impl Dashboard {
+    /// Draws the KPI cards and charts for `run`.
+    pub fn ui(&mut self, ui: &mut Ui, run: &RunView) {
+        let Some(r) = &run.report else {
+            ui.label("Waiting for the first replication…");
+            return;
+        };
+        ui.heading("Against the holdout");
+        ui.add(
+            egui::Label::new(format!(
+                "Means across {} replication{} of {} visitors. Ranges are the 5th–95th percentiles across \
+                 replications (the uncertainty about the inputs plus sampling noise); P(>0) is the share of \
+                 replications with a positive lift. Lifts are relative to the holdout.",
+                r.replications,
+                if r.replications == 1 { "" } else { "s" },
+                crate::format::int(r.visitors_per_replication)
+            ))
+            .wrap(),
+        );
+        // Cards in explicit rows: egui containers do not wrap by themselves.
+        let spacing = ui.spacing().item_spacing.x;
+        let card = self.card_width.max(kpi::CARD_WIDTH);
+        let per_row = ((ui.available_width() + spacing) / (card + spacing)).floor().max(1.0) as usize;
+        let order: Vec<usize> = (0..r.strategies.len()).collect();
+        for chunk in order.chunks(per_row) {
+            ui.horizontal_top(|ui| {
+                for &i in chunk {
+                    let w = kpi::card(ui, r, i);
+                    self.card_width = self.card_width.max(w);
+                }
+            });
+        }
+        ui.add_space(8.0);
+        let avail = ui.available_width();
+        let col = if avail >= TWO_COLUMNS { ((avail - 12.0) / 2.0).floor() } else { avail };
+        let [lifts, impact, decomposition, waterfall, acceptance, head] = &mut self.charts;
+        let waterfall_sel = &mut self.waterfall;
+        let (head_a, head_b) = (&mut self.head_a, &mut self.head_b);
+        let sections: Vec<Section> = vec![
+            Box::new(|ui: &mut Ui| section(ui, "Lifts against the holdout", |ui| charts::lifts(ui, lifts, run, r))),
+            Box::new(|ui: &mut Ui| {
+                section(ui, "Distribution of annual GMV impact", |ui| charts::impact_distribution(ui, impact, run, r))
+            }),
+            Box::new(|ui: &mut Ui| {
+                section(ui, "Revenue per visitor = conversion effect + AOV effect", |ui| {
+                    charts::decomposition(ui, decomposition, run, r)
+                })
+            }),
+            Box::new(|ui: &mut Ui| {
+                section(ui, "Revenue per visitor by source", |ui| {
+                    let Some(i) = pick(r, *waterfall_sel, &["AOV-optimized"]) else { return };
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label("From the holdout to");
+                        if let Some(k) = strategy_combo(ui, "Waterfall strategy", r, i, false) {
+                            *waterfall_sel = Some(k);
+                        }
+                    });
+                    charts::waterfall(ui, waterfall, run, r, i);
+                })
+            }),
+            Box::new(|ui: &mut Ui| {
+                section(ui, "Acceptance per stage", |ui| {
+                    charts::acceptance(ui, acceptance, run, r);
+                    upgrades_table(ui, r);
+                })
+            }),
+            Box::new(|ui: &mut Ui| {
+                section(ui, "Head-to-head on revenue per visitor", |ui| {
+                    head_to_head_ui(ui, head, run, r, head_a, head_b)
+                })
+            }),
+        ];
+        let mut sections = sections.into_iter();
+        while let Some(first) = sections.next() {
+            if col < avail {
+                let second = sections.next();
+                ui.horizontal_top(|ui| {
+                    column(ui, col, first);
+                    if let Some(s) = second {
+                        column(ui, col, s);
+                    }
+                });
+            } else {
+                column(ui, col, first);
+            }
+            ui.add_space(6.0);
+        }
+    }
+}
+
+type Section<'a> = Box<dyn FnOnce(&mut Ui) + 'a>;
+
+fn column(ui: &mut Ui, width: f32, add: Section) {
+    ui.allocate_ui_with_layout(egui::vec2(width, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
+        ui.set_max_width(width);
+        add(ui);
+    });
+}
+
+fn section(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui)) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_min_width(ui.available_width());
+        ui.label(RichText::new(title).strong().size(15.0));
+        add(ui);
+    });
+}
+
+/// The strategy chosen (if still there), else the first of `fallback` by name, else
+/// the first that is not the holdout.
+fn pick(r: &Report, chosen: Option<usize>, fallback: &[&str]) -> Option<usize> {
+    if let Some(i) = chosen.filter(|&i| i < r.strategies.len()) {
+        return Some(i);
+    }
+    for f in fallback {
+        if let Some(i) = r.strategies.iter().position(|s| s.name == *f) {
+            return Some(i);
+        }
+    }
+    r.strategies.iter().position(|s| !s.is_holdout)
+}
+
+fn head_to_head_ui(
+    ui: &mut Ui,
+    state: &mut ChartState,
+    run: &RunView,
+    r: &Report,
+    head_a: &mut Option<usize>,
+    head_b: &mut Option<usize>,
+) {
+    let Some(a) = pick(r, *head_a, &["AOV-optimized"]) else { return };
+    let b = pick(r, *head_b, &["Conversion-optimized"]).unwrap_or(r.strategies.len() - 1);
+    ui.horizontal_wrapped(|ui| {
+        if let Some(k) = strategy_combo(ui, "Head-to-head first strategy", r, a, true) {
+            *head_a = Some(k);
+        }
+        ui.label("vs");
+        if let Some(k) = strategy_combo(ui, "Head-to-head second strategy", r, b, true) {
+            *head_b = Some(k);
+        }
+    });
+    if a == b {
+        ui.label("Pick two different strategies.");
+        return;
+    }
+    let beats = |x: usize, y: usize| {
+        r.strategies[x]
+            .prob_beats_on_rpv
+            .iter()
+            .find(|p| p.strategy == r.strategies[y].name)
+            .map_or(0.0, |p| p.probability)
+    };
+    let (pa, pb) = (beats(a, b), beats(b, a));
+    let rpv = |i: usize| Metric::RevenuePerVisitor.summary(&r.strategies[i]).map_or(0.0, |m| m.mean);
+    let (winner, loser, pw) = if rpv(a) >= rpv(b) { (a, b, pa) } else { (b, a, pb) };
+    let ties = 1.0 - pa - pb;
+    ui.add(
+        egui::Label::new(
+            RichText::new(format!(
+                "{} earns more revenue per visitor in {} of replications",
+                r.strategies[winner].name,
+                percent(pw, 0)
+            ))
+            .strong()
+            .size(16.0),
+        )
+        .wrap(),
+    );
+    let holdout_rpv =
+        r.strategies.iter().find(|s| s.is_holdout).and_then(|s| s.metrics.revenue_per_visitor).map_or(0.0, |m| m.mean);
+    let diff = rpv(winner) - rpv(loser);
+    let mut detail = format!(
+        "{} vs {} per visitor ({} relative; about {} a year on {} GMV).",
+        money(rpv(winner), &r.currency, 3),
+        money(rpv(loser), &r.currency, 3),
+        lift(diff / rpv(loser).max(1e-12), 1),
+        crate::format::signed_money(r.annual_gmv * diff / holdout_rpv.max(1e-12), &r.currency, 0),
+        crate::format::money_compact(r.annual_gmv, &r.currency)
+    );
+    if ties > 0.0 {
+        detail.push_str(&format!(" They tie exactly in {} of replications.", percent(ties, 0)));
+    }
+    ui.add(egui::Label::new(detail).wrap());
+    charts::head_to_head(ui, state, run, r, a, b);
+}
+
+fn upgrades_table(ui: &mut Ui, r: &Report) {
+    ui.add_space(4.0);
+    Grid::new("upgrades").striped(true).show(ui, |ui| {
+        ui.label(RichText::new("Strategy").strong());
+        ui.label(RichText::new("Tier upgrades per 1,000 visitors").strong())
+            .on_hover_text(Metric::TierUpgradeRate.help());
+        ui.end_row();
+        for s in &r.strategies {
+            if let Some(u) = s.metrics.tier_upgrade_rate
+                && (u.mean > 0.0 || s.is_holdout)
+            {
+                ui.label(&s.name);
+                ui.label(format!("{:.2}", u.mean * 1000.0));
+                ui.end_row();
+            }
+        }
+    });
+}

@@ -1,0 +1,144 @@
+//! File dialogs: the system's own where the desktop has one, and an in-app dialog
+//! (egui_file) where it does not (no xdg portal, no zenity), so that Save As, Open and
+//! every export always work. rfd answers "no file" both when the user cancels and when
+//! no dialog could open; an answer faster than a person can cancel means the latter.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Answers faster than this cannot be a person cancelling: the system dialog did not open.
+const NO_DIALOG: Duration = Duration::from_millis(250);
+
+/// What a file is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileTask {
+    /// A scenario to open.
+    Open,
+    /// Where to save the scenario.
+    SaveScenario,
+    /// Where to write the JSON report.
+    ExportJson,
+    /// Where to write the per-replication CSV.
+    ExportCsv,
+    /// Where to write a PNG of the window.
+    ExportPng,
+}
+
+impl FileTask {
+    fn title(self) -> &'static str {
+        match self {
+            FileTask::Open => "Open a scenario",
+            FileTask::SaveScenario => "Save the scenario as",
+            FileTask::ExportJson => "Export the results as JSON",
+            FileTask::ExportCsv => "Export the replications as CSV",
+            FileTask::ExportPng => "Export the window as PNG",
+        }
+    }
+
+    fn ext(self) -> (&'static str, &'static str) {
+        match self {
+            FileTask::Open | FileTask::SaveScenario => ("AOV Lab scenario", "toml"),
+            FileTask::ExportJson => ("JSON", "json"),
+            FileTask::ExportCsv => ("CSV", "csv"),
+            FileTask::ExportPng => ("PNG image", "png"),
+        }
+    }
+
+    fn default_name(self) -> &'static str {
+        match self {
+            FileTask::Open | FileTask::SaveScenario => "scenario.toml",
+            FileTask::ExportJson => "results.json",
+            FileTask::ExportCsv => "replications.csv",
+            FileTask::ExportPng => "aovlab.png",
+        }
+    }
+}
+
+/// The answer to [`FileDialogs::ask`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// The user chose this file.
+    Picked(PathBuf),
+    /// The user cancelled.
+    Cancelled,
+    /// The in-app dialog is open; its answer comes from [`FileDialogs::ui`].
+    InApp,
+}
+
+/// The app's file dialogs.
+pub struct FileDialogs {
+    /// Try the system's dialog first.
+    pub native: bool,
+    open: Option<(FileTask, egui_file::FileDialog)>,
+}
+
+impl FileDialogs {
+    /// Dialogs that try the system's first (`native`), or always the app's own.
+    pub fn new(native: bool) -> Self {
+        Self { native, open: None }
+    }
+
+    /// Asks for a file for `task`, starting in `dir`.
+    pub fn ask(&mut self, task: FileTask, dir: Option<&Path>) -> Asked {
+        if self.native {
+            let (what, ext) = task.ext();
+            let mut d = rfd::FileDialog::new().add_filter(what, &[ext]).set_title(task.title());
+            if let Some(dir) = dir {
+                d = d.set_directory(dir);
+            }
+            let asked = Instant::now();
+            let picked = match task {
+                FileTask::Open => d.pick_file(),
+                _ => d.set_file_name(task.default_name()).save_file(),
+            };
+            match picked {
+                Some(p) => return Asked::Picked(p),
+                None if asked.elapsed() >= NO_DIALOG => return Asked::Cancelled,
+                // No system dialog here: use the app's own from now on.
+                None => self.native = false,
+            }
+        }
+        let start = dir.map(Path::to_path_buf).or_else(|| std::env::current_dir().ok()).unwrap_or_default();
+        let (_, ext) = task.ext();
+        let filter: egui_file::Filter<PathBuf> =
+            Box::new(move |p: &Path| p.is_dir() || p.extension().is_some_and(|e| e == ext));
+        let mut dialog = match task {
+            FileTask::Open => egui_file::FileDialog::open_file(),
+            _ => egui_file::FileDialog::save_file().default_filename(task.default_name()),
+        }
+        .initial_path(start)
+        .title(task.title())
+        .show_files_filter(filter)
+        .id(egui::Id::unique("aovlab-file-dialog"));
+        dialog.open();
+        self.open = Some((task, dialog));
+        Asked::InApp
+    }
+
+    /// Whether the in-app dialog is open.
+    pub fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
+    /// Draws the in-app dialog; returns its answer once the user chose a file.
+    pub fn ui(&mut self, ctx: &egui::Context) -> Option<(FileTask, PathBuf)> {
+        let (task, dialog) = self.open.as_mut()?;
+        let task = *task;
+        dialog.show(ctx);
+        match dialog.state() {
+            egui_file::State::Selected => {
+                let path = dialog.path().map(Path::to_path_buf);
+                self.open = None;
+                let (_, ext) = task.ext();
+                path.map(|p| {
+                    (task, if task != FileTask::Open && p.extension().is_none() { p.with_extension(ext) } else { p })
+                })
+            }
+            egui_file::State::Cancelled | egui_file::State::Closed => {
+                self.open = None;
+                None
+            }
+            egui_file::State::Open => None,
+        }
+    }
+}

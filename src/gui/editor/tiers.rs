@@ -1,0 +1,42 @@
+//! The Tiers page: loyalty tiers by increasing spend threshold.
+
+use egui::{Grid, RichText, Ui};
+
+use super::widgets::Ctx;
+use crate::model::TierSpec;
+use crate::model::edit::{Edit, Item};
+use crate::model::fields::{List, Path};
+
+/// Draws the page.
+pub fn ui(ui: &mut Ui, ctx: &mut Ctx) {
+    ui.label("Loyalty tiers by increasing spend threshold. Members see \"Add $X to unlock <tier>\" prompts.");
+    ctx.problem(ui, "tiers");
+    Grid::new("tiers-grid").num_columns(3).striped(true).show(ui, |ui| {
+        ui.label(RichText::new("Name").strong());
+        ui.label(RichText::new("Threshold").strong());
+        ui.label("");
+        ui.end_row();
+        for i in 0..ctx.spec.tiers.len() {
+            ui.push_id(("tier", i), |ui| {
+                ui.vertical(|ui| {
+                    ctx.widget(ui, &Path::item("tiers[].name", i));
+                    ctx.problem(ui, &format!("tiers[{i}].name"));
+                });
+                ui.vertical(|ui| {
+                    ctx.widget(ui, &Path::item("tiers[].threshold", i));
+                    ctx.problem(ui, &format!("tiers[{i}].threshold"));
+                });
+                let name = &ctx.spec.tiers[i].name;
+                if ui.small_button("Remove").on_hover_text(format!("Remove the tier {name}")).clicked() {
+                    ctx.edits.push(Edit::Remove(List::Tiers, i));
+                }
+            });
+            ui.end_row();
+        }
+    });
+    if ui.button("Add tier").clicked() {
+        let threshold = ctx.spec.tiers.last().map_or(250.0, |t| t.threshold * 2.0);
+        let name = format!("Tier {}", ctx.spec.tiers.len() + 1);
+        ctx.edits.push(Edit::Insert(ctx.spec.tiers.len(), Item::Tier(TierSpec { name, threshold })));
+    }
+}

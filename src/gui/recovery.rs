@@ -1,0 +1,123 @@
+//! Autosave and recovery: while there are unsaved changes, a copy of the scenario at
+//! most a few seconds old is kept in the app's data folder; after a crash or a kill
+//! the next start offers to restore it. A save, or discarding the changes, removes it.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+use super::document::Document;
+
+/// The most work a crash can lose.
+pub const INTERVAL: Duration = Duration::from_secs(2);
+
+const SCENARIO: &str = "scenario.toml";
+const META: &str = "recovery.json";
+
+/// What a recovery copy is of.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Meta {
+    /// The file the scenario belongs to (`None`: never saved).
+    pub path: Option<PathBuf>,
+    /// When the copy was written (seconds since the Unix epoch).
+    pub saved_at: u64,
+    /// The document's title.
+    pub title: String,
+}
+
+/// The recovery folder and what was last written there.
+pub struct Recovery {
+    dir: PathBuf,
+    /// Catalog files written into `dir` (removed with the copy).
+    catalog_files: Vec<PathBuf>,
+    written: Option<u64>,
+    catalog_written: bool,
+    last: Option<Instant>,
+}
+
+impl Recovery {
+    /// Recovery in `dir` (created when first needed).
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir, catalog_files: Vec::new(), written: None, catalog_written: false, last: None }
+    }
+
+    /// The usual folder: `AOVLAB_RECOVERY_DIR`, else `recovery` in the app's data folder.
+    pub fn default_dir() -> Option<PathBuf> {
+        if let Some(d) = std::env::var_os("AOVLAB_RECOVERY_DIR") {
+            return Some(PathBuf::from(d));
+        }
+        eframe::storage_dir("AOV Lab").map(|d| d.join("recovery"))
+    }
+
+    /// A copy left by a session that did not end cleanly.
+    pub fn found(&self) -> Option<Meta> {
+        let text = std::fs::read_to_string(self.dir.join(META)).ok()?;
+        let meta: Meta = serde_json::from_str(&text).ok()?;
+        self.dir.join(SCENARIO).is_file().then_some(meta)
+    }
+
+    /// Keeps the copy current: writes it when the document has unsaved changes it does
+    /// not hold yet and the last write is at least [`INTERVAL`] old.
+    pub fn keep(&mut self, doc: &Document) -> std::io::Result<()> {
+        if !doc.is_dirty() || self.written == Some(doc.revision()) {
+            return Ok(());
+        }
+        if self.last.is_some_and(|t| t.elapsed() < INTERVAL) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.dir)?;
+        let catalog = doc.catalog_changed() && !self.catalog_written;
+        doc.write_copy(&self.dir.join(SCENARIO), catalog)?;
+        if let Some(cat) = &doc.spec().catalog {
+            for name in [&cat.products, &cat.links].into_iter().flatten() {
+                if let Ok(p) = crate::io::files::inside(&self.dir, name) {
+                    self.catalog_files.push(p);
+                }
+            }
+        }
+        self.catalog_written |= catalog;
+        let meta = Meta {
+            path: doc.path.clone(),
+            saved_at: SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+            title: doc.title(),
+        };
+        let text = serde_json::to_string_pretty(&meta).map_err(std::io::Error::other)?;
+        crate::io::files::write_atomic(&self.dir.join(META), text.as_bytes())?;
+        self.written = Some(doc.revision());
+        self.last = Some(Instant::now());
+        Ok(())
+    }
+
+    /// Removes the copy (after a save, a discard or a clean exit).
+    pub fn clear(&mut self) {
+        let _ = std::fs::remove_file(self.dir.join(META));
+        let _ = std::fs::remove_file(self.dir.join(SCENARIO));
+        for p in self.catalog_files.drain(..) {
+            let _ = std::fs::remove_file(p);
+        }
+        self.written = None;
+        self.catalog_written = false;
+        self.last = None;
+    }
+
+    /// The recovered document: the copy, belonging to its original file, unsaved.
+    pub fn restore(&mut self, meta: &Meta) -> Result<Document, String> {
+        let mut doc = Document::open(self.dir.join(SCENARIO)).map_err(|e| e.to_string())?;
+        if let Some(cat) = &doc.spec().catalog {
+            for name in [&cat.products, &cat.links].into_iter().flatten() {
+                if let Ok(p) = crate::io::files::inside(&self.dir, name) {
+                    self.catalog_files.push(p);
+                }
+            }
+        }
+        doc.path.clone_from(&meta.path);
+        doc.mark_unsaved();
+        Ok(doc)
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}

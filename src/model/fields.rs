@@ -1,0 +1,1021 @@
+//! The field registry: every scenario field described once (its path as written in
+//! the file, label, unit, allowed range, default, whether it may be uncertain, help),
+//! and generic access to a field of a [`ScenarioSpec`] by path.
+//!
+//! Validation takes its ranges from here, the editor its labels, units, widgets and
+//! tooltips, `aovlab fields` and docs/scenario-format.md their tables (a test keeps the
+//! doc in step), and `--set`, `aovlab set`, sweeps and the optimizer their access.
+//!
+//! Paths are written as in the file, with list items addressed by index or by name:
+//! `store.visitors`, `behaviour.friction_per_slot`, `segments[0].share`,
+//! `segments."New visitors".share`, `products."pods-house".price` (products by id),
+//! `strategies."AOV-optimized".tier_prompt.window`, `tiers.Gold.threshold`,
+//! `links[3].strength`, `segments[1].category_affinity.pods`. Quotes are needed only
+//! when a name holds a `.`, `[` or a space.
+
+use std::fmt;
+
+use super::param::{Dist, Param, num};
+use super::spec::*;
+
+/// Largest allowed price, cost, threshold or spend, in currency units.
+pub const MAX_MONEY: f64 = 1e9;
+/// Largest annual GMV, in currency units.
+pub const MAX_GMV: f64 = 1e15;
+/// Smallest positive popularity or category affinity (their product must stay
+/// representable in cart-building weights).
+pub const MIN_WEIGHT: f64 = 1e-6;
+
+/// What a field holds, and so how it is edited and parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A number.
+    Number,
+    /// A number or a distribution (drawn once per replication).
+    Uncertain,
+    /// A per-shopper distribution (a number or a distribution drawn per shopper).
+    PerShopper,
+    /// A whole number.
+    Whole,
+    /// Text.
+    Text,
+    /// Text that may be absent.
+    OptionalText,
+    /// true / false.
+    Bool,
+    /// One of a few words.
+    Choice(&'static [&'static str]),
+}
+
+/// How a field's value reads to a strategist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A share or probability, shown as a percentage (0.05 -> 5%).
+    Percent,
+    /// Currency units.
+    Money,
+    /// A count of visitors, replications, slots or offers.
+    Count,
+    /// Items in a cart.
+    Items,
+    /// A multiplier or coefficient without unit.
+    Factor,
+    /// A relative weight.
+    Weight,
+    /// No unit (text, choices, flags, seeds).
+    None,
+}
+
+/// Whether a field describes the world, a strategy's lever, or the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A fact about shoppers or the store (MODEL.md rule 11).
+    World,
+    /// A strategy's choice.
+    Lever,
+    /// How the simulation runs.
+    Setting,
+    /// Names, ids and references.
+    Identity,
+}
+
+/// One field of the scenario file.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// The path as written in the file, list items as `[]`: `segments[].share`.
+    pub path: &'static str,
+    /// Label for people: "Share of traffic".
+    pub label: &'static str,
+    /// What the value holds.
+    pub kind: Kind,
+    /// How it reads.
+    pub unit: Unit,
+    /// Smallest allowed value (numbers).
+    pub min: f64,
+    /// Whether `min` itself is excluded.
+    pub min_open: bool,
+    /// Largest allowed value (numbers).
+    pub max: f64,
+    /// The value when the file leaves it out (`None`: required).
+    pub default: Option<&'static str>,
+    /// World fact, lever, setting or identity.
+    pub role: Role,
+    /// Meaning, unit and effect, for tooltips and `aovlab fields`.
+    pub help: &'static str,
+}
+
+impl Field {
+    /// The allowed range in words: `[0, 1]`, `> 0 and <= 1,000,000,000`, `1 to 10`.
+    pub fn range_text(&self) -> String {
+        match self.kind {
+            Kind::Whole => format!("{} to {}", num(self.min), big(self.max)),
+            Kind::Number | Kind::Uncertain | Kind::PerShopper => {
+                let hi = if self.max == f64::INFINITY { None } else { Some(big(self.max)) };
+                match (self.min_open, hi) {
+                    (true, Some(hi)) => format!("> {} and <= {hi}", num(self.min)),
+                    (true, None) => format!("> {}", num(self.min)),
+                    (false, Some(hi)) => format!("[{}, {hi}]", num(self.min)),
+                    (false, None) => format!(">= {}", num(self.min)),
+                }
+            }
+            Kind::Choice(words) => words.join(" | "),
+            Kind::Bool => "true | false".into(),
+            Kind::Text | Kind::OptionalText => "text".into(),
+        }
+    }
+
+    /// Whether `v` lies in the allowed range.
+    pub fn allows(&self, v: f64) -> bool {
+        v.is_finite() && (if self.min_open { v > self.min } else { v >= self.min }) && v <= self.max
+    }
+
+    /// `v` in the field's unit for people: `5%`, `$1,234.50`, `0.35`.
+    pub fn show(&self, v: f64, currency: &str) -> String {
+        match self.unit {
+            Unit::Percent => trim_number(v * 100.0, 4) + "%",
+            Unit::Money => crate::format::money(v, currency, 2),
+            _ => trim_number(v, 6),
+        }
+    }
+
+    /// Whether this field's value may be a distribution.
+    pub fn uncertain(&self) -> bool {
+        matches!(self.kind, Kind::Uncertain | Kind::PerShopper)
+    }
+
+    /// The last part of the path (`share`, `tier_prompt.window`).
+    pub fn key(&self) -> &'static str {
+        match self.path.rfind("[].") {
+            Some(i) => &self.path[i + 3..],
+            None => self.path.split_once('.').map_or(self.path, |(_, k)| k),
+        }
+    }
+}
+
+/// `1e15` or `1,000,000,000` for a range bound.
+fn big(v: f64) -> String {
+    if v >= u64::MAX as f64 {
+        crate::format::int(u64::MAX)
+    } else if v.fract() == 0.0 && v.abs() < 1e16 {
+        crate::format::int(v.abs() as u64)
+    } else {
+        num(v)
+    }
+}
+
+/// A number with at most `sig` significant decimals and no float artefacts:
+/// 0.06000000000000005 -> `0.06`.
+pub fn trim_number(v: f64, sig: usize) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    if v.abs() >= 1e15 || v.abs() < 1e-6 {
+        return format!("{v:e}");
+    }
+    let digits = (sig as i32 - 1 - v.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let s = format!("{v:.digits$}");
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    if s == "-0" { "0".into() } else { s }
+}
+
+macro_rules! field {
+    ($path:expr, $label:expr, $kind:expr, $unit:expr, [$min:expr, $max:expr], $default:expr, $role:expr, $help:expr) => {
+        Field {
+            path: $path,
+            label: $label,
+            kind: $kind,
+            unit: $unit,
+            min: $min,
+            min_open: false,
+            max: $max,
+            default: $default,
+            role: $role,
+            help: $help,
+        }
+    };
+    ($path:expr, $label:expr, $kind:expr, $unit:expr, (> $min:expr, $max:expr), $default:expr, $role:expr, $help:expr) => {
+        Field {
+            path: $path,
+            label: $label,
+            kind: $kind,
+            unit: $unit,
+            min: $min,
+            min_open: true,
+            max: $max,
+            default: $default,
+            role: $role,
+            help: $help,
+        }
+    };
+}
+
+use Kind::*;
+use Role::*;
+
+const POLICIES: &[&str] = &["off", "popular", "matched"];
+const TIER_POLICIES: &[&str] = &["off", "universal", "window"];
+const RANKINGS: &[&str] = &["relevance", "expected_value"];
+const TEXT: [f64; 2] = [0.0, 0.0];
+
+/// Every field of the scenario file, in file order.
+#[rustfmt::skip]
+pub static FIELDS: &[Field] = &[
+    field!("name", "Scenario name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Short name shown in reports and the window title."),
+    field!("description", "Description", Text, Unit::None, [TEXT[0], TEXT[1]], Some(""), Identity,
+        "Free text: where the numbers come from, what is assumed."),
+    field!("store.currency", "Currency", Text, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
+        "ISO 4217 currency code (three capital letters, e.g. USD), used for display."),
+    field!("store.annual_gmv", "Annual GMV", Number, Unit::Money, (> 0.0, MAX_GMV), None, World,
+        "The holdout's revenue over a year, in currency. Annual impact = annual GMV x RPV lift."),
+    field!("store.visitors", "Visitors per replication", Whole, Unit::Count, [1.0, 1e9], None, Setting,
+        "Visitors simulated per replication. More visitors, less sampling noise per replication."),
+    field!("store.replications", "Replications", Whole, Unit::Count, [1.0, 20_000.0], None, Setting,
+        "Independent replications. Each draws every uncertain input anew; the spread across them is the \
+         uncertainty shown (P5-P95)."),
+    field!("store.seed", "Seed", Whole, Unit::None, [0.0, 18_446_744_073_709_551_615.0], None, Setting,
+        "Seed of every random stream. The same scenario and seed give the same results on any machine."),
+    field!("behaviour.baseline_relevance", "Baseline relevance", Uncertain, Unit::Percent, [0.0, 1.0],
+        Some("0.02"), World,
+        "Relevance of a product with no link to the cart (0-100%). Links no stronger than it change nothing."),
+    field!("behaviour.pre_checkout_base_accept", "Pre-checkout base acceptance", Uncertain, Unit::Percent,
+        [0.0, 1.0], Some("0.3"), World,
+        "Probability that a perfectly relevant, very cheap pre-checkout suggestion is added, before the \
+         segment's propensity and the price factor."),
+    field!("behaviour.post_checkout_base_accept", "Post-checkout base acceptance", Uncertain, Unit::Percent,
+        [0.0, 1.0], Some("0.3"), World,
+        "Probability that a perfectly relevant, very cheap confirmation-page offer is accepted, before the \
+         segment's propensity and the price factor."),
+    field!("behaviour.friction_per_slot", "Friction per slot", Uncertain, Unit::Percent, [0.0, 1.0], Some("0.01"),
+        World,
+        "Share of checkout completion lost per suggestion slot or tier prompt shown, before the segment's \
+         friction sensitivity."),
+    field!("behaviour.discount_elasticity", "Discount elasticity", Uncertain, Unit::Factor, [0.0, 20.0], Some("0.5"),
+        World, "Completion is multiplied by (1 + elasticity x discount): 0.8 with 5% off gives +4%."),
+    field!("behaviour.tier_max_uptake", "Tier prompt maximum uptake", Uncertain, Unit::Percent, [0.0, 1.0],
+        Some("0.4"), World,
+        "Probability of topping up to the next tier when the gap is zero, before the segment's propensity."),
+    field!("behaviour.tier_gap_decay", "Tier prompt gap decay", Uncertain, Unit::Factor, [0.0, 100.0], Some("2"),
+        World, "Uptake falls as exp(-decay x gap / cart value): the goal-gradient effect."),
+    field!("catalog.products", "Products file", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
+        "CSV file of products in the scenario's folder (or a subfolder): id,name,category,price[,cost,\
+         popularity,post_purchase]."),
+    field!("catalog.links", "Links file", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
+        "CSV file of complement links in the scenario's folder (or a subfolder): from,from_category,to,strength."),
+    field!("products[].id", "Id", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Unique product identifier, used by links. Renaming it in the app updates its links."),
+    field!("products[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity, "Display name."),
+    field!("products[].category", "Category", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Category identifier, used by category links and segment affinities."),
+    field!("products[].price", "Price", Number, Unit::Money, (> 0.0, MAX_MONEY), None, World,
+        "List price in currency (at least 0.01)."),
+    field!("products[].cost", "Cost", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), World,
+        "Unit cost in currency, for gross margin."),
+    field!("products[].popularity", "Popularity", Number, Unit::Weight, [MIN_WEIGHT, 1e12], Some("1"), World,
+        "Relative demand weight: how often it lands in carts, and the 'popular' ranking."),
+    field!("products[].post_purchase", "Post-purchase", Bool, Unit::None, [TEXT[0], TEXT[1]], Some("false"), World,
+        "May be offered as a one-click add-on on the confirmation page."),
+    field!("links[].from", "From product", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Source product id (exactly one of From product and From category)."),
+    field!("links[].from_category", "From category", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Source category (exactly one of From product and From category)."),
+    field!("links[].to", "To product", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Target product: made relevant to carts holding the source."),
+    field!("links[].strength", "Strength", Number, Unit::Percent, [0.0, 1.0], None, World,
+        "Relevance of the target to a cart holding the source (0-100%)."),
+    field!("segments[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Segment name, unique."),
+    field!("segments[].share", "Share of traffic", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
+        "Share of traffic. Fixed shares must sum to 100%; drawn shares are renormalised."),
+    field!("segments[].add_to_cart_rate", "Add-to-cart rate", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
+        "Share of visitors who build a cart at all."),
+    field!("segments[].checkout_completion", "Checkout completion", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
+        "Share of carts that become orders without personalization (100% minus cart abandonment)."),
+    field!("segments[].mean_cart_size", "Mean cart size", Uncertain, Unit::Items, [1.0, 50.0], None, World,
+        "Mean items in the intended cart: 1 + Poisson(mean - 1)."),
+    field!("segments[].acceptance_propensity", "Acceptance propensity", Uncertain, Unit::Factor, [0.0, 10.0],
+        Some("1"), World, "Multiplies every offer acceptance and tier top-up of this segment."),
+    field!("segments[].price_sensitivity", "Price sensitivity", Uncertain, Unit::Factor, [0.0, 100.0], Some("1"),
+        World, "s in the price factor 1 / (1 + s x offer price / cart value)."),
+    field!("segments[].friction_sensitivity", "Friction sensitivity", Uncertain, Unit::Factor, [0.0, 100.0],
+        Some("1"), World, "Multiplies the friction of each slot or prompt for this segment."),
+    field!("segments[].loyalty_member_share", "Loyalty member share", Uncertain, Unit::Percent, [0.0, 1.0],
+        Some("0"), World, "Share of this segment enrolled in the loyalty program."),
+    field!("segments[].spend_to_date", "Spend to date (per member)", PerShopper, Unit::Money, [0.0, MAX_MONEY],
+        Some("0"), World,
+        "A member's spend so far in the tier period: a per-shopper distribution, drawn for each member with a \
+         cart."),
+    field!("segments[].category_affinity", "Category affinity", Number, Unit::Factor, [0.0, 1e6], Some("{}"), World,
+        "Multiplier on how often a category lands in this segment's carts: 0 (never) or at least 0.000001; \
+         unlisted categories have 1."),
+    field!("tiers[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Tier name, shown in \"Add $X to unlock <tier>\"."),
+    field!("tiers[].threshold", "Threshold", Number, Unit::Money, (> 0.0, MAX_MONEY), None, World,
+        "Spend that unlocks the tier, in currency; thresholds must increase."),
+    field!("strategies[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Strategy name, unique; used in reports."),
+    field!("strategies[].holdout", "Holdout", Bool, Unit::None, [TEXT[0], TEXT[1]], Some("false"), Lever,
+        "The holdout: every lever off; all lifts are measured against it. Exactly one strategy is the holdout."),
+    field!("strategies[].pre_checkout.policy", "Pre-checkout policy", Choice(POLICIES), Unit::None,
+        [TEXT[0], TEXT[1]], Some("off"), Lever,
+        "Suggestions in the cart. popular: best-sellers not in the cart. matched: most relevant to the cart."),
+    field!("strategies[].pre_checkout.slots", "Pre-checkout slots", Whole, Unit::Count, [1.0, 10.0], Some("3"),
+        Lever, "Suggestions shown. Each adds friction."),
+    field!("strategies[].pre_checkout.ranking", "Pre-checkout ranking", Choice(RANKINGS), Unit::None,
+        [TEXT[0], TEXT[1]], Some("relevance"), Lever,
+        "How 'matched' ranks: by relevance, or by expected value (relevance x price x price factor)."),
+    field!("strategies[].tier_prompt.policy", "Tier prompt", Choice(TIER_POLICIES), Unit::None, [TEXT[0], TEXT[1]],
+        Some("off"), Lever,
+        "\"Add $X to unlock Gold\" for members. universal: whenever below the next tier. window: only when the \
+         gap is within the window."),
+    field!("strategies[].tier_prompt.window", "Tier prompt window", Number, Unit::Percent, (> 0.0, 1.0),
+        Some("0.25"), Lever, "Show the prompt only when 0 < gap <= window x the next threshold."),
+    field!("strategies[].checkout.friction_reduction", "Friction reduction", Uncertain, Unit::Percent, [0.0, 1.0],
+        Some("0"), Lever, "Relative completion gain from a smoother checkout (e.g. express pay)."),
+    field!("strategies[].checkout.discount", "Checkout discount", Number, Unit::Percent, [0.0, 0.9], Some("0"),
+        Lever, "Discount on the checkout order. Raises completion, lowers order value and margin."),
+    field!("strategies[].post_checkout.policy", "Post-checkout policy", Choice(POLICIES), Unit::None,
+        [TEXT[0], TEXT[1]], Some("off"), Lever,
+        "Offers on the confirmation page after the order. matched: best expected revenue for this order. \
+         Never changes conversion."),
+    field!("strategies[].post_checkout.offers", "Post-checkout offers", Whole, Unit::Count, [1.0, 5.0], Some("1"),
+        Lever, "Offers shown on the confirmation page."),
+    field!("strategies[].post_checkout.offer_discount", "Offer discount", Number, Unit::Percent, [0.0, 0.9],
+        Some("0"), Lever, "Discount on the post-checkout offer price."),
+];
+
+/// The field at a registry path such as `segments[].share`.
+///
+/// # Panics
+/// When no field has that path: a programming error, caught by the tests.
+pub fn field(path: &str) -> &'static Field {
+    FIELDS.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no field `{path}` in the registry"))
+}
+
+/// A list of the scenario file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    /// `[[products]]`, addressed by id.
+    Products,
+    /// `[[links]]`, by index only.
+    Links,
+    /// `[[segments]]`, by name.
+    Segments,
+    /// `[[tiers]]`, by name.
+    Tiers,
+    /// `[[strategies]]`, by name.
+    Strategies,
+}
+
+impl List {
+    /// Every list.
+    pub const ALL: [List; 5] = [List::Products, List::Links, List::Segments, List::Tiers, List::Strategies];
+
+    /// The key in the file.
+    pub fn key(self) -> &'static str {
+        match self {
+            List::Products => "products",
+            List::Links => "links",
+            List::Segments => "segments",
+            List::Tiers => "tiers",
+            List::Strategies => "strategies",
+        }
+    }
+
+    /// The name of one item, for people: "product", "strategy".
+    pub fn noun(self) -> &'static str {
+        match self {
+            List::Products => "product",
+            List::Links => "link",
+            List::Segments => "segment",
+            List::Tiers => "tier",
+            List::Strategies => "strategy",
+        }
+    }
+
+    fn of(key: &str) -> Option<List> {
+        List::ALL.into_iter().find(|l| l.key() == key)
+    }
+
+    /// How many items the list has in `spec`.
+    pub fn len(self, spec: &ScenarioSpec) -> usize {
+        match self {
+            List::Products => spec.products.len(),
+            List::Links => spec.links.len(),
+            List::Segments => spec.segments.len(),
+            List::Tiers => spec.tiers.len(),
+            List::Strategies => spec.strategies.len(),
+        }
+    }
+
+    /// The name (products: the id) of item `i`.
+    pub fn name(self, spec: &ScenarioSpec, i: usize) -> Option<&str> {
+        match self {
+            List::Products => spec.products.get(i).map(|p| p.id.as_str()),
+            List::Links => None,
+            List::Segments => spec.segments.get(i).map(|s| s.name.as_str()),
+            List::Tiers => spec.tiers.get(i).map(|t| t.name.as_str()),
+            List::Strategies => spec.strategies.get(i).map(|s| s.name.as_str()),
+        }
+    }
+
+    /// The display name of item `i` (products: the product's name).
+    pub fn label(self, spec: &ScenarioSpec, i: usize) -> String {
+        match self {
+            List::Products => spec.products.get(i).map(|p| p.name.clone()).unwrap_or_default(),
+            List::Links => format!("link {}", i + 1),
+            _ => self.name(spec, i).unwrap_or_default().to_string(),
+        }
+    }
+
+    /// The index of the item named `name` (products: by id).
+    pub fn find(self, spec: &ScenarioSpec, name: &str) -> Option<usize> {
+        (0..self.len(spec)).find(|&i| self.name(spec, i) == Some(name))
+    }
+}
+
+/// A field of one scenario, resolved: which field, in which list item, and for a
+/// category affinity which category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Path {
+    /// The field.
+    pub field: &'static str,
+    /// The list and item index, for fields of list items.
+    pub item: Option<(List, usize)>,
+    /// The category of a `category_affinity` entry.
+    pub category: Option<String>,
+}
+
+impl Path {
+    /// A top-level field (`store.visitors`).
+    pub fn top(field: &'static str) -> Self {
+        Self { field, item: None, category: None }
+    }
+
+    /// A field of list item `i` (`Path::item("segments[].share", 0)`).
+    pub fn item(field: &'static str, i: usize) -> Self {
+        let list = field.split('[').next().and_then(List::of);
+        Self { field, item: list.map(|l| (l, i)), category: None }
+    }
+
+    /// The registry entry.
+    pub fn spec_field(&self) -> &'static Field {
+        field(self.field)
+    }
+
+    /// The canonical path with indices, as validation reports it and as input
+    /// streams are named: `strategies[2].tier_prompt.window`.
+    pub fn canonical(&self) -> String {
+        let mut s = match self.item {
+            Some((_, i)) => self.field.replacen("[]", &format!("[{i}]"), 1),
+            None => self.field.to_string(),
+        };
+        if let Some(c) = &self.category {
+            s.push('.');
+            s.push_str(c);
+        }
+        s
+    }
+
+    /// The path for people: `AOV-optimized › Tier prompt window`, `Espresso Roast
+    /// Beans 1 kg › Price`.
+    pub fn label(&self, spec: &ScenarioSpec) -> String {
+        let f = self.spec_field();
+        let mut s = match self.item {
+            Some((list, i)) => format!("{} › {}", list.label(spec, i), f.label),
+            None => f.label.to_string(),
+        };
+        if let Some(c) = &self.category {
+            s.push_str(&format!(" › {c}"));
+        }
+        s
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.canonical())
+    }
+}
+
+/// Splits a written path into its parts: keys, `[index]` and quoted names.
+fn split(path: &str) -> Result<Vec<Part>, String> {
+    let mut parts = Vec::new();
+    let mut chars = path.trim().chars().peekable();
+    let mut key = String::new();
+    let flush = |key: &mut String, parts: &mut Vec<Part>| {
+        if !key.is_empty() {
+            parts.push(Part::Key(std::mem::take(key)));
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => flush(&mut key, &mut parts),
+            '[' => {
+                flush(&mut key, &mut parts);
+                let mut n = String::new();
+                for d in chars.by_ref() {
+                    if d == ']' {
+                        break;
+                    }
+                    n.push(d);
+                }
+                let i = n.trim().parse().map_err(|_| format!("`[{n}]` is not an index such as [0]"))?;
+                parts.push(Part::Index(i));
+            }
+            '"' => {
+                flush(&mut key, &mut parts);
+                let mut name = String::new();
+                let mut closed = false;
+                while let Some(d) = chars.next() {
+                    match d {
+                        '"' => {
+                            closed = true;
+                            break;
+                        }
+                        '\\' => {
+                            if let Some(e) = chars.next() {
+                                name.push(e);
+                            }
+                        }
+                        _ => name.push(d),
+                    }
+                }
+                if !closed {
+                    return Err("a quoted name is not closed".into());
+                }
+                parts.push(Part::Key(name));
+            }
+            c => key.push(c),
+        }
+    }
+    flush(&mut key, &mut parts);
+    Ok(parts)
+}
+
+enum Part {
+    Key(String),
+    Index(usize),
+}
+
+/// Resolves a written path against `spec` (names must exist), or says what is wrong
+/// and what is allowed.
+pub fn resolve(spec: &ScenarioSpec, written: &str) -> Result<Path, String> {
+    let parts = split(written)?;
+    let mut it = parts.into_iter();
+    let Some(Part::Key(head)) = it.next() else {
+        return Err(format!("`{written}` is not a field path such as store.visitors"));
+    };
+    let Some(list) = List::of(&head) else {
+        let rest: Vec<String> = it
+            .map(|p| match p {
+                Part::Key(k) => k,
+                Part::Index(i) => format!("[{i}]"),
+            })
+            .collect();
+        let path = std::iter::once(head).chain(rest).collect::<Vec<_>>().join(".");
+        return FIELDS
+            .iter()
+            .find(|f| f.path == path && !f.path.contains('['))
+            .map(|f| Path::top(f.path))
+            .ok_or_else(|| unknown_field(&path));
+    };
+    let index = match it.next() {
+        Some(Part::Index(i)) if i < list.len(spec) => i,
+        Some(Part::Index(i)) => {
+            return Err(format!("{} has {} items; [{i}] is not one of them", list.key(), list.len(spec)));
+        }
+        Some(Part::Key(name)) => list.find(spec, &name).ok_or_else(|| {
+            let names: Vec<&str> = (0..list.len(spec)).filter_map(|i| list.name(spec, i)).collect();
+            let hint = super::did_you_mean(&name, names.iter().copied())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            if list == List::Links {
+                "links are addressed by index, e.g. links[0].strength".to_string()
+            } else {
+                format!("no {} `{name}`{hint}", list.noun())
+            }
+        })?,
+        None => return Err(format!("name the {} after `{}.`, e.g. {}[0]", list.noun(), list.key(), list.key())),
+    };
+    let mut keys: Vec<String> = Vec::new();
+    for p in it {
+        match p {
+            Part::Key(k) => keys.push(k),
+            Part::Index(i) => return Err(format!("unexpected [{i}] after {}", keys.join("."))),
+        }
+    }
+    let mut category = None;
+    if list == List::Segments && keys.first().map(String::as_str) == Some("category_affinity") && keys.len() == 2 {
+        category = keys.pop();
+    }
+    let pattern = format!("{}[].{}", list.key(), keys.join("."));
+    let f = FIELDS.iter().find(|f| f.path == pattern).ok_or_else(|| unknown_field(&pattern))?;
+    Ok(Path { field: f.path, item: Some((list, index)), category })
+}
+
+fn unknown_field(pattern: &str) -> String {
+    let hint = super::did_you_mean(pattern, FIELDS.iter().map(|f| f.path))
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    format!("no field `{pattern}`; {hint}`aovlab fields` lists them all")
+}
+
+/// A field's value, whatever its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A number.
+    Number(f64),
+    /// A number or a distribution.
+    Param(Param),
+    /// A whole number.
+    Whole(u64),
+    /// Text (or absent, for optional text).
+    Text(Option<String>),
+    /// A flag.
+    Bool(bool),
+    /// One of a field's words.
+    Choice(&'static str),
+}
+
+impl Value {
+    /// The value as a number, when it is one (a fixed value for uncertain inputs).
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Number(v) | Value::Param(Param::Fixed(v)) => Some(*v),
+            Value::Whole(v) => Some(*v as f64),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! lists {
+    ($spec:expr, $path:expr, $field:ident, $i:ident, { $($pat:literal => $body:expr,)* }) => {
+        match ($path.field, $path.item) {
+            $( ($pat, Some((_, $i))) => $body, )*
+            _ => None,
+        }
+    };
+}
+
+/// The value of a field, or `None` when the path does not address one in `spec`.
+pub fn get(spec: &ScenarioSpec, path: &Path) -> Option<Value> {
+    use Value as V;
+    let fixed = |p: &Param| V::Param(p.clone());
+    let text = |s: &str| V::Text(Some(s.to_string()));
+    let choice = |words: &'static [&'static str], i: usize| V::Choice(words[i]);
+    if path.item.is_none() {
+        let b = &spec.behaviour;
+        let cat = spec.catalog.as_ref();
+        return Some(match path.field {
+            "name" => text(&spec.name),
+            "description" => text(&spec.description),
+            "store.currency" => text(&spec.store.currency),
+            "store.annual_gmv" => V::Number(spec.store.annual_gmv),
+            "store.visitors" => V::Whole(spec.store.visitors),
+            "store.replications" => V::Whole(u64::from(spec.store.replications)),
+            "store.seed" => V::Whole(spec.store.seed),
+            "behaviour.baseline_relevance" => fixed(&b.baseline_relevance),
+            "behaviour.pre_checkout_base_accept" => fixed(&b.pre_checkout_base_accept),
+            "behaviour.post_checkout_base_accept" => fixed(&b.post_checkout_base_accept),
+            "behaviour.friction_per_slot" => fixed(&b.friction_per_slot),
+            "behaviour.discount_elasticity" => fixed(&b.discount_elasticity),
+            "behaviour.tier_max_uptake" => fixed(&b.tier_max_uptake),
+            "behaviour.tier_gap_decay" => fixed(&b.tier_gap_decay),
+            "catalog.products" => V::Text(cat.and_then(|c| c.products.clone())),
+            "catalog.links" => V::Text(cat.and_then(|c| c.links.clone())),
+            _ => return None,
+        });
+    }
+    lists!(spec, path, field, i, {
+        "products[].id" => spec.products.get(i).map(|p| text(&p.id)),
+        "products[].name" => spec.products.get(i).map(|p| text(&p.name)),
+        "products[].category" => spec.products.get(i).map(|p| text(&p.category)),
+        "products[].price" => spec.products.get(i).map(|p| V::Number(p.price)),
+        "products[].cost" => spec.products.get(i).map(|p| V::Number(p.cost)),
+        "products[].popularity" => spec.products.get(i).map(|p| V::Number(p.popularity)),
+        "products[].post_purchase" => spec.products.get(i).map(|p| V::Bool(p.post_purchase)),
+        "links[].from" => spec.links.get(i).map(|l| V::Text(l.from.clone())),
+        "links[].from_category" => spec.links.get(i).map(|l| V::Text(l.from_category.clone())),
+        "links[].to" => spec.links.get(i).map(|l| text(&l.to)),
+        "links[].strength" => spec.links.get(i).map(|l| V::Number(l.strength)),
+        "segments[].name" => spec.segments.get(i).map(|s| text(&s.name)),
+        "segments[].share" => spec.segments.get(i).map(|s| fixed(&s.share)),
+        "segments[].add_to_cart_rate" => spec.segments.get(i).map(|s| fixed(&s.add_to_cart_rate)),
+        "segments[].checkout_completion" => spec.segments.get(i).map(|s| fixed(&s.checkout_completion)),
+        "segments[].mean_cart_size" => spec.segments.get(i).map(|s| fixed(&s.mean_cart_size)),
+        "segments[].acceptance_propensity" => spec.segments.get(i).map(|s| fixed(&s.acceptance_propensity)),
+        "segments[].price_sensitivity" => spec.segments.get(i).map(|s| fixed(&s.price_sensitivity)),
+        "segments[].friction_sensitivity" => spec.segments.get(i).map(|s| fixed(&s.friction_sensitivity)),
+        "segments[].loyalty_member_share" => spec.segments.get(i).map(|s| fixed(&s.loyalty_member_share)),
+        "segments[].spend_to_date" => spec.segments.get(i).map(|s| fixed(&s.spend_to_date)),
+        "segments[].category_affinity" => spec.segments.get(i).and_then(|s| {
+            path.category.as_ref().map(|c| V::Number(s.category_affinity.get(c).copied().unwrap_or(1.0)))
+        }),
+        "tiers[].name" => spec.tiers.get(i).map(|t| text(&t.name)),
+        "tiers[].threshold" => spec.tiers.get(i).map(|t| V::Number(t.threshold)),
+        "strategies[].name" => spec.strategies.get(i).map(|s| text(&s.name)),
+        "strategies[].holdout" => spec.strategies.get(i).map(|s| V::Bool(s.holdout)),
+        "strategies[].pre_checkout.policy" =>
+            spec.strategies.get(i).map(|s| choice(POLICIES, s.pre_checkout.policy as usize)),
+        "strategies[].pre_checkout.slots" => spec.strategies.get(i).map(|s| V::Whole(u64::from(s.pre_checkout.slots))),
+        "strategies[].pre_checkout.ranking" =>
+            spec.strategies.get(i).map(|s| choice(RANKINGS, s.pre_checkout.ranking as usize)),
+        "strategies[].tier_prompt.policy" =>
+            spec.strategies.get(i).map(|s| choice(TIER_POLICIES, s.tier_prompt.policy as usize)),
+        "strategies[].tier_prompt.window" => spec.strategies.get(i).map(|s| V::Number(s.tier_prompt.window)),
+        "strategies[].checkout.friction_reduction" =>
+            spec.strategies.get(i).map(|s| fixed(&s.checkout.friction_reduction)),
+        "strategies[].checkout.discount" => spec.strategies.get(i).map(|s| V::Number(s.checkout.discount)),
+        "strategies[].post_checkout.policy" =>
+            spec.strategies.get(i).map(|s| choice(POLICIES, s.post_checkout.policy as usize)),
+        "strategies[].post_checkout.offers" =>
+            spec.strategies.get(i).map(|s| V::Whole(u64::from(s.post_checkout.offers))),
+        "strategies[].post_checkout.offer_discount" =>
+            spec.strategies.get(i).map(|s| V::Number(s.post_checkout.offer_discount)),
+    })
+}
+
+/// Sets a field and returns its previous value, or says why the value does not fit
+/// the field's kind (ranges are validation's business: an out-of-range value is set
+/// and flagged, as in a file).
+pub fn set(spec: &mut ScenarioSpec, path: &Path, value: Value) -> Result<Value, String> {
+    let old = get(spec, path).ok_or_else(|| format!("{path} does not exist in this scenario"))?;
+    let f = path.spec_field();
+    let wrong = || format!("{} takes {}, not {value:?}", f.label, kind_words(f.kind));
+    // Coerce numbers between the numeric kinds.
+    let num = || value.as_number().ok_or_else(wrong);
+    let whole = || match value {
+        Value::Whole(v) => Ok(v),
+        ref v => match v.as_number() {
+            Some(x) if x.fract() == 0.0 && x >= 0.0 && x <= u64::MAX as f64 => Ok(x as u64),
+            _ => Err(wrong()),
+        },
+    };
+    let param = || match &value {
+        Value::Param(p) => Ok(p.clone()),
+        v => v.as_number().map(Param::Fixed).ok_or_else(wrong),
+    };
+    let text = || match &value {
+        Value::Text(t) => Ok(t.clone()),
+        Value::Choice(c) => Ok(Some((*c).to_string())),
+        _ => Err(wrong()),
+    };
+    let req_text = || text()?.ok_or_else(wrong);
+    let flag = || match value {
+        Value::Bool(b) => Ok(b),
+        _ => Err(wrong()),
+    };
+    let choose = |words: &'static [&'static str]| -> Result<usize, String> {
+        let w = match &value {
+            Value::Choice(c) => (*c).to_string(),
+            Value::Text(Some(t)) => t.clone(),
+            _ => return Err(wrong()),
+        };
+        words.iter().position(|x| *x == w).ok_or_else(|| {
+            format!("{} is one of {}; `{}` is not", f.label, words.join(", "), crate::format::excerpt(&w, 30))
+        })
+    };
+    let offer = |i: usize| [OfferPolicy::Off, OfferPolicy::Popular, OfferPolicy::Matched][i];
+    let u32_of = |v: u64| u32::try_from(v).map_err(|_| format!("{} is at most {}", f.label, u32::MAX));
+    if path.item.is_none() {
+        let b = &mut spec.behaviour;
+        match path.field {
+            "name" => spec.name = req_text()?,
+            "description" => spec.description = text()?.unwrap_or_default(),
+            "store.currency" => spec.store.currency = req_text()?,
+            "store.annual_gmv" => spec.store.annual_gmv = num()?,
+            "store.visitors" => spec.store.visitors = whole()?,
+            "store.replications" => spec.store.replications = u32_of(whole()?)?,
+            "store.seed" => spec.store.seed = whole()?,
+            "behaviour.baseline_relevance" => b.baseline_relevance = param()?,
+            "behaviour.pre_checkout_base_accept" => b.pre_checkout_base_accept = param()?,
+            "behaviour.post_checkout_base_accept" => b.post_checkout_base_accept = param()?,
+            "behaviour.friction_per_slot" => b.friction_per_slot = param()?,
+            "behaviour.discount_elasticity" => b.discount_elasticity = param()?,
+            "behaviour.tier_max_uptake" => b.tier_max_uptake = param()?,
+            "behaviour.tier_gap_decay" => b.tier_gap_decay = param()?,
+            "catalog.products" | "catalog.links" => {
+                let v = text()?.filter(|s| !s.is_empty());
+                let cat = spec.catalog.get_or_insert_with(Default::default);
+                if path.field == "catalog.products" {
+                    cat.products = v;
+                } else {
+                    cat.links = v;
+                }
+                if cat.products.is_none() && cat.links.is_none() {
+                    spec.catalog = None;
+                }
+            }
+            _ => return Err(format!("{path} cannot be set")),
+        }
+        return Ok(old);
+    }
+    let Some((_, i)) = path.item else { return Err(format!("{path} cannot be set")) };
+    match path.field {
+        "products[].id" => spec.products[i].id = req_text()?,
+        "products[].name" => spec.products[i].name = req_text()?,
+        "products[].category" => spec.products[i].category = req_text()?,
+        "products[].price" => spec.products[i].price = num()?,
+        "products[].cost" => spec.products[i].cost = num()?,
+        "products[].popularity" => spec.products[i].popularity = num()?,
+        "products[].post_purchase" => spec.products[i].post_purchase = flag()?,
+        "links[].from" => spec.links[i].from = text()?.filter(|s| !s.is_empty()),
+        "links[].from_category" => spec.links[i].from_category = text()?.filter(|s| !s.is_empty()),
+        "links[].to" => spec.links[i].to = req_text()?,
+        "links[].strength" => spec.links[i].strength = num()?,
+        "segments[].name" => spec.segments[i].name = req_text()?,
+        "segments[].share" => spec.segments[i].share = param()?,
+        "segments[].add_to_cart_rate" => spec.segments[i].add_to_cart_rate = param()?,
+        "segments[].checkout_completion" => spec.segments[i].checkout_completion = param()?,
+        "segments[].mean_cart_size" => spec.segments[i].mean_cart_size = param()?,
+        "segments[].acceptance_propensity" => spec.segments[i].acceptance_propensity = param()?,
+        "segments[].price_sensitivity" => spec.segments[i].price_sensitivity = param()?,
+        "segments[].friction_sensitivity" => spec.segments[i].friction_sensitivity = param()?,
+        "segments[].loyalty_member_share" => spec.segments[i].loyalty_member_share = param()?,
+        "segments[].spend_to_date" => spec.segments[i].spend_to_date = param()?,
+        "segments[].category_affinity" => {
+            let c = path.category.clone().ok_or_else(|| format!("{path}: name a category"))?;
+            spec.segments[i].category_affinity.insert(c, num()?);
+        }
+        "tiers[].name" => spec.tiers[i].name = req_text()?,
+        "tiers[].threshold" => spec.tiers[i].threshold = num()?,
+        "strategies[].name" => spec.strategies[i].name = req_text()?,
+        "strategies[].holdout" => spec.strategies[i].holdout = flag()?,
+        "strategies[].pre_checkout.policy" => spec.strategies[i].pre_checkout.policy = offer(choose(POLICIES)?),
+        "strategies[].pre_checkout.slots" => spec.strategies[i].pre_checkout.slots = u32_of(whole()?)?,
+        "strategies[].pre_checkout.ranking" => {
+            spec.strategies[i].pre_checkout.ranking = [Ranking::Relevance, Ranking::ExpectedValue][choose(RANKINGS)?];
+        }
+        "strategies[].tier_prompt.policy" => {
+            spec.strategies[i].tier_prompt.policy =
+                [TierPolicy::Off, TierPolicy::Universal, TierPolicy::Window][choose(TIER_POLICIES)?];
+        }
+        "strategies[].tier_prompt.window" => spec.strategies[i].tier_prompt.window = num()?,
+        "strategies[].checkout.friction_reduction" => spec.strategies[i].checkout.friction_reduction = param()?,
+        "strategies[].checkout.discount" => spec.strategies[i].checkout.discount = num()?,
+        "strategies[].post_checkout.policy" => spec.strategies[i].post_checkout.policy = offer(choose(POLICIES)?),
+        "strategies[].post_checkout.offers" => spec.strategies[i].post_checkout.offers = u32_of(whole()?)?,
+        "strategies[].post_checkout.offer_discount" => spec.strategies[i].post_checkout.offer_discount = num()?,
+        _ => return Err(format!("{path} cannot be set")),
+    }
+    Ok(old)
+}
+
+fn kind_words(k: Kind) -> String {
+    match k {
+        Kind::Number => "a number".into(),
+        Kind::Uncertain | Kind::PerShopper => "a number or a distribution".into(),
+        Kind::Whole => "a whole number".into(),
+        Kind::Text | Kind::OptionalText => "text".into(),
+        Kind::Bool => "true or false".into(),
+        Kind::Choice(w) => format!("one of {}", w.join(", ")),
+    }
+}
+
+/// Parses `text`, a value as written after `=` in a scenario file (`0.3`, `"matched"`,
+/// `{ dist = "uniform", min = 0.005, max = 0.009 }`, `true`), for `field`: the same
+/// parser as the file's, so a value set this way equals the same value in the file.
+pub fn parse_value(f: &Field, text: &str) -> Result<Value, String> {
+    let t = text.trim();
+    // Choices and text may be written bare.
+    match f.kind {
+        Kind::Choice(words) => {
+            let w = t.trim_matches('"');
+            return words
+                .iter()
+                .find(|x| **x == w)
+                .map(|x| Value::Choice(x))
+                .ok_or_else(|| format!("{} is one of {}; `{}` is not", f.label, words.join(", "), w));
+        }
+        Kind::Text | Kind::OptionalText if !t.starts_with('"') => return Ok(Value::Text(Some(t.to_string()))),
+        _ => {}
+    }
+    let doc = format!("v = {t}");
+    let table: toml::Table = toml::from_str(&doc)
+        .map_err(|e| format!("`{}` is not a value: {}", crate::format::excerpt(t, 60), e.message().trim()))?;
+    let v = table.get("v").cloned().ok_or("no value")?;
+    let as_f64 = |v: &toml::Value| match v {
+        toml::Value::Float(x) => Some(*x),
+        toml::Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    };
+    let wrong = || format!("{} takes {}, not `{}`", f.label, kind_words(f.kind), crate::format::excerpt(t, 60));
+    match f.kind {
+        Kind::Number => as_f64(&v).map(Value::Number).ok_or_else(wrong),
+        Kind::Uncertain | Kind::PerShopper => match &v {
+            toml::Value::Table(_) => {
+                let d: Dist = v.try_into().map_err(|e: toml::de::Error| format!("{}: {}", f.label, e.message()))?;
+                Ok(Value::Param(Param::Dist(d)))
+            }
+            other => as_f64(other).map(|x| Value::Param(Param::Fixed(x))).ok_or_else(wrong),
+        },
+        Kind::Whole => match v {
+            toml::Value::Integer(i) if i >= 0 => Ok(Value::Whole(i as u64)),
+            _ => Err(wrong()),
+        },
+        Kind::Bool => v.as_bool().map(Value::Bool).ok_or_else(wrong),
+        Kind::Text | Kind::OptionalText => v.as_str().map(|s| Value::Text(Some(s.to_string()))).ok_or_else(wrong),
+        Kind::Choice(_) => Err(wrong()),
+    }
+}
+
+/// Every instance of every field in `spec`, in file order (list fields once per item;
+/// category affinities once per category listed).
+pub fn instances(spec: &ScenarioSpec) -> Vec<Path> {
+    let mut out = Vec::new();
+    for f in FIELDS {
+        match f.path.split('[').next().and_then(List::of) {
+            None => out.push(Path::top(f.path)),
+            Some(list) => {
+                for i in 0..list.len(spec) {
+                    if f.path == "segments[].category_affinity" {
+                        for c in spec.segments[i].category_affinity.keys() {
+                            out.push(Path { field: f.path, item: Some((list, i)), category: Some(c.clone()) });
+                        }
+                    } else {
+                        out.push(Path::item(f.path, i));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article() -> ScenarioSpec {
+        crate::io::scenario_file::parse_spec(crate::io::scenario_file::ARTICLE_TOML, "article").unwrap()
+    }
+
+    #[test]
+    fn every_field_path_is_unique_and_resolvable() {
+        let spec = article();
+        let mut seen = std::collections::BTreeSet::new();
+        for f in FIELDS {
+            assert!(seen.insert(f.path), "{} twice", f.path);
+            assert!(!f.label.is_empty() && !f.help.is_empty(), "{}", f.path);
+        }
+        // Every instance reads back, and writing its own value changes nothing.
+        for p in instances(&spec) {
+            let v = get(&spec, &p).unwrap_or_else(|| panic!("{p}"));
+            let mut copy = spec.clone();
+            set(&mut copy, &p, v).unwrap_or_else(|e| panic!("{p}: {e}"));
+            assert!(copy == spec, "{p}: writing its own value changed the scenario");
+            assert_eq!(resolve(&spec, &p.canonical()).unwrap(), p);
+        }
+    }
+
+    #[test]
+    fn paths_address_items_by_name_or_index() {
+        let spec = article();
+        let p = resolve(&spec, "strategies.\"AOV-optimized\".tier_prompt.window").unwrap();
+        assert_eq!(p.canonical(), "strategies[2].tier_prompt.window");
+        assert_eq!(p.label(&spec), "AOV-optimized › Tier prompt window");
+        assert_eq!(resolve(&spec, "tiers.Gold.threshold").unwrap().canonical(), "tiers[1].threshold");
+        assert_eq!(resolve(&spec, "products.\"pods-house\".price").unwrap().canonical(), "products[7].price");
+        let p = resolve(&spec, "segments[0].category_affinity.pods").unwrap();
+        assert_eq!(p.canonical(), "segments[0].category_affinity.pods");
+        assert_eq!(get(&spec, &p), Some(Value::Number(1.0)));
+        let e = resolve(&spec, "strategies.\"AOV-optimised\".tier_prompt.window").unwrap_err();
+        assert!(e.contains("did you mean `AOV-optimized`"), "{e}");
+        let e = resolve(&spec, "store.visitor").unwrap_err();
+        assert!(e.contains("did you mean `store.visitors`"), "{e}");
+        let e = resolve(&spec, "strategies[99].name").unwrap_err();
+        assert!(e.contains("strategies has 8 items; [99] is not one of them"), "{e}");
+    }
+
+    #[test]
+    fn values_parse_as_the_file_parses_them() {
+        let f = field("behaviour.friction_per_slot");
+        let v = parse_value(f, "{dist=\"uniform\",min=0.005,max=0.009}").unwrap();
+        assert_eq!(v, Value::Param(Param::Dist(Dist::Uniform { min: 0.005, max: 0.009 })));
+        assert_eq!(parse_value(f, "0.1").unwrap(), Value::Param(Param::Fixed(0.1)));
+        assert_eq!(parse_value(field("store.visitors"), "20_000").unwrap(), Value::Whole(20_000));
+        assert!(parse_value(field("store.visitors"), "-1").is_err());
+        assert_eq!(
+            parse_value(field("strategies[].pre_checkout.policy"), "matched").unwrap(),
+            Value::Choice("matched")
+        );
+        assert!(parse_value(field("strategies[].pre_checkout.policy"), "maybe").is_err());
+    }
+
+    #[test]
+    fn numbers_show_without_float_artefacts() {
+        assert_eq!(trim_number(0.06000000000000005, 6), "0.06");
+        assert_eq!(trim_number(1234.5, 6), "1234.5");
+        assert_eq!(trim_number(0.0, 6), "0");
+        assert_eq!(trim_number(-0.0, 6), "0");
+        assert_eq!(field("segments[].share").show(0.055, "USD"), "5.5%");
+        assert_eq!(field("products[].price").show(1234.5, "USD"), "$1,234.50");
+        assert_eq!(field("store.visitors").range_text(), "1 to 1,000,000,000");
+        assert_eq!(field("products[].price").range_text(), "> 0 and <= 1,000,000,000");
+        assert_eq!(field("segments[].share").range_text(), "[0, 1]");
+    }
+}
