@@ -5,14 +5,17 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{Failure, print_stdout, write_output};
-use crate::model::fields::{FIELDS, Kind, Unit};
+use crate::model::fields::{FIELDS, Kind, TABLES, markdown_table};
 
 /// Arguments of `fields`.
 #[derive(Debug, clap::Args)]
 pub struct FieldsArgs {
     /// Write the list as JSON to PATH, or to standard output with `-`.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "markdown")]
     pub json: Option<PathBuf>,
+    /// Print the Markdown tables docs/scenario-format.md holds.
+    #[arg(long)]
+    pub markdown: bool,
 }
 
 #[derive(Serialize)]
@@ -45,15 +48,7 @@ fn rows() -> Vec<Row> {
                 Kind::Bool => "true/false",
                 Kind::Choice(_) => "choice",
             },
-            unit: match f.unit {
-                Unit::Percent => "fraction (0.05 = 5%)",
-                Unit::Money => "currency",
-                Unit::Count => "count",
-                Unit::Items => "items",
-                Unit::Factor => "factor",
-                Unit::Weight => "weight",
-                Unit::None => "",
-            },
+            unit: crate::model::fields::unit_words(f.unit),
             range: f.range_text(),
             default: f.default,
             uncertain: f.uncertain(),
@@ -70,6 +65,11 @@ fn rows() -> Vec<Row> {
 
 /// Prints the registry.
 pub fn fields(a: &FieldsArgs) -> Result<(), Failure> {
+    if a.markdown {
+        let tables: Vec<String> =
+            TABLES.iter().map(|t| format!("<!-- fields: {t} -->\n{}<!-- /fields -->\n", markdown_table(t))).collect();
+        return print_stdout(&tables.join("\n"));
+    }
     if let Some(p) = &a.json {
         super::check_outputs(&[("--json", p)], &[])?;
         let text = serde_json::to_string_pretty(&rows()).map_err(|e| Failure::Internal(e.into()))?;

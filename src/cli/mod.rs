@@ -282,6 +282,11 @@ pub fn set_field(spec: &mut crate::model::ScenarioSpec, arg: &str) -> Result<cra
     Ok(path)
 }
 
+/// The `--json` and `--csv` outputs that were given, with their flags.
+pub fn outputs<'a>(json: Option<&'a Path>, csv: Option<&'a Path>) -> Vec<(&'static str, &'a Path)> {
+    [("--json", json), ("--csv", csv)].into_iter().filter_map(|(f, p)| Some((f, p?))).collect()
+}
+
 /// Checks a command's outputs before any work is done: at most one goes to standard
 /// output (`-`), no two name the same file, none replaces an input, and each can be
 /// written. `outputs` pairs each flag with its path.
@@ -313,6 +318,37 @@ pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Result<()
             )));
         }
         files::check_writable(path).map_err(|m| Failure::BadInput(format!("{flag} {}: {m}", path.display())))?;
+    }
+    Ok(())
+}
+
+/// The end of `run` and `merge`: each replication's metrics computed once, then the
+/// table (unless a format goes to standard output), the JSON report and the CSV.
+pub fn emit(
+    sc: &Scenario,
+    tallies: &[crate::engine::RepCounts],
+    elapsed: f64,
+    threads: usize,
+    json: Option<&Path>,
+    csv: Option<&Path>,
+) -> Result<(), Failure> {
+    use crate::io::export;
+    let reps: Vec<crate::report::Replication> = tallies.iter().map(|r| crate::report::replication(sc, r)).collect();
+    let report = crate::report::summarize_replications(sc, &reps, elapsed, threads);
+    let to_stdout = |p: Option<&Path>| p.is_some_and(|p| p.as_os_str() == "-");
+    if !to_stdout(json) && !to_stdout(csv) {
+        print_stdout(&table::render(&report))?;
+    }
+    if let Some(path) = json {
+        let text = export::report_json(&report)
+            .map_err(|e| Failure::Internal(anyhow::anyhow!("serialising the report: {e}")))?;
+        write_output(path, &text)?;
+    }
+    if let Some(path) = csv {
+        let mut buf = Vec::new();
+        export::write_replications_csv(&mut buf, sc, &reps)
+            .map_err(|e| Failure::Internal(anyhow::anyhow!("writing CSV: {e}")))?;
+        write_output(path, String::from_utf8_lossy(&buf).trim_end())?;
     }
     Ok(())
 }

@@ -7,9 +7,8 @@ use std::sync::atomic::AtomicBool;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{Failure, SimArgs, check_outputs, print_stdout, write_output};
+use super::{Failure, SimArgs, check_outputs, write_output};
 use crate::engine;
-use crate::io::export;
 use crate::io::partial::{self, Partial, Shard};
 
 /// Arguments of `run`.
@@ -34,8 +33,7 @@ pub struct RunArgs {
 pub fn run(a: &RunArgs) -> Result<(), Failure> {
     let prepared = a.sim.scenario()?;
     let (sc, inputs) = (&prepared.scenario, &prepared.files);
-    let outputs: Vec<(&str, &std::path::Path)> =
-        [("--json", &a.json), ("--csv", &a.csv)].into_iter().filter_map(|(f, p)| Some((f, p.as_deref()?))).collect();
+    let outputs = super::outputs(a.json.as_deref(), a.csv.as_deref());
     check_outputs(&outputs, inputs)?;
     let bar = if std::io::stderr().is_terminal() {
         let b = ProgressBar::new(u64::from(sc.replications()));
@@ -68,20 +66,5 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
         let text = serde_json::to_string(&part).context("serialising partial results")?;
         return write_output(path, &text);
     }
-    let report = crate::report::summarize(sc, &out.replications, out.elapsed.as_secs_f64(), out.threads);
-    let json_to_stdout = a.json.as_ref().is_some_and(|p| p.as_os_str() == "-");
-    let csv_to_stdout = a.csv.as_ref().is_some_and(|p| p.as_os_str() == "-");
-    if !json_to_stdout && !csv_to_stdout {
-        print_stdout(&super::table::render(&report))?;
-    }
-    if let Some(path) = &a.json {
-        let text = export::report_json(&report).context("serialising the report")?;
-        write_output(path, &text)?;
-    }
-    if let Some(path) = &a.csv {
-        let mut buf = Vec::new();
-        export::write_tallies_csv(&mut buf, sc, &out.replications).context("writing CSV")?;
-        write_output(path, String::from_utf8_lossy(&buf).trim_end())?;
-    }
-    Ok(())
+    super::emit(sc, &out.replications, out.elapsed.as_secs_f64(), out.threads, a.json.as_deref(), a.csv.as_deref())
 }

@@ -3,9 +3,9 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 
-use crate::format::{lift, money, percent, printable, signed_money};
-use crate::report::Report;
-use crate::stats::{LiftSummary, Summary};
+use crate::format::{percent, printable};
+use crate::report::{Metric, Report};
+use crate::stats::Summary;
 
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
@@ -18,16 +18,27 @@ fn table(header: &[&str]) -> Table {
     t
 }
 
-fn range(s: Option<&Summary>, f: impl Fn(f64) -> String) -> String {
+fn range(m: Metric, s: Option<Summary>, cur: &str) -> String {
     match s {
-        Some(s) => format!("{}\n[{} … {}]", f(s.mean), f(s.p05), f(s.p95)),
+        Some(s) => format!(
+            "{}\n[{} … {}]",
+            m.format_exact(s.mean, cur),
+            m.format_exact(s.p05, cur),
+            m.format_exact(s.p95, cur)
+        ),
         None => "n/a".into(),
     }
 }
 
-fn lift_range(s: Option<&LiftSummary>, f: impl Fn(f64) -> String) -> String {
-    range(s.map(|l| &l.summary), f)
-}
+/// The levels table's columns and the lifts table's (the metric registry's).
+const LEVELS: [Metric; 5] = [
+    Metric::ConversionRate,
+    Metric::CartAbandonmentRate,
+    Metric::Aov,
+    Metric::RevenuePerVisitor,
+    Metric::GrossMarginPerVisitor,
+];
+const LIFTS: [Metric; 3] = [Metric::ConversionRateLift, Metric::AovLift, Metric::RpvLift];
 
 /// Renders the report as two tables: metrics, and lifts against the holdout.
 pub fn render(r: &Report) -> String {
@@ -43,32 +54,27 @@ pub fn render(r: &Report) -> String {
         r.visitor_sessions_per_second,
         r.threads
     );
-    let mut t = table(&["Strategy", "Conversion", "Cart abandonment", "AOV", "Revenue / visitor", "Margin / visitor"]);
+    let mut header = vec!["Strategy"];
+    header.extend(LEVELS.iter().map(|m| m.label()));
+    let mut t = table(&header);
     for s in &r.strategies {
-        let m = &s.metrics;
         let name = if s.is_holdout { format!("{} (holdout)", printable(&s.name)) } else { printable(&s.name) };
-        t.add_row(vec![
-            name,
-            range(m.conversion_rate.as_ref(), |v| percent(v, 2)),
-            range(m.cart_abandonment_rate.as_ref(), |v| percent(v, 1)),
-            range(m.aov.as_ref(), |v| money(v, cur, 2)),
-            range(m.revenue_per_visitor.as_ref(), |v| money(v, cur, 3)),
-            range(m.gross_margin_per_visitor.as_ref(), |v| money(v, cur, 3)),
-        ]);
+        let mut row = vec![name];
+        row.extend(LEVELS.iter().map(|m| range(*m, m.summary(s), cur)));
+        t.add_row(row);
     }
     out.push_str(&t.to_string());
-    out.push_str("\n\nAgainst the holdout (same visitors, common random numbers):\n");
-    let mut t = table(&["Strategy", "Conversion lift", "AOV lift", "RPV lift", "P(RPV lift > 0)", "Annual GMV impact"]);
+    out.push_str("\n\nAgainst the holdout (same visitors, common random numbers; lifts are relative):\n");
+    let mut header = vec!["Strategy"];
+    header.extend(LIFTS.iter().map(|m| m.label()));
+    header.extend(["P(RPV lift > 0)", Metric::AnnualGmvImpact.label()]);
+    let mut t = table(&header);
     for s in r.strategies.iter().filter(|s| !s.is_holdout) {
-        let Some(v) = &s.vs_holdout else { continue };
-        t.add_row(vec![
-            printable(&s.name),
-            lift_range(v.conversion_rate_lift.as_ref(), |x| lift(x, 1)),
-            lift_range(v.aov_lift.as_ref(), |x| lift(x, 1)),
-            lift_range(v.rpv_lift.as_ref(), |x| lift(x, 1)),
-            v.rpv_lift.as_ref().map_or("n/a".into(), |l| percent(l.prob_positive, 0)),
-            lift_range(v.annual_gmv_impact.as_ref(), |x| signed_money(x, cur, 0)),
-        ]);
+        let mut row = vec![printable(&s.name)];
+        row.extend(LIFTS.iter().map(|m| range(*m, m.summary(s), cur)));
+        row.push(Metric::RpvLift.lift_summary(s).map_or("n/a".into(), |l| percent(l.prob_positive, 0)));
+        row.push(range(Metric::AnnualGmvImpact, Metric::AnnualGmvImpact.summary(s), cur));
+        t.add_row(row);
     }
     out.push_str(&t.to_string());
     out.push('\n');

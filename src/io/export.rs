@@ -2,7 +2,6 @@
 
 use std::io::Write;
 
-use crate::engine::counts::RepCounts;
 use crate::model::Scenario;
 use crate::report::{Metric, Replication, Report};
 
@@ -45,10 +44,4 @@ pub fn write_replications_csv<W: Write>(out: W, sc: &Scenario, reps: &[Replicati
     }
     w.flush()?;
     Ok(())
-}
-
-/// [`write_replications_csv`] from raw tallies.
-pub fn write_tallies_csv<W: Write>(out: W, sc: &Scenario, reps: &[RepCounts]) -> csv::Result<()> {
-    let reps: Vec<Replication> = reps.iter().map(|r| crate::report::replication(sc, r)).collect();
-    write_replications_csv(out, sc, &reps)
 }

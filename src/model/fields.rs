@@ -271,7 +271,7 @@ pub static FIELDS: &[Field] = &[
     field!("products[].category", "Category", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
         "Category identifier, used by category links and segment affinities."),
     field!("products[].price", "Price", Number, Unit::Money, (> 0.0, MAX_MONEY), None, World,
-        "List price in currency (at least 0.01)."),
+        "List price in currency (at least 0.01, whole cents)."),
     field!("products[].cost", "Cost", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), World,
         "Unit cost in currency, for gross margin."),
     field!("products[].popularity", "Popularity", Number, Unit::Weight, [MIN_WEIGHT, 1e12], Some("1"), World,
@@ -289,13 +289,15 @@ pub static FIELDS: &[Field] = &[
     field!("segments[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
         "Segment name, unique."),
     field!("segments[].share", "Share of traffic", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
-        "Share of traffic. Fixed shares must sum to 100%; drawn shares are renormalised."),
+        "Share of traffic. Fixed shares must sum to 100% (within 0.0001%), uncertain shares' means within 2%; \
+         drawn shares are renormalised."),
     field!("segments[].add_to_cart_rate", "Add-to-cart rate", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
         "Share of visitors who build a cart at all."),
     field!("segments[].checkout_completion", "Checkout completion", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
         "Share of carts that become orders without personalization (100% minus cart abandonment)."),
     field!("segments[].mean_cart_size", "Mean cart size", Uncertain, Unit::Items, [1.0, 50.0], None, World,
-        "Mean items in the intended cart: 1 + Poisson(mean - 1)."),
+        "Mean items in the intended cart: 1 + Poisson(mean - 1), at most 128 items (a cap that binds with \
+         probability below 1e-19 at the largest mean)."),
     field!("segments[].acceptance_propensity", "Acceptance propensity", Uncertain, Unit::Factor, [0.0, 10.0],
         Some("1"), World, "Multiplies every offer acceptance and tier top-up of this segment."),
     field!("segments[].price_sensitivity", "Price sensitivity", Uncertain, Unit::Factor, [0.0, 100.0], Some("1"),
@@ -307,7 +309,7 @@ pub static FIELDS: &[Field] = &[
     field!("segments[].spend_to_date", "Spend to date (per member)", PerShopper, Unit::Money, [0.0, MAX_MONEY],
         Some("0"), World,
         "A member's spend so far in the tier period: a per-shopper distribution, drawn for each member with a \
-         cart."),
+         cart; draws are clamped to [0, 1,000,000,000]."),
     field!("segments[].category_affinity", "Category affinity", Number, Unit::Factor, [0.0, 1e6], Some("{}"), World,
         "Multiplier on how often a category lands in this segment's carts: 0 (never) or at least 0.000001; \
          unlisted categories have 1."),
@@ -346,6 +348,51 @@ pub static FIELDS: &[Field] = &[
     field!("strategies[].post_checkout.offer_discount", "Offer discount", Number, Unit::Percent, [0.0, 0.9],
         Some("0"), Lever, "Discount on the post-checkout offer price."),
 ];
+
+/// The words for a unit in tables.
+pub fn unit_words(u: Unit) -> &'static str {
+    match u {
+        Unit::Percent => "fraction (0.05 = 5%)",
+        Unit::Money => "currency",
+        Unit::Count => "count",
+        Unit::Items => "items",
+        Unit::Factor => "factor",
+        Unit::Weight => "weight",
+        Unit::None => "",
+    }
+}
+
+/// The Markdown table of the fields under `prefix` (`store.`, `segments[].` ...), as
+/// docs/scenario-format.md shows them (a test keeps the doc equal to it).
+pub fn markdown_table(prefix: &str) -> String {
+    let mut out = String::from("| field | meaning | unit | allowed | default |\n|---|---|---|---|---|\n");
+    for f in FIELDS.iter().filter(|f| f.path.starts_with(prefix)) {
+        let key = &f.path[prefix.len()..];
+        let allowed = match f.kind {
+            Kind::Uncertain => format!("{}, uncertain", f.range_text()),
+            Kind::PerShopper => format!("{}, a number or a per-shopper distribution", f.range_text()),
+            Kind::Text => "text".into(),
+            Kind::OptionalText => "text (optional)".into(),
+            _ => f.range_text(),
+        };
+        let default = match (f.default, f.kind) {
+            (Some(""), _) => "empty".to_string(),
+            (Some(d), _) => format!("`{d}`"),
+            (None, Kind::OptionalText) => "none".into(),
+            (None, _) => "required".into(),
+        };
+        out.push_str(&format!(
+            "| `{key}` | {} | {} | {allowed} | {default} |\n",
+            f.help.replace('|', "\\|"),
+            unit_words(f.unit)
+        ));
+    }
+    out
+}
+
+/// The table prefixes the docs show, in order.
+pub const TABLES: [&str; 8] =
+    ["store.", "behaviour.", "catalog.", "products[].", "links[].", "segments[].", "tiers[].", "strategies[]."];
 
 /// The field at a registry path such as `segments[].share`.
 ///
