@@ -105,8 +105,90 @@ pub fn excerpt(s: &str, max: usize) -> String {
     format!("{}{}", printable(&cut), if more { "…" } else { "" })
 }
 
+/// `v` rounded to `digits` significant digits (0.046324 -> 0.0463 at three).
+pub fn round_significant(v: f64, digits: i32) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let scale = 10f64.powi(digits - 1 - v.abs().log10().floor() as i32);
+    (v * scale).round() / scale
+}
+
+/// The decimals a tick label needs to show every multiple of `step` exactly (2.5 needs
+/// one, 0.25 two, 2 none), at most six.
+pub fn step_decimals(step: f64) -> usize {
+    let step = step.abs();
+    (0..6)
+        .find(|&d| {
+            let x = step * 10f64.powi(d as i32);
+            (x - x.round()).abs() <= 1e-9 * x.max(1.0)
+        })
+        .unwrap_or(6)
+}
+
+/// An axis tick for a share on an axis marked every `step`: `12%`, `2.5%`; signed
+/// (`+10%`) for lifts.
+pub fn percent_tick(value: f64, step: f64, signed: bool) -> String {
+    let d = step_decimals(step * 100.0);
+    let v = if value.abs() < step * 1e-9 { 0.0 } else { value * 100.0 };
+    if signed { format!("{v:+.d$}%") } else { format!("{v:.d$}%") }
+}
+
+/// An axis tick for money on an axis marked every `step`, in the unit the step
+/// suggests (`$2.5M`, `$500K`, `$0.20`) so that every mark reads differently.
+pub fn money_tick(value: f64, step: f64, code: &str) -> String {
+    let sym = currency_symbol(code);
+    if value.abs() < step.abs() * 1e-9 {
+        return format!("{sym}0");
+    }
+    let v = value;
+    let sign = if v < 0.0 { "-" } else { "" };
+    let (scale, suffix) = match step.abs() {
+        s if s >= 1e8 => (1e9, "B"),
+        s if s >= 1e5 => (1e6, "M"),
+        s if s >= 1e2 => (1e3, "K"),
+        _ => (1.0, ""),
+    };
+    let mut d = step_decimals(step / scale);
+    if scale == 1.0 && step.abs() < 1.0 {
+        d = d.max(2);
+    }
+    format!("{sign}{sym}{:.d$}{suffix}", v.abs() / scale)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn significant_digits() {
+        assert_eq!(round_significant(0.046324, 3), 0.0463);
+        assert_eq!(round_significant(-1234.5, 2), -1200.0);
+        assert_eq!(round_significant(0.0, 3), 0.0);
+    }
+
+    #[test]
+    fn ticks_show_every_mark_differently() {
+        assert_eq!(step_decimals(2.0), 0);
+        assert_eq!(step_decimals(2.5), 1);
+        assert_eq!(step_decimals(0.25), 2);
+        assert_eq!(step_decimals(0.05), 2);
+        assert_eq!(percent_tick(0.025, 0.025, true), "+2.5%");
+        assert_eq!(percent_tick(0.10, 0.05, true), "+10%");
+        assert_eq!(percent_tick(1e-18, 0.05, true), "+0%");
+        assert_eq!(percent_tick(0.2, 0.1, false), "20%");
+        assert_eq!(money_tick(2_500_000.0, 2_500_000.0, "USD"), "$2.5M");
+        assert_eq!(money_tick(-500_000.0, 500_000.0, "USD"), "-$0.5M");
+        assert_eq!(money_tick(40_000.0, 20_000.0, "USD"), "$40K");
+        assert_eq!(money_tick(0.4, 0.2, "USD"), "$0.40");
+        assert_eq!(money_tick(3.0, 1.0, "EUR"), "€3");
+        assert_eq!(money_tick(1e-7, 2.5e6, "USD"), "$0");
+        // Neighbouring marks never print the same text.
+        for step in [0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.5, 20.0, 250.0, 2e4, 2.5e5, 5e6, 2.5e9] {
+            let labels: Vec<String> = (-3..=3).map(|k| money_tick(k as f64 * step, step, "USD")).collect();
+            for w in labels.windows(2) {
+                assert_ne!(w[0], w[1], "step {step}");
+            }
+        }
+    }
     use super::*;
 
     #[test]

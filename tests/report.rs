@@ -266,3 +266,36 @@ fn one_replication_reports_its_within_replication_error() {
     let vs = a.vs_holdout.as_ref().unwrap();
     same(vs.rpv_lift.map(|l| l.summary), within.vs.unwrap().rpv_lift, "RPV lift");
 }
+
+/// The dashboard's "conversion effect + AOV effect" bars: in every replication the two
+/// parts add up to the RPV lift exactly, each has the sign of its log ratio, and the
+/// conversion part of a post-checkout-only strategy is exactly zero.
+#[test]
+fn rpv_parts_add_up_to_the_rpv_lift() {
+    let mut sc = aovlab::io::article();
+    sc.store.replications = 6;
+    sc.store.visitors = 5_000;
+    let out = common::run(&sc, Some(1));
+    let post = sc.strategies.iter().position(|s| s.name() == "Post-checkout only").unwrap();
+    let mut checked = 0;
+    for rep in &out.replications {
+        for (k, s) in replication_metrics(&sc, rep).iter().enumerate() {
+            let Some(vs) = &s.vs else { continue };
+            let ([c, a], rpv) = (vs.rpv_parts.unwrap(), vs.rpv_lift.unwrap().value);
+            assert!((c + a - rpv).abs() <= 1e-12 * rpv.abs().max(1.0), "{c} + {a} != {rpv}");
+            assert!(c * vs.log_conversion.unwrap() >= 0.0 && a * vs.log_aov.unwrap() >= 0.0);
+            if k == post {
+                assert_eq!(c, 0.0);
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6 * (sc.strategies.len() - 1));
+    // Means are linear, so the summaries add up too.
+    let r = summarize(&sc, &out.replications, 1.0, 1);
+    for s in r.strategies.iter().filter(|s| !s.is_holdout) {
+        let v = s.vs_holdout.as_ref().unwrap();
+        let parts = v.rpv_decomposition.conversion.unwrap().mean + v.rpv_decomposition.aov.unwrap().mean;
+        close(parts, v.rpv_lift.unwrap().summary.mean, &s.name);
+    }
+}

@@ -60,7 +60,7 @@ fn article_scenario_reproduces_the_article() {
     let beats = |a: &str, b: &str| {
         r.strategy(a).unwrap().prob_beats_on_rpv.iter().find(|x| x.strategy == b).unwrap().probability
     };
-    assert!(beats("Tier prompt (25% window)", "Tier prompt (universal)") > 0.5);
+    assert!(beats("Tier prompt (25% window)", "Tier prompt (universal)") >= 0.9);
 
     let matched = lift(&r, "Matched cross-sell only", |v| v.rpv_lift);
     let popular = lift(&r, "Popular cross-sell only", |v| v.rpv_lift);
@@ -69,6 +69,13 @@ fn article_scenario_reproduces_the_article() {
 
     // AOV-optimized beats conversion-optimized on revenue per visitor.
     assert!(beats("AOV-optimized", "Conversion-optimized") > 0.9);
+
+    // The confirmation page is the highest-leverage moment: post-checkout only beats
+    // each pre-checkout-only strategy in nearly every replication, and on AOV too.
+    assert!(beats("Post-checkout only", "Matched cross-sell only") >= 0.95);
+    assert!(beats("Post-checkout only", "Popular cross-sell only") >= 0.95);
+    let post_aov = lift(&r, "Post-checkout only", |v| v.aov_lift);
+    assert!(post_aov > lift(&r, "Matched cross-sell only", |v| v.aov_lift));
 
     // Post-checkout only: conversion exactly unchanged in every replication.
     let post = sc.strategies.iter().position(|s| s.name() == "Post-checkout only").unwrap();
@@ -79,4 +86,18 @@ fn article_scenario_reproduces_the_article() {
     let holdout_aov = r.strategies[sc.holdout].metrics.aov.unwrap().mean;
     assert!((105.0..=135.0).contains(&holdout_aov), "holdout AOV {holdout_aov}");
     assert_eq!(sc.store.annual_gmv, 50_000_000.0);
+
+    // The report's checklist says the same, claim by claim, with the share of
+    // replications in which each holds; the one the scenario's description calls
+    // fragile (Conversion-optimized's 5-8% in each world) is reported, not hidden.
+    let verdicts: Vec<(&str, f64)> = r.claims.iter().map(|c| (c.statement.as_str(), c.probability.unwrap())).collect();
+    assert_eq!(verdicts.len(), aovlab::report::claims::ARTICLE.len(), "{verdicts:?}");
+    for c in &r.claims {
+        let p = c.probability.unwrap();
+        if c.statement.starts_with("Conversion-optimized") {
+            assert!((0.5..0.9).contains(&p), "{}: {p}", c.statement);
+        } else {
+            assert!(c.holds, "{}: {p} below {}", c.statement, c.holds_at);
+        }
+    }
 }

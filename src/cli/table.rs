@@ -78,5 +78,15 @@ pub fn render(r: &Report) -> String {
     }
     out.push_str(&t.to_string());
     out.push('\n');
+    if !r.claims.is_empty() {
+        out.push_str("\nThe article's claims (share of replications in which each holds):\n");
+        let mut t = table(&["Claim", "P(holds)", "Bar", "Verdict"]);
+        for c in &r.claims {
+            let p = c.probability.map_or("n/a".into(), |p| percent(p, 0));
+            t.add_row(vec![c.statement.clone(), p, percent(c.holds_at, 0), c.verdict().to_string()]);
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
     out
 }

@@ -327,14 +327,14 @@ mod tests {
     fn integers_stay_integers_and_distributions_stay_inline() {
         let (text, _) = roundtrip(Edit::Set(Path::top("store.annual_gmv"), V::Number(60_000_000.0)));
         assert!(text.contains("annual_gmv = 60_000_000     # the article's example"), "{text}");
-        let p = Path::top("behaviour.pre_checkout_base_accept");
-        let d = crate::model::Param::Dist(crate::model::Dist::Triangular { min: 0.3, mode: 0.36, max: 0.4 });
+        let p = Path::top("behaviour.post_checkout_base_accept");
+        let d = crate::model::Param::Dist(crate::model::Dist::Triangular { min: 0.5, mode: 0.62, max: 0.7 });
         let (text, _) = roundtrip(Edit::Set(p, V::Param(d)));
         let (added, removed) = changed_lines(ARTICLE_TOML, &text);
         assert_eq!(removed.len(), 1, "{removed:?}");
         assert_eq!(
             added,
-            ["pre_checkout_base_accept = { dist = \"triangular\", min = 0.30, mode = 0.36, max = 0.40 }"]
+            ["post_checkout_base_accept = { dist = \"triangular\", min = 0.50, mode = 0.62, max = 0.70 }"]
         );
     }
 

@@ -3,6 +3,7 @@
 //! ([`replication`]), and summarised across replications ([`summarize_replications`]).
 //! No I/O, no front end. [`Metric`] names every metric once.
 
+pub mod claims;
 pub mod metric;
 
 use serde::{Deserialize, Serialize};
@@ -356,6 +357,10 @@ pub struct Report {
     pub threads: usize,
     /// Per strategy, in scenario order.
     pub strategies: Vec<StrategyReport>,
+    /// The article's claims with the share of replications in which each holds, when
+    /// the scenario has the article's strategies (see [`claims::ARTICLE`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<claims::ClaimReport>,
 }
 
 /// One replication's metrics, every strategy's, computed once from its tallies.
@@ -469,6 +474,7 @@ pub fn summarize_replications(sc: &Scenario, reps: &[Replication], elapsed_secon
         elapsed_seconds,
         visitor_sessions_per_second: if elapsed_seconds > 0.0 { sessions / elapsed_seconds } else { 0.0 },
         threads,
+        claims: claims::article(&sc.strategies.iter().map(|s| s.name()).collect::<Vec<_>>(), &reps),
         strategies,
     }
 }

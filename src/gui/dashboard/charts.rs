@@ -7,7 +7,7 @@ use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotPoints, Points, VLine};
 
 use super::style;
-use crate::format::{lift, money, money_compact, percent};
+use crate::format::{lift, money, money_compact, money_tick, percent, percent_tick};
 use crate::gui::run_view::RunView;
 use crate::report::{Metric, Report, StrategyReport};
 
@@ -42,15 +42,22 @@ pub fn color(r: &Report, i: usize) -> Color32 {
 pub fn legend(ui: &mut Ui, entries: &[(Color32, String)]) {
     ui.horizontal_wrapped(|ui| {
         for (c, name) in entries {
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-            ui.painter().rect_filled(rect, 2.0, *c);
-            ui.label(RichText::new(name).small());
+            // One widget per entry, so a line never breaks between a swatch and its name.
+            let text = egui::WidgetText::from(RichText::new(name).small());
+            let galley = text.into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::TextStyle::Small);
+            let size = egui::vec2(16.0 + galley.size().x, galley.size().y.max(12.0));
+            let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+            let swatch = egui::Rect::from_min_size(rect.left_center() - egui::vec2(0.0, 6.0), egui::vec2(12.0, 12.0));
+            ui.painter().rect_filled(swatch, 2.0, *c);
+            let at = egui::pos2(rect.left() + 16.0, rect.center().y - galley.size().y / 2.0);
+            ui.painter().galley(at, galley, ui.visuals().text_color());
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Label, true, name));
             ui.add_space(6.0);
         }
     });
 }
 
-/// Nice tick marks (steps of 1, 2 or 5 x 10^k) giving about `target` labels across
+/// Nice tick marks (steps of 1, 2, 2.5 or 5 x 10^k) giving about `target` labels across
 /// the visible range, so that even a narrow chart has several.
 pub fn nice_marks(input: GridInput, target: f64) -> Vec<GridMark> {
     let (lo, hi) = input.bounds;
@@ -58,11 +65,11 @@ pub fn nice_marks(input: GridInput, target: f64) -> Vec<GridMark> {
     if !(span > 0.0 && span.is_finite()) {
         return Vec::new();
     }
-    // egui_plot labels marks at least 60 points apart (fully from 80); its base step
-    // is the value of 8 points, so 10 base steps keep every label readable.
-    let raw = (span / target.max(1.0)).max(input.base_step_size * 10.0);
+    // The base step is the value of 8 points; six of them (48 points) is the least
+    // distance between marks that [`base`]'s axis labels at full strength.
+    let raw = (span / target.max(1.0)).max(input.base_step_size * 6.0);
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
     (first..=last).map(|k| GridMark { value: k as f64 * step, step_size: step }).collect()
@@ -150,7 +157,16 @@ fn solid(b: Bar, c: Color32) -> Bar {
 
 /// A plot with the shared defaults.
 fn base(id: &str) -> Plot<'static> {
-    Plot::new(id.to_string()).height(HEIGHT).show_grid([true, false])
+    // The dashboard's tick labels are short ("+10%", "$5.0M"): label marks from 40
+    // points apart, at full strength from 48 (egui_plot's default is 60-80 for any
+    // label, which leaves a narrow chart with two).
+    let x = egui_plot::AxisHints::new_x().label_spacing(40.0..=48.0);
+    Plot::new(id.to_string()).height(HEIGHT).show_grid([true, false]).custom_x_axes(vec![x])
+}
+
+/// A short note above a chart, for what its axis label has no room for.
+fn note(ui: &mut Ui, text: &str) {
+    ui.add(egui::Label::new(RichText::new(text).small()).wrap());
 }
 
 /// Lifts against the holdout: one row per metric, one bar per strategy (in its
@@ -158,6 +174,7 @@ fn base(id: &str) -> Plot<'static> {
 pub fn lifts(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
     let rows = others(r);
     legend(ui, &rows.iter().map(|(i, n)| (color(r, *i), n.to_string())).collect::<Vec<_>>());
+    note(ui, "Bars: the mean lift across replications; whiskers: its 5th to 95th percentile.");
     let metrics = Metric::RELATIVE_LIFTS;
     let names: Vec<String> = metrics.iter().map(|m| m.label().replace(" lift", "")).collect();
     let n_rows = metrics.len();
@@ -185,8 +202,8 @@ pub fn lifts(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
     let wc = ui.visuals().text_color();
     let plot = base("lifts")
         .height(HEIGHT * 1.2)
-        .x_axis_label("lift vs holdout, % relative · whiskers: P5–P95 across replications")
-        .x_axis_formatter(|m, _| format!("{:+.0}%", m.value * 100.0))
+        .x_axis_label("lift vs holdout (relative)")
+        .x_axis_formatter(|m, _| percent_tick(m.value, m.step_size, true))
         .x_grid_spacer(|g| nice_marks(g, 6.0))
         .y_axis_formatter(row_names(names))
         .y_grid_spacer(row_marks(n_rows))
@@ -229,6 +246,7 @@ fn kde(v: &[f64], xs: &[f64], min_bw: f64) -> Vec<f64> {
 /// Annual GMV impact across replications: one density per strategy on a shared money
 /// axis (a ridgeline), the mean marked.
 pub fn impact_distribution(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
+    note(ui, "How the replications' values spread (a smoothed histogram per strategy); dot: the mean.");
     let rows = others(r);
     let n = rows.len();
     let names: Vec<String> = rows.iter().map(|(_, s)| s.to_string()).collect();
@@ -261,8 +279,8 @@ pub fn impact_distribution(ui: &mut Ui, state: &mut ChartState, run: &RunView, r
     let cur2 = r.currency.clone();
     let plot = base("impact")
         .height(HEIGHT * 1.2)
-        .x_axis_label(format!("annual GMV impact ({}) · density across replications, dot = mean", r.currency))
-        .x_axis_formatter(move |m, _| money_compact(m.value, &cur2))
+        .x_axis_label(format!("annual GMV impact ({})", r.currency))
+        .x_axis_formatter(move |m, _| money_tick(m.value, m.step_size, &cur2))
         .x_grid_spacer(|g| nice_marks(g, 5.0))
         .y_axis_formatter(row_names(names))
         .y_grid_spacer(row_marks(n))
@@ -320,7 +338,7 @@ pub fn decomposition(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Rep
     let wc = ui.visuals().text_color();
     let plot = base("decomposition")
         .x_axis_label("change in revenue per visitor, % of the holdout's")
-        .x_axis_formatter(|m, _| format!("{:+.0}%", m.value * 100.0))
+        .x_axis_formatter(|m, _| percent_tick(m.value, m.step_size, true))
         .x_grid_spacer(|g| nice_marks(g, 6.0))
         .y_axis_formatter(row_names(names))
         .y_grid_spacer(row_marks(n))
@@ -358,6 +376,10 @@ pub const STEPS: [&str; 5] = ["Conversion", "Cross-sell", "Top-ups", "Post-check
 /// Revenue per visitor from the holdout to strategy `i`, by source, on an axis from
 /// zero: grey holdout bar, green and red steps, the strategy's bar in its colour.
 pub fn waterfall(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report, i: usize) {
+    note(
+        ui,
+        "Bars start at zero. Each step is one source's change in revenue per visitor: right (green) adds, left (red) removes.",
+    );
     let h = &r.strategies[holdout_index(r)];
     let Some(v) = r.strategies[i].vs_holdout.as_ref() else { return };
     let rpv = |s: &StrategyReport| s.metrics.revenue_per_visitor.map_or(0.0, |m| m.mean);
@@ -389,8 +411,8 @@ pub fn waterfall(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report,
     };
     let cur2 = r.currency.clone();
     let plot = base("waterfall")
-        .x_axis_label(format!("revenue per visitor ({}), from zero; green adds, red removes", r.currency))
-        .x_axis_formatter(move |m, _| money(m.value, &cur2, 2))
+        .x_axis_label(format!("revenue per visitor ({})", r.currency))
+        .x_axis_formatter(move |m, _| money_tick(m.value, m.step_size, &cur2))
         .x_grid_spacer(|g| nice_marks(g, 5.0))
         .y_axis_formatter(row_names(labels))
         .y_grid_spacer(row_marks(7))
@@ -427,7 +449,7 @@ pub fn acceptance(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report
     };
     let plot = base("acceptance")
         .x_axis_label("acceptance: accepted / shown (%)")
-        .x_axis_formatter(|m, _| format!("{:.0}%", m.value * 100.0))
+        .x_axis_formatter(|m, _| percent_tick(m.value, m.step_size, false))
         .x_grid_spacer(|g| nice_marks(g, 5.0))
         .y_axis_formatter(row_names(names))
         .y_grid_spacer(row_marks(n_rows))
@@ -503,7 +525,7 @@ pub fn head_to_head(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Repo
             r.strategies[a].name, r.strategies[b].name, r.currency
         ))
         .y_axis_label("replications")
-        .x_axis_formatter(move |m, _| money(m.value, &cur2, 2))
+        .x_axis_formatter(move |m, _| money_tick(m.value, m.step_size, &cur2))
         .x_grid_spacer(|g| nice_marks(g, 5.0))
         .include_x(0.0);
     show(ui, "head-to-head", state, run.generation, plot, hover, |plot| {
@@ -515,4 +537,56 @@ pub fn head_to_head(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Repo
         plot.bar_chart(BarChart::new("replications", bars).color(c).allow_hover(false));
         plot.vline(VLine::new("no difference", 0.0).color(Color32::GRAY).width(2.0).allow_hover(false));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marks(lo: f64, hi: f64, width_points: f64, target: f64) -> Vec<f64> {
+        let input = GridInput { bounds: (lo, hi), base_step_size: (hi - lo) / width_points * 8.0 };
+        nice_marks(input, target).iter().map(|m| m.value).collect()
+    }
+
+    #[test]
+    fn marks_are_nice_spaced_for_their_labels_and_include_zero() {
+        // The lifts chart: -5%..+22% on 300 points.
+        let m = marks(-0.05, 0.22, 300.0, 6.0);
+        assert_eq!(m.len(), 6, "{m:?}");
+        assert!(m.contains(&0.0));
+        // Annual impact: -$0.5M..$8.5M on 200 points.
+        let m = marks(-0.5e6, 8.5e6, 200.0, 5.0);
+        assert!(m.len() >= 3, "{m:?}");
+        for w in m.windows(2) {
+            let step = w[1] - w[0];
+            assert!(step / 9e6 * 200.0 >= 48.0 - 1e-9, "marks {m:?} closer than 48 points");
+            let mantissa = step / 10f64.powf(step.log10().floor());
+            assert!([1.0, 2.0, 2.5, 5.0].iter().any(|n| (mantissa - n).abs() < 1e-9), "step {step}");
+        }
+        // A wide chart gets about the target, not one per 48 points.
+        assert!(marks(0.0, 1.0, 2000.0, 5.0).len() <= 7);
+        // Degenerate ranges draw no marks rather than looping.
+        assert!(marks(1.0, 1.0, 300.0, 5.0).is_empty());
+        assert!(nice_marks(GridInput { bounds: (0.0, f64::INFINITY), base_step_size: 1.0 }, 5.0).is_empty());
+    }
+
+    #[test]
+    fn strategy_colours_are_distinct_and_never_mean_gain_or_loss() {
+        let colours: Vec<Color32> = (0..8).map(|i| style::strategy(i, 0)).collect();
+        for (i, a) in colours.iter().enumerate() {
+            for b in &colours[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        for dark in [true, false] {
+            for c in &colours[1..] {
+                let close = |x: Color32| {
+                    let d = |p: u8, q: u8| (p as i32 - q as i32).abs();
+                    d(c.r(), x.r()) + d(c.g(), x.g()) + d(c.b(), x.b()) < 90
+                };
+                assert!(!close(style::gain(dark)) && !close(style::loss(dark)), "{c:?}");
+            }
+        }
+        assert_eq!(colours[0], style::HOLDOUT);
+    }
 }

@@ -77,6 +77,10 @@ impl Dashboard {
             });
         }
         ui.add_space(8.0);
+        if !r.claims.is_empty() {
+            section(ui, "The article's claims", |ui| claims_checklist(ui, r));
+            ui.add_space(6.0);
+        }
         let avail = ui.available_width();
         let col = if avail >= TWO_COLUMNS { ((avail - 12.0) / 2.0).floor() } else { avail };
         let [lifts, impact, decomposition, waterfall, acceptance, head] = &mut self.charts;
@@ -132,6 +136,42 @@ impl Dashboard {
             ui.add_space(6.0);
         }
     }
+}
+
+/// The article's claims, each with the share of replications in which it holds and a
+/// verdict in words (colour only repeats the words).
+fn claims_checklist(ui: &mut Ui, r: &Report) {
+    ui.add(
+        egui::Label::new(
+            "Each claim is checked in every replication; P(holds) is the share of replications in which it \
+             holds. Hover a claim for the article's words.",
+        )
+        .wrap(),
+    );
+    let dark = ui.visuals().dark_mode;
+    Grid::new("claims").num_columns(3).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+        ui.label(RichText::new("Verdict").strong());
+        ui.label(RichText::new("P(holds)").strong());
+        ui.label(RichText::new("Claim").strong());
+        ui.end_row();
+        for c in &r.claims {
+            let colour = match c.probability {
+                _ if c.holds => style::gain(dark),
+                Some(p) if p > 0.5 => ui.visuals().warn_fg_color,
+                _ => style::loss(dark),
+            };
+            ui.label(RichText::new(c.verdict()).color(colour).strong());
+            let p = c.probability.map_or("n/a".to_string(), |p| percent(p, 0));
+            ui.label(p).on_hover_text(format!(
+                "{} of {} replications; called \"holds\" at {} or more",
+                c.probability.map_or(0, |p| (p * c.replications as f64).round() as usize),
+                c.replications,
+                percent(c.holds_at, 0)
+            ));
+            ui.add(egui::Label::new(&c.statement).wrap()).on_hover_text(&c.source);
+            ui.end_row();
+        }
+    });
 }
 
 type Section<'a> = Box<dyn FnOnce(&mut Ui) + 'a>;

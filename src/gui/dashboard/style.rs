@@ -6,7 +6,7 @@ use egui::Color32;
 /// Strategy colours (no green or red: those mean gain and loss).
 const PALETTE: [Color32; 8] = [
     Color32::from_rgb(66, 133, 244), // blue
-    Color32::from_rgb(234, 134, 52), // orange
+    Color32::from_rgb(230, 159, 0),  // orange (Okabe-Ito; further from the loss red)
     Color32::from_rgb(156, 92, 204), // purple
     Color32::from_rgb(0, 158, 170),  // teal
     Color32::from_rgb(214, 96, 160), // magenta

@@ -351,6 +351,10 @@ fn density(ui: &mut Ui, f: &Field, d: &Dist, currency: &str) {
                 plot.line(Line::new("density", PlotPoints::from(pts)).width(1.5));
                 plot.line(Line::new("P5–P95", PlotPoints::from(band)).width(3.0).fill(0.0));
             });
-        ui.label(RichText::new(format!("P5–P95\n{} – {}", f.show(p5, currency), f.show(p95, currency))).small());
+        // Three significant digits: the range describes a spread, not an exact value.
+        let sig = |v: f64| crate::format::round_significant(v, 3);
+        ui.label(
+            RichText::new(format!("P5–P95\n{} – {}", f.show(sig(p5), currency), f.show(sig(p95), currency))).small(),
+        );
     });
 }

@@ -1,0 +1,234 @@
+//! Claims about a scenario's strategies, each with the probability behind it: the share
+//! of replications in which it holds. Every replication draws its own world from the
+//! uncertain inputs, so the share is how often the claim survives that uncertainty
+//! (and the sampling noise of one replication's visitors).
+//!
+//! [`ARTICLE`] holds the claims of the article the embedded scenario is named after;
+//! [`check`] evaluates any list against a run's replications and says which claims the
+//! scenario cannot answer (a strategy it names is missing).
+
+use super::{Replication, metric::Metric};
+
+/// What a claim says, in terms a run can check replication by replication.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Test {
+    /// `strategy` takes more revenue per visitor than every strategy in `others`
+    /// (strictly; the same visitors see every strategy, so revenue is compared).
+    Beats {
+        /// The strategy claimed to win.
+        strategy: &'static str,
+        /// The strategies it must beat, all in the same replication.
+        others: &'static [&'static str],
+    },
+    /// The strategy's value of `metric` lies within `[min, max]`.
+    Within {
+        /// The strategy.
+        strategy: &'static str,
+        /// The metric (a lift is relative: 0.15 is +15%).
+        metric: Metric,
+        /// Lowest value that holds.
+        min: f64,
+        /// Highest value that holds.
+        max: f64,
+    },
+    /// The strategy's value of `metric` is exactly zero.
+    Zero {
+        /// The strategy.
+        strategy: &'static str,
+        /// The metric.
+        metric: Metric,
+    },
+}
+
+/// A claim: the sentence as a reader would say it, and its test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Claim {
+    /// The claim in words.
+    pub statement: &'static str,
+    /// Where the words come from (a quotation or a paraphrase of the article).
+    pub source: &'static str,
+    /// How a replication decides it.
+    pub test: Test,
+    /// The share of replications at which the claim is called "holds".
+    pub holds_at: f64,
+}
+
+/// The article's claims, as the embedded scenario names its strategies. Sources in
+/// quotation marks are the article's words; the others say where the figure is from.
+pub const ARTICLE: &[Claim] = &[
+    Claim {
+        statement: "Post-checkout offers beat every pre-checkout-only strategy on revenue per visitor",
+        source: "\"The highest-leverage moment for AOV expansion is the confirmation page ... a number \
+                 that no pre-checkout personalization strategy consistently matches.\"",
+        test: Test::Beats {
+            strategy: "Post-checkout only",
+            others: &["Matched cross-sell only", "Popular cross-sell only"],
+        },
+        holds_at: 0.95,
+    },
+    Claim {
+        statement: "Post-checkout offers leave conversion exactly unchanged",
+        source: "the article: post-checkout offers add revenue with zero effect on conversion",
+        test: Test::Zero { strategy: "Post-checkout only", metric: Metric::ConversionRateLift },
+        holds_at: 1.0,
+    },
+    Claim {
+        statement: "AOV-optimized lifts AOV by 15-30% over the holdout",
+        source: "the article's figure: personalized vs holdout AOV gaps of 15-30%",
+        test: Test::Within { strategy: "AOV-optimized", metric: Metric::AovLift, min: 0.15, max: 0.30 },
+        holds_at: 0.9,
+    },
+    Claim {
+        statement: "AOV-optimized moves conversion by at most 3% either way",
+        source: "this scenario's reading of the thesis: the AOV gain is not bought with lost orders",
+        test: Test::Within { strategy: "AOV-optimized", metric: Metric::ConversionRateLift, min: -0.03, max: 0.03 },
+        holds_at: 0.9,
+    },
+    Claim {
+        statement: "Conversion-optimized lifts revenue per visitor by 5-8%",
+        source: "the article's figure: conversion-only programs give 5-8% revenue lift",
+        test: Test::Within { strategy: "Conversion-optimized", metric: Metric::RpvLift, min: 0.05, max: 0.08 },
+        holds_at: 0.9,
+    },
+    Claim {
+        statement: "AOV-optimized beats Conversion-optimized on revenue per visitor",
+        source: "the article's thesis",
+        test: Test::Beats { strategy: "AOV-optimized", others: &["Conversion-optimized"] },
+        holds_at: 0.95,
+    },
+    Claim {
+        statement: "Cart-matched cross-sell beats storewide-popular cross-sell on revenue per visitor",
+        source: "the article: this coffee maker -> its compatible pods",
+        test: Test::Beats { strategy: "Matched cross-sell only", others: &["Popular cross-sell only"] },
+        holds_at: 0.95,
+    },
+    Claim {
+        statement: "A tier prompt shown only near the threshold beats one shown to everyone",
+        source: "\"Displaying the prompt only when it is relevant (within 20-30% of the threshold) \
+                 outperforms displaying it universally.\"",
+        test: Test::Beats { strategy: "Tier prompt (25% window)", others: &["Tier prompt (universal)"] },
+        holds_at: 0.9,
+    },
+];
+
+/// A claim checked against a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The claim.
+    pub claim: Claim,
+    /// Share of replications in which it holds; `None` when the scenario cannot answer
+    /// it (see `unanswerable`).
+    pub probability: Option<f64>,
+    /// Replications that could decide it (a metric can be undefined in some).
+    pub replications: usize,
+    /// Why the run cannot answer the claim, when it cannot.
+    pub unanswerable: Option<String>,
+}
+
+impl Outcome {
+    /// True when the share reaches the claim's bar.
+    pub fn holds(&self) -> bool {
+        self.probability.is_some_and(|p| p >= self.claim.holds_at)
+    }
+}
+
+/// Checks every claim against the replications of a run of a scenario whose strategies
+/// are named `names` (in the order of each replication's strategies).
+pub fn check(claims: &[Claim], names: &[&str], reps: &[&Replication]) -> Vec<Outcome> {
+    claims.iter().map(|c| check_one(*c, names, reps)).collect()
+}
+
+/// True when every strategy the claims name is in `names`.
+pub fn applies(claims: &[Claim], names: &[&str]) -> bool {
+    claims.iter().all(|c| strategies(&c.test).iter().all(|s| names.contains(s)))
+}
+
+fn strategies(t: &Test) -> Vec<&'static str> {
+    match *t {
+        Test::Beats { strategy, others } => std::iter::once(strategy).chain(others.iter().copied()).collect(),
+        Test::Within { strategy, .. } | Test::Zero { strategy, .. } => vec![strategy],
+    }
+}
+
+fn check_one(claim: Claim, names: &[&str], reps: &[&Replication]) -> Outcome {
+    let index = |s: &str| names.iter().position(|n| *n == s);
+    let missing: Vec<&str> = strategies(&claim.test).into_iter().filter(|s| index(s).is_none()).collect();
+    if !missing.is_empty() {
+        let unanswerable = Some(format!("the scenario has no strategy named {}", quoted(&missing)));
+        return Outcome { claim, probability: None, replications: 0, unanswerable };
+    }
+    let revenue = |r: &Replication, s: &str| Some(r.strategies.get(index(s)?)?.revenue_cents);
+    let value = |r: &Replication, s: &str, m: Metric| Some(m.estimate(r.strategies.get(index(s)?)?)?.value);
+    let decide = |r: &Replication| -> Option<bool> {
+        match claim.test {
+            Test::Beats { strategy, others } => {
+                let a = revenue(r, strategy)?;
+                others.iter().try_fold(true, |all, o| Some(all && a > revenue(r, o)?))
+            }
+            Test::Within { strategy, metric, min, max } => Some((min..=max).contains(&value(r, strategy, metric)?)),
+            Test::Zero { strategy, metric } => Some(value(r, strategy, metric)? == 0.0),
+        }
+    };
+    let decided: Vec<bool> = reps.iter().filter_map(|r| decide(r)).collect();
+    let n = decided.len();
+    let probability = (n > 0).then(|| decided.iter().filter(|&&h| h).count() as f64 / n as f64);
+    let unanswerable = (n == 0).then(|| "no replication defines it yet".to_string());
+    Outcome { claim, probability, replications: n, unanswerable }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(" or ")
+}
+
+/// A checked claim as a report carries it (JSON, the app, the command line).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClaimReport {
+    /// The claim in words.
+    pub statement: String,
+    /// Where the words come from.
+    pub source: String,
+    /// Share of replications in which it holds.
+    pub probability: Option<f64>,
+    /// Replications that decided it.
+    pub replications: usize,
+    /// The share at which the claim is called "holds".
+    pub holds_at: f64,
+    /// Whether `probability` reaches `holds_at`.
+    pub holds: bool,
+}
+
+impl ClaimReport {
+    /// The verdict in words: "holds" at or above the claim's bar, "likely, not
+    /// reliably" when it holds in most replications but fewer than the bar, "does not
+    /// hold" in at most half of them, "undecided" when no replication decides it.
+    pub fn verdict(&self) -> &'static str {
+        match self.probability {
+            None => "undecided",
+            Some(_) if self.holds => "holds",
+            Some(p) if p > 0.5 => "likely, not reliably",
+            Some(_) => "does not hold",
+        }
+    }
+}
+
+impl From<&Outcome> for ClaimReport {
+    fn from(o: &Outcome) -> Self {
+        ClaimReport {
+            statement: o.claim.statement.to_string(),
+            source: o.claim.source.to_string(),
+            probability: o.probability,
+            replications: o.replications,
+            holds_at: o.claim.holds_at,
+            holds: o.holds(),
+        }
+    }
+}
+
+/// The article's claims checked against a run, or nothing when the scenario does not
+/// have every strategy they name.
+pub fn article(names: &[&str], reps: &[&Replication]) -> Vec<ClaimReport> {
+    if !applies(ARTICLE, names) {
+        return Vec::new();
+    }
+    check(ARTICLE, names, reps).iter().map(ClaimReport::from).collect()
+}
