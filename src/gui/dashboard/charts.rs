@@ -207,6 +207,9 @@ pub fn lifts(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
         .x_grid_spacer(|g| nice_marks(g, 6.0))
         .y_axis_formatter(row_names(names))
         .y_grid_spacer(row_marks(n_rows))
+        // Every row in view, even one whose only bar sits off-centre.
+        .include_y(-0.5)
+        .include_y(n_rows as f64 - 0.5)
         .y_axis_min_width(110.0)
         .include_x(0.0);
     show(ui, "lifts", state, run.generation, plot, hover, |plot| {
@@ -284,6 +287,9 @@ pub fn impact_distribution(ui: &mut Ui, state: &mut ChartState, run: &RunView, r
         .x_grid_spacer(|g| nice_marks(g, 5.0))
         .y_axis_formatter(row_names(names))
         .y_grid_spacer(row_marks(n))
+        // Every row in view, even one whose only bar sits off-centre.
+        .include_y(-0.5)
+        .include_y(n as f64 - 0.5)
         .y_axis_min_width(150.0)
         .include_x(0.0);
     show(ui, "impact", state, run.generation, plot, hover, |plot| {
@@ -342,6 +348,9 @@ pub fn decomposition(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Rep
         .x_grid_spacer(|g| nice_marks(g, 6.0))
         .y_axis_formatter(row_names(names))
         .y_grid_spacer(row_marks(n))
+        // Every row in view, even one whose only bar sits off-centre.
+        .include_y(-0.5)
+        .include_y(n as f64 - 0.5)
         .y_axis_min_width(150.0)
         .include_x(0.0);
     show(ui, "decomposition", state, run.generation, plot, hover, |plot| {
@@ -395,14 +404,25 @@ pub fn waterfall(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report,
     labels.push(r.strategies[i].name.clone());
     let row = |k: usize| (6 - k) as f64;
     let mut level = start;
+    let mut level_max = start;
+    // Where each bar ends on the right, and its value as a label.
+    let mut ends = vec![(start, money(start, &cur, 2))];
     let mut bars = vec![solid(Bar::new(row(0), start).width(0.6), style::HOLDOUT)];
     let mut texts = vec![format!("Holdout: {} per visitor", money(start, &cur, 3))];
     for (k, s) in steps.iter().enumerate() {
         let c = if *s >= 0.0 { style::gain(dark) } else { style::loss(dark) };
         bars.push(solid(Bar::new(row(k + 1), *s).base_offset(level).width(0.6), c));
         texts.push(format!("{}: {}{} per visitor", STEPS[k], if *s >= 0.0 { "+" } else { "" }, money(*s, &cur, 3)));
+        let value = if *s == 0.0 {
+            "none".to_string()
+        } else {
+            format!("{}{}", if *s > 0.0 { "+" } else { "" }, money(*s, &cur, 3))
+        };
+        ends.push((level.max(level + s), value));
         level += s;
+        level_max = level_max.max(level);
     }
+    ends.push((end, money(end, &cur, 2)));
     bars.push(solid(Bar::new(row(6), end).width(0.6), color(r, i)));
     texts.push(format!("{}: {} per visitor", r.strategies[i].name, money(end, &cur, 3)));
     let hover = |p: PlotPoint| {
@@ -416,10 +436,22 @@ pub fn waterfall(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report,
         .x_grid_spacer(|g| nice_marks(g, 5.0))
         .y_axis_formatter(row_names(labels))
         .y_grid_spacer(row_marks(7))
+        // Every row in view, even one whose only bar sits off-centre.
+        .include_y(-0.5)
+        .include_y(7 as f64 - 0.5)
         .y_axis_min_width(150.0)
-        .include_x(0.0);
+        .include_x(0.0)
+        // Room right of the longest bar for its value.
+        .include_x(start.max(end).max(level_max) * 1.22);
+    let text_colour = ui.visuals().text_color();
     show(ui, "waterfall", state, run.generation, plot, hover, |plot| {
         plot.bar_chart(BarChart::new("revenue per visitor", bars).horizontal().allow_hover(false));
+        // Each bar's value beside it: the steps are thin on an axis from zero.
+        for (k, (x, value)) in ends.iter().enumerate() {
+            let at = PlotPoint::new(*x + start.max(end) * 0.02, row(k));
+            let t = egui_plot::Text::new("", at, RichText::new(value).small().color(text_colour));
+            plot.text(t.anchor(egui::Align2::LEFT_CENTER).allow_hover(false));
+        }
     });
 }
 
@@ -453,6 +485,9 @@ pub fn acceptance(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report
         .x_grid_spacer(|g| nice_marks(g, 5.0))
         .y_axis_formatter(row_names(names))
         .y_grid_spacer(row_marks(n_rows))
+        // Every row in view, even one whose only bar sits off-centre.
+        .include_y(-0.5)
+        .include_y(n_rows as f64 - 0.5)
         .y_axis_min_width(110.0)
         .include_x(0.0);
     show(ui, "acceptance", state, run.generation, plot, hover, |plot| {
