@@ -438,7 +438,7 @@ pub fn waterfall(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report,
         .y_grid_spacer(row_marks(7))
         // Every row in view, even one whose only bar sits off-centre.
         .include_y(-0.5)
-        .include_y(7 as f64 - 0.5)
+        .include_y(6.5)
         .y_axis_min_width(150.0)
         .include_x(0.0)
         // Room right of the longest bar for its value.
