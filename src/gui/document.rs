@@ -299,6 +299,11 @@ impl Document {
         scenario_file::save_preserving(path, &self.original, &self.spec, with_catalog).map(|_| ())
     }
 
+    /// The revision of the last change to the catalog.
+    pub fn catalog_revision(&self) -> u64 {
+        self.catalog_revision
+    }
+
     /// Whether the catalog changed since the last save.
     pub fn catalog_changed(&self) -> bool {
         self.catalog_revision != self.saved_catalog_revision

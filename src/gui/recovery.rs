@@ -32,14 +32,15 @@ pub struct Recovery {
     /// Catalog files written into `dir` (removed with the copy).
     catalog_files: Vec<PathBuf>,
     written: Option<u64>,
-    catalog_written: bool,
+    /// The document's catalog revision the catalog files in `dir` hold.
+    catalog_written: Option<u64>,
     last: Option<Instant>,
 }
 
 impl Recovery {
     /// Recovery in `dir` (created when first needed).
     pub fn new(dir: PathBuf) -> Self {
-        Self { dir, catalog_files: Vec::new(), written: None, catalog_written: false, last: None }
+        Self { dir, catalog_files: Vec::new(), written: None, catalog_written: None, last: None }
     }
 
     /// The usual folder: `AOVLAB_RECOVERY_DIR`, else `recovery` in the app's data folder.
@@ -67,16 +68,22 @@ impl Recovery {
             return Ok(());
         }
         std::fs::create_dir_all(&self.dir)?;
-        let catalog = doc.catalog_changed() && !self.catalog_written;
+        // The catalog files again whenever the catalog changed since they were written
+        // (writing them once lost every later catalog edit).
+        let catalog = doc.catalog_changed() && self.catalog_written != Some(doc.catalog_revision());
         doc.write_copy(&self.dir.join(SCENARIO), catalog)?;
         if let Some(cat) = &doc.spec().catalog {
             for name in [&cat.products, &cat.links].into_iter().flatten() {
-                if let Ok(p) = crate::io::files::inside(&self.dir, name) {
+                if let Ok(p) = crate::io::files::inside(&self.dir, name)
+                    && !self.catalog_files.contains(&p)
+                {
                     self.catalog_files.push(p);
                 }
             }
         }
-        self.catalog_written |= catalog;
+        if catalog {
+            self.catalog_written = Some(doc.catalog_revision());
+        }
         let meta = Meta {
             path: doc.path.clone(),
             saved_at: SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
@@ -97,7 +104,7 @@ impl Recovery {
             let _ = std::fs::remove_file(p);
         }
         self.written = None;
-        self.catalog_written = false;
+        self.catalog_written = None;
         self.last = None;
     }
 
@@ -119,5 +126,51 @@ impl Recovery {
     /// The folder.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::model::edit::Edit;
+    use crate::model::fields::{Path as FieldPath, Value};
+
+    /// A scenario whose catalog lives in CSV files: every catalog edit reaches the
+    /// copy, not only the first (the copy wrote the CSV files once and then kept
+    /// them while later edits went on).
+    #[test]
+    fn every_catalog_edit_reaches_the_copy() {
+        let files = tempfile::tempdir().unwrap();
+        let mut spec = crate::io::article_spec();
+        spec.catalog =
+            Some(crate::model::CatalogFiles { products: Some("products.csv".into()), links: Some("links.csv".into()) });
+        let path = files.path().join("store.toml");
+        crate::io::save_scenario(&path, &spec).unwrap();
+        let mut doc = Document::open(path.clone()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut rec = Recovery::new(dir.path().to_path_buf());
+
+        let price = |i| FieldPath::item("products[].price", i);
+        doc.apply(Edit::Set(price(0), Value::Number(91.0))).unwrap();
+        rec.keep(&doc).unwrap();
+        doc.apply(Edit::Set(price(1), Value::Number(133.0))).unwrap();
+        rec.last = None; // as if INTERVAL had passed
+        rec.keep(&doc).unwrap();
+        // A change outside the catalog: the copy holds the catalog files still.
+        doc.apply(Edit::Set(FieldPath::top("store.visitors"), Value::Whole(30_000))).unwrap();
+        rec.last = None;
+        rec.keep(&doc).unwrap();
+
+        let meta = rec.found().unwrap();
+        assert_eq!(meta.path.as_deref(), Some(path.as_path()));
+        let back = rec.restore(&meta).unwrap();
+        assert_eq!(back.spec().products[0].price, 91.0);
+        assert_eq!(back.spec().products[1].price, 133.0);
+        assert_eq!(back.spec().store.visitors, 30_000);
+        assert_eq!(back.spec().products, doc.spec().products);
+        // Clearing removes the catalog files too, once each.
+        rec.clear();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

@@ -98,7 +98,7 @@ impl Dashboard {
             }),
             Box::new(|ui: &mut Ui| {
                 section(ui, "Revenue per visitor by source", |ui| {
-                    let Some(i) = pick(r, *waterfall_sel, &["AOV-optimized"]) else { return };
+                    let Some(i) = pick(r, *waterfall_sel, 0) else { return };
                     ui.horizontal_wrapped(|ui| {
                         ui.label("From the holdout to");
                         if let Some(k) = strategy_combo(ui, "Waterfall strategy", r, i, false) {
@@ -191,18 +191,16 @@ fn section(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui)) {
     });
 }
 
-/// The strategy chosen (if still there), else the first of `fallback` by name, else
-/// the first that is not the holdout.
-fn pick(r: &Report, chosen: Option<usize>, fallback: &[&str]) -> Option<usize> {
+/// The strategy chosen (if still there), else the `rank`-th best by mean revenue per
+/// visitor among those that are not the holdout (else the holdout).
+fn pick(r: &Report, chosen: Option<usize>, rank: usize) -> Option<usize> {
     if let Some(i) = chosen.filter(|&i| i < r.strategies.len()) {
         return Some(i);
     }
-    for f in fallback {
-        if let Some(i) = r.strategies.iter().position(|s| s.name == *f) {
-            return Some(i);
-        }
-    }
-    r.strategies.iter().position(|s| !s.is_holdout)
+    let rpv = |i: usize| r.strategies[i].metrics.revenue_per_visitor.map_or(f64::NEG_INFINITY, |m| m.mean);
+    let mut order: Vec<usize> = (0..r.strategies.len()).filter(|&i| !r.strategies[i].is_holdout).collect();
+    order.sort_by(|&a, &b| rpv(b).total_cmp(&rpv(a)).then(a.cmp(&b)));
+    order.get(rank).copied().or_else(|| r.strategies.iter().position(|s| s.is_holdout))
 }
 
 fn head_to_head_ui(
@@ -213,8 +211,9 @@ fn head_to_head_ui(
     head_a: &mut Option<usize>,
     head_b: &mut Option<usize>,
 ) {
-    let Some(a) = pick(r, *head_a, &["AOV-optimized"]) else { return };
-    let b = pick(r, *head_b, &["Conversion-optimized"]).unwrap_or(r.strategies.len() - 1);
+    // By default the two strategies with the most revenue per visitor.
+    let Some(a) = pick(r, *head_a, 0) else { return };
+    let b = pick(r, *head_b, 1).unwrap_or(a);
     ui.horizontal_wrapped(|ui| {
         if let Some(k) = strategy_combo(ui, "Head-to-head first strategy", r, a, true) {
             *head_a = Some(k);
