@@ -13,6 +13,7 @@ use crate::model::{PreCheckout, PrePolicy, Ranking};
 /// relevance. One pass over the candidates; the ranking is a partial insertion
 /// selection on one integer key per product (carts have few linked products and
 /// strategies show at most 10).
+#[inline]
 pub(super) fn rank_linked(c: &Compiled, s: &mut Scratch) {
     let mut n = 0;
     s.post_linked.clear();
@@ -61,6 +62,7 @@ pub(super) fn offer_top_k<T: Copy>(best: &mut [T], n: &mut usize, k: usize, x: T
 }
 
 /// Fills `s.shown` with the pre-checkout suggestions of a policy.
+#[inline]
 pub(super) fn select_pre(
     c: &Compiled,
     s: &mut Scratch,
@@ -133,6 +135,7 @@ pub(super) fn select_pre(
 
 /// Top `k` by (score desc, popularity desc, catalog order) from scored linked
 /// candidates and an unlinked list whose scores never increase along it.
+#[inline]
 pub(super) fn merge_top_k(
     c: &Compiled,
     scored: &mut [(f64, u32)],
@@ -179,6 +182,7 @@ pub(super) fn merge_top_k(
 
 /// The tier top-up: the cheapest product priced >= gap among cart-relevant ones,
 /// else among all; price ties go to the more popular (MODEL.md rule 5).
+#[inline]
 pub(super) fn top_up_product(c: &Compiled, s: &Scratch, extras: &[u32], gap: i64, min: f64) -> Option<u32> {
     let sc = c.sc;
     let products = &sc.products;

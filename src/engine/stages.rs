@@ -69,6 +69,7 @@ pub(super) struct Outcome {
 /// Stages 2-5 for one shopper under strategy `k`, with checkout uniform
 /// `u_checkout`. Shown and accepted counts before checkout are returned, not tallied.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 pub(super) fn simulate_strategy(
     c: &Compiled,
     w: &Realized,
@@ -211,6 +212,7 @@ pub(super) struct PostResult {
 }
 
 /// Stage 2: the suggestions of `pre` shown to the shopper, and which they take.
+#[inline]
 pub(super) fn pre_stage(c: &Compiled, w: &Realized, sh: &Shopper, pre: &PreCheckout, s: &mut Scratch) -> PreResult {
     let sc = c.sc;
     let seg = sh.seg;

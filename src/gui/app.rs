@@ -23,7 +23,7 @@ use crate::io::{export, files};
 /// Recent files kept.
 const MAX_RECENT: usize = 8;
 /// A large catalog's whole-scenario check runs once editing has paused this long.
-const QUIET: Duration = Duration::from_millis(600);
+const QUIET: Duration = Duration::from_millis(1500);
 
 /// Preferences persisted between sessions (never the scenario or runtime state).
 #[derive(Debug, Clone, Serialize, Deserialize)]

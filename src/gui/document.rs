@@ -59,6 +59,19 @@ impl Problems {
     }
 }
 
+/// A revision number no document has had: views that cache what they drew for a
+/// revision (the catalog's order and index) never take another document's state,
+/// or the state before an undo, for the current one.
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Catalog fields the catalog page's indexes depend on (see
+/// [`Document::index_revision`]).
+const INDEXED: [&str; 5] =
+    ["products[].id", "products[].name", "products[].category", "links[].from", "links[].from_category"];
+
 struct Step {
     undo: Edit,
     /// The field a single-field edit changed (consecutive edits of it coalesce).
@@ -77,6 +90,8 @@ pub struct Document {
     saved_revision: u64,
     /// Revision of the last edit of products or links.
     catalog_revision: u64,
+    /// Revision of the last catalog edit that [`INDEXED`] fields or the lists' shape.
+    index_revision: u64,
     saved_catalog_revision: u64,
     undo: Vec<Step>,
     redo: Vec<Step>,
@@ -90,14 +105,16 @@ pub struct Document {
 impl Document {
     /// A document holding `spec`, read from `original` (considered saved).
     pub fn new(spec: ScenarioSpec, path: Option<PathBuf>, original: String) -> Self {
+        let r = next_revision();
         let mut d = Self {
             spec,
             path,
             original,
-            revision: 0,
-            saved_revision: 0,
-            catalog_revision: 0,
-            saved_catalog_revision: 0,
+            revision: r,
+            saved_revision: r,
+            catalog_revision: r,
+            index_revision: r,
+            saved_catalog_revision: r,
             undo: Vec::new(),
             redo: Vec::new(),
             problems: Problems::default(),
@@ -129,7 +146,7 @@ impl Document {
         &self.spec
     }
 
-    /// Counts every change; equal revisions mean an equal scenario.
+    /// Changes with every edit and is never reused, across documents too; equal revisions mean an equal scenario.
     pub fn revision(&self) -> u64 {
         self.revision
     }
@@ -181,9 +198,12 @@ impl Document {
     }
 
     fn changed(&mut self, catalog: bool, field: Option<&Path>) {
-        self.revision += 1;
+        self.revision = next_revision();
         if catalog {
             self.catalog_revision = self.revision;
+            if field.is_none_or(|p| INDEXED.contains(&p.field)) {
+                self.index_revision = self.revision;
+            }
         }
         self.last_edit = Some(Instant::now());
         self.scenario = None;
@@ -297,6 +317,13 @@ impl Document {
     /// CSV catalog too when `with_catalog` (or when it is not there yet).
     pub fn write_copy(&self, path: &std::path::Path, with_catalog: bool) -> std::io::Result<()> {
         scenario_file::save_preserving(path, &self.original, &self.spec, with_catalog).map(|_| ())
+    }
+
+    /// The revision of the last catalog change that can change what the catalog page
+    /// indexes (ids, names, categories, link sources, added or removed rows); a price
+    /// or a strength edit leaves it alone.
+    pub fn index_revision(&self) -> u64 {
+        self.index_revision
     }
 
     /// The revision of the last change to the catalog.

@@ -3,7 +3,11 @@
 //! from the field registry ([`super::fields`]). Paths are only written out for
 //! problems, so a million valid links cost no strings.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+// FxHash: ids are looked up twice per link, two million times for the largest
+// catalog; SipHash made that half of the whole check (docs/performance.md).
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use super::fields::{Field, MAX_MONEY, MIN_WEIGHT, field};
@@ -288,8 +292,8 @@ fn check_products<'s>(
     let (price, cost, popularity) =
         (field("products[].price"), field("products[].cost"), field("products[].popularity"));
     let mut categories: Vec<String> = Vec::new();
-    let mut cat_index: HashMap<&str, u32> = HashMap::new();
-    let mut ids: HashMap<&str, u32> = HashMap::with_capacity(spec.products.len());
+    let mut cat_index: HashMap<&str, u32> = HashMap::default();
+    let mut ids: HashMap<&str, u32> = HashMap::with_capacity_and_hasher(spec.products.len(), Default::default());
     let mut products = Vec::with_capacity(spec.products.len());
     for (i, p) in spec.products.iter().enumerate() {
         let at = |key| At::Item("products", i, key);
@@ -356,6 +360,7 @@ fn check_links(
     };
     let mut product_links: Vec<Vec<LinkTarget>> = vec![Vec::new(); products.len()];
     let mut category_links: Vec<Vec<LinkTarget>> = vec![Vec::new(); cat_index.len()];
+    let mut last_from: Option<(&str, u32)> = None;
     for (i, l) in spec.links.iter().enumerate() {
         let at = |key| At::Item("links", i, key);
         c.number(at("strength"), l.strength, strength);
@@ -368,8 +373,13 @@ fn check_links(
                 c.err(at(""), "give exactly one of `from` (a product id) or `from_category` (a category)");
                 None
             }
-            (Some(f), None) => match ids.get(f.as_str()) {
-                Some(&p) => Some(&mut product_links[p as usize]),
+            // Links from one product usually come together: reuse the last lookup.
+            (Some(f), None) => match last_from.filter(|(k, _)| *k == f.as_str()).map(|(_, p)| p).or_else(|| {
+                let p = ids.get(f.as_str()).copied();
+                last_from = p.map(|p| (f.as_str(), p));
+                p
+            }) {
+                Some(p) => Some(&mut product_links[p as usize]),
                 None => {
                     c.err(at("from"), unknown("product", f, &id_list()));
                     None

@@ -5,7 +5,9 @@
 
 use egui::{Grid, RichText, ScrollArea, Ui};
 
+use super::index::CatalogIndex;
 use super::widgets::{Ctx, error_color};
+use crate::format::int;
 use crate::gui::commands::Command;
 use crate::model::edit::{self, Edit, Item};
 use crate::model::fields::{List, Path, Value};
@@ -44,7 +46,7 @@ pub struct CatalogView {
     pub selected: Option<usize>,
     /// Product indices in the order shown.
     order: Vec<usize>,
-    /// What `order` was computed for: revision, sort, direction, filter.
+    /// What `order` was computed for: catalog revision, sort, direction, filter.
     order_key: Option<(u64, SortBy, bool, String)>,
     /// A cell of the table had the keyboard focus or was dragged last frame.
     editing: bool,
@@ -73,7 +75,9 @@ impl CatalogView {
     }
 
     /// Draws the page.
-    pub fn ui(&mut self, ui: &mut Ui, ctx: &mut Ctx, revision: u64, out: &mut Vec<Command>) {
+    /// `revision` is the document's catalog revision (the order is kept across edits
+    /// elsewhere); `index` is current for the document.
+    pub fn ui(&mut self, ui: &mut Ui, ctx: &mut Ctx, index: &CatalogIndex, revision: u64, out: &mut Vec<Command>) {
         ui.horizontal_wrapped(|ui| {
             ui.label("Filter");
             ui.add(egui::TextEdit::singleline(&mut self.filter).hint_text("id, name or category").desired_width(160.0));
@@ -111,7 +115,8 @@ impl CatalogView {
             }
         }
         self.refresh_order(ctx, revision);
-        ui.label(RichText::new(format!("{} of {} products", self.order.len(), ctx.spec.products.len())).small());
+        let (shown, all) = (self.order.len() as u64, ctx.spec.products.len() as u64);
+        ui.label(RichText::new(format!("{} of {} products", int(shown), int(all))).small());
         let row_h = ui.spacing().interact_size.y + 6.0;
         let mut editing = false;
         let mut action = None;
@@ -129,7 +134,7 @@ impl CatalogView {
             scroll.show_rows(ui, row_h, self.order.len(), |ui, range| {
                 for pos in range {
                     let i = self.order[pos];
-                    let (busy, act) = ui.push_id(("product", i), |ui| self.row(ui, ctx, i)).inner;
+                    let (busy, act) = ui.push_id(("product", i), |ui| self.row(ui, ctx, index, i)).inner;
                     *editing |= busy;
                     if action.is_none() {
                         *action = act;
@@ -168,7 +173,7 @@ impl CatalogView {
             }
         }
         ui.separator();
-        self.links_ui(ui, ctx);
+        self.links_ui(ui, ctx, index);
     }
 
     fn header(&mut self, ui: &mut Ui) {
@@ -210,7 +215,7 @@ impl CatalogView {
     }
 
     /// One product's row; returns whether one of its cells is being edited.
-    fn row(&mut self, ui: &mut Ui, ctx: &mut Ctx, i: usize) -> (bool, Option<RowAction>) {
+    fn row(&mut self, ui: &mut Ui, ctx: &mut Ctx, index: &CatalogIndex, i: usize) -> (bool, Option<RowAction>) {
         let mut busy = false;
         let mut action = None;
         ui.horizontal(|ui| {
@@ -236,8 +241,7 @@ impl CatalogView {
                     busy |= r.has_focus() || r.dragged();
                 });
             }
-            let id = &ctx.spec.products[i].id;
-            let links = ctx.spec.links.iter().filter(|l| l.from.as_deref() == Some(id.as_str())).count();
+            let links = index.links_from_product(&ctx.spec.products[i].id).len();
             if ui.selectable_label(self.selected == Some(i), format!("links ({links})")).clicked() {
                 self.selected = if self.selected == Some(i) { None } else { Some(i) };
             }
@@ -251,7 +255,7 @@ impl CatalogView {
         (busy, action)
     }
 
-    fn links_ui(&mut self, ui: &mut Ui, ctx: &mut Ctx) {
+    fn links_ui(&mut self, ui: &mut Ui, ctx: &mut Ctx, index: &CatalogIndex) {
         if let Some(i) = self.selected.filter(|&i| i < ctx.spec.products.len()) {
             let p = &ctx.spec.products[i];
             ui.heading(format!("Links from {}", p.name));
@@ -259,25 +263,24 @@ impl CatalogView {
                 RichText::new("A cart holding this product makes each target relevant with the given strength.")
                     .small(),
             );
-            links_ui(ui, ctx, Source::Product(p.id.clone()));
+            let id = p.id.clone();
+            links_ui(ui, ctx, index, index.links_from_product(&id), Source::Product(id.clone()));
         } else {
             ui.label("Select a product's \"links\" to edit its complement links.");
         }
         ui.separator();
         ui.heading("Category links");
         ui.label(RichText::new("A cart holding any product of the category makes the target relevant.").small());
-        for c in categories(ctx) {
-            if ctx.spec.links.iter().any(|l| l.from_category.as_deref() == Some(c.as_str())) {
-                ui.label(RichText::new(format!("from category {c}")).strong());
-                links_ui(ui, ctx, Source::Category(c));
-            }
+        for (c, rows) in &index.by_category {
+            ui.label(RichText::new(format!("from category {c}")).strong());
+            links_ui(ui, ctx, index, rows, Source::Category(c.clone()));
         }
         egui::ComboBox::from_id_salt("new-cat-link").selected_text("Add a category link from…").show_ui(ui, |ui| {
-            for c in categories(ctx) {
-                if ui.selectable_label(false, &c).clicked()
+            for c in &index.categories {
+                if ui.selectable_label(false, c).clicked()
                     && let Some(to) = ctx.spec.products.first().map(|p| p.id.clone())
                 {
-                    let l = LinkSpec { from: None, from_category: Some(c), to, strength: 0.5 };
+                    let l = LinkSpec { from: None, from_category: Some(c.clone()), to, strength: 0.5 };
                     ctx.edits.push(Edit::Insert(ctx.spec.links.len(), Item::Link(l)));
                 }
             }
@@ -299,31 +302,21 @@ enum Source {
     Category(String),
 }
 
-fn links_ui(ui: &mut Ui, ctx: &mut Ctx, source: Source) {
-    let matches = |l: &LinkSpec| match &source {
-        Source::Product(id) => l.from.as_deref() == Some(id.as_str()) && l.from_category.is_none(),
-        Source::Category(c) => l.from_category.as_deref() == Some(c.as_str()) && l.from.is_none(),
-    };
+/// The links `rows` (indices into the scenario's links) from one source.
+fn links_ui(ui: &mut Ui, ctx: &mut Ctx, index: &CatalogIndex, rows: &[usize], source: Source) {
     let key = match &source {
         Source::Product(id) => format!("p:{id}"),
         Source::Category(c) => format!("c:{c}"),
     };
-    let rows: Vec<usize> = (0..ctx.spec.links.len()).filter(|&k| matches(&ctx.spec.links[k])).collect();
     Grid::new(("links", &key)).num_columns(3).show(ui, |ui| {
-        for k in rows {
+        for &k in rows.iter().filter(|&&k| k < ctx.spec.links.len()) {
             ui.push_id(("link", k), |ui| {
                 let to = ctx.spec.links[k].to.clone();
                 let mut chosen = None;
                 egui::ComboBox::from_id_salt("to")
-                    .selected_text(product_label(ctx, &to))
+                    .selected_text(index.product_label(ctx.spec, &to))
                     .width(200.0)
-                    .show_ui(ui, |ui| {
-                        for p in &ctx.spec.products {
-                            if ui.selectable_label(p.id == to, format!("{} ({})", p.name, p.id)).clicked() {
-                                chosen = Some(p.id.clone());
-                            }
-                        }
-                    })
+                    .show_ui(ui, |ui| chosen = target_list(ui, ctx, &to))
                     .response
                     .on_hover_text("Target product: made relevant to carts holding the source.");
                 if let Some(id) = chosen {
@@ -355,8 +348,33 @@ fn links_ui(ui: &mut Ui, ctx: &mut Ctx, source: Source) {
     }
 }
 
-fn product_label(ctx: &Ctx, id: &str) -> String {
-    ctx.spec.products.iter().find(|p| p.id == id).map_or_else(|| format!("{id} (missing)"), |p| p.name.clone())
+/// How many products a link's target list shows at once.
+const TARGETS_SHOWN: usize = 100;
+
+/// A link target picker: a search field and the first [`TARGETS_SHOWN`] products
+/// matching it (a list of 100,000 entries is no use to anyone, and slow to draw).
+fn target_list(ui: &mut Ui, ctx: &Ctx, current: &str) -> Option<String> {
+    let id = ui.scope_id().with("target-filter");
+    let mut filter: String = ui.data_mut(|d| d.get_temp(id).unwrap_or_default());
+    ui.add(egui::TextEdit::singleline(&mut filter).hint_text("search id or name").desired_width(180.0));
+    ui.data_mut(|d| d.insert_temp(id, filter.clone()));
+    let f = filter.to_lowercase();
+    let mut matches = ctx
+        .spec
+        .products
+        .iter()
+        .filter(|p| f.is_empty() || p.id.to_lowercase().contains(&f) || p.name.to_lowercase().contains(&f));
+    let mut chosen = None;
+    for p in matches.by_ref().take(TARGETS_SHOWN) {
+        if ui.selectable_label(p.id == current, format!("{} ({})", p.name, p.id)).clicked() {
+            chosen = Some(p.id.clone());
+        }
+    }
+    let more = matches.count();
+    if more > 0 {
+        ui.label(RichText::new(format!("{more} more: type to narrow the list")).small());
+    }
+    chosen
 }
 
 /// Product indices matching `filter`, sorted by `sort`.
@@ -385,13 +403,6 @@ pub fn order(products: &[ProductSpec], filter: &str, sort: SortBy, descending: b
         rows.reverse();
     }
     rows
-}
-
-fn categories(ctx: &Ctx) -> Vec<String> {
-    let mut c: Vec<String> = ctx.spec.products.iter().map(|p| p.category.clone()).collect();
-    c.sort();
-    c.dedup();
-    c
 }
 
 fn unique_id(ctx: &Ctx, base: &str) -> String {

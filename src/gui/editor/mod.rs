@@ -3,6 +3,7 @@
 //! applies them after the frame.
 
 mod catalog;
+mod index;
 mod segments;
 mod store;
 mod strategies;
@@ -71,6 +72,8 @@ pub struct Editor {
     pub page: Page,
     /// The catalog table's filter, sort and selection.
     pub catalog: CatalogView,
+    /// Links by source, categories, products by id.
+    index: index::CatalogIndex,
 }
 
 impl Editor {
@@ -92,10 +95,15 @@ impl Editor {
         });
         ui.separator();
         let mut ctx = widgets::Ctx::new(doc.spec(), doc.problems());
+        if matches!(self.page, Page::Catalog | Page::Segments) {
+            self.index.refresh(doc.spec(), doc.index_revision());
+        }
+        let index = &self.index;
+        let catalog = &mut self.catalog;
         ScrollArea::vertical().id_salt("editor-scroll").auto_shrink([false, false]).show(ui, |ui| match self.page {
             Page::Store => store::ui(ui, &mut ctx),
-            Page::Catalog => self.catalog.ui(ui, &mut ctx, doc.revision(), &mut out),
-            Page::Segments => segments::ui(ui, &mut ctx, &mut out),
+            Page::Catalog => catalog.ui(ui, &mut ctx, index, doc.catalog_revision(), &mut out),
+            Page::Segments => segments::ui(ui, &mut ctx, &index.categories, &mut out),
             Page::Tiers => tiers::ui(ui, &mut ctx),
             Page::Strategies => strategies::ui(ui, &mut ctx, &mut out),
         });

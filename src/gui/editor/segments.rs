@@ -11,7 +11,7 @@ use crate::model::fields::{FIELDS, List, Path, Value};
 use crate::model::{Param, SegmentSpec};
 
 /// Draws the page.
-pub fn ui(ui: &mut Ui, ctx: &mut Ctx, out: &mut Vec<Command>) {
+pub fn ui(ui: &mut Ui, ctx: &mut Ctx, cats: &[String], out: &mut Vec<Command>) {
     ctx.problem(ui, "segments");
     ui.horizontal_wrapped(|ui| {
         if ui.button("Add segment").on_hover_text("A new segment; the others' shares make room for it").clicked() {
@@ -25,7 +25,6 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx, out: &mut Vec<Command>) {
             out.push(Command::Edit(e));
         }
     });
-    let cats = categories(ctx);
     let n = ctx.spec.segments.len();
     for i in 0..n {
         let name = ctx.spec.segments[i].name.clone();
@@ -41,7 +40,7 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx, out: &mut Vec<Command>) {
                     let l = ui
                         .label("Category affinity")
                         .on_hover_text(crate::model::fields::field("segments[].category_affinity").help);
-                    ui.vertical(|ui| affinity_ui(ui, ctx, i, &cats)).response.labelled_by(l.id);
+                    ui.vertical(|ui| affinity_ui(ui, ctx, i, cats)).response.labelled_by(l.id);
                     ui.end_row();
                 });
                 ui.horizontal(|ui| {
@@ -105,13 +104,6 @@ fn affinity_ui(ui: &mut Ui, ctx: &mut Ctx, i: usize, cats: &[String]) {
             }
         }
     });
-}
-
-fn categories(ctx: &Ctx) -> Vec<String> {
-    let mut c: Vec<String> = ctx.spec.products.iter().map(|p| p.category.clone()).collect();
-    c.sort();
-    c.dedup();
-    c
 }
 
 fn unique_name(ctx: &Ctx, base: &str) -> String {
