@@ -197,18 +197,7 @@ macro_rules! field {
         }
     };
     ($path:expr, $label:expr, $kind:expr, $unit:expr, (> $min:expr, $max:expr), $default:expr, $role:expr, $help:expr) => {
-        Field {
-            path: $path,
-            label: $label,
-            kind: $kind,
-            unit: $unit,
-            min: $min,
-            min_open: true,
-            max: $max,
-            default: $default,
-            role: $role,
-            help: $help,
-        }
+        Field { min_open: true, ..field!($path, $label, $kind, $unit, [$min, $max], $default, $role, $help) }
     };
 }
 

@@ -59,23 +59,16 @@ pub enum MetricUnit {
 }
 
 impl Metric {
-    /// Every metric, in report order.
-    pub const ALL: [Metric; 14] = [
-        Metric::ConversionRate,
-        Metric::CartAbandonmentRate,
-        Metric::Aov,
-        Metric::RevenuePerVisitor,
-        Metric::GrossMarginPerVisitor,
-        Metric::PreCheckoutAcceptanceRate,
-        Metric::TierPromptAcceptanceRate,
-        Metric::PostCheckoutAcceptanceRate,
-        Metric::TierUpgradeRate,
-        Metric::ConversionRateLift,
-        Metric::AovLift,
-        Metric::RpvLift,
-        Metric::MarginLift,
-        Metric::AnnualGmvImpact,
-    ];
+    /// Every metric, in report order: the levels, then the lifts.
+    pub const ALL: [Metric; 14] = {
+        let mut all = [Metric::ConversionRate; 14];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = if i < Self::LEVELS.len() { Self::LEVELS[i] } else { Self::LIFTS[i - Self::LEVELS.len()] };
+            i += 1;
+        }
+        all
+    };
 
     /// The levels each strategy has (the holdout included).
     pub const LEVELS: [Metric; 9] = [

@@ -164,9 +164,53 @@ fn base(id: &str) -> Plot<'static> {
     Plot::new(id.to_string()).height(HEIGHT).show_grid([true, false]).custom_x_axes(vec![x])
 }
 
+/// A plot with one row per name (drawn top to bottom, every row in view even when
+/// its only bar sits off-centre) and an x axis that includes zero.
+fn rows_plot(id: &str, names: Vec<String>, label_width: f32) -> Plot<'static> {
+    let n = names.len();
+    base(id)
+        .y_axis_formatter(row_names(names))
+        .y_grid_spacer(row_marks(n))
+        .include_y(-0.5)
+        .include_y(n as f64 - 0.5)
+        .y_axis_min_width(label_width)
+        .include_x(0.0)
+}
+
 /// A short note above a chart, for what its axis label has no room for.
 fn note(ui: &mut Ui, text: &str) {
     ui.add(egui::Label::new(RichText::new(text).small()).wrap());
+}
+
+/// Grouped horizontal bars: `rows` rows drawn top to bottom (row `i` centred at y =
+/// rows - 1 - i), each with `bars` bars side by side within 0.8 of a row.
+#[derive(Clone, Copy)]
+struct Groups {
+    rows: usize,
+    bars: usize,
+}
+
+impl Groups {
+    /// One bar's height.
+    fn width(self) -> f64 {
+        0.8 / self.bars.max(1) as f64
+    }
+
+    /// The centre of bar `j` of row `row`.
+    fn y(self, row: usize, j: usize) -> f64 {
+        (self.rows - 1 - row) as f64 + 0.4 - self.width() * (j as f64 + 0.5)
+    }
+
+    /// The row and bar under a pointer.
+    fn at(self, p: PlotPoint) -> Option<(usize, usize)> {
+        let row = self.rows as f64 - 1.0 - p.y.round();
+        if !(0.0..self.rows as f64).contains(&row) {
+            return None;
+        }
+        let row = row as usize;
+        let j = (((self.rows - 1 - row) as f64 + 0.4 - p.y) / self.width()).floor();
+        Some((row, (j.max(0.0) as usize).min(self.bars.saturating_sub(1))))
+    }
 }
 
 /// Lifts against the holdout: one row per metric, one bar per strategy (in its
@@ -178,16 +222,11 @@ pub fn lifts(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
     let metrics = Metric::RELATIVE_LIFTS;
     let names: Vec<String> = metrics.iter().map(|m| m.label().replace(" lift", "")).collect();
     let n_rows = metrics.len();
-    let k = rows.len().max(1) as f64;
-    let width = 0.8 / k;
-    let y_of = |row: usize, j: usize| (n_rows - 1 - row) as f64 + 0.4 - width * (j as f64 + 0.5);
+    let g = Groups { rows: n_rows, bars: rows.len() };
+    let width = g.width();
+    let y_of = |row, j| g.y(row, j);
     let hover = |p: PlotPoint| {
-        let row = n_rows as f64 - 1.0 - p.y.round();
-        if !(0.0..n_rows as f64).contains(&row) {
-            return None;
-        }
-        let row = row as usize;
-        let j = ((((n_rows - 1 - row) as f64 + 0.4 - p.y) / width).floor() as usize).min(rows.len().saturating_sub(1));
+        let (row, j) = g.at(p)?;
         let (i, name) = *rows.get(j)?;
         let l = metrics[row].lift_summary(&r.strategies[i])?;
         Some(format!(
@@ -200,18 +239,11 @@ pub fn lifts(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
         ))
     };
     let wc = ui.visuals().text_color();
-    let plot = base("lifts")
+    let plot = rows_plot("lifts", names, 110.0)
         .height(HEIGHT * 1.2)
         .x_axis_label("lift vs holdout (relative)")
         .x_axis_formatter(|m, _| percent_tick(m.value, m.step_size, true))
-        .x_grid_spacer(|g| nice_marks(g, 6.0))
-        .y_axis_formatter(row_names(names))
-        .y_grid_spacer(row_marks(n_rows))
-        // Every row in view, even one whose only bar sits off-centre.
-        .include_y(-0.5)
-        .include_y(n_rows as f64 - 0.5)
-        .y_axis_min_width(110.0)
-        .include_x(0.0);
+        .x_grid_spacer(|g| nice_marks(g, 6.0));
     show(ui, "lifts", state, run.generation, plot, hover, |plot| {
         for (j, (i, name)) in rows.iter().enumerate() {
             let mut bars = Vec::new();
@@ -280,18 +312,11 @@ pub fn impact_distribution(ui: &mut Ui, state: &mut ChartState, run: &RunView, r
         ))
     };
     let cur2 = r.currency.clone();
-    let plot = base("impact")
+    let plot = rows_plot("impact", names, 150.0)
         .height(HEIGHT * 1.2)
         .x_axis_label(format!("annual GMV impact ({})", r.currency))
         .x_axis_formatter(move |m, _| money_tick(m.value, m.step_size, &cur2))
-        .x_grid_spacer(|g| nice_marks(g, 5.0))
-        .y_axis_formatter(row_names(names))
-        .y_grid_spacer(row_marks(n))
-        // Every row in view, even one whose only bar sits off-centre.
-        .include_y(-0.5)
-        .include_y(n as f64 - 0.5)
-        .y_axis_min_width(150.0)
-        .include_x(0.0);
+        .x_grid_spacer(|g| nice_marks(g, 5.0));
     show(ui, "impact", state, run.generation, plot, hover, |plot| {
         let k = 200;
         let xs: Vec<f64> = (0..=k).map(|i| lo + (hi - lo) * i as f64 / k as f64).collect();
@@ -342,17 +367,10 @@ pub fn decomposition(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Rep
         ))
     };
     let wc = ui.visuals().text_color();
-    let plot = base("decomposition")
+    let plot = rows_plot("decomposition", names, 150.0)
         .x_axis_label("change in revenue per visitor, % of the holdout's")
         .x_axis_formatter(|m, _| percent_tick(m.value, m.step_size, true))
-        .x_grid_spacer(|g| nice_marks(g, 6.0))
-        .y_axis_formatter(row_names(names))
-        .y_grid_spacer(row_marks(n))
-        // Every row in view, even one whose only bar sits off-centre.
-        .include_y(-0.5)
-        .include_y(n as f64 - 0.5)
-        .y_axis_min_width(150.0)
-        .include_x(0.0);
+        .x_grid_spacer(|g| nice_marks(g, 6.0));
     show(ui, "decomposition", state, run.generation, plot, hover, |plot| {
         for (j, (i, name)) in rows.iter().enumerate() {
             let Some((c, a, total)) = parts(*i) else { continue };
@@ -430,17 +448,10 @@ pub fn waterfall(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report,
         if (0.0..7.0).contains(&k) { texts.get(k as usize).cloned() } else { None }
     };
     let cur2 = r.currency.clone();
-    let plot = base("waterfall")
+    let plot = rows_plot("waterfall", labels, 150.0)
         .x_axis_label(format!("revenue per visitor ({})", r.currency))
         .x_axis_formatter(move |m, _| money_tick(m.value, m.step_size, &cur2))
         .x_grid_spacer(|g| nice_marks(g, 5.0))
-        .y_axis_formatter(row_names(labels))
-        .y_grid_spacer(row_marks(7))
-        // Every row in view, even one whose only bar sits off-centre.
-        .include_y(-0.5)
-        .include_y(6.5)
-        .y_axis_min_width(150.0)
-        .include_x(0.0)
         // Room right of the longest bar for its value.
         .include_x(start.max(end).max(level_max) * 1.22);
     let text_colour = ui.visuals().text_color();
@@ -465,31 +476,19 @@ pub fn acceptance(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report
     let stages = Metric::ACCEPTANCE;
     let names: Vec<String> = stages.iter().map(|m| m.label().replace(" acceptance", "")).collect();
     let n_rows = stages.len();
-    let k = rows.len().max(1) as f64;
-    let width = 0.8 / k;
-    let y_of = |row: usize, j: usize| (n_rows - 1 - row) as f64 + 0.4 - width * (j as f64 + 0.5);
+    let g = Groups { rows: n_rows, bars: rows.len() };
+    let width = g.width();
+    let y_of = |row, j| g.y(row, j);
     let hover = |p: PlotPoint| {
-        let row = n_rows as f64 - 1.0 - p.y.round();
-        if !(0.0..n_rows as f64).contains(&row) {
-            return None;
-        }
-        let row = row as usize;
-        let j = ((((n_rows - 1 - row) as f64 + 0.4 - p.y) / width).floor() as usize).min(rows.len().saturating_sub(1));
+        let (row, j) = g.at(p)?;
         let (i, name) = *rows.get(j)?;
         let s = stages[row].summary(&r.strategies[i])?;
         Some(format!("{name}\n{}: {} of those shown", stages[row].label(), percent(s.mean, 1)))
     };
-    let plot = base("acceptance")
+    let plot = rows_plot("acceptance", names, 110.0)
         .x_axis_label("acceptance: accepted / shown (%)")
         .x_axis_formatter(|m, _| percent_tick(m.value, m.step_size, false))
-        .x_grid_spacer(|g| nice_marks(g, 5.0))
-        .y_axis_formatter(row_names(names))
-        .y_grid_spacer(row_marks(n_rows))
-        // Every row in view, even one whose only bar sits off-centre.
-        .include_y(-0.5)
-        .include_y(n_rows as f64 - 0.5)
-        .y_axis_min_width(110.0)
-        .include_x(0.0);
+        .x_grid_spacer(|g| nice_marks(g, 5.0));
     show(ui, "acceptance", state, run.generation, plot, hover, |plot| {
         for (j, (i, name)) in rows.iter().enumerate() {
             let bars: Vec<Bar> = stages
@@ -603,6 +602,19 @@ mod tests {
         // Degenerate ranges draw no marks rather than looping.
         assert!(marks(1.0, 1.0, 300.0, 5.0).is_empty());
         assert!(nice_marks(GridInput { bounds: (0.0, f64::INFINITY), base_step_size: 1.0 }, 5.0).is_empty());
+    }
+
+    #[test]
+    fn a_pointer_on_a_bar_finds_that_bar() {
+        let g = Groups { rows: 3, bars: 4 };
+        for row in 0..3 {
+            for j in 0..4 {
+                let y = g.y(row, j);
+                assert_eq!(g.at(PlotPoint::new(0.0, y)), Some((row, j)));
+                assert_eq!(g.at(PlotPoint::new(0.0, y + g.width() * 0.4)), Some((row, j)));
+            }
+        }
+        assert_eq!(g.at(PlotPoint::new(0.0, 5.0)), None);
     }
 
     #[test]
