@@ -6,6 +6,7 @@
 //! `gui` (the desktop app, behind the `gui` feature). `model`, `stats` and `engine` do
 //! no I/O and know no front end.
 
+pub mod analysis;
 pub mod cli;
 pub mod engine;
 pub mod format;

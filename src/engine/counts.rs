@@ -59,6 +59,12 @@ pub struct StrategyCounts {
     /// The same for (`tier_shown`, `tier_accepted`).
     #[serde(default)]
     pub tier_sampling_var: [u64; 3],
+    /// Sum over visitors of (revenue - holdout revenue)^4 in cents^4, saturating (a
+    /// sum of non-negative terms, so merging in any order still gives one result).
+    /// With the sum of squares it gives the effective number of visitors whose
+    /// revenue differs, which sets the lifts' interval width with few of them.
+    #[serde(default)]
+    pub revenue_diff_pow4: u128,
 }
 
 impl StrategyCounts {
@@ -90,6 +96,7 @@ impl StrategyCounts {
             self.pre_sampling_var[i] += o.pre_sampling_var[i];
             self.tier_sampling_var[i] += o.tier_sampling_var[i];
         }
+        self.revenue_diff_pow4 = self.revenue_diff_pow4.saturating_add(o.revenue_diff_pow4);
     }
 }
 

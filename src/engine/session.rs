@@ -107,6 +107,9 @@ fn binomial(rng: &mut StreamRng, n: u64, p: f64) -> u64 {
 enum Mode {
     /// Stages 2-5 in full.
     Full,
+    /// Cannot complete; a member who may be prompted under a strategy that prompts:
+    /// stages 2-3 only, counted once.
+    Followed,
     /// Cannot complete; sampled: stages 2-3 only, counted `ABANDONER_WEIGHT` times.
     Sampled,
     /// Cannot complete; not sampled: nothing to do.
@@ -121,7 +124,8 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
     let u_checkout = decision_uniform(key, decision::CHECKOUT);
     let sampled =
         skip && c.abandoners_counted && decision_uniform(key, decision::SAMPLE) * (ABANDONER_WEIGHT as f64) < 1.0;
-    if skip && !sampled && u_checkout >= w.completion_bound_max[segment] {
+    let completes_nowhere = u_checkout >= w.completion_bound_max[segment];
+    if skip && !sampled && !c.tier_dense && completes_nowhere {
         // Completes under no strategy and is not sampled: all of its tallies are 0.
         return;
     }
@@ -129,6 +133,14 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
     let seg = &w.segments[segment];
     let mut rng = shopper_rng(key);
     let shopper = build_cart(c, w, segment, seg, key, &mut rng, s);
+    // Tier prompts are rare: sampling the abandoners who see one 1 in 8 left a handful
+    // of sampled prompts per replication at holdout sizes, and intervals that covered
+    // three times in four. So every member below the top tier is followed up to the
+    // prompt (weight 1) under each strategy that prompts.
+    let dense = skip && c.tier_dense && shopper.member && shopper.spend < c.top_threshold;
+    if skip && !sampled && !dense && completes_nowhere {
+        return;
+    }
     s.serial += 1;
     if c.needs_links {
         s.cands.clear();
@@ -142,6 +154,8 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
     for (k, st) in sc.strategies.iter().enumerate() {
         let mode = if !skip || u_checkout < bounds[k] {
             Mode::Full
+        } else if dense && st.tier_prompt.is_some() {
+            Mode::Followed
         } else if sampled {
             Mode::Sampled
         } else {
@@ -151,7 +165,7 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         let o = if mode == Mode::Skipped {
             Outcome::default()
         } else {
-            // A sampled shopper's uniform of 2 completes in no case: stages 2-3 only.
+            // A uniform of 2 completes in no case: stages 2-3 only.
             let u = if mode == Mode::Full { u_checkout } else { 2.0 };
             simulate_strategy(c, w, k, st, &shopper, u, s, t)
         };
@@ -186,6 +200,8 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         t.revenue_x_holdout += r * rh;
         t.margin_x_holdout += m * mh;
         t.orders_x_holdout += u64::from(o && oh);
+        let d = (r - rh).unsigned_abs();
+        t.revenue_diff_pow4 = t.revenue_diff_pow4.saturating_add((d * d).saturating_mul(d * d));
         if oh {
             t.revenue_x_holdout_order += r;
         }

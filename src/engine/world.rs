@@ -57,6 +57,12 @@ pub struct Compiled<'a> {
     /// prompt), so that shoppers who then abandon still add to the shown and
     /// accepted counts.
     pub abandoners_counted: bool,
+    /// Some strategy shows a tier prompt: on the fast path, every member below the
+    /// top tier is simulated up to the prompt under such a strategy even when they
+    /// cannot complete (see `session::shopper`).
+    pub tier_dense: bool,
+    /// The highest tier threshold (0 without tiers).
+    pub top_threshold: crate::model::Cents,
 }
 
 impl<'a> Compiled<'a> {
@@ -104,6 +110,8 @@ impl<'a> Compiled<'a> {
         let post_matched =
             sc.strategies.iter().any(|st| st.post_checkout.is_some_and(|p| p.policy == PostPolicy::Matched));
         let abandoners_counted = sc.strategies.iter().any(Strategy::shows_before_checkout);
+        let tier_dense = !sc.tiers.is_empty() && sc.strategies.iter().any(|st| st.tier_prompt.is_some());
+        let top_threshold = sc.tiers.iter().map(|t| t.threshold).max().unwrap_or(0);
         let offer_prices = sc
             .strategies
             .iter()
@@ -137,6 +145,8 @@ impl<'a> Compiled<'a> {
             needs_links,
             post_matched,
             abandoners_counted,
+            tier_dense,
+            top_threshold,
             by_popularity,
             pop_rank,
             post_purchase: p.iter().map(|q| q.post_purchase).collect(),

@@ -12,7 +12,8 @@ pub fn report_json(report: &Report) -> serde_json::Result<String> {
 
 /// One row per replication and strategy with that replication's metrics (the
 /// metric registry's, in its order), each followed by its within-replication standard
-/// error (`<metric>_se`: delta method for ratios and lifts, binomial for rates). Empty
+/// error (`<metric>_se`: delta method for ratios and lifts, binomial for rates) and
+/// its 95% interval (`<metric>_lo`, `<metric>_hi`; docs/model.md names each method). Empty
 /// cells where a metric is undefined (an acceptance rate with nothing shown, the
 /// holdout's lifts).
 pub fn write_replications_csv<W: Write>(out: W, sc: &Scenario, reps: &[Replication]) -> csv::Result<()> {
@@ -22,6 +23,8 @@ pub fn write_replications_csv<W: Write>(out: W, sc: &Scenario, reps: &[Replicati
     for m in Metric::ALL {
         header.push(m.name().to_string());
         header.push(format!("{}_se", m.name()));
+        header.push(format!("{}_lo", m.name()));
+        header.push(format!("{}_hi", m.name()));
     }
     w.write_record(&header)?;
     let mut reps: Vec<&Replication> = reps.iter().collect();
@@ -38,6 +41,8 @@ pub fn write_replications_csv<W: Write>(out: W, sc: &Scenario, reps: &[Replicati
                 let e = metric.estimate(m);
                 row.push(e.map(|e| e.value.to_string()).unwrap_or_default());
                 row.push(e.map(|e| e.se.to_string()).unwrap_or_default());
+                row.push(e.map(|e| e.lo.to_string()).unwrap_or_default());
+                row.push(e.map(|e| e.hi.to_string()).unwrap_or_default());
             }
             w.write_record(&row)?;
         }

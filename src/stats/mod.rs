@@ -1,6 +1,8 @@
 //! Statistics with no I/O: summaries across replications, delta-method standard
 //! errors within a replication, and quantile functions.
 
+pub mod interval;
+
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Beta, ContinuousCDF, Normal};
 
@@ -58,13 +60,41 @@ pub struct LiftSummary {
     pub prob_positive: f64,
 }
 
-/// One replication's estimate with its within-replication standard error.
+/// One replication's estimate with its within-replication standard error and 95%
+/// interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// Point estimate.
     pub value: f64,
     /// Standard error (delta method for ratios).
     pub se: f64,
+    /// Lower end of the 95% interval (score-type for rates and paired differences of
+    /// counts, value - 1.96 se otherwise; docs/model.md says which).
+    pub lo: f64,
+    /// Upper end of the 95% interval.
+    pub hi: f64,
+}
+
+impl Estimate {
+    /// An estimate with the normal (Wald) interval value +/- 1.96 se.
+    pub fn wald(value: f64, se: f64) -> Self {
+        Estimate { value, se, lo: value - interval::Z95 * se, hi: value + interval::Z95 * se }
+    }
+
+    /// An estimate with its own interval.
+    pub fn with_interval(value: f64, se: f64, (lo, hi): (f64, f64)) -> Self {
+        Estimate { value, se, lo, hi }
+    }
+
+    /// The estimate and its interval scaled by `k > 0`.
+    pub fn scaled(self, k: f64) -> Self {
+        Estimate { value: self.value * k, se: self.se * k, lo: self.lo * k, hi: self.hi * k }
+    }
+
+    /// Whether the interval holds `x`.
+    pub fn covers(&self, x: f64) -> bool {
+        self.lo <= x && x <= self.hi
+    }
 }
 
 impl Summary {
@@ -132,7 +162,7 @@ impl Moments {
         }
         let m = self.sx / self.n;
         let var = if self.n > 1.0 { ((self.sxx - self.n * m * m) / (self.n - 1.0)).max(0.0) } else { 0.0 };
-        Some(Estimate { value: m, se: (var / self.n).sqrt() })
+        Some(Estimate::wald(m, (var / self.n).sqrt()))
     }
 
     /// Ratio sum(x) / sum(y) with its delta-method standard error:
@@ -143,7 +173,7 @@ impl Moments {
         }
         let r = self.sx / self.sy;
         let ss = (self.sxx - 2.0 * r * self.sxy + r * r * self.syy).max(0.0);
-        Some(Estimate { value: r, se: ss.sqrt() / self.sy.abs() })
+        Some(Estimate::wald(r, ss.sqrt() / self.sy.abs()))
     }
 }
 
@@ -162,7 +192,7 @@ mod tests {
 
     #[test]
     fn summaries_leave_out_undefined_values() {
-        let e = |v| Some(Estimate { value: v, se: 0.0 });
+        let e = |v| Some(Estimate::wald(v, 0.0));
         let s = LiftSummary::of([e(-1.0), None, e(1.0), e(3.0), e(0.0)]).unwrap();
         assert_eq!(s.summary.n, 4);
         assert_eq!(s.summary.mean, 0.75);
