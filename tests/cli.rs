@@ -322,3 +322,81 @@ fn engine_paths_are_selectable_and_fast_equals_counted_on_revenue() {
         .code(2)
         .stderr(predicate::str::contains("fast").and(predicate::str::contains("per-visitor")));
 }
+
+#[test]
+fn sweep_prints_a_row_per_value_and_writes_every_metric() {
+    let out = aovlab()
+        .args(["sweep", "--replications", "2", "--visitors", "3000", "--steps", "3"])
+        .args(["--param", r#"strategies."AOV-optimized".tier_prompt.window"#, "--from", "0.1", "--to", "0.5"])
+        .args(["--csv", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next().unwrap(), "strategies[2].tier_prompt.window,strategy,metric,mean,p05,p50,p95,se,n");
+    let rows: Vec<&str> = lines.collect();
+    // 3 points x 8 strategies x the metrics defined for each.
+    assert!(rows.iter().any(|r| r.starts_with("0.3,AOV-optimized,revenue_per_visitor,")), "{text}");
+    assert_eq!(rows.iter().filter(|r| r.contains(",annual_gmv_impact,")).count(), 3 * 7);
+    aovlab()
+        .args(["sweep", "--replications", "2", "--visitors", "3000", "--steps", "2"])
+        .args(["--param", "behaviour.post_checkout_base_accept", "--from", "0.4", "--to", "0.6"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Post-checkout base acceptance"))
+        .stdout(predicate::str::contains("40%"))
+        .stdout(predicate::str::contains("60%"));
+}
+
+#[test]
+fn sweep_and_sensitivity_refuse_bad_requests_with_the_reason() {
+    aovlab()
+        .args(["sweep", "--param", "store.seed", "--from", "1", "--to", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("run setting"));
+    aovlab()
+        .args(["sweep", "--param", "behaviour.post_checkout_base_accept", "--from", "0.4", "--to", "1.4"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("outside the allowed range"));
+    aovlab()
+        .args(["sweep", "--param", "behaviour.post_checkout_base_accept", "--from", "0.4", "--to", "0.5"])
+        .args(["--metric", "revenue"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("revenue_per_visitor"));
+    aovlab()
+        .args(["sensitivity", "--strategy", "Nobody"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no strategy `Nobody`"));
+    aovlab()
+        .args(["sensitivity", "--strategy", "Holdout", "--outcome", "rpv_lift"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not defined for the holdout"));
+}
+
+#[test]
+fn sensitivity_prints_the_tornado_and_exports_every_draw() {
+    let out =
+        aovlab().args(["sensitivity", "--replications", "4", "--visitors", "3000", "--csv", "-"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "replication,behaviour.pre_checkout_base_accept,behaviour.post_checkout_base_accept,\
+         behaviour.friction_per_slot,strategies[1].checkout.friction_reduction,outcome,difference"
+    );
+    assert_eq!(lines.len(), 5);
+    aovlab()
+        .args(["sensitivity", "--replications", "4", "--visitors", "3000"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Pre-checkout base acceptance"))
+        .stdout(predicate::str::contains("Decision: AOV-optimized minus Conversion-optimized"))
+        .stdout(predicate::str::contains("Rank correlation"));
+}

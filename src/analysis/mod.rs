@@ -1,3 +1,34 @@
 //! Analyses built on runs: headless, touching no file (tests/layers.rs checks it).
+//!
+//! [`sweep`] varies one or two fields over a range; [`sensitivity`] ranks the
+//! uncertain inputs by how much they move an outcome and finds where a decision
+//! between two strategies flips; [`coverage`] measures the intervals' coverage. Every
+//! run here is an ordinary engine run of an ordinary scenario, so each result equals
+//! `aovlab run` with the same `--set` values, bit for bit.
 
 pub mod coverage;
+pub mod sensitivity;
+pub mod sweep;
+
+use std::sync::atomic::AtomicBool;
+
+use crate::engine::{RunError, RunOptions};
+use crate::model::Scenario;
+use crate::report::{Replication, replication};
+
+/// Runs `sc` and computes each replication's metrics; `progress` gets the
+/// replications done and the total.
+fn replications(
+    sc: &Scenario,
+    opts: &RunOptions,
+    progress: &(dyn Fn(u32, u32) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<Replication>, RunError> {
+    let out = crate::engine::run(sc, opts, &|p| progress(p.done, p.total), cancel)?;
+    Ok(out.replications.iter().map(|r| replication(sc, r)).collect())
+}
+
+/// A value written for a field as the scenario file would (`0.25`, `3`).
+fn value_text(v: f64, whole: bool) -> String {
+    if whole { format!("{}", v.round() as i64) } else { format!("{v}") }
+}

@@ -7,7 +7,9 @@ mod gui;
 mod impact;
 mod merge;
 mod run;
+mod sensitivity;
 mod set;
+mod sweep;
 mod table;
 mod validate;
 
@@ -65,6 +67,10 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Edit fields of a scenario file in place, keeping its comments and layout.
     Set(set::SetArgs),
+    /// Vary one or two fields over a range; every strategy's metrics at each point.
+    Sweep(sweep::SweepArgs),
+    /// Which uncertain input moves an outcome most, and which would flip a decision.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// List every scenario field: path, label, unit, allowed range, default, help.
     Fields(fields::FieldsArgs),
     /// Open the desktop app, optionally on a scenario file.
@@ -94,6 +100,8 @@ pub fn main() -> ExitCode {
         Some(Command::Merge(a)) => merge::merge(&a),
         Some(Command::Set(a)) => set::set(&a),
         Some(Command::Fields(a)) => fields::fields(&a),
+        Some(Command::Sweep(a)) => sweep::run(&a),
+        Some(Command::Sensitivity(a)) => sensitivity::run(&a),
         #[cfg(feature = "gui")]
         Some(Command::Gui(a)) => gui::gui(&a),
         #[cfg(feature = "gui")]
@@ -351,6 +359,24 @@ pub fn emit(
         write_output(path, String::from_utf8_lossy(&buf).trim_end())?;
     }
     Ok(())
+}
+
+/// A progress bar on standard error when it is a terminal (hidden otherwise), counting
+/// `len` `what`.
+pub fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressStyle};
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::new(len);
+    let template = if what == "points" {
+        "{spinner} sweep [{bar:30}] {percent}% {elapsed} (eta {eta})".to_string()
+    } else {
+        format!("{{spinner}} {what} {{pos}}/{{len}} [{{bar:30}}] {{elapsed}} (eta {{eta}})")
+    };
+    b.set_style(ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+    b
 }
 
 /// Writes `text` to `path` atomically, or to standard output when `path` is `-`.

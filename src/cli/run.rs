@@ -1,11 +1,9 @@
 //! `aovlab run`: simulate a scenario and print (and export) the comparison.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Failure, SimArgs, check_outputs, write_output};
 use crate::engine;
@@ -35,16 +33,7 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
     let (sc, inputs) = (&prepared.scenario, &prepared.files);
     let outputs = super::outputs(a.json.as_deref(), a.csv.as_deref());
     check_outputs(&outputs, inputs)?;
-    let bar = if std::io::stderr().is_terminal() {
-        let b = ProgressBar::new(u64::from(sc.replications()));
-        b.set_style(
-            ProgressStyle::with_template("{spinner} replications {pos}/{len} [{bar:30}] {elapsed} (eta {eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        b
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = super::progress_bar(u64::from(sc.replications()), "replications");
     let replications = a.shard.map(|s| s.replications(sc.replications()));
     if let Some(r) = &replications {
         bar.set_length(u64::from(r.end - r.start));

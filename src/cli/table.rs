@@ -7,9 +7,10 @@ use crate::format::{percent, printable};
 use crate::report::{Metric, Report};
 use crate::stats::Summary;
 
-fn table(header: &[&str]) -> Table {
+/// A table with these column headings, every column but the first right-aligned.
+pub fn table_owned(header: Vec<String>) -> Table {
     let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED).set_header(header.to_vec());
+    t.load_style(UTF8_FULL_CONDENSED).set_header(header.clone());
     for i in 1..header.len() {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
@@ -18,7 +19,11 @@ fn table(header: &[&str]) -> Table {
     t
 }
 
-fn range(m: Metric, s: Option<Summary>, cur: &str) -> String {
+fn table(header: &[&str]) -> Table {
+    table_owned(header.iter().map(ToString::to_string).collect())
+}
+
+pub fn range(m: Metric, s: Option<Summary>, cur: &str) -> String {
     match s {
         Some(s) => format!(
             "{}\n[{} … {}]",

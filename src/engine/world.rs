@@ -217,10 +217,7 @@ pub struct Realized {
 impl Realized {
     /// Draws each input once for replication `rep`, each from its own stream.
     pub fn draw(sc: &Scenario, rep: u32) -> Self {
-        let seed = sc.seed();
-        let d = |i: &Input| {
-            if i.param.is_uncertain() { i.sample(&mut input_rng(seed, rep, i.stream)) } else { i.central() }
-        };
+        let d = |i: &Input| drawn(sc, i, rep);
         let mut segments: Vec<SegmentDraw> = sc
             .segments
             .iter()
@@ -288,6 +285,12 @@ impl Realized {
             completion_bound_max,
         }
     }
+}
+
+/// The value input `i` of `sc` takes in replication `rep`: a draw from its own
+/// stream when uncertain, else its value (before segment shares are normalised).
+pub fn drawn(sc: &Scenario, i: &Input, rep: u32) -> f64 {
+    if i.param.is_uncertain() { i.sample(&mut input_rng(sc.seed(), rep, i.stream)) } else { i.central() }
 }
 
 /// The offer price in cents of a product priced `price` cents at `offer_discount`:

@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use crate::analysis::sensitivity::Sensitivity;
+use crate::analysis::sweep::{Point, Sweep};
 use crate::model::Scenario;
 use crate::report::{Metric, Replication, Report};
 
@@ -46,6 +48,95 @@ pub fn write_replications_csv<W: Write>(out: W, sc: &Scenario, reps: &[Replicati
             }
             w.write_record(&row)?;
         }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// A sweep's points as JSON (docs/results-format.md, "Sweeps"): the axes, then per
+/// point every strategy's summaries of every metric.
+pub fn sweep_json(sc: &Scenario, sweep: &Sweep, points: &[Point]) -> serde_json::Result<String> {
+    let points: Vec<serde_json::Value> = points
+        .iter()
+        .map(|p| {
+            let strategies: Vec<serde_json::Value> = p
+                .report
+                .strategies
+                .iter()
+                .map(|s| {
+                    let metrics: serde_json::Map<String, serde_json::Value> = Metric::ALL
+                        .iter()
+                        .map(|m| (m.name().to_string(), serde_json::to_value(m.summary(s)).unwrap_or_default()))
+                        .collect();
+                    serde_json::json!({ "name": s.name, "is_holdout": s.is_holdout, "metrics": metrics })
+                })
+                .collect();
+            serde_json::json!({ "x": p.x, "y": p.y, "strategies": strategies })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "kind": "aovlab-sweep",
+        "scenario": sc.name,
+        "seed": sc.seed(),
+        "replications": sc.replications(),
+        "visitors_per_replication": sc.visitors(),
+        "x": sweep.x,
+        "y": sweep.y,
+        "points": points,
+    }))
+}
+
+/// One row per point, strategy and metric: the axes' values, then the metric's mean,
+/// percentiles across replications, standard error of the mean and replications.
+pub fn write_sweep_csv<W: Write>(out: W, sweep: &Sweep, points: &[Point]) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec![sweep.x.path.clone()];
+    header.extend(sweep.y.as_ref().map(|a| a.path.clone()));
+    header.extend(["strategy", "metric", "mean", "p05", "p50", "p95", "se", "n"].map(String::from));
+    w.write_record(&header)?;
+    for p in points {
+        for s in &p.report.strategies {
+            for m in Metric::ALL {
+                let Some(v) = m.summary(s) else { continue };
+                let mut row = vec![p.x.to_string()];
+                row.extend(p.y.map(|y| y.to_string()));
+                row.extend([s.name.clone(), m.name().to_string()]);
+                row.extend([v.mean, v.p05, v.p50, v.p95, v.se].map(|x| x.to_string()));
+                row.push(v.n.to_string());
+                w.write_record(&row)?;
+            }
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// A sensitivity analysis as JSON (docs/results-format.md, "Sensitivity").
+pub fn sensitivity_json(sc: &Scenario, s: &Sensitivity) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(&serde_json::json!({
+        "kind": "aovlab-sensitivity",
+        "scenario": sc.name,
+        "seed": sc.seed(),
+        "replications": sc.replications(),
+        "visitors_per_replication": sc.visitors(),
+        "analysis": s,
+    }))
+}
+
+/// The main run's draws: one row per replication with every uncertain input's drawn
+/// value (columns named by field path), the outcome and the decision's difference.
+pub fn write_draws_csv<W: Write>(out: W, s: &Sensitivity) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec!["replication".to_string()];
+    header.extend(s.draws.paths.iter().cloned());
+    header.extend(["outcome".to_string(), "difference".to_string()]);
+    w.write_record(&header)?;
+    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for r in &s.draws.rows {
+        let mut row = vec![r.replication.to_string()];
+        row.extend(r.inputs.iter().map(ToString::to_string));
+        row.extend([opt(r.outcome), opt(r.difference)]);
+        w.write_record(&row)?;
     }
     w.flush()?;
     Ok(())

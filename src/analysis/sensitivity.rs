@@ -1,0 +1,388 @@
+//! Which uncertain input matters, and which would flip a decision.
+//!
+//! For each input drawn once per replication, the scenario is run with that input
+//! held at a few quantiles of its distribution (P1, P10, P50, P90, P99) while every
+//! other input stays uncertain, drawn from the same streams as in the main run
+//! (common random numbers). That gives:
+//!
+//! - the **tornado**: the outcome's mean with the input at P10 and at P90, ranked by
+//!   the swing between them;
+//! - the **importance**: Spearman's rank correlation between the input's draws and
+//!   the outcome across the main run's replications (every input varying at once),
+//!   the global view to set beside the one-at-a-time tornado;
+//! - the **decision flip**: for the difference between two strategies, each value of
+//!   the input at which its mean changes sign between the grid points (located by
+//!   linear interpolation, refined by one more run at the interpolated value), and
+//!   the probability that the input lies where the other strategy is ahead.
+//!
+//! The drawn value of every input in every replication of the main run is kept
+//! ([`Draws`]) for export.
+
+use std::sync::atomic::AtomicBool;
+
+use serde::Serialize;
+use statrs::statistics::{Data, OrderStatistics, RankTieBreaker, Statistics};
+
+use super::{replications, value_text};
+use crate::engine::{RunError, RunOptions};
+use crate::model::fields::{self, Kind};
+use crate::model::{Dist, FieldError, Param, Scenario, ScenarioSpec};
+use crate::report::{Metric, Replication};
+
+/// The quantiles each input is held at; P10 and P90 are the tornado's ends.
+pub const GRID: [f64; 5] = [0.01, 0.10, 0.50, 0.90, 0.99];
+const P10: usize = 1;
+const P90: usize = 3;
+
+/// What is measured: a metric of one strategy, or its difference from another's.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Outcome {
+    /// The metric.
+    pub metric: Metric,
+    /// The strategy (index).
+    pub strategy: usize,
+    /// Another strategy to subtract (index).
+    pub versus: Option<usize>,
+}
+
+impl Outcome {
+    /// Its value in one replication (`None` where the metric is undefined).
+    pub fn value(&self, rep: &Replication) -> Option<f64> {
+        let a = self.metric.estimate(rep.strategies.get(self.strategy)?)?.value;
+        match self.versus {
+            Some(b) => Some(a - self.metric.estimate(rep.strategies.get(b)?)?.value),
+            None => Some(a),
+        }
+    }
+
+    /// The outcome in words: `AOV-optimized: Annual GMV impact`, or `... minus ...`.
+    pub fn describe(&self, sc: &Scenario) -> String {
+        let name = |k: usize| sc.strategies.get(k).map_or("?", |s| s.name());
+        match self.versus {
+            Some(b) => format!("{}: {} minus {}", self.metric.label(), name(self.strategy), name(b)),
+            None => format!("{}: {}", self.metric.label(), name(self.strategy)),
+        }
+    }
+
+    /// Checks the strategies exist and the metric is defined for them.
+    pub fn check(&self, sc: &Scenario) -> Result<(), String> {
+        for k in std::iter::once(self.strategy).chain(self.versus) {
+            if k >= sc.strategies.len() {
+                return Err(format!("no strategy {}", k + 1));
+            }
+            if self.metric.is_lift() && k == sc.holdout {
+                return Err(format!(
+                    "{} compares with the holdout, so it is not defined for the holdout `{}`",
+                    self.metric.label(),
+                    sc.strategies[k].name()
+                ));
+            }
+        }
+        if self.versus == Some(self.strategy) {
+            return Err("a strategy compared with itself is always 0; pick two different strategies".into());
+        }
+        Ok(())
+    }
+}
+
+/// The default pair to decide between: AOV-optimized against Conversion-optimized when
+/// the scenario has them (the article's question), else its first two strategies
+/// that are not the holdout.
+pub fn default_decision(sc: &Scenario) -> Option<(usize, usize)> {
+    let find = |n: &str| sc.strategies.iter().position(|s| s.name() == n);
+    if let (Some(a), Some(b)) = (find("AOV-optimized"), find("Conversion-optimized")) {
+        return Some((a, b));
+    }
+    let mut others = (0..sc.strategies.len()).filter(|&k| k != sc.holdout);
+    Some((others.next()?, others.next()?))
+}
+
+/// The input values each replication of the main run drew.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Draws {
+    /// The inputs' canonical paths, in column order.
+    pub paths: Vec<String>,
+    /// One row per replication.
+    pub rows: Vec<DrawRow>,
+}
+
+/// One replication's draws and outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DrawRow {
+    /// Replication index.
+    pub replication: u32,
+    /// The drawn values, as [`Draws::paths`] (segment shares before normalising).
+    pub inputs: Vec<f64>,
+    /// The outcome in this replication.
+    pub outcome: Option<f64>,
+    /// The decision's difference (first minus second strategy) in this replication.
+    pub difference: Option<f64>,
+}
+
+/// The outcome (and the decision's difference) with one input held at a value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Held {
+    /// The quantile of the input's distribution (`None` for a refining run).
+    pub quantile: Option<f64>,
+    /// The value held.
+    pub value: f64,
+    /// The outcome's mean over replications.
+    pub outcome: Option<f64>,
+    /// The decision's mean difference.
+    pub difference: Option<f64>,
+}
+
+/// Where the preferred strategy changes along one input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flip {
+    /// Input values at which the mean difference crosses 0 (within P1-P99).
+    pub at: Vec<f64>,
+    /// Probability that the input lies where the strategy behind in the main run is
+    /// ahead (the grid's end values extended to the tails).
+    pub probability: f64,
+}
+
+/// One uncertain input's effect.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputEffect {
+    /// Canonical path.
+    pub path: String,
+    /// The path for people.
+    pub label: String,
+    /// Its distribution.
+    pub dist: Dist,
+    /// The runs with the input held at each [`GRID`] quantile, then any refining runs,
+    /// sorted by value.
+    pub held: Vec<Held>,
+    /// The outcome's mean with the input at P10.
+    pub at_p10: Option<f64>,
+    /// The outcome's mean with the input at P90.
+    pub at_p90: Option<f64>,
+    /// |at_p90 - at_p10|.
+    pub swing: f64,
+    /// Spearman's rank correlation of the input's draws with the outcome in the main
+    /// run (`None` with fewer than 3 replications or no variation).
+    pub importance: Option<f64>,
+    /// Where the decision flips along this input.
+    pub flip: Option<Flip>,
+}
+
+/// A sensitivity analysis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sensitivity {
+    /// The outcome, in words.
+    pub outcome_label: String,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// Its mean in the main run (everything uncertain).
+    pub base: Option<f64>,
+    /// The decision's strategies (first minus second), in words.
+    pub decision_label: Option<String>,
+    /// The decision's strategies.
+    pub decision: Option<(usize, usize)>,
+    /// Its mean difference in the main run.
+    pub base_difference: Option<f64>,
+    /// Every uncertain input, largest swing first.
+    pub inputs: Vec<InputEffect>,
+    /// The main run's draws.
+    pub draws: Draws,
+}
+
+/// Why an analysis gave no result.
+#[derive(Debug, thiserror::Error)]
+pub enum SensitivityError {
+    /// The scenario is invalid (as given, or with an input held).
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    /// The outcome does not fit the scenario.
+    #[error("{0}")]
+    Outcome(String),
+    /// The engine stopped.
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+fn mean(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    let v: Vec<f64> = values.flatten().collect();
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+/// Spearman's rank correlation (average ranks for ties).
+pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+    if x.len() != y.len() || x.len() < 3 || !x.iter().chain(y).all(|v| v.is_finite()) {
+        return None;
+    }
+    let rx = Data::new(x.to_vec()).ranks(RankTieBreaker::Average);
+    let ry = Data::new(y.to_vec()).ranks(RankTieBreaker::Average);
+    let (sx, sy) = ((&rx).std_dev(), (&ry).std_dev());
+    let r = (&rx).covariance(&ry) / (sx * sy);
+    r.is_finite().then_some(r.clamp(-1.0, 1.0))
+}
+
+/// The probability mass of `dist` below `x` (the quantile function inverted by
+/// bisection; exact to about 1e-12).
+pub fn cdf(dist: &Dist, x: f64) -> f64 {
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if dist.quantile(mid) < x {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// Where the piecewise-linear curve through `held` (sorted by value) crosses zero.
+fn crossings(held: &[Held]) -> Vec<(usize, f64)> {
+    let mut out = Vec::new();
+    for (j, w) in held.windows(2).enumerate() {
+        if let (Some(a), Some(b)) = (w[0].difference, w[1].difference)
+            && (a < 0.0) != (b < 0.0)
+            && a != b
+        {
+            out.push((j, w[0].value + (w[1].value - w[0].value) * a / (a - b)));
+        }
+    }
+    out
+}
+
+/// The analysis: one main run, then for each uncertain input a run per [`GRID`]
+/// quantile (and one refining run per decision flip found). `progress` hears the
+/// share of runs done.
+pub fn analyse(
+    spec: &ScenarioSpec,
+    outcome: Outcome,
+    decision: Option<(usize, usize)>,
+    opts: &RunOptions,
+    progress: &(dyn Fn(f64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Sensitivity, SensitivityError> {
+    let sc = Scenario::from_spec(spec.clone()).map_err(SensitivityError::Invalid)?;
+    outcome.check(&sc).map_err(SensitivityError::Outcome)?;
+    let decision_outcome = decision.map(|(a, b)| Outcome { metric: outcome.metric, strategy: a, versus: Some(b) });
+    if let Some(d) = &decision_outcome {
+        d.check(&sc).map_err(SensitivityError::Outcome)?;
+    }
+    let inputs: Vec<(String, Dist)> = sc
+        .uncertain_inputs()
+        .into_iter()
+        .filter_map(|(p, i)| match &i.param {
+            Param::Dist(d) => Some((p.to_string(), d.clone())),
+            Param::Fixed(_) => None,
+        })
+        .collect();
+    let runs = 1 + inputs.len() * GRID.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let run_once = |sc: &Scenario| -> Result<Vec<Replication>, RunError> {
+        let d = done.load(std::sync::atomic::Ordering::Relaxed);
+        let reps = replications(
+            sc,
+            opts,
+            &|r, of| progress(((d as f64 + f64::from(r) / f64::from(of)) / runs as f64).min(1.0)),
+            cancel,
+        )?;
+        done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(reps)
+    };
+    let main = run_once(&sc)?;
+    let base = mean(main.iter().map(|r| outcome.value(r)));
+    let base_difference = decision_outcome.and_then(|d| mean(main.iter().map(|r| d.value(r))));
+    let draws = Draws {
+        paths: inputs.iter().map(|(p, _)| p.clone()).collect(),
+        rows: main
+            .iter()
+            .map(|r| DrawRow {
+                replication: r.index,
+                inputs: sc
+                    .uncertain_inputs()
+                    .iter()
+                    .map(|(_, i)| crate::engine::world::drawn(&sc, i, r.index))
+                    .collect(),
+                outcome: outcome.value(r),
+                difference: decision_outcome.and_then(|d| d.value(r)),
+            })
+            .collect(),
+    };
+    let held_at = |path: &str, v: f64, quantile: Option<f64>| -> Result<Held, SensitivityError> {
+        let mut s = spec.clone();
+        let p = fields::resolve(spec, path).map_err(SensitivityError::Outcome)?;
+        let f = p.spec_field();
+        let v = v.clamp(f.min, f.max);
+        let value = fields::parse_value(f, &value_text(v, f.kind == Kind::Whole)).map_err(SensitivityError::Outcome)?;
+        fields::set(&mut s, &p, value).map_err(SensitivityError::Outcome)?;
+        let at = Scenario::from_spec(s).map_err(SensitivityError::Invalid)?;
+        let reps = run_once(&at)?;
+        Ok(Held {
+            quantile,
+            value: v,
+            outcome: mean(reps.iter().map(|r| outcome.value(r))),
+            difference: decision_outcome.and_then(|d| mean(reps.iter().map(|r| d.value(r)))),
+        })
+    };
+    let mut effects = Vec::with_capacity(inputs.len());
+    for (col, (path, dist)) in inputs.iter().enumerate() {
+        let mut held = Vec::with_capacity(GRID.len() + 1);
+        for q in GRID {
+            held.push(held_at(path, dist.quantile(q), Some(q))?);
+        }
+        let (at_p10, at_p90) = (held[P10].outcome, held[P90].outcome);
+        // Refine each crossing once: a run at the interpolated value, then interpolate
+        // again within the half that still brackets it.
+        for (_, x) in crossings(&held) {
+            held.push(held_at(path, x, None)?);
+        }
+        held.sort_by(|a, b| a.value.total_cmp(&b.value));
+        held.dedup_by(|a, b| a.value == b.value);
+        let flip = base_difference.map(|bd| {
+            let at: Vec<f64> = crossings(&held).into_iter().map(|(_, x)| x).collect();
+            // The mass of input values where the difference has the other sign than in
+            // the main run: between crossings, and beyond the ends.
+            let behind = |d: Option<f64>| d.is_some_and(|d| (d < 0.0) != (bd < 0.0) && d != 0.0);
+            let mut edges = vec![f64::NEG_INFINITY];
+            edges.extend(&at);
+            edges.push(f64::INFINITY);
+            let mut probability = 0.0;
+            for w in edges.windows(2) {
+                // The sign on this stretch: that of any grid point inside it.
+                let inside = held.iter().find(|h| h.value > w[0] && h.value < w[1]);
+                if inside.is_some_and(|h| behind(h.difference)) {
+                    let lo = if w[0].is_finite() { cdf(dist, w[0]) } else { 0.0 };
+                    let hi = if w[1].is_finite() { cdf(dist, w[1]) } else { 1.0 };
+                    probability += hi - lo;
+                }
+            }
+            Flip { at, probability }
+        });
+        let xs: Vec<f64> = draws.rows.iter().map(|r| r.inputs[col]).collect();
+        let (xs, ys): (Vec<f64>, Vec<f64>) =
+            xs.iter().zip(&draws.rows).filter_map(|(&x, r)| Some((x, r.outcome?))).unzip();
+        effects.push(InputEffect {
+            label: fields::resolve(spec, path).map_or_else(|_| path.clone(), |p| p.label(spec)),
+            path: path.clone(),
+            dist: dist.clone(),
+            held,
+            at_p10,
+            at_p90,
+            swing: match (at_p10, at_p90) {
+                (Some(a), Some(b)) => (b - a).abs(),
+                _ => 0.0,
+            },
+            importance: spearman(&xs, &ys),
+            flip,
+        });
+    }
+    effects.sort_by(|a, b| b.swing.total_cmp(&a.swing));
+    progress(1.0);
+    Ok(Sensitivity {
+        outcome_label: outcome.describe(&sc),
+        outcome,
+        base,
+        decision_label: decision.map(|(a, b)| format!("{} minus {}", sc.strategies[a].name(), sc.strategies[b].name())),
+        decision,
+        base_difference,
+        inputs: effects,
+        draws,
+    })
+}

@@ -1,0 +1,295 @@
+//! Sweeps: one or two numeric fields varied over a grid, every strategy's metrics at
+//! each point.
+//!
+//! A point is the scenario with those fields set, exactly as `aovlab run --set
+//! PATH=VALUE` sets them, run with the scenario's seed: every point sees the same
+//! visitors and the same draws of every other input (each draws from a stream named
+//! by its own field path), so a difference between points is the field's effect, not
+//! luck (common random numbers).
+//!
+//! When every swept field is a lever of one strategy other than the holdout, the
+//! points are strategies on the same visitors: the strategy is copied once per point
+//! with the point's values and all copies run in one pass. No strategy's tallies
+//! depend on which other strategies run (tests/properties.rs), and each copy draws its
+//! own uncertain levers from the original's streams, so each point's tallies, and so
+//! its report, are those of the plain run at that point, bit for bit.
+
+use std::sync::atomic::AtomicBool;
+
+use serde::Serialize;
+
+use super::{replications, value_text};
+use crate::engine::counts::RepCounts;
+use crate::engine::{RunError, RunOptions};
+use crate::model::fields::{self, Kind, List, Role};
+use crate::model::{FieldError, Scenario, ScenarioSpec};
+use crate::report::{Replication, Report, replication, summarize_replications};
+
+/// Most points along one axis.
+pub const MAX_STEPS: usize = 101;
+/// Most points in a sweep (two axes multiply).
+pub const MAX_POINTS: usize = 2_601;
+
+/// One swept field and its values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Axis {
+    /// The canonical field path (`strategies[2].tier_prompt.window`).
+    pub path: String,
+    /// The path for people (`AOV-optimized › Tier prompt window`).
+    pub label: String,
+    /// The values, in order.
+    pub values: Vec<f64>,
+    #[serde(skip)]
+    resolved: fields::Path,
+}
+
+impl Axis {
+    /// `steps` evenly spaced values of the field at `written` from `from` to `to`
+    /// (whole-number fields: rounded, repeats dropped). Refuses a path that is not a
+    /// number (or an uncertain input, which the sweep fixes at each value), values
+    /// outside the field's allowed range, and more than [`MAX_STEPS`] steps.
+    pub fn new(spec: &ScenarioSpec, written: &str, from: f64, to: f64, steps: usize) -> Result<Self, String> {
+        let path = fields::resolve(spec, written)?;
+        let f = path.spec_field();
+        if !matches!(f.kind, Kind::Number | Kind::Uncertain | Kind::PerShopper | Kind::Whole) {
+            return Err(format!("`{}` is not a number and cannot be swept", path.canonical()));
+        }
+        if f.role == Role::Setting {
+            return Err(format!(
+                "`{}` is a run setting, not a fact or a lever; sweep a field of the store, shoppers or strategies",
+                path.canonical()
+            ));
+        }
+        for v in [from, to] {
+            if !f.allows(v) {
+                return Err(format!(
+                    "{} is outside the allowed range of `{}`: {}",
+                    crate::model::param::num(v),
+                    path.canonical(),
+                    f.range_text()
+                ));
+            }
+        }
+        if !(2..=MAX_STEPS).contains(&steps) {
+            return Err(format!("{steps} steps: use 2 to {MAX_STEPS}"));
+        }
+        let whole = f.kind == Kind::Whole;
+        let mut values: Vec<f64> = (0..steps)
+            .map(|i| {
+                let v = if i + 1 == steps { to } else { from + (to - from) * i as f64 / (steps - 1) as f64 };
+                // 12 significant digits: 0.1 + 0.4 x 1/2 is 0.3, not 0.30000000000000004.
+                if whole { v.round() } else { crate::format::round_significant(v, 12) }
+            })
+            .collect();
+        values.dedup();
+        Ok(Self { label: path.label(spec), path: path.canonical(), values, resolved: path })
+    }
+
+    /// A value as the field reads to people (`25%`, `$18.00`, `3`).
+    pub fn show(&self, v: f64, currency: &str) -> String {
+        self.resolved.spec_field().show(v, currency)
+    }
+
+    /// Whether the field is a lever of a strategy, and which.
+    fn lever_of(&self) -> Option<usize> {
+        match (self.resolved.spec_field().role, self.resolved.item) {
+            (Role::Lever, Some((List::Strategies, k))) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// Sets the field to `v` in `spec`, as `--set` would.
+    fn set(&self, spec: &mut ScenarioSpec, v: f64) -> Result<(), String> {
+        let f = self.resolved.spec_field();
+        let value = fields::parse_value(f, &value_text(v, f.kind == Kind::Whole))?;
+        fields::set(spec, &self.resolved, value).map(|_| ())
+    }
+}
+
+/// What to sweep: one axis, or two for a grid.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sweep {
+    /// The first field.
+    pub x: Axis,
+    /// The second field, for a grid.
+    pub y: Option<Axis>,
+}
+
+/// One point of a sweep and its report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Point {
+    /// The first field's value.
+    pub x: f64,
+    /// The second field's value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+    /// Every strategy's metrics at this point, as `aovlab run` reports them.
+    pub report: Report,
+}
+
+/// News from a running sweep.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// Share of the sweep's work done, 0 to 1.
+    Progress(f64),
+    /// A point finished (its index in [`Sweep::points`] order).
+    Point(usize, Box<Point>),
+}
+
+/// Why a sweep gave no result.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// The scenario is invalid at a point.
+    #[error("at {at}: {}", .errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Invalid {
+        /// The point, in words.
+        at: String,
+        /// What is wrong.
+        errors: Vec<FieldError>,
+    },
+    /// Too many points.
+    #[error("{0} points; a sweep may have at most {MAX_POINTS}")]
+    TooBig(usize),
+    /// The engine stopped (cancelled, or no threads).
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+impl Sweep {
+    /// The points, the first axis varying slowest.
+    pub fn points(&self) -> Vec<(f64, Option<f64>)> {
+        let ys: Vec<Option<f64>> = match &self.y {
+            Some(a) => a.values.iter().map(|&v| Some(v)).collect(),
+            None => vec![None],
+        };
+        self.x.values.iter().flat_map(|&x| ys.iter().map(move |&y| (x, y))).collect()
+    }
+
+    /// The strategy whose levers every axis sets (not the holdout), when there is one:
+    /// then the points share one pass over the visitors.
+    pub fn shared_strategy(&self, spec: &ScenarioSpec) -> Option<usize> {
+        let k = self.x.lever_of()?;
+        if self.y.as_ref().is_some_and(|y| y.lever_of() != Some(k)) || spec.strategies.get(k)?.holdout {
+            return None;
+        }
+        Some(k)
+    }
+
+    /// The scenario at one point, as `--set` gives it.
+    pub fn spec_at(&self, spec: &ScenarioSpec, (x, y): (f64, Option<f64>)) -> Result<ScenarioSpec, SweepError> {
+        let mut s = spec.clone();
+        let invalid = |m: String| SweepError::Invalid {
+            at: self.describe((x, y)),
+            errors: vec![FieldError { path: String::new(), message: m }],
+        };
+        self.x.set(&mut s, x).map_err(invalid)?;
+        if let (Some(a), Some(y)) = (&self.y, y) {
+            a.set(&mut s, y).map_err(invalid)?;
+        }
+        Ok(s)
+    }
+
+    /// A point in words: `AOV-optimized › Tier prompt window = 0.3`.
+    pub fn describe(&self, (x, y): (f64, Option<f64>)) -> String {
+        let mut s = format!("{} = {}", self.x.path, crate::model::param::num(x));
+        if let (Some(a), Some(y)) = (&self.y, y) {
+            s.push_str(&format!(", {} = {}", a.path, crate::model::param::num(y)));
+        }
+        s
+    }
+}
+
+/// Runs the sweep; `update` hears progress and each point as it completes (from a
+/// worker thread). Every point is checked before anything runs.
+pub fn run(
+    spec: &ScenarioSpec,
+    sweep: &Sweep,
+    opts: &RunOptions,
+    update: &(dyn Fn(Update) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<Point>, SweepError> {
+    let points = sweep.points();
+    if points.len() > MAX_POINTS {
+        return Err(SweepError::TooBig(points.len()));
+    }
+    let mut scenarios = Vec::with_capacity(points.len());
+    for &p in &points {
+        let s = sweep.spec_at(spec, p)?;
+        let sc = Scenario::from_spec(s).map_err(|errors| SweepError::Invalid { at: sweep.describe(p), errors })?;
+        scenarios.push(sc);
+    }
+    match sweep.shared_strategy(spec) {
+        Some(k) => one_pass(spec, sweep, k, &points, &scenarios, opts, update, cancel),
+        None => {
+            let total = points.len() as f64;
+            let mut out = Vec::with_capacity(points.len());
+            for (i, (&(x, y), sc)) in points.iter().zip(&scenarios).enumerate() {
+                let progress =
+                    |done: u32, of: u32| update(Update::Progress((i as f64 + f64::from(done) / f64::from(of)) / total));
+                let reps = replications(sc, opts, &progress, cancel)?;
+                let point = Point { x, y, report: summarize_replications(sc, &reps, 0.0, 0) };
+                update(Update::Point(i, Box::new(point.clone())));
+                out.push(point);
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// The lever points as copies of strategy `k`, as many per pass as the strategy
+/// limit allows.
+#[allow(clippy::too_many_arguments)]
+fn one_pass(
+    spec: &ScenarioSpec,
+    sweep: &Sweep,
+    k: usize,
+    points: &[(f64, Option<f64>)],
+    scenarios: &[Scenario],
+    opts: &RunOptions,
+    update: &(dyn Fn(Update) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<Point>, SweepError> {
+    let base_n = spec.strategies.len();
+    let per_pass = crate::model::Limits::default().max_strategies.saturating_sub(base_n).max(1);
+    let passes = points.len().div_ceil(per_pass);
+    let mut out = Vec::with_capacity(points.len());
+    for (pass, chunk) in points.chunks(per_pass).enumerate() {
+        let first = pass * per_pass;
+        let mut combined = spec.clone();
+        for (j, &p) in chunk.iter().enumerate() {
+            let mut copy = sweep.spec_at(spec, p)?.strategies[k].clone();
+            copy.name = format!("{} (sweep point {})", copy.name, first + j + 1);
+            combined.strategies.push(copy);
+        }
+        let mut sc = Scenario::from_spec(combined)
+            .map_err(|errors| SweepError::Invalid { at: format!("sweep pass {}", pass + 1), errors })?;
+        // Each copy draws its uncertain levers from the original's streams.
+        let stream = sc.strategies[k].friction_reduction.stream;
+        for st in &mut sc.strategies[base_n..] {
+            st.friction_reduction.stream = stream;
+        }
+        let progress = |done: u32, of: u32| {
+            update(Update::Progress((pass as f64 + f64::from(done) / f64::from(of)) / passes as f64));
+        };
+        let run_out = crate::engine::run(&sc, opts, &|p| progress(p.done, p.total), cancel)?;
+        for (j, &(x, y)) in chunk.iter().enumerate() {
+            let at = &scenarios[first + j];
+            let reps: Vec<Replication> = run_out
+                .replications
+                .iter()
+                .map(|r| {
+                    let mut strategies = r.strategies[..base_n].to_vec();
+                    strategies[k] = r.strategies[base_n + j].clone();
+                    replication(
+                        at,
+                        &RepCounts { replication: r.replication, visitors: r.visitors, carts: r.carts, strategies },
+                    )
+                })
+                .collect();
+            let point = Point { x, y, report: summarize_replications(at, &reps, 0.0, 0) };
+            update(Update::Point(first + j, Box::new(point.clone())));
+            out.push(point);
+        }
+    }
+    Ok(out)
+}

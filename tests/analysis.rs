@@ -1,0 +1,193 @@
+//! Sweeps and sensitivity: results checked against plain runs, not shapes.
+
+use std::sync::atomic::AtomicBool;
+
+use aovlab::analysis::sensitivity::{self, Outcome, cdf, spearman};
+use aovlab::analysis::sweep::{self, Axis, Sweep};
+use aovlab::engine::RunOptions;
+use aovlab::io::scenario_file::{ARTICLE_TOML, parse_spec};
+use aovlab::model::{Dist, Scenario, ScenarioSpec, fields};
+use aovlab::report::{Metric, run_and_summarize};
+
+/// The article scenario, smaller: `visitors` per replication, `reps` replications.
+fn article(visitors: u64, reps: u32) -> ScenarioSpec {
+    let mut s = parse_spec(ARTICLE_TOML, "article").expect("the article scenario");
+    s.store.visitors = visitors;
+    s.store.replications = reps;
+    s
+}
+
+/// Sets `path` to `value` as `--set` does.
+fn set(spec: &mut ScenarioSpec, path: &str, value: &str) {
+    let p = fields::resolve(spec, path).expect("path");
+    let v = fields::parse_value(p.spec_field(), value).expect("value");
+    fields::set(spec, &p, v).expect("set");
+}
+
+fn strategy(sc: &Scenario, name: &str) -> usize {
+    sc.strategies.iter().position(|s| s.name() == name).expect("strategy")
+}
+
+fn run_sweep(spec: &ScenarioSpec, sw: &Sweep) -> Vec<sweep::Point> {
+    sweep::run(spec, sw, &RunOptions::default(), &|_| {}, &AtomicBool::new(false)).expect("sweep")
+}
+
+/// Each point's report equals the plain run with the field set there.
+fn assert_points_equal_plain_runs(spec: &ScenarioSpec, sw: &Sweep, points: &[sweep::Point]) {
+    for p in points {
+        let mut at = spec.clone();
+        set(&mut at, &sw.x.path, &p.x.to_string());
+        let plain = run_and_summarize(&Scenario::from_spec(at).expect("valid"), &RunOptions::default()).expect("run");
+        assert_eq!(p.report.strategies, plain.strategies, "point {}", p.x);
+        assert_eq!(p.report.claims, plain.claims, "point {}", p.x);
+    }
+}
+
+#[test]
+fn a_world_fact_sweep_point_is_the_plain_run_at_that_value() {
+    let spec = article(4_000, 3);
+    let x = Axis::new(&spec, "behaviour.post_checkout_base_accept", 0.3, 0.7, 3).expect("axis");
+    let sw = Sweep { x, y: None };
+    assert_eq!(sw.shared_strategy(&spec), None, "a world fact is not a lever");
+    let points = run_sweep(&spec, &sw);
+    assert_eq!(points.len(), 3);
+    assert_points_equal_plain_runs(&spec, &sw, &points);
+}
+
+#[test]
+fn lever_points_share_one_pass_and_equal_the_plain_runs() {
+    // Conversion-optimized's friction reduction is uncertain in the article: its copies
+    // must draw it from the original's stream.
+    let spec = article(4_000, 3);
+    let sc = Scenario::from_spec(spec.clone()).expect("valid");
+    let k = strategy(&sc, "Conversion-optimized");
+    assert!(sc.strategies[k].friction_reduction.param.is_uncertain());
+    let x = Axis::new(&spec, r#"strategies."Conversion-optimized".checkout.discount"#, 0.0, 0.2, 3).expect("axis");
+    let sw = Sweep { x, y: None };
+    assert_eq!(sw.shared_strategy(&spec), Some(k));
+    let points = run_sweep(&spec, &sw);
+    assert_points_equal_plain_runs(&spec, &sw, &points);
+    // And the discount moves conversion up, common random numbers making it monotone.
+    let conv: Vec<f64> =
+        points.iter().map(|p| Metric::ConversionRate.summary(&p.report.strategies[k]).expect("defined").mean).collect();
+    assert!(conv.windows(2).all(|w| w[1] > w[0]), "conversion by discount: {conv:?}");
+}
+
+#[test]
+fn a_two_field_grid_has_every_combination_in_order() {
+    let spec = article(2_000, 2);
+    let x = Axis::new(&spec, r#"strategies."AOV-optimized".post_checkout.offer_discount"#, 0.0, 0.3, 2).unwrap();
+    let y = Axis::new(&spec, r#"strategies."AOV-optimized".pre_checkout.slots"#, 1.0, 3.0, 3).unwrap();
+    let sw = Sweep { x, y: Some(y) };
+    assert!(sw.shared_strategy(&spec).is_some());
+    let points = run_sweep(&spec, &sw);
+    let xy: Vec<(f64, Option<f64>)> = points.iter().map(|p| (p.x, p.y)).collect();
+    assert_eq!(
+        xy,
+        vec![
+            (0.0, Some(1.0)),
+            (0.0, Some(2.0)),
+            (0.0, Some(3.0)),
+            (0.3, Some(1.0)),
+            (0.3, Some(2.0)),
+            (0.3, Some(3.0))
+        ]
+    );
+    // The grid's corner equals the plain run with both fields set.
+    let mut at = spec.clone();
+    set(&mut at, &sw.x.path, "0.3");
+    set(&mut at, &sw.y.as_ref().unwrap().path, "3");
+    let plain = run_and_summarize(&Scenario::from_spec(at).unwrap(), &RunOptions::default()).unwrap();
+    assert_eq!(points[5].report.strategies, plain.strategies);
+}
+
+#[test]
+fn sweep_axes_refuse_what_cannot_be_swept() {
+    let spec = article(1_000, 1);
+    let err = |p: &str, a: f64, b: f64, n: usize| Axis::new(&spec, p, a, b, n).expect_err(p);
+    assert!(err("store.visitors", 1.0, 10.0, 3).contains("run setting"));
+    assert!(err("name", 0.0, 1.0, 3).contains("not a number"));
+    assert!(err("behaviour.post_checkout_base_accept", 0.5, 1.5, 3).contains("outside the allowed range"));
+    assert!(err("behaviour.post_checkout_base_accept", 0.1, 0.5, 1).contains("steps"));
+    assert!(err("behaviour.nonsense", 0.1, 0.5, 3).contains("no field"));
+    // Whole-number fields step by whole numbers, without repeats.
+    let a = Axis::new(&spec, r#"strategies."AOV-optimized".pre_checkout.slots"#, 1.0, 3.0, 9).unwrap();
+    assert_eq!(a.values, vec![1.0, 2.0, 3.0]);
+}
+
+#[test]
+fn cdf_inverts_the_quantile_and_spearman_ranks() {
+    let u = Dist::Uniform { min: 2.0, max: 4.0 };
+    assert!((cdf(&u, 2.5) - 0.25).abs() < 1e-9);
+    let t = Dist::Triangular { min: 0.0, mode: 0.5, max: 1.0 };
+    assert!((cdf(&t, t.quantile(0.9)) - 0.9).abs() < 1e-9);
+    let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+    assert!((spearman(&x, &[10.0, 20.0, 30.0, 40.0, 1000.0]).unwrap() - 1.0).abs() < 1e-12);
+    assert!((spearman(&x, &[5.0, 4.0, 3.0, 2.0, 1.0]).unwrap() + 1.0).abs() < 1e-12);
+    // Ties take their average rank: x = 1,2,3,4,5 against y = 1,1,2,2,3.
+    let r = spearman(&x, &[1.0, 1.0, 2.0, 2.0, 3.0]).unwrap();
+    // Ranks 1.5, 1.5, 3.5, 3.5, 5: r = 9 / sqrt(10 x 9).
+    assert!((r - 9.0 / 90f64.sqrt()).abs() < 1e-12, "{r}");
+    assert_eq!(spearman(&x[..2], &[1.0, 2.0]), None);
+}
+
+/// The article with post-checkout acceptance made the one wide input and every other
+/// uncertain input narrow.
+fn one_dominant_input() -> ScenarioSpec {
+    let mut spec = article(6_000, 24);
+    set(&mut spec, "behaviour.post_checkout_base_accept", r#"{dist="uniform",min=0.2,max=0.9}"#);
+    set(&mut spec, "behaviour.pre_checkout_base_accept", r#"{dist="uniform",min=0.255,max=0.265}"#);
+    set(&mut spec, "behaviour.friction_per_slot", r#"{dist="uniform",min=0.0069,max=0.0071}"#);
+    spec
+}
+
+#[test]
+fn the_dominant_input_ranks_first_and_the_decision_flip_matches_a_sweep() {
+    let spec = one_dominant_input();
+    let sc = Scenario::from_spec(spec.clone()).unwrap();
+    let post = strategy(&sc, "Post-checkout only");
+    let matched = strategy(&sc, "Matched cross-sell only");
+    let outcome = Outcome { metric: Metric::RpvLift, strategy: post, versus: None };
+    let s = sensitivity::analyse(
+        &spec,
+        outcome,
+        Some((post, matched)),
+        &RunOptions::default(),
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+    .expect("analysis");
+    assert_eq!(s.inputs[0].path, "behaviour.post_checkout_base_accept", "tornado order: {:#?}", s.inputs);
+    let top_importance =
+        s.inputs.iter().max_by(|a, b| a.importance.unwrap_or(0.0).abs().total_cmp(&b.importance.unwrap_or(0.0).abs()));
+    assert_eq!(top_importance.unwrap().path, "behaviour.post_checkout_base_accept");
+    assert!(s.inputs[0].importance.unwrap() > 0.8, "{:?}", s.inputs[0].importance);
+    // Post-checkout only leads in the main run but not at low post-checkout acceptance.
+    assert!(s.base_difference.unwrap() > 0.0);
+    let flip = s.inputs[0].flip.as_ref().expect("a decision");
+    assert_eq!(flip.at.len(), 1, "{flip:?}");
+    let at = flip.at[0];
+    // Its probability is the uniform's mass below the flip.
+    assert!((flip.probability - (at - 0.2) / 0.7).abs() < 1e-6, "{flip:?}");
+    // A sweep of the input finds the sign change in the same place.
+    let x = Axis::new(&spec, "behaviour.post_checkout_base_accept", 0.2, 0.9, 15).unwrap();
+    let points = run_sweep(&spec, &Sweep { x, y: None });
+    let diff: Vec<(f64, f64)> = points
+        .iter()
+        .map(|p| {
+            let m = |k: usize| Metric::RpvLift.summary(&p.report.strategies[k]).unwrap().mean;
+            (p.x, m(post) - m(matched))
+        })
+        .collect();
+    let cross = diff.windows(2).find(|w| (w[0].1 < 0.0) != (w[1].1 < 0.0)).expect("the sweep crosses");
+    let step = 0.05;
+    assert!(at > cross[0].0 - step && at < cross[1].0 + step, "flip at {at}, sweep crosses in {cross:?}");
+    // The other inputs are held within their narrow ranges: no flip there.
+    for e in &s.inputs[1..] {
+        assert!(e.flip.as_ref().is_some_and(|f| f.at.is_empty()), "{}: {:?}", e.path, e.flip);
+    }
+    // Every replication's draws are exported, in the inputs' order.
+    assert_eq!(s.draws.rows.len(), 24);
+    let col = s.draws.paths.iter().position(|p| p == "behaviour.post_checkout_base_accept").unwrap();
+    assert!(s.draws.rows.iter().all(|r| (0.2..=0.9).contains(&r.inputs[col])));
+}
