@@ -539,3 +539,65 @@ fn zoom_follows_the_keyboard_and_is_remembered() {
     h.run_steps(2);
     assert!(h.state().prefs.zoom > 1.0, "{}", h.state().prefs.zoom);
 }
+
+/// Steps until `done` holds (at most 60 s).
+fn wait_until(h: &mut Harness<'static, AovApp>, what: &str, done: impl Fn(&AovApp) -> bool) {
+    for _ in 0..12_000 {
+        h.step();
+        if done(h.state()) {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("{what} did not happen within 60 s");
+}
+
+#[test]
+fn the_what_if_tab_sweeps_a_lever_and_equals_the_plain_run_at_each_point() {
+    let doc = small_article();
+    let spec = doc.spec().clone();
+    let mut h = harness(doc);
+    wait_for_results(&mut h);
+    h.get_by_label("What if (sweep)").click();
+    wait_until(&mut h, "the sweep", |app| app.sweep.auto_ran && !app.sweep.is_running() && app.sweep.result.is_some());
+    let app = h.state();
+    let r = app.sweep.result.as_ref().unwrap();
+    assert_eq!(r.done(), 11, "every point arrived");
+    // The legend names every strategy and the chart's note names the band.
+    let _ = h.get_by_label("Conversion-optimized");
+    assert!(h.query_by_label_contains("band: AOV-optimized's 5th to 95th percentile").is_some());
+    // The app's sweep is the headless one: its middle point equals the plain run.
+    let app = h.state();
+    let r = app.sweep.result.as_ref().unwrap();
+    let (path, x, report) = r.point(5).unwrap();
+    let mut at = spec.clone();
+    let p = aovlab::model::fields::resolve(&at, path).unwrap();
+    let v = aovlab::model::fields::parse_value(p.spec_field(), &x.to_string()).unwrap();
+    aovlab::model::fields::set(&mut at, &p, v).unwrap();
+    let plain =
+        aovlab::report::run_and_summarize(&aovlab::model::Scenario::from_spec(at).unwrap(), &Default::default())
+            .unwrap();
+    assert_eq!(report.strategies, plain.strategies);
+}
+
+#[test]
+fn the_sensitivity_tab_ranks_the_inputs_and_states_the_decision() {
+    let mut doc = small_article();
+    doc.apply(Edit::Set(Path::top("store.replications"), Value::Whole(6))).unwrap();
+    doc.apply(Edit::Set(Path::top("store.visitors"), Value::Whole(8_000))).unwrap();
+    let mut h = harness(doc);
+    wait_for_results(&mut h);
+    h.get_by_label("Sensitivity").click();
+    wait_until(&mut h, "the analysis", |app| app.sensitivity.auto_ran && app.sensitivity.settled());
+    let app = h.state();
+    let s = &app.sensitivity.result.as_ref().expect("a result").analysis;
+    assert_eq!(s.inputs.len(), 4);
+    assert!(s.inputs.windows(2).all(|w| w[0].swing >= w[1].swing), "largest swing first");
+    for e in &s.inputs {
+        // The table names every input (the editor may name it too).
+        assert!(h.query_all_by_label(&e.label).count() >= 1, "{}", e.label);
+    }
+    assert!(h.query_by_label_contains("Decision: AOV-optimized minus Conversion-optimized").is_some());
+    assert!(h.query_by_label_contains("stays ahead").is_some());
+}

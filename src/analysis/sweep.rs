@@ -90,6 +90,11 @@ impl Axis {
         self.resolved.spec_field().show(v, currency)
     }
 
+    /// The field's unit.
+    pub fn unit(&self) -> fields::Unit {
+        self.resolved.spec_field().unit
+    }
+
     /// Whether the field is a lever of a strategy, and which.
     fn lever_of(&self) -> Option<usize> {
         match (self.resolved.spec_field().role, self.resolved.item) {
@@ -292,4 +297,42 @@ fn one_pass(
         }
     }
     Ok(out)
+}
+
+/// The fields a sweep may vary in `spec`: every number that is a fact about the
+/// world or a strategy's lever, except the catalog's (products and links, which can
+/// be counted in the hundred thousands; their paths still work when written).
+pub fn sweepable(spec: &ScenarioSpec) -> Vec<fields::Path> {
+    fields::instances_except(spec, &[List::Products, List::Links])
+        .into_iter()
+        .filter(|p| {
+            let f = p.spec_field();
+            matches!(f.kind, Kind::Number | Kind::Uncertain | Kind::PerShopper | Kind::Whole)
+                && matches!(f.role, Role::World | Role::Lever)
+        })
+        .collect()
+}
+
+/// A range worth sweeping for a field: an uncertain input's P1 to P99; a share over
+/// its allowed range; a whole number from its least value to twice the current one;
+/// anything else from half to one and a half times its value, within its range. With
+/// the steps to use.
+pub fn suggested_range(spec: &ScenarioSpec, path: &fields::Path) -> (f64, f64, usize) {
+    let f = path.spec_field();
+    let lo = if f.min_open { f.min + (f.max.min(1.0) - f.min) * 0.05 } else { f.min };
+    let clamp = |v: f64| v.clamp(lo, f.max);
+    let value = fields::get(spec, path);
+    if let Some(fields::Value::Param(crate::model::Param::Dist(d))) = &value {
+        return (clamp(d.quantile(0.01)), clamp(d.quantile(0.99)), 11);
+    }
+    let v = value.and_then(|v| v.as_number()).unwrap_or(lo);
+    match (f.kind, f.unit) {
+        (Kind::Whole, _) => {
+            let to = f.max.min((2.0 * v).max(f.min + 4.0));
+            (f.min, to, ((to - f.min) as usize + 1).min(21))
+        }
+        (_, fields::Unit::Percent) => (lo, f.max.min(1.0), 11),
+        _ if v == 0.0 => (lo, clamp(lo + 1.0), 11),
+        _ => (clamp(0.5 * v), clamp(1.5 * v), 11),
+    }
 }

@@ -22,6 +22,11 @@ pub struct GuiArgs {
     /// Editor page to show: store, catalog, segments, tiers, strategies.
     #[arg(long, value_parser = ["store", "catalog", "segments", "tiers", "strategies"])]
     pub page: Option<String>,
+    /// Tab to show beside the editor: results, sweep (what if) or sensitivity. The
+    /// analysis tabs run their default analysis once the results are in; a
+    /// screenshot waits for it.
+    #[arg(long, value_parser = ["results", "sweep", "sensitivity"])]
+    pub view: Option<String>,
     /// Renderer: glow (OpenGL; the default, and much faster where the GPU is
     /// emulated in software) or wgpu (Vulkan, Metal, DirectX or OpenGL). When the
     /// default cannot start, the app falls back to wgpu.
@@ -67,6 +72,7 @@ pub fn gui(a: &GuiArgs) -> Result<(), Failure> {
         size: a.size,
         dark: a.theme.as_deref().map(|t| t == "dark"),
         page: a.page.as_deref().and_then(crate::gui::Page::from_name).unwrap_or_default(),
+        view: a.view.as_deref().and_then(crate::gui::analysis::View::from_name).unwrap_or_default(),
         wgpu: a.renderer.as_deref().map(|r| r == "wgpu"),
         zoom: a.zoom,
     };

@@ -10,7 +10,6 @@ use crate::analysis::sensitivity::{self, Outcome, Sensitivity};
 use crate::format::printable;
 use crate::io::export;
 use crate::model::Scenario;
-use crate::model::fields;
 use crate::report::Metric;
 
 /// Arguments of `sensitivity`.
@@ -108,10 +107,7 @@ fn render(sc: &Scenario, spec: &crate::model::ScenarioSpec, s: &Sensitivity) -> 
     let cur = sc.store.currency.as_str();
     let m = s.outcome.metric;
     let f = |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), |v| m.format_exact(v, cur));
-    let input_value = |path: &str, v: f64| match fields::resolve(spec, path) {
-        Ok(p) => p.spec_field().show(v, cur),
-        Err(_) => crate::model::param::num(v),
-    };
+    let input_value = |path: &str, v: f64| sensitivity::show_input(spec, path, v);
     let mut out = format!(
         "{}: {} replications x {} visitors, seed {}.\nOutcome: {}; {} with every input uncertain.\n",
         printable(&sc.name),
@@ -144,7 +140,7 @@ fn render(sc: &Scenario, spec: &crate::model::ScenarioSpec, s: &Sensitivity) -> 
             f(e.at_p10),
             f(e.at_p90),
             m.format_exact(e.swing, cur).trim_start_matches('+').to_string(),
-            e.importance.map_or_else(|| "n/a".into(), |r| format!("{r:+.2}")),
+            e.importance.map_or_else(|| "n/a".into(), sensitivity::correlation_text),
         ];
         if let Some(flip) = &e.flip {
             row.push(if flip.at.is_empty() {
@@ -158,35 +154,9 @@ fn render(sc: &Scenario, spec: &crate::model::ScenarioSpec, s: &Sensitivity) -> 
     }
     out.push_str(&t.to_string());
     out.push('\n');
-    if let (Some((a, b)), Some(bd)) = (s.decision, s.base_difference) {
-        let (ahead, behind) = if bd >= 0.0 { (a, b) } else { (b, a) };
-        let (ahead, behind) = (printable(sc.strategies[ahead].name()), printable(sc.strategies[behind].name()));
-        for e in &s.inputs {
-            let Some(flip) = &e.flip else { continue };
-            if let [x] = flip.at[..] {
-                // One crossing: say on which side the other strategy leads.
-                let low_behind = e.held.first().and_then(|h| h.difference).is_some_and(|d| (d < 0.0) != (bd < 0.0));
-                let dir = if low_behind { "falls below" } else { "rises above" };
-                out.push_str(&format!(
-                    "{ahead} stays ahead unless {} {dir} {} ({} likely); then {behind} leads.\n",
-                    printable(&e.label),
-                    input_value(&e.path, x),
-                    crate::format::percent(flip.probability, 1)
-                ));
-            } else if !flip.at.is_empty() {
-                out.push_str(&format!(
-                    "{}: the lead changes {} times within P1-P99 ({} likely that {behind} leads).\n",
-                    printable(&e.label),
-                    flip.at.len(),
-                    crate::format::percent(flip.probability, 1)
-                ));
-            }
-        }
-        if s.inputs.iter().all(|e| e.flip.as_ref().is_none_or(|f| f.at.is_empty())) {
-            out.push_str(&format!(
-                "{ahead} stays ahead of {behind} with any single input anywhere in its P1-P99 range.\n"
-            ));
-        }
+    for line in sensitivity::flip_sentences(spec, s) {
+        out.push_str(&printable(&line));
+        out.push('\n');
     }
     out
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
 
+use super::analysis::{SensitivityTab, SweepTab, View};
 use super::commands::{self, Command, HelpTopic, menu_item};
 use super::dashboard::Dashboard;
 use super::dialogs::{Asked, FileDialogs, FileTask};
@@ -73,6 +74,12 @@ pub struct AovApp {
     /// Editor state.
     pub editor: Editor,
     dashboard: Dashboard,
+    /// The central area's tab.
+    pub view: View,
+    /// The what-if tab.
+    pub sweep: SweepTab,
+    /// The sensitivity tab.
+    pub sensitivity: SensitivityTab,
     run: Option<RunHandle>,
     /// The latest run's results.
     pub results: Option<RunView>,
@@ -106,6 +113,9 @@ impl AovApp {
             doc,
             editor: Editor::default(),
             dashboard: Dashboard::default(),
+            view: View::Results,
+            sweep: SweepTab::default(),
+            sensitivity: SensitivityTab::default(),
             run: None,
             results: None,
             dialogs: FileDialogs::new(prefs.native_dialogs),
@@ -158,6 +168,8 @@ impl AovApp {
             self.applied_zoom = Some(self.prefs.zoom);
         }
         self.poll_worker();
+        self.sweep.poll();
+        self.sensitivity.poll();
         let mut out = Vec::new();
         if std::mem::take(&mut self.run_on_start) {
             out.push(Command::Run);
@@ -295,6 +307,13 @@ impl AovApp {
                 menu_item(ui, Command::ZoomOut, true, out);
                 menu_item(ui, Command::ZoomReset, true, out);
                 ui.separator();
+                for v in View::ALL {
+                    if ui.radio(self.view == v, v.label()).clicked() {
+                        out.push(Command::View(v));
+                        ui.close();
+                    }
+                }
+                ui.separator();
                 for p in Page::ALL {
                     if ui.button(format!("Edit {}", p.label())).clicked() {
                         out.push(Command::Page(p));
@@ -363,6 +382,63 @@ impl AovApp {
     }
 
     fn central_ui(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
+        ui.horizontal_wrapped(|ui| {
+            for v in View::ALL {
+                let busy = match v {
+                    View::Results => self.run.is_some(),
+                    View::Sweep => self.sweep.is_running(),
+                    View::Sensitivity => self.sensitivity.is_running(),
+                };
+                let label = if busy { format!("{} (running)", v.label()) } else { v.label().to_string() };
+                if ui.selectable_label(self.view == v, RichText::new(label).strong()).clicked() {
+                    out.push(Command::View(v));
+                }
+            }
+        });
+        ui.separator();
+        match self.view {
+            View::Results => self.results_ui(ui, out),
+            View::Sweep | View::Sensitivity => self.analysis_ui(ui),
+        }
+    }
+
+    /// An analysis tab. It runs its default analysis by itself the first time it is
+    /// shown once the scenario's own run is complete (a sweep of the article takes a
+    /// second or two; a strategist who opens the tab wants to see what it does).
+    fn analysis_ui(&mut self, ui: &mut Ui) {
+        let valid = self.doc.problems().is_empty();
+        let main_done = self.results.as_ref().is_some_and(RunView::complete) && self.run.is_none();
+        egui::ScrollArea::vertical().id_salt(("analysis", self.view as u8)).auto_shrink([false, false]).show(
+            ui,
+            |ui| match self.view {
+                View::Sweep => {
+                    if !self.sweep.auto_ran && valid && main_done {
+                        self.sweep.auto_ran = true;
+                        self.sweep.start(&mut self.doc, ui.ctx());
+                    }
+                    self.sweep.ui(ui, &mut self.doc, valid);
+                }
+                _ => {
+                    if !self.sensitivity.auto_ran && valid && main_done {
+                        self.sensitivity.auto_ran = true;
+                        self.sensitivity.start(&mut self.doc, ui.ctx());
+                    }
+                    self.sensitivity.ui(ui, &mut self.doc, valid);
+                }
+            },
+        );
+    }
+
+    /// Whether an analysis tab has work in progress (or waits to start it).
+    pub fn analysis_busy(&self) -> bool {
+        match self.view {
+            View::Results => false,
+            View::Sweep => !self.sweep.auto_ran || self.sweep.is_running(),
+            View::Sensitivity => !self.sensitivity.auto_ran || self.sensitivity.is_running(),
+        }
+    }
+
+    fn results_ui(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
         let problems = self.doc.problems().all();
         let valid = problems.is_empty();
         ui.horizontal_wrapped(|ui| {
@@ -585,6 +661,7 @@ impl AovApp {
             Command::ZoomOut => self.prefs.zoom = (self.prefs.zoom / 1.1).max(0.5),
             Command::ZoomReset => self.prefs.zoom = 1.0,
             Command::Page(p) => self.editor.page = p,
+            Command::View(v) => self.view = v,
             Command::Show(path) => self.editor.page = Page::of_path(&path),
             Command::Help(t) => self.help = Some(t),
             Command::Edit(e) => self.edit(e, None),

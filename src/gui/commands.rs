@@ -49,6 +49,8 @@ pub enum Command {
     ZoomReset,
     /// Show an editor page.
     Page(Page),
+    /// Show a tab of the central area (results, sweep, sensitivity).
+    View(crate::gui::analysis::View),
     /// Jump to the editor page holding a field (canonical path).
     Show(String),
     /// Show a help window.

@@ -2,6 +2,7 @@
 //! runs the engine on a worker thread and shows the results. It knows the engine,
 //! the report and the file layer; nothing below it knows the app.
 
+pub mod analysis;
 mod app;
 pub mod commands;
 mod dashboard;
@@ -41,6 +42,8 @@ pub struct Options {
     pub dark: Option<bool>,
     /// Editor page to show.
     pub page: Page,
+    /// Tab of the central area to show.
+    pub view: analysis::View,
     /// Use wgpu instead of glow.
     pub wgpu: Option<bool>,
     /// Zoom factor for this session.
@@ -129,6 +132,7 @@ pub fn run_app(opts: &Options) -> Result<(), AppError> {
                 app = app.with_recovery(dir);
             }
             app.editor.page = opts.page;
+            app.view = opts.view;
             app.notice = load_error.map(Notice::error);
             let timing = std::env::var_os("AOVLAB_TIMING").map(|_| shell::Timing::new(launched));
             Ok(Box::new(EframeApp { app, persist: !screenshot_mode, job, timing }))

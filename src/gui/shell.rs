@@ -106,7 +106,7 @@ pub fn screenshot_step(
         }
         return true;
     }
-    let complete = app.results.as_ref().is_some_and(|r| r.complete()) && !app.is_running();
+    let complete = app.results.as_ref().is_some_and(|r| r.complete()) && !app.is_running() && !app.analysis_busy();
     // With AOVLAB_TIMING the first (cold) run is followed by a second one, so that the
     // steady-state latency of pressing Run is measured too.
     if complete && timing.is_some() && !job.rerun {

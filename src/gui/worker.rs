@@ -86,7 +86,7 @@ impl RunHandle {
 /// virtual machine, a remote desktop) a run at normal priority delayed the frame
 /// showing its first replication by 100-200 ms on 2 cores (docs/performance.md).
 /// `None` when no pool could be started (the run then uses rayon's global pool).
-fn simulation_pool() -> Option<&'static rayon::ThreadPool> {
+pub(super) fn simulation_pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
     POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()

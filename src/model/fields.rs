@@ -962,10 +962,16 @@ pub fn parse_value(f: &Field, text: &str) -> Result<Value, String> {
 /// Every instance of every field in `spec`, in file order (list fields once per item;
 /// category affinities once per category listed).
 pub fn instances(spec: &ScenarioSpec) -> Vec<Path> {
+    instances_except(spec, &[])
+}
+
+/// [`instances`] without the items of the lists in `skip`.
+pub fn instances_except(spec: &ScenarioSpec, skip: &[List]) -> Vec<Path> {
     let mut out = Vec::new();
     for f in FIELDS {
         match f.path.split('[').next().and_then(List::of) {
             None => out.push(Path::top(f.path)),
+            Some(list) if skip.contains(&list) => {}
             Some(list) => {
                 for i in 0..list.len(spec) {
                     if f.path == "segments[].category_affinity" {

@@ -167,6 +167,12 @@ fn base(id: &str) -> Plot<'static> {
 /// A plot with one row per name (drawn top to bottom, every row in view even when
 /// its only bar sits off-centre) and an x axis that includes zero.
 fn rows_plot(id: &str, names: Vec<String>, label_width: f32) -> Plot<'static> {
+    rows_only_plot(id, names, label_width).include_x(0.0)
+}
+
+/// A plot with one row per name (drawn top to bottom), the x axis fitted to the data
+/// alone (a tornado's bars sit around a base value far from zero).
+pub fn rows_only_plot(id: &str, names: Vec<String>, label_width: f32) -> Plot<'static> {
     let n = names.len();
     base(id)
         .y_axis_formatter(row_names(names))
@@ -174,7 +180,6 @@ fn rows_plot(id: &str, names: Vec<String>, label_width: f32) -> Plot<'static> {
         .include_y(-0.5)
         .include_y(n as f64 - 0.5)
         .y_axis_min_width(label_width)
-        .include_x(0.0)
 }
 
 /// A short note above a chart, for what its axis label has no room for.
