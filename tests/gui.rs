@@ -601,3 +601,26 @@ fn the_sensitivity_tab_ranks_the_inputs_and_states_the_decision() {
     assert!(h.query_by_label_contains("Decision: AOV-optimized minus Conversion-optimized").is_some());
     assert!(h.query_by_label_contains("stays ahead").is_some());
 }
+
+#[test]
+fn a_correlation_is_added_edited_and_undone_on_the_store_page() {
+    // Tall enough that the section at the end of the Store page is on screen.
+    let mut h = harness_sized(small_article(), 1500.0, 2600.0);
+    wait_for_results(&mut h);
+    h.get_by_label("Add correlation").click();
+    h.run_steps(3);
+    let c = h.state().doc.spec().correlations.clone();
+    assert_eq!(c.len(), 1);
+    // The first two inputs with a distribution, at 0.5.
+    assert_eq!(c[0].first, "behaviour.pre_checkout_base_accept");
+    assert_eq!(c[0].second, "behaviour.post_checkout_base_accept");
+    assert!((c[0].rank - 0.5).abs() < 1e-12);
+    assert!(h.state_mut().doc.scenario().is_some_and(|s| s.copula.is_some()), "the scenario draws them together");
+    assert!(h.query_by_label_contains("Draws of 500 replications").is_some(), "the scatter shows");
+    edit(&mut h, Edit::Set(Path::item("correlations[].rank", 0), Value::Number(1.5)));
+    assert!(h.state().doc.problems().get("correlations[0].rank").is_some(), "out of range is flagged");
+    h.state_mut().doc.undo();
+    h.state_mut().doc.undo();
+    h.run_steps(2);
+    assert!(h.state().doc.spec().correlations.is_empty());
+}

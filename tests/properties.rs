@@ -133,6 +133,7 @@ fn scenario() -> impl Strategy<Value = ScenarioSpec> {
                     .map(|(i, t)| TierSpec { name: format!("T{i}"), threshold: t })
                     .collect(),
                 strategies,
+                correlations: Vec::new(),
             }
         })
 }

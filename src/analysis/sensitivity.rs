@@ -295,11 +295,7 @@ pub fn analyse(
             .iter()
             .map(|r| DrawRow {
                 replication: r.index,
-                inputs: sc
-                    .uncertain_inputs()
-                    .iter()
-                    .map(|(_, i)| crate::engine::world::drawn(&sc, i, r.index))
-                    .collect(),
+                inputs: crate::engine::world::drawn_inputs(&sc, r.index),
                 outcome: outcome.value(r),
                 difference: decision_outcome.and_then(|d| d.value(r)),
             })

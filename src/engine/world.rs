@@ -5,7 +5,7 @@ use rand_distr::Poisson;
 use rand_distr::weighted::WeightedAliasIndex;
 
 use super::rng::input_rng;
-use crate::model::{Input, PostPolicy, PrePolicy, Ranking, Scenario, Strategy, TierPrompt};
+use crate::model::{Copula, Input, PostPolicy, PrePolicy, Ranking, Scenario, Strategy, TierPrompt};
 
 /// Per-run precomputation shared by every replication and thread.
 pub struct Compiled<'a> {
@@ -217,7 +217,8 @@ pub struct Realized {
 impl Realized {
     /// Draws each input once for replication `rep`, each from its own stream.
     pub fn draw(sc: &Scenario, rep: u32) -> Self {
-        let d = |i: &Input| drawn(sc, i, rep);
+        let joint = sc.copula.as_ref().map(|c| copula_draws(c, sc.seed(), rep));
+        let d = |i: &Input| drawn_with(sc, i, rep, joint.as_deref());
         let mut segments: Vec<SegmentDraw> = sc
             .segments
             .iter()
@@ -290,7 +291,48 @@ impl Realized {
 /// The value input `i` of `sc` takes in replication `rep`: a draw from its own
 /// stream when uncertain, else its value (before segment shares are normalised).
 pub fn drawn(sc: &Scenario, i: &Input, rep: u32) -> f64 {
-    if i.param.is_uncertain() { i.sample(&mut input_rng(sc.seed(), rep, i.stream)) } else { i.central() }
+    let joint = sc.copula.as_ref().map(|c| copula_draws(c, sc.seed(), rep));
+    drawn_with(sc, i, rep, joint.as_deref())
+}
+
+/// Every input of [`Scenario::uncertain_inputs`] in replication `rep`, in that order.
+pub fn drawn_inputs(sc: &Scenario, rep: u32) -> Vec<f64> {
+    let joint = sc.copula.as_ref().map(|c| copula_draws(c, sc.seed(), rep));
+    sc.uncertain_inputs().iter().map(|(_, i)| drawn_with(sc, i, rep, joint.as_deref())).collect()
+}
+
+fn drawn_with(sc: &Scenario, i: &Input, rep: u32, joint: Option<&[(u64, f64)]>) -> f64 {
+    if !i.param.is_uncertain() {
+        return i.central();
+    }
+    // A copy of a strategy in a sweep shares its original's stream, and so its draw.
+    match joint.and_then(|j| j.iter().find(|(s, _)| *s == i.stream)) {
+        Some(&(_, v)) => v,
+        None => i.sample(&mut input_rng(sc.seed(), rep, i.stream)),
+    }
+}
+
+/// The correlated inputs' values in replication `rep`, by stream (see [`Copula`]).
+/// Each input's uniform comes from its own stream, as an independent input's draw
+/// would, so adding a correlation changes no other input.
+pub fn copula_draws(c: &Copula, seed: u64, rep: u32) -> Vec<(u64, f64)> {
+    use rand::RngExt;
+    let n = c.streams.len();
+    let z: Vec<f64> = c
+        .streams
+        .iter()
+        .map(|&s| {
+            let u: f64 = input_rng(seed, rep, s).random();
+            crate::stats::normal_quantile(u.clamp(1e-12, 1.0 - 1e-12))
+        })
+        .collect();
+    (0..n)
+        .map(|i| {
+            let x: f64 = (0..=i).map(|k| c.cholesky[i * n + k] * z[k]).sum();
+            let (lo, hi) = c.ranges[i];
+            (c.streams[i], c.dists[i].quantile(crate::stats::normal_cdf(x)).clamp(lo, hi))
+        })
+        .collect()
 }
 
 /// The offer price in cents of a product priced `price` cents at `offer_discount`:

@@ -369,6 +369,7 @@ fn list_label(spec: &ScenarioSpec, path: &str) -> String {
             fields::List::Segments => "Segments".into(),
             fields::List::Tiers => "Tiers".into(),
             fields::List::Strategies => "Strategies".into(),
+            fields::List::Correlations => "Correlated inputs".into(),
         },
         _ => match head {
             "store" => "Store".into(),

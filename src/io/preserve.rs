@@ -92,6 +92,7 @@ fn identity(list: &str, t: &toml::Table) -> Option<String> {
         "products" => Some(s("id").to_string()),
         "links" => Some(format!("{}\u{0}{}\u{0}{}", s("from"), s("from_category"), s("to"))),
         "segments" | "tiers" | "strategies" => Some(s("name").to_string()),
+        "correlations" => Some(format!("{}\u{0}{}", s("first"), s("second"))),
         _ => None,
     }
 }

@@ -21,6 +21,8 @@ pub enum Item {
     Tier(TierSpec),
     /// A strategy.
     Strategy(StrategySpec),
+    /// A correlation between two uncertain inputs.
+    Correlation(CorrelationSpec),
 }
 
 impl Item {
@@ -32,6 +34,7 @@ impl Item {
             Item::Segment(_) => List::Segments,
             Item::Tier(_) => List::Tiers,
             Item::Strategy(_) => List::Strategies,
+            Item::Correlation(_) => List::Correlations,
         }
     }
 }
@@ -93,6 +96,7 @@ impl Edit {
                     Item::Segment(s) => spec.segments.insert(index, s),
                     Item::Tier(t) => spec.tiers.insert(index, t),
                     Item::Strategy(s) => spec.strategies.insert(index, s),
+                    Item::Correlation(c) => spec.correlations.insert(index, c),
                 }
                 Ok(Edit::Remove(list, index))
             }
@@ -106,6 +110,7 @@ impl Edit {
                     List::Segments => Item::Segment(spec.segments.remove(index)),
                     List::Tiers => Item::Tier(spec.tiers.remove(index)),
                     List::Strategies => Item::Strategy(spec.strategies.remove(index)),
+                    List::Correlations => Item::Correlation(spec.correlations.remove(index)),
                 };
                 Ok(Edit::Insert(index, item))
             }
@@ -124,6 +129,7 @@ impl Edit {
                     List::Segments => mv(&mut spec.segments, from, to),
                     List::Tiers => mv(&mut spec.tiers, from, to),
                     List::Strategies => mv(&mut spec.strategies, from, to),
+                    List::Correlations => mv(&mut spec.correlations, from, to),
                 }
                 Ok(Edit::Move(list, to, from))
             }

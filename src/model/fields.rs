@@ -336,6 +336,13 @@ pub static FIELDS: &[Field] = &[
         Lever, "Offers shown on the confirmation page."),
     field!("strategies[].post_checkout.offer_discount", "Offer discount", Number, Unit::Percent, [0.0, 0.9],
         Some("0"), Lever, "Discount on the post-checkout offer price."),
+    field!("correlations[].first", "First input", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Field path of an uncertain input drawn once per replication, e.g. behaviour.pre_checkout_base_accept."),
+    field!("correlations[].second", "Second input", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Field path of another uncertain input drawn once per replication."),
+    field!("correlations[].rank", "Rank correlation", Number, Unit::Factor, [-0.99, 0.99], None, World,
+        "Spearman's rank correlation of the two inputs' draws across replications (Gaussian copula); the \
+         declared correlations together must be consistent (a positive definite matrix)."),
 ];
 
 /// The words for a unit in tables.
@@ -380,8 +387,17 @@ pub fn markdown_table(prefix: &str) -> String {
 }
 
 /// The table prefixes the docs show, in order.
-pub const TABLES: [&str; 8] =
-    ["store.", "behaviour.", "catalog.", "products[].", "links[].", "segments[].", "tiers[].", "strategies[]."];
+pub const TABLES: [&str; 9] = [
+    "store.",
+    "behaviour.",
+    "catalog.",
+    "products[].",
+    "links[].",
+    "segments[].",
+    "tiers[].",
+    "strategies[].",
+    "correlations[].",
+];
 
 /// The field at a registry path such as `segments[].share`.
 ///
@@ -404,11 +420,14 @@ pub enum List {
     Tiers,
     /// `[[strategies]]`, by name.
     Strategies,
+    /// `[[correlations]]`, by index only.
+    Correlations,
 }
 
 impl List {
     /// Every list.
-    pub const ALL: [List; 5] = [List::Products, List::Links, List::Segments, List::Tiers, List::Strategies];
+    pub const ALL: [List; 6] =
+        [List::Products, List::Links, List::Segments, List::Tiers, List::Strategies, List::Correlations];
 
     /// The key in the file.
     pub fn key(self) -> &'static str {
@@ -418,6 +437,7 @@ impl List {
             List::Segments => "segments",
             List::Tiers => "tiers",
             List::Strategies => "strategies",
+            List::Correlations => "correlations",
         }
     }
 
@@ -429,6 +449,7 @@ impl List {
             List::Segments => "segment",
             List::Tiers => "tier",
             List::Strategies => "strategy",
+            List::Correlations => "correlation",
         }
     }
 
@@ -444,6 +465,7 @@ impl List {
             List::Segments => spec.segments.len(),
             List::Tiers => spec.tiers.len(),
             List::Strategies => spec.strategies.len(),
+            List::Correlations => spec.correlations.len(),
         }
     }
 
@@ -455,6 +477,7 @@ impl List {
             List::Segments => spec.segments.get(i).map(|s| s.name.as_str()),
             List::Tiers => spec.tiers.get(i).map(|t| t.name.as_str()),
             List::Strategies => spec.strategies.get(i).map(|s| s.name.as_str()),
+            List::Correlations => None,
         }
     }
 
@@ -463,6 +486,7 @@ impl List {
         match self {
             List::Products => spec.products.get(i).map(|p| p.name.clone()).unwrap_or_default(),
             List::Links => format!("link {}", i + 1),
+            List::Correlations => format!("correlation {}", i + 1),
             _ => self.name(spec, i).unwrap_or_default().to_string(),
         }
     }
@@ -753,6 +777,9 @@ pub fn get(spec: &ScenarioSpec, path: &Path) -> Option<Value> {
         }),
         "tiers[].name" => spec.tiers.get(i).map(|t| text(&t.name)),
         "tiers[].threshold" => spec.tiers.get(i).map(|t| V::Number(t.threshold)),
+        "correlations[].first" => spec.correlations.get(i).map(|c| text(&c.first)),
+        "correlations[].second" => spec.correlations.get(i).map(|c| text(&c.second)),
+        "correlations[].rank" => spec.correlations.get(i).map(|c| V::Number(c.rank)),
         "strategies[].name" => spec.strategies.get(i).map(|s| text(&s.name)),
         "strategies[].holdout" => spec.strategies.get(i).map(|s| V::Bool(s.holdout)),
         "strategies[].pre_checkout.policy" =>
@@ -879,6 +906,9 @@ pub fn set(spec: &mut ScenarioSpec, path: &Path, value: Value) -> Result<Value, 
         }
         "tiers[].name" => spec.tiers[i].name = req_text()?,
         "tiers[].threshold" => spec.tiers[i].threshold = num()?,
+        "correlations[].first" => spec.correlations[i].first = req_text()?,
+        "correlations[].second" => spec.correlations[i].second = req_text()?,
+        "correlations[].rank" => spec.correlations[i].rank = num()?,
         "strategies[].name" => spec.strategies[i].name = req_text()?,
         "strategies[].holdout" => spec.strategies[i].holdout = flag()?,
         "strategies[].pre_checkout.policy" => spec.strategies[i].pre_checkout.policy = offer(choose(POLICIES)?),

@@ -250,6 +250,26 @@ pub struct Scenario {
     pub strategies: Vec<Strategy>,
     /// Index of the holdout strategy.
     pub holdout: usize,
+    /// How the correlated inputs are drawn together (`None`: every input independent).
+    pub copula: Option<Copula>,
+}
+
+/// A Gaussian copula over the inputs named in the scenario's correlations: each draws
+/// a uniform from its own stream, turned into a standard normal; the normals are
+/// mixed by the Cholesky factor of their correlation matrix, turned back into
+/// uniforms and then into values by each input's quantile function. Spearman's rank
+/// correlation rho of two inputs comes from the normals' correlation 2 sin(pi rho / 6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Copula {
+    /// The inputs' random streams (see [`Input::stream`]), in matrix order.
+    pub streams: Vec<u64>,
+    /// Their distributions.
+    pub dists: Vec<Dist>,
+    /// Their allowed ranges (draws are clamped into them).
+    pub ranges: Vec<(f64, f64)>,
+    /// The lower-triangular Cholesky factor of the normals' correlation matrix, row by
+    /// row (`n x n`).
+    pub cholesky: Vec<f64>,
 }
 
 impl Scenario {

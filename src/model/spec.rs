@@ -46,6 +46,10 @@ pub struct ScenarioSpec {
     pub tiers: Vec<TierSpec>,
     /// Strategies compared; exactly one is the holdout.
     pub strategies: Vec<StrategySpec>,
+    /// Rank correlations between uncertain inputs (each pair at most once); inputs
+    /// not named here are drawn independently.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub correlations: Vec<CorrelationSpec>,
 }
 
 impl ScenarioSpec {
@@ -64,8 +68,21 @@ impl ScenarioSpec {
             segments: self.segments.clone(),
             tiers: self.tiers.clone(),
             strategies: self.strategies.clone(),
+            correlations: self.correlations.clone(),
         }
     }
+}
+
+/// A rank correlation between two uncertain inputs, by field path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrelationSpec {
+    /// One input's field path (`behaviour.pre_checkout_base_accept`).
+    pub first: String,
+    /// The other input's field path.
+    pub second: String,
+    /// Spearman's rank correlation of their draws across replications, in [-0.99, 0.99].
+    pub rank: f64,
 }
 
 /// Store and simulation settings.

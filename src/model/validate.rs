@@ -230,7 +230,7 @@ pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fi
     if !c.ok() {
         return Err(c.finish());
     }
-    Ok(Scenario {
+    let mut sc = Scenario {
         name: spec.name.clone(),
         store: spec.store.clone(),
         categories,
@@ -242,7 +242,137 @@ pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fi
         tiers,
         strategies,
         holdout,
+        copula: None,
+    };
+    sc.copula = check_correlations(&mut c, spec, &sc);
+    if !c.ok() {
+        return Err(c.finish());
+    }
+    Ok(sc)
+}
+
+/// Most `[[correlations]]` entries.
+pub const MAX_CORRELATIONS: usize = 1_000;
+
+/// The correlations: each names two different uncertain inputs drawn once per
+/// replication, each pair once, with a rank correlation in range; together they must
+/// form a positive definite matrix.
+fn check_correlations(c: &mut Checker, spec: &ScenarioSpec, sc: &Scenario) -> Option<super::Copula> {
+    if spec.correlations.is_empty() {
+        return None;
+    }
+    c.cap("correlations", "correlations", spec.correlations.len(), MAX_CORRELATIONS);
+    if !c.ok() {
+        return None;
+    }
+    let inputs = sc.uncertain_inputs();
+    let mut members: Vec<&Input> = Vec::new();
+    let mut pairs: Vec<(usize, usize, f64)> = Vec::new();
+    for (i, cor) in spec.correlations.iter().enumerate() {
+        let at = |key: &'static str| At::Item("correlations", i, key);
+        let mut find = |key: &'static str, written: &str| -> Option<usize> {
+            let path = match super::fields::resolve(spec, written) {
+                Ok(p) => p.canonical(),
+                Err(m) => {
+                    c.err(at(key), m);
+                    return None;
+                }
+            };
+            let Some((_, input)) = inputs.iter().find(|(p, _)| *p == path) else {
+                if super::fields::resolve(spec, written)
+                    .is_ok_and(|p| p.spec_field().kind == super::fields::Kind::Uncertain)
+                {
+                    // An input that may be uncertain but is fixed here (by the file,
+                    // `--set`, a sweep or a sensitivity run) is not drawn: the
+                    // correlation has no effect.
+                    return None;
+                }
+                c.err(
+                    at(key),
+                    format!(
+                        "`{}` is not an uncertain input drawn once per replication; name one that has a \
+                         distribution (`aovlab sensitivity --csv -` lists them)",
+                        crate::format::excerpt(written, 80)
+                    ),
+                );
+                return None;
+            };
+            Some(match members.iter().position(|m| m.stream == input.stream) {
+                Some(k) => k,
+                None => {
+                    members.push(input);
+                    members.len() - 1
+                }
+            })
+        };
+        let (a, b) = (find("first", &cor.first), find("second", &cor.second));
+        c.number(at("rank"), cor.rank, field("correlations[].rank"));
+        let (Some(a), Some(b)) = (a, b) else { continue };
+        if a == b {
+            c.err(at("second"), "names the same input as `first`; a correlation needs two different inputs");
+        } else if pairs.iter().any(|&(x, y, _)| (x, y) == (a, b) || (x, y) == (b, a)) {
+            c.err(at("second"), "this pair already has a correlation; give each pair once");
+        } else {
+            pairs.push((a, b, cor.rank));
+        }
+    }
+    if !c.ok() || pairs.is_empty() {
+        return None;
+    }
+    // Only the inputs of pairs that take effect (a fixed partner drops its pair).
+    let used: Vec<usize> = (0..members.len()).filter(|&k| pairs.iter().any(|&(a, b, _)| a == k || b == k)).collect();
+    let members: Vec<&Input> = used.iter().map(|&k| members[k]).collect();
+    let at = |k: usize| used.iter().position(|&u| u == k).unwrap_or(0);
+    let pairs: Vec<(usize, usize, f64)> = pairs.iter().map(|&(a, b, r)| (at(a), at(b), r)).collect();
+    let n = members.len();
+    let mut m = vec![0.0; n * n];
+    for k in 0..n {
+        m[k * n + k] = 1.0;
+    }
+    for &(a, b, rho) in &pairs {
+        let r = 2.0 * (std::f64::consts::PI * rho / 6.0).sin();
+        m[a * n + b] = r;
+        m[b * n + a] = r;
+    }
+    let Some(cholesky) = cholesky(&m, n) else {
+        c.err(
+            At::Path("correlations"),
+            "the declared correlations cannot hold together (their matrix is not positive definite: e.g. A and \
+             B, and B and C, strongly positive while A and C are strongly negative); weaken some of them",
+        );
+        return None;
+    };
+    let dist = |i: &Input| match &i.param {
+        Param::Dist(d) => d.clone(),
+        Param::Fixed(v) => Dist::Uniform { min: *v, max: *v },
+    };
+    Some(super::Copula {
+        streams: members.iter().map(|i| i.stream).collect(),
+        dists: members.iter().map(|i| dist(i)).collect(),
+        ranges: members.iter().map(|i| (i.lo, i.hi)).collect(),
+        cholesky,
     })
+}
+
+/// The lower-triangular Cholesky factor of the symmetric `n x n` matrix `m` (row by
+/// row), or `None` when `m` is not positive definite (a pivot below 1e-10).
+pub fn cholesky(m: &[f64], n: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum();
+            if i == j {
+                let d = m[i * n + i] - s;
+                if d.is_nan() || d < 1e-10 {
+                    return None;
+                }
+                l[i * n + j] = d.sqrt();
+            } else {
+                l[i * n + j] = (m[i * n + j] - s) / l[j * n + j];
+            }
+        }
+    }
+    Some(l)
 }
 
 fn check_store(c: &mut Checker, s: &StoreSpec, limits: &Limits) {

@@ -12,6 +12,11 @@ pub fn normal_quantile(p: f64) -> f64 {
     Normal::new(0.0, 1.0).map_or(f64::NAN, |n| n.inverse_cdf(p))
 }
 
+/// The standard normal distribution function at `x`.
+pub fn normal_cdf(x: f64) -> f64 {
+    Normal::new(0.0, 1.0).map_or(f64::NAN, |n| n.cdf(x))
+}
+
 /// The `p`-quantile of Beta(alpha, beta) on [0, 1].
 pub fn beta_quantile(alpha: f64, beta: f64, p: f64) -> f64 {
     Beta::new(alpha, beta).map_or(f64::NAN, |b| b.inverse_cdf(p))

@@ -3,6 +3,7 @@
 //! applies them after the frame.
 
 mod catalog;
+mod correlations;
 mod index;
 mod segments;
 mod store;
@@ -74,6 +75,8 @@ pub struct Editor {
     pub catalog: CatalogView,
     /// Links by source, categories, products by id.
     index: index::CatalogIndex,
+    /// The correlation whose draws the Store page shows.
+    correlation: usize,
 }
 
 impl Editor {
@@ -100,8 +103,13 @@ impl Editor {
         }
         let index = &self.index;
         let catalog = &mut self.catalog;
+        let correlation = &mut self.correlation;
+        let validated = doc.cached_scenario().map(|s| s.as_ref());
         ScrollArea::vertical().id_salt("editor-scroll").auto_shrink([false, false]).show(ui, |ui| match self.page {
-            Page::Store => store::ui(ui, &mut ctx),
+            Page::Store => {
+                store::ui(ui, &mut ctx);
+                correlations::ui(ui, &mut ctx, validated, correlation);
+            }
             Page::Catalog => catalog.ui(ui, &mut ctx, index, doc.catalog_revision(), &mut out),
             Page::Segments => segments::ui(ui, &mut ctx, &index.categories, &mut out),
             Page::Tiers => tiers::ui(ui, &mut ctx),

@@ -1,0 +1,95 @@
+//! Correlated inputs: the declared rank correlations are achieved, inconsistent or
+//! wrong declarations are refused with the reason, and inputs left out stay as they
+//! were.
+
+use aovlab::analysis::sensitivity::spearman;
+use aovlab::engine::world::drawn_inputs;
+use aovlab::io::parse_scenario;
+use aovlab::io::scenario_file::ARTICLE_TOML;
+use aovlab::model::Scenario;
+
+const PRE: &str = "behaviour.pre_checkout_base_accept";
+const POST: &str = "behaviour.post_checkout_base_accept";
+const FRICTION: &str = "behaviour.friction_per_slot";
+const STRATEGY_FRICTION: &str = r#"strategies.\"Conversion-optimized\".checkout.friction_reduction"#;
+
+/// The article with these `[[correlations]]` (first, second, rank) appended.
+fn article_with(pairs: &[(&str, &str, f64)]) -> Result<Scenario, String> {
+    let mut text = ARTICLE_TOML.to_string();
+    for (a, b, r) in pairs {
+        text.push_str(&format!("\n[[correlations]]\nfirst = \"{a}\"\nsecond = \"{b}\"\nrank = {r}\n"));
+    }
+    parse_scenario(&text, "article+correlations").map_err(|e| e.to_string())
+}
+
+fn column(sc: &Scenario, path: &str) -> usize {
+    sc.uncertain_inputs().iter().position(|(p, _)| *p == path).unwrap_or_else(|| panic!("{path}"))
+}
+
+fn draws(sc: &Scenario, reps: u32) -> Vec<Vec<f64>> {
+    (0..reps).map(|r| drawn_inputs(sc, r)).collect()
+}
+
+fn rank_correlation(d: &[Vec<f64>], a: usize, b: usize) -> f64 {
+    let x: Vec<f64> = d.iter().map(|r| r[a]).collect();
+    let y: Vec<f64> = d.iter().map(|r| r[b]).collect();
+    spearman(&x, &y).expect("defined")
+}
+
+#[test]
+fn declared_rank_correlations_are_achieved_over_a_thousand_replications() {
+    let sc = article_with(&[(PRE, POST, 0.6), (FRICTION, PRE, -0.4), (STRATEGY_FRICTION, POST, 0.3)]).unwrap();
+    let d = draws(&sc, 1_000);
+    let (pre, post, friction) = (column(&sc, PRE), column(&sc, POST), column(&sc, FRICTION));
+    let strategy = column(&sc, "strategies[1].checkout.friction_reduction");
+    for (a, b, want) in [(pre, post, 0.6), (friction, pre, -0.4), (strategy, post, 0.3)] {
+        let got = rank_correlation(&d, a, b);
+        assert!((got - want).abs() <= 0.05, "declared {want}, achieved {got}");
+    }
+    // Implied, not declared: friction and post move together only through pre.
+    let implied = rank_correlation(&d, friction, post);
+    assert!(implied.abs() < 0.35, "{implied}");
+    // Every draw stays within its distribution's support.
+    assert!(d.iter().all(|r| (0.21..=0.31).contains(&r[pre]) && (0.50..=0.70).contains(&r[post])));
+}
+
+#[test]
+fn inputs_outside_every_correlation_draw_exactly_as_before() {
+    let plain = article_with(&[]).unwrap();
+    let correlated = article_with(&[(PRE, POST, 0.8)]).unwrap();
+    let (a, b) = (draws(&plain, 200), draws(&correlated, 200));
+    let friction = column(&plain, FRICTION);
+    assert_eq!(friction, column(&correlated, FRICTION));
+    assert!(a.iter().zip(&b).all(|(x, y)| x[friction] == y[friction]));
+    // The correlated ones keep their distributions: same support, similar means.
+    let pre = column(&plain, PRE);
+    let mean = |d: &[Vec<f64>]| d.iter().map(|r| r[pre]).sum::<f64>() / d.len() as f64;
+    assert!((mean(&a) - mean(&b)).abs() < 0.003, "{} vs {}", mean(&a), mean(&b));
+    assert!(plain.copula.is_none() && correlated.copula.is_some());
+}
+
+#[test]
+fn inconsistent_or_wrong_correlations_are_refused_with_the_reason() {
+    let err = |pairs: &[(&str, &str, f64)]| article_with(pairs).expect_err("refused");
+    let e = err(&[(PRE, POST, 0.9), (POST, FRICTION, 0.9), (PRE, FRICTION, -0.9)]);
+    assert!(e.contains("cannot hold together"), "{e}");
+    let e = err(&[(PRE, "behaviour.nonsense", 0.5)]);
+    assert!(e.contains("correlations[0].second") && e.contains("no field"), "{e}");
+    let e = err(&[(PRE, "store.annual_gmv", 0.5)]);
+    assert!(e.contains("not an uncertain input"), "{e}");
+    let e = err(&[(PRE, PRE, 0.5)]);
+    assert!(e.contains("same input"), "{e}");
+    let e = err(&[(PRE, POST, 0.5), (POST, PRE, 0.2)]);
+    assert!(e.contains("already has a correlation"), "{e}");
+    let e = err(&[(PRE, POST, 1.5)]);
+    assert!(e.contains("correlations[0].rank") && e.contains("-0.99"), "{e}");
+}
+
+#[test]
+fn a_correlation_with_a_fixed_input_has_no_effect() {
+    // Baseline relevance is fixed in the article: nothing is drawn for it.
+    let sc = article_with(&[(PRE, "behaviour.baseline_relevance", 0.7)]).unwrap();
+    assert!(sc.copula.is_none());
+    let plain = article_with(&[]).unwrap();
+    assert_eq!(draws(&sc, 50), draws(&plain, 50));
+}
