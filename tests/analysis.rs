@@ -191,3 +191,50 @@ fn the_dominant_input_ranks_first_and_the_decision_flip_matches_a_sweep() {
     let col = s.draws.paths.iter().position(|p| p == "behaviour.post_checkout_base_accept").unwrap();
     assert!(s.draws.rows.iter().all(|r| (0.2..=0.9).contains(&r.inputs[col])));
 }
+
+#[test]
+fn a_precision_target_stops_the_run_when_met_and_not_before() {
+    use aovlab::analysis::precision::{self, Target};
+    let spec = article(5_000, 60);
+    let sc = Scenario::from_spec(spec).unwrap();
+    let target = Target { metric: Metric::RpvLift, half_width: 0.012 };
+    let run = |threads| {
+        let opts = RunOptions { threads: Some(threads), ..Default::default() };
+        precision::run(&sc, target, &opts, &|_| {}, &AtomicBool::new(false)).unwrap()
+    };
+    let (tallies, reached) = run(2);
+    assert!(reached.met, "{reached:?}");
+    let n = reached.replications;
+    assert!(n > precision::FIRST && n < 60, "the target should take a few batches here: {reached:?}");
+    assert_eq!(tallies.len() as u32, n);
+    // Recomputed from a plain run of the first n replications, the widest half-width
+    // meets the target; with one batch fewer it did not.
+    let plain = |k: u32| {
+        let opts = RunOptions { replications: Some(0..k), ..Default::default() };
+        let out = aovlab::engine::run(&sc, &opts, &|_| {}, &AtomicBool::new(false)).unwrap();
+        let reps: Vec<_> = out.replications.iter().map(|r| aovlab::report::replication(&sc, r)).collect();
+        precision::widest(&reps, Metric::RpvLift).unwrap().1
+    };
+    assert_eq!(plain(n), reached.half_width);
+    assert!(plain(n) <= 0.012 && plain(n - precision::BATCH) > 0.012);
+    assert!(reached.checks.iter().rev().skip(1).all(|c| c.half_width > 0.012));
+    // Where it stops depends on the scenario, seed and target only.
+    let (again, reached1) = run(1);
+    assert_eq!(reached1, reached);
+    assert_eq!(again, tallies);
+    // A target that cannot be met runs every replication and says so.
+    let tight = Target { metric: Metric::RpvLift, half_width: 1e-6 };
+    let (all, r) = precision::run(&sc, tight, &RunOptions::default(), &|_| {}, &AtomicBool::new(false)).unwrap();
+    assert!(!r.met && r.replications == 60 && all.len() == 60);
+}
+
+#[test]
+fn precision_targets_parse_with_the_reason_when_wrong() {
+    use aovlab::analysis::precision::Target;
+    let t = Target::parse("rpv_lift=0.005").unwrap();
+    assert_eq!((t.metric, t.half_width), (Metric::RpvLift, 0.005));
+    assert!(Target::parse("rpv_lift").unwrap_err().contains("METRIC=HALF_WIDTH"));
+    assert!(Target::parse("rpv=0.1").unwrap_err().contains("rpv_lift"));
+    assert!(Target::parse("aov=-1").unwrap_err().contains("above 0"));
+    assert!(Target::parse("aov=x").unwrap_err().contains("not a number"));
+}

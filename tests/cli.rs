@@ -400,3 +400,18 @@ fn sensitivity_prints_the_tornado_and_exports_every_draw() {
         .stdout(predicate::str::contains("Decision: AOV-optimized minus Conversion-optimized"))
         .stdout(predicate::str::contains("Rank correlation"));
 }
+
+#[test]
+fn run_with_a_precision_target_says_where_it_stopped() {
+    aovlab()
+        .args(["run", "--visitors", "5000", "--replications", "60", "--precision", "rpv_lift=0.012"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Precision target met after"))
+        .stdout(predicate::str::contains("target +/- 1.200 points"));
+    aovlab()
+        .args(["run", "--precision", "rpv_lift=0.005", "--shard", "0/2", "--json", "x.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}

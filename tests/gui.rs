@@ -624,3 +624,30 @@ fn a_correlation_is_added_edited_and_undone_on_the_store_page() {
     h.run_steps(2);
     assert!(h.state().doc.spec().correlations.is_empty());
 }
+
+#[test]
+fn a_precision_target_stops_the_apps_run_and_says_where() {
+    use aovlab::analysis::precision::Target;
+    let mut doc = small_article();
+    doc.apply(Edit::Batch(vec![
+        Edit::Set(Path::top("store.visitors"), Value::Whole(5_000)),
+        Edit::Set(Path::top("store.replications"), Value::Whole(60)),
+    ]))
+    .unwrap();
+    let mut h = harness(doc);
+    wait_for_results(&mut h);
+    h.state_mut().precision = Some(Target { metric: aovlab::report::Metric::RpvLift, half_width: 0.012 });
+    h.key_press(Key::F5);
+    wait_for_results(&mut h);
+    let app = h.state();
+    let res = app.results.as_ref().unwrap();
+    let reached = res.reached.as_ref().expect("the target's outcome");
+    assert!(
+        reached.met && (reached.replications as usize) == res.reps.len() && res.reps.len() < 60,
+        "{reached:?} with {} replications",
+        res.reps.len()
+    );
+    assert_eq!(res.state, RunState::Complete);
+    assert!(h.query_by_label_contains("Precision target met after").is_some());
+    assert!(h.query_all_by_label_contains("Convergence").count() >= 1, "the convergence chart");
+}

@@ -7,6 +7,7 @@
 //! `aovlab run` with the same `--set` values, bit for bit.
 
 pub mod coverage;
+pub mod precision;
 pub mod sensitivity;
 pub mod sweep;
 

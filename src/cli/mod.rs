@@ -340,15 +340,33 @@ pub fn emit(
     json: Option<&Path>,
     csv: Option<&Path>,
 ) -> Result<(), Failure> {
+    emit_with(sc, tallies, elapsed, threads, json, csv, None)
+}
+
+/// [`emit`] for a run with a precision target: its outcome printed after the table
+/// and kept in the JSON report as `precision`.
+pub fn emit_with(
+    sc: &Scenario,
+    tallies: &[crate::engine::RepCounts],
+    elapsed: f64,
+    threads: usize,
+    json: Option<&Path>,
+    csv: Option<&Path>,
+    precision: Option<&crate::analysis::precision::Reached>,
+) -> Result<(), Failure> {
     use crate::io::export;
     let reps: Vec<crate::report::Replication> = tallies.iter().map(|r| crate::report::replication(sc, r)).collect();
     let report = crate::report::summarize_replications(sc, &reps, elapsed, threads);
     let to_stdout = |p: Option<&Path>| p.is_some_and(|p| p.as_os_str() == "-");
     if !to_stdout(json) && !to_stdout(csv) {
-        print_stdout(&table::render(&report))?;
+        let mut text = table::render(&report);
+        if let Some(p) = precision {
+            text.push_str(&format!("\n{}\n", crate::analysis::precision::sentence(&sc.store.currency, p)));
+        }
+        print_stdout(&text)?;
     }
     if let Some(path) = json {
-        let text = export::report_json(&report)
+        let text = export::report_json_with(&report, precision)
             .map_err(|e| Failure::Internal(anyhow::anyhow!("serialising the report: {e}")))?;
         write_output(path, &text)?;
     }

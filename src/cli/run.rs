@@ -25,6 +25,12 @@ pub struct RunArgs {
     /// `--json`; combine the shards with `aovlab merge`.
     #[arg(long, value_name = "I/N", value_parser = Shard::parse, requires = "json")]
     pub shard: Option<Shard>,
+    /// Stop as soon as METRIC's mean is known to +/- HALF_WIDTH at 95% for every
+    /// strategy (checked after 10 replications, then every 10; at most the scenario's
+    /// replications), e.g. `rpv_lift=0.005` for half a point. Where it stops depends
+    /// only on the scenario, its seed and the target.
+    #[arg(long, value_name = "METRIC=HALF_WIDTH", value_parser = crate::analysis::precision::Target::parse, conflicts_with = "shard")]
+    pub precision: Option<crate::analysis::precision::Target>,
 }
 
 /// Runs the scenario.
@@ -40,6 +46,16 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
     }
     let opts = a.sim.options(replications);
     let cancel = AtomicBool::new(false);
+    if let Some(target) = a.precision {
+        let started = std::time::Instant::now();
+        let (tallies, reached) =
+            crate::analysis::precision::run(sc, target, &opts, &|p| bar.set_position(u64::from(p.done)), &cancel)
+                .context("simulation failed")?;
+        bar.finish_and_clear();
+        let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
+        let elapsed = started.elapsed().as_secs_f64();
+        return super::emit_with(sc, &tallies, elapsed, threads, a.json.as_deref(), a.csv.as_deref(), Some(&reached));
+    }
     let out = engine::run(sc, &opts, &|p| bar.set_position(u64::from(p.done)), &cancel).context("simulation failed")?;
     bar.finish_and_clear();
     if let (Some(shard), Some(path)) = (a.shard, &a.json) {

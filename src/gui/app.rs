@@ -19,6 +19,7 @@ use super::notice::{Level, Notice};
 use super::recovery::{Meta, Recovery};
 use super::run_view::{RunState, RunView};
 use super::worker::{Message, RunHandle};
+use crate::analysis::precision::Target;
 use crate::io::{export, files};
 
 /// Recent files kept.
@@ -80,6 +81,10 @@ pub struct AovApp {
     pub sweep: SweepTab,
     /// The sensitivity tab.
     pub sensitivity: SensitivityTab,
+    /// Stop runs early once this target is met (`None`: run every replication).
+    pub precision: Option<Target>,
+    /// The target as set up while it is off.
+    precision_setup: Target,
     run: Option<RunHandle>,
     /// The latest run's results.
     pub results: Option<RunView>,
@@ -116,6 +121,8 @@ impl AovApp {
             view: View::Results,
             sweep: SweepTab::default(),
             sensitivity: SensitivityTab::default(),
+            precision: None,
+            precision_setup: Target { metric: crate::report::Metric::RpvLift, half_width: 0.005 },
             run: None,
             results: None,
             dialogs: FileDialogs::new(prefs.native_dialogs),
@@ -222,8 +229,10 @@ impl AovApp {
         let Some(run) = &mut self.run else { return };
         let mut arrived = Vec::new();
         let mut end = None;
+        let mut reached = None;
         for m in run.drain() {
             match m {
+                Message::Reached(r) => reached = Some(r),
                 Message::Replication(r) => arrived.push(r),
                 Message::Done { elapsed, threads } => end = Some((RunState::Complete, elapsed, threads)),
                 Message::Cancelled { elapsed } => end = Some((RunState::Cancelled, elapsed, 0)),
@@ -233,6 +242,9 @@ impl AovApp {
         let Some(res) = &mut self.results else { return };
         if !arrived.is_empty() {
             res.add(arrived);
+        }
+        if reached.is_some() {
+            res.reached = reached;
         }
         if let Some((state, elapsed, threads)) = end {
             let (done, total) = (res.reps.len(), res.total());
@@ -438,7 +450,51 @@ impl AovApp {
         }
     }
 
+    /// The precision target: stop a run once a metric's mean is known well enough.
+    fn precision_ui(&mut self, ui: &mut Ui) {
+        use crate::report::metric::MetricUnit;
+        ui.horizontal_wrapped(|ui| {
+            let mut on = self.precision.is_some();
+            let tip = "Run replications in batches of 10 and stop as soon as every strategy's mean of this metric \
+                       is known to within the half-width at 95% (Student's t). Where it stops depends only on the \
+                       scenario, its seed and the target.";
+            if ui.checkbox(&mut on, "Stop early when").on_hover_text(tip).changed() {
+                if on {
+                    self.precision = Some(self.precision_setup);
+                } else if let Some(t) = self.precision.take() {
+                    self.precision_setup = t;
+                }
+            }
+            // The target being edited: the live one when on, the remembered one when off.
+            let t = match &mut self.precision {
+                Some(t) => t,
+                None => &mut self.precision_setup,
+            };
+            super::combo(ui, "precision-metric", "Precision target metric", None, t.metric.label(), |ui| {
+                for m in crate::report::Metric::ALL {
+                    ui.selectable_value(&mut t.metric, m, m.label());
+                }
+            });
+            ui.label("is known to +/-");
+            match t.metric.unit() {
+                MetricUnit::Rate | MetricUnit::Relative => {
+                    let mut points = t.half_width * 100.0;
+                    let r =
+                        ui.add(egui::DragValue::new(&mut points).speed(0.01).range(0.001..=100.0).suffix(" points"));
+                    if r.changed() {
+                        t.half_width = points / 100.0;
+                    }
+                }
+                _ => {
+                    let sym = crate::format::currency_symbol(&self.doc.spec().store.currency);
+                    ui.add(egui::DragValue::new(&mut t.half_width).speed(0.01).range(1e-6..=1e12).prefix(sym));
+                }
+            }
+        });
+    }
+
     fn results_ui(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
+        self.precision_ui(ui);
         let problems = self.doc.problems().all();
         let valid = problems.is_empty();
         ui.horizontal_wrapped(|ui| {
@@ -515,6 +571,11 @@ impl AovApp {
                 )
                 .wrap(),
             );
+        }
+        if let Some(r) = self.results.as_ref().and_then(|r| r.reached.as_ref()) {
+            let text = crate::analysis::precision::sentence(&self.doc.spec().store.currency, r);
+            let color = if r.met { ui.visuals().text_color() } else { ui.visuals().warn_fg_color };
+            ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
         }
         if self.results_stale() {
             ui.add(
@@ -860,7 +921,7 @@ impl AovApp {
         }
         self.results = Some(RunView::new(Arc::clone(&sc), self.doc.revision()));
         let repaint = ctx.clone();
-        let mut run = RunHandle::start(sc, move || repaint.request_repaint());
+        let mut run = RunHandle::start_with(sc, self.precision, move || repaint.request_repaint());
         // Give the engine a head start within this frame: its first replication usually
         // arrives within milliseconds, and laying this frame out again then shows it
         // now. Not for the run at start-up: there the window should appear first.

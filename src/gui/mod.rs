@@ -50,6 +50,26 @@ pub struct Options {
     pub zoom: Option<f32>,
 }
 
+/// A combo box with an accessible name (screen readers and egui_kittest read it);
+/// returns what `add` returned when the list was open.
+pub(crate) fn combo<R>(
+    ui: &mut egui::Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    name: &str,
+    width: Option<f32>,
+    selected: impl Into<egui::WidgetText>,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> Option<R> {
+    let mut c = egui::ComboBox::from_id_salt(id).selected_text(selected);
+    if let Some(w) = width {
+        c = c.width(w);
+    }
+    let r = c.show_ui(ui, add);
+    let enabled = r.response.enabled();
+    r.response.widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::ComboBox, enabled, name));
+    r.inner
+}
+
 /// Writes a screenshot as PNG (atomically).
 pub fn save_png(path: &Path, img: &egui::ColorImage) -> Result<(), String> {
     let [w, h] = img.size;

@@ -37,6 +37,8 @@ pub struct RunView {
     pub elapsed: Option<Duration>,
     /// Counts changes of `reps` (charts fit their data again when it changes).
     pub generation: u64,
+    /// How a run with a precision target ended.
+    pub reached: Option<crate::analysis::precision::Reached>,
 }
 
 impl RunView {
@@ -50,6 +52,7 @@ impl RunView {
             state: RunState::Running,
             elapsed: None,
             generation: 0,
+            reached: None,
         }
     }
 
@@ -85,6 +88,12 @@ impl RunView {
     /// Whether every replication arrived.
     pub fn complete(&self) -> bool {
         self.state == RunState::Complete
+    }
+
+    /// Replications the results hold at most: the scenario's, or where a precision
+    /// target stopped the run.
+    pub fn expected(&self) -> u32 {
+        self.reached.as_ref().map_or(self.total(), |r| r.replications)
     }
 
     /// Whether the results hold fewer replications than the scenario asks for.

@@ -31,6 +31,8 @@ pub enum Message {
     },
     /// The run failed.
     Failed(String),
+    /// A run with a precision target ended (sent before `Done`).
+    Reached(crate::analysis::precision::Reached),
 }
 
 /// A run in progress.
@@ -44,13 +46,20 @@ pub struct RunHandle {
 }
 
 impl RunHandle {
-    /// Starts running `scenario`; `wake` is called (rate-limited) when messages arrive.
-    pub fn start(scenario: Arc<Scenario>, wake: impl Fn() + Send + Sync + 'static) -> Self {
+    /// Starts running `scenario`, with a precision target when given (the run then
+    /// stops as soon as it is met); `wake` is called (rate-limited) when messages
+    /// arrive.
+    pub fn start_with(
+        scenario: Arc<Scenario>,
+        target: Option<crate::analysis::precision::Target>,
+        wake: impl Fn() + Send + Sync + 'static,
+    ) -> Self {
         let (tx, rx) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&cancel);
-        let spawned =
-            std::thread::Builder::new().name("aovlab-run".into()).spawn(move || work(&scenario, &tx, &flag, &wake));
+        let spawned = std::thread::Builder::new()
+            .name("aovlab-run".into())
+            .spawn(move || work(&scenario, target, &tx, &flag, &wake));
         if let Err(e) = spawned {
             // No thread: report through a channel that is already closed for sending.
             let (tx, rx2) = channel();
@@ -101,7 +110,13 @@ pub(super) fn simulation_pool() -> Option<&'static rayon::ThreadPool> {
     .as_ref()
 }
 
-fn work(sc: &Scenario, tx: &Sender<Message>, cancel: &AtomicBool, wake: &(dyn Fn() + Send + Sync)) {
+fn work(
+    sc: &Scenario,
+    target: Option<crate::analysis::precision::Target>,
+    tx: &Sender<Message>,
+    cancel: &AtomicBool,
+    wake: &(dyn Fn() + Send + Sync),
+) {
     let started = Instant::now();
     let last_wake = Mutex::new(Instant::now() - REPAINT_EVERY);
     let tx_progress = Mutex::new(tx.clone());
@@ -116,13 +131,22 @@ fn work(sc: &Scenario, tx: &Sender<Message>, cancel: &AtomicBool, wake: &(dyn Fn
             wake();
         }
     };
-    let run = || engine::run(sc, &RunOptions::default(), &progress, cancel);
+    let run = || match target {
+        None => engine::run(sc, &RunOptions::default(), &progress, cancel).map(|out| (out.threads, None)),
+        Some(t) => crate::analysis::precision::run(sc, t, &RunOptions::default(), &progress, cancel)
+            .map(|(_, reached)| (rayon::current_num_threads(), Some(reached))),
+    };
     let result = match simulation_pool() {
         Some(pool) => pool.install(run),
         None => run(),
     };
     let msg = match result {
-        Ok(out) => Message::Done { elapsed: out.elapsed, threads: out.threads },
+        Ok((threads, reached)) => {
+            if let Some(r) = reached {
+                let _ = tx.send(Message::Reached(r));
+            }
+            Message::Done { elapsed: started.elapsed(), threads }
+        }
         Err(engine::RunError::Cancelled) => Message::Cancelled { elapsed: started.elapsed() },
         Err(e) => Message::Failed(e.to_string()),
     };
@@ -142,7 +166,7 @@ mod tests {
         spec.store.visitors = 2_000;
         spec.store.replications = 6;
         let sc = Scenario::from_spec(spec).expect("valid");
-        let mut run = RunHandle::start(Arc::new(sc), || {});
+        let mut run = RunHandle::start_with(Arc::new(sc), None, || {});
         assert!(run.wait_for_message(Duration::from_secs(60)));
         assert!(run.wait_for_message(Duration::ZERO), "a second wait keeps the first message");
         let (mut reps, mut done) = (Vec::new(), false);

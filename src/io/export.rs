@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use crate::analysis::precision::Reached;
 use crate::analysis::sensitivity::Sensitivity;
 use crate::analysis::sweep::{Point, Sweep};
 use crate::model::Scenario;
@@ -10,6 +11,16 @@ use crate::report::{Metric, Replication, Report};
 /// The report as pretty JSON.
 pub fn report_json(report: &Report) -> serde_json::Result<String> {
     serde_json::to_string_pretty(report)
+}
+
+/// The report as pretty JSON, with a precision target's outcome as `precision`.
+pub fn report_json_with(report: &Report, precision: Option<&Reached>) -> serde_json::Result<String> {
+    let Some(p) = precision else { return report_json(report) };
+    let mut v = serde_json::to_value(report)?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("precision".into(), serde_json::to_value(p)?);
+    }
+    serde_json::to_string_pretty(&v)
 }
 
 /// One row per replication and strategy with that replication's metrics (the

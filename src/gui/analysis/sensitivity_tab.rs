@@ -4,11 +4,10 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, PlotPoint, VLine};
 
-use super::sweep_tab::metric_tick;
 use super::{Job, JobState, status_line};
 use crate::analysis::sensitivity::{self, Outcome, Sensitivity, correlation_text, show_input};
 use crate::format::{percent, printable};
-use crate::gui::dashboard::charts::{self, ChartState, nice_marks};
+use crate::gui::dashboard::charts::{self, ChartState, metric_tick, nice_marks};
 use crate::gui::dashboard::style;
 use crate::gui::document::Document;
 use crate::model::ScenarioSpec;
@@ -209,7 +208,7 @@ impl SensitivityTab {
         egui::Grid::new("sensitivity-setup").num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
             ui.label("Outcome");
             ui.horizontal_wrapped(|ui| {
-                egui::ComboBox::from_id_salt("sens-metric").selected_text(self.metric.label()).show_ui(ui, |ui| {
+                crate::gui::combo(ui, "sens-metric", "Outcome metric", None, self.metric.label(), |ui| {
                     for m in Metric::ALL {
                         ui.selectable_value(&mut self.metric, m, m.label()).on_hover_text(m.help());
                     }
@@ -271,7 +270,7 @@ impl SensitivityTab {
 /// A strategy chooser; `none` names the empty choice when there is one.
 fn pick(ui: &mut Ui, id: &str, names: &[String], current: &mut Option<usize>, none: Option<&str>, holdout: usize) {
     let text = current.and_then(|k| names.get(k)).map_or(none.unwrap_or("choose"), |s| s.as_str());
-    egui::ComboBox::from_id_salt(id).selected_text(printable(text)).show_ui(ui, |ui| {
+    crate::gui::combo(ui, id, id, None, printable(text), |ui| {
         if let Some(n) = none {
             ui.selectable_value(current, None, n);
         }

@@ -9,14 +9,13 @@ use egui_plot::{FilledArea, Heatmap, Line, Plot, PlotPoint, PlotPoints, Points};
 use super::{Job, JobState, status_line};
 use crate::analysis::sweep::{self, Axis, Point, Sweep, Update};
 use crate::format::{money_tick, percent_tick, printable};
-use crate::gui::dashboard::charts::{self, ChartState, legend, nice_marks};
+use crate::gui::dashboard::charts::{self, ChartState, legend, metric_tick, nice_marks};
 use crate::gui::dashboard::style;
 use crate::gui::document::Document;
 use crate::gui::editor::widgets;
 use crate::model::ScenarioSpec;
 use crate::model::fields::{self, Unit};
 use crate::report::Metric;
-use crate::report::metric::MetricUnit;
 
 /// A message from the sweep's thread.
 enum Msg {
@@ -111,15 +110,6 @@ impl Default for SweepTab {
             fields_cache: None,
             auto_ran: false,
         }
-    }
-}
-
-/// A tick label for a metric's value.
-pub fn metric_tick(m: Metric, v: f64, step: f64, currency: &str) -> String {
-    match m.unit() {
-        MetricUnit::Rate => percent_tick(v, step, false),
-        MetricUnit::Relative => percent_tick(v, step, true),
-        MetricUnit::Money | MetricUnit::MoneyPerVisitor | MetricUnit::MoneyPerYear => money_tick(v, step, currency),
     }
 }
 
@@ -312,7 +302,7 @@ impl SweepTab {
             }
             ui.label("Show");
             ui.horizontal_wrapped(|ui| {
-                egui::ComboBox::from_id_salt("sweep-metric").selected_text(self.metric.label()).show_ui(ui, |ui| {
+                crate::gui::combo(ui, "sweep-metric", "Metric shown", None, self.metric.label(), |ui| {
                     for m in Metric::ALL {
                         ui.selectable_value(&mut self.metric, m, m.label()).on_hover_text(m.help());
                     }
@@ -373,7 +363,7 @@ fn axis_ui(ui: &mut Ui, id: &str, a: &mut AxisSetup, choices: &[(String, String)
     ui.horizontal_wrapped(|ui| {
         let label = choices.iter().find(|(p, _)| p == &a.path).map_or(a.path.clone(), |(_, l)| l.clone());
         let mut picked = None;
-        egui::ComboBox::from_id_salt(id).width(280.0).selected_text(printable(&label)).show_ui(ui, |ui| {
+        crate::gui::combo(ui, id, id, Some(280.0), printable(&label), |ui| {
             for (p, l) in choices {
                 if ui.selectable_label(p == &a.path, printable(l)).on_hover_text(p).clicked() {
                     picked = Some(p.clone());
@@ -399,7 +389,7 @@ fn axis_ui(ui: &mut Ui, id: &str, a: &mut AxisSetup, choices: &[(String, String)
 
 fn strategy_combo(ui: &mut Ui, id: &str, names: &[String], current: &mut Option<usize>, none_ok: bool) {
     let text = current.and_then(|k| names.get(k)).map_or("nothing", |s| s.as_str());
-    egui::ComboBox::from_id_salt(id).selected_text(printable(text)).show_ui(ui, |ui| {
+    crate::gui::combo(ui, id, id, None, printable(text), |ui| {
         if none_ok {
             ui.selectable_value(current, None, "nothing");
         }

@@ -9,6 +9,7 @@ use egui_plot::{Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotP
 use super::style;
 use crate::format::{lift, money, money_compact, money_tick, percent, percent_tick};
 use crate::gui::run_view::RunView;
+use crate::report::metric::MetricUnit;
 use crate::report::{Metric, Report, StrategyReport};
 
 /// Chart height in points.
@@ -147,6 +148,15 @@ pub fn show(
                 state.generation = 0;
             }
         });
+    }
+}
+
+/// A tick label for a metric's value.
+pub fn metric_tick(m: Metric, v: f64, step: f64, currency: &str) -> String {
+    match m.unit() {
+        MetricUnit::Rate => percent_tick(v, step, false),
+        MetricUnit::Relative => percent_tick(v, step, true),
+        MetricUnit::Money | MetricUnit::MoneyPerVisitor | MetricUnit::MoneyPerYear => money_tick(v, step, currency),
     }
 }
 
@@ -575,6 +585,77 @@ pub fn head_to_head(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Repo
             .collect();
         plot.bar_chart(BarChart::new("replications", bars).color(c).allow_hover(false));
         plot.vline(VLine::new("no difference", 0.0).color(Color32::GRAY).width(2.0).allow_hover(false));
+    });
+}
+
+/// How each strategy's mean of `m` settles as replications accumulate: the running
+/// mean over the first n replications with its 95% interval (Student's t), for the
+/// strategies where `m` is defined.
+pub fn convergence(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report, m: Metric) {
+    use egui_plot::FilledArea;
+    let cur = r.currency.clone();
+    let shown: Vec<usize> = (0..r.strategies.len()).filter(|&k| m.summary(&r.strategies[k]).is_some()).collect();
+    legend(ui, &shown.iter().map(|&k| (color(r, k), r.strategies[k].name.clone())).collect::<Vec<_>>());
+    note(
+        ui,
+        "The mean over the first n replications (line) and its 95% interval (band): where the bands are narrow enough, more replications change little.",
+    );
+    let series: Vec<(usize, Vec<[f64; 3]>)> = shown
+        .iter()
+        .map(|&k| {
+            let mut pts = Vec::new();
+            let (mut n, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
+            for rep in &run.reps {
+                let Some(e) = m.estimate(&rep.strategies[k]) else { continue };
+                // Welford's running mean and variance.
+                n += 1.0;
+                let d = e.value - mean;
+                mean += d / n;
+                m2 += d * (e.value - mean);
+                if n >= 2.0 {
+                    let half = crate::stats::interval::t95(n - 1.0) * (m2 / (n - 1.0) / n).sqrt();
+                    pts.push([n, mean - half, mean + half]);
+                }
+            }
+            (k, pts)
+        })
+        .collect();
+    let cur_y = cur.clone();
+    let plot = base("convergence")
+        .x_axis_label("replications")
+        .y_axis_formatter(move |g, _| metric_tick(m, g.value, g.step_size, &cur_y))
+        .x_grid_spacer(|g| nice_marks(g, 6.0))
+        .y_grid_spacer(|g| nice_marks(g, 5.0))
+        .y_axis_min_width(56.0);
+    let hover = |p: PlotPoint| {
+        let n = p.x.round();
+        let mut text = format!("after {n:.0} replications");
+        for (k, pts) in &series {
+            if let Some(q) = pts.iter().find(|q| q[0] == n) {
+                let mid = 0.5 * (q[1] + q[2]);
+                text.push_str(&format!(
+                    "\n{}: {} +/- {}",
+                    r.strategies[*k].name,
+                    m.format_exact(mid, &cur),
+                    m.format_exact(0.5 * (q[2] - q[1]), &cur).trim_start_matches('+')
+                ));
+            }
+        }
+        Some(text)
+    };
+    show(ui, "convergence", state, run.generation, plot, hover, |plot| {
+        for (k, pts) in &series {
+            if pts.is_empty() {
+                continue;
+            }
+            let c = color(r, *k);
+            let x: Vec<f64> = pts.iter().map(|q| q[0]).collect();
+            let lo: Vec<f64> = pts.iter().map(|q| q[1]).collect();
+            let hi: Vec<f64> = pts.iter().map(|q| q[2]).collect();
+            plot.add(FilledArea::new("", &x, &lo, &hi).fill_color(c.gamma_multiply(0.15)));
+            let mid: Vec<[f64; 2]> = pts.iter().map(|q| [q[0], 0.5 * (q[1] + q[2])]).collect();
+            plot.line(Line::new("", PlotPoints::from(mid)).color(c).width(1.5).allow_hover(false));
+        }
     });
 }
 

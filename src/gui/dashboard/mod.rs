@@ -24,7 +24,9 @@ pub struct Dashboard {
     pub head_b: Option<usize>,
     /// Widest KPI card drawn so far (cards are laid out in rows by this width).
     card_width: f32,
-    charts: [ChartState; 6],
+    charts: [ChartState; 7],
+    /// The metric the convergence chart follows.
+    pub convergence: Option<Metric>,
 }
 
 /// Width below which charts stack in one column.
@@ -83,7 +85,8 @@ impl Dashboard {
         }
         let avail = ui.available_width();
         let col = if avail >= TWO_COLUMNS { ((avail - 12.0) / 2.0).floor() } else { avail };
-        let [lifts, impact, decomposition, waterfall, acceptance, head] = &mut self.charts;
+        let [lifts, impact, decomposition, waterfall, acceptance, head, converge] = &mut self.charts;
+        let converge_metric = &mut self.convergence;
         let waterfall_sel = &mut self.waterfall;
         let (head_a, head_b) = (&mut self.head_a, &mut self.head_b);
         let sections: Vec<Section> = vec![
@@ -117,6 +120,21 @@ impl Dashboard {
             Box::new(|ui: &mut Ui| {
                 section(ui, "Head-to-head on revenue per visitor", |ui| {
                     head_to_head_ui(ui, head, run, r, head_a, head_b)
+                })
+            }),
+            Box::new(|ui: &mut Ui| {
+                section(ui, "Convergence", |ui| {
+                    let m = converge_metric
+                        .get_or_insert(run.reached.as_ref().map_or(Metric::RpvLift, |p| p.target.metric));
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label("Running mean of");
+                        crate::gui::combo(ui, "convergence-metric", "Convergence metric", None, m.label(), |ui| {
+                            for x in Metric::ALL {
+                                ui.selectable_value(m, x, x.label());
+                            }
+                        });
+                    });
+                    charts::convergence(ui, converge, run, r, *m);
                 })
             }),
         ];

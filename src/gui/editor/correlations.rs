@@ -63,17 +63,22 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx, sc: Option<&Scenario>, selected: &mut usiz
                         let current = if key == "first" { c.first.clone() } else { c.second.clone() };
                         ui.vertical(|ui| {
                             let mut picked = None;
-                            egui::ComboBox::from_id_salt(("correlation", key, i))
-                                .width(230.0)
-                                .selected_text(label_of(&current))
-                                .show_ui(ui, |ui| {
+                            let name = format!("Correlation {} {key} input", i + 1);
+                            crate::gui::combo(
+                                ui,
+                                ("correlation", key, i),
+                                &name,
+                                Some(230.0),
+                                label_of(&current),
+                                |ui| {
                                     for (p, l, uncertain) in &choices {
                                         let text = if *uncertain { l.clone() } else { format!("{l} (fixed now)") };
                                         if ui.selectable_label(*p == current, text).clicked() {
                                             picked = Some(p.clone());
                                         }
                                     }
-                                });
+                                },
+                            );
                             if let Some(p) = picked {
                                 ctx.edits.push(Edit::Set(Path::item(field, i), Value::Text(Some(p))));
                             }
