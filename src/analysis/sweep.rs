@@ -139,6 +139,9 @@ pub enum Update {
     Progress(f64),
     /// A point finished (its index in [`Sweep::points`] order).
     Point(usize, Box<Point>),
+    /// A point's summary over the replications so far (a one-pass sweep refines
+    /// every point together as replications arrive); a `Point` follows.
+    Refined(usize, Box<Point>),
 }
 
 /// Why a sweep gave no result.
@@ -273,24 +276,39 @@ fn one_pass(
         for st in &mut sc.strategies[base_n..] {
             st.friction_reduction.stream = stream;
         }
-        let progress = |done: u32, of: u32| {
-            update(Update::Progress((pass as f64 + f64::from(done) / f64::from(of)) / passes as f64));
+        // Each point's replications as they arrive; a refined summary of every point
+        // of the pass is sent after the first replication and then at each tenth.
+        let split = |r: &RepCounts, j: usize| {
+            let mut strategies = r.strategies[..base_n].to_vec();
+            strategies[k] = r.strategies[base_n + j].clone();
+            replication(
+                &scenarios[first + j],
+                &RepCounts { replication: r.replication, visitors: r.visitors, carts: r.carts, strategies },
+            )
         };
-        let run_out = crate::engine::run(&sc, opts, &|p| progress(p.done, p.total), cancel)?;
+        let arrived: std::sync::Mutex<Vec<Vec<Replication>>> = std::sync::Mutex::new(vec![Vec::new(); chunk.len()]);
+        let step = (sc.replications() / 10).max(1);
+        let progress = |p: crate::engine::Progress| {
+            update(Update::Progress((pass as f64 + f64::from(p.done) / f64::from(p.total)) / passes as f64));
+            if p.done == p.total {
+                return; // the final summaries follow
+            }
+            let Ok(mut got) = arrived.lock() else { return };
+            for (j, reps) in got.iter_mut().enumerate() {
+                reps.push(split(&p.latest, j));
+            }
+            if p.done == 1 || p.done % step == 0 {
+                for (j, reps) in got.iter().enumerate() {
+                    let (x, y) = chunk[j];
+                    let report = summarize_replications(&scenarios[first + j], reps, 0.0, 0);
+                    update(Update::Refined(first + j, Box::new(Point { x, y, report })));
+                }
+            }
+        };
+        let run_out = crate::engine::run(&sc, opts, &progress, cancel)?;
         for (j, &(x, y)) in chunk.iter().enumerate() {
             let at = &scenarios[first + j];
-            let reps: Vec<Replication> = run_out
-                .replications
-                .iter()
-                .map(|r| {
-                    let mut strategies = r.strategies[..base_n].to_vec();
-                    strategies[k] = r.strategies[base_n + j].clone();
-                    replication(
-                        at,
-                        &RepCounts { replication: r.replication, visitors: r.visitors, carts: r.carts, strategies },
-                    )
-                })
-                .collect();
+            let reps: Vec<Replication> = run_out.replications.iter().map(|r| split(r, j)).collect();
             let point = Point { x, y, report: summarize_replications(at, &reps, 0.0, 0) };
             update(Update::Point(first + j, Box::new(point.clone())));
             out.push(point);

@@ -47,8 +47,10 @@ impl AxisSetup {
 /// A finished or running sweep.
 pub struct SweepResult {
     sweep: Sweep,
-    /// Points by index, filled as they complete.
+    /// Points by index, filled (and refined) as replications arrive.
     points: Vec<Option<Point>>,
+    /// Whether each point holds all its replications.
+    last: Vec<bool>,
     /// The document revision it was run from.
     pub revision: u64,
     /// How it stands.
@@ -70,7 +72,7 @@ impl SweepResult {
 
     /// Points completed.
     pub fn done(&self) -> usize {
-        self.points.iter().filter(|p| p.is_some()).count()
+        self.last.iter().filter(|&&f| f).count()
     }
 }
 
@@ -138,11 +140,19 @@ impl SweepTab {
         for m in job.drain() {
             match m {
                 Msg::Update(Update::Progress(f)) => self.progress = f,
-                Msg::Update(Update::Point(i, p)) => {
+                Msg::Update(u @ (Update::Point(..) | Update::Refined(..))) => {
+                    let (i, p, last) = match u {
+                        Update::Point(i, p) => (i, p, true),
+                        Update::Refined(i, p) => (i, p, false),
+                        Update::Progress(_) => continue,
+                    };
                     if let Some(r) = &mut self.result
                         && let Some(slot) = r.points.get_mut(i)
                     {
                         *slot = Some(*p);
+                        if let Some(f) = r.last.get_mut(i) {
+                            *f = last;
+                        }
                         r.generation += 1;
                     }
                 }
@@ -219,6 +229,7 @@ impl SweepTab {
         self.result = Some(SweepResult {
             sweep: sw.clone(),
             points: vec![None; n],
+            last: vec![false; n],
             revision: doc.revision(),
             state: JobState::Running,
             currency: sc.store.currency.clone(),
@@ -331,7 +342,16 @@ impl SweepTab {
                 self.start(doc, ui.ctx());
             }
             if let Some(r) = &self.result {
-                ui.label(format!("{} of {} points", r.done(), r.points.len()));
+                let shown = r.points.iter().filter(|p| p.is_some()).count();
+                if shown > r.done() {
+                    ui.label(format!(
+                        "{} of {} points complete; the curves refine as replications arrive",
+                        r.done(),
+                        r.points.len()
+                    ));
+                } else {
+                    ui.label(format!("{} of {} points", r.done(), r.points.len()));
+                }
             }
         });
         if let Some(e) = &self.error {
@@ -347,7 +367,7 @@ impl SweepTab {
             ui.label("Choose a field and press Run sweep.");
             return;
         };
-        if r.done() == 0 {
+        if r.points.iter().all(Option::is_none) {
             ui.label("Waiting for the first point…");
             return;
         }

@@ -1,0 +1,70 @@
+//! Sweeps and sensitivity on the article scenario at its own settings: wall time of
+//! a 20-point lever sweep (one pass) against the same points one by one, the time to
+//! the first refined curve, and the sensitivity analysis (docs/performance.md).
+//!
+//! ```text
+//! cargo bench --bench analysis
+//! ```
+
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use aovlab::analysis::sensitivity::{self, Outcome};
+use aovlab::analysis::sweep::{self, Axis, Sweep, Update};
+use aovlab::engine::RunOptions;
+use aovlab::model::Scenario;
+use aovlab::report::{Metric, run_and_summarize};
+
+fn main() {
+    let spec = aovlab::io::article_spec();
+    let path = r#"strategies."AOV-optimized".tier_prompt.window"#;
+    let x = Axis::new(&spec, path, 0.05, 1.0, 20).expect("axis");
+    let sw = Sweep { x, y: None };
+    let cancel = AtomicBool::new(false);
+    for round in 1..=3 {
+        let t = Instant::now();
+        let first = Mutex::new(None);
+        let update = |u: Update| {
+            if matches!(u, Update::Refined(..) | Update::Point(..))
+                && let Ok(mut f) = first.lock()
+            {
+                f.get_or_insert(t.elapsed());
+            }
+        };
+        let points = sweep::run(&spec, &sw, &RunOptions::default(), &update, &cancel).expect("sweep");
+        let whole = t.elapsed();
+        let first = first.lock().ok().and_then(|f| *f).unwrap_or(whole);
+        println!(
+            "round {round}: 20-point lever sweep {:.3} s, first refined curve after {:.1} ms ({} points)",
+            whole.as_secs_f64(),
+            first.as_secs_f64() * 1e3,
+            points.len()
+        );
+    }
+    let t = Instant::now();
+    for &v in &sw.x.values {
+        let s = sw.spec_at(&spec, (v, None)).expect("point");
+        run_and_summarize(&Scenario::from_spec(s).expect("valid"), &RunOptions::default()).expect("run");
+    }
+    println!("the same 20 points one by one: {:.3} s", t.elapsed().as_secs_f64());
+    let sc = Scenario::from_spec(spec.clone()).expect("valid");
+    let k = sc.strategies.iter().position(|s| s.name() == "AOV-optimized").expect("AOV-optimized");
+    let outcome = Outcome { metric: Metric::AnnualGmvImpact, strategy: k, versus: None };
+    let t = Instant::now();
+    let s = sensitivity::analyse(
+        &spec,
+        outcome,
+        sensitivity::default_decision(&sc),
+        &RunOptions::default(),
+        &|_| {},
+        &cancel,
+    )
+    .expect("analysis");
+    println!(
+        "sensitivity over {} uncertain inputs ({} runs): {:.3} s",
+        s.inputs.len(),
+        1 + s.inputs.iter().map(|e| e.held.len()).sum::<usize>(),
+        t.elapsed().as_secs_f64()
+    );
+}
