@@ -297,7 +297,7 @@ fn one_pass(
             for (j, reps) in got.iter_mut().enumerate() {
                 reps.push(split(&p.latest, j));
             }
-            if p.done == 1 || p.done % step == 0 {
+            if p.done == 1 || p.done.is_multiple_of(step) {
                 for (j, reps) in got.iter().enumerate() {
                     let (x, y) = chunk[j];
                     let report = summarize_replications(&scenarios[first + j], reps, 0.0, 0);
