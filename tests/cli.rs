@@ -415,3 +415,56 @@ fn run_with_a_precision_target_says_where_it_stopped() {
         .code(2)
         .stderr(predicate::str::contains("cannot be used with"));
 }
+
+#[test]
+fn sweep_shards_merge_to_the_whole_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    for (param, from, to) in [
+        (r#"strategies."AOV-optimized".post_checkout.offer_discount"#, "0", "0.4"),
+        ("behaviour.post_checkout_base_accept", "0.4", "0.8"),
+    ] {
+        let sweep = |extra: &[&str]| {
+            let mut c = aovlab();
+            c.current_dir(dir.path())
+                .args(["sweep", "--replications", "5", "--visitors", "3000", "--steps", "3"])
+                .args(["--param", param, "--from", from, "--to", to])
+                .args(extra);
+            c
+        };
+        let whole = sweep(&["--json", "-"]).output().unwrap();
+        assert!(whole.status.success(), "{}", String::from_utf8_lossy(&whole.stderr));
+        for i in 0..3 {
+            let shard = format!("{i}/3");
+            let file = format!("part{i}.json");
+            sweep(&["--shard", &shard, "--json", &file]).assert().success();
+        }
+        let merged = aovlab()
+            .current_dir(dir.path())
+            .args(["merge", "part2.json", "part0.json", "part1.json", "--json", "-"])
+            .output()
+            .unwrap();
+        assert!(merged.status.success(), "{}", String::from_utf8_lossy(&merged.stderr));
+        assert_eq!(String::from_utf8_lossy(&merged.stdout), String::from_utf8_lossy(&whole.stdout), "{param}");
+        // A missing shard is named as missing replications.
+        aovlab()
+            .current_dir(dir.path())
+            .args(["merge", "part0.json", "part1.json"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("replications are missing"));
+    }
+    // Shards of two different sweeps do not merge.
+    aovlab()
+        .current_dir(dir.path())
+        .args(["sweep", "--replications", "5", "--visitors", "3000", "--steps", "2"])
+        .args(["--param", "behaviour.post_checkout_base_accept", "--from", "0.4", "--to", "0.8"])
+        .args(["--shard", "0/3", "--json", "other.json"])
+        .assert()
+        .success();
+    aovlab()
+        .current_dir(dir.path())
+        .args(["merge", "other.json", "part1.json", "part2.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("different sweep"));
+}

@@ -18,7 +18,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
-use super::{replications, value_text};
+use super::value_text;
 use crate::engine::counts::RepCounts;
 use crate::engine::{RunError, RunOptions};
 use crate::model::fields::{self, Kind, List, Role};
@@ -108,6 +108,27 @@ impl Axis {
         let f = self.resolved.spec_field();
         let value = fields::parse_value(f, &value_text(v, f.kind == Kind::Whole))?;
         fields::set(spec, &self.resolved, value).map(|_| ())
+    }
+}
+
+/// An axis as asked for (the field as written, its range and steps): what a sweep's
+/// shards record so that `aovlab merge` can rebuild the same sweep.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
+pub struct AxisRequest {
+    /// The field's path as written.
+    pub path: String,
+    /// First value.
+    pub from: f64,
+    /// Last value.
+    pub to: f64,
+    /// Number of values.
+    pub steps: usize,
+}
+
+impl AxisRequest {
+    /// The axis in `spec`.
+    pub fn axis(&self, spec: &ScenarioSpec) -> Result<Axis, String> {
+        Axis::new(spec, &self.path, self.from, self.to, self.steps)
     }
 }
 
@@ -216,6 +237,18 @@ pub fn run(
     update: &(dyn Fn(Update) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Vec<Point>, SweepError> {
+    Ok(run_tallies(spec, sweep, opts, update, cancel)?.into_iter().map(|(p, _)| p).collect())
+}
+
+/// [`run`], keeping each point's exact tallies too (a shard of a sweep writes them;
+/// `aovlab merge` combines shards from them).
+pub fn run_tallies(
+    spec: &ScenarioSpec,
+    sweep: &Sweep,
+    opts: &RunOptions,
+    update: &(dyn Fn(Update) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<(Point, Vec<RepCounts>)>, SweepError> {
     let points = sweep.points();
     if points.len() > MAX_POINTS {
         return Err(SweepError::TooBig(points.len()));
@@ -232,12 +265,14 @@ pub fn run(
             let total = points.len() as f64;
             let mut out = Vec::with_capacity(points.len());
             for (i, (&(x, y), sc)) in points.iter().zip(&scenarios).enumerate() {
-                let progress =
-                    |done: u32, of: u32| update(Update::Progress((i as f64 + f64::from(done) / f64::from(of)) / total));
-                let reps = replications(sc, opts, &progress, cancel)?;
+                let progress = |p: crate::engine::Progress| {
+                    update(Update::Progress((i as f64 + f64::from(p.done) / f64::from(p.total)) / total));
+                };
+                let tallies = crate::engine::run(sc, opts, &progress, cancel)?.replications;
+                let reps: Vec<Replication> = tallies.iter().map(|r| replication(sc, r)).collect();
                 let point = Point { x, y, report: summarize_replications(sc, &reps, 0.0, 0) };
                 update(Update::Point(i, Box::new(point.clone())));
-                out.push(point);
+                out.push((point, tallies));
             }
             Ok(out)
         }
@@ -256,7 +291,7 @@ fn one_pass(
     opts: &RunOptions,
     update: &(dyn Fn(Update) + Sync),
     cancel: &AtomicBool,
-) -> Result<Vec<Point>, SweepError> {
+) -> Result<Vec<(Point, Vec<RepCounts>)>, SweepError> {
     let base_n = spec.strategies.len();
     let per_pass = crate::model::Limits::default().max_strategies.saturating_sub(base_n).max(1);
     let passes = points.len().div_ceil(per_pass);
@@ -278,14 +313,13 @@ fn one_pass(
         }
         // Each point's replications as they arrive; a refined summary of every point
         // of the pass is sent after the first replication and then at each tenth.
-        let split = |r: &RepCounts, j: usize| {
+        // Point j's tallies: the base strategies with copy j in strategy k's place.
+        let point_tallies = |r: &RepCounts, j: usize| {
             let mut strategies = r.strategies[..base_n].to_vec();
             strategies[k] = r.strategies[base_n + j].clone();
-            replication(
-                &scenarios[first + j],
-                &RepCounts { replication: r.replication, visitors: r.visitors, carts: r.carts, strategies },
-            )
+            RepCounts { replication: r.replication, visitors: r.visitors, carts: r.carts, strategies }
         };
+        let split = |r: &RepCounts, j: usize| replication(&scenarios[first + j], &point_tallies(r, j));
         let arrived: std::sync::Mutex<Vec<Vec<Replication>>> = std::sync::Mutex::new(vec![Vec::new(); chunk.len()]);
         let step = (sc.replications() / 10).max(1);
         let progress = |p: crate::engine::Progress| {
@@ -308,10 +342,11 @@ fn one_pass(
         let run_out = crate::engine::run(&sc, opts, &progress, cancel)?;
         for (j, &(x, y)) in chunk.iter().enumerate() {
             let at = &scenarios[first + j];
-            let reps: Vec<Replication> = run_out.replications.iter().map(|r| split(r, j)).collect();
+            let tallies: Vec<RepCounts> = run_out.replications.iter().map(|r| point_tallies(r, j)).collect();
+            let reps: Vec<Replication> = tallies.iter().map(|r| replication(at, r)).collect();
             let point = Point { x, y, report: summarize_replications(at, &reps, 0.0, 0) };
             update(Update::Point(first + j, Box::new(point.clone())));
-            out.push(point);
+            out.push((point, tallies));
         }
     }
     Ok(out)

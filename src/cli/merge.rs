@@ -1,5 +1,6 @@
-//! `aovlab merge`: combine the partial results of `aovlab run --shard I/N` into the
-//! report a single machine would have produced (bit-identical numbers).
+//! `aovlab merge`: combine the partial results of `aovlab run --shard I/N` (or of
+//! `aovlab sweep --shard I/N`) into the report a single machine would have produced
+//! (bit-identical numbers).
 
 use std::path::PathBuf;
 
@@ -9,7 +10,8 @@ use crate::io::partial;
 /// Arguments of `merge`.
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
-    /// Partial-results files written by `aovlab run --shard I/N --json PATH`.
+    /// Partial-results files written by `aovlab run --shard I/N --json PATH` or
+    /// `aovlab sweep ... --shard I/N --json PATH`.
     #[arg(required = true)]
     pub parts: Vec<PathBuf>,
     /// Write the merged JSON report to PATH, or to standard output with `-`.
@@ -20,16 +22,63 @@ pub struct MergeArgs {
     pub csv: Option<PathBuf>,
 }
 
-/// Merges shards and prints or writes the report.
+/// Merges shards (of a run, or of a sweep) and prints or writes the results.
 pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
     let outputs = super::outputs(a.json.as_deref(), a.csv.as_deref());
     check_outputs(&outputs, &a.parts)?;
-    let mut parts = Vec::with_capacity(a.parts.len());
+    let (mut runs, mut sweeps) = (Vec::new(), Vec::new());
     for p in &a.parts {
-        parts.push((p.display().to_string(), partial::read(p).map_err(Failure::BadInput)?));
+        let name = p.display().to_string();
+        match partial::read_any(p).map_err(Failure::BadInput)? {
+            partial::PartialFile::Run(r) => runs.push((name, r)),
+            partial::PartialFile::Sweep(s) => sweeps.push((name, s)),
+        }
     }
-    let all = partial::combine(parts).map_err(Failure::BadInput)?;
+    if !runs.is_empty() && !sweeps.is_empty() {
+        return Err(Failure::BadInput(format!(
+            "{} is a shard of a run and {} a shard of a sweep; merge the shards of one run or of one sweep",
+            runs[0].0, sweeps[0].0
+        )));
+    }
+    if !sweeps.is_empty() {
+        return merge_sweep(a, sweeps);
+    }
+    let all = partial::combine(runs).map_err(Failure::BadInput)?;
     let reps = all.replications;
     let sc = all.scenario;
     super::emit(&sc, &reps, all.elapsed_seconds, all.threads, a.json.as_deref(), a.csv.as_deref())
+}
+
+/// A sweep's shards: every point's replications combined, then the sweep's outputs
+/// (bit-identical to the whole sweep on one machine).
+fn merge_sweep(a: &MergeArgs, parts: Vec<(String, partial::SweepPartial)>) -> Result<(), Failure> {
+    use crate::analysis::sweep::{Point, Sweep};
+    let all = partial::combine_sweep(parts).map_err(Failure::BadInput)?;
+    let bad = |m: String| Failure::BadInput(m);
+    let sc = crate::model::Scenario::from_spec(all.scenario.clone()).map_err(|e| {
+        bad(format!("the swept scenario is invalid: {}", e.first().map(ToString::to_string).unwrap_or_default()))
+    })?;
+    let x = all.x.axis(&all.scenario).map_err(bad)?;
+    let y = all.y.as_ref().map(|r| r.axis(&all.scenario)).transpose().map_err(bad)?;
+    let sw = Sweep { x, y };
+    let points: Vec<Point> = sw
+        .points()
+        .into_iter()
+        .zip(&all.points)
+        .map(|((x, y), c)| {
+            let reps: Vec<_> = c.replications.iter().map(|r| crate::report::replication(&c.scenario, r)).collect();
+            Point { x, y, report: crate::report::summarize_replications(&c.scenario, &reps, 0.0, 0) }
+        })
+        .collect();
+    let shown = super::sweep::default_shown(&sc, &sw, &all.scenario);
+    super::sweep::emit(
+        &sc,
+        &sw,
+        &points,
+        crate::report::Metric::RevenuePerVisitor,
+        shown,
+        None,
+        a.json.as_deref(),
+        a.csv.as_deref(),
+    )
 }

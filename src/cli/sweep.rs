@@ -5,9 +5,12 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use super::{Failure, SimArgs, check_outputs, print_stdout, write_output};
-use crate::analysis::sweep::{self, Axis, Point, Sweep};
+use anyhow::Context;
+
+use crate::analysis::sweep::{self, Axis, AxisRequest, Point, Sweep};
 use crate::format::printable;
 use crate::io::export;
+use crate::io::partial;
 use crate::model::Scenario;
 use crate::report::Metric;
 
@@ -60,6 +63,10 @@ pub struct SweepArgs {
     /// Write one row per point, strategy and metric to PATH (or `-`).
     #[arg(long, value_name = "PATH")]
     pub csv: Option<PathBuf>,
+    /// Compute only shard I of N (0-based) of every point's replications and write its
+    /// partial results with `--json`; combine the shards with `aovlab merge`.
+    #[arg(long, value_name = "I/N", value_parser = partial::Shard::parse, requires = "json", conflicts_with = "csv")]
+    pub shard: Option<partial::Shard>,
 }
 
 /// A metric by its report name, with the list in the error.
@@ -80,26 +87,27 @@ pub fn strategy(sc: &Scenario, name: &str) -> Result<usize, Failure> {
     })
 }
 
-/// Runs the sweep.
+/// Runs the sweep (or one shard of it).
 pub fn run(a: &SweepArgs) -> Result<(), Failure> {
     let prepared = a.sim.scenario()?;
     let (spec, sc) = (&prepared.spec, &prepared.scenario);
     let outputs = super::outputs(a.json.as_deref(), a.csv.as_deref());
     check_outputs(&outputs, &prepared.files)?;
     let bad = |flag: &str, m: String| Failure::BadInput(format!("{flag}: {m}"));
-    let x = Axis::new(spec, &a.param, a.from, a.to, a.steps as usize).map_err(|m| bad("--param", m))?;
-    let y = match (&a.param2, a.from2, a.to2) {
-        (Some(p), Some(f), Some(t)) => {
-            Some(Axis::new(spec, p, f, t, a.steps2 as usize).map_err(|m| bad("--param2", m))?)
-        }
+    let xr = AxisRequest { path: a.param.clone(), from: a.from, to: a.to, steps: a.steps as usize };
+    let yr = match (&a.param2, a.from2, a.to2) {
+        (Some(p), Some(f), Some(t)) => Some(AxisRequest { path: p.clone(), from: f, to: t, steps: a.steps2 as usize }),
         _ => None,
+    };
+    let x = xr.axis(spec).map_err(|m| bad("--param", m))?;
+    let y = match &yr {
+        Some(r) => Some(r.axis(spec).map_err(|m| bad("--param2", m))?),
+        None => None,
     };
     let sw = Sweep { x, y };
     let shown = match &a.strategy {
         Some(n) => strategy(sc, n)?,
-        None => {
-            sw.shared_strategy(spec).unwrap_or_else(|| (0..sc.strategies.len()).find(|&k| k != sc.holdout).unwrap_or(0))
-        }
+        None => default_shown(sc, &sw, spec),
     };
     let versus = a.versus.as_deref().map(|n| strategy(sc, n)).transpose()?;
     let bar = super::progress_bar(1000, "points");
@@ -109,23 +117,74 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
             bar.set_position((f * 1000.0) as u64);
         }
     };
-    let points = sweep::run(spec, &sw, &a.sim.options(None), &update, &cancel).map_err(|e| match e {
+    let started = std::time::Instant::now();
+    let opts = a.sim.options(a.shard.map(|s| s.replications(sc.replications())));
+    let run = sweep::run_tallies(spec, &sw, &opts, &update, &cancel).map_err(|e| match e {
         sweep::SweepError::Run(r) => Failure::Internal(anyhow::anyhow!("simulation failed: {r}")),
         other => Failure::BadInput(other.to_string()),
     })?;
     bar.finish_and_clear();
-    let to_stdout = |p: &Option<PathBuf>| p.as_ref().is_some_and(|p| p.as_os_str() == "-");
-    if !to_stdout(&a.json) && !to_stdout(&a.csv) {
-        print_stdout(&render(sc, &sw, &points, a.metric, shown, versus))?;
+    if let (Some(shard), Some(path)) = (a.shard, &a.json) {
+        let elapsed_seconds = started.elapsed().as_secs_f64();
+        let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
+        let mut parts = Vec::with_capacity(run.len());
+        for ((_, tallies), pt) in run.into_iter().zip(sw.points()) {
+            parts.push(partial::Partial {
+                kind: partial::KIND.into(),
+                version: partial::PARTIAL_VERSION,
+                shard,
+                scenario: sw.spec_at(spec, pt).map_err(|e| Failure::BadInput(e.to_string()))?,
+                elapsed_seconds,
+                threads,
+                replications: tallies,
+            });
+        }
+        let file = partial::SweepPartial {
+            kind: partial::SWEEP_KIND.into(),
+            version: partial::PARTIAL_VERSION,
+            scenario: spec.clone(),
+            x: xr,
+            y: yr,
+            points: parts,
+        };
+        let text = serde_json::to_string(&file).context("serialising partial results")?;
+        return write_output(path, &text);
     }
-    if let Some(path) = &a.json {
-        let text = export::sweep_json(sc, &sw, &points)
+    let points: Vec<Point> = run.into_iter().map(|(p, _)| p).collect();
+    emit(sc, &sw, &points, a.metric, shown, versus, a.json.as_deref(), a.csv.as_deref())
+}
+
+/// The strategy a grid shows by default: the one whose levers are swept, else the
+/// first that is not the holdout.
+pub fn default_shown(sc: &Scenario, sw: &Sweep, spec: &crate::model::ScenarioSpec) -> usize {
+    sw.shared_strategy(spec).unwrap_or_else(|| (0..sc.strategies.len()).find(|&k| k != sc.holdout).unwrap_or(0))
+}
+
+/// The end of `sweep` and of `merge` for sweeps: the table (unless a format goes to
+/// standard output), the JSON and the CSV.
+#[allow(clippy::too_many_arguments)]
+pub fn emit(
+    sc: &Scenario,
+    sw: &Sweep,
+    points: &[Point],
+    metric: Metric,
+    shown: usize,
+    versus: Option<usize>,
+    json: Option<&std::path::Path>,
+    csv: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    let to_stdout = |p: Option<&std::path::Path>| p.is_some_and(|p| p.as_os_str() == "-");
+    if !to_stdout(json) && !to_stdout(csv) {
+        print_stdout(&render(sc, sw, points, metric, shown, versus))?;
+    }
+    if let Some(path) = json {
+        let text = export::sweep_json(sc, sw, points)
             .map_err(|e| Failure::Internal(anyhow::anyhow!("serialising the sweep: {e}")))?;
         write_output(path, &text)?;
     }
-    if let Some(path) = &a.csv {
+    if let Some(path) = csv {
         let mut buf = Vec::new();
-        export::write_sweep_csv(&mut buf, &sw, &points)
+        export::write_sweep_csv(&mut buf, sw, points)
             .map_err(|e| Failure::Internal(anyhow::anyhow!("writing CSV: {e}")))?;
         write_output(path, String::from_utf8_lossy(&buf).trim_end())?;
     }

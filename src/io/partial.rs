@@ -13,6 +13,8 @@ use crate::model::{Scenario, ScenarioSpec};
 
 /// Identifies the file kind.
 pub const KIND: &str = "aovlab-partial-results";
+/// Identifies a sweep shard's file.
+pub const SWEEP_KIND: &str = "aovlab-partial-sweep";
 /// Version of the partial-results format.
 pub const PARTIAL_VERSION: u32 = 1;
 
@@ -33,6 +35,33 @@ pub struct Partial {
     pub threads: usize,
     /// Exact tallies of this shard's replications.
     pub replications: Vec<RepCounts>,
+}
+
+/// One shard of a sweep: the sweep as asked for, the scenario it varies, and per
+/// point the partial results of this shard's replications of that point's scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepPartial {
+    /// Always [`SWEEP_KIND`].
+    pub kind: String,
+    /// Always [`PARTIAL_VERSION`].
+    pub version: u32,
+    /// The scenario swept (after command-line overrides).
+    pub scenario: ScenarioSpec,
+    /// The first field.
+    pub x: crate::analysis::sweep::AxisRequest,
+    /// The second field, for a grid.
+    pub y: Option<crate::analysis::sweep::AxisRequest>,
+    /// Per point, in sweep order: this shard's partial results at that point.
+    pub points: Vec<Partial>,
+}
+
+/// A partial-results file of either kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartialFile {
+    /// A shard of a run.
+    Run(Partial),
+    /// A shard of a sweep.
+    Sweep(SweepPartial),
 }
 
 /// Shard `index` of `count` (0-based).
@@ -80,6 +109,14 @@ struct Probe {
 /// Reads one partial-results file. Only its form is checked here; [`combine`]
 /// checks every number against the scenario.
 pub fn read(path: &Path) -> Result<Partial, String> {
+    match read_any(path)? {
+        PartialFile::Run(p) => Ok(p),
+        PartialFile::Sweep(_) => Err(format!("{}: this is a shard of a sweep, not of a run", path.display())),
+    }
+}
+
+/// Reads one partial-results file of either kind (a run's or a sweep's shard).
+pub fn read_any(path: &Path) -> Result<PartialFile, String> {
     let name = path.display();
     let bytes = files::read_capped(path, MAX_PARTIAL_BYTES).map_err(|e| format!("{name}: {e}"))?;
     const WHAT: &str = "merge reads the files written by `aovlab run --shard I/N --json PATH`";
@@ -103,16 +140,84 @@ pub fn read(path: &Path) -> Result<Partial, String> {
     let head: Head = serde_json::from_slice::<Head>(&bytes).map_err(|e| {
         format!("{name}: \"kind\" and \"version\" must be a text and a whole number ({WHAT}): {}", json_reason(&e))
     })?;
-    if head.kind != KIND || head.version != PARTIAL_VERSION {
+    if (head.kind != KIND && head.kind != SWEEP_KIND) || head.version != PARTIAL_VERSION {
         return Err(format!(
-            "{name}: kind `{}` version {} is not {KIND} version {PARTIAL_VERSION}; {WHAT} with this version of aovlab",
+            "{name}: kind `{}` version {} is not {KIND} (or {SWEEP_KIND}) version {PARTIAL_VERSION}; {WHAT} with \
+             this version of aovlab",
             excerpt(&head.kind, 40),
             head.version
         ));
     }
-    serde_json::from_slice(&bytes).map_err(|e| {
+    let invalid = |e: serde_json::Error| {
         format!("{name}:{}:{}: not a valid partial-results file: {}", e.line(), e.column(), json_reason(&e))
-    })
+    };
+    if head.kind == SWEEP_KIND {
+        return serde_json::from_slice(&bytes).map(PartialFile::Sweep).map_err(invalid);
+    }
+    serde_json::from_slice(&bytes).map(PartialFile::Run).map_err(invalid)
+}
+
+/// Combines the shards of one sweep: they must sweep the same scenario the same way;
+/// each point's shards are then combined as a run's ([`combine`]). Returns the
+/// swept scenario, the sweep's request and per point the combined results.
+pub fn combine_sweep(parts: Vec<(String, SweepPartial)>) -> Result<CombinedSweep, String> {
+    let Some((first_name, first)) = parts.first() else { return Err("no partial-results files given".into()) };
+    let (spec, x, y) = (first.scenario.clone(), first.x.clone(), first.y.clone());
+    let n = first.points.len();
+    for (name, p) in &parts {
+        if p.scenario != spec || p.x != x || p.y != y || p.points.len() != n {
+            return Err(format!(
+                "{name} is a shard of a different sweep (scenario, fields, ranges or steps) than {first_name}; \
+                 merge shards of one sweep"
+            ));
+        }
+    }
+    // Each point's scenario must be the swept one with the point's values set.
+    let sweep = crate::analysis::sweep::Sweep {
+        x: x.axis(&spec).map_err(|m| format!("{first_name}: the first field: {m}"))?,
+        y: match &y {
+            Some(a) => Some(a.axis(&spec).map_err(|m| format!("{first_name}: the second field: {m}"))?),
+            None => None,
+        },
+    };
+    let at = sweep.points();
+    if at.len() != n {
+        return Err(format!("{first_name}: {n} points, but the sweep it describes has {}", at.len()));
+    }
+    for (j, (&pt, part)) in at.iter().zip(&first.points).enumerate() {
+        let want = sweep.spec_at(&spec, pt).map_err(|e| format!("{first_name}: sweep point {}: {e}", j + 1))?;
+        if part.scenario != want {
+            return Err(format!(
+                "{first_name}: sweep point {} ran another scenario than the sweep's at {}",
+                j + 1,
+                sweep.describe(pt)
+            ));
+        }
+    }
+    let mut columns: Vec<Vec<(String, Partial)>> = (0..n).map(|_| Vec::with_capacity(parts.len())).collect();
+    for (name, p) in parts {
+        for (j, part) in p.points.into_iter().enumerate() {
+            columns[j].push((name.clone(), part));
+        }
+    }
+    let points = columns
+        .into_iter()
+        .enumerate()
+        .map(|(j, c)| combine(c).map_err(|m| format!("sweep point {}: {m}", j + 1)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CombinedSweep { scenario: spec, x, y, points })
+}
+
+/// A merged sweep.
+pub struct CombinedSweep {
+    /// The scenario swept.
+    pub scenario: ScenarioSpec,
+    /// The first field as asked for.
+    pub x: crate::analysis::sweep::AxisRequest,
+    /// The second field.
+    pub y: Option<crate::analysis::sweep::AxisRequest>,
+    /// Per point, every replication.
+    pub points: Vec<Combined>,
 }
 
 /// serde_json's message without its own position (the caller gives it) and with no
