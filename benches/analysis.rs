@@ -51,20 +51,27 @@ fn main() {
     let sc = Scenario::from_spec(spec.clone()).expect("valid");
     let k = sc.strategies.iter().position(|s| s.name() == "AOV-optimized").expect("AOV-optimized");
     let outcome = Outcome { metric: Metric::AnnualGmvImpact, strategy: k, versus: None };
-    let t = Instant::now();
-    let s = sensitivity::analyse(
-        &spec,
-        outcome,
-        sensitivity::default_decision(&sc),
-        &RunOptions::default(),
-        &|_| {},
-        &cancel,
-    )
-    .expect("analysis");
-    println!(
-        "sensitivity over {} uncertain inputs ({} runs): {:.3} s",
-        s.inputs.len(),
-        1 + s.inputs.iter().map(|e| e.held.len()).sum::<usize>(),
-        t.elapsed().as_secs_f64()
-    );
+    for round in 1..=2 {
+        let t = Instant::now();
+        let tornado_at = Mutex::new(None);
+        let on_tornado = |_: &sensitivity::Sensitivity| {
+            if let Ok(mut g) = tornado_at.lock() {
+                *g = Some(t.elapsed());
+            }
+        };
+        let decision = sensitivity::default_decision(&sc);
+        let s =
+            sensitivity::analyse_with(&spec, outcome, decision, &RunOptions::default(), &|_| {}, &on_tornado, &cancel)
+                .expect("analysis");
+        let tornado = tornado_at.lock().ok().and_then(|g| *g).unwrap_or_default();
+        println!(
+            "round {round}: sensitivity over {} uncertain inputs: tornado and importance after {:.3} s ({} runs), \
+             decision flips after {:.3} s ({} runs)",
+            s.inputs.len(),
+            tornado.as_secs_f64(),
+            1 + 2 * s.inputs.len(),
+            t.elapsed().as_secs_f64(),
+            1 + s.inputs.iter().map(|e| e.held.len()).sum::<usize>()
+        );
+    }
 }

@@ -238,3 +238,29 @@ fn precision_targets_parse_with_the_reason_when_wrong() {
     assert!(Target::parse("aov=-1").unwrap_err().contains("above 0"));
     assert!(Target::parse("aov=x").unwrap_err().contains("not a number"));
 }
+
+#[test]
+fn the_tornado_comes_first_and_without_a_decision_needs_two_runs_per_input() {
+    let spec = article(3_000, 6);
+    let sc = Scenario::from_spec(spec.clone()).unwrap();
+    let k = strategy(&sc, "AOV-optimized");
+    let outcome = Outcome { metric: Metric::RpvLift, strategy: k, versus: None };
+    let early = std::sync::Mutex::new(None);
+    let keep = |s: &sensitivity::Sensitivity| *early.lock().unwrap() = Some(s.clone());
+    let decision = sensitivity::default_decision(&sc);
+    let cancel = AtomicBool::new(false);
+    let full =
+        sensitivity::analyse_with(&spec, outcome, decision, &RunOptions::default(), &|_| {}, &keep, &cancel).unwrap();
+    let early = early.lock().unwrap().take().expect("the tornado was handed over");
+    assert!(early.inputs.iter().all(|e| e.flip.is_none() && e.held.len() == 2));
+    for (a, b) in early.inputs.iter().zip(&full.inputs) {
+        assert_eq!((&a.path, a.at_p10, a.at_p90, a.importance), (&b.path, b.at_p10, b.at_p90, b.importance));
+        assert!(b.flip.is_some() && b.held.len() >= 5);
+    }
+    let alone = sensitivity::analyse(&spec, outcome, None, &RunOptions::default(), &|_| {}, &cancel).unwrap();
+    assert!(alone.inputs.iter().all(|e| e.flip.is_none() && e.held.len() == 2));
+    assert_eq!(
+        alone.inputs.iter().map(|e| e.swing).collect::<Vec<_>>(),
+        full.inputs.iter().map(|e| e.swing).collect::<Vec<_>>()
+    );
+}

@@ -349,34 +349,22 @@ fn sweep_prints_a_row_per_value_and_writes_every_metric() {
         .stdout(predicate::str::contains("60%"));
 }
 
+/// `aovlab ARGS` exits 2 saying `says`.
+fn refused(args: &[&str], says: &str) {
+    aovlab().args(args).assert().code(2).stderr(predicate::str::contains(says));
+}
+
 #[test]
 fn sweep_and_sensitivity_refuse_bad_requests_with_the_reason() {
-    aovlab()
-        .args(["sweep", "--param", "store.seed", "--from", "1", "--to", "2"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("run setting"));
-    aovlab()
-        .args(["sweep", "--param", "behaviour.post_checkout_base_accept", "--from", "0.4", "--to", "1.4"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("outside the allowed range"));
-    aovlab()
-        .args(["sweep", "--param", "behaviour.post_checkout_base_accept", "--from", "0.4", "--to", "0.5"])
-        .args(["--metric", "revenue"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("revenue_per_visitor"));
-    aovlab()
-        .args(["sensitivity", "--strategy", "Nobody"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("no strategy `Nobody`"));
-    aovlab()
-        .args(["sensitivity", "--strategy", "Holdout", "--outcome", "rpv_lift"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("not defined for the holdout"));
+    let accept = "behaviour.post_checkout_base_accept";
+    refused(&["sweep", "--param", "store.seed", "--from", "1", "--to", "2"], "run setting");
+    refused(&["sweep", "--param", accept, "--from", "0.4", "--to", "1.4"], "outside the allowed range");
+    refused(
+        &["sweep", "--param", accept, "--from", "0.4", "--to", "0.5", "--metric", "revenue"],
+        "revenue_per_visitor",
+    );
+    refused(&["sensitivity", "--strategy", "Nobody"], "no strategy `Nobody`");
+    refused(&["sensitivity", "--strategy", "Holdout", "--outcome", "rpv_lift"], "not defined for the holdout");
 }
 
 #[test]

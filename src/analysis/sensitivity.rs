@@ -151,8 +151,9 @@ pub struct InputEffect {
     pub label: String,
     /// Its distribution.
     pub dist: Dist,
-    /// The runs with the input held at each [`GRID`] quantile, then any refining runs,
-    /// sorted by value.
+    /// The runs with the input held: at P10 and P90, and with a decision at every
+    /// [`GRID`] quantile and any refining runs; sorted by value once the decision's
+    /// runs are done.
     pub held: Vec<Held>,
     /// The outcome's mean with the input at P10.
     pub at_p10: Option<f64>,
@@ -259,6 +260,20 @@ pub fn analyse(
     progress: &(dyn Fn(f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Sensitivity, SensitivityError> {
+    analyse_with(spec, outcome, decision, opts, progress, &|_| {}, cancel)
+}
+
+/// [`analyse`], handing over the tornado and the importance (every flip still `None`)
+/// as soon as their runs are done, before the decision's grid runs.
+pub fn analyse_with(
+    spec: &ScenarioSpec,
+    outcome: Outcome,
+    decision: Option<(usize, usize)>,
+    opts: &RunOptions,
+    progress: &(dyn Fn(f64) + Sync),
+    tornado: &(dyn Fn(&Sensitivity) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Sensitivity, SensitivityError> {
     let sc = Scenario::from_spec(spec.clone()).map_err(SensitivityError::Invalid)?;
     outcome.check(&sc).map_err(SensitivityError::Outcome)?;
     let decision_outcome = decision.map(|(a, b)| Outcome { metric: outcome.metric, strategy: a, versus: Some(b) });
@@ -273,7 +288,9 @@ pub fn analyse(
             Param::Fixed(_) => None,
         })
         .collect();
-    let runs = 1 + inputs.len() * GRID.len();
+    // The tornado's two runs per input first; the decision's other three after.
+    let per_input = if decision.is_some() { GRID.len() } else { 2 };
+    let runs = 1 + inputs.len() * per_input;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let run_once = |sc: &Scenario| -> Result<Vec<Replication>, RunError> {
         let d = done.load(std::sync::atomic::Ordering::Relaxed);
@@ -317,40 +334,14 @@ pub fn analyse(
             difference: decision_outcome.and_then(|d| mean(reps.iter().map(|r| d.value(r)))),
         })
     };
+    // The tornado: every input at P10 and P90.
     let mut effects = Vec::with_capacity(inputs.len());
     for (col, (path, dist)) in inputs.iter().enumerate() {
-        let mut held = Vec::with_capacity(GRID.len() + 1);
-        for q in GRID {
-            held.push(held_at(path, dist.quantile(q), Some(q))?);
-        }
-        let (at_p10, at_p90) = (held[P10].outcome, held[P90].outcome);
-        // Refine each crossing once: a run at the interpolated value, then interpolate
-        // again within the half that still brackets it.
-        for (_, x) in crossings(&held) {
-            held.push(held_at(path, x, None)?);
-        }
-        held.sort_by(|a, b| a.value.total_cmp(&b.value));
-        held.dedup_by(|a, b| a.value == b.value);
-        let flip = base_difference.map(|bd| {
-            let at: Vec<f64> = crossings(&held).into_iter().map(|(_, x)| x).collect();
-            // The mass of input values where the difference has the other sign than in
-            // the main run: between crossings, and beyond the ends.
-            let behind = |d: Option<f64>| d.is_some_and(|d| (d < 0.0) != (bd < 0.0) && d != 0.0);
-            let mut edges = vec![f64::NEG_INFINITY];
-            edges.extend(&at);
-            edges.push(f64::INFINITY);
-            let mut probability = 0.0;
-            for w in edges.windows(2) {
-                // The sign on this stretch: that of any grid point inside it.
-                let inside = held.iter().find(|h| h.value > w[0] && h.value < w[1]);
-                if inside.is_some_and(|h| behind(h.difference)) {
-                    let lo = if w[0].is_finite() { cdf(dist, w[0]) } else { 0.0 };
-                    let hi = if w[1].is_finite() { cdf(dist, w[1]) } else { 1.0 };
-                    probability += hi - lo;
-                }
-            }
-            Flip { at, probability }
-        });
+        let held = vec![
+            held_at(path, dist.quantile(GRID[P10]), Some(GRID[P10]))?,
+            held_at(path, dist.quantile(GRID[P90]), Some(GRID[P90]))?,
+        ];
+        let (at_p10, at_p90) = (held[0].outcome, held[1].outcome);
         let xs: Vec<f64> = draws.rows.iter().map(|r| r.inputs[col]).collect();
         let (xs, ys): (Vec<f64>, Vec<f64>) =
             xs.iter().zip(&draws.rows).filter_map(|(&x, r)| Some((x, r.outcome?))).unzip();
@@ -366,12 +357,10 @@ pub fn analyse(
                 _ => 0.0,
             },
             importance: spearman(&xs, &ys),
-            flip,
+            flip: None,
         });
     }
-    effects.sort_by(|a, b| b.swing.total_cmp(&a.swing));
-    progress(1.0);
-    Ok(Sensitivity {
+    let mut result = Sensitivity {
         outcome_label: outcome.describe(&sc),
         outcome,
         base,
@@ -380,9 +369,53 @@ pub fn analyse(
         base_difference,
         inputs: effects,
         draws,
-    })
+    };
+    result.inputs.sort_by(|a, b| b.swing.total_cmp(&a.swing));
+    tornado(&result);
+    // The decision: the rest of the grid, then where the difference changes sign.
+    if let Some(bd) = base_difference {
+        for e in &mut result.inputs {
+            for (j, q) in GRID.into_iter().enumerate() {
+                if j != P10 && j != P90 {
+                    e.held.push(held_at(&e.path, e.dist.quantile(q), Some(q))?);
+                }
+            }
+            e.held.sort_by(|a, b| a.value.total_cmp(&b.value));
+            // Refine each crossing once: a run at the interpolated value, then
+            // interpolate again within the half that still brackets it.
+            for (_, x) in crossings(&e.held) {
+                e.held.push(held_at(&e.path, x, None)?);
+            }
+            e.held.sort_by(|a, b| a.value.total_cmp(&b.value));
+            e.held.dedup_by(|a, b| a.value == b.value);
+            e.flip = Some(flip_of(&e.held, &e.dist, bd));
+        }
+    }
+    progress(1.0);
+    Ok(result)
 }
 
+/// Where the mean difference through `held` (sorted by value) changes sign, and the
+/// probability mass of `dist` where its sign is the other than `bd`'s (between
+/// crossings, and beyond the ends, whose values are taken to hold there).
+fn flip_of(held: &[Held], dist: &Dist, bd: f64) -> Flip {
+    let at: Vec<f64> = crossings(held).into_iter().map(|(_, x)| x).collect();
+    let behind = |d: Option<f64>| d.is_some_and(|d| (d < 0.0) != (bd < 0.0) && d != 0.0);
+    let mut edges = vec![f64::NEG_INFINITY];
+    edges.extend(&at);
+    edges.push(f64::INFINITY);
+    let mut probability = 0.0;
+    for w in edges.windows(2) {
+        // The sign on this stretch: that of any grid point inside it.
+        let inside = held.iter().find(|h| h.value > w[0] && h.value < w[1]);
+        if inside.is_some_and(|h| behind(h.difference)) {
+            let lo = if w[0].is_finite() { cdf(dist, w[0]) } else { 0.0 };
+            let hi = if w[1].is_finite() { cdf(dist, w[1]) } else { 1.0 };
+            probability += hi - lo;
+        }
+    }
+    Flip { at, probability }
+}
 /// An input's value as its field reads to people (`23.2%`, `$60.00`).
 pub fn show_input(spec: &ScenarioSpec, path: &str, v: f64) -> String {
     match fields::resolve(spec, path) {

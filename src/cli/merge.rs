@@ -46,7 +46,7 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
     let all = partial::combine(runs).map_err(Failure::BadInput)?;
     let reps = all.replications;
     let sc = all.scenario;
-    super::emit(&sc, &reps, all.elapsed_seconds, all.threads, a.json.as_deref(), a.csv.as_deref())
+    super::emit(&sc, &reps, all.elapsed_seconds, all.threads, a.json.as_deref(), a.csv.as_deref(), None)
 }
 
 /// A sweep's shards: every point's replications combined, then the sweep's outputs

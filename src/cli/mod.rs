@@ -331,21 +331,10 @@ pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Result<()
 }
 
 /// The end of `run` and `merge`: each replication's metrics computed once, then the
-/// table (unless a format goes to standard output), the JSON report and the CSV.
+/// table (unless a format goes to standard output), the JSON report and the CSV; for
+/// a run with a precision target, its outcome after the table and as `precision` in
+/// the JSON report.
 pub fn emit(
-    sc: &Scenario,
-    tallies: &[crate::engine::RepCounts],
-    elapsed: f64,
-    threads: usize,
-    json: Option<&Path>,
-    csv: Option<&Path>,
-) -> Result<(), Failure> {
-    emit_with(sc, tallies, elapsed, threads, json, csv, None)
-}
-
-/// [`emit`] for a run with a precision target: its outcome printed after the table
-/// and kept in the JSON report as `precision`.
-pub fn emit_with(
     sc: &Scenario,
     tallies: &[crate::engine::RepCounts],
     elapsed: f64,

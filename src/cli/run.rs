@@ -54,7 +54,7 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
         bar.finish_and_clear();
         let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
         let elapsed = started.elapsed().as_secs_f64();
-        return super::emit_with(sc, &tallies, elapsed, threads, a.json.as_deref(), a.csv.as_deref(), Some(&reached));
+        return super::emit(sc, &tallies, elapsed, threads, a.json.as_deref(), a.csv.as_deref(), Some(&reached));
     }
     let out = engine::run(sc, &opts, &|p| bar.set_position(u64::from(p.done)), &cancel).context("simulation failed")?;
     bar.finish_and_clear();
@@ -71,5 +71,13 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
         let text = serde_json::to_string(&part).context("serialising partial results")?;
         return write_output(path, &text);
     }
-    super::emit(sc, &out.replications, out.elapsed.as_secs_f64(), out.threads, a.json.as_deref(), a.csv.as_deref())
+    super::emit(
+        sc,
+        &out.replications,
+        out.elapsed.as_secs_f64(),
+        out.threads,
+        a.json.as_deref(),
+        a.csv.as_deref(),
+        None,
+    )
 }

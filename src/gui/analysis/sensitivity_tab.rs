@@ -15,6 +15,7 @@ use crate::report::Metric;
 
 enum Msg {
     Progress(f64),
+    Tornado(Box<Sensitivity>),
     Finished(Result<Box<Sensitivity>, String>),
 }
 
@@ -91,6 +92,13 @@ impl SensitivityTab {
         for m in job.drain() {
             match m {
                 Msg::Progress(f) => self.progress = f,
+                Msg::Tornado(a) => {
+                    if let Some(r) = &mut self.result {
+                        r.analysis = *a;
+                        self.generation += 1;
+                        r.generation = self.generation;
+                    }
+                }
                 Msg::Finished(r) => end = Some(r),
             }
         }
@@ -179,7 +187,16 @@ impl SensitivityTab {
             move || repaint.request_repaint(),
             move |send, cancel| {
                 let progress = |f: f64| send(Msg::Progress(f));
-                let r = sensitivity::analyse(&spec, outcome, decision, &Default::default(), &progress, cancel);
+                let tornado = |s: &Sensitivity| send(Msg::Tornado(Box::new(s.clone())));
+                let r = sensitivity::analyse_with(
+                    &spec,
+                    outcome,
+                    decision,
+                    &Default::default(),
+                    &progress,
+                    &tornado,
+                    cancel,
+                );
                 send(Msg::Finished(r.map(Box::new).map_err(|e| match e {
                     sensitivity::SensitivityError::Run(crate::engine::RunError::Cancelled) => "cancelled".to_string(),
                     other => other.to_string(),
@@ -259,8 +276,8 @@ impl SensitivityTab {
             ui.label("Choose an outcome and press Run analysis.");
             return;
         };
-        if self.job.is_some() || r.analysis.inputs.is_empty() {
-            ui.label("Running the scenario with each input held at its percentiles…");
+        if r.analysis.inputs.is_empty() {
+            ui.label("Running the scenario with each input held at its 10th and 90th percentiles…");
             return;
         }
         results_ui(ui, &mut self.chart, r);
@@ -297,8 +314,12 @@ fn results_ui(ui: &mut Ui, chart: &mut ChartState, r: &SensitivityResult) {
             RichText::new(format!("Decision: {} on {}: {} in the main run", printable(label), m.label(), fmt(Some(d))))
                 .strong(),
         );
-        for line in sensitivity::flip_sentences(spec, s) {
-            ui.add(egui::Label::new(printable(&line)).wrap());
+        if s.inputs.iter().any(|e| e.flip.is_none()) {
+            ui.label("Finding where the decision flips: each input at its 1st, 50th and 99th percentile…");
+        } else {
+            for line in sensitivity::flip_sentences(spec, s) {
+                ui.add(egui::Label::new(printable(&line)).wrap());
+            }
         }
     }
     ui.add_space(6.0);
@@ -328,6 +349,10 @@ fn results_ui(ui: &mut Ui, chart: &mut ChartState, r: &SensitivityResult) {
                 ui.label(fmt(e.at_p90));
                 ui.label(m.format_exact(e.swing, &cur).trim_start_matches('+').to_string());
                 ui.label(e.importance.map_or_else(|| "n/a".into(), correlation_text));
+                if s.decision.is_some() && e.flip.is_none() {
+                    ui.label("…");
+                    ui.label("…");
+                }
                 if let Some(f) = &e.flip {
                     ui.label(if f.at.is_empty() {
                         "none in P1-P99".to_string()
