@@ -10,7 +10,7 @@ use crate::engine::{RunError, RunOptions};
 use crate::model::edit::Edit;
 use crate::model::fields::{self, Kind, Value};
 use crate::model::{FieldError, Param, Scenario, ScenarioSpec};
-use crate::report::{Metric, replication};
+use crate::report::Metric;
 
 /// The scenario with every uncertain input (drawn once per replication) fixed at its
 /// mean; per-shopper distributions stay as they are.
@@ -61,8 +61,7 @@ pub struct Coverage {
 /// than sampling noise and no within-replication interval should cover their mean.
 pub fn measure(sc: &Scenario, opts: &RunOptions) -> Result<Vec<Coverage>, RunError> {
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let out = crate::engine::run(sc, opts, &|_| {}, &cancel)?;
-    let reps: Vec<_> = out.replications.iter().map(|r| replication(sc, r)).collect();
+    let reps = super::replications(sc, opts, &|_, _| {}, &cancel)?;
     let mut rows = Vec::new();
     for (k, st) in sc.strategies.iter().enumerate() {
         for m in Metric::ALL {

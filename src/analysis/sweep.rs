@@ -23,7 +23,7 @@ use crate::engine::counts::RepCounts;
 use crate::engine::{RunError, RunOptions};
 use crate::model::fields::{self, Kind, List, Role};
 use crate::model::{FieldError, Scenario, ScenarioSpec};
-use crate::report::{Replication, Report, replication, summarize_replications};
+use crate::report::{Metric, Replication, Report, replication, summarize_replications};
 
 /// Most points along one axis.
 pub const MAX_STEPS: usize = 101;
@@ -151,6 +151,18 @@ pub struct Point {
     pub y: Option<f64>,
     /// Every strategy's metrics at this point, as `aovlab run` reports them.
     pub report: Report,
+}
+
+impl Point {
+    /// The mean of `metric` for strategy `k` here, minus strategy `versus`'s when
+    /// given (`None` where either is undefined).
+    pub fn mean(&self, metric: Metric, k: usize, versus: Option<usize>) -> Option<f64> {
+        let v = |k: usize| self.report.strategies.get(k).and_then(|s| metric.summary(s)).map(|s| s.mean);
+        match versus {
+            Some(b) => Some(v(k)? - v(b)?),
+            None => v(k),
+        }
+    }
 }
 
 /// News from a running sweep.

@@ -191,15 +191,6 @@ pub fn emit(
     Ok(())
 }
 
-/// The mean of `metric` for strategy `k` at a point (minus `versus`'s).
-fn mean_at(p: &Point, metric: Metric, k: usize, versus: Option<usize>) -> Option<f64> {
-    let v = |k: usize| p.report.strategies.get(k).and_then(|s| metric.summary(s)).map(|s| s.mean);
-    match versus {
-        Some(b) => Some(v(k)? - v(b)?),
-        None => v(k),
-    }
-}
-
 /// One field: a row per value, a column per strategy (the metric's mean, with the 5th
 /// to 95th percentile below). Two fields: a grid of the shown strategy's mean.
 fn render(sc: &Scenario, sw: &Sweep, points: &[Point], metric: Metric, shown: usize, versus: Option<usize>) -> String {
@@ -247,7 +238,7 @@ fn render(sc: &Scenario, sw: &Sweep, points: &[Point], metric: Metric, shown: us
             for (i, &xv) in sw.x.values.iter().enumerate() {
                 let mut row = vec![value(&sw.x, xv)];
                 for j in 0..ya.values.len() {
-                    row.push(fmt(points.get(i * ya.values.len() + j).and_then(|p| mean_at(p, metric, shown, versus))));
+                    row.push(fmt(points.get(i * ya.values.len() + j).and_then(|p| p.mean(metric, shown, versus))));
                 }
                 t.add_row(row);
             }

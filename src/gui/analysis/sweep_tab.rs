@@ -419,15 +419,6 @@ fn strategy_combo(ui: &mut Ui, id: &str, names: &[String], current: &mut Option<
     });
 }
 
-/// The value of `metric` for strategy `k` at a point (minus `versus`'s).
-fn mean_at(p: &Point, m: Metric, k: usize, versus: Option<usize>) -> Option<f64> {
-    let v = |k: usize| p.report.strategies.get(k).and_then(|s| m.summary(s)).map(|s| s.mean);
-    match versus {
-        Some(b) if b != k => Some(v(k)? - v(b)?),
-        _ => v(k),
-    }
-}
-
 /// One line per strategy against the swept field, with P5-P95 bands.
 fn lines(ui: &mut Ui, state: &mut ChartState, r: &SweepResult, m: Metric, all_bands: bool) {
     let cur = r.currency.clone();
@@ -512,7 +503,7 @@ fn heatmap(
     let mut values = vec![f64::NAN; nx * ny];
     for (i, p) in r.points.iter().enumerate() {
         if let Some(p) = p {
-            values[(i % ny) * nx + i / ny] = mean_at(p, m, k, versus).unwrap_or(f64::NAN);
+            values[(i % ny) * nx + i / ny] = p.mean(m, k, versus).unwrap_or(f64::NAN);
         }
     }
     let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
