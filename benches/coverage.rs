@@ -38,12 +38,13 @@ fn main() {
             );
             for r in outside {
                 println!(
-                    "    {:.1}%  {} / {}  (n {}, mean {:.6}, spread / se {:.2}, width / (2 x rms se) {:.2})",
+                    "    {:.1}%  {} / {}  (n {}, mean {:.6}, misses below {:.1}%, spread / se {:.2}, width / (2 x rms se) {:.2})",
                     r.coverage * 100.0,
                     r.strategy,
                     r.metric.name(),
                     r.n,
                     r.mean,
+                    r.below * 100.0,
                     r.spread_ratio,
                     r.width_ratio
                 );

@@ -43,6 +43,9 @@ pub struct Coverage {
     pub mean: f64,
     /// Share of them whose 95% interval holds `mean`.
     pub coverage: f64,
+    /// Share whose interval lies wholly below `mean` (the rest of the misses lie
+    /// above): an interval that misses mostly on one side is skewed the wrong way.
+    pub below: f64,
     /// Mean width of the interval.
     pub mean_width: f64,
     /// The spread of the values across replications over the root mean square of
@@ -83,6 +86,7 @@ pub fn measure(sc: &Scenario, opts: &RunOptions) -> Result<Vec<Coverage>, RunErr
                 n,
                 mean,
                 coverage: covered as f64 / n as f64,
+                below: est.iter().filter(|e| e.hi < mean).count() as f64 / n as f64,
                 mean_width: est.iter().map(|e| e.hi - e.lo).sum::<f64>() / n as f64,
                 spread_ratio: if ms_se > 0.0 { (var / ms_se).sqrt() } else { f64::NAN },
                 width_ratio: est.iter().map(|e| e.hi - e.lo).sum::<f64>() / n as f64 / (2.0 * ms_se.sqrt()),
