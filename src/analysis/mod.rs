@@ -2,14 +2,20 @@
 //!
 //! [`sweep`] varies one or two fields over a range; [`sensitivity`] ranks the
 //! uncertain inputs by how much they move an outcome and finds where a decision
-//! between two strategies flips; [`coverage`] measures the intervals' coverage. Every
-//! run here is an ordinary engine run of an ordinary scenario, so each result equals
-//! `aovlab run` with the same `--set` values, bit for bit.
+//! between two strategies flips; [`coverage`] measures the intervals' coverage;
+//! [`optimize`] searches the levers for an objective; [`plan`] simulates the holdout
+//! test that would measure a strategy; [`value`] prices the uncertainty and the test.
+//! Runs here are ordinary engine runs of ordinary scenarios (the planner's split test
+//! aside), so a sweep point equals `aovlab run` with the same `--set` values, bit for
+//! bit.
 
 pub mod coverage;
+pub mod optimize;
+pub mod plan;
 pub mod precision;
 pub mod sensitivity;
 pub mod sweep;
+pub mod value;
 
 use std::sync::atomic::AtomicBool;
 

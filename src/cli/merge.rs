@@ -1,6 +1,7 @@
 //! `aovlab merge`: combine the partial results of `aovlab run --shard I/N` (or of
 //! `aovlab sweep --shard I/N`) into the report a single machine would have produced
-//! (bit-identical numbers).
+//! (bit-identical numbers); joins an optimizer's screening shards
+//! (`aovlab optimize --shard I/N`) and finishes its search.
 
 use std::path::PathBuf;
 
@@ -26,13 +27,24 @@ pub struct MergeArgs {
 pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
     let outputs = super::outputs(a.json.as_deref(), a.csv.as_deref());
     check_outputs(&outputs, &a.parts)?;
-    let (mut runs, mut sweeps) = (Vec::new(), Vec::new());
+    let (mut runs, mut sweeps, mut searches) = (Vec::new(), Vec::new(), Vec::new());
     for p in &a.parts {
         let name = p.display().to_string();
         match partial::read_any(p).map_err(Failure::BadInput)? {
             partial::PartialFile::Run(r) => runs.push((name, r)),
             partial::PartialFile::Sweep(s) => sweeps.push((name, s)),
+            partial::PartialFile::Optimize(o) => searches.push((name, *o)),
         }
+    }
+    if !searches.is_empty() {
+        if let Some(other) = runs.first().map(|(n, _)| n).or(sweeps.first().map(|(n, _)| n)) {
+            return Err(Failure::BadInput(format!(
+                "{} is a shard of an optimizer's search and {other} is not; merge the shards of one search",
+                searches[0].0
+            )));
+        }
+        let (first, screened) = partial::combine_optimize(searches).map_err(Failure::BadInput)?;
+        return super::optimize::finish_merged(first, screened, a);
     }
     if !runs.is_empty() && !sweeps.is_empty() {
         return Err(Failure::BadInput(format!(

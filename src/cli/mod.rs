@@ -6,6 +6,8 @@ mod fields;
 mod gui;
 mod impact;
 mod merge;
+mod optimize;
+mod plan;
 mod run;
 mod sensitivity;
 mod set;
@@ -71,6 +73,12 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Which uncertain input moves an outcome most, and which would flip a decision.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// The best levers for an objective, under constraints, and the conversion-AOV
+    /// frontier of every policy tried.
+    Optimize(optimize::OptimizeArgs),
+    /// Plan the holdout test of a strategy: power, days needed, detectable effect,
+    /// revenue forgone, and what the test and the uncertainty are worth.
+    PlanHoldout(plan::PlanArgs),
     /// List every scenario field: path, label, unit, allowed range, default, help.
     Fields(fields::FieldsArgs),
     /// Open the desktop app, optionally on a scenario file.
@@ -102,6 +110,8 @@ pub fn main() -> ExitCode {
         Some(Command::Fields(a)) => fields::fields(&a),
         Some(Command::Sweep(a)) => sweep::run(&a),
         Some(Command::Sensitivity(a)) => sensitivity::run(&a),
+        Some(Command::Optimize(a)) => optimize::run(&a),
+        Some(Command::PlanHoldout(a)) => plan::run(&a),
         #[cfg(feature = "gui")]
         Some(Command::Gui(a)) => gui::gui(&a),
         #[cfg(feature = "gui")]

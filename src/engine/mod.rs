@@ -11,5 +11,5 @@ mod stages;
 pub mod world;
 
 pub use counts::{RepCounts, StrategyCounts};
-pub use runner::{CHUNK_VISITORS, Progress, RunError, RunOptions, RunOutput, run};
+pub use runner::{CHUNK_VISITORS, Progress, RunError, RunOptions, RunOutput, run, run_groups};
 pub use session::SimPath;

@@ -176,3 +176,69 @@ fn run_in_pool(
         threads: rayon::current_num_threads(),
     })
 }
+
+/// Simulates separate groups of visitors in each replication's world (the arms and
+/// days of an A/B test): group `g` has `sizes[g]` visitors with random streams of its
+/// own (chunks numbered after the previous groups'), so groups are independent
+/// samples of the same world, as a real test's arms are, and every strategy runs on
+/// every group's visitors. Returns, per replication in `opts.replications` (all when
+/// `None`), each group's tallies; `progress` hears replications done and the total.
+pub fn run_groups(
+    sc: &Scenario,
+    sizes: &[u64],
+    opts: &RunOptions,
+    progress: &(dyn Fn(u32, u32) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<Vec<RepCounts>>, RunError> {
+    let work = || {
+        let compiled = Compiled::new(sc);
+        let reps = opts.replications.clone().unwrap_or(0..sc.replications());
+        let total = reps.len() as u32;
+        let done = AtomicU32::new(0);
+        let (n_products, n_strategies) = (sc.products.len(), sc.strategies.len());
+        let mut first_chunk = Vec::with_capacity(sizes.len());
+        let mut next = 0u64;
+        for &n in sizes {
+            first_chunk.push(next);
+            next += n.div_ceil(CHUNK_VISITORS);
+        }
+        let results: Vec<Option<Vec<RepCounts>>> = reps
+            .into_par_iter()
+            .map(|rep| {
+                let world = Realized::draw(sc, rep);
+                let groups = sizes
+                    .par_iter()
+                    .zip(&first_chunk)
+                    .map(|(&n, &first)| {
+                        let mut acc = RepCounts::new(rep, n_strategies);
+                        for c in 0..n.div_ceil(CHUNK_VISITORS) {
+                            if cancel.load(Ordering::Relaxed) {
+                                return None;
+                            }
+                            let m = CHUNK_VISITORS.min(n - c * CHUNK_VISITORS);
+                            let part = with_scratch(n_products, n_strategies, |scratch| {
+                                simulate_chunk(&compiled, &world, rep, first + c, m, opts.path, scratch)
+                            });
+                            acc = acc.merge(&part);
+                        }
+                        Some(acc)
+                    })
+                    .collect::<Option<Vec<RepCounts>>>()?;
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                Some(groups)
+            })
+            .collect();
+        if cancel.load(Ordering::Relaxed) || results.iter().any(Option::is_none) {
+            return Err(RunError::Cancelled);
+        }
+        Ok(results.into_iter().flatten().collect())
+    };
+    match opts.threads {
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| RunError::Threads { threads, reason: thread_error_text(&e) })?
+            .install(work),
+        None => work(),
+    }
+}

@@ -152,3 +152,149 @@ pub fn write_draws_csv<W: Write>(out: W, s: &Sensitivity) -> csv::Result<()> {
     w.flush()?;
     Ok(())
 }
+
+/// The optimizer's result as JSON: the chosen levers with their metrics (mean, P5,
+/// P95 over the fresh replications) and probability of being best, the finalists, the
+/// frontier, and every policy tried.
+pub fn optimize_json(sc: &Scenario, r: &crate::analysis::optimize::Optimized) -> serde_json::Result<String> {
+    let finalist = |f: &crate::analysis::optimize::Finalist| {
+        let e = &r.evaluated[f.index];
+        serde_json::json!({
+            "label": e.label,
+            "levers": e.levers,
+            "feasible": e.feasible,
+            "probability_best": f.probability_best,
+            "metrics": f.metrics,
+        })
+    };
+    let chosen = r.chosen_figures().map(finalist);
+    let frontier: Vec<&crate::analysis::optimize::Evaluated> = r.evaluated.iter().filter(|e| e.frontier).collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "kind": "aovlab-optimize",
+        "scenario": sc.name,
+        "seed": sc.seed(),
+        "fresh_seed": r.fresh_seed,
+        "replications": sc.replications(),
+        "visitors_per_replication": sc.visitors(),
+        "objective": r.objective,
+        "constraints": r.constraints,
+        "bounds": r.bounds,
+        "policies_evaluated": r.policies_evaluated,
+        "stages": r.stages.iter().map(|(reps, n)| serde_json::json!({"replications": reps, "candidates": n})).collect::<Vec<_>>(),
+        "chosen": chosen,
+        "finalists": r.finalists.iter().map(finalist).collect::<Vec<_>>(),
+        "frontier": frontier,
+        "evaluated": r.evaluated,
+    }))
+}
+
+/// Every policy the optimizer tried, one row each.
+pub fn write_optimize_csv<W: std::io::Write>(w: W, r: &crate::analysis::optimize::Optimized) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record([
+        "policy",
+        "scenario_strategy",
+        "stage",
+        "replications",
+        "conversion_rate",
+        "aov",
+        "revenue_per_visitor",
+        "objective",
+        "feasible",
+        "frontier",
+    ])?;
+    for e in &r.evaluated {
+        out.write_record([
+            e.label.clone(),
+            e.own.clone().unwrap_or_default(),
+            e.stage.to_string(),
+            e.replications.to_string(),
+            e.conversion_rate.to_string(),
+            if e.aov.is_finite() { e.aov.to_string() } else { String::new() },
+            e.revenue_per_visitor.to_string(),
+            e.objective.to_string(),
+            e.feasible.to_string(),
+            e.frontier.to_string(),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A strategy as a scenario file's `[[strategies]]` entry.
+pub fn strategy_toml(s: &crate::model::StrategySpec) -> String {
+    #[derive(serde::Serialize)]
+    struct One<'a> {
+        strategies: [&'a crate::model::StrategySpec; 1],
+    }
+    toml::to_string(&One { strategies: [s] }).unwrap_or_default()
+}
+
+/// The holdout plan and the value of information as JSON.
+pub fn plan_json(
+    sc: &Scenario,
+    p: &crate::analysis::plan::Planned,
+    v: &crate::analysis::value::Value,
+) -> serde_json::Result<String> {
+    let metrics: Vec<serde_json::Value> = p
+        .metrics
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "metric": m.metric.name(),
+                "true_lift": m.true_lift,
+                "power": m.power,
+                "analytic_power": m.analytic_power,
+                "days_for_80_percent_power": m.days_for_target,
+                "minimum_detectable_effect": m.minimum_detectable_effect,
+                "power_by_day": m.power_by_day,
+                "measured_by_day": m.measured.iter().map(|[l, lo, hi]| serde_json::json!({"lift": finite(*l), "lo": finite(*lo), "hi": finite(*hi)})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "kind": "aovlab-holdout-plan",
+        "scenario": sc.name,
+        "seed": sc.seed(),
+        "visitors_per_replication": sc.visitors(),
+        "plan": {
+            "strategy": p.strategy,
+            "daily_visitors": p.plan.daily_visitors,
+            "holdout_share": p.plan.holdout_share,
+            "days": p.plan.days,
+            "alpha": p.plan.alpha,
+        },
+        "worlds": p.worlds,
+        "days_simulated": p.horizon,
+        "holdout_visitors": p.groups.0,
+        "treatment_visitors": p.groups.1,
+        "forgone_revenue": p.forgone_revenue,
+        "metrics": metrics,
+        "value_of_information": v,
+    }))
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// The plan per day and metric: power and the mean measured lift with its interval.
+pub fn write_plan_csv<W: std::io::Write>(w: W, p: &crate::analysis::plan::Planned) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["metric", "day", "power", "mean_measured_lift", "mean_lo", "mean_hi"])?;
+    let num = |x: f64| if x.is_finite() { x.to_string() } else { String::new() };
+    for m in &p.metrics {
+        for (d, (pw, [l, lo, hi])) in m.power_by_day.iter().zip(&m.measured).enumerate() {
+            out.write_record([
+                m.metric.name().to_string(),
+                (d + 1).to_string(),
+                pw.to_string(),
+                num(*l),
+                num(*lo),
+                num(*hi),
+            ])?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

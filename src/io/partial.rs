@@ -15,6 +15,8 @@ use crate::model::{Scenario, ScenarioSpec};
 pub const KIND: &str = "aovlab-partial-results";
 /// Identifies a sweep shard's file.
 pub const SWEEP_KIND: &str = "aovlab-partial-sweep";
+/// Identifies an optimizer's screening shard's file.
+pub const OPTIMIZE_KIND: &str = "aovlab-partial-optimize";
 /// Version of the partial-results format.
 pub const PARTIAL_VERSION: u32 = 1;
 
@@ -55,13 +57,68 @@ pub struct SweepPartial {
     pub points: Vec<Partial>,
 }
 
-/// A partial-results file of either kind.
+/// One shard of an optimizer's screening: the scenario, the search and this shard's
+/// candidates' values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptimizePartial {
+    /// Always [`OPTIMIZE_KIND`].
+    pub kind: String,
+    /// Always [`PARTIAL_VERSION`].
+    pub version: u32,
+    /// Shard index (0-based) and count.
+    pub shard: Shard,
+    /// The scenario searched (after command-line overrides).
+    pub scenario: ScenarioSpec,
+    /// The objective.
+    pub objective: crate::analysis::optimize::Objective,
+    /// The constraints.
+    pub constraints: Vec<crate::analysis::optimize::Constraint>,
+    /// The lever space's limits.
+    pub bounds: crate::analysis::optimize::Bounds,
+    /// This shard's screening results.
+    pub screened: crate::analysis::optimize::Screened,
+}
+
+/// Combines an optimizer's screening shards: one scenario and search, every shard
+/// once; returns the first shard (for its scenario and search) and all the screening.
+pub fn combine_optimize(
+    parts: Vec<(String, OptimizePartial)>,
+) -> Result<(OptimizePartial, crate::analysis::optimize::Screened), String> {
+    let Some((first_name, first)) = parts.first().cloned() else { return Err("no partial-results files given".into()) };
+    let mut seen = vec![false; first.shard.count as usize];
+    for (name, p) in &parts {
+        if p.scenario != first.scenario
+            || p.objective != first.objective
+            || p.constraints != first.constraints
+            || p.bounds != first.bounds
+            || p.shard.count != first.shard.count
+        {
+            return Err(format!(
+                "{name} is a shard of a different search (scenario, objective, constraints, limits or shard count) \
+                 than {first_name}; merge the shards of one search"
+            ));
+        }
+        let i = p.shard.index as usize;
+        if i >= seen.len() || std::mem::replace(&mut seen[i], true) {
+            return Err(format!("{name}: shard {}/{} is given twice or is out of range", p.shard.index, p.shard.count));
+        }
+    }
+    if let Some(i) = seen.iter().position(|s| !s) {
+        return Err(format!("shard {i}/{} is missing; give every shard of the search", first.shard.count));
+    }
+    let screened = crate::analysis::optimize::Screened::combine(parts.into_iter().map(|(_, p)| p.screened).collect())?;
+    Ok((first, screened))
+}
+
+/// A partial-results file of any kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PartialFile {
     /// A shard of a run.
     Run(Partial),
     /// A shard of a sweep.
     Sweep(SweepPartial),
+    /// A shard of an optimizer's screening.
+    Optimize(Box<OptimizePartial>),
 }
 
 /// Shard `index` of `count` (0-based).
@@ -112,6 +169,9 @@ pub fn read(path: &Path) -> Result<Partial, String> {
     match read_any(path)? {
         PartialFile::Run(p) => Ok(p),
         PartialFile::Sweep(_) => Err(format!("{}: this is a shard of a sweep, not of a run", path.display())),
+        PartialFile::Optimize(_) => {
+            Err(format!("{}: this is a shard of an optimizer's search, not of a run", path.display()))
+        }
     }
 }
 
@@ -140,9 +200,9 @@ pub fn read_any(path: &Path) -> Result<PartialFile, String> {
     let head: Head = serde_json::from_slice::<Head>(&bytes).map_err(|e| {
         format!("{name}: \"kind\" and \"version\" must be a text and a whole number ({WHAT}): {}", json_reason(&e))
     })?;
-    if (head.kind != KIND && head.kind != SWEEP_KIND) || head.version != PARTIAL_VERSION {
+    if ![KIND, SWEEP_KIND, OPTIMIZE_KIND].contains(&head.kind.as_str()) || head.version != PARTIAL_VERSION {
         return Err(format!(
-            "{name}: kind `{}` version {} is not {KIND} (or {SWEEP_KIND}) version {PARTIAL_VERSION}; {WHAT} with \
+            "{name}: kind `{}` version {} is not {KIND} (or {SWEEP_KIND}, {OPTIMIZE_KIND}) version {PARTIAL_VERSION}; {WHAT} with \
              this version of aovlab",
             excerpt(&head.kind, 40),
             head.version
@@ -153,6 +213,9 @@ pub fn read_any(path: &Path) -> Result<PartialFile, String> {
     };
     if head.kind == SWEEP_KIND {
         return serde_json::from_slice(&bytes).map(PartialFile::Sweep).map_err(invalid);
+    }
+    if head.kind == OPTIMIZE_KIND {
+        return serde_json::from_slice(&bytes).map(|p| PartialFile::Optimize(Box::new(p))).map_err(invalid);
     }
     serde_json::from_slice(&bytes).map(PartialFile::Run).map_err(invalid)
 }

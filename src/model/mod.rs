@@ -278,6 +278,12 @@ impl Scenario {
         validate(&spec, &Limits::default())
     }
 
+    /// This scenario (validated from `spec`) with other strategies, checked as a
+    /// file's would be; nothing else is checked again (the optimizer's candidates).
+    pub fn with_strategies(&self, spec: &ScenarioSpec, strategies: &[StrategySpec]) -> Result<Self, Vec<FieldError>> {
+        validate::with_strategies(self, spec, strategies)
+    }
+
     /// Visitors simulated per replication.
     pub fn visitors(&self) -> u64 {
         self.store.visitors

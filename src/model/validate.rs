@@ -251,6 +251,27 @@ pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fi
     Ok(sc)
 }
 
+/// `sc` (validated from `spec`) with its strategies replaced by `strategies`, which
+/// are checked as a file's would be (names, ranges, one holdout, money totals); the
+/// catalog, segments and the rest are not checked again. Correlations keep their
+/// streams, so a strategy that takes another's uncertain lever and its stream keeps
+/// its correlations too.
+pub(super) fn with_strategies(
+    sc: &Scenario,
+    spec: &ScenarioSpec,
+    strategies: &[StrategySpec],
+) -> Result<Scenario, Vec<FieldError>> {
+    let mut c = Checker { errors: Vec::new(), unlisted: 0 };
+    let (list, holdout) = check_strategies(&mut c, strategies, &Limits::default());
+    let mut light = spec.clone_without_catalog();
+    light.strategies = strategies.to_vec();
+    check_money_totals(&mut c, &light, &sc.products);
+    if !c.ok() {
+        return Err(c.finish());
+    }
+    Ok(Scenario { strategies: list, holdout, ..sc.clone() })
+}
+
 /// Most `[[correlations]]` entries.
 pub const MAX_CORRELATIONS: usize = 1_000;
 

@@ -1,0 +1,699 @@
+//! The optimizer: the best combination of levers for an objective, under optional
+//! constraints, with the conversion-AOV trade-off of every policy it tried.
+//!
+//! Every candidate is a strategy run on the same visitors and the same draws of the
+//! uncertain world as every other (common random numbers: up to 63 candidates and the
+//! holdout per engine pass), so a difference between two candidates is their levers',
+//! not luck. The search races them: every candidate is screened on a few replications,
+//! the best third (by the objective's mean, feasible ones first) goes on to three times
+//! as many, and so on until a handful are left or the scenario's replications are
+//! reached (successive halving). The finalists, with the scenario's own strategies,
+//! are then run again on fresh random numbers (a different seed) so that the reported
+//! winner's figures are not the lucky draw that made it win (the winner's curse); the
+//! probability that each finalist is truly best is the share of those replications in
+//! which it is.
+//!
+//! The screening stage splits across machines like a run: shard `I/N` screens every
+//! `N`th candidate from the `I`th, and [`Screened::combine`] joins the shards'
+//! results, which are those of one machine bit for bit (a strategy's tallies do not
+//! depend on which others run), so the race that follows ranks them identically.
+
+use std::ops::Range;
+use std::sync::atomic::AtomicBool;
+
+use serde::{Deserialize, Serialize};
+
+mod space;
+
+pub use space::{Bounds, candidates, describe};
+
+use super::replications;
+use crate::engine::{RunError, RunOptions};
+use crate::model::{
+    CheckoutSpec, FieldError, PostCheckoutSpec, PreCheckoutSpec, Scenario, ScenarioSpec, StrategySpec, TierPromptSpec,
+};
+use crate::report::Metric;
+
+/// Candidates in the final, fresh evaluation (with the scenario's own strategies).
+pub const FINALISTS: usize = 8;
+/// Replications of the screening stage.
+pub const SCREEN_REPLICATIONS: u32 = 2;
+/// Most candidates in one search (the lever space's size).
+pub const MAX_CANDIDATES: usize = 20_000;
+/// The final evaluation's seed is the scenario's plus this (wrapping): fresh visitors
+/// and fresh draws of the world.
+pub const FRESH_SEED_OFFSET: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// What to maximise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Orders / visitors.
+    ConversionRate,
+    /// Average order value.
+    Aov,
+    /// Revenue per visitor.
+    RevenuePerVisitor,
+    /// Gross margin per visitor.
+    GrossMarginPerVisitor,
+    /// Annual GMV impact against the holdout.
+    AnnualImpact,
+}
+
+impl Objective {
+    /// Every objective.
+    pub const ALL: [Objective; 5] = [
+        Objective::ConversionRate,
+        Objective::Aov,
+        Objective::RevenuePerVisitor,
+        Objective::GrossMarginPerVisitor,
+        Objective::AnnualImpact,
+    ];
+
+    /// The metric it maximises.
+    pub fn metric(self) -> Metric {
+        match self {
+            Objective::ConversionRate => Metric::ConversionRate,
+            Objective::Aov => Metric::Aov,
+            Objective::RevenuePerVisitor => Metric::RevenuePerVisitor,
+            Objective::GrossMarginPerVisitor => Metric::GrossMarginPerVisitor,
+            Objective::AnnualImpact => Metric::AnnualGmvImpact,
+        }
+    }
+
+    /// Its name on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::ConversionRate => "conversion_rate",
+            Objective::Aov => "aov",
+            Objective::RevenuePerVisitor => "revenue_per_visitor",
+            Objective::GrossMarginPerVisitor => "gross_margin_per_visitor",
+            Objective::AnnualImpact => "annual_impact",
+        }
+    }
+
+    /// Its name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Objective::ConversionRate => "Conversion rate",
+            Objective::Aov => "AOV",
+            Objective::RevenuePerVisitor => "Revenue per visitor",
+            Objective::GrossMarginPerVisitor => "Gross margin per visitor",
+            Objective::AnnualImpact => "Annual GMV impact",
+        }
+    }
+
+    /// The objective named `s`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        Self::ALL.into_iter().find(|o| o.name() == s.trim()).ok_or_else(|| {
+            format!(
+                "no objective `{}`; use one of {}",
+                crate::format::excerpt(s, 40),
+                Self::ALL.map(Objective::name).join(", ")
+            )
+        })
+    }
+}
+
+/// A bound on a metric's mean over replications (`conversion_rate_lift>=-0.01`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Constraint {
+    /// The metric.
+    pub metric: Metric,
+    /// `>=` when true, `<=` when false.
+    pub at_least: bool,
+    /// The bound, in the metric's own units (a share for rates and lifts).
+    pub bound: f64,
+}
+
+impl Constraint {
+    /// Reads `METRIC>=VALUE` or `METRIC<=VALUE`; a value may end in `%`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let (at_least, (name, value)) = match (s.split_once(">="), s.split_once("<=")) {
+            (Some(p), None) => (true, p),
+            (None, Some(p)) => (false, p),
+            _ => {
+                return Err(format!(
+                    "`{}` is not a constraint; write METRIC>=VALUE or METRIC<=VALUE, e.g. conversion_rate_lift>=-1% \
+                     or margin_lift>=0",
+                    crate::format::excerpt(s, 40)
+                ));
+            }
+        };
+        let metric = Metric::from_name(name.trim()).ok_or_else(|| {
+            format!(
+                "no metric `{}` in a constraint; use one of {}",
+                crate::format::excerpt(name.trim(), 40),
+                Metric::ALL.map(Metric::name).join(", ")
+            )
+        })?;
+        let v = value.trim();
+        let (num, scale) = match v.strip_suffix('%') {
+            Some(n) => (n.trim(), 0.01),
+            None => (v, 1.0),
+        };
+        let bound = num
+            .parse::<f64>()
+            .ok()
+            .filter(|b| b.is_finite())
+            .map(|b| b * scale)
+            .ok_or_else(|| format!("`{}` is not a number (in `{}`)", crate::format::excerpt(v, 30), s.trim()))?;
+        Ok(Constraint { metric, at_least, bound })
+    }
+
+    /// Whether `v` meets it.
+    pub fn holds(&self, v: f64) -> bool {
+        if self.at_least { v >= self.bound - 1e-12 } else { v <= self.bound + 1e-12 }
+    }
+
+    /// How far `v` is from meeting it (0 when it does).
+    fn shortfall(&self, v: f64) -> f64 {
+        if self.at_least { (self.bound - v).max(0.0) } else { (v - self.bound).max(0.0) }
+    }
+
+    /// `conversion_rate_lift >= -1.0%`.
+    pub fn text(&self, currency: &str) -> String {
+        let op = if self.at_least { ">=" } else { "<=" };
+        format!("{} {op} {}", self.metric.name(), self.metric.format_exact(self.bound, currency))
+    }
+}
+
+/// Every metric's value in one replication, in [`Metric::ALL`] order (`None` where
+/// undefined; the holdout's lifts are 0).
+pub type Values = Vec<Option<f64>>;
+
+/// The screening stage's results: per candidate, per replication, every metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Screened {
+    /// Candidates in the whole lever space.
+    pub candidates: usize,
+    /// Replications screened.
+    pub replications: u32,
+    /// (candidate index, its values per replication), by index.
+    pub scores: Vec<(usize, Vec<Values>)>,
+}
+
+impl Screened {
+    /// Joins shards' screening results; refuses shards of different searches, a
+    /// candidate screened twice, and an incomplete set.
+    pub fn combine(parts: Vec<Screened>) -> Result<Screened, String> {
+        let first = parts.first().ok_or("no shards to combine")?;
+        let (candidates, replications) = (first.candidates, first.replications);
+        let mut scores = Vec::with_capacity(candidates);
+        for p in parts {
+            if p.candidates != candidates || p.replications != replications {
+                return Err("the shards are of different searches (another lever space or screening size)".into());
+            }
+            scores.extend(p.scores);
+        }
+        scores.sort_by_key(|(i, _)| *i);
+        if let Some(w) = scores.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(format!("candidate {} was screened by two shards", w[0].0 + 1));
+        }
+        if scores.len() != candidates
+            || scores.iter().any(|(i, v)| *i >= candidates || v.len() != replications as usize)
+        {
+            return Err(format!(
+                "the shards screened {} of {candidates} candidates; give every shard of the search",
+                scores.len()
+            ));
+        }
+        Ok(Screened { candidates, replications, scores })
+    }
+}
+
+/// One evaluated policy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluated {
+    /// Its levers in a line.
+    pub label: String,
+    /// Its levers.
+    pub levers: StrategySpec,
+    /// One of the scenario's own strategies (by name), not a candidate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub own: Option<String>,
+    /// The race's stage it reached (0: screening); finalists and own strategies carry
+    /// the final evaluation's figures.
+    pub stage: usize,
+    /// Replications behind its figures.
+    pub replications: u32,
+    /// Conversion rate, mean.
+    pub conversion_rate: f64,
+    /// AOV, mean (NaN where no order).
+    pub aov: f64,
+    /// Revenue per visitor, mean.
+    pub revenue_per_visitor: f64,
+    /// The objective, mean.
+    pub objective: f64,
+    /// Whether every constraint holds (by the means).
+    pub feasible: bool,
+    /// On the conversion-AOV Pareto frontier of all evaluated policies.
+    pub frontier: bool,
+}
+
+/// A finalist's figures from the fresh evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finalist {
+    /// Index into [`Optimized::evaluated`].
+    pub index: usize,
+    /// Every metric's mean, P5 and P95 over the fresh replications, by name.
+    pub metrics: Vec<MetricFigures>,
+    /// Share of fresh replications in which its objective is the highest among the
+    /// feasible finalists.
+    pub probability_best: f64,
+}
+
+/// A metric's figures over replications.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricFigures {
+    /// The metric's report name.
+    pub metric: &'static str,
+    /// Mean.
+    pub mean: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+/// The search's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Optimized {
+    /// What was maximised.
+    pub objective: Objective,
+    /// Constraints on the means.
+    pub constraints: Vec<Constraint>,
+    /// The lever space's limits.
+    pub bounds: Bounds,
+    /// Candidates in the lever space.
+    pub policies_evaluated: usize,
+    /// Replications per stage of the race, and the candidates in each.
+    pub stages: Vec<(u32, usize)>,
+    /// The final evaluation's seed.
+    pub fresh_seed: u64,
+    /// Every evaluated policy (candidates, then the scenario's own strategies).
+    pub evaluated: Vec<Evaluated>,
+    /// The finalists, best first (the scenario's own strategies are not finalists).
+    pub finalists: Vec<Finalist>,
+    /// Index into `evaluated` of the winner: the feasible finalist with the best mean
+    /// in the fresh evaluation (`None` when none is feasible).
+    pub chosen: Option<usize>,
+}
+
+impl Optimized {
+    /// The winner's levers as a strategy named `name`.
+    pub fn chosen_strategy(&self, name: &str) -> Option<StrategySpec> {
+        let e = &self.evaluated[self.chosen?];
+        Some(StrategySpec { name: name.to_string(), ..e.levers.clone() })
+    }
+
+    /// The winner's finalist figures.
+    pub fn chosen_figures(&self) -> Option<&Finalist> {
+        let c = self.chosen?;
+        self.finalists.iter().find(|f| f.index == c)
+    }
+}
+
+/// Why a search gave no result.
+#[derive(Debug, thiserror::Error)]
+pub enum OptimizeError {
+    /// A candidate is invalid in this scenario.
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    /// The limits or the request are wrong.
+    #[error("{0}")]
+    Request(String),
+    /// The engine stopped.
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+/// What to search.
+#[derive(Debug, Clone)]
+pub struct Search {
+    /// What to maximise.
+    pub objective: Objective,
+    /// Constraints on the means.
+    pub constraints: Vec<Constraint>,
+    /// The lever space's limits.
+    pub bounds: Bounds,
+}
+
+impl Search {
+    /// The candidates and the stream of the friction reduction they may use.
+    fn space(&self, spec: &ScenarioSpec, sc: &Scenario) -> Result<(Vec<StrategySpec>, Option<u64>), OptimizeError> {
+        self.bounds.check().map_err(OptimizeError::Request)?;
+        let cands = candidates(spec, &self.bounds);
+        if cands.len() > MAX_CANDIDATES {
+            return Err(OptimizeError::Request(format!(
+                "{} candidates; at most {MAX_CANDIDATES}: lower the most slots or offers",
+                cands.len()
+            )));
+        }
+        let stream = self
+            .bounds
+            .friction_from
+            .as_ref()
+            .and_then(|n| sc.strategies.iter().find(|s| &s.name == n))
+            .map(|s| s.friction_reduction.stream);
+        Ok((cands, stream))
+    }
+
+    /// The objective's mean and the constraints' shortfall of a candidate's values.
+    fn score(&self, values: &[Values]) -> (f64, f64) {
+        let obj = mean_of(values, self.objective.metric()).unwrap_or(f64::NEG_INFINITY);
+        let short = self
+            .constraints
+            .iter()
+            .map(|c| mean_of(values, c.metric).map_or(f64::INFINITY, |v| c.shortfall(v)))
+            .sum::<f64>();
+        (obj, short)
+    }
+}
+
+/// The mean of `m` over replications where it is defined.
+fn mean_of(values: &[Values], m: Metric) -> Option<f64> {
+    let i = metric_index(m);
+    let v: Vec<f64> = values.iter().filter_map(|r| r[i]).collect();
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+fn metric_index(m: Metric) -> usize {
+    Metric::ALL.iter().position(|&x| x == m).unwrap_or(0)
+}
+
+/// Runs `cands` (with the scenario's holdout first in each pass of up to 63) over the
+/// replications `reps`, with `seed`; every candidate's values per replication.
+#[allow(clippy::too_many_arguments)]
+fn evaluate(
+    sc: &Scenario,
+    spec: &ScenarioSpec,
+    cands: &[&StrategySpec],
+    friction_stream: Option<u64>,
+    reps: Range<u32>,
+    seed: u64,
+    opts: &RunOptions,
+    progress: &(dyn Fn(f64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<Vec<Values>>, OptimizeError> {
+    let holdout = spec.strategies.iter().find(|s| s.holdout).cloned().unwrap_or_default_holdout();
+    let per_pass = crate::model::Limits::default().max_strategies - 1;
+    let passes = cands.len().div_ceil(per_pass).max(1);
+    let mut out = Vec::with_capacity(cands.len());
+    for (pass, chunk) in cands.chunks(per_pass).enumerate() {
+        let mut list = vec![holdout.clone()];
+        for (j, c) in chunk.iter().enumerate() {
+            list.push(StrategySpec { name: format!("optimizer candidate {}", j + 1), ..(*c).clone() });
+        }
+        let mut run_sc = sc.with_strategies(spec, &list).map_err(OptimizeError::Invalid)?;
+        run_sc.store.seed = seed;
+        if let Some(stream) = friction_stream {
+            for st in run_sc.strategies.iter_mut().skip(1) {
+                if st.friction_reduction.param.central() > 0.0 {
+                    st.friction_reduction.stream = stream;
+                }
+            }
+        }
+        let o = RunOptions { replications: Some(reps.clone()), ..opts.clone() };
+        let each = |done: u32, total: u32| progress((pass as f64 + f64::from(done) / f64::from(total)) / passes as f64);
+        let reps = replications(&run_sc, &o, &each, cancel)?;
+        for j in 0..chunk.len() {
+            out.push(
+                reps.iter()
+                    .map(|r| Metric::ALL.iter().map(|m| m.estimate(&r.strategies[j + 1]).map(|e| e.value)).collect())
+                    .collect(),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// A holdout with every lever off, for a file form without one (validation refuses it
+/// later with its own message).
+trait OrHoldout {
+    fn unwrap_or_default_holdout(self) -> StrategySpec;
+}
+
+impl OrHoldout for Option<StrategySpec> {
+    fn unwrap_or_default_holdout(self) -> StrategySpec {
+        self.unwrap_or_else(|| StrategySpec {
+            name: "Holdout".into(),
+            holdout: true,
+            pre_checkout: PreCheckoutSpec::default(),
+            tier_prompt: TierPromptSpec::default(),
+            checkout: CheckoutSpec::default(),
+            post_checkout: PostCheckoutSpec::default(),
+        })
+    }
+}
+
+/// Screens the candidates of shard `shard = (i, n)` (every `n`th from the `i`th; all
+/// of them for `(0, 1)`) on the first [`SCREEN_REPLICATIONS`] replications.
+pub fn screen(
+    spec: &ScenarioSpec,
+    sc: &Scenario,
+    search: &Search,
+    shard: (usize, usize),
+    opts: &RunOptions,
+    progress: &(dyn Fn(f64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Screened, OptimizeError> {
+    let (cands, stream) = search.space(spec, sc)?;
+    let reps = SCREEN_REPLICATIONS.min(sc.replications());
+    let mine: Vec<usize> = (0..cands.len()).filter(|i| i % shard.1 == shard.0).collect();
+    let refs: Vec<&StrategySpec> = mine.iter().map(|&i| &cands[i]).collect();
+    let values = evaluate(sc, spec, &refs, stream, 0..reps, sc.seed(), opts, progress, cancel)?;
+    Ok(Screened { candidates: cands.len(), replications: reps, scores: mine.into_iter().zip(values).collect() })
+}
+
+/// Races the screened candidates to the finalists and evaluates them, with the
+/// scenario's own strategies, on fresh random numbers. `progress` hears the share of
+/// the work done.
+pub fn finish(
+    spec: &ScenarioSpec,
+    sc: &Scenario,
+    search: &Search,
+    screened: Screened,
+    opts: &RunOptions,
+    progress: &(dyn Fn(f64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Optimized, OptimizeError> {
+    let (cands, stream) = search.space(spec, sc)?;
+    if screened.candidates != cands.len() {
+        return Err(OptimizeError::Request(format!(
+            "the screening covered {} candidates but this search has {}: it was of another lever space",
+            screened.candidates,
+            cands.len()
+        )));
+    }
+    let total_reps = sc.replications();
+    let mut values: Vec<Vec<Values>> = screened.scores.into_iter().map(|(_, v)| v).collect();
+    let mut stage_of = vec![0usize; cands.len()];
+    let mut alive: Vec<usize> = (0..cands.len()).collect();
+    let mut done_reps = screened.replications;
+    let mut stages = vec![(done_reps, cands.len())];
+    let rank = |alive: &mut Vec<usize>, values: &[Vec<Values>]| {
+        alive.sort_by(|&a, &b| {
+            let (oa, sa) = search.score(&values[a]);
+            let (ob, sb) = search.score(&values[b]);
+            sa.total_cmp(&sb).then(ob.total_cmp(&oa)).then(a.cmp(&b))
+        });
+    };
+    // The race: keep the best third, triple the replications.
+    while alive.len() > FINALISTS && done_reps < total_reps {
+        rank(&mut alive, &values);
+        alive.truncate(alive.len().div_ceil(3).max(FINALISTS));
+        let next = (done_reps * 3).min(total_reps);
+        let refs: Vec<&StrategySpec> = alive.iter().map(|&i| &cands[i]).collect();
+        let stage = stages.len();
+        let fraction = stage as f64 / (stage as f64 + 2.0);
+        let p = |f: f64| progress(fraction * 0.8 + f * 0.8 / (stage as f64 + 2.0));
+        let more = evaluate(sc, spec, &refs, stream, done_reps..next, sc.seed(), opts, &p, cancel)?;
+        for (&i, v) in alive.iter().zip(more) {
+            values[i].extend(v);
+            stage_of[i] = stage;
+        }
+        done_reps = next;
+        stages.push((done_reps, alive.len()));
+    }
+    rank(&mut alive, &values);
+    alive.truncate(FINALISTS);
+    // The fresh evaluation: finalists and the scenario's own strategies.
+    let fresh_seed = sc.seed().wrapping_add(FRESH_SEED_OFFSET);
+    let own: Vec<&StrategySpec> = spec.strategies.iter().collect();
+    let mut fresh_list: Vec<&StrategySpec> = alive.iter().map(|&i| &cands[i]).collect();
+    fresh_list.extend(own.iter().filter(|s| !s.holdout));
+    let p = |f: f64| progress(0.8 + 0.2 * f);
+    let fresh = evaluate(sc, spec, &fresh_list, stream, 0..total_reps, fresh_seed, opts, &p, cancel)?;
+    let n_final = alive.len();
+    let final_stage = stages.len();
+    let mut evaluated: Vec<Evaluated> = Vec::with_capacity(cands.len() + own.len());
+    let figures = |v: &[Values], search: &Search| {
+        let (objective, short) = search.score(v);
+        (
+            mean_of(v, Metric::ConversionRate).unwrap_or(0.0),
+            mean_of(v, Metric::Aov).unwrap_or(f64::NAN),
+            mean_of(v, Metric::RevenuePerVisitor).unwrap_or(0.0),
+            objective,
+            short == 0.0,
+        )
+    };
+    for (i, c) in cands.iter().enumerate() {
+        let finalist = alive.iter().position(|&a| a == i);
+        let v = finalist.map_or(&values[i], |f| &fresh[f]);
+        let (conversion_rate, aov, revenue_per_visitor, objective, feasible) = figures(v, search);
+        evaluated.push(Evaluated {
+            label: c.name.clone(),
+            levers: c.clone(),
+            own: None,
+            stage: if finalist.is_some() { final_stage } else { stage_of[i] },
+            replications: v.len() as u32,
+            conversion_rate,
+            aov,
+            revenue_per_visitor,
+            objective,
+            feasible,
+            frontier: false,
+        });
+    }
+    // The scenario's own strategies: the holdout's figures from any pass (it runs in
+    // each, first), the others from the fresh evaluation.
+    for s in &own {
+        let v: Vec<Values> = if s.holdout {
+            holdout_values(sc, spec, fresh_seed, opts, cancel)?
+        } else {
+            let k = n_final + own.iter().filter(|o| !o.holdout).position(|o| o.name == s.name).unwrap_or(0);
+            fresh[k].clone()
+        };
+        let (conversion_rate, aov, revenue_per_visitor, objective, feasible) = figures(&v, search);
+        evaluated.push(Evaluated {
+            label: describe(s),
+            levers: (*s).clone(),
+            own: Some(s.name.clone()),
+            stage: final_stage,
+            replications: v.len() as u32,
+            conversion_rate,
+            aov,
+            revenue_per_visitor,
+            objective,
+            feasible,
+            frontier: false,
+        });
+    }
+    mark_frontier(&mut evaluated);
+    // Probability of being best among the feasible finalists, per fresh replication.
+    let feasible: Vec<usize> = (0..n_final).filter(|&f| evaluated[alive[f]].feasible).collect();
+    let obj = metric_index(search.objective.metric());
+    // Ties (equal objectives in a replication) share the win equally.
+    let mut wins = vec![0.0f64; n_final];
+    (0..total_reps as usize).for_each(|r| {
+        let vals: Vec<(usize, f64)> = feasible.iter().filter_map(|&f| fresh[f][r][obj].map(|v| (f, v))).collect();
+        let Some(top) = vals.iter().map(|v| v.1).reduce(f64::max) else { return };
+        let tied: Vec<usize> = vals.iter().filter(|v| v.1 == top).map(|v| v.0).collect();
+        for &f in &tied {
+            wins[f] += 1.0 / tied.len() as f64;
+        }
+    });
+    let mut finalists: Vec<Finalist> = (0..n_final)
+        .map(|f| Finalist {
+            index: alive[f],
+            metrics: Metric::ALL
+                .iter()
+                .enumerate()
+                .filter_map(|(mi, m)| {
+                    let mut v: Vec<f64> = fresh[f].iter().filter_map(|r| r[mi]).collect();
+                    if v.is_empty() {
+                        return None;
+                    }
+                    v.sort_by(f64::total_cmp);
+                    let mean = v.iter().sum::<f64>() / v.len() as f64;
+                    Some(MetricFigures {
+                        metric: m.name(),
+                        mean,
+                        p5: crate::stats::percentile_sorted(&v, 0.05),
+                        p95: crate::stats::percentile_sorted(&v, 0.95),
+                    })
+                })
+                .collect(),
+            probability_best: wins[f] / f64::from(total_reps.max(1)),
+        })
+        .collect();
+    finalists.sort_by(|a, b| {
+        let (ea, eb) = (&evaluated[a.index], &evaluated[b.index]);
+        eb.feasible.cmp(&ea.feasible).then(eb.objective.total_cmp(&ea.objective)).then(a.index.cmp(&b.index))
+    });
+    let chosen = finalists.first().map(|f| f.index).filter(|&i| evaluated[i].feasible);
+    progress(1.0);
+    Ok(Optimized {
+        objective: search.objective,
+        constraints: search.constraints.clone(),
+        bounds: search.bounds.clone(),
+        policies_evaluated: cands.len(),
+        stages,
+        fresh_seed,
+        evaluated,
+        finalists,
+        chosen,
+    })
+}
+
+/// The holdout's values on the fresh replications (its lifts are 0).
+fn holdout_values(
+    sc: &Scenario,
+    spec: &ScenarioSpec,
+    seed: u64,
+    opts: &RunOptions,
+    cancel: &AtomicBool,
+) -> Result<Vec<Values>, OptimizeError> {
+    let holdout = spec.strategies.iter().find(|s| s.holdout).cloned().unwrap_or_default_holdout();
+    let mut run_sc = sc.with_strategies(spec, &[holdout]).map_err(OptimizeError::Invalid)?;
+    run_sc.store.seed = seed;
+    let reps = replications(&run_sc, opts, &|_, _| {}, cancel)?;
+    Ok(reps
+        .iter()
+        .map(|r| {
+            Metric::ALL
+                .iter()
+                .map(|m| if m.is_lift() { Some(0.0) } else { m.estimate(&r.strategies[0]).map(|e| e.value) })
+                .collect()
+        })
+        .collect())
+}
+
+/// Marks the policies no other beats on both conversion and AOV.
+fn mark_frontier(evaluated: &mut [Evaluated]) {
+    let points: Vec<(f64, f64)> = evaluated.iter().map(|e| (e.conversion_rate, e.aov)).collect();
+    for (i, e) in evaluated.iter_mut().enumerate() {
+        let (c, a) = points[i];
+        e.frontier =
+            a.is_finite() && !points.iter().any(|&(c2, a2)| a2.is_finite() && c2 >= c && a2 >= a && (c2 > c || a2 > a));
+    }
+}
+
+/// The whole search on one machine: [`screen`] every candidate, then [`finish`].
+pub fn optimize(
+    spec: &ScenarioSpec,
+    sc: &Scenario,
+    search: &Search,
+    opts: &RunOptions,
+    progress: &(dyn Fn(f64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Optimized, OptimizeError> {
+    let screened = screen(spec, sc, search, (0, 1), opts, &|f| progress(0.4 * f), cancel)?;
+    finish(spec, sc, search, screened, opts, &|f| progress(0.4 + 0.6 * f), cancel)
+}
+
+/// A name for the winner that no strategy of `spec` has: `Optimized for revenue per
+/// visitor`, then `... (2)`.
+pub fn new_strategy_name(spec: &ScenarioSpec, objective: Objective) -> String {
+    let base = match objective {
+        Objective::Aov => "Optimized for AOV".to_string(),
+        Objective::AnnualImpact => "Optimized for annual GMV impact".to_string(),
+        o => format!("Optimized for {}", o.label().to_lowercase()),
+    };
+    let taken = |n: &str| spec.strategies.iter().any(|s| s.name == n);
+    if !taken(&base) {
+        return base;
+    }
+    (2..).map(|i| format!("{base} ({i})")).find(|n| !taken(n)).unwrap_or(base)
+}

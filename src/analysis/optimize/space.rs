@@ -1,0 +1,179 @@
+//! The optimizer's lever space: its limits and every combination of levers within
+//! them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    CheckoutSpec, OfferPolicy, Param, PostCheckoutSpec, PreCheckoutSpec, Ranking, ScenarioSpec, StrategySpec,
+    TierPolicy, TierPromptSpec,
+};
+
+/// The lever space's limits: what the scenario states as available.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bounds {
+    /// Most cart suggestions (1 to 10).
+    pub max_slots: u32,
+    /// Most confirmation-page offers (1 to 5).
+    pub max_offers: u32,
+    /// Largest checkout discount (0 to 0.9).
+    pub max_discount: f64,
+    /// Largest discount on a confirmation-page offer (0 to 0.9).
+    pub max_offer_discount: f64,
+    /// The strategy whose checkout friction reduction (a project that is done or not,
+    /// possibly uncertain) candidates may use: the one with the largest mean.
+    pub friction_from: Option<String>,
+    /// Tier-prompt windows tried.
+    pub windows: Vec<f64>,
+}
+
+impl Bounds {
+    /// What the scenario's strategies use: the most slots and offers (at least 3 and
+    /// 2), the largest discounts, the largest friction reduction, and windows of 10%,
+    /// 25% and 50% with the scenario's own.
+    pub fn of(spec: &ScenarioSpec) -> Self {
+        let st = &spec.strategies;
+        let max_u = |f: &dyn Fn(&StrategySpec) -> Option<u32>| st.iter().filter_map(f).max().unwrap_or(0);
+        let max_f = |f: &dyn Fn(&StrategySpec) -> f64| st.iter().map(f).fold(0.0, f64::max);
+        let on = |p: OfferPolicy| p != OfferPolicy::Off;
+        let friction_from = st
+            .iter()
+            .filter(|s| s.checkout.friction_reduction.central() > 0.0)
+            .max_by(|a, b| a.checkout.friction_reduction.central().total_cmp(&b.checkout.friction_reduction.central()))
+            .map(|s| s.name.clone());
+        let mut windows = vec![0.1, 0.25, 0.5];
+        for s in st.iter().filter(|s| s.tier_prompt.policy == TierPolicy::Window) {
+            windows.push(s.tier_prompt.window);
+        }
+        windows.sort_by(f64::total_cmp);
+        windows.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        Bounds {
+            max_slots: max_u(&|s| on(s.pre_checkout.policy).then_some(s.pre_checkout.slots)).clamp(3, 10),
+            max_offers: max_u(&|s| on(s.post_checkout.policy).then_some(s.post_checkout.offers)).clamp(2, 5),
+            max_discount: max_f(&|s| s.checkout.discount),
+            max_offer_discount: max_f(&|s| {
+                if on(s.post_checkout.policy) { s.post_checkout.offer_discount } else { 0.0 }
+            }),
+            friction_from,
+            windows,
+        }
+    }
+
+    /// Checks the limits a person set.
+    pub fn check(&self) -> Result<(), String> {
+        if !(1..=10).contains(&self.max_slots) {
+            return Err(format!("at most {} cart suggestions: use 1 to 10", self.max_slots));
+        }
+        if !(1..=5).contains(&self.max_offers) {
+            return Err(format!("at most {} confirmation-page offers: use 1 to 5", self.max_offers));
+        }
+        for (what, v) in [("checkout discount", self.max_discount), ("offer discount", self.max_offer_discount)] {
+            if !(0.0..=0.9).contains(&v) {
+                return Err(format!("a largest {what} of {v}: use 0 to 0.9"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Three levels from 0 to `max` (one when `max` is 0).
+fn levels(max: f64) -> Vec<f64> {
+    if max > 0.0 { vec![0.0, crate::format::round_significant(max / 2.0, 12), max] } else { vec![0.0] }
+}
+
+/// Every combination of levers within `bounds`: discrete levers exhaustively, each
+/// discount at 0, half and all of its limit, friction reduction used or not.
+pub fn candidates(spec: &ScenarioSpec, bounds: &Bounds) -> Vec<StrategySpec> {
+    let mut pre = vec![PreCheckoutSpec::default()];
+    for slots in 1..=bounds.max_slots {
+        pre.push(PreCheckoutSpec { policy: OfferPolicy::Popular, slots, ranking: Ranking::Relevance });
+        for ranking in [Ranking::Relevance, Ranking::ExpectedValue] {
+            pre.push(PreCheckoutSpec { policy: OfferPolicy::Matched, slots, ranking });
+        }
+    }
+    let mut tier = vec![TierPromptSpec::default()];
+    if !spec.tiers.is_empty() {
+        tier.push(TierPromptSpec { policy: TierPolicy::Universal, ..Default::default() });
+        for &window in &bounds.windows {
+            tier.push(TierPromptSpec { policy: TierPolicy::Window, window });
+        }
+    }
+    let friction: Vec<Param> =
+        match bounds.friction_from.as_ref().and_then(|n| spec.strategies.iter().find(|s| &s.name == n)) {
+            Some(s) => vec![Param::Fixed(0.0), s.checkout.friction_reduction.clone()],
+            None => vec![Param::Fixed(0.0)],
+        };
+    let mut checkout = Vec::new();
+    for f in &friction {
+        for discount in levels(bounds.max_discount) {
+            checkout.push(CheckoutSpec { friction_reduction: f.clone(), discount });
+        }
+    }
+    let mut post = vec![PostCheckoutSpec::default()];
+    for policy in [OfferPolicy::Popular, OfferPolicy::Matched] {
+        for offers in 1..=bounds.max_offers {
+            for offer_discount in levels(bounds.max_offer_discount) {
+                post.push(PostCheckoutSpec { policy, offers, offer_discount });
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(pre.len() * tier.len() * checkout.len() * post.len());
+    for p in &pre {
+        for t in &tier {
+            for c in &checkout {
+                for q in &post {
+                    let mut s = StrategySpec {
+                        name: String::new(),
+                        holdout: false,
+                        pre_checkout: p.clone(),
+                        tier_prompt: t.clone(),
+                        checkout: c.clone(),
+                        post_checkout: q.clone(),
+                    };
+                    s.name = describe(&s);
+                    out.push(s);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A strategy's levers in a line: `matched x3 by expected value · window 25% ·
+/// friction reduction, 5% off · matched offer x1 at 10% off`.
+pub fn describe(s: &StrategySpec) -> String {
+    let pct = |v: f64| format!("{}%", crate::format::round_significant(v * 100.0, 6));
+    let mut parts = Vec::new();
+    let pre = &s.pre_checkout;
+    parts.push(match pre.policy {
+        OfferPolicy::Off => "no suggestions".to_string(),
+        OfferPolicy::Popular => format!("popular x{}", pre.slots),
+        OfferPolicy::Matched if pre.ranking == Ranking::ExpectedValue => {
+            format!("matched x{} by expected value", pre.slots)
+        }
+        OfferPolicy::Matched => format!("matched x{}", pre.slots),
+    });
+    parts.push(match s.tier_prompt.policy {
+        TierPolicy::Off => "no tier prompt".to_string(),
+        TierPolicy::Universal => "universal prompt".to_string(),
+        TierPolicy::Window => format!("window {}", pct(s.tier_prompt.window)),
+    });
+    let fr = s.checkout.friction_reduction.central() > 0.0;
+    let d = s.checkout.discount;
+    parts.push(match (fr, d > 0.0) {
+        (false, false) => "plain checkout".to_string(),
+        (true, false) => "friction reduction".to_string(),
+        (false, true) => format!("{} off", pct(d)),
+        (true, true) => format!("friction reduction, {} off", pct(d)),
+    });
+    let post = &s.post_checkout;
+    parts.push(match post.policy {
+        OfferPolicy::Off => "no offer".to_string(),
+        p => {
+            let kind = if p == OfferPolicy::Popular { "popular" } else { "matched" };
+            let off =
+                if post.offer_discount > 0.0 { format!(" at {} off", pct(post.offer_discount)) } else { String::new() };
+            format!("{kind} offer x{}{off}", post.offers)
+        }
+    });
+    parts.join(" · ")
+}
