@@ -456,3 +456,78 @@ fn sweep_shards_merge_to_the_whole_sweep() {
         .code(2)
         .stderr(predicate::str::contains("different sweep"));
 }
+
+#[test]
+fn optimize_names_the_levers_and_its_shards_merge_to_the_same_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let opt = |extra: &[&str]| {
+        let mut c = aovlab();
+        c.current_dir(dir.path())
+            .args(["optimize", "--replications", "6", "--visitors", "4000", "--max-slots", "1", "--max-offers", "1"])
+            .args(["--objective", "annual_impact", "--constraint", "conversion_rate_lift>=-1%"])
+            .args(extra);
+        c
+    };
+    let whole = opt(&["--json", "-"]).output().unwrap();
+    assert!(whole.status.success(), "{}", String::from_utf8_lossy(&whole.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
+    assert_eq!(v["kind"], "aovlab-optimize");
+    assert_eq!(v["objective"], "annual_impact");
+    assert!(v["policies_evaluated"].as_u64().unwrap() > 100);
+    assert!(v["chosen"]["levers"]["pre_checkout"]["policy"].is_string());
+    let metrics = v["chosen"]["metrics"].as_array().unwrap();
+    assert!(metrics.iter().any(|m| m["metric"] == "annual_gmv_impact" && m["p5"].as_f64() <= m["p95"].as_f64()));
+    assert!(!v["frontier"].as_array().unwrap().is_empty());
+    for i in 0..2 {
+        opt(&["--shard", &format!("{i}/2"), "--json", &format!("opt{i}.json")]).assert().success();
+    }
+    let merged =
+        aovlab().current_dir(dir.path()).args(["merge", "opt1.json", "opt0.json", "--json", "-"]).output().unwrap();
+    assert!(merged.status.success(), "{}", String::from_utf8_lossy(&merged.stderr));
+    assert_eq!(String::from_utf8_lossy(&merged.stdout), String::from_utf8_lossy(&whole.stdout));
+    aovlab()
+        .current_dir(dir.path())
+        .args(["merge", "opt0.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("shard 1/2 is missing"));
+    // The table and a snippet to paste into the scenario.
+    opt(&[])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[[strategies]]"))
+        .stdout(predicate::str::contains("P(best)"));
+    refused(&["optimize", "--objective", "profit"], "revenue_per_visitor");
+    refused(&["optimize", "--constraint", "aov_lift=3"], "METRIC>=VALUE");
+    refused(&["optimize", "--max-discount", "0.95"], "0 to 0.9");
+}
+
+#[test]
+fn plan_holdout_reports_power_and_what_the_test_is_worth() {
+    let out = aovlab()
+        .args(["plan-holdout", "--replications", "20", "--visitors", "20000", "--daily-visitors", "5000"])
+        .args(["--days", "7", "--holdout-share", "0.2", "--json", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["plan"]["strategy"], "AOV-optimized");
+    assert_eq!(v["holdout_visitors"], 7000);
+    let metrics = v["metrics"].as_array().unwrap();
+    assert_eq!(metrics.len(), 3);
+    for m in metrics {
+        assert_eq!(m["power_by_day"].as_array().unwrap().len(), 21);
+        assert!((0.0..=1.0).contains(&m["power"].as_f64().unwrap()));
+    }
+    assert!(v["value_of_information"]["evpi"].as_f64().unwrap() >= 0.0);
+    assert!(v["value_of_information"]["test"]["net"].is_number());
+    aovlab()
+        .args(["plan-holdout", "--replications", "4", "--visitors", "5000", "--daily-visitors", "1000", "--days", "2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Power (simulated)"))
+        .stdout(predicate::str::contains("EVPI"));
+    refused(&["plan-holdout", "--holdout-share", "1"], "between 0 and 1");
+    refused(&["plan-holdout", "--strategy", "Holdout"], "is the holdout");
+    refused(&["plan-holdout", "--days", "400"], "1 to 365");
+}

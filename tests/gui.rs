@@ -560,16 +560,18 @@ fn the_what_if_tab_sweeps_a_lever_and_equals_the_plain_run_at_each_point() {
     let mut h = harness(doc);
     wait_for_results(&mut h);
     h.get_by_label("What if (sweep)").click();
-    wait_until(&mut h, "the sweep", |app| app.sweep.auto_ran && !app.sweep.is_running() && app.sweep.result.is_some());
+    wait_until(&mut h, "the sweep", |app| {
+        app.analyses.sweep.auto_ran && !app.analyses.sweep.is_running() && app.analyses.sweep.result.is_some()
+    });
     let app = h.state();
-    let r = app.sweep.result.as_ref().unwrap();
+    let r = app.analyses.sweep.result.as_ref().unwrap();
     assert_eq!(r.done(), 11, "every point arrived");
     // The legend names every strategy and the chart's note names the band.
     let _ = h.get_by_label("Conversion-optimized");
     assert!(h.query_by_label_contains("band: AOV-optimized's 5th to 95th percentile").is_some());
     // The app's sweep is the headless one: its middle point equals the plain run.
     let app = h.state();
-    let r = app.sweep.result.as_ref().unwrap();
+    let r = app.analyses.sweep.result.as_ref().unwrap();
     let (path, x, report) = r.point(5).unwrap();
     let mut at = spec.clone();
     let p = aovlab::model::fields::resolve(&at, path).unwrap();
@@ -589,9 +591,9 @@ fn the_sensitivity_tab_ranks_the_inputs_and_states_the_decision() {
     let mut h = harness(doc);
     wait_for_results(&mut h);
     h.get_by_label("Sensitivity").click();
-    wait_until(&mut h, "the analysis", |app| app.sensitivity.auto_ran && app.sensitivity.settled());
+    wait_until(&mut h, "the analysis", |app| app.analyses.sensitivity.auto_ran && app.analyses.sensitivity.settled());
     let app = h.state();
-    let s = &app.sensitivity.result.as_ref().expect("a result").analysis;
+    let s = &app.analyses.sensitivity.result.as_ref().expect("a result").analysis;
     assert_eq!(s.inputs.len(), 4);
     assert!(s.inputs.windows(2).all(|w| w[0].swing >= w[1].swing), "largest swing first");
     for e in &s.inputs {
@@ -650,4 +652,54 @@ fn a_precision_target_stops_the_apps_run_and_says_where() {
     assert_eq!(res.state, RunState::Complete);
     assert!(h.query_by_label_contains("Precision target met after").is_some());
     assert!(h.query_all_by_label_contains("Convergence").count() >= 1, "the convergence chart");
+}
+
+#[test]
+fn the_optimize_tab_finds_a_policy_and_adds_it_to_the_scenario() {
+    let mut doc = small_article();
+    doc.apply(Edit::Set(Path::top("store.replications"), Value::Whole(6))).unwrap();
+    doc.apply(Edit::Set(Path::top("store.visitors"), Value::Whole(4_000))).unwrap();
+    let n = doc.spec().strategies.len();
+    let mut h = harness(doc);
+    wait_for_results(&mut h);
+    h.get_by_label("Optimize").click();
+    wait_until(&mut h, "the search", |app| {
+        app.analyses.optimize.auto_ran
+            && !app.analyses.optimize.is_running()
+            && app.analyses.optimize.result.as_ref().is_some_and(|r| !r.result.evaluated.is_empty())
+    });
+    let chosen = {
+        let r = &h.state().analyses.optimize.result.as_ref().unwrap().result;
+        r.evaluated[r.chosen.unwrap()].levers.clone()
+    };
+    assert!(h.query_by_label_contains("Best for revenue per visitor").is_some());
+    assert!(h.query_by_label_contains("Pareto frontier").is_some());
+    h.get_by_label("Add to scenario as \"Optimized for revenue per visitor\"").click();
+    h.run_steps(3);
+    let spec = h.state().doc.spec().clone();
+    assert_eq!(spec.strategies.len(), n + 1);
+    let added = spec.strategies.last().unwrap();
+    assert_eq!(added.name, "Optimized for revenue per visitor");
+    assert_eq!(added.pre_checkout, chosen.pre_checkout);
+    assert_eq!(added.post_checkout, chosen.post_checkout);
+    assert!(aovlab::model::Scenario::from_spec(spec).is_ok(), "the scenario stays valid");
+}
+
+#[test]
+fn the_holdout_plan_tab_reports_power_and_the_tests_worth() {
+    let mut doc = small_article();
+    doc.apply(Edit::Set(Path::top("store.replications"), Value::Whole(6))).unwrap();
+    doc.apply(Edit::Set(Path::top("store.visitors"), Value::Whole(4_000))).unwrap();
+    let mut h = harness(doc);
+    wait_for_results(&mut h);
+    h.get_by_label("Holdout plan").click();
+    wait_until(&mut h, "the plan", |app| {
+        app.analyses.plan.auto_ran && !app.analyses.plan.is_running() && app.analyses.plan.result.is_some()
+    });
+    let r = h.state().analyses.plan.result.as_ref().unwrap();
+    assert_eq!(r.planned.plan.days, 28);
+    assert_eq!(r.planned.metrics.len(), 3);
+    assert!(h.query_by_label_contains("Power (simulated)").is_some());
+    assert!(h.query_by_label_contains("What the uncertainty is worth").is_some());
+    assert!(h.query_by_label_contains("forgoes").is_some());
 }

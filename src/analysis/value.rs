@@ -8,8 +8,13 @@
 //! estimated by Strong and Oakley's (2013) single-input method: sort the worlds by the
 //! input, cut them into about sqrt(worlds) bins of neighbours, and average over bins
 //! the best strategy's mean impact within each bin. A planned holdout test is worth
-//! what choosing by its measurement gains over choosing now, in the same worlds
+//! what choosing after its measurement gains over choosing now, in the same worlds
 //! (expected value of sample information), minus the revenue the holdout forgoes.
+//! "Choosing after the measurement" uses what the measurement says about the world,
+//! as a Bayesian analyst would: the same binning, with the worlds sorted by the lift
+//! the test measures in them (Strong, Oakley, Brennan and Breeze's regression
+//! approach to EVSI, 2015). Acting on the measured lift alone (the strategy whenever
+//! it is positive) is reported beside it; it can do worse than choosing now.
 //!
 //! Each world's impact is itself measured on the scenario's visitors, so it carries
 //! sampling noise; the best-of-several in each world then reads a little high and so
@@ -44,11 +49,16 @@ pub struct TestValue {
     pub strategy: String,
     /// Expected annual impact of choosing between it and the holdout now.
     pub value_now: f64,
-    /// Expected annual impact of choosing by the test's measured revenue-per-visitor
-    /// lift (the strategy when it is above zero).
+    /// Expected annual impact of choosing after the test: the strategy where the
+    /// worlds that give a measurement like the one seen favour it on average.
     pub value_with_test: f64,
-    /// The difference: the expected value of the test's information, a year.
+    /// The difference: the expected value of the test's information, a year (never
+    /// negative: one may always ignore a measurement).
     pub evsi: f64,
+    /// What acting on the measured lift alone (the strategy when it is above zero,
+    /// ignoring what was known before) gains over choosing now; negative where the
+    /// test is too noisy to overturn the model's answer.
+    pub acting_on_estimate: f64,
     /// Revenue the holdout forgoes during the test (once).
     pub forgone_revenue: f64,
     /// `evsi - forgone_revenue`: what running the test is worth in its first year.
@@ -149,18 +159,23 @@ pub fn value(
     let test = planned.map(|p| {
         let k = p.plan.strategy;
         let value_now = expected[k].max(0.0);
-        let chosen: Vec<f64> = impacts
+        // What the measurement says about the world: worlds sorted by the measured
+        // lift, binned; in each bin the better of the strategy and the holdout.
+        let measured: Vec<f64> = p.measured_rpv_lift.iter().map(|m| m.unwrap_or(0.0)).collect();
+        let options: Vec<Vec<f64>> = impacts.iter().map(|w| vec![w[k], 0.0]).collect();
+        let evsi = partial_evpi(&measured, &options);
+        let naive: Vec<f64> = impacts
             .iter()
             .zip(&p.measured_rpv_lift)
             .map(|(w, m)| if m.is_some_and(|l| l > 0.0) { w[k] } else { 0.0 })
             .collect();
-        let value_with_test = chosen.iter().sum::<f64>() / chosen.len().max(1) as f64;
-        let evsi = value_with_test - value_now;
+        let acting_on_estimate = naive.iter().sum::<f64>() / naive.len().max(1) as f64 - value_now;
         TestValue {
             strategy: p.strategy.clone(),
             value_now,
-            value_with_test,
+            value_with_test: value_now + evsi,
             evsi,
+            acting_on_estimate,
             forgone_revenue: p.forgone_revenue,
             net: evsi - p.forgone_revenue,
         }

@@ -22,10 +22,11 @@ pub struct GuiArgs {
     /// Editor page to show: store, catalog, segments, tiers, strategies.
     #[arg(long, value_parser = ["store", "catalog", "segments", "tiers", "strategies"])]
     pub page: Option<String>,
-    /// Tab to show beside the editor: results, sweep (what if) or sensitivity. The
+    /// Tab to show beside the editor: results, sweep (what if), sensitivity, optimize
+    /// or plan (the holdout plan). The
     /// analysis tabs run their default analysis once the results are in; a
     /// screenshot waits for it.
-    #[arg(long, value_parser = ["results", "sweep", "sensitivity"])]
+    #[arg(long, value_parser = ["results", "sweep", "sensitivity", "optimize", "plan"])]
     pub view: Option<String>,
     /// Renderer: glow (OpenGL; the default, and much faster where the GPU is
     /// emulated in software) or wgpu (Vulkan, Metal, DirectX or OpenGL). When the

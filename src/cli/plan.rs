@@ -202,18 +202,22 @@ pub fn render(sc: &Scenario, p: &Planned, v: &Value, implied: bool) -> String {
     }
     if let Some(tv) = &v.test {
         out.push_str(&format!(
-            "- This test: choosing between {} and the holdout by its measured revenue lift is worth {} a year over choosing now, less {} forgone: {} in its first year. {}\n",
+            "- This test: choosing between {} and the holdout after its measured revenue lift is worth {} a year over choosing now, less {} forgone: {} in its first year. {}\n",
             printable(&tv.strategy),
             money(tv.evsi),
             money(tv.forgone_revenue),
             money(tv.net),
             if tv.net > 0.0 {
                 "Worth running."
-            } else if tv.evsi < 0.0 {
-                "Not worth running: its measurement is too noisy to overturn what the model already says, and acting on it would do worse."
+            } else if tv.evsi > 0.0 {
+                "Not worth running: its information is worth less than the revenue the holdout forgoes."
             } else {
                 "Not worth running on these numbers: the decision is clear enough without it."
             }
+        ));
+        out.push_str(&format!(
+            "  (Acting on the measured lift alone, the strategy whenever it is above zero, would change the expected impact by {} a year against choosing now.)\n",
+            money(tv.acting_on_estimate)
         ));
     }
     out

@@ -9,7 +9,7 @@ use std::time::Duration;
 use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
 
-use super::analysis::{SensitivityTab, SweepTab, View};
+use super::analysis::{Analyses, View};
 use super::commands::{self, Command, HelpTopic, menu_item};
 use super::dashboard::Dashboard;
 use super::dialogs::{Asked, FileDialogs, FileTask};
@@ -77,10 +77,8 @@ pub struct AovApp {
     dashboard: Dashboard,
     /// The central area's tab.
     pub view: View,
-    /// The what-if tab.
-    pub sweep: SweepTab,
-    /// The sensitivity tab.
-    pub sensitivity: SensitivityTab,
+    /// The analysis tabs (what if, sensitivity, optimize, holdout plan).
+    pub analyses: Analyses,
     /// Stop runs early once this target is met (`None`: run every replication).
     pub precision: Option<Target>,
     /// The target as set up while it is off.
@@ -119,8 +117,7 @@ impl AovApp {
             editor: Editor::default(),
             dashboard: Dashboard::default(),
             view: View::Results,
-            sweep: SweepTab::default(),
-            sensitivity: SensitivityTab::default(),
+            analyses: Analyses::default(),
             precision: None,
             precision_setup: Target { metric: crate::report::Metric::RpvLift, half_width: 0.005 },
             run: None,
@@ -175,8 +172,7 @@ impl AovApp {
             self.applied_zoom = Some(self.prefs.zoom);
         }
         self.poll_worker();
-        self.sweep.poll();
-        self.sensitivity.poll();
+        self.analyses.poll();
         let mut out = Vec::new();
         if std::mem::take(&mut self.run_on_start) {
             out.push(Command::Run);
@@ -398,8 +394,7 @@ impl AovApp {
             for v in View::ALL {
                 let busy = match v {
                     View::Results => self.run.is_some(),
-                    View::Sweep => self.sweep.is_running(),
-                    View::Sensitivity => self.sensitivity.is_running(),
+                    _ => self.analyses.is_running(v),
                 };
                 let label = if busy { format!("{} (running)", v.label()) } else { v.label().to_string() };
                 if ui.selectable_label(self.view == v, RichText::new(label).strong()).clicked() {
@@ -410,44 +405,24 @@ impl AovApp {
         ui.separator();
         match self.view {
             View::Results => self.results_ui(ui, out),
-            View::Sweep | View::Sensitivity => self.analysis_ui(ui),
+            _ => self.analysis_ui(ui, out),
         }
     }
 
-    /// An analysis tab. It runs its default analysis by itself the first time it is
-    /// shown once the scenario's own run is complete (a sweep of the article takes a
-    /// second or two; a strategist who opens the tab wants to see what it does).
-    fn analysis_ui(&mut self, ui: &mut Ui) {
+    /// An analysis tab; it runs its default analysis by itself the first time it is
+    /// shown once the scenario's own run is complete.
+    fn analysis_ui(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
         let valid = self.doc.problems().is_empty();
         let main_done = self.results.as_ref().is_some_and(RunView::complete) && self.run.is_none();
-        egui::ScrollArea::vertical().id_salt(("analysis", self.view as u8)).auto_shrink([false, false]).show(
-            ui,
-            |ui| match self.view {
-                View::Sweep => {
-                    if !self.sweep.auto_ran && valid && main_done {
-                        self.sweep.auto_ran = true;
-                        self.sweep.start(&mut self.doc, ui.ctx());
-                    }
-                    self.sweep.ui(ui, &mut self.doc, valid);
-                }
-                _ => {
-                    if !self.sensitivity.auto_ran && valid && main_done {
-                        self.sensitivity.auto_ran = true;
-                        self.sensitivity.start(&mut self.doc, ui.ctx());
-                    }
-                    self.sensitivity.ui(ui, &mut self.doc, valid);
-                }
-            },
-        );
+        let view = self.view;
+        egui::ScrollArea::vertical().id_salt(("analysis", view as u8)).auto_shrink([false, false]).show(ui, |ui| {
+            self.analyses.ui(view, ui, &mut self.doc, valid, main_done, out);
+        });
     }
 
     /// Whether an analysis tab has work in progress (or waits to start it).
     pub fn analysis_busy(&self) -> bool {
-        match self.view {
-            View::Results => false,
-            View::Sweep => !self.sweep.auto_ran || self.sweep.is_running(),
-            View::Sensitivity => !self.sensitivity.auto_ran || self.sensitivity.is_running(),
-        }
+        self.view != View::Results && self.analyses.busy(self.view)
     }
 
     /// The precision target: stop a run once a metric's mean is known well enough.

@@ -1,7 +1,10 @@
-//! The analysis tabs beside the results: what-if sweeps and sensitivity. Each runs
-//! its analysis (crate::analysis) on a background thread at the simulation threads'
-//! low priority, reporting over a channel, and can be cancelled.
+//! The analysis tabs beside the results: what-if sweeps, sensitivity, the optimizer
+//! and the holdout plan. Each runs its analysis (crate::analysis) on a background
+//! thread at the simulation threads' low priority, reporting over a channel, and can
+//! be cancelled.
 
+pub mod optimize_tab;
+pub mod plan_tab;
 pub mod sensitivity_tab;
 pub mod sweep_tab;
 
@@ -12,8 +15,13 @@ use std::time::{Duration, Instant};
 
 use egui::{RichText, Ui};
 
+pub use optimize_tab::OptimizeTab;
+pub use plan_tab::PlanTab;
 pub use sensitivity_tab::SensitivityTab;
 pub use sweep_tab::SweepTab;
+
+use super::commands::Command;
+use super::document::Document;
 
 /// The central area's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -25,11 +33,15 @@ pub enum View {
     Sweep,
     /// Tornado, importance and decision flips.
     Sensitivity,
+    /// The optimizer and its trade-off chart.
+    Optimize,
+    /// The holdout plan and the value of information.
+    Plan,
 }
 
 impl View {
     /// Every tab in order.
-    pub const ALL: [View; 3] = [View::Results, View::Sweep, View::Sensitivity];
+    pub const ALL: [View; 5] = [View::Results, View::Sweep, View::Sensitivity, View::Optimize, View::Plan];
 
     /// Tab label.
     pub fn label(self) -> &'static str {
@@ -37,16 +49,114 @@ impl View {
             View::Results => "Results",
             View::Sweep => "What if (sweep)",
             View::Sensitivity => "Sensitivity",
+            View::Optimize => "Optimize",
+            View::Plan => "Holdout plan",
         }
     }
 
-    /// The view named on the command line (`results`, `sweep`, `sensitivity`).
+    /// The view named on the command line (`results`, `sweep`, `sensitivity`,
+    /// `optimize`, `plan`).
     pub fn from_name(name: &str) -> Option<View> {
         match name.trim().to_ascii_lowercase().as_str() {
             "results" | "dashboard" => Some(View::Results),
             "sweep" | "what-if" | "whatif" => Some(View::Sweep),
             "sensitivity" | "tornado" => Some(View::Sensitivity),
+            "optimize" | "optimizer" => Some(View::Optimize),
+            "plan" | "holdout" | "plan-holdout" => Some(View::Plan),
             _ => None,
+        }
+    }
+}
+
+/// Every analysis tab's state.
+#[derive(Default)]
+pub struct Analyses {
+    /// What if.
+    pub sweep: SweepTab,
+    /// Sensitivity.
+    pub sensitivity: SensitivityTab,
+    /// Optimize.
+    pub optimize: OptimizeTab,
+    /// Holdout plan.
+    pub plan: PlanTab,
+}
+
+impl Analyses {
+    /// Drains every tab's messages.
+    pub fn poll(&mut self) {
+        self.sweep.poll();
+        self.sensitivity.poll();
+        self.optimize.poll();
+        self.plan.poll();
+    }
+
+    /// Whether `view`'s analysis is running.
+    pub fn is_running(&self, view: View) -> bool {
+        match view {
+            View::Results => false,
+            View::Sweep => self.sweep.is_running(),
+            View::Sensitivity => self.sensitivity.is_running(),
+            View::Optimize => self.optimize.is_running(),
+            View::Plan => self.plan.is_running(),
+        }
+    }
+
+    /// Whether `view` has work in progress or waits to start its first analysis.
+    pub fn busy(&self, view: View) -> bool {
+        let ran = match view {
+            View::Results => true,
+            View::Sweep => self.sweep.auto_ran,
+            View::Sensitivity => self.sensitivity.auto_ran,
+            View::Optimize => self.optimize.auto_ran,
+            View::Plan => self.plan.auto_ran,
+        };
+        !ran || self.is_running(view)
+    }
+
+    /// Draws `view`'s tab. Each runs its default analysis by itself the first time it
+    /// is shown once the scenario's own run is complete (`main_done`): a strategist
+    /// who opens the tab wants to see what it does.
+    pub fn ui(
+        &mut self,
+        view: View,
+        ui: &mut Ui,
+        doc: &mut Document,
+        valid: bool,
+        main_done: bool,
+        out: &mut Vec<Command>,
+    ) {
+        let ready = valid && main_done;
+        let first = |ran: &mut bool| {
+            let now = ready && !*ran;
+            *ran |= now;
+            now
+        };
+        match view {
+            View::Results => {}
+            View::Sweep => {
+                if first(&mut self.sweep.auto_ran) {
+                    self.sweep.start(doc, ui.ctx());
+                }
+                self.sweep.ui(ui, doc, valid);
+            }
+            View::Sensitivity => {
+                if first(&mut self.sensitivity.auto_ran) {
+                    self.sensitivity.start(doc, ui.ctx());
+                }
+                self.sensitivity.ui(ui, doc, valid);
+            }
+            View::Optimize => {
+                if first(&mut self.optimize.auto_ran) {
+                    self.optimize.start(doc, ui.ctx());
+                }
+                self.optimize.ui(ui, doc, valid, out);
+            }
+            View::Plan => {
+                if first(&mut self.plan.auto_ran) {
+                    self.plan.start(doc, ui.ctx());
+                }
+                self.plan.ui(ui, doc, valid);
+            }
         }
     }
 }

@@ -1,0 +1,516 @@
+//! The "Holdout plan" tab: the A/B test that would measure a strategy (power by day,
+//! days needed, detectable effect, revenue forgone, the measured lift with its
+//! interval over the days) and what the test and the uncertainty are worth.
+
+use egui::{Color32, RichText, Ui};
+use egui_plot::{FilledArea, HLine, Line, Plot, PlotPoint, PlotPoints, VLine};
+
+use super::{Job, JobState, status_line};
+use crate::analysis::plan::{self, Plan, Planned, TARGET_POWER};
+use crate::analysis::value::{self, Value};
+use crate::format::{int, money, percent, printable};
+use crate::gui::dashboard::charts::{self, ChartState, legend, metric_tick, nice_marks};
+use crate::gui::dashboard::style;
+use crate::gui::document::Document;
+use crate::model::Scenario;
+use crate::report::Metric;
+
+enum Msg {
+    Progress(f64),
+    Finished(Result<Box<(Planned, Value)>, String>),
+}
+
+/// A finished plan.
+pub struct PlanResult {
+    /// The plan's outcome.
+    pub planned: Planned,
+    /// What the test and the uncertainty are worth.
+    pub value: Value,
+    currency: String,
+    /// The document revision it came from.
+    pub revision: u64,
+    generation: u64,
+}
+
+/// The tab's state.
+pub struct PlanTab {
+    strategy: Option<usize>,
+    /// Visitors a day; `None` until set from the scenario's annual GMV.
+    daily_visitors: Option<u64>,
+    holdout_share: f64,
+    days: u32,
+    alpha: f64,
+    job: Option<Job<Msg>>,
+    progress: f64,
+    state: Option<JobState>,
+    /// The latest plan.
+    pub result: Option<PlanResult>,
+    error: Option<String>,
+    charts: [ChartState; 3],
+    generation: u64,
+    /// Whether the tab ran once by itself (on first view).
+    pub auto_ran: bool,
+    /// The running plan's currency and document revision.
+    pending: Option<(String, u64)>,
+}
+
+impl Default for PlanTab {
+    fn default() -> Self {
+        Self {
+            strategy: None,
+            daily_visitors: None,
+            holdout_share: 0.1,
+            days: 28,
+            alpha: 0.05,
+            job: None,
+            progress: 0.0,
+            state: None,
+            result: None,
+            error: None,
+            charts: Default::default(),
+            generation: 0,
+            auto_ran: false,
+            pending: None,
+        }
+    }
+}
+
+impl PlanTab {
+    /// Whether a plan is being simulated.
+    pub fn is_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Stops the simulation.
+    pub fn cancel(&self) {
+        if let Some(j) = &self.job {
+            j.cancel();
+        }
+    }
+
+    /// Drains the simulation's messages.
+    pub fn poll(&mut self) {
+        let Some(job) = &self.job else { return };
+        let mut end = None;
+        for m in job.drain() {
+            match m {
+                Msg::Progress(f) => self.progress = f,
+                Msg::Finished(r) => end = Some(r),
+            }
+        }
+        let Some(outcome) = end else { return };
+        self.job = None;
+        match outcome {
+            Ok(b) => {
+                let (planned, value) = *b;
+                self.daily_visitors = Some(planned.plan.daily_visitors);
+                if let Some((currency, revision)) = self.pending.take() {
+                    self.generation += 1;
+                    self.result = Some(PlanResult { planned, value, currency, revision, generation: self.generation });
+                }
+                self.state = Some(JobState::Complete);
+            }
+            Err(e) => {
+                self.result = None;
+                self.state = Some(if e == "cancelled" { JobState::Cancelled } else { JobState::Failed(e) });
+            }
+        }
+    }
+
+    /// Starts the plan of the document's scenario.
+    pub fn start(&mut self, doc: &mut Document, ctx: &egui::Context) {
+        self.error = None;
+        let Some(sc) = doc.scenario() else {
+            self.error = Some("Fix the scenario's problems (flagged in the editor) before planning a test.".into());
+            return;
+        };
+        let n = sc.strategies.len();
+        if self.strategy.is_none_or(|k| k >= n || k == sc.holdout) {
+            self.strategy = sc
+                .strategies
+                .iter()
+                .position(|s| s.name() == "AOV-optimized")
+                .or_else(|| (0..n).find(|&k| k != sc.holdout));
+        }
+        let Some(k) = self.strategy else {
+            self.error = Some("The scenario needs a strategy besides the holdout.".into());
+            return;
+        };
+        self.cancel();
+        let spec = doc.spec().clone();
+        let (holdout_share, days, alpha, daily) = (self.holdout_share, self.days, self.alpha, self.daily_visitors);
+        self.state = Some(JobState::Running);
+        self.progress = 0.0;
+        self.result = None;
+        let repaint = ctx.clone();
+        let (currency, revision) = (sc.store.currency.clone(), doc.revision());
+        self.job = Some(Job::start(
+            move || repaint.request_repaint(),
+            move |send, cancel| {
+                let progress = |f: f64| send(Msg::Progress(f));
+                let r = (|| -> Result<(Planned, Value), String> {
+                    let daily_visitors = match daily {
+                        Some(v) => v,
+                        None => implied(&sc, cancel)?,
+                    };
+                    let p = Plan { daily_visitors, holdout_share, days, strategy: k, alpha };
+                    let planned = plan::plan(&sc, &p, &Default::default(), &|f| progress(0.8 * f), cancel)
+                        .map_err(|e| e.to_string())?;
+                    let worth = value::value(
+                        &spec,
+                        &sc,
+                        planned.worlds,
+                        Some(&planned),
+                        &Default::default(),
+                        &|f| progress(0.8 + 0.2 * f),
+                        cancel,
+                    )
+                    .map_err(|e| e.to_string())?;
+                    Ok((planned, worth))
+                })();
+                send(Msg::Finished(r.map(Box::new).map_err(|e| {
+                    if e == crate::engine::RunError::Cancelled.to_string() { "cancelled".to_string() } else { e }
+                })));
+            },
+        ));
+        self.pending = Some((currency, revision));
+    }
+
+    /// Draws the tab.
+    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool) {
+        self.poll();
+        let spec = doc.spec().clone();
+        let names: Vec<String> = spec.strategies.iter().map(|s| s.name.clone()).collect();
+        let holdout = spec.strategies.iter().position(|s| s.holdout).unwrap_or(0);
+        ui.heading("Holdout plan");
+        ui.add(
+            egui::Label::new(
+                "The A/B test that would measure a strategy against the holdout: each day a share of visitors sees \
+                 the holdout and the rest the strategy, different people in each group, simulated in every \
+                 replication's world. Power is the share of worlds in which the test's 95% interval (two-sided, \
+                 at the level below) finds the strategy's lift; the normal-approximation formula's answer is shown \
+                 beside it.",
+            )
+            .wrap(),
+        );
+        ui.add_space(4.0);
+        egui::Grid::new("plan-setup").num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
+            ui.label("Strategy tested");
+            let text = self.strategy.and_then(|k| names.get(k)).map_or("choose", |s| s.as_str());
+            crate::gui::combo(ui, "plan-strategy", "Strategy tested", None, printable(text), |ui| {
+                for (k, n) in names.iter().enumerate().filter(|(k, _)| *k != holdout) {
+                    ui.selectable_value(&mut self.strategy, Some(k), printable(n));
+                }
+            });
+            ui.end_row();
+            ui.label("Visitors a day");
+            ui.horizontal(|ui| {
+                let mut v = self.daily_visitors.unwrap_or(0);
+                if self.daily_visitors.is_some() {
+                    let r = ui.add(egui::DragValue::new(&mut v).range(2..=plan::MAX_DAILY_VISITORS).speed(100.0));
+                    if r.changed() {
+                        self.daily_visitors = Some(v);
+                    }
+                    if ui
+                        .small_button("from annual GMV")
+                        .on_hover_text("What the scenario's annual GMV implies at the holdout's revenue per visitor")
+                        .clicked()
+                    {
+                        self.daily_visitors = None;
+                    }
+                } else {
+                    ui.label("what the annual GMV implies");
+                    if ui.small_button("set").clicked() {
+                        self.daily_visitors = Some(10_000);
+                    }
+                }
+            });
+            ui.end_row();
+            ui.label("Holdout share");
+            ui.add(
+                egui::Slider::new(&mut self.holdout_share, 0.01..=0.5)
+                    .custom_formatter(|v, _| percent(v, 0))
+                    .custom_parser(|t| t.trim().trim_end_matches('%').parse::<f64>().ok().map(|v| v / 100.0)),
+            );
+            ui.end_row();
+            ui.label("Days");
+            ui.add(egui::DragValue::new(&mut self.days).range(1..=plan::MAX_DAYS));
+            ui.end_row();
+            ui.label("Significance");
+            crate::gui::combo(ui, "plan-alpha", "Significance level", None, format!("{}", self.alpha), |ui| {
+                for a in [0.01, 0.05, 0.1] {
+                    ui.selectable_value(&mut self.alpha, a, format!("{a}"));
+                }
+            });
+            ui.end_row();
+        });
+        ui.horizontal_wrapped(|ui| {
+            let run =
+                ui.add_enabled(valid && self.job.is_none(), egui::Button::new(RichText::new("Plan the test").strong()));
+            let run = run.on_disabled_hover_text(if valid {
+                "A plan is being simulated"
+            } else {
+                "Fix the scenario's problems first"
+            });
+            if run.clicked() {
+                self.start(doc, ui.ctx());
+            }
+        });
+        if let Some(e) = &self.error {
+            ui.add(egui::Label::new(RichText::new(e).color(ui.visuals().error_fg_color)).wrap());
+        }
+        let stale = self.result.as_ref().is_some_and(|r| r.revision != doc.revision());
+        let state = self.state.as_ref().filter(|s| **s != JobState::Complete);
+        let started = self.job.as_ref().map(|j| j.started);
+        if status_line(ui, state, self.progress, started, stale && self.job.is_none()) {
+            self.cancel();
+        }
+        ui.separator();
+        let Some(r) = &self.result else {
+            ui.label(if self.job.is_some() {
+                "Simulating the test in every world…"
+            } else {
+                "Set up the test and press Plan the test."
+            });
+            return;
+        };
+        results_ui(ui, &mut self.charts, r);
+    }
+}
+
+/// The visitors a day the scenario's annual GMV implies.
+fn implied(sc: &Scenario, cancel: &std::sync::atomic::AtomicBool) -> Result<u64, String> {
+    let o = crate::engine::RunOptions { replications: Some(0..1), ..Default::default() };
+    let out = crate::engine::run(sc, &o, &|_| {}, cancel).map_err(|e| e.to_string())?;
+    let rep = crate::report::replication(sc, &out.replications[0]);
+    let rpv = Metric::RevenuePerVisitor.estimate(&rep.strategies[sc.holdout]).map_or(0.0, |e| e.value);
+    plan::implied_daily_visitors(sc, rpv)
+        .ok_or_else(|| "the holdout earns nothing per visitor; set the visitors a day".to_string())
+}
+
+fn results_ui(ui: &mut Ui, charts_state: &mut [ChartState; 3], r: &PlanResult) {
+    let p = &r.planned;
+    let cur = &r.currency;
+    ui.label(
+        RichText::new(format!(
+            "{}: {} days, {} visitors a day, {} in the holdout: {} holdout and {} treatment visitors",
+            printable(&p.strategy),
+            p.plan.days,
+            int(p.plan.daily_visitors),
+            percent(p.plan.holdout_share, 0),
+            int(p.groups.0),
+            int(p.groups.1)
+        ))
+        .strong(),
+    );
+    ui.label(format!("Simulated in {} worlds over {} days.", p.worlds, p.horizon));
+    egui::Grid::new("plan-rows").striped(true).num_columns(6).spacing([14.0, 4.0]).show(ui, |ui| {
+        for h in ["Lift", "True (mean)", "Power (simulated)", "Power (formula)", "Days for 80%", "Detectable at plan"] {
+            ui.label(RichText::new(h).strong());
+        }
+        ui.end_row();
+        for m in &p.metrics {
+            ui.label(m.metric.label());
+            ui.label(crate::format::lift(m.true_lift, 2));
+            ui.label(percent(m.power, 0));
+            ui.label(percent(m.analytic_power, 0));
+            ui.label(m.days_for_target.map_or_else(|| format!("more than {}", p.horizon), |d| d.to_string()));
+            ui.label(format!("±{}", percent(m.minimum_detectable_effect, 2)));
+            ui.end_row();
+        }
+    });
+    ui.label(format!("The holdout group forgoes {} during the test.", money(p.forgone_revenue, cur, 0)));
+    ui.add_space(6.0);
+    let [power_state, lift_state, value_state] = charts_state;
+    power_chart(ui, power_state, r);
+    lift_chart(ui, lift_state, r);
+    value_ui(ui, value_state, r);
+}
+
+/// Power by day for each lift, with the target and the planned day.
+fn power_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) {
+    let p = &r.planned;
+    let colours: Vec<Color32> = (0..p.metrics.len()).map(|i| style::strategy(i + 1, 0)).collect();
+    ui.label(RichText::new("Power by day of the test").strong());
+    legend(ui, &p.metrics.iter().zip(&colours).map(|(m, &c)| (c, m.metric.label().to_string())).collect::<Vec<_>>());
+    let plot = Plot::new("plan-power")
+        .height(charts::HEIGHT)
+        .x_axis_label("Day of the test")
+        .y_axis_label("Power")
+        .y_axis_formatter(|g, _| percent(g.value, 0))
+        .x_grid_spacer(|g| nice_marks(g, 6.0))
+        .y_grid_spacer(|g| nice_marks(g, 5.0))
+        .include_y(0.0)
+        .include_y(1.0)
+        .y_axis_min_width(48.0);
+    let hover = |pt: PlotPoint| {
+        let d = pt.x.round().clamp(1.0, p.horizon as f64) as usize;
+        let mut t = format!("day {d}");
+        for m in &p.metrics {
+            t.push_str(&format!("\n{}: {}", m.metric.label(), percent(m.power_by_day[d - 1], 0)));
+        }
+        Some(t)
+    };
+    charts::show(ui, "power", state, r.generation, plot, hover, |plot| {
+        for (m, &c) in p.metrics.iter().zip(&colours) {
+            let pts: Vec<[f64; 2]> = m.power_by_day.iter().enumerate().map(|(d, &v)| [d as f64 + 1.0, v]).collect();
+            plot.line(Line::new("", PlotPoints::from(pts)).color(c).width(2.0).allow_hover(false));
+        }
+        plot.hline(HLine::new("", TARGET_POWER).color(Color32::GRAY).width(1.0).allow_hover(false));
+        plot.vline(VLine::new("", f64::from(p.plan.days)).color(Color32::GRAY).width(1.5).allow_hover(false));
+    });
+}
+
+/// The revenue-per-visitor lift a test measures by each day: the mean over worlds,
+/// the mean interval, and the true lift.
+fn lift_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) {
+    let p = &r.planned;
+    let Some(m) = p.metrics.iter().find(|m| m.metric == Metric::RpvLift) else { return };
+    let dark = ui.visuals().dark_mode;
+    let c = style::gain(dark);
+    ui.label(RichText::new("Measured revenue-per-visitor lift by day").strong());
+    ui.add(
+        egui::Label::new(
+            RichText::new(
+                "Line: the lift the test measures by each day (mean over worlds); band: its 95% interval (mean \
+                 bounds); grey line: the strategy's true lift; zero is where the interval must clear.",
+            )
+            .small(),
+        )
+        .wrap(),
+    );
+    let cur = r.currency.clone();
+    let plot = Plot::new("plan-lift")
+        .height(charts::HEIGHT)
+        .x_axis_label("Day of the test")
+        .y_axis_label("RPV lift")
+        .y_axis_formatter(move |g, _| metric_tick(Metric::RpvLift, g.value, g.step_size, &cur))
+        .x_grid_spacer(|g| nice_marks(g, 6.0))
+        .y_grid_spacer(|g| nice_marks(g, 6.0))
+        .include_y(0.0)
+        .y_axis_min_width(56.0);
+    let hover = |pt: PlotPoint| {
+        let d = pt.x.round().clamp(1.0, p.horizon as f64) as usize;
+        let [l, lo, hi] = m.measured[d - 1];
+        Some(format!(
+            "day {d}: measured {} (interval {} … {})\ntrue {}",
+            crate::format::lift(l, 2),
+            crate::format::lift(lo, 2),
+            crate::format::lift(hi, 2),
+            crate::format::lift(m.true_lift, 2)
+        ))
+    };
+    charts::show(ui, "lift", state, r.generation, plot, hover, |plot| {
+        let days: Vec<(f64, [f64; 3])> = m
+            .measured
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.iter().all(|x| x.is_finite()))
+            .map(|(d, v)| (d as f64 + 1.0, *v))
+            .collect();
+        let x: Vec<f64> = days.iter().map(|d| d.0).collect();
+        let lo: Vec<f64> = days.iter().map(|d| d.1[1]).collect();
+        let hi: Vec<f64> = days.iter().map(|d| d.1[2]).collect();
+        plot.add(FilledArea::new("", &x, &lo, &hi).fill_color(c.gamma_multiply(0.2)));
+        let pts: Vec<[f64; 2]> = days.iter().map(|d| [d.0, d.1[0]]).collect();
+        plot.line(Line::new("", PlotPoints::from(pts)).color(c).width(2.0).allow_hover(false));
+        plot.hline(HLine::new("", m.true_lift).color(Color32::GRAY).width(1.5).allow_hover(false));
+        plot.hline(HLine::new("", 0.0).color(ui_text(dark)).width(1.0).allow_hover(false));
+        plot.vline(VLine::new("", f64::from(p.plan.days)).color(Color32::GRAY).width(1.0).allow_hover(false));
+    });
+}
+
+fn ui_text(dark: bool) -> Color32 {
+    if dark { Color32::from_gray(200) } else { Color32::from_gray(60) }
+}
+
+/// EVPI, each input's partial EVPI, and the test's value.
+fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) {
+    let v = &r.value;
+    let cur = &r.currency;
+    let m = |x: f64| money(x, cur, 0);
+    ui.add_space(6.0);
+    ui.label(RichText::new("What the uncertainty is worth (a year)").strong());
+    let now = v.expected_impacts.iter().find(|(n, _)| n == &v.choose_now).map_or(0.0, |x| x.1);
+    ui.add(
+        egui::Label::new(format!(
+            "Choosing now: {} (expected annual impact {}). Knowing the world exactly would be worth {} a year \
+             (EVPI, over {} worlds).",
+            printable(&v.choose_now),
+            m(now),
+            m(v.evpi),
+            v.worlds
+        ))
+        .wrap(),
+    );
+    if let Some(t) = &v.test {
+        let verdict = if t.net > 0.0 {
+            "worth running"
+        } else if t.evsi > 0.0 {
+            "not worth running: its information is worth less than the revenue the holdout forgoes"
+        } else {
+            "not worth running: the decision is clear enough without it"
+        };
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!(
+                    "This test (choosing between {} and the holdout after seeing its measured revenue lift) is worth {} a year \
+                     over choosing now, less {} forgone: {} in its first year, {verdict}.",
+                    printable(&t.strategy),
+                    m(t.evsi),
+                    m(t.forgone_revenue),
+                    m(t.net)
+                ))
+                .strong(),
+            )
+            .wrap(),
+        );
+    }
+    if let Some(t) = &v.test {
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!(
+                    "Acting on the measured lift alone (the strategy whenever it is above zero, ignoring what the \
+                     model knows) would change the expected impact by {} a year against choosing now.",
+                    m(t.acting_on_estimate)
+                ))
+                .small(),
+            )
+            .wrap(),
+        );
+    }
+    let rows: Vec<&value::InputValue> = v.inputs.iter().take(10).collect();
+    if rows.is_empty() {
+        ui.label("No input is uncertain: there is nothing to learn about the world.");
+        return;
+    }
+    let names: Vec<String> = rows.iter().map(|i| i.label.clone()).collect();
+    let n = rows.len();
+    let c = cur.clone();
+    let plot = charts::rows_only_plot("plan-evppi", names, 170.0)
+        .height((n as f32 * 28.0 + 60.0).max(charts::HEIGHT * 0.6))
+        .x_axis_label("Worth knowing, a year (partial EVPI)")
+        .x_axis_formatter(move |g, _| metric_tick(Metric::AnnualGmvImpact, g.value, g.step_size, &c))
+        .x_grid_spacer(|g| nice_marks(g, 5.0))
+        .include_x(0.0)
+        .include_x(v.evpi.max(1.0));
+    let hover = |pt: PlotPoint| {
+        let i = (n as f64 - 1.0 - pt.y.round()) as i64;
+        let row = rows.get(usize::try_from(i).ok()?)?;
+        Some(format!("knowing {}: {} a year", printable(&row.label), m(row.value)))
+    };
+    let colour = style::gain(ui.visuals().dark_mode);
+    charts::show(ui, "evppi", state, r.generation, plot, hover, |plot| {
+        let bars: Vec<egui_plot::Bar> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                egui_plot::Bar::new((n - 1 - i) as f64, row.value)
+                    .width(0.6)
+                    .fill(colour)
+                    .stroke(egui::Stroke::new(1.0, colour))
+            })
+            .collect();
+        plot.bar_chart(egui_plot::BarChart::new("", bars).horizontal().allow_hover(false));
+    });
+}
