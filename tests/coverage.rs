@@ -27,18 +27,14 @@ fn check(path: SimPath) {
     assert!(varying.len() >= 30, "{}", varying.len());
     let name = |r: &Coverage| format!("{} / {} ({path:?}): {:.1}%", r.strategy, r.metric.name(), r.coverage * 100.0);
     for r in &varying {
-        // About 95%, a little wider at this size where the data are discrete; the
-        // intervals before score methods held it 36-77% of the time for tier prompts.
-        assert!(r.coverage >= 0.88, "{} covers too rarely", name(r));
+        // About 95%, a little wider at this size where the data are discrete: a few
+        // lost orders or tier top-ups. Before the score-type intervals, tier prompts'
+        // intervals held 36-77% of the time, and the revenue lift of popular cross-sell
+        // (a dozen lost orders against many small gains) 90%.
+        assert!(r.coverage >= 0.92, "{} covers too rarely", name(r));
         let discrete = r.metric == Metric::ConversionRateLift && r.strategy.starts_with("Tier");
         if !discrete {
-            assert!(r.coverage <= 0.99, "{} is wider than it needs to be", name(r));
-        }
-    }
-    // The rare events themselves: tier prompts' acceptance and conversion lift.
-    for r in varying.iter().filter(|r| r.strategy.starts_with("Tier")) {
-        if matches!(r.metric, Metric::TierPromptAcceptanceRate | Metric::ConversionRateLift | Metric::AovLift) {
-            assert!(r.coverage >= 0.92, "{}", name(r));
+            assert!(r.coverage <= 0.995, "{} is wider than it needs to be", name(r));
         }
     }
     // Exact metrics are exact: the holdout's rates of stages it does not show.

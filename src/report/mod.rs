@@ -8,7 +8,7 @@ pub mod metric;
 
 use serde::{Deserialize, Serialize};
 
-use crate::stats::interval::{Z95, effective_terms, newcombe_paired, t95, wilson};
+use crate::stats::interval::{Discordant, Z95, discordant_lift, effective_terms, newcombe_paired, pooled, t95, wilson};
 
 pub use metric::Metric;
 
@@ -216,7 +216,32 @@ fn vs_holdout(sc: &Scenario, n: f64, t: &StrategyCounts, h: &StrategyCounts, sou
         g[ib] = -theta / b;
         est(theta - 1.0, linear_var(&g, &s, &tot, n).sqrt())
     };
-    let rpv_lift = ratio_lift(rs, rh, 0, 2);
+    // Revenue and margin lifts: a score-type interval for the discordant orders (the
+    // holdout's orders the strategy loses, those only the strategy has), whose count
+    // drives both the lift and its standard error in a short holdout
+    // (docs/model.md, "Intervals within a replication").
+    let both = t.orders_x_holdout as f64;
+    let kind = |count: f64, total: f64, sum_sq: f64, orders: f64, base: f64| Discordant {
+        count,
+        effect: if orders > 0.0 && base > 0.0 { total / orders / base } else { 0.0 },
+        variance: if orders > 0.0 && base > 0.0 { sum_sq / orders / (base * base) } else { 0.0 },
+    };
+    let with_discordant = |e: Estimate, lost: Discordant, gained: Discordant| {
+        Estimate::with_interval(e.value, e.se, discordant_lift(e.value, e.se, Z95, lost, gained))
+    };
+    // Tier top-ups are rare additions to orders that happen anyway: gained events too
+    // (each about its mean value; the tallies hold no second moment of top-ups).
+    let upgrades = t.upgrades as f64;
+    let top_up = |base: f64, share: f64| {
+        let mean =
+            if upgrades > 0.0 && base > 0.0 { t.src_tier_top_up as f64 / C / upgrades * share / base } else { 0.0 };
+        Discordant { count: upgrades, effect: mean, variance: mean * mean }
+    };
+    let rpv_lift = ratio_lift(rs, rh, 0, 2).map(|e| {
+        let lost = kind(oh - both, rh, f(h.revenue_sq) / c2, oh, rh);
+        let gained = pooled(kind(os - both, rs, f(t.revenue_sq) / c2, os, rh), top_up(rh, 1.0));
+        with_discordant(e, lost, gained)
+    });
     // Conversion: the same visitors under both, so the lift is a paired difference of
     // two proportions over the holdout's; its interval is Newcombe's, from the
     // concordant and discordant counts (a Wald interval collapses to a point when few
@@ -245,7 +270,12 @@ fn vs_holdout(sc: &Scenario, n: f64, t: &StrategyCounts, h: &StrategyCounts, sou
             [0.0; 4],
         ];
         let g = [1.0 / mh, -theta / mh];
-        Estimate::wald(theta - 1.0, linear_var(&g, &sm, &[ms, mh, 0.0, 0.0], n).sqrt())
+        let e = Estimate::wald(theta - 1.0, linear_var(&g, &sm, &[ms, mh, 0.0, 0.0], n).sqrt());
+        let lost = kind(oh - both, mh, f(h.margin_sq) / c2, oh, mh);
+        // A top-up's margin: its revenue times the order margin's share of revenue.
+        let share = if rs > 0.0 { ms / rs } else { 0.0 };
+        let gained = pooled(kind(os - both, ms, f(t.margin_sq) / c2, os, mh), top_up(mh, share));
+        with_discordant(e, lost, gained)
     });
     let gmv = sc.store.annual_gmv;
     let annual_gmv_impact = rpv_lift.map(|e| e.scaled(gmv));
