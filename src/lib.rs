@@ -14,5 +14,6 @@ pub mod format;
 pub mod gui;
 pub mod io;
 pub mod model;
+pub mod present;
 pub mod report;
 pub mod stats;

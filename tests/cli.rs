@@ -531,3 +531,42 @@ fn plan_holdout_reports_power_and_what_the_test_is_worth() {
     refused(&["plan-holdout", "--strategy", "Holdout"], "is the holdout");
     refused(&["plan-holdout", "--days", "400"], "1 to 365");
 }
+
+#[test]
+fn run_writes_chart_files_and_a_summary_and_report_writes_one_html_file() {
+    let dir = tempfile::tempdir().unwrap();
+    aovlab()
+        .current_dir(dir.path())
+        .args([
+            "run",
+            "--replications",
+            "6",
+            "--visitors",
+            "5000",
+            "--charts",
+            "charts",
+            "--summary-csv",
+            "summary.csv",
+        ])
+        .assert()
+        .success();
+    let names: std::collections::BTreeSet<String> = std::fs::read_dir(dir.path().join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for id in ["lifts", "annual-impact", "rpv-decomposition", "waterfall-aov-optimized", "acceptance"] {
+        assert!(names.contains(&format!("{id}.png")) && names.contains(&format!("{id}.svg")), "{id}: {names:?}");
+    }
+    let summary = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    assert_eq!(summary.lines().count(), 1 + 8, "a header and a row per strategy");
+    aovlab()
+        .current_dir(dir.path())
+        .args(["report", "--replications", "6", "--visitors", "5000", "-o", "report.html"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Wrote report.html (5 charts"));
+    let page = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert_eq!(page.matches("<svg").count(), 5);
+    assert!(page.contains("AOV-optimized raises revenue per visitor by"));
+    refused(&["report"], "--output");
+}

@@ -58,7 +58,8 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
     let all = partial::combine(runs).map_err(Failure::BadInput)?;
     let reps = all.replications;
     let sc = all.scenario;
-    super::emit(&sc, &reps, all.elapsed_seconds, all.threads, a.json.as_deref(), a.csv.as_deref(), None)
+    let out = super::Emit { json: a.json.as_deref(), csv: a.csv.as_deref(), ..Default::default() };
+    super::emit(&sc, &reps, all.elapsed_seconds, all.threads, &out, None)
 }
 
 /// A sweep's shards: every point's replications combined, then the sweep's outputs

@@ -8,6 +8,7 @@ mod impact;
 mod merge;
 mod optimize;
 mod plan;
+mod report;
 mod run;
 mod sensitivity;
 mod set;
@@ -79,6 +80,9 @@ pub enum Command {
     /// Plan the holdout test of a strategy: power, days needed, detectable effect,
     /// revenue forgone, and what the test and the uncertainty are worth.
     PlanHoldout(plan::PlanArgs),
+    /// Run a scenario and write the board report: one self-contained HTML file with
+    /// a summary, the results, every chart, the assumptions and the method.
+    Report(report::ReportArgs),
     /// List every scenario field: path, label, unit, allowed range, default, help.
     Fields(fields::FieldsArgs),
     /// Open the desktop app, optionally on a scenario file.
@@ -112,6 +116,7 @@ pub fn main() -> ExitCode {
         Some(Command::Sensitivity(a)) => sensitivity::run(&a),
         Some(Command::Optimize(a)) => optimize::run(&a),
         Some(Command::PlanHoldout(a)) => plan::run(&a),
+        Some(Command::Report(a)) => report::run(&a),
         #[cfg(feature = "gui")]
         Some(Command::Gui(a)) => gui::gui(&a),
         #[cfg(feature = "gui")]
@@ -349,31 +354,81 @@ pub fn emit(
     tallies: &[crate::engine::RepCounts],
     elapsed: f64,
     threads: usize,
-    json: Option<&Path>,
-    csv: Option<&Path>,
+    out: &Emit<'_>,
     precision: Option<&crate::analysis::precision::Reached>,
 ) -> Result<(), Failure> {
     use crate::io::export;
     let reps: Vec<crate::report::Replication> = tallies.iter().map(|r| crate::report::replication(sc, r)).collect();
     let report = crate::report::summarize_replications(sc, &reps, elapsed, threads);
     let to_stdout = |p: Option<&Path>| p.is_some_and(|p| p.as_os_str() == "-");
-    if !to_stdout(json) && !to_stdout(csv) {
+    if !to_stdout(out.json) && !to_stdout(out.csv) && !to_stdout(out.summary) {
         let mut text = table::render(&report);
         if let Some(p) = precision {
             text.push_str(&format!("\n{}\n", crate::analysis::precision::sentence(&sc.store.currency, p)));
         }
         print_stdout(&text)?;
     }
-    if let Some(path) = json {
+    if let Some(path) = out.json {
         let text = export::report_json_with(&report, precision)
             .map_err(|e| Failure::Internal(anyhow::anyhow!("serialising the report: {e}")))?;
         write_output(path, &text)?;
     }
-    if let Some(path) = csv {
+    if let Some(path) = out.csv {
         let mut buf = Vec::new();
         export::write_replications_csv(&mut buf, sc, &reps)
             .map_err(|e| Failure::Internal(anyhow::anyhow!("writing CSV: {e}")))?;
         write_output(path, String::from_utf8_lossy(&buf).trim_end())?;
+    }
+    if let Some(path) = out.summary {
+        let mut buf = Vec::new();
+        export::write_summary_csv(&mut buf, &report)
+            .map_err(|e| Failure::Internal(anyhow::anyhow!("writing CSV: {e}")))?;
+        write_output(path, String::from_utf8_lossy(&buf).trim_end())?;
+    }
+    if let Some(dir) = out.charts {
+        write_charts(dir, &report, &reps)?;
+    }
+    Ok(())
+}
+
+/// Where `emit` sends the results.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Emit<'a> {
+    /// The JSON report.
+    pub json: Option<&'a Path>,
+    /// One row per replication and strategy.
+    pub csv: Option<&'a Path>,
+    /// One row per strategy.
+    pub summary: Option<&'a Path>,
+    /// A folder for every dashboard chart as PNG and SVG.
+    pub charts: Option<&'a Path>,
+}
+
+/// Writes every dashboard chart of `report` into `dir` (created if missing) as
+/// `<chart>.png` and `<chart>.svg`.
+pub fn write_charts(
+    dir: &Path,
+    report: &crate::report::Report,
+    reps: &[crate::report::Replication],
+) -> Result<(), Failure> {
+    use crate::present::{draw, figure};
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure::BadInput(format!("{}: cannot create the folder: {}", dir.display(), files::io_text(&e)))
+    })?;
+    let stamp = draw::Stamp {
+        scenario: report.scenario.clone(),
+        seed: report.seed,
+        replications: report.replications,
+        visitors: report.visitors_per_replication,
+    };
+    for f in figure::dashboard(report, reps) {
+        let svg = draw::svg(&f, &stamp).map_err(|e| Failure::Internal(anyhow::anyhow!(e)))?;
+        let png = draw::png(&f, &stamp).map_err(|e| Failure::Internal(anyhow::anyhow!(e)))?;
+        for (ext, bytes) in [("svg", svg.as_bytes()), ("png", png.as_slice())] {
+            let path = dir.join(format!("{}.{ext}", f.id));
+            files::write_atomic(&path, bytes)
+                .map_err(|e| Failure::BadInput(format!("{}: cannot write: {}", path.display(), files::io_text(&e))))?;
+        }
     }
     Ok(())
 }

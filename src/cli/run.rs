@@ -31,14 +31,30 @@ pub struct RunArgs {
     /// only on the scenario, its seed and the target.
     #[arg(long, value_name = "METRIC=HALF_WIDTH", value_parser = crate::analysis::precision::Target::parse, conflicts_with = "shard")]
     pub precision: Option<crate::analysis::precision::Target>,
+    /// Write one CSV row per strategy (every metric's mean, P5, P50, P95 and, for
+    /// lifts, the share of replications above zero) to PATH (or `-`), for
+    /// spreadsheets.
+    #[arg(long, value_name = "PATH", conflicts_with = "shard")]
+    pub summary_csv: Option<PathBuf>,
+    /// Write every dashboard chart into folder DIR as PNG (2x) and SVG, each with its
+    /// title, units, legend and a footer naming the scenario, seed and version.
+    #[arg(long, value_name = "DIR", conflicts_with = "shard")]
+    pub charts: Option<PathBuf>,
 }
 
 /// Runs the scenario.
 pub fn run(a: &RunArgs) -> Result<(), Failure> {
     let prepared = a.sim.scenario()?;
     let (sc, inputs) = (&prepared.scenario, &prepared.files);
-    let outputs = super::outputs(a.json.as_deref(), a.csv.as_deref());
+    let mut outputs = super::outputs(a.json.as_deref(), a.csv.as_deref());
+    outputs.extend(a.summary_csv.as_deref().map(|p| ("--summary-csv", p)));
     check_outputs(&outputs, inputs)?;
+    let emit = super::Emit {
+        json: a.json.as_deref(),
+        csv: a.csv.as_deref(),
+        summary: a.summary_csv.as_deref(),
+        charts: a.charts.as_deref(),
+    };
     let bar = super::progress_bar(u64::from(sc.replications()), "replications");
     let replications = a.shard.map(|s| s.replications(sc.replications()));
     if let Some(r) = &replications {
@@ -54,7 +70,7 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
         bar.finish_and_clear();
         let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
         let elapsed = started.elapsed().as_secs_f64();
-        return super::emit(sc, &tallies, elapsed, threads, a.json.as_deref(), a.csv.as_deref(), Some(&reached));
+        return super::emit(sc, &tallies, elapsed, threads, &emit, Some(&reached));
     }
     let out = engine::run(sc, &opts, &|p| bar.set_position(u64::from(p.done)), &cancel).context("simulation failed")?;
     bar.finish_and_clear();
@@ -71,13 +87,5 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
         let text = serde_json::to_string(&part).context("serialising partial results")?;
         return write_output(path, &text);
     }
-    super::emit(
-        sc,
-        &out.replications,
-        out.elapsed.as_secs_f64(),
-        out.threads,
-        a.json.as_deref(),
-        a.csv.as_deref(),
-        None,
-    )
+    super::emit(sc, &out.replications, out.elapsed.as_secs_f64(), out.threads, &emit, None)
 }

@@ -290,6 +290,8 @@ impl AovApp {
                 ui.menu_button("Export", |ui| {
                     menu_item(ui, Command::ExportJson, has_results, out);
                     menu_item(ui, Command::ExportCsv, has_results, out);
+                    menu_item(ui, Command::ExportSummary, has_results, out);
+                    menu_item(ui, Command::ExportReport, has_results, out);
                     menu_item(ui, Command::ExportPng, true, out);
                 });
                 ui.separator();
@@ -679,6 +681,8 @@ impl AovApp {
             }
             Command::ExportJson => self.ask(ctx, FileTask::ExportJson),
             Command::ExportCsv => self.ask(ctx, FileTask::ExportCsv),
+            Command::ExportReport => self.ask(ctx, FileTask::ExportReport),
+            Command::ExportSummary => self.ask(ctx, FileTask::ExportSummary),
             Command::ExportPng => self.ask(ctx, FileTask::ExportPng),
             Command::Run => self.start_run(ctx),
             Command::Cancel => {
@@ -856,6 +860,31 @@ impl AovApp {
                 self.export_png(ctx, path);
                 return;
             }
+            FileTask::ExportSummary => match &res.report {
+                Some(r) => {
+                    let mut buf = Vec::new();
+                    export::write_summary_csv(&mut buf, r).map(|()| buf).map_err(|e| e.to_string())
+                }
+                None => return,
+            },
+            FileTask::ExportReport => match &res.report {
+                Some(_) if self.results_stale() => {
+                    Err("the results are from before the last edits; run the scenario again first".to_string())
+                }
+                Some(r) => {
+                    let file = self
+                        .doc
+                        .path
+                        .as_ref()
+                        .map_or_else(|| "an unsaved scenario".to_string(), |p| p.display().to_string());
+                    let command = format!(
+                        "aovlab report {} -o report.html",
+                        self.doc.path.as_ref().map_or_else(|| "SCENARIO.toml".to_string(), |p| p.display().to_string())
+                    );
+                    crate::present::html::report(self.doc.spec(), r, &res.reps, &file, &command).map(String::into_bytes)
+                }
+                None => return,
+            },
             _ => return,
         };
         self.notice =

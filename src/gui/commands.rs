@@ -29,6 +29,10 @@ pub enum Command {
     ExportCsv,
     /// Export a PNG of the window.
     ExportPng,
+    /// Export the board report (one self-contained HTML file).
+    ExportReport,
+    /// Export one CSV row per strategy.
+    ExportSummary,
     /// Close the window.
     Quit,
     /// Undo the last edit.
@@ -125,6 +129,18 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[],
     },
     Binding { command: Command::ExportPng, label: "Window as PNG…", tip: "A picture of the window", keys: &[] },
+    Binding {
+        command: Command::ExportReport,
+        label: "Report (HTML)…",
+        tip: "One self-contained page for the board: summary, results, every chart, assumptions, method",
+        keys: &[],
+    },
+    Binding {
+        command: Command::ExportSummary,
+        label: "Summary as CSV…",
+        tip: "One row per strategy: every metric's mean, P5, P50, P95 and P(>0), for spreadsheets",
+        keys: &[],
+    },
     Binding { command: Command::Quit, label: "Quit", tip: "Close AOV Lab", keys: &[key(CMD, Key::Q)] },
     Binding { command: Command::Undo, label: "Undo", tip: "Undo the last edit", keys: &[key(CMD, Key::Z)] },
     Binding {

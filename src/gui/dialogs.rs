@@ -22,6 +22,10 @@ pub enum FileTask {
     ExportCsv,
     /// Where to write a PNG of the window.
     ExportPng,
+    /// Where to write the board report (HTML).
+    ExportReport,
+    /// Where to write the one-row-per-strategy summary CSV.
+    ExportSummary,
 }
 
 impl FileTask {
@@ -32,6 +36,8 @@ impl FileTask {
             FileTask::ExportJson => "Export the results as JSON",
             FileTask::ExportCsv => "Export the replications as CSV",
             FileTask::ExportPng => "Export the window as PNG",
+            FileTask::ExportReport => "Export the report (HTML)",
+            FileTask::ExportSummary => "Export the summary as CSV",
         }
     }
 
@@ -39,8 +45,9 @@ impl FileTask {
         match self {
             FileTask::Open | FileTask::SaveScenario => ("AOV Lab scenario", "toml"),
             FileTask::ExportJson => ("JSON", "json"),
-            FileTask::ExportCsv => ("CSV", "csv"),
+            FileTask::ExportCsv | FileTask::ExportSummary => ("CSV", "csv"),
             FileTask::ExportPng => ("PNG image", "png"),
+            FileTask::ExportReport => ("HTML page", "html"),
         }
     }
 
@@ -50,6 +57,8 @@ impl FileTask {
             FileTask::ExportJson => "results.json",
             FileTask::ExportCsv => "replications.csv",
             FileTask::ExportPng => "aovlab.png",
+            FileTask::ExportReport => "report.html",
+            FileTask::ExportSummary => "summary.csv",
         }
     }
 }

@@ -298,3 +298,38 @@ pub fn write_plan_csv<W: std::io::Write>(w: W, p: &crate::analysis::plan::Planne
     out.flush()?;
     Ok(())
 }
+
+/// One row per strategy for spreadsheets: every metric's mean, P5, P50 and P95 and,
+/// for lifts, the share of replications above zero (`<metric>_p_positive`); plain
+/// numbers, a header row, UTF-8 with a byte-order mark (so that Excel reads names
+/// with accents as written).
+pub fn write_summary_csv<W: std::io::Write>(mut w: W, r: &Report) -> csv::Result<()> {
+    w.write_all("\u{feff}".as_bytes())?;
+    let mut out = csv::Writer::from_writer(w);
+    let mut header = vec!["strategy".to_string(), "is_holdout".to_string()];
+    for m in Metric::ALL {
+        for q in ["mean", "p5", "p50", "p95"] {
+            header.push(format!("{}_{q}", m.name()));
+        }
+        if m.is_lift() {
+            header.push(format!("{}_p_positive", m.name()));
+        }
+    }
+    out.write_record(&header)?;
+    let num = |v: f64| if v.is_finite() { v.to_string() } else { String::new() };
+    for s in &r.strategies {
+        let mut row = vec![s.name.clone(), s.is_holdout.to_string()];
+        for m in Metric::ALL {
+            match m.summary(s) {
+                Some(x) => row.extend([num(x.mean), num(x.p05), num(x.p50), num(x.p95)]),
+                None => row.extend(std::iter::repeat_n(String::new(), 4)),
+            }
+            if m.is_lift() {
+                row.push(m.lift_summary(s).map_or_else(String::new, |l| num(l.prob_positive)));
+            }
+        }
+        out.write_record(&row)?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -22,6 +22,20 @@ pub fn beta_quantile(alpha: f64, beta: f64, p: f64) -> f64 {
     Beta::new(alpha, beta).map_or(f64::NAN, |b| b.inverse_cdf(p))
 }
 
+/// Gaussian kernel density of `v` at `xs` (Silverman's bandwidth, at least `min_bw`).
+pub fn kde(v: &[f64], xs: &[f64], min_bw: f64) -> Vec<f64> {
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
+    let bw = (1.06 * sd * n.powf(-0.2)).max(min_bw);
+    xs.iter()
+        .map(|x| {
+            v.iter().map(|xi| (-0.5 * ((x - xi) / bw).powi(2)).exp()).sum::<f64>()
+                / (n * bw * (2.0 * std::f64::consts::PI).sqrt())
+        })
+        .collect()
+}
+
 /// Percentile with linear interpolation between order statistics (the "type 7"
 /// definition, numpy's default). `sorted` must be ascending and non-empty.
 pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {

@@ -279,20 +279,6 @@ pub fn lifts(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
     });
 }
 
-/// Gaussian kernel density of `v` at `xs` (Silverman's bandwidth, at least `min_bw`).
-fn kde(v: &[f64], xs: &[f64], min_bw: f64) -> Vec<f64> {
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
-    let bw = (1.06 * sd * n.powf(-0.2)).max(min_bw);
-    xs.iter()
-        .map(|x| {
-            v.iter().map(|xi| (-0.5 * ((x - xi) / bw).powi(2)).exp()).sum::<f64>()
-                / (n * bw * (2.0 * std::f64::consts::PI).sqrt())
-        })
-        .collect()
-}
-
 /// Annual GMV impact across replications: one density per strategy on a shared money
 /// axis (a ridgeline), the mean marked.
 pub fn impact_distribution(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
@@ -341,7 +327,7 @@ pub fn impact_distribution(ui: &mut Ui, state: &mut ChartState, run: &RunView, r
             }
             let y0 = (n - 1 - j) as f64 - 0.4;
             let c = color(r, *i);
-            let dens = kde(v, &xs, (hi - lo) / 150.0);
+            let dens = crate::stats::kde(v, &xs, (hi - lo) / 150.0);
             let top = dens.iter().copied().fold(0.0, f64::max).max(1e-300);
             let pts: Vec<[f64; 2]> = xs.iter().zip(&dens).map(|(x, d)| [*x, y0 + 0.85 * d / top]).collect();
             plot.line(Line::new(*name, PlotPoints::from(pts)).color(c).fill(y0 as f32).width(1.5).allow_hover(false));

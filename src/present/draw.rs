@@ -1,0 +1,223 @@
+//! Draws a [`Figure`] with plotters, to SVG text or PNG bytes (twice the SVG's size,
+//! for slides), with its title, note, legend (above the plot, covering no data) and a
+//! footer naming the scenario, its seed and the app's version. No system libraries:
+//! the PNG's text is drawn with the DejaVu Sans bundled under `assets/fonts`.
+
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::figure::{Figure, Rgb};
+
+/// What a chart is stamped with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stamp {
+    /// Scenario name.
+    pub scenario: String,
+    /// Seed.
+    pub seed: u64,
+    /// Replications.
+    pub replications: u32,
+    /// Visitors per replication.
+    pub visitors: u64,
+}
+
+impl Stamp {
+    /// The footer line.
+    pub fn footer(&self) -> String {
+        format!(
+            "{} · seed {} · {} replications x {} visitors · AOV Lab {}",
+            self.scenario,
+            self.seed,
+            self.replications,
+            crate::format::int(self.visitors),
+            env!("CARGO_PKG_VERSION")
+        )
+    }
+}
+
+/// Width of a chart, in SVG pixels (the PNG has twice as many).
+pub const WIDTH: u32 = 1000;
+
+/// Registers the bundled font once (plotters draws the PNG's text with it).
+fn fonts() -> bool {
+    static DONE: OnceLock<bool> = OnceLock::new();
+    *DONE.get_or_init(|| {
+        let normal = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+        );
+        let bold = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Bold,
+            include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf"),
+        );
+        normal.is_ok() && bold.is_ok()
+    })
+}
+
+/// The chart's height for its rows.
+pub fn height(f: &Figure) -> u32 {
+    let per_row = 14 + 24 * f.slots.max(1) as u32;
+    (170 + 80 + f.rows.len() as u32 * per_row).max(380)
+}
+
+fn colour(c: Rgb) -> RGBColor {
+    RGBColor(c[0], c[1], c[2])
+}
+
+/// The figure as an SVG document.
+pub fn svg(f: &Figure, stamp: &Stamp) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (WIDTH, height(f))).into_drawing_area();
+        paint(&root, f, stamp, 1.0).map_err(|e| format!("drawing {}: {e}", f.id))?;
+        root.present().map_err(|e| format!("drawing {}: {e}", f.id))?;
+    }
+    Ok(out)
+}
+
+/// The figure as a PNG at twice the SVG's size.
+pub fn png(f: &Figure, stamp: &Stamp) -> Result<Vec<u8>, String> {
+    if !fonts() {
+        return Err("the bundled font could not be loaded".into());
+    }
+    let (w, h) = (WIDTH * 2, height(f) * 2);
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        paint(&root, f, stamp, 2.0).map_err(|e| format!("drawing {}: {e}", f.id))?;
+        root.present().map_err(|e| format!("drawing {}: {e}", f.id))?;
+    }
+    let img = image::RgbImage::from_raw(w, h, buf).ok_or("the image buffer has the wrong size")?;
+    let mut bytes = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+type Failed<DB> = DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
+
+/// Draws the figure on `root`, every length times `k`.
+fn paint<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    f: &Figure,
+    stamp: &Stamp,
+    k: f64,
+) -> Result<(), Failed<DB>> {
+    let px = |v: f64| (v * k).round() as i32;
+    let size = |v: f64| v * k;
+    let grey = RGBColor(90, 90, 90);
+    root.fill(&WHITE)?;
+    let (w, h) = root.dim_in_pixel();
+    root.draw(&Text::new(
+        f.title.clone(),
+        (px(24.0), px(18.0)),
+        ("sans-serif", size(26.0)).into_font().style(FontStyle::Bold).color(&BLACK),
+    ))?;
+    root.draw(&Text::new(f.note.clone(), (px(24.0), px(56.0)), ("sans-serif", size(15.0)).into_font().color(&grey)))?;
+    // The legend: a row of swatches under the note, wrapped.
+    let (mut x, mut y) = (px(24.0), px(84.0));
+    for (name, c) in &f.legend {
+        let text_w = (name.chars().count() as f64 * 8.4 + 40.0) * k;
+        if x + text_w as i32 > w as i32 - px(24.0) {
+            x = px(24.0);
+            y += px(24.0);
+        }
+        root.draw(&Rectangle::new([(x, y + px(2.0)), (x + px(14.0), y + px(16.0))], colour(*c).filled()))?;
+        root.draw(&Text::new(name.clone(), (x + px(20.0), y), ("sans-serif", size(15.0)).into_font().color(&BLACK)))?;
+        x += text_w as i32;
+    }
+    let top = (y + px(36.0)) as u32;
+    root.draw(&Text::new(
+        stamp.footer(),
+        (px(24.0), h as i32 - px(26.0)),
+        ("sans-serif", size(13.0)).into_font().color(&grey),
+    ))?;
+    let plot = root.margin(top, px(44.0) as u32, px(12.0) as u32, px(28.0) as u32);
+    let n = f.rows.len().max(1) as f64;
+    let (lo, hi) = f.range();
+    let longest = f.rows.iter().map(|r| r.chars().count()).max().unwrap_or(4).min(34) as f64;
+    let mut chart = ChartBuilder::on(&plot)
+        .x_label_area_size(px(56.0))
+        .y_label_area_size(px(longest * 8.6 + 16.0))
+        .build_cartesian_2d(lo..hi, -0.5..n - 0.5)?;
+    let rows = f.rows.clone();
+    let scale = f.scale.clone();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(rows.len() * 4 + 1)
+        .y_label_formatter(&|y: &f64| {
+            let r = y.round();
+            if (y - r).abs() > 0.01 || r < 0.0 || r >= n {
+                return String::new();
+            }
+            let name = &rows[(n - 1.0 - r) as usize];
+            if name.chars().count() > 34 {
+                format!("{}…", name.chars().take(33).collect::<String>())
+            } else {
+                name.clone()
+            }
+        })
+        .x_labels(7)
+        .x_label_formatter(&|x: &f64| scale.text(*x))
+        .x_desc(f.x_label.clone())
+        .label_style(("sans-serif", size(15.0)))
+        .axis_desc_style(("sans-serif", size(15.0)))
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()?;
+    let slot_h = 0.8 / f.slots.max(1) as f64;
+    let centre = |row: usize, slot: usize| (n - 1.0 - row as f64) + 0.4 - slot_h * (slot as f64 + 0.5);
+    // Curves first (under everything).
+    for c in &f.curves {
+        let y0 = n - 1.0 - c.row as f64 - 0.4;
+        let mut pts: Vec<(f64, f64)> = c.points.iter().map(|&(x, v)| (x, y0 + 0.85 * v)).collect();
+        let outline = pts.clone();
+        if let (Some(first), Some(last)) = (pts.first().copied(), pts.last().copied()) {
+            pts.push((last.0, y0));
+            pts.push((first.0, y0));
+        }
+        chart.draw_series(std::iter::once(Polygon::new(pts, colour(c.colour).mix(0.35).filled())))?;
+        chart.draw_series(std::iter::once(PathElement::new(outline, colour(c.colour).stroke_width(px(1.5) as u32))))?;
+    }
+    for b in &f.bars {
+        let y = centre(b.row, b.slot);
+        let half = slot_h * 0.45;
+        let (x0, x1) = (b.from.min(b.to), b.from.max(b.to));
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x0, y - half), (x1, y + half)],
+            colour(b.colour).filled(),
+        )))?;
+        if let Some((p5, p95)) = b.whisker {
+            let style = BLACK.stroke_width(px(1.5) as u32);
+            chart.draw_series(std::iter::once(PathElement::new(vec![(p5, y), (p95, y)], style)))?;
+            for x in [p5, p95] {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x, y - half * 0.6), (x, y + half * 0.6)],
+                    style,
+                )))?;
+            }
+        }
+        if let Some(label) = &b.label {
+            let at = x1 + (hi - lo) * 0.01;
+            let font = ("sans-serif", size(14.0)).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+            chart.draw_series(std::iter::once(Text::new(label.clone(), (at, y), font)))?;
+        }
+    }
+    for d in &f.dots {
+        let y =
+            if f.curves.iter().any(|c| c.row == d.row) { n - 1.0 - d.row as f64 - 0.4 } else { n - 1.0 - d.row as f64 };
+        chart.draw_series(std::iter::once(Circle::new((d.x, y), px(5.0), colour(d.colour).filled())))?;
+    }
+    if f.zero_line && lo < 0.0 && hi > 0.0 {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, -0.5), (0.0, n - 0.5)],
+            RGBColor(120, 120, 120).stroke_width(px(1.0) as u32),
+        )))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! Board-ready output: every dashboard chart draws to a PNG that decodes and an SVG
+//! that parses, each stamped with the scenario, seed and version; the report is one
+//! self-contained HTML file holding every chart and the run's own numbers; the
+//! summary CSV has a row per strategy.
+#![allow(clippy::unwrap_used)]
+
+use aovlab::present::{draw, figure, html};
+use aovlab::report::{Metric, Replication, Report, replication, summarize_replications};
+
+fn article() -> (aovlab::model::ScenarioSpec, Report, Vec<Replication>) {
+    let mut spec = aovlab::io::article_spec();
+    spec.store.visitors = 20_000;
+    spec.store.replications = 12;
+    let sc = aovlab::model::Scenario::from_spec(spec.clone()).unwrap();
+    let out = aovlab::engine::run(&sc, &Default::default(), &|_| {}, &Default::default()).unwrap();
+    let reps: Vec<Replication> = out.replications.iter().map(|r| replication(&sc, r)).collect();
+    let report = summarize_replications(&sc, &reps, 0.0, 1);
+    (spec, report, reps)
+}
+
+fn stamp(r: &Report) -> draw::Stamp {
+    draw::Stamp {
+        scenario: r.scenario.clone(),
+        seed: r.seed,
+        replications: r.replications,
+        visitors: r.visitors_per_replication,
+    }
+}
+
+#[test]
+fn every_chart_draws_to_a_valid_png_and_svg_with_its_stamp() {
+    let (_, r, reps) = article();
+    let figures = figure::dashboard(&r, &reps);
+    let ids: Vec<&str> = figures.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["lifts", "annual-impact", "rpv-decomposition", "waterfall-aov-optimized", "acceptance"]);
+    for f in &figures {
+        let svg = draw::svg(f, &stamp(&r)).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{}: {e}", f.id));
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+        let text: String = doc.descendants().filter_map(|n| n.text()).collect();
+        assert!(text.contains(&f.title), "{}: no title", f.id);
+        assert!(text.contains("seed 20261125") && text.contains("AOV Lab"), "{}: no stamp", f.id);
+        for (name, _) in &f.legend {
+            assert!(text.contains(name.as_str()), "{}: legend lacks {name}", f.id);
+        }
+        let png = draw::png(f, &stamp(&r)).unwrap();
+        let img = image::load_from_memory(&png).unwrap();
+        assert_eq!(img.width(), 2 * draw::WIDTH, "{}: PNGs are twice the SVG's size", f.id);
+        assert_eq!(img.height(), 2 * draw::height(f));
+        // Not blank: the bars' colours are in it.
+        let rgb = img.to_rgb8();
+        let coloured = rgb.pixels().filter(|p| !(p[0] == p[1] && p[1] == p[2])).count();
+        assert!(coloured > 1000, "{}: {coloured} coloured pixels", f.id);
+    }
+}
+
+#[test]
+fn the_figures_hold_the_reports_numbers() {
+    let (_, r, reps) = article();
+    let lifts = figure::lifts(&r);
+    let aov = r.strategies.iter().position(|s| s.name == "AOV-optimized").unwrap();
+    let rpv_row = Metric::RELATIVE_LIFTS.iter().position(|&m| m == Metric::RpvLift).unwrap();
+    let slot = r.strategies.iter().filter(|s| !s.is_holdout).position(|s| s.name == "AOV-optimized").unwrap();
+    let bar = lifts.bars.iter().find(|b| b.row == rpv_row && b.slot == slot).unwrap();
+    let l = Metric::RpvLift.lift_summary(&r.strategies[aov]).unwrap().summary;
+    assert_eq!((bar.to, bar.whisker), (l.mean, Some((l.p05, l.p95))));
+    // The waterfall's steps add up from the holdout's revenue per visitor to the
+    // strategy's.
+    let w = figure::waterfall(&r, aov).unwrap();
+    let steps: f64 = w.bars[1..6].iter().map(|b| b.to - b.from).sum();
+    assert!((w.bars[0].to + steps - w.bars[6].to).abs() < 1e-9);
+    assert_eq!(figure::impact_distribution(&r, &reps).curves.len(), r.strategies.len() - 1);
+}
+
+#[test]
+fn the_report_is_self_contained_and_states_the_runs_numbers() {
+    let (spec, r, reps) = article();
+    let page = html::report(&spec, &r, &reps, "scenarios/article.toml", "aovlab report -o report.html").unwrap();
+    for remote in ["src=\"http", "href=\"http", "url(http", "<link", "<script", "@import"] {
+        assert!(!page.contains(remote), "the report refers to something outside it: {remote}");
+    }
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    assert!(page.contains("@media print") && page.contains("page-break-before"));
+    for f in figure::dashboard(&r, &reps) {
+        assert!(page.contains(&format!("id=\"chart-{}\"", f.id)), "{} missing", f.id);
+    }
+    assert_eq!(page.matches("<svg").count(), figure::dashboard(&r, &reps).len());
+    // The summary's figures are the run's.
+    let aov = r.strategies.iter().find(|s| s.name == "AOV-optimized").unwrap();
+    let l = Metric::RpvLift.lift_summary(aov).unwrap().summary;
+    let sentence = html::summary(&r, &reps).into_iter().find(|s| s.starts_with("AOV-optimized")).unwrap();
+    assert!(sentence.contains(&aovlab::format::percent(l.mean, 1)), "{sentence}");
+    assert!(sentence.contains(&aovlab::format::lift(l.p05, 1)) && sentence.contains(&aovlab::format::lift(l.p95, 1)));
+    assert!(page.contains(&sentence.replace('\'', "&#x27;")) || page.contains(&sentence), "{sentence}");
+    // Reproducible: the seed, version and file are named.
+    assert!(page.contains("seed 20261125") && page.contains(env!("CARGO_PKG_VERSION")));
+    assert!(page.contains("article.toml"));
+    // The assumptions name the store's and shoppers' inputs by their labels.
+    assert!(page.contains("Annual GMV") && page.contains("Pre-checkout base acceptance"));
+}
+
+#[test]
+fn the_summary_csv_has_a_row_per_strategy() {
+    let (_, r, _) = article();
+    let mut buf = Vec::new();
+    aovlab::io::export::write_summary_csv(&mut buf, &r).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("a byte-order mark for Excel");
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    let header = rd.headers().unwrap().clone();
+    assert!(header.iter().any(|h| h == "rpv_lift_p_positive") && header.iter().any(|h| h == "annual_gmv_impact_p95"));
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), r.strategies.len());
+    let col = header.iter().position(|h| h == "aov_mean").unwrap();
+    for (row, s) in rows.iter().zip(&r.strategies) {
+        assert_eq!(&row[0], s.name.as_str());
+        assert_eq!(row[col].parse::<f64>().unwrap(), s.metrics.aov.unwrap().mean);
+    }
+}
