@@ -103,6 +103,8 @@ pub struct AovApp {
     /// A recovery copy found at start, waiting for the user's answer.
     pub recovered: Option<Meta>,
     png: Arc<Mutex<Option<Notice>>>,
+    /// The chart whose file is being asked for (a figure id).
+    chart_export: Option<String>,
     title: String,
     applied_zoom: Option<f32>,
     /// Layout passes so far.
@@ -133,6 +135,7 @@ impl AovApp {
             recovery: None,
             recovered: None,
             png: Arc::new(Mutex::new(None)),
+            chart_export: None,
             title: String::new(),
             applied_zoom: None,
             frames: 0,
@@ -566,14 +569,16 @@ impl AovApp {
             );
         }
         ui.separator();
-        egui::ScrollArea::vertical().id_salt("dashboard").auto_shrink([false, false]).show(ui, |ui| {
+        let asked = egui::ScrollArea::vertical().id_salt("dashboard").auto_shrink([false, false]).show(ui, |ui| {
             match &self.results {
                 Some(res) => self.dashboard.ui(ui, res),
                 None => {
                     ui.label("Press Run (F5) to simulate the scenario.");
+                    None
                 }
             }
         });
+        out.extend(asked.inner.map(Command::Chart));
     }
 
     fn dialogs_ui(&mut self, ctx: &egui::Context, out: &mut Vec<Command>) {
@@ -683,6 +688,7 @@ impl AovApp {
             Command::ExportCsv => self.ask(ctx, FileTask::ExportCsv),
             Command::ExportReport => self.ask(ctx, FileTask::ExportReport),
             Command::ExportSummary => self.ask(ctx, FileTask::ExportSummary),
+            Command::Chart(req) => self.chart_request(ctx, req),
             Command::ExportPng => self.ask(ctx, FileTask::ExportPng),
             Command::Run => self.start_run(ctx),
             Command::Cancel => {
@@ -860,6 +866,14 @@ impl AovApp {
                 self.export_png(ctx, path);
                 return;
             }
+            FileTask::ExportChartPng | FileTask::ExportChartSvg => {
+                let Some((f, stamp)) = self.chart_export.as_deref().and_then(|id| self.figure(id)) else { return };
+                if task == FileTask::ExportChartSvg {
+                    crate::present::draw::svg(&f, &stamp).map(String::into_bytes)
+                } else {
+                    crate::present::draw::png(&f, &stamp)
+                }
+            }
             FileTask::ExportSummary => match &res.report {
                 Some(r) => {
                     let mut buf = Vec::new();
@@ -892,6 +906,44 @@ impl AovApp {
                 Ok(()) => Notice::info(format!("Exported {}", path.display())),
                 Err(e) => Notice::error(format!("Could not export {}: {e}", path.display())),
             });
+    }
+
+    /// The figure `id` of the current results, with its stamp.
+    fn figure(&self, id: &str) -> Option<(crate::present::figure::Figure, crate::present::draw::Stamp)> {
+        let res = self.results.as_ref()?;
+        let r = res.report.as_ref()?;
+        let f = crate::present::figure::by_id(r, &res.reps, id)?;
+        let stamp = crate::present::draw::Stamp {
+            scenario: r.scenario.clone(),
+            seed: r.seed,
+            replications: r.replications,
+            visitors: r.visitors_per_replication,
+        };
+        Some((f, stamp))
+    }
+
+    /// A chart's context menu: ask where to save it, or copy it as an image.
+    fn chart_request(&mut self, ctx: &egui::Context, req: crate::gui::dashboard::ChartRequest) {
+        use crate::gui::dashboard::ChartRequest;
+        match req {
+            ChartRequest::Save(id, svg) => {
+                self.chart_export = Some(id);
+                self.ask(ctx, if svg { FileTask::ExportChartSvg } else { FileTask::ExportChartPng });
+            }
+            ChartRequest::Copy(id) => {
+                let Some((f, stamp)) = self.figure(&id) else { return };
+                let copied = crate::present::draw::png(&f, &stamp).and_then(|bytes| {
+                    let img = image::load_from_memory(&bytes).map_err(|e| e.to_string())?.to_rgba8();
+                    let size = [img.width() as usize, img.height() as usize];
+                    ctx.copy_image(egui::ColorImage::from_rgba_unmultiplied(size, img.as_raw()));
+                    Ok(())
+                });
+                self.notice = Some(match copied {
+                    Ok(()) => Notice::info(format!("Copied the chart \"{}\" as an image", f.title)),
+                    Err(e) => Notice::error(format!("Could not copy the chart: {e}")),
+                });
+            }
+        }
     }
 
     fn export_png(&self, ctx: &egui::Context, path: PathBuf) {

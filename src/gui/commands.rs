@@ -33,6 +33,8 @@ pub enum Command {
     ExportReport,
     /// Export one CSV row per strategy.
     ExportSummary,
+    /// A chart's context menu: save it to a file or copy it.
+    Chart(crate::gui::dashboard::ChartRequest),
     /// Close the window.
     Quit,
     /// Undo the last edit.

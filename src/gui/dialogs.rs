@@ -26,6 +26,10 @@ pub enum FileTask {
     ExportReport,
     /// Where to write the one-row-per-strategy summary CSV.
     ExportSummary,
+    /// Where to write a chart as PNG.
+    ExportChartPng,
+    /// Where to write a chart as SVG.
+    ExportChartSvg,
 }
 
 impl FileTask {
@@ -38,6 +42,8 @@ impl FileTask {
             FileTask::ExportPng => "Export the window as PNG",
             FileTask::ExportReport => "Export the report (HTML)",
             FileTask::ExportSummary => "Export the summary as CSV",
+            FileTask::ExportChartPng => "Save the chart as PNG",
+            FileTask::ExportChartSvg => "Save the chart as SVG",
         }
     }
 
@@ -48,6 +54,8 @@ impl FileTask {
             FileTask::ExportCsv | FileTask::ExportSummary => ("CSV", "csv"),
             FileTask::ExportPng => ("PNG image", "png"),
             FileTask::ExportReport => ("HTML page", "html"),
+            FileTask::ExportChartPng => ("PNG image", "png"),
+            FileTask::ExportChartSvg => ("SVG image", "svg"),
         }
     }
 
@@ -59,6 +67,8 @@ impl FileTask {
             FileTask::ExportPng => "aovlab.png",
             FileTask::ExportReport => "report.html",
             FileTask::ExportSummary => "summary.csv",
+            FileTask::ExportChartPng => "chart.png",
+            FileTask::ExportChartSvg => "chart.svg",
         }
     }
 }

@@ -419,6 +419,14 @@ pub fn dashboard(r: &Report, reps: &[Replication]) -> Vec<Figure> {
     out
 }
 
+/// The figure with file name stem `id`: a dashboard chart or any strategy's waterfall.
+pub fn by_id(r: &Report, reps: &[Replication], id: &str) -> Option<Figure> {
+    if let Some(f) = dashboard(r, reps).into_iter().find(|f| f.id == id) {
+        return Some(f);
+    }
+    (0..r.strategies.len()).filter_map(|i| waterfall(r, i)).find(|f| f.id == id)
+}
+
 /// A file-name-safe form of a name: lower case letters, digits and dashes.
 pub fn slug(name: &str) -> String {
     let mut s = String::new();

@@ -7,10 +7,11 @@ use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotPoints, Points, VLine};
 
 use super::style;
-use crate::format::{lift, money, money_compact, money_tick, percent, percent_tick};
+use crate::format::{money, money_tick, percent_tick};
 use crate::gui::run_view::RunView;
+use crate::present::figure::{self, Figure, Rgb};
 use crate::report::metric::MetricUnit;
-use crate::report::{Metric, Report, StrategyReport};
+use crate::report::{Metric, Report};
 
 /// Chart height in points.
 pub const HEIGHT: f32 = 240.0;
@@ -22,11 +23,6 @@ pub struct ChartState {
     generation: u64,
     /// The user zoomed or dragged: keep their view until they reset it.
     zoomed: bool,
-}
-
-/// The strategies other than the holdout: (report index, name).
-pub fn others(r: &Report) -> Vec<(usize, &str)> {
-    r.strategies.iter().enumerate().filter(|(_, s)| !s.is_holdout).map(|(i, s)| (i, s.name.as_str())).collect()
 }
 
 /// The holdout's index in the report.
@@ -112,7 +108,7 @@ pub fn show(
     plot: Plot<'_>,
     hover: impl Fn(PlotPoint) -> Option<String>,
     draw: impl FnOnce(&mut egui_plot::PlotUi<'_>),
-) {
+) -> egui::Response {
     let refit = state.generation != generation && !state.zoomed;
     let mut plot = plot
         .allow_scroll(false)
@@ -135,8 +131,9 @@ pub fn show(
         pointer = p.pointer_coordinate();
     });
     state.zoomed = zoomed;
+    let mut out = response.response;
     if let Some(text) = pointer.and_then(&hover) {
-        response.response.on_hover_ui_at_pointer(|ui| {
+        out = out.on_hover_ui_at_pointer(|ui| {
             ui.label(text);
         });
     }
@@ -149,6 +146,7 @@ pub fn show(
             }
         });
     }
+    out
 }
 
 /// A tick label for a metric's value.
@@ -176,10 +174,6 @@ fn base(id: &str) -> Plot<'static> {
 
 /// A plot with one row per name (drawn top to bottom, every row in view even when
 /// its only bar sits off-centre) and an x axis that includes zero.
-fn rows_plot(id: &str, names: Vec<String>, label_width: f32) -> Plot<'static> {
-    rows_only_plot(id, names, label_width).include_x(0.0)
-}
-
 /// A plot with one row per name (drawn top to bottom), the x axis fitted to the data
 /// alone (a tornado's bars sit around a base value far from zero).
 pub fn rows_only_plot(id: &str, names: Vec<String>, label_width: f32) -> Plot<'static> {
@@ -228,283 +222,96 @@ impl Groups {
     }
 }
 
-/// Lifts against the holdout: one row per metric, one bar per strategy (in its
-/// colour) with a P5-P95 whisker.
-pub fn lifts(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
-    let rows = others(r);
-    legend(ui, &rows.iter().map(|(i, n)| (color(r, *i), n.to_string())).collect::<Vec<_>>());
-    note(ui, "Bars: the mean lift across replications; whiskers: its 5th to 95th percentile.");
-    let metrics = Metric::RELATIVE_LIFTS;
-    let names: Vec<String> = metrics.iter().map(|m| m.label().replace(" lift", "")).collect();
-    let n_rows = metrics.len();
-    let g = Groups { rows: n_rows, bars: rows.len() };
-    let width = g.width();
-    let y_of = |row, j| g.y(row, j);
+/// A figure (crate::present::figure: the same data the chart files draw) as a row
+/// chart: its legend and note, bars with whiskers and value labels, dots, ridgeline
+/// curves. Returns the plot's response (for its context menu).
+pub fn figure(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure) -> egui::Response {
+    let dark = ui.visuals().dark_mode;
+    // Gains and losses in the theme's own shades; every other colour as drawn in files.
+    let c = |rgb: Rgb| -> Color32 {
+        match rgb {
+            figure::GAIN => style::gain(dark),
+            figure::LOSS => style::loss(dark),
+            [r, g, b] => Color32::from_rgb(r, g, b),
+        }
+    };
+    if !f.legend.is_empty() {
+        legend(ui, &f.legend.iter().map(|(n, k)| (c(*k), n.clone())).collect::<Vec<_>>());
+    }
+    note(ui, &f.note);
+    let n = f.rows.len();
+    let g = Groups { rows: n, bars: f.slots.max(1) };
+    let (lo, hi) = f.range();
+    let scale = f.scale.clone();
+    let label_width = if f.rows.iter().any(|r| r.chars().count() > 14) { 150.0 } else { 110.0 };
+    let plot = rows_only_plot(&f.id, f.rows.clone(), label_width)
+        .height((HEIGHT * 1.2).max(n as f32 * 18.0 * g.bars.min(4) as f32 + 60.0))
+        .x_axis_label(f.x_label.clone())
+        .x_axis_formatter(move |m, _| scale.text(m.value))
+        .x_grid_spacer(|g| nice_marks(g, 6.0))
+        .include_x(lo)
+        .include_x(hi);
+    let names_by_slot = f.legend.len() == f.slots;
     let hover = |p: PlotPoint| {
-        let (row, j) = g.at(p)?;
-        let (i, name) = *rows.get(j)?;
-        let l = metrics[row].lift_summary(&r.strategies[i])?;
-        Some(format!(
-            "{name}\n{}: {} relative (P5–P95 {} … {}; positive in {} of replications)",
-            metrics[row].label(),
-            lift(l.summary.mean, 1),
-            lift(l.summary.p05, 1),
-            lift(l.summary.p95, 1),
-            percent(l.prob_positive, 0)
-        ))
+        let (row, slot) = g.at(p)?;
+        let bars: Vec<&figure::Bar> = f.bars.iter().filter(|b| b.row == row).collect();
+        let b = bars.iter().find(|b| b.slot == slot).or(bars.first())?;
+        let mut text = f.rows[row].clone();
+        if names_by_slot {
+            text = format!("{}\n{text}", f.legend[b.slot].0);
+        }
+        let value = if b.from == 0.0 { b.to } else { b.to - b.from };
+        text.push_str(&format!(": {}", b.label.clone().unwrap_or_else(|| f.scale.text(value))));
+        if let Some((p5, p95)) = b.whisker {
+            text.push_str(&format!(" (P5-P95 {} … {})", f.scale.text(p5), f.scale.text(p95)));
+        }
+        Some(text)
     };
     let wc = ui.visuals().text_color();
-    let plot = rows_plot("lifts", names, 110.0)
-        .height(HEIGHT * 1.2)
-        .x_axis_label("lift vs holdout (relative)")
-        .x_axis_formatter(|m, _| percent_tick(m.value, m.step_size, true))
-        .x_grid_spacer(|g| nice_marks(g, 6.0));
-    show(ui, "lifts", state, run.generation, plot, hover, |plot| {
-        for (j, (i, name)) in rows.iter().enumerate() {
-            let mut bars = Vec::new();
-            for (row, m) in metrics.iter().enumerate() {
-                let Some(l) = m.lift_summary(&r.strategies[*i]) else { continue };
-                let y = y_of(row, j);
-                bars.push(solid(Bar::new(y, l.summary.mean).width(width * 0.9), color(r, *i)));
-                plot.line(
-                    Line::new("", PlotPoints::from(vec![[l.summary.p05, y], [l.summary.p95, y]]))
-                        .color(wc)
-                        .width(1.2)
-                        .allow_hover(false),
-                );
-            }
-            plot.bar_chart(BarChart::new(*name, bars).horizontal().color(color(r, *i)).allow_hover(false));
-        }
-        plot.vline(VLine::new("", 0.0).color(Color32::GRAY).allow_hover(false));
-    });
-}
-
-/// Annual GMV impact across replications: one density per strategy on a shared money
-/// axis (a ridgeline), the mean marked.
-pub fn impact_distribution(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
-    note(ui, "How the replications' values spread (a smoothed histogram per strategy); dot: the mean.");
-    let rows = others(r);
-    let n = rows.len();
-    let names: Vec<String> = rows.iter().map(|(_, s)| s.to_string()).collect();
-    let values: Vec<Vec<f64>> = rows
-        .iter()
-        .map(|(i, _)| {
-            run.reps
-                .iter()
-                .filter_map(|rep| Metric::AnnualGmvImpact.estimate(&rep.strategies[*i]))
-                .map(|e| e.value)
-                .collect()
-        })
-        .collect();
-    let (lo, hi) = values.iter().flatten().fold((0.0f64, 0.0f64), |(a, b), &x| (a.min(x), b.max(x)));
-    let pad = ((hi - lo) * 0.05).max(1.0);
-    let (lo, hi) = (lo - pad, hi + pad);
-    let cur = r.currency.clone();
-    let hover = |p: PlotPoint| {
-        let j = (n as f64 - 1.0 - (p.y + 0.4).floor()) as i64;
-        let (i, name) = *rows.get(usize::try_from(j).ok()?)?;
-        let l = Metric::AnnualGmvImpact.lift_summary(&r.strategies[i])?;
-        Some(format!(
-            "{name}\nannual GMV impact: mean {} (P5–P95 {} … {})\npointer at {}",
-            money_compact(l.summary.mean, &cur),
-            money_compact(l.summary.p05, &cur),
-            money_compact(l.summary.p95, &cur),
-            money_compact(p.x, &cur)
-        ))
-    };
-    let cur2 = r.currency.clone();
-    let plot = rows_plot("impact", names, 150.0)
-        .height(HEIGHT * 1.2)
-        .x_axis_label(format!("annual GMV impact ({})", r.currency))
-        .x_axis_formatter(move |m, _| money_tick(m.value, m.step_size, &cur2))
-        .x_grid_spacer(|g| nice_marks(g, 5.0));
-    show(ui, "impact", state, run.generation, plot, hover, |plot| {
-        let k = 200;
-        let xs: Vec<f64> = (0..=k).map(|i| lo + (hi - lo) * i as f64 / k as f64).collect();
-        for (j, ((i, name), v)) in rows.iter().zip(&values).enumerate() {
-            if v.is_empty() {
-                continue;
-            }
-            let y0 = (n - 1 - j) as f64 - 0.4;
-            let c = color(r, *i);
-            let dens = crate::stats::kde(v, &xs, (hi - lo) / 150.0);
-            let top = dens.iter().copied().fold(0.0, f64::max).max(1e-300);
-            let pts: Vec<[f64; 2]> = xs.iter().zip(&dens).map(|(x, d)| [*x, y0 + 0.85 * d / top]).collect();
-            plot.line(Line::new(*name, PlotPoints::from(pts)).color(c).fill(y0 as f32).width(1.5).allow_hover(false));
-            let mean = v.iter().sum::<f64>() / v.len() as f64;
-            plot.points(Points::new(*name, PlotPoints::from(vec![[mean, y0]])).color(c).radius(3.5).allow_hover(false));
-        }
-        plot.vline(VLine::new("", 0.0).color(Color32::GRAY).allow_hover(false));
-    });
-}
-
-/// Each strategy's RPV lift split into its conversion part and its AOV part, in
-/// percent of revenue per visitor: signed bars from zero (the conversion part in a
-/// lighter shade, the AOV part solid), the total as a dot. The parts add up to it.
-pub fn decomposition(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
-    let rows = others(r);
-    let n = rows.len();
-    let names: Vec<String> = rows.iter().map(|(_, s)| s.to_string()).collect();
-    ui.label(
-        RichText::new(
-            "Light bar: the conversion part; solid bar: the AOV part; dot: the change in revenue per visitor \
-             (their sum).",
-        )
-        .small(),
-    );
-    let parts = |i: usize| {
-        let v = r.strategies[i].vs_holdout.as_ref()?;
-        Some((v.rpv_decomposition.conversion?.mean, v.rpv_decomposition.aov?.mean, v.rpv_lift?.summary.mean))
-    };
-    let hover = |p: PlotPoint| {
-        let j = (n as f64 - 1.0 - p.y.round()) as i64;
-        let (i, name) = *rows.get(usize::try_from(j).ok()?)?;
-        let (c, a, t) = parts(i)?;
-        Some(format!(
-            "{name}\nrevenue per visitor {t}\n  of which conversion {c}\n  of which AOV {a}",
-            t = lift(t, 1),
-            c = lift(c, 1),
-            a = lift(a, 1)
-        ))
-    };
-    let wc = ui.visuals().text_color();
-    let plot = rows_plot("decomposition", names, 150.0)
-        .x_axis_label("change in revenue per visitor, % of the holdout's")
-        .x_axis_formatter(|m, _| percent_tick(m.value, m.step_size, true))
-        .x_grid_spacer(|g| nice_marks(g, 6.0));
-    show(ui, "decomposition", state, run.generation, plot, hover, |plot| {
-        for (j, (i, name)) in rows.iter().enumerate() {
-            let Some((c, a, total)) = parts(*i) else { continue };
-            let y = (n - 1 - j) as f64;
-            let col = color(r, *i);
-            plot.bar_chart(
-                BarChart::new(
-                    format!("{name} conversion"),
-                    vec![solid(Bar::new(y + 0.17, c).width(0.32), style::light(col))],
-                )
-                .horizontal()
-                .color(style::light(col))
-                .allow_hover(false),
-            );
-            plot.bar_chart(
-                BarChart::new(format!("{name} AOV"), vec![solid(Bar::new(y - 0.17, a).width(0.32), col)])
-                    .horizontal()
-                    .color(col)
+    show(ui, &f.id, state, generation, plot, hover, |plot| {
+        for curve in &f.curves {
+            let y0 = (n - 1 - curve.row) as f64 - 0.4;
+            let pts: Vec<[f64; 2]> = curve.points.iter().map(|&(x, h)| [x, y0 + 0.85 * h]).collect();
+            plot.line(
+                Line::new("", PlotPoints::from(pts))
+                    .color(c(curve.colour))
+                    .fill(y0 as f32)
+                    .width(1.5)
                     .allow_hover(false),
             );
-            plot.points(Points::new("", PlotPoints::from(vec![[total, y]])).radius(4.0).color(wc).allow_hover(false));
         }
-        plot.vline(VLine::new("", 0.0).color(Color32::GRAY).allow_hover(false));
-    });
-}
-
-/// The waterfall's steps.
-pub const STEPS: [&str; 5] = ["Conversion", "Cross-sell", "Top-ups", "Post-checkout", "Discounts"];
-
-/// Revenue per visitor from the holdout to strategy `i`, by source, on an axis from
-/// zero: grey holdout bar, green and red steps, the strategy's bar in its colour.
-pub fn waterfall(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report, i: usize) {
-    note(
-        ui,
-        "Bars start at zero. Each step is one source's change in revenue per visitor: right (green) adds, left (red) removes.",
-    );
-    let h = &r.strategies[holdout_index(r)];
-    let Some(v) = r.strategies[i].vs_holdout.as_ref() else { return };
-    let rpv = |s: &StrategyReport| s.metrics.revenue_per_visitor.map_or(0.0, |m| m.mean);
-    let d = &v.revenue_by_source;
-    let m = |x: Option<crate::stats::Summary>| x.map_or(0.0, |s| s.mean);
-    let steps = [m(d.base_cart), m(d.cross_sell), m(d.tier_top_ups), m(d.post_checkout), m(d.discounts)];
-    let start = rpv(h);
-    let end = rpv(&r.strategies[i]);
-    let dark = ui.visuals().dark_mode;
-    let cur = r.currency.clone();
-    let mut labels: Vec<String> = vec!["Holdout".into()];
-    labels.extend(STEPS.iter().map(|s| s.to_string()));
-    labels.push(r.strategies[i].name.clone());
-    let row = |k: usize| (6 - k) as f64;
-    let mut level = start;
-    let mut level_max = start;
-    // Where each bar ends on the right, and its value as a label.
-    let mut ends = vec![(start, money(start, &cur, 2))];
-    let mut bars = vec![solid(Bar::new(row(0), start).width(0.6), style::HOLDOUT)];
-    let mut texts = vec![format!("Holdout: {} per visitor", money(start, &cur, 3))];
-    for (k, s) in steps.iter().enumerate() {
-        let c = if *s >= 0.0 { style::gain(dark) } else { style::loss(dark) };
-        bars.push(solid(Bar::new(row(k + 1), *s).base_offset(level).width(0.6), c));
-        texts.push(format!("{}: {}{} per visitor", STEPS[k], if *s >= 0.0 { "+" } else { "" }, money(*s, &cur, 3)));
-        let value = if *s == 0.0 {
-            "none".to_string()
-        } else {
-            format!("{}{}", if *s > 0.0 { "+" } else { "" }, money(*s, &cur, 3))
-        };
-        ends.push((level.max(level + s), value));
-        level += s;
-        level_max = level_max.max(level);
-    }
-    ends.push((end, money(end, &cur, 2)));
-    bars.push(solid(Bar::new(row(6), end).width(0.6), color(r, i)));
-    texts.push(format!("{}: {} per visitor", r.strategies[i].name, money(end, &cur, 3)));
-    let hover = |p: PlotPoint| {
-        let k = 6.0 - p.y.round();
-        if (0.0..7.0).contains(&k) { texts.get(k as usize).cloned() } else { None }
-    };
-    let cur2 = r.currency.clone();
-    let plot = rows_plot("waterfall", labels, 150.0)
-        .x_axis_label(format!("revenue per visitor ({})", r.currency))
-        .x_axis_formatter(move |m, _| money_tick(m.value, m.step_size, &cur2))
-        .x_grid_spacer(|g| nice_marks(g, 5.0))
-        // Room right of the longest bar for its value.
-        .include_x(start.max(end).max(level_max) * 1.22);
-    let text_colour = ui.visuals().text_color();
-    show(ui, "waterfall", state, run.generation, plot, hover, |plot| {
-        plot.bar_chart(BarChart::new("revenue per visitor", bars).horizontal().allow_hover(false));
-        // Each bar's value beside it: the steps are thin on an axis from zero.
-        for (k, (x, value)) in ends.iter().enumerate() {
-            let at = PlotPoint::new(*x + start.max(end) * 0.02, row(k));
-            let t = egui_plot::Text::new("", at, RichText::new(value).small().color(text_colour));
-            plot.text(t.anchor(egui::Align2::LEFT_CENTER).allow_hover(false));
+        let width = g.width();
+        let bars: Vec<Bar> = f
+            .bars
+            .iter()
+            .map(|b| {
+                solid(Bar::new(g.y(b.row, b.slot), b.to - b.from).base_offset(b.from).width(width * 0.9), c(b.colour))
+            })
+            .collect();
+        plot.bar_chart(BarChart::new("", bars).horizontal().allow_hover(false));
+        for b in &f.bars {
+            let y = g.y(b.row, b.slot);
+            if let Some((p5, p95)) = b.whisker {
+                plot.line(
+                    Line::new("", PlotPoints::from(vec![[p5, y], [p95, y]])).color(wc).width(1.2).allow_hover(false),
+                );
+            }
+            if let Some(label) = &b.label {
+                let at = PlotPoint::new(b.from.max(b.to) + (hi - lo) * 0.01, y);
+                let t = egui_plot::Text::new("", at, RichText::new(label).small().color(wc));
+                plot.text(t.anchor(egui::Align2::LEFT_CENTER).allow_hover(false));
+            }
         }
-    });
-}
-
-/// Acceptance per stage: one row per stage, one bar per strategy that shows it.
-pub fn acceptance(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report) {
-    let rows: Vec<(usize, &str)> = others(r)
-        .into_iter()
-        .filter(|(i, _)| Metric::ACCEPTANCE.iter().any(|m| m.summary(&r.strategies[*i]).is_some()))
-        .collect();
-    legend(ui, &rows.iter().map(|(i, n)| (color(r, *i), n.to_string())).collect::<Vec<_>>());
-    let stages = Metric::ACCEPTANCE;
-    let names: Vec<String> = stages.iter().map(|m| m.label().replace(" acceptance", "")).collect();
-    let n_rows = stages.len();
-    let g = Groups { rows: n_rows, bars: rows.len() };
-    let width = g.width();
-    let y_of = |row, j| g.y(row, j);
-    let hover = |p: PlotPoint| {
-        let (row, j) = g.at(p)?;
-        let (i, name) = *rows.get(j)?;
-        let s = stages[row].summary(&r.strategies[i])?;
-        Some(format!("{name}\n{}: {} of those shown", stages[row].label(), percent(s.mean, 1)))
-    };
-    let plot = rows_plot("acceptance", names, 110.0)
-        .x_axis_label("acceptance: accepted / shown (%)")
-        .x_axis_formatter(|m, _| percent_tick(m.value, m.step_size, false))
-        .x_grid_spacer(|g| nice_marks(g, 5.0));
-    show(ui, "acceptance", state, run.generation, plot, hover, |plot| {
-        for (j, (i, name)) in rows.iter().enumerate() {
-            let bars: Vec<Bar> = stages
-                .iter()
-                .enumerate()
-                .filter_map(|(row, m)| {
-                    Some(solid(
-                        Bar::new(y_of(row, j), m.summary(&r.strategies[*i])?.mean).width(width * 0.9),
-                        color(r, *i),
-                    ))
-                })
-                .collect();
-            plot.bar_chart(BarChart::new(*name, bars).horizontal().color(color(r, *i)).allow_hover(false));
+        for d in &f.dots {
+            let on_curve = f.curves.iter().any(|k| k.row == d.row);
+            let y = (n - 1 - d.row) as f64 - if on_curve { 0.4 } else { 0.0 };
+            let colour = if d.colour == [40, 40, 40] { wc } else { c(d.colour) };
+            plot.points(Points::new("", PlotPoints::from(vec![[d.x, y]])).color(colour).radius(4.0).allow_hover(false));
         }
-    });
+        if f.zero_line {
+            plot.vline(VLine::new("", 0.0).color(Color32::GRAY).allow_hover(false));
+        }
+    })
 }
 
 /// Histogram of RPV_a - RPV_b per replication (same visitors), with "no difference"
@@ -706,6 +513,7 @@ mod tests {
                 assert!(!close(style::gain(dark)) && !close(style::loss(dark)), "{c:?}");
             }
         }
-        assert_eq!(colours[0], style::HOLDOUT);
+        assert_eq!(colours[0], style::strategy(0, 0), "the holdout is grey");
+        assert_eq!(colours[0], Color32::from_rgb(140, 140, 140));
     }
 }

@@ -11,6 +11,7 @@ use egui::{Grid, RichText, Ui};
 use self::charts::ChartState;
 use super::run_view::RunView;
 use crate::format::{lift, money, percent};
+use crate::present::figure;
 use crate::report::{Metric, Report};
 
 /// Dashboard state that is not part of the results.
@@ -47,11 +48,12 @@ fn strategy_combo(ui: &mut Ui, id: &str, r: &Report, current: usize, holdout_ok:
 }
 
 impl Dashboard {
-    /// Draws the KPI cards and charts for `run`.
-    pub fn ui(&mut self, ui: &mut Ui, run: &RunView) {
+    /// Draws the KPI cards and charts for `run`; a chart's context menu asks for its
+    /// export through the returned request.
+    pub fn ui(&mut self, ui: &mut Ui, run: &RunView) -> Option<ChartRequest> {
         let Some(r) = &run.report else {
             ui.label("Waiting for the first replication…");
-            return;
+            return None;
         };
         ui.heading("Against the holdout");
         ui.add(
@@ -89,14 +91,21 @@ impl Dashboard {
         let converge_metric = &mut self.convergence;
         let waterfall_sel = &mut self.waterfall;
         let (head_a, head_b) = (&mut self.head_a, &mut self.head_b);
+        // Each chart's context-menu request, collected after the sections are drawn.
+        let (mut out_l, mut out_i, mut out_d, mut out_w, mut out_a) = (None, None, None, None, None);
+        let (out_l, out_i, out_d, out_w, out_a) = (&mut out_l, &mut out_i, &mut out_d, &mut out_w, &mut out_a);
         let sections: Vec<Section> = vec![
-            Box::new(|ui: &mut Ui| section(ui, "Lifts against the holdout", |ui| charts::lifts(ui, lifts, run, r))),
             Box::new(|ui: &mut Ui| {
-                section(ui, "Distribution of annual GMV impact", |ui| charts::impact_distribution(ui, impact, run, r))
+                section(ui, "Lifts against the holdout", |ui| figure_chart(ui, lifts, run, &figure::lifts(r), out_l))
+            }),
+            Box::new(|ui: &mut Ui| {
+                section(ui, "Distribution of annual GMV impact", |ui| {
+                    figure_chart(ui, impact, run, &figure::impact_distribution(r, &run.reps), out_i)
+                })
             }),
             Box::new(|ui: &mut Ui| {
                 section(ui, "Revenue per visitor = conversion effect + AOV effect", |ui| {
-                    charts::decomposition(ui, decomposition, run, r)
+                    figure_chart(ui, decomposition, run, &figure::decomposition(r), out_d)
                 })
             }),
             Box::new(|ui: &mut Ui| {
@@ -108,12 +117,16 @@ impl Dashboard {
                             *waterfall_sel = Some(k);
                         }
                     });
-                    charts::waterfall(ui, waterfall, run, r, i);
+                    if let Some(f) = figure::waterfall(r, i) {
+                        figure_chart(ui, waterfall, run, &f, out_w);
+                    }
                 })
             }),
             Box::new(|ui: &mut Ui| {
                 section(ui, "Acceptance per stage", |ui| {
-                    charts::acceptance(ui, acceptance, run, r);
+                    if let Some(f) = figure::acceptance(r) {
+                        figure_chart(ui, acceptance, run, &f, out_a);
+                    }
                     upgrades_table(ui, r);
                 })
             }),
@@ -153,7 +166,43 @@ impl Dashboard {
             }
             ui.add_space(6.0);
         }
+        drop(sections);
+        [out_l, out_i, out_d, out_w, out_a].into_iter().find_map(Option::take)
     }
+}
+
+/// What a chart's context menu asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChartRequest {
+    /// Save the chart (by its figure id) to a file: SVG when true, else PNG.
+    Save(String, bool),
+    /// Copy the chart as an image.
+    Copy(String),
+}
+
+/// A figure's chart with a context menu to save it as PNG or SVG or copy it.
+fn figure_chart(
+    ui: &mut Ui,
+    state: &mut ChartState,
+    run: &RunView,
+    f: &crate::present::figure::Figure,
+    out: &mut Option<ChartRequest>,
+) {
+    let response = charts::figure(ui, state, run.generation, f);
+    response.context_menu(|ui| {
+        if ui.button("Save chart as PNG…").clicked() {
+            *out = Some(ChartRequest::Save(f.id.clone(), false));
+            ui.close();
+        }
+        if ui.button("Save chart as SVG…").clicked() {
+            *out = Some(ChartRequest::Save(f.id.clone(), true));
+            ui.close();
+        }
+        if ui.button("Copy chart as image").clicked() {
+            *out = Some(ChartRequest::Copy(f.id.clone()));
+            ui.close();
+        }
+    });
 }
 
 /// The article's claims, each with the share of replications in which it holds and a

@@ -3,28 +3,16 @@
 
 use egui::Color32;
 
-/// Strategy colours (no green or red: those mean gain and loss).
-const PALETTE: [Color32; 8] = [
-    Color32::from_rgb(66, 133, 244), // blue
-    Color32::from_rgb(230, 159, 0),  // orange (Okabe-Ito; further from the loss red)
-    Color32::from_rgb(156, 92, 204), // purple
-    Color32::from_rgb(0, 158, 170),  // teal
-    Color32::from_rgb(214, 96, 160), // magenta
-    Color32::from_rgb(150, 111, 80), // brown
-    Color32::from_rgb(140, 150, 30), // olive
-    Color32::from_rgb(90, 110, 150), // slate
-];
+use crate::present::figure;
 
-/// The holdout's colour: neutral grey.
-pub const HOLDOUT: Color32 = Color32::from_rgb(140, 140, 140);
+const fn rgb(c: figure::Rgb) -> Color32 {
+    Color32::from_rgb(c[0], c[1], c[2])
+}
 
-/// The colour of strategy `index` (scenario order) among `holdout`'s siblings.
+/// The colour of strategy `index` (scenario order) among `holdout`'s siblings: the
+/// chart files' colour (one palette, crate::present::figure).
 pub fn strategy(index: usize, holdout: usize) -> Color32 {
-    if index == holdout {
-        return HOLDOUT;
-    }
-    let k = if index > holdout { index - 1 } else { index };
-    PALETTE[k % PALETTE.len()]
+    rgb(figure::strategy_colour(index, holdout))
 }
 
 /// Gains (a positive step, a lift whose whole P5-P95 range is above zero).
