@@ -703,3 +703,26 @@ fn the_holdout_plan_tab_reports_power_and_the_tests_worth() {
     assert!(h.query_by_label_contains("What the uncertainty is worth").is_some());
     assert!(h.query_by_label_contains("forgoes").is_some());
 }
+
+#[test]
+fn presentation_mode_shows_one_slide_at_a_time_and_leaves_on_escape() {
+    let mut h = harness(small_article());
+    wait_for_results(&mut h);
+    h.key_press(egui::Key::F11);
+    h.run_steps(3);
+    assert!(h.state().presenting);
+    assert!(h.query_by_label_contains("1 / 6").is_some(), "the summary slide first");
+    assert!(h.query_by_label_contains("AOV-optimized raises revenue per visitor").is_some());
+    assert!(h.query_by_label("Scenario name").is_none(), "no editor while presenting");
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("2 / 6").is_some());
+    assert!(h.query_by_label("Lifts against the holdout").is_some());
+    h.key_press(egui::Key::ArrowLeft);
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("1 / 6").is_some());
+    h.key_press(egui::Key::Escape);
+    h.run_steps(3);
+    assert!(!h.state().presenting);
+    assert!(h.query_by_label("Scenario name").is_some());
+}

@@ -36,6 +36,10 @@ pub struct GuiArgs {
     /// Zoom on top of the desktop's scale for this session, e.g. 1.5.
     #[arg(long, value_parser = parse_zoom)]
     pub zoom: Option<f32>,
+    /// Open in presentation mode (F11) at slide SLIDE: 1 is the summary, then one per
+    /// chart.
+    #[arg(long, value_name = "SLIDE", value_parser = clap::value_parser!(u16).range(1..=99))]
+    pub present: Option<u16>,
 }
 
 impl GuiArgs {
@@ -76,6 +80,7 @@ pub fn gui(a: &GuiArgs) -> Result<(), Failure> {
         view: a.view.as_deref().and_then(crate::gui::analysis::View::from_name).unwrap_or_default(),
         wgpu: a.renderer.as_deref().map(|r| r == "wgpu"),
         zoom: a.zoom,
+        present: a.present.map(usize::from),
     };
     crate::gui::run_app(&opts).map_err(|e| match e {
         crate::gui::AppError::Scenario(s) => Failure::BadInput(s.to_string()),

@@ -105,6 +105,10 @@ pub struct AovApp {
     png: Arc<Mutex<Option<Notice>>>,
     /// The chart whose file is being asked for (a figure id).
     chart_export: Option<String>,
+    /// Presentation mode is on.
+    pub presenting: bool,
+    /// Presentation mode's slide.
+    pub presenter: super::present_view::Presenter,
     title: String,
     applied_zoom: Option<f32>,
     /// Layout passes so far.
@@ -136,6 +140,8 @@ impl AovApp {
             recovered: None,
             png: Arc::new(Mutex::new(None)),
             chart_export: None,
+            presenting: false,
+            presenter: Default::default(),
             title: String::new(),
             applied_zoom: None,
             frames: 0,
@@ -163,7 +169,8 @@ impl AovApp {
     /// Lays out one frame and applies what the user asked for.
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
-        ctx.set_theme(if self.prefs.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        // Presentation mode is always light (projectors and printed slides).
+        ctx.set_theme(if self.prefs.dark && !self.presenting { egui::Theme::Dark } else { egui::Theme::Light });
         // egui zooms with Ctrl+plus / Ctrl+minus itself: remember what the keyboard set.
         let z = ctx.zoom_factor();
         if self.applied_zoom.is_some_and(|a| (a - z).abs() > 1e-6) {
@@ -192,6 +199,17 @@ impl AovApp {
             self.notice = Some(n);
         }
 
+        if self.presenting {
+            egui::CentralPanel::default().show(ui, |ui| {
+                if self.presenter.ui(ui, self.results.as_ref()) == super::present_view::Presented::Leave {
+                    self.presenting = false;
+                }
+            });
+            for c in out {
+                self.apply(&ctx, c);
+            }
+            return;
+        }
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, &mut out));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         egui::Panel::left("editor").resizable(true).default_size(560.0).min_size(360.0).show(ui, |ui| {
@@ -319,6 +337,8 @@ impl AovApp {
                 menu_item(ui, Command::ZoomIn, true, out);
                 menu_item(ui, Command::ZoomOut, true, out);
                 menu_item(ui, Command::ZoomReset, true, out);
+                ui.separator();
+                menu_item(ui, Command::Present, true, out);
                 ui.separator();
                 for v in View::ALL {
                     if ui.radio(self.view == v, v.label()).clicked() {
@@ -689,6 +709,7 @@ impl AovApp {
             Command::ExportReport => self.ask(ctx, FileTask::ExportReport),
             Command::ExportSummary => self.ask(ctx, FileTask::ExportSummary),
             Command::Chart(req) => self.chart_request(ctx, req),
+            Command::Present => self.presenting = !self.presenting,
             Command::ExportPng => self.ask(ctx, FileTask::ExportPng),
             Command::Run => self.start_run(ctx),
             Command::Cancel => {

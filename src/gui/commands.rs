@@ -33,6 +33,8 @@ pub enum Command {
     ExportReport,
     /// Export one CSV row per strategy.
     ExportSummary,
+    /// Enter or leave presentation mode.
+    Present,
     /// A chart's context menu: save it to a file or copy it.
     Chart(crate::gui::dashboard::ChartRequest),
     /// Close the window.
@@ -162,6 +164,12 @@ pub static BINDINGS: &[Binding] = &[
         label: "Cancel run",
         tip: "Stop the run; the replications done so far stay",
         keys: &[key(NONE, Key::Escape)],
+    },
+    Binding {
+        command: Command::Present,
+        label: "Present",
+        tip: "One chart or the summary at a time, full window, large type (Left/Right move, Escape leaves)",
+        keys: &[key(NONE, Key::F11)],
     },
     Binding {
         command: Command::ZoomIn,

@@ -11,6 +11,7 @@ mod document;
 mod editor;
 mod help;
 mod notice;
+mod present_view;
 mod recovery;
 mod run_view;
 mod shell;
@@ -48,6 +49,8 @@ pub struct Options {
     pub wgpu: Option<bool>,
     /// Zoom factor for this session.
     pub zoom: Option<f32>,
+    /// Open in presentation mode at this slide (1: the summary).
+    pub present: Option<usize>,
 }
 
 /// A combo box with an accessible name (screen readers and egui_kittest read it);
@@ -153,6 +156,10 @@ pub fn run_app(opts: &Options) -> Result<(), AppError> {
             }
             app.editor.page = opts.page;
             app.view = opts.view;
+            if let Some(slide) = opts.present {
+                app.presenting = true;
+                app.presenter.slide = slide.saturating_sub(1);
+            }
             app.notice = load_error.map(Notice::error);
             let timing = std::env::var_os("AOVLAB_TIMING").map(|_| shell::Timing::new(launched));
             Ok(Box::new(EframeApp { app, persist: !screenshot_mode, job, timing }))

@@ -226,6 +226,12 @@ impl Groups {
 /// chart: its legend and note, bars with whiskers and value labels, dots, ridgeline
 /// curves. Returns the plot's response (for its context menu).
 pub fn figure(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure) -> egui::Response {
+    let rows = f.rows.len() as f32 * 18.0 * f.slots.clamp(1, 4) as f32 + 60.0;
+    figure_sized(ui, state, generation, f, (HEIGHT * 1.2).max(rows))
+}
+
+/// [`figure`] at a given plot height (presentation mode fills the window).
+pub fn figure_sized(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure, height: f32) -> egui::Response {
     let dark = ui.visuals().dark_mode;
     // Gains and losses in the theme's own shades; every other colour as drawn in files.
     let c = |rgb: Rgb| -> Color32 {
@@ -245,7 +251,7 @@ pub fn figure(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure) 
     let scale = f.scale.clone();
     let label_width = if f.rows.iter().any(|r| r.chars().count() > 14) { 150.0 } else { 110.0 };
     let plot = rows_only_plot(&f.id, f.rows.clone(), label_width)
-        .height((HEIGHT * 1.2).max(n as f32 * 18.0 * g.bars.min(4) as f32 + 60.0))
+        .height(height)
         .x_axis_label(f.x_label.clone())
         .x_axis_formatter(move |m, _| scale.text(m.value))
         .x_grid_spacer(|g| nice_marks(g, 6.0))
