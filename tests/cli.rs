@@ -570,3 +570,33 @@ fn run_writes_chart_files_and_a_summary_and_report_writes_one_html_file() {
     assert!(page.contains("AOV-optimized raises revenue per visitor by"));
     refused(&["report"], "--output");
 }
+
+#[test]
+fn compare_names_the_differing_assumptions_and_both_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("b.toml");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/article.toml"), &b).unwrap();
+    aovlab().args(["set", b.to_str().unwrap(), "store.replications=5", "store.visitors=4000"]).assert().success();
+    let a = dir.path().join("a.toml");
+    std::fs::copy(&b, &a).unwrap();
+    aovlab().args(["set", b.to_str().unwrap(), "behaviour.post_checkout_base_accept=0.5"]).assert().success();
+    let out = aovlab().args(["compare", a.to_str().unwrap(), b.to_str().unwrap(), "--json", "-"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = v["differences"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["label"], "Post-checkout base acceptance");
+    assert_eq!(d[0]["b"], "50%");
+    let post = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["strategy"] == "Post-checkout only" && r["metric"] == "rpv_lift")
+        .unwrap();
+    assert!(post["difference"].as_f64().unwrap() < 0.0, "a lower acceptance lowers the lift: {post}");
+    aovlab()
+        .args(["compare", a.to_str().unwrap(), b.to_str().unwrap(), "--no-run"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 assumption differs:"));
+}

@@ -726,3 +726,27 @@ fn presentation_mode_shows_one_slide_at_a_time_and_leaves_on_escape() {
     assert!(!h.state().presenting);
     assert!(h.query_by_label("Scenario name").is_some());
 }
+
+#[test]
+fn the_compare_tab_lists_the_differences_and_runs_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("b.toml");
+    let text = ARTICLE_TOML
+        .replace("replications = 100", "replications = 4")
+        .replace("visitors = 100_000", "visitors = 4_000")
+        .replace("visitors = 100000", "visitors = 4000");
+    std::fs::write(&other, &text).unwrap();
+    let mut doc = small_article();
+    doc.apply(Edit::Set(Path::top("store.replications"), Value::Whole(4))).unwrap();
+    doc.apply(Edit::Set(Path::top("store.visitors"), Value::Whole(4_000))).unwrap();
+    let mut h = harness(doc);
+    wait_for_results(&mut h);
+    h.state_mut().analyses.compare.load(other.clone());
+    h.get_by_label("Compare").click();
+    wait_until(&mut h, "both runs", |app| !app.analyses.compare.is_running());
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("against").is_some());
+    // Visitors and replications were made equal; everything else is the article's.
+    assert!(h.query_by_label_contains("The two scenarios make the same assumptions").is_some());
+    assert!(h.query_all_by_label("Annual GMV impact").count() >= 7, "a row per strategy and metric");
+}

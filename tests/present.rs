@@ -117,3 +117,31 @@ fn the_summary_csv_has_a_row_per_strategy() {
         assert_eq!(row[col].parse::<f64>().unwrap(), s.metrics.aov.unwrap().mean);
     }
 }
+
+#[test]
+fn compare_lists_exactly_the_fields_that_differ() {
+    use aovlab::model::edit::Edit;
+    use aovlab::model::fields::{self, Value};
+    let a = aovlab::io::article_spec();
+    assert!(aovlab::present::compare::differences(&a, &a).is_empty());
+    let mut b = a.clone();
+    let window = fields::resolve(&b, r#"strategies."AOV-optimized".tier_prompt.window"#).unwrap();
+    let price = fields::resolve(&b, "products[0].price").unwrap();
+    Edit::Batch(vec![Edit::Set(window, Value::Number(0.4)), Edit::Set(price, Value::Number(99.5))])
+        .apply(&mut b)
+        .unwrap();
+    // Reordering strategies is no difference: items are matched by name.
+    b.strategies.swap(1, 2);
+    let d = aovlab::present::compare::differences(&a, &b);
+    let labels: Vec<&str> = d.iter().map(|x| x.label.as_str()).collect();
+    assert_eq!(labels.len(), 2, "{labels:?}");
+    assert!(labels.contains(&"AOV-optimized › Tier prompt window"));
+    assert!(labels.iter().any(|l| l.ends_with("› Price")));
+    let w = d.iter().find(|x| x.label.contains("window")).unwrap();
+    assert_eq!((w.a.as_deref(), w.b.as_deref()), (Some("25%"), Some("40%")));
+    // A strategy only one has: its fields are listed with no value on the other side.
+    let mut c = a.clone();
+    c.strategies.pop();
+    let d = aovlab::present::compare::differences(&a, &c);
+    assert!(!d.is_empty() && d.iter().all(|x| x.b.is_none() && x.label.starts_with("Tier prompt (universal)")));
+}

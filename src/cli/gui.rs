@@ -26,7 +26,7 @@ pub struct GuiArgs {
     /// or plan (the holdout plan). The
     /// analysis tabs run their default analysis once the results are in; a
     /// screenshot waits for it.
-    #[arg(long, value_parser = ["results", "sweep", "sensitivity", "optimize", "plan"])]
+    #[arg(long, value_parser = ["results", "sweep", "sensitivity", "optimize", "plan", "compare"])]
     pub view: Option<String>,
     /// Renderer: glow (OpenGL; the default, and much faster where the GPU is
     /// emulated in software) or wgpu (Vulkan, Metal, DirectX or OpenGL). When the
@@ -40,6 +40,9 @@ pub struct GuiArgs {
     /// chart.
     #[arg(long, value_name = "SLIDE", value_parser = clap::value_parser!(u16).range(1..=99))]
     pub present: Option<u16>,
+    /// Open the Compare tab against this scenario file.
+    #[arg(long, value_name = "FILE")]
+    pub compare: Option<std::path::PathBuf>,
 }
 
 impl GuiArgs {
@@ -81,6 +84,7 @@ pub fn gui(a: &GuiArgs) -> Result<(), Failure> {
         wgpu: a.renderer.as_deref().map(|r| r == "wgpu"),
         zoom: a.zoom,
         present: a.present.map(usize::from),
+        compare: a.compare.clone(),
     };
     crate::gui::run_app(&opts).map_err(|e| match e {
         crate::gui::AppError::Scenario(s) => Failure::BadInput(s.to_string()),

@@ -1,6 +1,7 @@
 //! The `aovlab` command: argument parsing and dispatch. One file per subcommand.
 
 mod bench;
+mod compare;
 mod fields;
 #[cfg(feature = "gui")]
 mod gui;
@@ -83,6 +84,9 @@ pub enum Command {
     /// Run a scenario and write the board report: one self-contained HTML file with
     /// a summary, the results, every chart, the assumptions and the method.
     Report(report::ReportArgs),
+    /// Two scenarios side by side: the assumptions that differ, field by field, and
+    /// both results with their differences.
+    Compare(compare::CompareArgs),
     /// List every scenario field: path, label, unit, allowed range, default, help.
     Fields(fields::FieldsArgs),
     /// Open the desktop app, optionally on a scenario file.
@@ -117,6 +121,7 @@ pub fn main() -> ExitCode {
         Some(Command::Optimize(a)) => optimize::run(&a),
         Some(Command::PlanHoldout(a)) => plan::run(&a),
         Some(Command::Report(a)) => report::run(&a),
+        Some(Command::Compare(a)) => compare::run(&a),
         #[cfg(feature = "gui")]
         Some(Command::Gui(a)) => gui::gui(&a),
         #[cfg(feature = "gui")]

@@ -308,6 +308,7 @@ impl AovApp {
                 ui.separator();
                 menu_item(ui, Command::Save, true, out);
                 menu_item(ui, Command::SaveAs, true, out);
+                menu_item(ui, Command::CompareWith, true, out);
                 ui.menu_button("Export", |ui| {
                     menu_item(ui, Command::ExportJson, has_results, out);
                     menu_item(ui, Command::ExportCsv, has_results, out);
@@ -710,6 +711,10 @@ impl AovApp {
             Command::ExportSummary => self.ask(ctx, FileTask::ExportSummary),
             Command::Chart(req) => self.chart_request(ctx, req),
             Command::Present => self.presenting = !self.presenting,
+            Command::CompareWith => {
+                self.view = View::Compare;
+                self.ask(ctx, FileTask::Compare);
+            }
             Command::ExportPng => self.ask(ctx, FileTask::ExportPng),
             Command::Run => self.start_run(ctx),
             Command::Cancel => {
@@ -858,6 +863,7 @@ impl AovApp {
     fn file_chosen(&mut self, ctx: &egui::Context, task: FileTask, path: PathBuf) {
         match task {
             FileTask::Open => self.open(ctx, path),
+            FileTask::Compare => self.analyses.compare.load(path),
             FileTask::SaveScenario => {
                 let then = self.awaiting.take();
                 if self.save(Some(path)) == Saved::Yes

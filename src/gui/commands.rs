@@ -35,6 +35,8 @@ pub enum Command {
     ExportSummary,
     /// Enter or leave presentation mode.
     Present,
+    /// Choose a scenario to compare with the current one.
+    CompareWith,
     /// A chart's context menu: save it to a file or copy it.
     Chart(crate::gui::dashboard::ChartRequest),
     /// Close the window.
@@ -164,6 +166,12 @@ pub static BINDINGS: &[Binding] = &[
         label: "Cancel run",
         tip: "Stop the run; the replications done so far stay",
         keys: &[key(NONE, Key::Escape)],
+    },
+    Binding {
+        command: Command::CompareWith,
+        label: "Compare with…",
+        tip: "Open a second scenario beside this one: the assumptions that differ and both results",
+        keys: &[],
     },
     Binding {
         command: Command::Present,

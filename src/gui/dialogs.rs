@@ -26,6 +26,8 @@ pub enum FileTask {
     ExportReport,
     /// Where to write the one-row-per-strategy summary CSV.
     ExportSummary,
+    /// A scenario to compare with the current one.
+    Compare,
     /// Where to write a chart as PNG.
     ExportChartPng,
     /// Where to write a chart as SVG.
@@ -42,6 +44,7 @@ impl FileTask {
             FileTask::ExportPng => "Export the window as PNG",
             FileTask::ExportReport => "Export the report (HTML)",
             FileTask::ExportSummary => "Export the summary as CSV",
+            FileTask::Compare => "Compare with a scenario",
             FileTask::ExportChartPng => "Save the chart as PNG",
             FileTask::ExportChartSvg => "Save the chart as SVG",
         }
@@ -49,7 +52,7 @@ impl FileTask {
 
     fn ext(self) -> (&'static str, &'static str) {
         match self {
-            FileTask::Open | FileTask::SaveScenario => ("AOV Lab scenario", "toml"),
+            FileTask::Open | FileTask::SaveScenario | FileTask::Compare => ("AOV Lab scenario", "toml"),
             FileTask::ExportJson => ("JSON", "json"),
             FileTask::ExportCsv | FileTask::ExportSummary => ("CSV", "csv"),
             FileTask::ExportPng => ("PNG image", "png"),
@@ -61,7 +64,7 @@ impl FileTask {
 
     fn default_name(self) -> &'static str {
         match self {
-            FileTask::Open | FileTask::SaveScenario => "scenario.toml",
+            FileTask::Open | FileTask::SaveScenario | FileTask::Compare => "scenario.toml",
             FileTask::ExportJson => "results.json",
             FileTask::ExportCsv => "replications.csv",
             FileTask::ExportPng => "aovlab.png",
@@ -107,7 +110,7 @@ impl FileDialogs {
             }
             let asked = Instant::now();
             let picked = match task {
-                FileTask::Open => d.pick_file(),
+                FileTask::Open | FileTask::Compare => d.pick_file(),
                 _ => d.set_file_name(task.default_name()).save_file(),
             };
             match picked {
@@ -122,7 +125,7 @@ impl FileDialogs {
         let filter: egui_file::Filter<PathBuf> =
             Box::new(move |p: &Path| p.is_dir() || p.extension().is_some_and(|e| e == ext));
         let mut dialog = match task {
-            FileTask::Open => egui_file::FileDialog::open_file(),
+            FileTask::Open | FileTask::Compare => egui_file::FileDialog::open_file(),
             _ => egui_file::FileDialog::save_file().default_filename(task.default_name()),
         }
         .initial_path(start)
@@ -150,7 +153,8 @@ impl FileDialogs {
                 self.open = None;
                 let (_, ext) = task.ext();
                 path.map(|p| {
-                    (task, if task != FileTask::Open && p.extension().is_none() { p.with_extension(ext) } else { p })
+                    let opens = matches!(task, FileTask::Open | FileTask::Compare);
+                    (task, if !opens && p.extension().is_none() { p.with_extension(ext) } else { p })
                 })
             }
             egui_file::State::Cancelled | egui_file::State::Closed => {

@@ -51,6 +51,8 @@ pub struct Options {
     pub zoom: Option<f32>,
     /// Open in presentation mode at this slide (1: the summary).
     pub present: Option<usize>,
+    /// A scenario to compare with (opens the Compare tab).
+    pub compare: Option<PathBuf>,
 }
 
 /// A combo box with an accessible name (screen readers and egui_kittest read it);
@@ -156,6 +158,10 @@ pub fn run_app(opts: &Options) -> Result<(), AppError> {
             }
             app.editor.page = opts.page;
             app.view = opts.view;
+            if let Some(p) = &opts.compare {
+                app.analyses.compare.load(p.clone());
+                app.view = analysis::View::Compare;
+            }
             if let Some(slide) = opts.present {
                 app.presenting = true;
                 app.presenter.slide = slide.saturating_sub(1);

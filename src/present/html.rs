@@ -88,7 +88,7 @@ struct Chart {
 }
 
 /// A field's value as the report shows it.
-fn value_text(spec: &ScenarioSpec, p: &fields::Path, v: &Value) -> String {
+pub fn value_text(spec: &ScenarioSpec, p: &fields::Path, v: &Value) -> String {
     let f = p.spec_field();
     let cur = &spec.store.currency;
     match v {
@@ -99,6 +99,7 @@ fn value_text(spec: &ScenarioSpec, p: &fields::Path, v: &Value) -> String {
             f.show(d.quantile(0.05), cur),
             f.show(d.quantile(0.95), cur)
         ),
+        Value::Whole(x) if p.field == "store.seed" => x.to_string(),
         Value::Whole(x) => int(*x),
         Value::Text(t) => t.clone().unwrap_or_default(),
         Value::Bool(b) => if *b { "yes" } else { "no" }.into(),

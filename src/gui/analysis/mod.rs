@@ -3,6 +3,7 @@
 //! thread at the simulation threads' low priority, reporting over a channel, and can
 //! be cancelled.
 
+pub mod compare_tab;
 pub mod optimize_tab;
 pub mod plan_tab;
 pub mod sensitivity_tab;
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use egui::{RichText, Ui};
 
+pub use compare_tab::CompareTab;
 pub use optimize_tab::OptimizeTab;
 pub use plan_tab::PlanTab;
 pub use sensitivity_tab::SensitivityTab;
@@ -37,11 +39,14 @@ pub enum View {
     Optimize,
     /// The holdout plan and the value of information.
     Plan,
+    /// A second scenario beside this one.
+    Compare,
 }
 
 impl View {
     /// Every tab in order.
-    pub const ALL: [View; 5] = [View::Results, View::Sweep, View::Sensitivity, View::Optimize, View::Plan];
+    pub const ALL: [View; 6] =
+        [View::Results, View::Sweep, View::Sensitivity, View::Optimize, View::Plan, View::Compare];
 
     /// Tab label.
     pub fn label(self) -> &'static str {
@@ -51,6 +56,7 @@ impl View {
             View::Sensitivity => "Sensitivity",
             View::Optimize => "Optimize",
             View::Plan => "Holdout plan",
+            View::Compare => "Compare",
         }
     }
 
@@ -63,6 +69,7 @@ impl View {
             "sensitivity" | "tornado" => Some(View::Sensitivity),
             "optimize" | "optimizer" => Some(View::Optimize),
             "plan" | "holdout" | "plan-holdout" => Some(View::Plan),
+            "compare" => Some(View::Compare),
             _ => None,
         }
     }
@@ -79,6 +86,8 @@ pub struct Analyses {
     pub optimize: OptimizeTab,
     /// Holdout plan.
     pub plan: PlanTab,
+    /// Compare.
+    pub compare: CompareTab,
 }
 
 impl Analyses {
@@ -98,13 +107,14 @@ impl Analyses {
             View::Sensitivity => self.sensitivity.is_running(),
             View::Optimize => self.optimize.is_running(),
             View::Plan => self.plan.is_running(),
+            View::Compare => self.compare.is_running(),
         }
     }
 
     /// Whether `view` has work in progress or waits to start its first analysis.
     pub fn busy(&self, view: View) -> bool {
         let ran = match view {
-            View::Results => true,
+            View::Results | View::Compare => true,
             View::Sweep => self.sweep.auto_ran,
             View::Sensitivity => self.sensitivity.auto_ran,
             View::Optimize => self.optimize.auto_ran,
@@ -157,6 +167,7 @@ impl Analyses {
                 }
                 self.plan.ui(ui, doc, valid);
             }
+            View::Compare => self.compare.ui(ui, doc, out),
         }
     }
 }
