@@ -171,10 +171,11 @@ impl CompareTab {
         }
         let state = self.state.as_ref().filter(|s| **s != JobState::Complete);
         let stale = self.results.as_ref().is_some_and(|(r, _)| *r != rev);
-        if status_line(ui, state, self.progress, self.job.as_ref().map(|j| j.started), stale && self.job.is_none()) {
-            if let Some(j) = &self.job {
-                j.cancel();
-            }
+        let started = self.job.as_ref().map(|j| j.started);
+        if status_line(ui, state, self.progress, started, stale && self.job.is_none())
+            && let Some(j) = &self.job
+        {
+            j.cancel();
         }
         let Some((_, sides)) = &self.results else { return };
         let cur = doc.spec().store.currency.clone();
