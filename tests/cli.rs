@@ -600,3 +600,22 @@ fn compare_names_the_differing_assumptions_and_both_results() {
         .success()
         .stdout(predicate::str::contains("1 assumption differs:"));
 }
+
+#[test]
+fn save_results_makes_a_presenter_file_that_a_rerun_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("s.toml");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/article.toml"), &f).unwrap();
+    let file = f.to_str().unwrap();
+    aovlab().args(["set", file, "store.replications=4", "store.visitors=4000"]).assert().success();
+    aovlab().args(["run", file, "--save-results"]).assert().success();
+    assert!(std::fs::read_to_string(&f).unwrap().contains("[presented]"));
+    aovlab()
+        .args(["run", file])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("reproduces the results saved in the file"));
+    aovlab().args(["run", file, "--seed", "9"]).assert().success().stdout(predicate::str::contains("differs from"));
+    refused(&["run", file, "--save-results", "--seed", "9"], "as it is");
+    refused(&["run", "--save-results"], "give the file");
+}

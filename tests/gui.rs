@@ -750,3 +750,29 @@ fn the_compare_tab_lists_the_differences_and_runs_both() {
     assert!(h.query_by_label_contains("The two scenarios make the same assumptions").is_some());
     assert!(h.query_all_by_label("Annual GMV impact").count() >= 7, "a row per strategy and metric");
 }
+
+#[test]
+fn a_presenter_file_opens_on_its_saved_results_and_a_run_says_it_reproduces_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pres.toml");
+    let text = ARTICLE_TOML
+        .replace("visitors = 100_000", "visitors = 4_000")
+        .replace("replications = 100 ", "replications = 4 ");
+    std::fs::write(&path, &text).unwrap();
+    // Save with results from a first session.
+    let mut h = harness(Document::open(path.clone()).unwrap());
+    wait_for_results(&mut h);
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, aovlab::gui::commands::Command::SaveWithResults);
+    h.run_steps(2);
+    assert!(std::fs::read_to_string(&path).unwrap().contains("[presented]"));
+    // A second session opens on them without running.
+    let mut h = harness(Document::open(path.clone()).unwrap());
+    h.run_steps(5);
+    assert!(h.state().results.is_none() && !h.state().is_running(), "no run on opening a presenter file");
+    assert!(h.query_by_label("Saved results").is_some());
+    assert!(h.query_by_label_contains("Not run on this computer yet").is_some());
+    h.key_press(Key::F5);
+    wait_for_results(&mut h);
+    assert!(h.query_by_label_contains("reproduces the results saved in the file").is_some());
+}

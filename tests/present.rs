@@ -145,3 +145,41 @@ fn compare_lists_exactly_the_fields_that_differ() {
     let d = aovlab::present::compare::differences(&a, &c);
     assert!(!d.is_empty() && d.iter().all(|x| x.b.is_none() && x.label.starts_with("Tier prompt (universal)")));
 }
+
+#[test]
+fn a_presenter_file_round_trips_and_a_rerun_reproduces_it_exactly() {
+    use aovlab::io::scenario_file;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pres.toml");
+    let text = scenario_file::ARTICLE_TOML
+        .replace("visitors = 100_000", "visitors = 20_000")
+        .replace("replications = 100 ", "replications = 12 ");
+    std::fs::write(&path, &text).unwrap();
+    let loaded = scenario_file::load(&path).unwrap();
+    let sc = loaded.validate().unwrap();
+    let run = |sc: &aovlab::model::Scenario| {
+        let out = aovlab::engine::run(sc, &Default::default(), &|_| {}, &Default::default()).unwrap();
+        let reps: Vec<Replication> = out.replications.iter().map(|r| replication(sc, r)).collect();
+        summarize_replications(sc, &reps, 0.0, 1)
+    };
+    let report = run(&sc);
+    let saved = aovlab::report::presented(&report, "2026-12-02T10:00:00Z".into());
+    let loaded = scenario_file::load(&path).unwrap();
+    let mut spec = loaded.spec.clone();
+    spec.presented = Some(saved.clone());
+    let written = scenario_file::save_preserving(&path, loaded.text(), &spec, false).unwrap();
+    // Only the new section is added: the author's text stays as it was.
+    assert!(written.starts_with(&text), "the file's own text is kept");
+    assert!(written.contains("[presented]") && written.contains("# Results saved with this scenario"));
+    // Loading reads the numbers back exactly, and simulation ignores them.
+    let again = scenario_file::load(&path).unwrap();
+    assert_eq!(again.spec.presented.as_ref(), Some(&saved));
+    let sc2 = again.validate().unwrap();
+    assert_eq!(aovlab::report::reproduces(&saved, &run(&sc2)), Ok(()));
+    // Another seed does not reproduce them, and says why.
+    let mut other = again.spec.clone();
+    other.store.seed += 1;
+    let e = aovlab::report::reproduces(&saved, &run(&aovlab::model::Scenario::from_spec(other).unwrap())).unwrap_err();
+    assert!(e[0].contains("seed"), "{e:?}");
+    assert!(saved.strategies.iter().any(|s| s.means.contains_key("rpv_lift")));
+}

@@ -134,6 +134,7 @@ fn scenario() -> impl Strategy<Value = ScenarioSpec> {
                     .collect(),
                 strategies,
                 correlations: Vec::new(),
+                presented: None,
             }
         })
 }

@@ -371,6 +371,20 @@ pub fn emit(
         if let Some(p) = precision {
             text.push_str(&format!("\n{}\n", crate::analysis::precision::sentence(&sc.store.currency, p)));
         }
+        if let Some(saved) = out.saved {
+            text.push_str(&match crate::report::reproduces(saved, &report) {
+                Ok(()) => format!(
+                    "\nThis run reproduces the results saved in the file ({}, AOV Lab {}) exactly.\n",
+                    saved.saved, saved.app_version
+                ),
+                Err(d) => format!(
+                    "\nThis run differs from the results saved in the file ({}, AOV Lab {}):\n  {}\n",
+                    saved.saved,
+                    saved.app_version,
+                    d.iter().take(5).map(|x| crate::format::printable(x)).collect::<Vec<_>>().join("\n  ")
+                ),
+            });
+        }
         print_stdout(&text)?;
     }
     if let Some(path) = out.json {
@@ -393,6 +407,15 @@ pub fn emit(
     if let Some(dir) = out.charts {
         write_charts(dir, &report, &reps)?;
     }
+    if let Some(path) = out.save_into {
+        let loaded = scenario_file::load(path)?;
+        let mut spec = loaded.spec.clone();
+        let saved = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+        spec.presented = Some(crate::report::presented(&report, saved));
+        scenario_file::save_preserving(path, loaded.text(), &spec, false).map_err(|e| {
+            Failure::BadInput(format!("{}: cannot save the results into it: {}", path.display(), files::io_text(&e)))
+        })?;
+    }
     Ok(())
 }
 
@@ -407,6 +430,10 @@ pub struct Emit<'a> {
     pub summary: Option<&'a Path>,
     /// A folder for every dashboard chart as PNG and SVG.
     pub charts: Option<&'a Path>,
+    /// Results saved in the scenario file, to check this run against.
+    pub saved: Option<&'a crate::model::PresentedResults>,
+    /// A scenario file to save this run's results into (a presenter file).
+    pub save_into: Option<&'a Path>,
 }
 
 /// Writes every dashboard chart of `report` into `dir` (created if missing) as

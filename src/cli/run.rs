@@ -40,6 +40,11 @@ pub struct RunArgs {
     /// title, units, legend and a footer naming the scenario, seed and version.
     #[arg(long, value_name = "DIR", conflicts_with = "shard")]
     pub charts: Option<PathBuf>,
+    /// Save this run's summary into the scenario file (a presenter file: the app shows
+    /// it on opening without running, and a re-run says whether it reproduces it).
+    /// Only for a file run as it is, without --seed, --replications, --visitors or --set.
+    #[arg(long, conflicts_with_all = ["shard", "precision"])]
+    pub save_results: bool,
 }
 
 /// Runs the scenario.
@@ -49,11 +54,23 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
     let mut outputs = super::outputs(a.json.as_deref(), a.csv.as_deref());
     outputs.extend(a.summary_csv.as_deref().map(|p| ("--summary-csv", p)));
     check_outputs(&outputs, inputs)?;
+    if a.save_results {
+        let overridden = a.sim.seed.is_some() || a.sim.replications.is_some() || a.sim.visitors.is_some();
+        if a.sim.file.is_none() || overridden || !a.sim.set.is_empty() {
+            return Err(super::Failure::BadInput(
+                "--save-results saves a run of a scenario file as it is: give the file, and no --seed, \
+                 --replications, --visitors or --set (the results would not be the file's)"
+                    .into(),
+            ));
+        }
+    }
     let emit = super::Emit {
         json: a.json.as_deref(),
         csv: a.csv.as_deref(),
         summary: a.summary_csv.as_deref(),
         charts: a.charts.as_deref(),
+        saved: prepared.spec.presented.as_ref(),
+        save_into: a.save_results.then_some(a.sim.file.as_deref()).flatten(),
     };
     let bar = super::progress_bar(u64::from(sc.replications()), "replications");
     let replications = a.shard.map(|s| s.replications(sc.replications()));

@@ -118,6 +118,7 @@ pub struct AovApp {
 impl AovApp {
     /// An app editing `doc`; it runs the scenario on its first frame.
     pub fn new(doc: Document, prefs: Prefs) -> Self {
+        let saved = doc.spec().presented.clone();
         Self {
             doc,
             editor: Editor::default(),
@@ -134,7 +135,8 @@ impl AovApp {
             notice: None,
             help: None,
             allow_close: false,
-            run_on_start: true,
+            // A presenter file opens on its saved results, without running.
+            run_on_start: saved.is_none(),
             awaiting: None,
             recovery: None,
             recovered: None,
@@ -275,8 +277,25 @@ impl AovApp {
                 RunState::Failed(e) => Some(Notice::error(format!("The run failed: {e}"))),
                 _ => self.notice.take(),
             };
+            let complete = state == RunState::Complete;
             res.finish(state, elapsed, threads);
             self.run = None;
+            // A presenter file: say whether this run reproduces its saved results.
+            if let (true, Some(saved), Some(report)) = (complete, &self.doc.spec().presented, &res.report) {
+                self.notice = Some(match crate::report::reproduces(saved, report) {
+                    Ok(()) => Notice::info(format!(
+                        "This run reproduces the results saved in the file ({}, AOV Lab {}) exactly.",
+                        saved.saved, saved.app_version
+                    )),
+                    Err(d) => Notice::warning(format!(
+                        "This run differs from the results saved in the file ({}, AOV Lab {}): {}{}",
+                        saved.saved,
+                        saved.app_version,
+                        d[0],
+                        if d.len() > 1 { format!(" (and {} more)", d.len() - 1) } else { String::new() }
+                    )),
+                });
+            }
         }
     }
 
@@ -308,6 +327,8 @@ impl AovApp {
                 ui.separator();
                 menu_item(ui, Command::Save, true, out);
                 menu_item(ui, Command::SaveAs, true, out);
+                let fresh = has_results && !self.results_stale() && self.run.is_none();
+                menu_item(ui, Command::SaveWithResults, fresh, out);
                 menu_item(ui, Command::CompareWith, true, out);
                 ui.menu_button("Export", |ui| {
                     menu_item(ui, Command::ExportJson, has_results, out);
@@ -594,7 +615,12 @@ impl AovApp {
             match &self.results {
                 Some(res) => self.dashboard.ui(ui, res),
                 None => {
-                    ui.label("Press Run (F5) to simulate the scenario.");
+                    match &self.doc.spec().presented {
+                        Some(p) => super::dashboard::saved_results(ui, p, &self.doc.spec().store.currency),
+                        None => {
+                            ui.label("Press Run (F5) to simulate the scenario.");
+                        }
+                    }
                     None
                 }
             }
@@ -702,6 +728,7 @@ impl AovApp {
             Command::Save => {
                 self.save(self.doc.path.clone());
             }
+            Command::SaveWithResults => self.save_with_results(),
             Command::SaveAs => {
                 self.save(None);
             }
@@ -933,6 +960,30 @@ impl AovApp {
                 Ok(()) => Notice::info(format!("Exported {}", path.display())),
                 Err(e) => Notice::error(format!("Could not export {}: {e}", path.display())),
             });
+    }
+
+    /// Runs the scenario as soon as the app starts (a scripted screenshot needs results,
+    /// even for a presenter file).
+    pub fn run_at_start(&mut self) {
+        self.run_on_start = true;
+    }
+
+    /// Saves the scenario with the last complete run's summary embedded (a presenter
+    /// file): opening it shows those results without running.
+    fn save_with_results(&mut self) {
+        let Some(r) = self.results.as_ref().filter(|r| r.complete()).and_then(|r| r.report.as_ref()) else {
+            self.notice = Some(Notice::warning("Run the scenario to completion first: there are no results to embed."));
+            return;
+        };
+        if self.results_stale() {
+            self.notice = Some(Notice::warning("The results are from before the last edits; run again first."));
+            return;
+        }
+        let saved = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+        self.doc.embed_results(Some(crate::report::presented(r, saved)));
+        if self.save(self.doc.path.clone()) == Saved::Yes {
+            self.notice = Some(Notice::info("Saved with the results: opening the file shows them without running."));
+        }
     }
 
     /// The figure `id` of the current results, with its stamp.

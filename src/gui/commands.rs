@@ -21,6 +21,8 @@ pub enum Command {
     OpenPath(PathBuf),
     /// Save to the current file (or ask).
     Save,
+    /// Save with the last results embedded (a presenter file).
+    SaveWithResults,
     /// Save under a new name.
     SaveAs,
     /// Export the results as JSON.
@@ -115,6 +117,12 @@ pub static BINDINGS: &[Binding] = &[
         label: "Save",
         tip: "Save, keeping the file's comments and layout",
         keys: &[key(CMD, Key::S)],
+    },
+    Binding {
+        command: Command::SaveWithResults,
+        label: "Save with results",
+        tip: "Save, embedding the last run's summary: opening the file shows those results without running",
+        keys: &[],
     },
     Binding {
         command: Command::SaveAs,

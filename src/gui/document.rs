@@ -178,6 +178,8 @@ impl Document {
         };
         let touches_catalog = edit.touches_catalog();
         let undo = edit.apply(&mut self.spec)?;
+        // Saved results describe the scenario as it was: an edit drops them.
+        self.spec.presented = None;
         let now = Instant::now();
         let merge = field.is_some()
             && self.redo.is_empty()
@@ -311,6 +313,13 @@ impl Document {
         self.saved_catalog_revision = self.catalog_revision;
         self.path = Some(path);
         Ok(())
+    }
+
+    /// Sets (or clears) the results saved with the scenario. They are not part of
+    /// the model (validation and runs ignore them), so this is no edit: no undo step,
+    /// no new revision, and the results shown stay current.
+    pub fn embed_results(&mut self, results: Option<crate::model::PresentedResults>) {
+        self.spec.presented = results;
     }
 
     /// Writes a copy to `path` (a recovery file) without changing the document: the

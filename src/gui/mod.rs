@@ -156,6 +156,9 @@ pub fn run_app(opts: &Options) -> Result<(), AppError> {
             if !screenshot_mode && let Some(dir) = Recovery::default_dir() {
                 app = app.with_recovery(dir);
             }
+            if screenshot_mode {
+                app.run_at_start();
+            }
             app.editor.page = opts.page;
             app.view = opts.view;
             if let Some(p) = &opts.compare {

@@ -20,6 +20,16 @@ pub fn patch(original: &str, before: &ScenarioSpec, after: &ScenarioSpec) -> Res
     let old = to_table(before)?;
     let new = to_table(after)?;
     patch_table(doc.as_table_mut(), &old, &new, 0, "");
+    // Results saved with the scenario say what they are where they start.
+    if !old.contains_key("presented")
+        && let Some(t) = doc.get_mut("presented").and_then(Item::as_table_mut)
+    {
+        t.decor_mut().set_prefix(
+            "\n# Results saved with this scenario (a presenter file): AOV Lab shows them on opening\n\
+             # without running, and a re-run says whether it reproduces them. Simulation ignores\n\
+             # this section; editing the scenario in the app drops it.\n",
+        );
+    }
     Ok(doc.to_string())
 }
 

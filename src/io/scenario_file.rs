@@ -226,6 +226,11 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The file's text as read (before any override).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// Parses `text`; `dir` is the folder catalog files are relative to (`None`: the
     /// text has no folder, and a scenario that names catalog files is an error).
     pub fn parse(text: String, file: &str, dir: Option<&Path>) -> Result<Self, ScenarioError> {

@@ -50,6 +50,38 @@ pub struct ScenarioSpec {
     /// not named here are drawn independently.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub correlations: Vec<CorrelationSpec>,
+    /// Results saved with the scenario for a presentation (a presenter file): shown on
+    /// opening without running; ignored by validation and simulation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presented: Option<PresentedResults>,
+}
+
+/// A run's summary saved in a scenario file: what it showed, when, and what made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresentedResults {
+    /// The AOV Lab version that ran it.
+    pub app_version: String,
+    /// When it was saved (RFC 3339, UTC).
+    pub saved: String,
+    /// The run's seed.
+    pub seed: u64,
+    /// Its replications.
+    pub replications: u32,
+    /// Its visitors per replication.
+    pub visitors: u64,
+    /// Per strategy, in the run's order.
+    pub strategies: Vec<PresentedStrategy>,
+}
+
+/// One strategy's saved results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresentedStrategy {
+    /// Name.
+    pub name: String,
+    /// Every defined metric's mean across replications, by the metric's report name.
+    pub means: BTreeMap<String, f64>,
 }
 
 impl ScenarioSpec {
@@ -69,6 +101,7 @@ impl ScenarioSpec {
             tiers: self.tiers.clone(),
             strategies: self.strategies.clone(),
             correlations: self.correlations.clone(),
+            presented: self.presented.clone(),
         }
     }
 }

@@ -543,3 +543,53 @@ impl Report {
         self.strategies.iter().find(|s| s.name == name)
     }
 }
+
+/// The report's summary for a presenter file, saved at `saved` (RFC 3339).
+pub fn presented(r: &Report, saved: String) -> crate::model::PresentedResults {
+    crate::model::PresentedResults {
+        app_version: env!("CARGO_PKG_VERSION").to_string(),
+        saved,
+        seed: r.seed,
+        replications: r.replications,
+        visitors: r.visitors_per_replication,
+        strategies: r
+            .strategies
+            .iter()
+            .map(|s| crate::model::PresentedStrategy {
+                name: s.name.clone(),
+                means: Metric::ALL.iter().filter_map(|m| Some((m.name().to_string(), m.summary(s)?.mean))).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Whether a run reproduces saved results: `Ok` when every saved mean equals the
+/// report's exactly (same seed, replications and visitors), else what differs.
+pub fn reproduces(saved: &crate::model::PresentedResults, r: &Report) -> Result<(), Vec<String>> {
+    let mut diffs = Vec::new();
+    if (saved.seed, saved.replications, saved.visitors) != (r.seed, r.replications, r.visitors_per_replication) {
+        diffs.push(format!(
+            "the run has seed {}, {} replications of {} visitors; the saved results seed {}, {} of {}",
+            r.seed, r.replications, r.visitors_per_replication, saved.seed, saved.replications, saved.visitors
+        ));
+        return Err(diffs);
+    }
+    let now = presented(r, String::new());
+    if now.strategies.len() != saved.strategies.len() {
+        diffs.push(format!("{} strategies now, {} saved", now.strategies.len(), saved.strategies.len()));
+    }
+    for (a, b) in saved.strategies.iter().zip(&now.strategies) {
+        if a.name != b.name {
+            diffs.push(format!("strategy `{}` is now `{}`", a.name, b.name));
+            continue;
+        }
+        for (k, v) in &a.means {
+            match b.means.get(k) {
+                Some(w) if w == v => {}
+                Some(w) => diffs.push(format!("{}: {k} {v} saved, {w} now", a.name)),
+                None => diffs.push(format!("{}: {k} saved but undefined now", a.name)),
+            }
+        }
+    }
+    if diffs.is_empty() { Ok(()) } else { Err(diffs) }
+}

@@ -142,3 +142,62 @@ fn lift_rows(ui: &mut Ui, s: &StrategyReport, cur: &str) {
         ui.end_row();
     }
 }
+
+/// The KPI cards as a table for a spreadsheet or slide (tab-separated, a header row):
+/// one row per strategy and metric, with its level, lift, P5, P95 and P(>0).
+pub fn table_text(r: &Report) -> String {
+    let cur = r.currency.as_str();
+    let mut out = String::from("Strategy\tMetric\tLevel\tLift vs holdout\tLift P5\tLift P95\tP(lift > 0)\n");
+    let rows = [
+        (Metric::ConversionRate, Some(Metric::ConversionRateLift)),
+        (Metric::Aov, Some(Metric::AovLift)),
+        (Metric::RevenuePerVisitor, Some(Metric::RpvLift)),
+        (Metric::GrossMarginPerVisitor, Some(Metric::MarginLift)),
+    ];
+    for s in &r.strategies {
+        for (level, lift) in rows {
+            let l = level.summary(s).map_or_else(String::new, |x| level.format(x.mean, cur));
+            let d = lift.and_then(|m| m.lift_summary(s));
+            let f = |v: f64| crate::format::lift(v, 1);
+            out.push_str(&format!(
+                "{}\t{}\t{l}\t{}\t{}\t{}\t{}\n",
+                s.name,
+                level.label(),
+                d.map_or_else(String::new, |x| f(x.summary.mean)),
+                d.map_or_else(String::new, |x| f(x.summary.p05)),
+                d.map_or_else(String::new, |x| f(x.summary.p95)),
+                d.map_or_else(String::new, |x| percent(x.prob_positive, 0)),
+            ));
+        }
+        if let Some(g) = Metric::AnnualGmvImpact.lift_summary(s) {
+            out.push_str(&format!(
+                "{}\tAnnual GMV impact\t\t{}\t{}\t{}\t{}\n",
+                s.name,
+                money(g.summary.mean, cur, 0),
+                money(g.summary.p05, cur, 0),
+                money(g.summary.p95, cur, 0),
+                percent(g.prob_positive, 0)
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_copied_table_has_a_row_per_strategy_and_metric() {
+        let mut spec = crate::io::article_spec();
+        spec.store.visitors = 3_000;
+        spec.store.replications = 3;
+        let sc = crate::model::Scenario::from_spec(spec).expect("valid");
+        let r = crate::report::run_and_summarize(&sc, &Default::default()).expect("run");
+        let text = super::table_text(&r);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("Strategy\tMetric\tLevel"));
+        // 8 strategies x 4 metrics, and an annual impact row for each of the 7 others.
+        assert_eq!(lines.len(), 1 + 8 * 4 + 7);
+        assert!(lines.iter().all(|l| l.split('\t').count() == 7), "every row has every column");
+        assert!(lines.iter().any(|l| l.starts_with("AOV-optimized\tRevenue / visitor\t$")));
+    }
+}

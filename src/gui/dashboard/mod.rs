@@ -67,6 +67,13 @@ impl Dashboard {
             ))
             .wrap(),
         );
+        if ui
+            .button("Copy table")
+            .on_hover_text("Copy the cards' figures as a table (tab-separated) to paste into a spreadsheet or slide")
+            .clicked()
+        {
+            ui.ctx().copy_text(kpi::table_text(r));
+        }
         // Cards in explicit rows: egui containers do not wrap by themselves.
         let spacing = ui.spacing().item_spacing.x;
         let card = self.card_width.max(kpi::CARD_WIDTH);
@@ -350,6 +357,47 @@ fn upgrades_table(ui: &mut Ui, r: &Report) {
                 ui.label(format!("{:.2}", u.mean * 1000.0));
                 ui.end_row();
             }
+        }
+    });
+}
+
+/// Results saved in the scenario file (a presenter file), shown before any run.
+pub fn saved_results(ui: &mut Ui, p: &crate::model::PresentedResults, currency: &str) {
+    ui.heading("Saved results");
+    ui.add(
+        egui::Label::new(format!(
+            "Saved with the file on {} by AOV Lab {}: seed {}, {} replications of {} visitors. Not run on this \
+             computer yet: Run (F5) reproduces them and says whether they match exactly.",
+            p.saved,
+            p.app_version,
+            p.seed,
+            p.replications,
+            crate::format::int(p.visitors)
+        ))
+        .wrap(),
+    );
+    ui.add_space(6.0);
+    let shown = [
+        Metric::ConversionRate,
+        Metric::Aov,
+        Metric::RevenuePerVisitor,
+        Metric::ConversionRateLift,
+        Metric::AovLift,
+        Metric::RpvLift,
+        Metric::AnnualGmvImpact,
+    ];
+    Grid::new("saved-results").striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+        ui.label(RichText::new("Strategy").strong());
+        for m in shown {
+            ui.label(RichText::new(m.label()).strong());
+        }
+        ui.end_row();
+        for s in &p.strategies {
+            ui.label(&s.name);
+            for m in shown {
+                ui.label(s.means.get(m.name()).map_or_else(|| "-".to_string(), |v| m.format(*v, currency)));
+            }
+            ui.end_row();
         }
     });
 }
