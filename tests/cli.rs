@@ -619,3 +619,23 @@ fn save_results_makes_a_presenter_file_that_a_rerun_checks() {
     refused(&["run", file, "--save-results", "--seed", "9"], "as it is");
     refused(&["run", "--save-results"], "give the file");
 }
+
+#[test]
+fn sensitivity_and_plan_holdout_write_their_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    aovlab()
+        .current_dir(dir.path())
+        .args(["sensitivity", "--replications", "6", "--visitors", "3000", "--charts", "c"])
+        .assert()
+        .success();
+    aovlab()
+        .current_dir(dir.path())
+        .args(["plan-holdout", "--replications", "6", "--visitors", "3000", "--daily-visitors", "2000", "--days", "3"])
+        .args(["--charts", "c"])
+        .assert()
+        .success();
+    for f in ["tornado.png", "tornado.svg", "value-of-information.png", "value-of-information.svg"] {
+        let bytes = std::fs::read(dir.path().join("c").join(f)).unwrap();
+        assert!(bytes.len() > 1000, "{f}");
+    }
+}

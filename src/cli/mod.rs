@@ -443,19 +443,28 @@ pub fn write_charts(
     report: &crate::report::Report,
     reps: &[crate::report::Replication],
 ) -> Result<(), Failure> {
-    use crate::present::{draw, figure};
-    std::fs::create_dir_all(dir).map_err(|e| {
-        Failure::BadInput(format!("{}: cannot create the folder: {}", dir.display(), files::io_text(&e)))
-    })?;
-    let stamp = draw::Stamp {
+    let stamp = crate::present::draw::Stamp {
         scenario: report.scenario.clone(),
         seed: report.seed,
         replications: report.replications,
         visitors: report.visitors_per_replication,
     };
-    for f in figure::dashboard(report, reps) {
-        let svg = draw::svg(&f, &stamp).map_err(|e| Failure::Internal(anyhow::anyhow!(e)))?;
-        let png = draw::png(&f, &stamp).map_err(|e| Failure::Internal(anyhow::anyhow!(e)))?;
+    write_figures(dir, &crate::present::figure::dashboard(report, reps), &stamp)
+}
+
+/// Writes `figures` into `dir` (created if missing) as `<id>.png` and `<id>.svg`.
+pub fn write_figures(
+    dir: &Path,
+    figures: &[crate::present::figure::Figure],
+    stamp: &crate::present::draw::Stamp,
+) -> Result<(), Failure> {
+    use crate::present::draw;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure::BadInput(format!("{}: cannot create the folder: {}", dir.display(), files::io_text(&e)))
+    })?;
+    for f in figures {
+        let svg = draw::svg(f, stamp).map_err(|e| Failure::Internal(anyhow::anyhow!(e)))?;
+        let png = draw::png(f, stamp).map_err(|e| Failure::Internal(anyhow::anyhow!(e)))?;
         for (ext, bytes) in [("svg", svg.as_bytes()), ("png", png.as_slice())] {
             let path = dir.join(format!("{}.{ext}", f.id));
             files::write_atomic(&path, bytes)
@@ -463,6 +472,16 @@ pub fn write_charts(
         }
     }
     Ok(())
+}
+
+/// The stamp of a chart made from scenario `sc`.
+pub fn stamp_of(sc: &Scenario) -> crate::present::draw::Stamp {
+    crate::present::draw::Stamp {
+        scenario: sc.name.clone(),
+        seed: sc.seed(),
+        replications: sc.replications(),
+        visitors: sc.visitors(),
+    }
 }
 
 /// A progress bar on standard error when it is a terminal (hidden otherwise), counting

@@ -45,6 +45,9 @@ pub struct PlanArgs {
     /// Write the power and measured lift per day and metric as CSV to PATH (or `-`).
     #[arg(long, value_name = "PATH")]
     pub csv: Option<PathBuf>,
+    /// Write the value-of-information chart into folder DIR as PNG (2x) and SVG.
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
 }
 
 fn open_share(s: &str) -> Result<f64, String> {
@@ -120,6 +123,9 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     if let Some(path) = &a.json {
         let text = export::plan_json(sc, &planned, &worth).context("serialising the plan")?;
         write_output(path, &text)?;
+    }
+    if let Some(dir) = &a.charts {
+        super::write_figures(dir, &[crate::present::figure::evppi(&worth, &sc.store.currency)], &super::stamp_of(sc))?;
     }
     if let Some(path) = &a.csv {
         let mut buf = Vec::new();

@@ -45,6 +45,9 @@ pub struct SensitivityArgs {
     /// the outcome and the decision's difference, to PATH (or `-`).
     #[arg(long, value_name = "PATH")]
     pub csv: Option<PathBuf>,
+    /// Write the tornado into folder DIR as PNG (2x) and SVG.
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
 }
 
 /// Runs the analysis.
@@ -92,6 +95,10 @@ pub fn run(a: &SensitivityArgs) -> Result<(), Failure> {
         let text = export::sensitivity_json(sc, &result)
             .map_err(|e| Failure::Internal(anyhow::anyhow!("serialising the analysis: {e}")))?;
         write_output(path, &text)?;
+    }
+    if let Some(dir) = &a.charts {
+        let figures: Vec<_> = crate::present::figure::tornado(&result, &sc.store.currency).into_iter().collect();
+        super::write_figures(dir, &figures, &super::stamp_of(sc))?;
     }
     if let Some(path) = &a.csv {
         let mut buf = Vec::new();

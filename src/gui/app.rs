@@ -103,8 +103,8 @@ pub struct AovApp {
     /// A recovery copy found at start, waiting for the user's answer.
     pub recovered: Option<Meta>,
     png: Arc<Mutex<Option<Notice>>>,
-    /// The chart whose file is being asked for (a figure id).
-    chart_export: Option<String>,
+    /// The chart whose file is being asked for.
+    chart_export: Option<crate::present::figure::Figure>,
     /// Presentation mode is on.
     pub presenting: bool,
     /// Presentation mode's slide.
@@ -921,11 +921,12 @@ impl AovApp {
                 return;
             }
             FileTask::ExportChartPng | FileTask::ExportChartSvg => {
-                let Some((f, stamp)) = self.chart_export.as_deref().and_then(|id| self.figure(id)) else { return };
+                let Some(f) = &self.chart_export else { return };
+                let stamp = self.stamp();
                 if task == FileTask::ExportChartSvg {
-                    crate::present::draw::svg(&f, &stamp).map(String::into_bytes)
+                    crate::present::draw::svg(f, &stamp).map(String::into_bytes)
                 } else {
-                    crate::present::draw::png(&f, &stamp)
+                    crate::present::draw::png(f, &stamp)
                 }
             }
             FileTask::ExportSummary => match &res.report {
@@ -986,31 +987,27 @@ impl AovApp {
         }
     }
 
-    /// The figure `id` of the current results, with its stamp.
-    fn figure(&self, id: &str) -> Option<(crate::present::figure::Figure, crate::present::draw::Stamp)> {
-        let res = self.results.as_ref()?;
-        let r = res.report.as_ref()?;
-        let f = crate::present::figure::by_id(r, &res.reps, id)?;
-        let stamp = crate::present::draw::Stamp {
-            scenario: r.scenario.clone(),
-            seed: r.seed,
-            replications: r.replications,
-            visitors: r.visitors_per_replication,
-        };
-        Some((f, stamp))
+    /// What a chart file is stamped with: the scenario and its run settings.
+    fn stamp(&self) -> crate::present::draw::Stamp {
+        let spec = self.doc.spec();
+        crate::present::draw::Stamp {
+            scenario: spec.name.clone(),
+            seed: spec.store.seed,
+            replications: spec.store.replications,
+            visitors: spec.store.visitors,
+        }
     }
 
     /// A chart's context menu: ask where to save it, or copy it as an image.
     fn chart_request(&mut self, ctx: &egui::Context, req: crate::gui::dashboard::ChartRequest) {
         use crate::gui::dashboard::ChartRequest;
         match req {
-            ChartRequest::Save(id, svg) => {
-                self.chart_export = Some(id);
+            ChartRequest::Save(f, svg) => {
+                self.chart_export = Some(*f);
                 self.ask(ctx, if svg { FileTask::ExportChartSvg } else { FileTask::ExportChartPng });
             }
-            ChartRequest::Copy(id) => {
-                let Some((f, stamp)) = self.figure(&id) else { return };
-                let copied = crate::present::draw::png(&f, &stamp).and_then(|bytes| {
+            ChartRequest::Copy(f) => {
+                let copied = crate::present::draw::png(&f, &self.stamp()).and_then(|bytes| {
                     let img = image::load_from_memory(&bytes).map_err(|e| e.to_string())?.to_rgba8();
                     let size = [img.width() as usize, img.height() as usize];
                     ctx.copy_image(egui::ColorImage::from_rgba_unmultiplied(size, img.as_raw()));

@@ -213,6 +213,10 @@ fn paint<DB: DrawingBackend>(
             if f.curves.iter().any(|c| c.row == d.row) { n - 1.0 - d.row as f64 - 0.4 } else { n - 1.0 - d.row as f64 };
         chart.draw_series(std::iter::once(Circle::new((d.x, y), px(5.0), colour(d.colour).filled())))?;
     }
+    if let Some(r) = f.reference {
+        let style = RGBColor(120, 120, 120).stroke_width(px(2.0) as u32);
+        chart.draw_series(std::iter::once(PathElement::new(vec![(r, -0.5), (r, n - 0.5)], style)))?;
+    }
     if f.zero_line && lo < 0.0 && hi > 0.0 {
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, -0.5), (0.0, n - 0.5)],

@@ -147,6 +147,8 @@ pub struct Figure {
     pub legend: Vec<(String, Rgb)>,
     /// Draw a line at zero.
     pub zero_line: bool,
+    /// A reference value drawn as a grey line (a tornado's base outcome).
+    pub reference: Option<f64>,
 }
 
 impl Figure {
@@ -164,6 +166,7 @@ impl Figure {
             curves: Vec::new(),
             legend: Vec::new(),
             zero_line: true,
+            reference: None,
         }
     }
 
@@ -187,6 +190,9 @@ impl Figure {
             }
         }
         self.dots.iter().for_each(|d| see(d.x));
+        if let Some(r) = self.reference {
+            see(r);
+        }
         self.curves.iter().flat_map(|c| &c.points).for_each(|p| see(p.0));
         if !(lo.is_finite() && hi.is_finite()) {
             return (0.0, 1.0);
@@ -417,6 +423,75 @@ pub fn dashboard(r: &Report, reps: &[Replication]) -> Vec<Figure> {
     }
     out.extend(acceptance(r));
     out
+}
+
+/// How a metric's values read on an axis.
+pub fn scale_of(m: Metric, currency: &str) -> Scale {
+    use crate::report::metric::MetricUnit;
+    match m.unit() {
+        MetricUnit::Rate => Scale::Share,
+        MetricUnit::Relative => Scale::Relative,
+        MetricUnit::Money | MetricUnit::MoneyPerVisitor => Scale::Money(currency.to_string()),
+        MetricUnit::MoneyPerYear => Scale::MoneyCompact(currency.to_string()),
+    }
+}
+
+/// The sensitivity tornado: a row per uncertain input, largest swing first; bars from
+/// the outcome with every input uncertain (the grey line) to the outcome with the input
+/// at its 10th percentile (lighter) and its 90th (deeper); green raises it, red lowers.
+pub fn tornado(s: &crate::analysis::sensitivity::Sensitivity, currency: &str) -> Option<Figure> {
+    let base = s.base?;
+    let m = s.outcome.metric;
+    let mut f = Figure::new(
+        "tornado",
+        &format!("What moves {}", s.outcome_label),
+        "Each input at its 10th percentile (lighter bar) and 90th (deeper bar), the others uncertain; grey line: every input uncertain.",
+        m.label().to_string(),
+        scale_of(m, currency),
+        s.inputs.iter().map(|e| e.label.clone()).collect(),
+    );
+    f.slots = 2;
+    f.zero_line = false;
+    f.reference = Some(base);
+    for (row, e) in s.inputs.iter().enumerate() {
+        for (slot, v) in [(0, e.at_p10), (1, e.at_p90)] {
+            let Some(v) = v else { continue };
+            let c = if v >= base { GAIN } else { LOSS };
+            let colour = if slot == 0 { lighter(c) } else { c };
+            f.bars.push(Bar { row, slot, from: base, to: v, colour, whisker: None, label: None });
+        }
+    }
+    f.legend = vec![("raises it".into(), GAIN), ("lowers it".into(), LOSS)];
+    Some(f)
+}
+
+/// What knowing each uncertain input would be worth a year (partial EVPI).
+pub fn evppi(v: &crate::analysis::value::Value, currency: &str) -> Figure {
+    let rows: Vec<&crate::analysis::value::InputValue> = v.inputs.iter().take(10).collect();
+    let mut f = Figure::new(
+        "value-of-information",
+        "What knowing each input would be worth",
+        &format!(
+            "Partial EVPI a year, over {} worlds; knowing the world exactly: EVPI {}.",
+            v.worlds,
+            money_compact(v.evpi, currency)
+        ),
+        "worth knowing, a year (partial EVPI)".into(),
+        Scale::MoneyCompact(currency.to_string()),
+        rows.iter().map(|i| i.label.clone()).collect(),
+    );
+    for (row, i) in rows.iter().enumerate() {
+        f.bars.push(Bar {
+            row,
+            slot: 0,
+            from: 0.0,
+            to: i.value,
+            colour: GAIN,
+            whisker: None,
+            label: Some(money_compact(i.value, currency)),
+        });
+    }
+    f
 }
 
 /// The figure with file name stem `id`: a dashboard chart or any strategy's waterfall.

@@ -153,7 +153,7 @@ impl Analyses {
                 if first(&mut self.sensitivity.auto_ran) {
                     self.sensitivity.start(doc, ui.ctx());
                 }
-                self.sensitivity.ui(ui, doc, valid);
+                self.sensitivity.ui(ui, doc, valid, out);
             }
             View::Optimize => {
                 if first(&mut self.optimize.auto_ran) {
@@ -165,7 +165,7 @@ impl Analyses {
                 if first(&mut self.plan.auto_ran) {
                     self.plan.start(doc, ui.ctx());
                 }
-                self.plan.ui(ui, doc, valid);
+                self.plan.ui(ui, doc, valid, out);
             }
             View::Compare => self.compare.ui(ui, doc, out),
         }

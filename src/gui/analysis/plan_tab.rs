@@ -11,6 +11,7 @@ use crate::analysis::value::{self, Value};
 use crate::format::{int, money, percent, printable};
 use crate::gui::dashboard::charts::{self, ChartState, legend, metric_tick, nice_marks};
 use crate::gui::dashboard::style;
+use crate::gui::dashboard::{ChartRequest, chart_menu};
 use crate::gui::document::Document;
 use crate::model::Scenario;
 use crate::report::Metric;
@@ -177,7 +178,7 @@ impl PlanTab {
     }
 
     /// Draws the tab.
-    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool) {
+    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
         self.poll();
         let spec = doc.spec().clone();
         let names: Vec<String> = spec.strategies.iter().map(|s| s.name.clone()).collect();
@@ -274,7 +275,7 @@ impl PlanTab {
             });
             return;
         };
-        results_ui(ui, &mut self.charts, r);
+        out.extend(results_ui(ui, &mut self.charts, r).map(crate::gui::commands::Command::Chart));
     }
 }
 
@@ -288,7 +289,7 @@ fn implied(sc: &Scenario, cancel: &std::sync::atomic::AtomicBool) -> Result<u64,
         .ok_or_else(|| "the holdout earns nothing per visitor; set the visitors a day".to_string())
 }
 
-fn results_ui(ui: &mut Ui, charts_state: &mut [ChartState; 3], r: &PlanResult) {
+fn results_ui(ui: &mut Ui, charts_state: &mut [ChartState; 3], r: &PlanResult) -> Option<ChartRequest> {
     let p = &r.planned;
     let cur = &r.currency;
     ui.label(
@@ -324,7 +325,7 @@ fn results_ui(ui: &mut Ui, charts_state: &mut [ChartState; 3], r: &PlanResult) {
     let [power_state, lift_state, value_state] = charts_state;
     power_chart(ui, power_state, r);
     lift_chart(ui, lift_state, r);
-    value_ui(ui, value_state, r);
+    value_ui(ui, value_state, r)
 }
 
 /// Power by day for each lift, with the target and the planned day.
@@ -425,7 +426,7 @@ fn ui_text(dark: bool) -> Color32 {
 }
 
 /// EVPI, each input's partial EVPI, and the test's value.
-fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) {
+fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> Option<ChartRequest> {
     let v = &r.value;
     let cur = &r.currency;
     let m = |x: f64| money(x, cur, 0);
@@ -482,7 +483,7 @@ fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) {
     let rows: Vec<&value::InputValue> = v.inputs.iter().take(10).collect();
     if rows.is_empty() {
         ui.label("No input is uncertain: there is nothing to learn about the world.");
-        return;
+        return None;
     }
     let names: Vec<String> = rows.iter().map(|i| i.label.clone()).collect();
     let n = rows.len();
@@ -500,7 +501,7 @@ fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) {
         Some(format!("knowing {}: {} a year", printable(&row.label), m(row.value)))
     };
     let colour = style::gain(ui.visuals().dark_mode);
-    charts::show(ui, "evppi", state, r.generation, plot, hover, |plot| {
+    let response = charts::show(ui, "evppi", state, r.generation, plot, hover, |plot| {
         let bars: Vec<egui_plot::Bar> = rows
             .iter()
             .enumerate()
@@ -513,4 +514,7 @@ fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) {
             .collect();
         plot.bar_chart(egui_plot::BarChart::new("", bars).horizontal().allow_hover(false));
     });
+    let mut asked = None;
+    chart_menu(&response, &crate::present::figure::evppi(v, cur), &mut asked);
+    asked
 }

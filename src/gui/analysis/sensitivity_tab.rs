@@ -9,6 +9,7 @@ use crate::analysis::sensitivity::{self, Outcome, Sensitivity, correlation_text,
 use crate::format::{percent, printable};
 use crate::gui::dashboard::charts::{self, ChartState, metric_tick, nice_marks};
 use crate::gui::dashboard::style;
+use crate::gui::dashboard::{ChartRequest, chart_menu};
 use crate::gui::document::Document;
 use crate::model::ScenarioSpec;
 use crate::report::Metric;
@@ -206,7 +207,7 @@ impl SensitivityTab {
     }
 
     /// Draws the tab.
-    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool) {
+    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
         self.poll();
         let spec = doc.spec().clone();
         let names: Vec<String> = spec.strategies.iter().map(|s| s.name.clone()).collect();
@@ -280,7 +281,7 @@ impl SensitivityTab {
             ui.label("Running the scenario with each input held at its 10th and 90th percentiles…");
             return;
         }
-        results_ui(ui, &mut self.chart, r);
+        out.extend(results_ui(ui, &mut self.chart, r).map(crate::gui::commands::Command::Chart));
     }
 }
 
@@ -298,7 +299,7 @@ fn pick(ui: &mut Ui, id: &str, names: &[String], current: &mut Option<usize>, no
     });
 }
 
-fn results_ui(ui: &mut Ui, chart: &mut ChartState, r: &SensitivityResult) {
+fn results_ui(ui: &mut Ui, chart: &mut ChartState, r: &SensitivityResult) -> Option<ChartRequest> {
     let s = &r.analysis;
     let spec = &r.spec;
     let cur = spec.store.currency.clone();
@@ -307,7 +308,12 @@ fn results_ui(ui: &mut Ui, chart: &mut ChartState, r: &SensitivityResult) {
     ui.label(
         RichText::new(format!("{}: {} with every input uncertain", printable(&s.outcome_label), fmt(s.base))).strong(),
     );
-    tornado(ui, chart, r);
+    let mut asked = None;
+    if let (Some(response), Some(f)) =
+        (tornado(ui, chart, r), crate::present::figure::tornado(&r.analysis, &r.spec.store.currency))
+    {
+        chart_menu(&response, &f, &mut asked);
+    }
     ui.add_space(6.0);
     if let (Some(label), Some(d)) = (&s.decision_label, s.base_difference) {
         ui.label(
@@ -365,14 +371,15 @@ fn results_ui(ui: &mut Ui, chart: &mut ChartState, r: &SensitivityResult) {
             }
         });
     });
+    asked
 }
 
 /// One row per input, largest swing first: a bar from the base value to the outcome
 /// with the input at P10 (lighter) and one to the outcome at P90 (deeper); green
 /// where the outcome rises, red where it falls.
-fn tornado(ui: &mut Ui, state: &mut ChartState, r: &SensitivityResult) {
+fn tornado(ui: &mut Ui, state: &mut ChartState, r: &SensitivityResult) -> Option<egui::Response> {
     let s = &r.analysis;
-    let Some(base) = s.base else { return };
+    let base = s.base?;
     let m = s.outcome.metric;
     let cur = r.spec.store.currency.clone();
     ui.add(
@@ -412,7 +419,7 @@ fn tornado(ui: &mut Ui, state: &mut ChartState, r: &SensitivityResult) {
             e.importance.map_or_else(|| "n/a".into(), correlation_text)
         ))
     };
-    charts::show(ui, "tornado", state, r.generation, plot, hover, |plot| {
+    Some(charts::show(ui, "tornado", state, r.generation, plot, hover, |plot| {
         let mut bars = Vec::new();
         for (i, e) in rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
@@ -426,5 +433,5 @@ fn tornado(ui: &mut Ui, state: &mut ChartState, r: &SensitivityResult) {
         }
         plot.bar_chart(BarChart::new("", bars).horizontal().allow_hover(false));
         plot.vline(VLine::new("", base).color(Color32::GRAY).width(1.5).allow_hover(false));
-    });
+    }))
 }

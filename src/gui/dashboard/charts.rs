@@ -317,6 +317,9 @@ pub fn figure_sized(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Fi
         if f.zero_line {
             plot.vline(VLine::new("", 0.0).color(Color32::GRAY).allow_hover(false));
         }
+        if let Some(r) = f.reference {
+            plot.vline(VLine::new("", r).color(Color32::GRAY).width(1.5).allow_hover(false));
+        }
     })
 }
 

@@ -11,7 +11,7 @@ use egui::{Grid, RichText, Ui};
 use self::charts::ChartState;
 use super::run_view::RunView;
 use crate::format::{lift, money, percent};
-use crate::present::figure;
+use crate::present::figure::{self, Figure};
 use crate::report::{Metric, Report};
 
 /// Dashboard state that is not part of the results.
@@ -178,13 +178,31 @@ impl Dashboard {
     }
 }
 
-/// What a chart's context menu asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a chart's context menu asked for, with the chart as drawn.
+#[derive(Debug, Clone, PartialEq)]
 pub enum ChartRequest {
-    /// Save the chart (by its figure id) to a file: SVG when true, else PNG.
-    Save(String, bool),
+    /// Save the chart to a file: SVG when true, else PNG.
+    Save(Box<Figure>, bool),
     /// Copy the chart as an image.
-    Copy(String),
+    Copy(Box<Figure>),
+}
+
+/// A context menu on a chart's response: save the figure as PNG or SVG, or copy it.
+pub fn chart_menu(response: &egui::Response, f: &Figure, out: &mut Option<ChartRequest>) {
+    response.context_menu(|ui| {
+        if ui.button("Save chart as PNG…").clicked() {
+            *out = Some(ChartRequest::Save(Box::new(f.clone()), false));
+            ui.close();
+        }
+        if ui.button("Save chart as SVG…").clicked() {
+            *out = Some(ChartRequest::Save(Box::new(f.clone()), true));
+            ui.close();
+        }
+        if ui.button("Copy chart as image").clicked() {
+            *out = Some(ChartRequest::Copy(Box::new(f.clone())));
+            ui.close();
+        }
+    });
 }
 
 /// A figure's chart with a context menu to save it as PNG or SVG or copy it.
@@ -196,20 +214,7 @@ fn figure_chart(
     out: &mut Option<ChartRequest>,
 ) {
     let response = charts::figure(ui, state, run.generation, f);
-    response.context_menu(|ui| {
-        if ui.button("Save chart as PNG…").clicked() {
-            *out = Some(ChartRequest::Save(f.id.clone(), false));
-            ui.close();
-        }
-        if ui.button("Save chart as SVG…").clicked() {
-            *out = Some(ChartRequest::Save(f.id.clone(), true));
-            ui.close();
-        }
-        if ui.button("Copy chart as image").clicked() {
-            *out = Some(ChartRequest::Copy(f.id.clone()));
-            ui.close();
-        }
-    });
+    chart_menu(&response, f, out);
 }
 
 /// The article's claims, each with the share of replications in which it holds and a
