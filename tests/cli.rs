@@ -564,9 +564,9 @@ fn run_writes_chart_files_and_a_summary_and_report_writes_one_html_file() {
         .args(["report", "--replications", "6", "--visitors", "5000", "-o", "report.html"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Wrote report.html (5 charts"));
+        .stdout(predicate::str::contains("Wrote report.html (7 charts"));
     let page = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
-    assert_eq!(page.matches("<svg").count(), 5);
+    assert_eq!(page.matches("<svg").count(), 7);
     assert!(page.contains("AOV-optimized raises revenue per visitor by"));
     refused(&["report"], "--output");
 }
@@ -634,7 +634,29 @@ fn sensitivity_and_plan_holdout_write_their_charts() {
         .args(["--charts", "c"])
         .assert()
         .success();
-    for f in ["tornado.png", "tornado.svg", "value-of-information.png", "value-of-information.svg"] {
+    aovlab()
+        .current_dir(dir.path())
+        .args(["optimize", "--replications", "4", "--visitors", "3000", "--max-slots", "1", "--max-offers", "1"])
+        .args(["--charts", "c"])
+        .assert()
+        .success();
+    aovlab()
+        .current_dir(dir.path())
+        .args(["sweep", "--replications", "4", "--visitors", "3000", "--steps", "3", "--charts", "c"])
+        .args(["--param", "behaviour.post_checkout_base_accept", "--from", "0.4", "--to", "0.8"])
+        .assert()
+        .success();
+    for f in [
+        "tornado.png",
+        "tornado.svg",
+        "value-of-information.png",
+        "value-of-information.svg",
+        "power-by-day.svg",
+        "measured-lift.png",
+        "trade-off.svg",
+        "trade-off.png",
+        "sweep-post-checkout-base-acceptance.svg",
+    ] {
         let bytes = std::fs::read(dir.path().join("c").join(f)).unwrap();
         assert!(bytes.len() > 1000, "{f}");
     }

@@ -32,7 +32,18 @@ fn every_chart_draws_to_a_valid_png_and_svg_with_its_stamp() {
     let (_, r, reps) = article();
     let figures = figure::dashboard(&r, &reps);
     let ids: Vec<&str> = figures.iter().map(|f| f.id.as_str()).collect();
-    assert_eq!(ids, ["lifts", "annual-impact", "rpv-decomposition", "waterfall-aov-optimized", "acceptance"]);
+    assert_eq!(
+        ids,
+        [
+            "lifts",
+            "annual-impact",
+            "rpv-decomposition",
+            "waterfall-aov-optimized",
+            "acceptance",
+            "head-to-head-aov-optimized-vs-post-checkout-only",
+            "convergence-rpv-lift"
+        ]
+    );
     for f in &figures {
         let svg = draw::svg(f, &stamp(&r)).unwrap();
         let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{}: {e}", f.id));

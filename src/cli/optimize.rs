@@ -56,6 +56,9 @@ pub struct OptimizeArgs {
     /// objective, stage, frontier) as CSV to PATH (or `-`).
     #[arg(long, value_name = "PATH")]
     pub csv: Option<PathBuf>,
+    /// Write the trade-off chart into folder DIR as PNG (2x) and SVG.
+    #[arg(long, value_name = "DIR", conflicts_with = "shard")]
+    pub charts: Option<PathBuf>,
 }
 
 fn share(s: &str) -> Result<f64, String> {
@@ -119,6 +122,10 @@ pub fn run(a: &OptimizeArgs) -> Result<(), Failure> {
     }
     let result = optimize::optimize(spec, sc, &search, &opts, &progress, &cancel).map_err(failure)?;
     bar.finish_and_clear();
+    if let Some(dir) = &a.charts {
+        let f = crate::present::figure::trade_off(&result, &sc.store.currency);
+        super::write_figures(dir, &[f], &super::stamp_of(sc))?;
+    }
     emit(sc, spec, &result, a.json.as_deref(), a.csv.as_deref())
 }
 

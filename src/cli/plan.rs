@@ -45,7 +45,8 @@ pub struct PlanArgs {
     /// Write the power and measured lift per day and metric as CSV to PATH (or `-`).
     #[arg(long, value_name = "PATH")]
     pub csv: Option<PathBuf>,
-    /// Write the value-of-information chart into folder DIR as PNG (2x) and SVG.
+    /// Write the charts (power by day, measured lift, value of information) into folder
+    /// DIR as PNG (2x) and SVG.
     #[arg(long, value_name = "DIR")]
     pub charts: Option<PathBuf>,
 }
@@ -125,7 +126,11 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
         write_output(path, &text)?;
     }
     if let Some(dir) = &a.charts {
-        super::write_figures(dir, &[crate::present::figure::evppi(&worth, &sc.store.currency)], &super::stamp_of(sc))?;
+        use crate::present::figure;
+        let mut figures = vec![figure::power_by_day(&planned)];
+        figures.extend(figure::measured_lift(&planned));
+        figures.push(figure::evppi(&worth, &sc.store.currency));
+        super::write_figures(dir, &figures, &super::stamp_of(sc))?;
     }
     if let Some(path) = &a.csv {
         let mut buf = Vec::new();

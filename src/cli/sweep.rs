@@ -60,6 +60,10 @@ pub struct SweepArgs {
     /// Write every point's summaries of every metric as JSON to PATH (or `-`).
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
+    /// Write the chart of a one-field sweep (every strategy's metric along the field,
+    /// with bands) into folder DIR as PNG (2x) and SVG.
+    #[arg(long, value_name = "DIR", conflicts_with = "shard")]
+    pub charts: Option<PathBuf>,
     /// Write one row per point, strategy and metric to PATH (or `-`).
     #[arg(long, value_name = "PATH")]
     pub csv: Option<PathBuf>,
@@ -105,6 +109,11 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
         None => None,
     };
     let sw = Sweep { x, y };
+    if a.charts.is_some() && sw.y.is_some() {
+        return Err(Failure::BadInput(
+            "--charts draws one-field sweeps; a grid of two fields has no file chart yet".into(),
+        ));
+    }
     let shown = match &a.strategy {
         Some(n) => strategy(sc, n)?,
         None => default_shown(sc, &sw, spec),
@@ -151,6 +160,23 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
         return write_output(path, &text);
     }
     let points: Vec<Point> = run.into_iter().map(|(p, _)| p).collect();
+    if let Some(dir) = &a.charts {
+        let names: Vec<String> = sc.strategies.iter().map(|s| s.name().to_string()).collect();
+        let shown_all: Vec<usize> = (0..names.len()).filter(|&k| !(a.metric.is_lift() && k == sc.holdout)).collect();
+        let banded: Vec<usize> = sw.shared_strategy(spec).into_iter().collect();
+        let refs: Vec<&Point> = points.iter().collect();
+        let f = crate::present::figure::sweep_lines(
+            &sw,
+            &refs,
+            &names,
+            sc.holdout,
+            &shown_all,
+            &banded,
+            a.metric,
+            &sc.store.currency,
+        );
+        super::write_figures(dir, &[f], &super::stamp_of(sc))?;
+    }
     emit(sc, &sw, &points, a.metric, shown, versus, a.json.as_deref(), a.csv.as_deref())
 }
 

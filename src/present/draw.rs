@@ -61,6 +61,9 @@ fn fonts() -> bool {
 
 /// The chart's height for its rows.
 pub fn height(f: &Figure) -> u32 {
+    if f.xy.is_some() {
+        return 620;
+    }
     let per_row = 14 + 24 * f.slots.max(1) as u32;
     (170 + 80 + f.rows.len() as u32 * per_row).max(380)
 }
@@ -137,6 +140,9 @@ fn paint<DB: DrawingBackend>(
         ("sans-serif", size(13.0)).into_font().color(&grey),
     ))?;
     let plot = root.margin(top, px(44.0) as u32, px(12.0) as u32, px(28.0) as u32);
+    if let Some(xy) = &f.xy {
+        return paint_xy(&plot, f, xy, k);
+    }
     let n = f.rows.len().max(1) as f64;
     let (lo, hi) = f.range();
     let longest = f.rows.iter().map(|r| r.chars().count()).max().unwrap_or(4).min(34) as f64;
@@ -222,6 +228,67 @@ fn paint<DB: DrawingBackend>(
             vec![(0.0, -0.5), (0.0, n - 0.5)],
             RGBColor(120, 120, 120).stroke_width(px(1.0) as u32),
         )))?;
+    }
+    Ok(())
+}
+
+/// An x-y chart: rectangles, bands, lines, points and reference lines.
+fn paint_xy<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    f: &Figure,
+    xy: &super::figure::Xy,
+    k: f64,
+) -> Result<(), Failed<DB>> {
+    let px = |v: f64| (v * k).round() as i32;
+    let size = |v: f64| v * k;
+    let ((x0, x1), (y0, y1)) = xy.ranges();
+    let mut chart = ChartBuilder::on(plot)
+        .x_label_area_size(px(56.0))
+        .y_label_area_size(px(86.0))
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    let (xs, ys) = (f.scale.clone(), xy.y_scale.clone().unwrap_or(super::figure::Scale::Share));
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .y_labels(7)
+        .x_label_formatter(&|x: &f64| xs.text(*x))
+        .y_label_formatter(&|y: &f64| ys.text(*y))
+        .x_desc(f.x_label.clone())
+        .y_desc(xy.y_label.clone())
+        .label_style(("sans-serif", size(15.0)))
+        .axis_desc_style(("sans-serif", size(15.0)))
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()?;
+    for (r, c) in &xy.rects {
+        chart.draw_series(std::iter::once(Rectangle::new([(r[0], r[1]), (r[2], r[3])], colour(*c).filled())))?;
+    }
+    for l in &xy.lines {
+        if l.band.len() > 1 {
+            let mut pts: Vec<(f64, f64)> = l.band.iter().map(|b| (b.0, b.2)).collect();
+            pts.extend(l.band.iter().rev().map(|b| (b.0, b.1)));
+            chart.draw_series(std::iter::once(Polygon::new(pts, colour(l.colour).mix(0.2).filled())))?;
+        }
+        chart.draw_series(LineSeries::new(l.points.clone(), colour(l.colour).stroke_width(px(2.0) as u32)))?;
+    }
+    for &(v, c) in &xy.hlines {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(x0, v), (x1, v)],
+            colour(c).stroke_width(px(1.5) as u32),
+        )))?;
+    }
+    for &(v, c) in &xy.vlines {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(v, y0), (v, y1)],
+            colour(c).stroke_width(px(1.5) as u32),
+        )))?;
+    }
+    for p in &xy.points {
+        chart.draw_series(std::iter::once(Circle::new(p.at, px(p.size), colour(p.colour).filled())))?;
+        if let Some(label) = &p.label {
+            let font = ("sans-serif", size(13.0)).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Bottom));
+            chart.draw_series(std::iter::once(Text::new(format!(" {label}"), p.at, font)))?;
+        }
     }
     Ok(())
 }

@@ -59,6 +59,8 @@ pub enum Scale {
     Money(String),
     /// Money in short form ($1.2M).
     MoneyCompact(String),
+    /// A count or any plain number.
+    Count,
 }
 
 impl Scale {
@@ -69,6 +71,7 @@ impl Scale {
             Scale::Share => percent(v, decimals(v)),
             Scale::Money(c) => money(v, c, 2),
             Scale::MoneyCompact(c) => money_compact(v, c),
+            Scale::Count => crate::format::round_significant(v, 6).to_string(),
         }
     }
 }
@@ -149,6 +152,91 @@ pub struct Figure {
     pub zero_line: bool,
     /// A reference value drawn as a grey line (a tornado's base outcome).
     pub reference: Option<f64>,
+    /// An x-y chart instead of rows (lines, bands, points, rectangles); the rows,
+    /// bars, dots and curves are then unused and `scale` reads the x axis.
+    pub xy: Option<Xy>,
+}
+
+/// An x-y chart's content.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Xy {
+    /// The y axis's label.
+    pub y_label: String,
+    /// How y values read.
+    pub y_scale: Option<Scale>,
+    /// Lines, each with an optional band.
+    pub lines: Vec<XyLine>,
+    /// Points (a scatter), each with an optional label.
+    pub points: Vec<XyPoint>,
+    /// Filled rectangles (a histogram's bars, a heatmap's cells): x0, y0, x1, y1.
+    pub rects: Vec<([f64; 4], Rgb)>,
+    /// Horizontal reference lines.
+    pub hlines: Vec<(f64, Rgb)>,
+    /// Vertical reference lines.
+    pub vlines: Vec<(f64, Rgb)>,
+}
+
+/// A line of an x-y chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct XyLine {
+    /// Colour.
+    pub colour: Rgb,
+    /// (x, y), by x.
+    pub points: Vec<(f64, f64)>,
+    /// (x, lower, upper): a band drawn under the line.
+    pub band: Vec<(f64, f64, f64)>,
+}
+
+/// A point of an x-y chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct XyPoint {
+    /// Position.
+    pub at: (f64, f64),
+    /// Colour.
+    pub colour: Rgb,
+    /// Radius in pixels.
+    pub size: f64,
+    /// A label beside it.
+    pub label: Option<String>,
+}
+
+impl Xy {
+    /// The x and y ranges of everything drawn, padded a little.
+    pub fn ranges(&self) -> ((f64, f64), (f64, f64)) {
+        let (mut x, mut y) = ((f64::INFINITY, f64::NEG_INFINITY), (f64::INFINITY, f64::NEG_INFINITY));
+        let mut see = |a: f64, b: f64| {
+            if a.is_finite() && b.is_finite() {
+                x = (x.0.min(a), x.1.max(a));
+                y = (y.0.min(b), y.1.max(b));
+            }
+        };
+        for l in &self.lines {
+            l.points.iter().for_each(|p| see(p.0, p.1));
+            l.band.iter().for_each(|b| {
+                see(b.0, b.1);
+                see(b.0, b.2);
+            });
+        }
+        self.points.iter().for_each(|p| see(p.at.0, p.at.1));
+        for (r, _) in &self.rects {
+            see(r[0], r[1]);
+            see(r[2], r[3]);
+        }
+        if !(x.0.is_finite() && y.0.is_finite()) {
+            return ((0.0, 1.0), (0.0, 1.0));
+        }
+        for &(v, _) in &self.hlines {
+            y = (y.0.min(v), y.1.max(v));
+        }
+        for &(v, _) in &self.vlines {
+            x = (x.0.min(v), x.1.max(v));
+        }
+        let pad = |(a, b): (f64, f64)| {
+            let d = (b - a).abs().max(1e-9) * 0.04;
+            (a - d, b + d)
+        };
+        (pad(x), pad(y))
+    }
 }
 
 impl Figure {
@@ -167,6 +255,7 @@ impl Figure {
             legend: Vec::new(),
             zero_line: true,
             reference: None,
+            xy: None,
         }
     }
 
@@ -405,7 +494,8 @@ pub fn acceptance(r: &Report) -> Option<Figure> {
 
 /// Every dashboard chart for a report: lifts, the impact distribution, the
 /// decomposition, the waterfall of the strategy with the highest revenue per visitor,
-/// and acceptance.
+/// acceptance, the two best strategies head to head, and the convergence of the RPV
+/// lift.
 pub fn dashboard(r: &Report, reps: &[Replication]) -> Vec<Figure> {
     let mut out = vec![lifts(r), impact_distribution(r, reps), decomposition(r)];
     let best = r
@@ -422,6 +512,14 @@ pub fn dashboard(r: &Report, reps: &[Replication]) -> Vec<Figure> {
         out.push(f);
     }
     out.extend(acceptance(r));
+    // The two strategies with the most revenue per visitor, head to head.
+    let mut order: Vec<usize> = (0..r.strategies.len()).filter(|&i| !r.strategies[i].is_holdout).collect();
+    let rpv = |i: usize| r.strategies[i].metrics.revenue_per_visitor.map_or(f64::NEG_INFINITY, |m| m.mean);
+    order.sort_by(|&a, &b| rpv(b).total_cmp(&rpv(a)).then(a.cmp(&b)));
+    if let [a, b, ..] = order[..] {
+        out.extend(head_to_head(r, reps, a, b));
+    }
+    out.push(convergence(r, reps, Metric::RpvLift));
     out
 }
 
@@ -491,6 +589,262 @@ pub fn evppi(v: &crate::analysis::value::Value, currency: &str) -> Figure {
             label: Some(money_compact(i.value, currency)),
         });
     }
+    f
+}
+
+/// An x-y figure with no rows.
+fn xy_figure(id: &str, title: &str, note: &str, x_label: String, scale: Scale, xy: Xy) -> Figure {
+    let mut f = Figure::new(id, title, note, x_label, scale, Vec::new());
+    f.zero_line = false;
+    f.xy = Some(xy);
+    f
+}
+
+/// Each strategy's running mean of `m` over the first n replications with its 95%
+/// interval (Student's t).
+pub fn convergence(r: &Report, reps: &[Replication], m: Metric) -> Figure {
+    let h = r.strategies.iter().position(|s| s.is_holdout).unwrap_or(0);
+    let mut xy = Xy { y_label: m.label().to_string(), y_scale: Some(scale_of(m, &r.currency)), ..Default::default() };
+    let mut legend = Vec::new();
+    for (k, s) in r.strategies.iter().enumerate() {
+        if m.summary(s).is_none() {
+            continue;
+        }
+        let (mut n, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
+        let mut line = XyLine { colour: strategy_colour(k, h), points: Vec::new(), band: Vec::new() };
+        for rep in reps {
+            let Some(e) = m.estimate(&rep.strategies[k]) else { continue };
+            // Welford's running mean and variance.
+            n += 1.0;
+            let d = e.value - mean;
+            mean += d / n;
+            m2 += d * (e.value - mean);
+            if n >= 2.0 {
+                let half = crate::stats::interval::t95(n - 1.0) * (m2 / (n - 1.0) / n).sqrt();
+                line.points.push((n, mean));
+                line.band.push((n, mean - half, mean + half));
+            }
+        }
+        legend.push((s.name.clone(), line.colour));
+        xy.lines.push(line);
+    }
+    let mut f = xy_figure(
+        &format!("convergence-{}", m.name().replace('_', "-")),
+        &format!("Convergence of {}", m.label()),
+        "The mean over the first n replications (line) and its 95% interval (band): where the bands are narrow enough, more replications change little.",
+        "replications".into(),
+        Scale::Count,
+        xy,
+    );
+    f.legend = legend;
+    f
+}
+
+/// A histogram of strategy `a`'s revenue per visitor minus `b`'s per replication (the
+/// same visitors), with no difference marked.
+pub fn head_to_head(r: &Report, reps: &[Replication], a: usize, b: usize) -> Option<Figure> {
+    let rpv = |rep: &Replication, k: usize| Metric::RevenuePerVisitor.estimate(&rep.strategies[k]).map(|e| e.value);
+    let diffs: Vec<f64> = reps.iter().filter_map(|rep| Some(rpv(rep, a)? - rpv(rep, b)?)).collect();
+    if diffs.is_empty() {
+        return None;
+    }
+    let (lo, hi) = diffs.iter().fold((0.0f64, 0.0f64), |(x, y), &d| (x.min(d), y.max(d)));
+    let bins = 25;
+    let w = ((hi - lo) / f64::from(bins)).max(1e-9);
+    let mut counts = vec![0usize; bins as usize];
+    for x in &diffs {
+        counts[(((x - lo) / w) as usize).min(bins as usize - 1)] += 1;
+    }
+    let (na, nb) = (&r.strategies[a].name, &r.strategies[b].name);
+    let colour = strategy_colour(a, r.strategies.iter().position(|s| s.is_holdout).unwrap_or(0));
+    let xy = Xy {
+        y_label: "replications".into(),
+        y_scale: Some(Scale::Count),
+        rects: counts
+            .iter()
+            .enumerate()
+            .map(|(k, &c)| {
+                ([lo + k as f64 * w + w * 0.025, 0.0, lo + (k as f64 + 1.0) * w - w * 0.025, c as f64], colour)
+            })
+            .collect(),
+        vlines: vec![(0.0, [60, 60, 60])],
+        ..Default::default()
+    };
+    Some(xy_figure(
+        &format!("head-to-head-{}-vs-{}", slug(na), slug(nb)),
+        &format!("{na} against {nb} on revenue per visitor"),
+        &format!("Replications by how much more revenue per visitor {na} made than {nb}; right of the line, {na} won."),
+        format!("revenue per visitor, {na} minus {nb} ({})", r.currency),
+        Scale::Money(r.currency.clone()),
+        xy,
+    ))
+}
+
+/// How a field's values read on an axis.
+pub fn scale_of_unit(u: crate::model::fields::Unit, currency: &str) -> Scale {
+    use crate::model::fields::Unit;
+    match u {
+        Unit::Percent => Scale::Share,
+        Unit::Money => Scale::Money(currency.to_string()),
+        _ => Scale::Count,
+    }
+}
+
+/// The holdout test's power by day for each lift, with the target and the planned day.
+pub fn power_by_day(p: &crate::analysis::plan::Planned) -> Figure {
+    let mut xy = Xy { y_label: "power".into(), y_scale: Some(Scale::Share), ..Default::default() };
+    let mut legend = Vec::new();
+    for (i, m) in p.metrics.iter().enumerate() {
+        let colour = strategy_colour(i + 1, 0);
+        legend.push((m.metric.label().to_string(), colour));
+        let points = m.power_by_day.iter().enumerate().map(|(d, &v)| (d as f64 + 1.0, v)).collect();
+        xy.lines.push(XyLine { colour, points, band: Vec::new() });
+    }
+    xy.hlines.push((crate::analysis::plan::TARGET_POWER, HOLDOUT));
+    xy.vlines.push((f64::from(p.plan.days), HOLDOUT));
+    xy.points.push(XyPoint { at: (0.0, 0.0), colour: [255, 255, 255], size: 0.0, label: None });
+    xy.points.push(XyPoint { at: (0.0, 1.0), colour: [255, 255, 255], size: 0.0, label: None });
+    let mut f = xy_figure(
+        "power-by-day",
+        &format!("Power of a holdout test of {} by day", p.strategy),
+        &format!(
+            "Share of {} simulated worlds whose test finds the lift, by the day of the test; grey: 80% and the planned day ({}).",
+            p.worlds, p.plan.days
+        ),
+        "day of the test".into(),
+        Scale::Count,
+        xy,
+    );
+    f.legend = legend;
+    f
+}
+
+/// The revenue-per-visitor lift the test measures by day: mean over worlds, the mean
+/// interval, and the true lift.
+pub fn measured_lift(p: &crate::analysis::plan::Planned) -> Option<Figure> {
+    let m = p.metrics.iter().find(|m| m.metric == Metric::RpvLift)?;
+    let days: Vec<(f64, [f64; 3])> = m
+        .measured
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.iter().all(|x| x.is_finite()))
+        .map(|(d, v)| (d as f64 + 1.0, *v))
+        .collect();
+    let xy = Xy {
+        y_label: "RPV lift".into(),
+        y_scale: Some(Scale::Relative),
+        lines: vec![XyLine {
+            colour: GAIN,
+            points: days.iter().map(|d| (d.0, d.1[0])).collect(),
+            band: days.iter().map(|d| (d.0, d.1[1], d.1[2])).collect(),
+        }],
+        hlines: vec![(m.true_lift, HOLDOUT), (0.0, [60, 60, 60])],
+        vlines: vec![(f64::from(p.plan.days), HOLDOUT)],
+        ..Default::default()
+    };
+    Some(xy_figure(
+        "measured-lift",
+        &format!("The revenue-per-visitor lift a test of {} measures", p.strategy),
+        "Line: the lift measured by each day (mean over worlds); band: its 95% interval (mean bounds); grey: the true lift and the planned day.",
+        "day of the test".into(),
+        Scale::Count,
+        xy,
+    ))
+}
+
+/// Every policy the optimizer tried: conversion against AOV, coloured from low to high
+/// revenue per visitor, the Pareto frontier as a line, the scenario's own strategies
+/// labelled.
+pub fn trade_off(o: &crate::analysis::optimize::Optimized, currency: &str) -> Figure {
+    let ev: Vec<&crate::analysis::optimize::Evaluated> = o.evaluated.iter().filter(|e| e.aov.is_finite()).collect();
+    let (lo, hi) = ev.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), e| {
+        (a.min(e.revenue_per_visitor), b.max(e.revenue_per_visitor))
+    });
+    let span = (hi - lo).max(1e-12);
+    let (low, high): (Rgb, Rgb) = ([200, 205, 230], [170, 60, 0]);
+    let shade = |v: f64| -> Rgb {
+        let t = ((v - lo) / span).clamp(0.0, 1.0);
+        [0, 1, 2].map(|i| (f64::from(low[i]) + (f64::from(high[i]) - f64::from(low[i])) * t) as u8)
+    };
+    let own_colour: Rgb = [0, 110, 200];
+    let mut xy = Xy { y_label: "AOV".into(), y_scale: Some(Scale::Money(currency.to_string())), ..Default::default() };
+    for e in ev.iter().filter(|e| e.own.is_none()) {
+        xy.points.push(XyPoint {
+            at: (e.conversion_rate, e.aov),
+            colour: shade(e.revenue_per_visitor),
+            size: 3.0,
+            label: None,
+        });
+    }
+    let mut front: Vec<(f64, f64)> = ev.iter().filter(|e| e.frontier).map(|e| (e.conversion_rate, e.aov)).collect();
+    front.sort_by(|a, b| a.0.total_cmp(&b.0));
+    xy.lines.push(XyLine { colour: [30, 30, 30], points: front, band: Vec::new() });
+    for e in ev.iter().filter(|e| e.own.is_some()) {
+        xy.points.push(XyPoint { at: (e.conversion_rate, e.aov), colour: own_colour, size: 6.0, label: e.own.clone() });
+    }
+    if let Some(c) = o.chosen {
+        let e = &o.evaluated[c];
+        xy.points.push(XyPoint {
+            at: (e.conversion_rate, e.aov),
+            colour: [30, 30, 30],
+            size: 7.0,
+            label: Some("chosen".into()),
+        });
+    }
+    let mut f = xy_figure(
+        "trade-off",
+        &format!("Conversion against AOV: {} policies tried", o.policies_evaluated),
+        "Each dot a policy, coloured from low to high revenue per visitor; the line joins the policies no other beats on both; blue: the scenario's strategies.",
+        "conversion rate".into(),
+        Scale::Share,
+        xy,
+    );
+    f.legend = vec![
+        (format!("lower revenue / visitor ({})", money(lo, currency, 2)), low),
+        (format!("higher ({})", money(hi, currency, 2)), high),
+        ("Pareto frontier".into(), [30, 30, 30]),
+        ("the scenario's strategies".into(), own_colour),
+    ];
+    f
+}
+
+/// A one-field sweep: each shown strategy's mean of `m` along the field, with its
+/// P5-P95 band (all strategies' when `all_bands`, else the swept one's).
+#[allow(clippy::too_many_arguments)]
+pub fn sweep_lines(
+    sweep: &crate::analysis::sweep::Sweep,
+    points: &[&crate::analysis::sweep::Point],
+    names: &[String],
+    holdout: usize,
+    shown: &[usize],
+    banded: &[usize],
+    m: Metric,
+    currency: &str,
+) -> Figure {
+    let mut xy = Xy { y_label: m.label().to_string(), y_scale: Some(scale_of(m, currency)), ..Default::default() };
+    let mut legend = Vec::new();
+    for &k in shown {
+        let colour = strategy_colour(k, holdout);
+        legend.push((names[k].clone(), colour));
+        let series: Vec<(f64, [f64; 3])> = points
+            .iter()
+            .filter_map(|p| m.summary(&p.report.strategies[k]).map(|s| (p.x, [s.mean, s.p05, s.p95])))
+            .collect();
+        xy.lines.push(XyLine {
+            colour,
+            points: series.iter().map(|s| (s.0, s.1[0])).collect(),
+            band: if banded.contains(&k) { series.iter().map(|s| (s.0, s.1[1], s.1[2])).collect() } else { Vec::new() },
+        });
+    }
+    let mut f = xy_figure(
+        &format!("sweep-{}", slug(&sweep.x.label)),
+        &format!("{} as {} varies", m.label(), sweep.x.label),
+        "Lines: the mean across replications; bands: the 5th to 95th percentile.",
+        sweep.x.label.clone(),
+        scale_of_unit(sweep.x.unit(), currency),
+        xy,
+    );
+    f.legend = legend;
     f
 }
 

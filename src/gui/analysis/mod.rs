@@ -147,7 +147,7 @@ impl Analyses {
                 if first(&mut self.sweep.auto_ran) {
                     self.sweep.start(doc, ui.ctx());
                 }
-                self.sweep.ui(ui, doc, valid);
+                self.sweep.ui(ui, doc, valid, out);
             }
             View::Sensitivity => {
                 if first(&mut self.sensitivity.auto_ran) {

@@ -218,7 +218,11 @@ impl OptimizeTab {
             return;
         }
         summary(ui, r, out);
-        trade_off(ui, &mut self.chart, r);
+        let response = trade_off(ui, &mut self.chart, r);
+        let mut asked = None;
+        let f = crate::present::figure::trade_off(&r.result, &r.spec.store.currency);
+        crate::gui::dashboard::chart_menu(&response, &f, &mut asked);
+        out.extend(asked.map(Command::Chart));
         finalists(ui, r);
     }
 }
@@ -270,7 +274,7 @@ fn summary(ui: &mut Ui, r: &OptimizeResult, out: &mut Vec<Command>) {
 
 /// Conversion against AOV for every policy tried, coloured by revenue per visitor,
 /// the frontier drawn and the scenario's own strategies marked.
-fn trade_off(ui: &mut Ui, state: &mut ChartState, r: &OptimizeResult) {
+fn trade_off(ui: &mut Ui, state: &mut ChartState, r: &OptimizeResult) -> egui::Response {
     let o = &r.result;
     let cur = r.spec.store.currency.clone();
     let dark = ui.visuals().dark_mode;
@@ -393,7 +397,7 @@ fn trade_off(ui: &mut Ui, state: &mut ChartState, r: &OptimizeResult) {
                     .color(frontier_colour),
             );
         }
-    });
+    })
 }
 
 /// The finalists' fresh figures.

@@ -323,13 +323,19 @@ fn results_ui(ui: &mut Ui, charts_state: &mut [ChartState; 3], r: &PlanResult) -
     ui.label(format!("The holdout group forgoes {} during the test.", money(p.forgone_revenue, cur, 0)));
     ui.add_space(6.0);
     let [power_state, lift_state, value_state] = charts_state;
-    power_chart(ui, power_state, r);
-    lift_chart(ui, lift_state, r);
-    value_ui(ui, value_state, r)
+    let mut asked = None;
+    let response = power_chart(ui, power_state, r);
+    chart_menu(&response, &crate::present::figure::power_by_day(&r.planned), &mut asked);
+    if let (Some(response), Some(f)) =
+        (lift_chart(ui, lift_state, r), crate::present::figure::measured_lift(&r.planned))
+    {
+        chart_menu(&response, &f, &mut asked);
+    }
+    value_ui(ui, value_state, r).or(asked)
 }
 
 /// Power by day for each lift, with the target and the planned day.
-fn power_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) {
+fn power_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> egui::Response {
     let p = &r.planned;
     let colours: Vec<Color32> = (0..p.metrics.len()).map(|i| style::strategy(i + 1, 0)).collect();
     ui.label(RichText::new("Power by day of the test").strong());
@@ -359,14 +365,14 @@ fn power_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) {
         }
         plot.hline(HLine::new("", TARGET_POWER).color(Color32::GRAY).width(1.0).allow_hover(false));
         plot.vline(VLine::new("", f64::from(p.plan.days)).color(Color32::GRAY).width(1.5).allow_hover(false));
-    });
+    })
 }
 
 /// The revenue-per-visitor lift a test measures by each day: the mean over worlds,
 /// the mean interval, and the true lift.
-fn lift_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) {
+fn lift_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> Option<egui::Response> {
     let p = &r.planned;
-    let Some(m) = p.metrics.iter().find(|m| m.metric == Metric::RpvLift) else { return };
+    let m = p.metrics.iter().find(|m| m.metric == Metric::RpvLift)?;
     let dark = ui.visuals().dark_mode;
     let c = style::gain(dark);
     ui.label(RichText::new("Measured revenue-per-visitor lift by day").strong());
@@ -401,7 +407,7 @@ fn lift_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) {
             crate::format::lift(m.true_lift, 2)
         ))
     };
-    charts::show(ui, "lift", state, r.generation, plot, hover, |plot| {
+    Some(charts::show(ui, "lift", state, r.generation, plot, hover, |plot| {
         let days: Vec<(f64, [f64; 3])> = m
             .measured
             .iter()
@@ -418,7 +424,7 @@ fn lift_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) {
         plot.hline(HLine::new("", m.true_lift).color(Color32::GRAY).width(1.5).allow_hover(false));
         plot.hline(HLine::new("", 0.0).color(ui_text(dark)).width(1.0).allow_hover(false));
         plot.vline(VLine::new("", f64::from(p.plan.days)).color(Color32::GRAY).width(1.0).allow_hover(false));
-    });
+    }))
 }
 
 fn ui_text(dark: bool) -> Color32 {

@@ -268,7 +268,7 @@ impl SweepTab {
     }
 
     /// Draws the tab; starts a sweep when asked (or on the first view).
-    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool) {
+    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
         self.poll();
         let spec = doc.spec().clone();
         if self.x.as_ref().is_none_or(|a| fields::resolve(&spec, &a.path).is_err()) {
@@ -372,7 +372,26 @@ impl SweepTab {
             return;
         }
         match &r.sweep.y {
-            None => lines(ui, &mut self.chart, r, self.metric, self.all_bands),
+            None => {
+                let response = lines(ui, &mut self.chart, r, self.metric, self.all_bands);
+                let done: Vec<&Point> = r.points.iter().flatten().collect();
+                let shown: Vec<usize> =
+                    (0..r.names.len()).filter(|&k| !(self.metric.is_lift() && k == r.holdout)).collect();
+                let banded: Vec<usize> = if self.all_bands { shown.clone() } else { r.swept.into_iter().collect() };
+                let f = crate::present::figure::sweep_lines(
+                    &r.sweep,
+                    &done,
+                    &r.names,
+                    r.holdout,
+                    &shown,
+                    &banded,
+                    self.metric,
+                    &r.currency,
+                );
+                let mut asked = None;
+                crate::gui::dashboard::chart_menu(&response, &f, &mut asked);
+                out.extend(asked.map(crate::gui::commands::Command::Chart));
+            }
             Some(_) => heatmap(ui, &mut self.chart, r, self.metric, self.shown, self.versus),
         }
     }
@@ -420,7 +439,7 @@ fn strategy_combo(ui: &mut Ui, id: &str, names: &[String], current: &mut Option<
 }
 
 /// One line per strategy against the swept field, with P5-P95 bands.
-fn lines(ui: &mut Ui, state: &mut ChartState, r: &SweepResult, m: Metric, all_bands: bool) {
+fn lines(ui: &mut Ui, state: &mut ChartState, r: &SweepResult, m: Metric, all_bands: bool) -> egui::Response {
     let cur = r.currency.clone();
     let done: Vec<&Point> = r.points.iter().flatten().collect();
     let shown: Vec<usize> = (0..r.names.len()).filter(|&k| !(m.is_lift() && k == r.holdout)).collect();
@@ -479,7 +498,7 @@ fn lines(ui: &mut Ui, state: &mut ChartState, r: &SweepResult, m: Metric, all_ba
             );
             plot.points(Points::new("", PlotPoints::from(pts)).color(c).radius(2.5).allow_hover(false));
         }
-    });
+    })
 }
 
 /// A heatmap of one strategy's metric (or its difference from another) over two fields.

@@ -7,8 +7,7 @@ use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotPoints, Points, VLine};
 
 use super::style;
-use crate::format::{money, money_tick, percent_tick};
-use crate::gui::run_view::RunView;
+use crate::format::{money_tick, percent_tick};
 use crate::present::figure::{self, Figure, Rgb};
 use crate::report::metric::MetricUnit;
 use crate::report::{Metric, Report};
@@ -323,142 +322,65 @@ pub fn figure_sized(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Fi
     })
 }
 
-/// Histogram of RPV_a - RPV_b per replication (same visitors), with "no difference"
-/// marked.
-pub fn head_to_head(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report, a: usize, b: usize) {
-    let diffs: Vec<f64> = run
-        .reps
-        .iter()
-        .filter_map(|rep| {
-            let x = Metric::RevenuePerVisitor.estimate(&rep.strategies[a])?.value;
-            Some(x - Metric::RevenuePerVisitor.estimate(&rep.strategies[b])?.value)
-        })
-        .collect();
-    if diffs.is_empty() {
-        return;
+/// An x-y figure (crate::present::figure: the same data the chart files draw): its
+/// legend and note, rectangles, bands, lines, points and reference lines. Returns the
+/// plot's response (for its context menu).
+pub fn xy_figure(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure, height: f32) -> egui::Response {
+    let Some(xy) = &f.xy else { return figure(ui, state, generation, f) };
+    let c = |[r, g, b]: Rgb| Color32::from_rgb(r, g, b);
+    if !f.legend.is_empty() {
+        legend(ui, &f.legend.iter().map(|(n, k)| (c(*k), n.clone())).collect::<Vec<_>>());
     }
-    let (lo, hi) = diffs.iter().fold((0.0f64, 0.0f64), |(x, y), &d| (x.min(d), y.max(d)));
-    let bins = 25;
-    let w = ((hi - lo) / bins as f64).max(1e-9);
-    let mut counts = vec![0usize; bins];
-    for x in &diffs {
-        counts[(((x - lo) / w) as usize).min(bins - 1)] += 1;
-    }
-    ui.label(
-        RichText::new(format!(
-            "Each bar counts replications by how much more revenue per visitor {} made than {}; the grey line is no \
-             difference, so bars right of it are replications {} won.",
-            r.strategies[a].name, r.strategies[b].name, r.strategies[a].name
-        ))
-        .small(),
-    );
-    let cur = r.currency.clone();
-    let hover = |p: PlotPoint| {
-        let k = ((p.x - lo) / w).floor();
-        if !(0.0..bins as f64).contains(&k) {
-            return None;
-        }
-        let k = k as usize;
-        Some(format!(
-            "{} to {} per visitor: {} replication{}",
-            money(lo + k as f64 * w, &cur, 3),
-            money(lo + (k + 1) as f64 * w, &cur, 3),
-            counts[k],
-            if counts[k] == 1 { "" } else { "s" }
-        ))
-    };
-    let cur2 = r.currency.clone();
-    let c = ui.visuals().text_color().gamma_multiply(0.6);
-    let plot = base("head-to-head")
-        .height(HEIGHT * 0.8)
-        .x_axis_label(format!(
-            "revenue per visitor, {} minus {} ({})",
-            r.strategies[a].name, r.strategies[b].name, r.currency
-        ))
-        .y_axis_label("replications")
-        .x_axis_formatter(move |m, _| money_tick(m.value, m.step_size, &cur2))
-        .x_grid_spacer(|g| nice_marks(g, 5.0))
-        .include_x(0.0);
-    show(ui, "head-to-head", state, run.generation, plot, hover, |plot| {
-        let bars: Vec<Bar> = counts
-            .iter()
-            .enumerate()
-            .map(|(k, n)| solid(Bar::new(lo + (k as f64 + 0.5) * w, *n as f64).width(w * 0.95), c))
-            .collect();
-        plot.bar_chart(BarChart::new("replications", bars).color(c).allow_hover(false));
-        plot.vline(VLine::new("no difference", 0.0).color(Color32::GRAY).width(2.0).allow_hover(false));
-    });
-}
-
-/// How each strategy's mean of `m` settles as replications accumulate: the running
-/// mean over the first n replications with its 95% interval (Student's t), for the
-/// strategies where `m` is defined.
-pub fn convergence(ui: &mut Ui, state: &mut ChartState, run: &RunView, r: &Report, m: Metric) {
-    use egui_plot::FilledArea;
-    let cur = r.currency.clone();
-    let shown: Vec<usize> = (0..r.strategies.len()).filter(|&k| m.summary(&r.strategies[k]).is_some()).collect();
-    legend(ui, &shown.iter().map(|&k| (color(r, k), r.strategies[k].name.clone())).collect::<Vec<_>>());
-    note(
-        ui,
-        "The mean over the first n replications (line) and its 95% interval (band): where the bands are narrow enough, more replications change little.",
-    );
-    let series: Vec<(usize, Vec<[f64; 3]>)> = shown
-        .iter()
-        .map(|&k| {
-            let mut pts = Vec::new();
-            let (mut n, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
-            for rep in &run.reps {
-                let Some(e) = m.estimate(&rep.strategies[k]) else { continue };
-                // Welford's running mean and variance.
-                n += 1.0;
-                let d = e.value - mean;
-                mean += d / n;
-                m2 += d * (e.value - mean);
-                if n >= 2.0 {
-                    let half = crate::stats::interval::t95(n - 1.0) * (m2 / (n - 1.0) / n).sqrt();
-                    pts.push([n, mean - half, mean + half]);
-                }
-            }
-            (k, pts)
-        })
-        .collect();
-    let cur_y = cur.clone();
-    let plot = base("convergence")
-        .x_axis_label("replications")
-        .y_axis_formatter(move |g, _| metric_tick(m, g.value, g.step_size, &cur_y))
+    note(ui, &f.note);
+    let (xs, ys) = (f.scale.clone(), xy.y_scale.clone().unwrap_or(figure::Scale::Count));
+    let (xs2, ys2) = (xs.clone(), ys.clone());
+    let plot = base(&f.id)
+        .height(height)
+        .x_axis_label(f.x_label.clone())
+        .y_axis_label(xy.y_label.clone())
+        .x_axis_formatter(move |m, _| xs.text(m.value))
+        .y_axis_formatter(move |m, _| ys.text(m.value))
         .x_grid_spacer(|g| nice_marks(g, 6.0))
         .y_grid_spacer(|g| nice_marks(g, 5.0))
         .y_axis_min_width(56.0);
-    let hover = |p: PlotPoint| {
-        let n = p.x.round();
-        let mut text = format!("after {n:.0} replications");
-        for (k, pts) in &series {
-            if let Some(q) = pts.iter().find(|q| q[0] == n) {
-                let mid = 0.5 * (q[1] + q[2]);
-                text.push_str(&format!(
-                    "\n{}: {} +/- {}",
-                    r.strategies[*k].name,
-                    m.format_exact(mid, &cur),
-                    m.format_exact(0.5 * (q[2] - q[1]), &cur).trim_start_matches('+')
-                ));
-            }
+    let hover = |p: PlotPoint| Some(format!("{}: {}\n{}: {}", f.x_label, xs2.text(p.x), xy.y_label, ys2.text(p.y)));
+    let dark = ui.visuals().dark_mode;
+    show(ui, &f.id, state, generation, plot, hover, |plot| {
+        if !xy.rects.is_empty() {
+            let bars: Vec<Bar> = xy
+                .rects
+                .iter()
+                .map(|(r, k)| {
+                    solid(Bar::new(0.5 * (r[0] + r[2]), r[3] - r[1]).base_offset(r[1]).width(r[2] - r[0]), c(*k))
+                })
+                .collect();
+            plot.bar_chart(BarChart::new("", bars).allow_hover(false));
         }
-        Some(text)
-    };
-    show(ui, "convergence", state, run.generation, plot, hover, |plot| {
-        for (k, pts) in &series {
-            if pts.is_empty() {
-                continue;
+        for l in &xy.lines {
+            if l.band.len() > 1 {
+                let x: Vec<f64> = l.band.iter().map(|b| b.0).collect();
+                let lo: Vec<f64> = l.band.iter().map(|b| b.1).collect();
+                let hi: Vec<f64> = l.band.iter().map(|b| b.2).collect();
+                plot.add(egui_plot::FilledArea::new("", &x, &lo, &hi).fill_color(c(l.colour).gamma_multiply(0.15)));
             }
-            let c = color(r, *k);
-            let x: Vec<f64> = pts.iter().map(|q| q[0]).collect();
-            let lo: Vec<f64> = pts.iter().map(|q| q[1]).collect();
-            let hi: Vec<f64> = pts.iter().map(|q| q[2]).collect();
-            plot.add(FilledArea::new("", &x, &lo, &hi).fill_color(c.gamma_multiply(0.15)));
-            let mid: Vec<[f64; 2]> = pts.iter().map(|q| [q[0], 0.5 * (q[1] + q[2])]).collect();
-            plot.line(Line::new("", PlotPoints::from(mid)).color(c).width(1.5).allow_hover(false));
+            let pts: Vec<[f64; 2]> = l.points.iter().map(|p| [p.0, p.1]).collect();
+            plot.line(Line::new("", PlotPoints::from(pts)).color(c(l.colour)).width(1.5).allow_hover(false));
         }
-    });
+        for &(v, k) in &xy.hlines {
+            plot.hline(egui_plot::HLine::new("", v).color(c(k)).allow_hover(false));
+        }
+        for &(v, k) in &xy.vlines {
+            plot.vline(VLine::new("", v).color(if dark { Color32::GRAY } else { c(k) }).allow_hover(false));
+        }
+        for p in &xy.points {
+            plot.points(
+                Points::new("", PlotPoints::from(vec![[p.at.0, p.at.1]]))
+                    .color(c(p.colour))
+                    .radius(p.size as f32)
+                    .allow_hover(false),
+            );
+        }
+    })
 }
 
 #[cfg(test)]

@@ -101,6 +101,8 @@ impl Dashboard {
         // Each chart's context-menu request, collected after the sections are drawn.
         let (mut out_l, mut out_i, mut out_d, mut out_w, mut out_a) = (None, None, None, None, None);
         let (out_l, out_i, out_d, out_w, out_a) = (&mut out_l, &mut out_i, &mut out_d, &mut out_w, &mut out_a);
+        let (mut out_h, mut out_c) = (None, None);
+        let (out_h, out_c) = (&mut out_h, &mut out_c);
         let sections: Vec<Section> = vec![
             Box::new(|ui: &mut Ui| {
                 section(ui, "Lifts against the holdout", |ui| figure_chart(ui, lifts, run, &figure::lifts(r), out_l))
@@ -139,7 +141,7 @@ impl Dashboard {
             }),
             Box::new(|ui: &mut Ui| {
                 section(ui, "Head-to-head on revenue per visitor", |ui| {
-                    head_to_head_ui(ui, head, run, r, head_a, head_b)
+                    head_to_head_ui(ui, head, run, r, (head_a, head_b), out_h)
                 })
             }),
             Box::new(|ui: &mut Ui| {
@@ -154,7 +156,9 @@ impl Dashboard {
                             }
                         });
                     });
-                    charts::convergence(ui, converge, run, r, *m);
+                    let f = figure::convergence(r, &run.reps, *m);
+                    let response = charts::xy_figure(ui, converge, run.generation, &f, charts::HEIGHT);
+                    chart_menu(&response, &f, out_c);
                 })
             }),
         ];
@@ -174,7 +178,7 @@ impl Dashboard {
             ui.add_space(6.0);
         }
         drop(sections);
-        [out_l, out_i, out_d, out_w, out_a].into_iter().find_map(Option::take)
+        [out_l, out_i, out_d, out_w, out_a, out_h, out_c].into_iter().find_map(Option::take)
     }
 }
 
@@ -287,8 +291,8 @@ fn head_to_head_ui(
     state: &mut ChartState,
     run: &RunView,
     r: &Report,
-    head_a: &mut Option<usize>,
-    head_b: &mut Option<usize>,
+    (head_a, head_b): (&mut Option<usize>, &mut Option<usize>),
+    out: &mut Option<ChartRequest>,
 ) {
     // By default the two strategies with the most revenue per visitor.
     let Some(a) = pick(r, *head_a, 0) else { return };
@@ -344,7 +348,10 @@ fn head_to_head_ui(
         detail.push_str(&format!(" They tie exactly in {} of replications.", percent(ties, 0)));
     }
     ui.add(egui::Label::new(detail).wrap());
-    charts::head_to_head(ui, state, run, r, a, b);
+    if let Some(f) = figure::head_to_head(r, &run.reps, a, b) {
+        let response = charts::xy_figure(ui, state, run.generation, &f, charts::HEIGHT * 0.8);
+        chart_menu(&response, &f, out);
+    }
 }
 
 fn upgrades_table(ui: &mut Ui, r: &Report) {
