@@ -29,9 +29,7 @@ pub use space::{Bounds, candidates, describe};
 
 use super::replications;
 use crate::engine::{RunError, RunOptions};
-use crate::model::{
-    CheckoutSpec, FieldError, PostCheckoutSpec, PreCheckoutSpec, Scenario, ScenarioSpec, StrategySpec, TierPromptSpec,
-};
+use crate::model::{FieldError, Scenario, ScenarioSpec, StrategySpec};
 use crate::report::Metric;
 
 /// Candidates in the final, fresh evaluation (with the scenario's own strategies).
@@ -251,6 +249,33 @@ pub struct Evaluated {
     pub frontier: bool,
 }
 
+impl Evaluated {
+    /// A policy's figures from its values per replication.
+    fn new(
+        label: String,
+        levers: &StrategySpec,
+        own: Option<String>,
+        stage: usize,
+        v: &[Values],
+        search: &Search,
+    ) -> Self {
+        let (objective, short) = search.score(v);
+        Evaluated {
+            label,
+            levers: levers.clone(),
+            own,
+            stage,
+            replications: v.len() as u32,
+            conversion_rate: mean_of(v, Metric::ConversionRate).unwrap_or(0.0),
+            aov: mean_of(v, Metric::Aov).unwrap_or(f64::NAN),
+            revenue_per_visitor: mean_of(v, Metric::RevenuePerVisitor).unwrap_or(0.0),
+            objective,
+            feasible: short == 0.0,
+            frontier: false,
+        }
+    }
+}
+
 /// A finalist's figures from the fresh evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finalist {
@@ -383,7 +408,8 @@ fn metric_index(m: Metric) -> usize {
 }
 
 /// Runs `cands` (with the scenario's holdout first in each pass of up to 63) over the
-/// replications `reps`, with `seed`; every candidate's values per replication.
+/// replications `reps`, with `seed`: every candidate's values per replication, and the
+/// holdout's (from the first pass; its lifts are 0).
 #[allow(clippy::too_many_arguments)]
 fn evaluate(
     sc: &Scenario,
@@ -395,11 +421,12 @@ fn evaluate(
     opts: &RunOptions,
     progress: &(dyn Fn(f64) + Sync),
     cancel: &AtomicBool,
-) -> Result<Vec<Vec<Values>>, OptimizeError> {
-    let holdout = spec.strategies.iter().find(|s| s.holdout).cloned().unwrap_or_default_holdout();
+) -> Result<(Vec<Vec<Values>>, Vec<Values>), OptimizeError> {
+    let holdout = spec.strategies[sc.holdout].clone();
     let per_pass = crate::model::Limits::default().max_strategies - 1;
     let passes = cands.len().div_ceil(per_pass).max(1);
     let mut out = Vec::with_capacity(cands.len());
+    let mut holdout_values = Vec::new();
     for (pass, chunk) in cands.chunks(per_pass).enumerate() {
         let mut list = vec![holdout.clone()];
         for (j, c) in chunk.iter().enumerate() {
@@ -417,6 +444,17 @@ fn evaluate(
         let o = RunOptions { replications: Some(reps.clone()), ..opts.clone() };
         let each = |done: u32, total: u32| progress((pass as f64 + f64::from(done) / f64::from(total)) / passes as f64);
         let reps = replications(&run_sc, &o, &each, cancel)?;
+        if pass == 0 {
+            holdout_values = reps
+                .iter()
+                .map(|r| {
+                    Metric::ALL
+                        .iter()
+                        .map(|m| if m.is_lift() { Some(0.0) } else { m.estimate(&r.strategies[0]).map(|e| e.value) })
+                        .collect()
+                })
+                .collect();
+        }
         for j in 0..chunk.len() {
             out.push(
                 reps.iter()
@@ -425,26 +463,7 @@ fn evaluate(
             );
         }
     }
-    Ok(out)
-}
-
-/// A holdout with every lever off, for a file form without one (validation refuses it
-/// later with its own message).
-trait OrHoldout {
-    fn unwrap_or_default_holdout(self) -> StrategySpec;
-}
-
-impl OrHoldout for Option<StrategySpec> {
-    fn unwrap_or_default_holdout(self) -> StrategySpec {
-        self.unwrap_or_else(|| StrategySpec {
-            name: "Holdout".into(),
-            holdout: true,
-            pre_checkout: PreCheckoutSpec::default(),
-            tier_prompt: TierPromptSpec::default(),
-            checkout: CheckoutSpec::default(),
-            post_checkout: PostCheckoutSpec::default(),
-        })
-    }
+    Ok((out, holdout_values))
 }
 
 /// Screens the candidates of shard `shard = (i, n)` (every `n`th from the `i`th; all
@@ -462,7 +481,7 @@ pub fn screen(
     let reps = SCREEN_REPLICATIONS.min(sc.replications());
     let mine: Vec<usize> = (0..cands.len()).filter(|i| i % shard.1 == shard.0).collect();
     let refs: Vec<&StrategySpec> = mine.iter().map(|&i| &cands[i]).collect();
-    let values = evaluate(sc, spec, &refs, stream, 0..reps, sc.seed(), opts, progress, cancel)?;
+    let (values, _) = evaluate(sc, spec, &refs, stream, 0..reps, sc.seed(), opts, progress, cancel)?;
     Ok(Screened { candidates: cands.len(), replications: reps, scores: mine.into_iter().zip(values).collect() })
 }
 
@@ -508,7 +527,7 @@ pub fn finish(
         let stage = stages.len();
         let fraction = stage as f64 / (stage as f64 + 2.0);
         let p = |f: f64| progress(fraction * 0.8 + f * 0.8 / (stage as f64 + 2.0));
-        let more = evaluate(sc, spec, &refs, stream, done_reps..next, sc.seed(), opts, &p, cancel)?;
+        let (more, _) = evaluate(sc, spec, &refs, stream, done_reps..next, sc.seed(), opts, &p, cancel)?;
         for (&i, v) in alive.iter().zip(more) {
             values[i].extend(v);
             stage_of[i] = stage;
@@ -524,61 +543,25 @@ pub fn finish(
     let mut fresh_list: Vec<&StrategySpec> = alive.iter().map(|&i| &cands[i]).collect();
     fresh_list.extend(own.iter().filter(|s| !s.holdout));
     let p = |f: f64| progress(0.8 + 0.2 * f);
-    let fresh = evaluate(sc, spec, &fresh_list, stream, 0..total_reps, fresh_seed, opts, &p, cancel)?;
+    let (fresh, fresh_holdout) = evaluate(sc, spec, &fresh_list, stream, 0..total_reps, fresh_seed, opts, &p, cancel)?;
     let n_final = alive.len();
     let final_stage = stages.len();
     let mut evaluated: Vec<Evaluated> = Vec::with_capacity(cands.len() + own.len());
-    let figures = |v: &[Values], search: &Search| {
-        let (objective, short) = search.score(v);
-        (
-            mean_of(v, Metric::ConversionRate).unwrap_or(0.0),
-            mean_of(v, Metric::Aov).unwrap_or(f64::NAN),
-            mean_of(v, Metric::RevenuePerVisitor).unwrap_or(0.0),
-            objective,
-            short == 0.0,
-        )
-    };
     for (i, c) in cands.iter().enumerate() {
         let finalist = alive.iter().position(|&a| a == i);
         let v = finalist.map_or(&values[i], |f| &fresh[f]);
-        let (conversion_rate, aov, revenue_per_visitor, objective, feasible) = figures(v, search);
-        evaluated.push(Evaluated {
-            label: c.name.clone(),
-            levers: c.clone(),
-            own: None,
-            stage: if finalist.is_some() { final_stage } else { stage_of[i] },
-            replications: v.len() as u32,
-            conversion_rate,
-            aov,
-            revenue_per_visitor,
-            objective,
-            feasible,
-            frontier: false,
-        });
+        let stage = if finalist.is_some() { final_stage } else { stage_of[i] };
+        evaluated.push(Evaluated::new(c.name.clone(), c, None, stage, v, search));
     }
-    // The scenario's own strategies: the holdout's figures from any pass (it runs in
-    // each, first), the others from the fresh evaluation.
+    // The scenario's own strategies, from the fresh evaluation (the holdout runs first
+    // in each of its passes).
     for s in &own {
-        let v: Vec<Values> = if s.holdout {
-            holdout_values(sc, spec, fresh_seed, opts, cancel)?
+        let v = if s.holdout {
+            &fresh_holdout
         } else {
-            let k = n_final + own.iter().filter(|o| !o.holdout).position(|o| o.name == s.name).unwrap_or(0);
-            fresh[k].clone()
+            &fresh[n_final + own.iter().filter(|o| !o.holdout).position(|o| o.name == s.name).unwrap_or(0)]
         };
-        let (conversion_rate, aov, revenue_per_visitor, objective, feasible) = figures(&v, search);
-        evaluated.push(Evaluated {
-            label: describe(s),
-            levers: (*s).clone(),
-            own: Some(s.name.clone()),
-            stage: final_stage,
-            replications: v.len() as u32,
-            conversion_rate,
-            aov,
-            revenue_per_visitor,
-            objective,
-            feasible,
-            frontier: false,
-        });
+        evaluated.push(Evaluated::new(describe(s), s, Some(s.name.clone()), final_stage, v, search));
     }
     mark_frontier(&mut evaluated);
     // Probability of being best among the feasible finalists, per fresh replication.
@@ -635,29 +618,6 @@ pub fn finish(
         finalists,
         chosen,
     })
-}
-
-/// The holdout's values on the fresh replications (its lifts are 0).
-fn holdout_values(
-    sc: &Scenario,
-    spec: &ScenarioSpec,
-    seed: u64,
-    opts: &RunOptions,
-    cancel: &AtomicBool,
-) -> Result<Vec<Values>, OptimizeError> {
-    let holdout = spec.strategies.iter().find(|s| s.holdout).cloned().unwrap_or_default_holdout();
-    let mut run_sc = sc.with_strategies(spec, &[holdout]).map_err(OptimizeError::Invalid)?;
-    run_sc.store.seed = seed;
-    let reps = replications(&run_sc, opts, &|_, _| {}, cancel)?;
-    Ok(reps
-        .iter()
-        .map(|r| {
-            Metric::ALL
-                .iter()
-                .map(|m| if m.is_lift() { Some(0.0) } else { m.estimate(&r.strategies[0]).map(|e| e.value) })
-                .collect()
-        })
-        .collect())
 }
 
 /// Marks the policies no other beats on both conversion and AOV.
