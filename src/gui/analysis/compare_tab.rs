@@ -14,10 +14,7 @@ use crate::model::{Scenario, ScenarioSpec};
 use crate::present::compare::{self, Difference, Side};
 use crate::report::Metric;
 
-enum Msg {
-    Progress(f64),
-    Finished(Result<Vec<Side>, String>),
-}
+type Msg = super::Msg<Vec<Side>>;
 
 /// The tab's state.
 #[derive(Default)]
@@ -64,16 +61,7 @@ impl CompareTab {
     }
 
     fn poll(&mut self) {
-        let Some(job) = &self.job else { return };
-        let mut end = None;
-        for m in job.drain() {
-            match m {
-                Msg::Progress(f) => self.progress = f,
-                Msg::Finished(r) => end = Some(r),
-            }
-        }
-        let Some(outcome) = end else { return };
-        self.job = None;
+        let Some(outcome) = super::poll_result(&mut self.job, &mut self.progress) else { return };
         match outcome {
             Ok(sides) => {
                 if let Some((rev, _)) = &self.diffs {
@@ -81,7 +69,7 @@ impl CompareTab {
                 }
                 self.state = Some(JobState::Complete);
             }
-            Err(e) => self.state = Some(if e == "cancelled" { JobState::Cancelled } else { JobState::Failed(e) }),
+            Err(e) => self.state = Some(JobState::ended(e)),
         }
     }
 

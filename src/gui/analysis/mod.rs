@@ -231,6 +231,30 @@ impl<M: Send + 'static> Job<M> {
     }
 }
 
+/// News from an analysis that reports its progress and then one result (an error
+/// text of `"cancelled"` when it was cancelled).
+pub enum Msg<T> {
+    /// Share of the work done, 0 to 1.
+    Progress(f64),
+    /// The result.
+    Finished(Result<T, String>),
+}
+
+/// Drains `job`'s messages: the latest progress into `progress`; once it finished,
+/// the job is dropped and its result returned.
+pub fn poll_result<T: Send + 'static>(job: &mut Option<Job<Msg<T>>>, progress: &mut f64) -> Option<Result<T, String>> {
+    let mut end = None;
+    for m in job.as_ref()?.drain() {
+        match m {
+            Msg::Progress(f) => *progress = f,
+            Msg::Finished(r) => end = Some(r),
+        }
+    }
+    let end = end?;
+    *job = None;
+    Some(end)
+}
+
 /// How an analysis stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobState {
@@ -242,6 +266,14 @@ pub enum JobState {
     Cancelled,
     /// Failed.
     Failed(String),
+}
+
+impl JobState {
+    /// The state of an analysis that ended with error text `e` (`"cancelled"`: it
+    /// was cancelled).
+    pub fn ended(e: String) -> Self {
+        if e == "cancelled" { JobState::Cancelled } else { JobState::Failed(e) }
+    }
 }
 
 /// The progress line under a tab's controls: a bar with Cancel while running, else

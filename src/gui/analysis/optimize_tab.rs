@@ -15,10 +15,7 @@ use crate::model::ScenarioSpec;
 use crate::model::edit::{Edit, Item};
 use crate::report::Metric;
 
-enum Msg {
-    Progress(f64),
-    Finished(Result<Box<Optimized>, String>),
-}
+type Msg = super::Msg<Box<Optimized>>;
 
 /// A finished search.
 pub struct OptimizeResult {
@@ -80,16 +77,7 @@ impl OptimizeTab {
 
     /// Drains the search's messages.
     pub fn poll(&mut self) {
-        let Some(job) = &self.job else { return };
-        let mut end = None;
-        for m in job.drain() {
-            match m {
-                Msg::Progress(f) => self.progress = f,
-                Msg::Finished(r) => end = Some(r),
-            }
-        }
-        let Some(outcome) = end else { return };
-        self.job = None;
+        let Some(outcome) = super::poll_result(&mut self.job, &mut self.progress) else { return };
         match outcome {
             Ok(o) => {
                 if let Some(r) = &mut self.result {
@@ -101,7 +89,7 @@ impl OptimizeTab {
             }
             Err(e) => {
                 self.result = None;
-                self.state = Some(if e == "cancelled" { JobState::Cancelled } else { JobState::Failed(e) });
+                self.state = Some(JobState::ended(e));
             }
         }
     }

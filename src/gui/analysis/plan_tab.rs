@@ -16,10 +16,7 @@ use crate::gui::document::Document;
 use crate::model::Scenario;
 use crate::report::Metric;
 
-enum Msg {
-    Progress(f64),
-    Finished(Result<Box<(Planned, Value)>, String>),
-}
+type Msg = super::Msg<Box<(Planned, Value)>>;
 
 /// A finished plan.
 pub struct PlanResult {
@@ -91,16 +88,7 @@ impl PlanTab {
 
     /// Drains the simulation's messages.
     pub fn poll(&mut self) {
-        let Some(job) = &self.job else { return };
-        let mut end = None;
-        for m in job.drain() {
-            match m {
-                Msg::Progress(f) => self.progress = f,
-                Msg::Finished(r) => end = Some(r),
-            }
-        }
-        let Some(outcome) = end else { return };
-        self.job = None;
+        let Some(outcome) = super::poll_result(&mut self.job, &mut self.progress) else { return };
         match outcome {
             Ok(b) => {
                 let (planned, value) = *b;
@@ -113,7 +101,7 @@ impl PlanTab {
             }
             Err(e) => {
                 self.result = None;
-                self.state = Some(if e == "cancelled" { JobState::Cancelled } else { JobState::Failed(e) });
+                self.state = Some(JobState::ended(e));
             }
         }
     }

@@ -114,13 +114,9 @@ impl SensitivityTab {
                 }
                 self.state = Some(JobState::Complete);
             }
-            Err(e) if e == "cancelled" => {
-                self.result = None;
-                self.state = Some(JobState::Cancelled);
-            }
             Err(e) => {
                 self.result = None;
-                self.state = Some(JobState::Failed(e));
+                self.state = Some(JobState::ended(e));
             }
         }
     }

@@ -161,11 +161,7 @@ impl SweepTab {
         }
         if let Some(outcome) = end {
             if let Some(r) = &mut self.result {
-                r.state = match outcome {
-                    Ok(()) => JobState::Complete,
-                    Err(e) if e == "cancelled" => JobState::Cancelled,
-                    Err(e) => JobState::Failed(e),
-                };
+                r.state = outcome.map_or_else(JobState::ended, |()| JobState::Complete);
                 r.generation += 1;
             }
             self.job = None;
