@@ -314,8 +314,8 @@ fn results_ui(ui: &mut Ui, charts_state: &mut [ChartState; 3], r: &PlanResult) -
     let mut asked = None;
     let response = power_chart(ui, power_state, r);
     chart_menu(&response, &crate::present::figure::power_by_day(&r.planned), &mut asked);
-    if let (Some(response), Some(f)) =
-        (lift_chart(ui, lift_state, r), crate::present::figure::measured_lift(&r.planned))
+    if let Some(f) = crate::present::figure::measured_lift(&r.planned)
+        && let Some(response) = lift_chart(ui, lift_state, r, &f)
     {
         chart_menu(&response, &f, &mut asked);
     }
@@ -357,10 +357,16 @@ fn power_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> egui::Res
 }
 
 /// The revenue-per-visitor lift a test measures by each day: the mean over worlds,
-/// the mean interval, and the true lift.
-fn lift_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> Option<egui::Response> {
+/// the mean interval, and the true lift, drawn from the file chart's figure `f`.
+fn lift_chart(
+    ui: &mut Ui,
+    state: &mut ChartState,
+    r: &PlanResult,
+    f: &crate::present::figure::Figure,
+) -> Option<egui::Response> {
     let p = &r.planned;
     let m = p.metrics.iter().find(|m| m.metric == Metric::RpvLift)?;
+    let line = f.xy.as_ref()?.lines.first()?;
     let dark = ui.visuals().dark_mode;
     let c = style::gain(dark);
     ui.label(RichText::new("Measured revenue-per-visitor lift by day").strong());
@@ -396,18 +402,11 @@ fn lift_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> Option<egu
         ))
     };
     Some(charts::show(ui, "lift", state, r.generation, plot, hover, |plot| {
-        let days: Vec<(f64, [f64; 3])> = m
-            .measured
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| v.iter().all(|x| x.is_finite()))
-            .map(|(d, v)| (d as f64 + 1.0, *v))
-            .collect();
-        let x: Vec<f64> = days.iter().map(|d| d.0).collect();
-        let lo: Vec<f64> = days.iter().map(|d| d.1[1]).collect();
-        let hi: Vec<f64> = days.iter().map(|d| d.1[2]).collect();
+        let x: Vec<f64> = line.band.iter().map(|b| b.0).collect();
+        let lo: Vec<f64> = line.band.iter().map(|b| b.1).collect();
+        let hi: Vec<f64> = line.band.iter().map(|b| b.2).collect();
         plot.add(FilledArea::new("", &x, &lo, &hi).fill_color(c.gamma_multiply(0.2)));
-        let pts: Vec<[f64; 2]> = days.iter().map(|d| [d.0, d.1[0]]).collect();
+        let pts: Vec<[f64; 2]> = line.points.iter().map(|q| [q.0, q.1]).collect();
         plot.line(Line::new("", PlotPoints::from(pts)).color(c).width(2.0).allow_hover(false));
         plot.hline(HLine::new("", m.true_lift).color(Color32::GRAY).width(1.5).allow_hover(false));
         plot.hline(HLine::new("", 0.0).color(ui_text(dark)).width(1.0).allow_hover(false));

@@ -1,0 +1,230 @@
+//! The analysis tabs' charts as figures: sensitivity, value of information, the
+//! holdout plan, the optimizer and sweeps.
+
+use super::*;
+
+/// The sensitivity tornado: a row per uncertain input, largest swing first; bars from
+/// the outcome with every input uncertain (the grey line) to the outcome with the input
+/// at its 10th percentile (lighter) and its 90th (deeper); green raises it, red lowers.
+pub fn tornado(s: &crate::analysis::sensitivity::Sensitivity, currency: &str) -> Option<Figure> {
+    let base = s.base?;
+    let m = s.outcome.metric;
+    let mut f = Figure::new(
+        "tornado",
+        &format!("What moves {}", s.outcome_label),
+        "Each input at its 10th percentile (lighter bar) and 90th (deeper bar), the others uncertain; grey line: every input uncertain.",
+        m.label().to_string(),
+        scale_of(m, currency),
+        s.inputs.iter().map(|e| e.label.clone()).collect(),
+    );
+    f.slots = 2;
+    f.zero_line = false;
+    f.reference = Some(base);
+    for (row, e) in s.inputs.iter().enumerate() {
+        for (slot, v) in [(0, e.at_p10), (1, e.at_p90)] {
+            let Some(v) = v else { continue };
+            let c = if v >= base { GAIN } else { LOSS };
+            let colour = if slot == 0 { lighter(c) } else { c };
+            f.bars.push(Bar { row, slot, from: base, to: v, colour, whisker: None, label: None });
+        }
+    }
+    f.legend = vec![("raises it".into(), GAIN), ("lowers it".into(), LOSS)];
+    Some(f)
+}
+
+/// What knowing each uncertain input would be worth a year (partial EVPI).
+pub fn evppi(v: &crate::analysis::value::Value, currency: &str) -> Figure {
+    let rows: Vec<&crate::analysis::value::InputValue> = v.inputs.iter().take(10).collect();
+    let mut f = Figure::new(
+        "value-of-information",
+        "What knowing each input would be worth",
+        &format!(
+            "Partial EVPI a year, over {} worlds; knowing the world exactly: EVPI {}.",
+            v.worlds,
+            money_compact(v.evpi, currency)
+        ),
+        "worth knowing, a year (partial EVPI)".into(),
+        Scale::MoneyCompact(currency.to_string()),
+        rows.iter().map(|i| i.label.clone()).collect(),
+    );
+    for (row, i) in rows.iter().enumerate() {
+        f.bars.push(Bar {
+            row,
+            slot: 0,
+            from: 0.0,
+            to: i.value,
+            colour: GAIN,
+            whisker: None,
+            label: Some(money_compact(i.value, currency)),
+        });
+    }
+    f
+}
+
+/// How a field's values read on an axis.
+pub fn scale_of_unit(u: crate::model::fields::Unit, currency: &str) -> Scale {
+    use crate::model::fields::Unit;
+    match u {
+        Unit::Percent => Scale::Share,
+        Unit::Money => Scale::Money(currency.to_string()),
+        _ => Scale::Count,
+    }
+}
+
+/// The holdout test's power by day for each lift, with the target and the planned day.
+pub fn power_by_day(p: &crate::analysis::plan::Planned) -> Figure {
+    let mut xy = Xy { y_label: "power".into(), y_scale: Some(Scale::Share), ..Default::default() };
+    let mut legend = Vec::new();
+    for (i, m) in p.metrics.iter().enumerate() {
+        let colour = strategy_colour(i + 1, 0);
+        legend.push((m.metric.label().to_string(), colour));
+        let points = m.power_by_day.iter().enumerate().map(|(d, &v)| (d as f64 + 1.0, v)).collect();
+        xy.lines.push(XyLine { colour, points, band: Vec::new() });
+    }
+    xy.hlines.push((crate::analysis::plan::TARGET_POWER, HOLDOUT));
+    xy.vlines.push((f64::from(p.plan.days), HOLDOUT));
+    xy.points.push(XyPoint { at: (0.0, 0.0), colour: [255, 255, 255], size: 0.0, label: None });
+    xy.points.push(XyPoint { at: (0.0, 1.0), colour: [255, 255, 255], size: 0.0, label: None });
+    let mut f = xy_figure(
+        "power-by-day",
+        &format!("Power of a holdout test of {} by day", p.strategy),
+        &format!(
+            "Share of {} simulated worlds whose test finds the lift, by the day of the test; grey: 80% and the planned day ({}).",
+            p.worlds, p.plan.days
+        ),
+        "day of the test".into(),
+        Scale::Count,
+        xy,
+    );
+    f.legend = legend;
+    f
+}
+
+/// The revenue-per-visitor lift the test measures by day: mean over worlds, the mean
+/// interval, and the true lift.
+pub fn measured_lift(p: &crate::analysis::plan::Planned) -> Option<Figure> {
+    let m = p.metrics.iter().find(|m| m.metric == Metric::RpvLift)?;
+    let days: Vec<(f64, [f64; 3])> = m
+        .measured
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.iter().all(|x| x.is_finite()))
+        .map(|(d, v)| (d as f64 + 1.0, *v))
+        .collect();
+    let xy = Xy {
+        y_label: "RPV lift".into(),
+        y_scale: Some(Scale::Relative),
+        lines: vec![XyLine {
+            colour: GAIN,
+            points: days.iter().map(|d| (d.0, d.1[0])).collect(),
+            band: days.iter().map(|d| (d.0, d.1[1], d.1[2])).collect(),
+        }],
+        hlines: vec![(m.true_lift, HOLDOUT), (0.0, [60, 60, 60])],
+        vlines: vec![(f64::from(p.plan.days), HOLDOUT)],
+        ..Default::default()
+    };
+    Some(xy_figure(
+        "measured-lift",
+        &format!("The revenue-per-visitor lift a test of {} measures", p.strategy),
+        "Line: the lift measured by each day (mean over worlds); band: its 95% interval (mean bounds); grey: the true lift and the planned day.",
+        "day of the test".into(),
+        Scale::Count,
+        xy,
+    ))
+}
+
+/// Every policy the optimizer tried: conversion against AOV, coloured from low to high
+/// revenue per visitor, the Pareto frontier as a line, the scenario's own strategies
+/// labelled.
+pub fn trade_off(o: &crate::analysis::optimize::Optimized, currency: &str) -> Figure {
+    let ev: Vec<&crate::analysis::optimize::Evaluated> = o.evaluated.iter().filter(|e| e.aov.is_finite()).collect();
+    let (lo, hi) = ev.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), e| {
+        (a.min(e.revenue_per_visitor), b.max(e.revenue_per_visitor))
+    });
+    let span = (hi - lo).max(1e-12);
+    let (low, high): (Rgb, Rgb) = ([200, 205, 230], [170, 60, 0]);
+    let shade = |v: f64| -> Rgb {
+        let t = ((v - lo) / span).clamp(0.0, 1.0);
+        [0, 1, 2].map(|i| (f64::from(low[i]) + (f64::from(high[i]) - f64::from(low[i])) * t) as u8)
+    };
+    let own_colour: Rgb = [0, 110, 200];
+    let mut xy = Xy { y_label: "AOV".into(), y_scale: Some(Scale::Money(currency.to_string())), ..Default::default() };
+    for e in ev.iter().filter(|e| e.own.is_none()) {
+        xy.points.push(XyPoint {
+            at: (e.conversion_rate, e.aov),
+            colour: shade(e.revenue_per_visitor),
+            size: 3.0,
+            label: None,
+        });
+    }
+    let mut front: Vec<(f64, f64)> = ev.iter().filter(|e| e.frontier).map(|e| (e.conversion_rate, e.aov)).collect();
+    front.sort_by(|a, b| a.0.total_cmp(&b.0));
+    xy.lines.push(XyLine { colour: [30, 30, 30], points: front, band: Vec::new() });
+    for e in ev.iter().filter(|e| e.own.is_some()) {
+        xy.points.push(XyPoint { at: (e.conversion_rate, e.aov), colour: own_colour, size: 6.0, label: e.own.clone() });
+    }
+    if let Some(c) = o.chosen {
+        let e = &o.evaluated[c];
+        xy.points.push(XyPoint {
+            at: (e.conversion_rate, e.aov),
+            colour: [30, 30, 30],
+            size: 7.0,
+            label: Some("chosen".into()),
+        });
+    }
+    let mut f = xy_figure(
+        "trade-off",
+        &format!("Conversion against AOV: {} policies tried", o.policies_evaluated),
+        "Each dot a policy, coloured from low to high revenue per visitor; the line joins the policies no other beats on both; blue: the scenario's strategies.",
+        "conversion rate".into(),
+        Scale::Share,
+        xy,
+    );
+    f.legend = vec![
+        (format!("lower revenue / visitor ({})", money(lo, currency, 2)), low),
+        (format!("higher ({})", money(hi, currency, 2)), high),
+        ("Pareto frontier".into(), [30, 30, 30]),
+        ("the scenario's strategies".into(), own_colour),
+    ];
+    f
+}
+
+/// A one-field sweep: each shown strategy's mean of `m` along the field, with its
+/// P5-P95 band (all strategies' when `all_bands`, else the swept one's).
+#[allow(clippy::too_many_arguments)]
+pub fn sweep_lines(
+    sweep: &crate::analysis::sweep::Sweep,
+    points: &[&crate::analysis::sweep::Point],
+    names: &[String],
+    holdout: usize,
+    shown: &[usize],
+    banded: &[usize],
+    m: Metric,
+    currency: &str,
+) -> Figure {
+    let mut xy = Xy { y_label: m.label().to_string(), y_scale: Some(scale_of(m, currency)), ..Default::default() };
+    let mut legend = Vec::new();
+    for &k in shown {
+        let colour = strategy_colour(k, holdout);
+        legend.push((names[k].clone(), colour));
+        let series: Vec<(f64, [f64; 3])> = points
+            .iter()
+            .filter_map(|p| m.summary(&p.report.strategies[k]).map(|s| (p.x, [s.mean, s.p05, s.p95])))
+            .collect();
+        xy.lines.push(XyLine {
+            colour,
+            points: series.iter().map(|s| (s.0, s.1[0])).collect(),
+            band: if banded.contains(&k) { series.iter().map(|s| (s.0, s.1[1], s.1[2])).collect() } else { Vec::new() },
+        });
+    }
+    let mut f = xy_figure(
+        &format!("sweep-{}", slug(&sweep.x.label)),
+        &format!("{} as {} varies", m.label(), sweep.x.label),
+        "Lines: the mean across replications; bands: the 5th to 95th percentile.",
+        sweep.x.label.clone(),
+        scale_of_unit(sweep.x.unit(), currency),
+        xy,
+    );
+    f.legend = legend;
+    f
+}
