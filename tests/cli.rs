@@ -646,7 +646,17 @@ fn sensitivity_and_plan_holdout_write_their_charts() {
         .args(["--param", "behaviour.post_checkout_base_accept", "--from", "0.4", "--to", "0.8"])
         .assert()
         .success();
+    aovlab()
+        .current_dir(dir.path())
+        .args(["sweep", "--replications", "4", "--visitors", "3000", "--steps", "3", "--charts", "c"])
+        .args(["--param", "behaviour.post_checkout_base_accept", "--from", "0.4", "--to", "0.8"])
+        .args(["--param2", "tiers.Gold.threshold", "--from2", "400", "--to2", "500", "--steps2", "2"])
+        .args(["--strategy", "AOV-optimized", "--versus", "Conversion-optimized"])
+        .assert()
+        .success();
     for f in [
+        "sweep-post-checkout-base-acceptance-by-gold-threshold.png",
+        "sweep-post-checkout-base-acceptance-by-gold-threshold.svg",
         "tornado.png",
         "tornado.svg",
         "value-of-information.png",

@@ -776,3 +776,34 @@ fn a_presenter_file_opens_on_its_saved_results_and_a_run_says_it_reproduces_them
     wait_for_results(&mut h);
     assert!(h.query_by_label_contains("reproduces the results saved in the file").is_some());
 }
+
+#[test]
+fn a_second_field_turns_the_sweep_into_a_heatmap_of_the_headless_grid() {
+    let mut doc = small_article();
+    doc.apply(Edit::Set(Path::top("store.replications"), Value::Whole(2))).unwrap();
+    doc.apply(Edit::Set(Path::top("store.visitors"), Value::Whole(2_000))).unwrap();
+    let mut h = harness(doc);
+    wait_for_results(&mut h);
+    h.get_by_label("What if (sweep)").click();
+    wait_until(&mut h, "the first sweep", |app| {
+        app.analyses.sweep.auto_ran && !app.analyses.sweep.is_running() && app.analyses.sweep.result.is_some()
+    });
+    h.get_by_label("a second field (heatmap)").click();
+    h.run_steps(2);
+    h.get_by_label("Run sweep").click();
+    wait_until(&mut h, "the grid", |app| {
+        !app.analyses.sweep.is_running() && app.analyses.sweep.result.as_ref().is_some_and(|r| r.is_grid())
+    });
+    let r = h.state().analyses.sweep.result.as_ref().unwrap();
+    assert_eq!(r.done(), r.len(), "every cell arrived");
+    // The note states the grid's own range, from the headless figure's numbers.
+    let f = r
+        .grid_figure(
+            aovlab::report::Metric::RevenuePerVisitor,
+            h.state().analyses.sweep.shown_strategy().unwrap(),
+            None,
+        )
+        .expect("a heatmap figure");
+    assert_eq!(f.xy.as_ref().unwrap().rects.len(), r.len());
+    assert!(h.query_by_label_contains("Deeper colour, higher value").is_some());
+}

@@ -194,3 +194,59 @@ fn a_presenter_file_round_trips_and_a_rerun_reproduces_it_exactly() {
     assert!(e[0].contains("seed"), "{e:?}");
     assert!(saved.strategies.iter().any(|s| s.means.contains_key("rpv_lift")));
 }
+
+#[test]
+fn a_two_field_sweep_draws_as_a_heatmap_of_its_own_numbers() {
+    use aovlab::analysis::sweep::{self, AxisRequest, Sweep};
+    let mut spec = aovlab::io::article_spec();
+    spec.store.visitors = 3_000;
+    spec.store.replications = 4;
+    let axis = |path: &str, from: f64, to: f64, steps: usize| {
+        AxisRequest { path: path.into(), from, to, steps }.axis(&spec).unwrap()
+    };
+    let sw = Sweep {
+        x: axis("strategies[2].tier_prompt.window", 0.1, 0.4, 3),
+        y: Some(axis("behaviour.post_checkout_base_accept", 0.2, 0.6, 2)),
+    };
+    let points = sweep::run(&spec, &sw, &Default::default(), &|_| {}, &Default::default()).unwrap();
+    let refs: Vec<Option<&sweep::Point>> = points.iter().map(Some).collect();
+    let sc = aovlab::model::Scenario::from_spec(spec.clone()).unwrap();
+    let names: Vec<String> = sc.strategies.iter().map(|s| s.name().to_string()).collect();
+    let m = Metric::RevenuePerVisitor;
+    let f = figure::sweep_grid(&sw, &refs, &names, sc.holdout, 2, None, m, "$").unwrap();
+    let xy = f.xy.as_ref().unwrap();
+    // A cell per point, centred on it, with its mean printed in it.
+    assert_eq!(xy.rects.len(), 6);
+    assert_eq!(xy.texts.len(), 6);
+    let means: Vec<f64> = points.iter().map(|p| p.mean(m, 2, None).unwrap()).collect();
+    for p in &points {
+        let v = p.mean(m, 2, None).unwrap();
+        let y = p.y.unwrap();
+        let (_, text, _) = xy.texts.iter().find(|t| t.0 == (p.x, y)).expect("a label at every point");
+        assert_eq!(text, &m.format(v, "$"));
+        let (r, fill) = xy.rects.iter().find(|r| r.0[0] < p.x && p.x < r.0[2] && r.0[1] < y && y < r.0[3]).unwrap();
+        assert!(r[2] > r[0] && r[3] > r[1]);
+        // The highest mean has the strategy's own colour; the lowest the palest tint.
+        let base = figure::strategy_colour(2, sc.holdout);
+        let hi = means.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let lo = means.iter().copied().fold(f64::INFINITY, f64::min);
+        if v == hi {
+            assert_eq!(*fill, base);
+        }
+        if v == lo {
+            assert_eq!(*fill, figure::tint(base, 0.15));
+        }
+    }
+    // A difference: green where ahead, red where behind.
+    let d = figure::sweep_grid(&sw, &refs, &names, sc.holdout, 2, Some(1), m, "$").unwrap();
+    let ahead = points.iter().filter(|p| p.mean(m, 2, Some(1)).unwrap() >= 0.0).count();
+    let green = d.xy.as_ref().unwrap().rects.iter().filter(|(_, c)| c[1] > c[0]).count();
+    assert_eq!(ahead, green);
+    // Both files are valid and carry the legend.
+    let svg = draw::svg(&f, &stamp(&points[0].report)).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let text: String = doc.descendants().filter_map(|n| n.text()).collect();
+    assert!(text.contains(&f.title) && text.contains("highest"));
+    let png = draw::png(&f, &stamp(&points[0].report)).unwrap();
+    assert_eq!(image::load_from_memory(&png).unwrap().width(), 2 * draw::WIDTH);
+}

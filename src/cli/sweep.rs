@@ -60,8 +60,9 @@ pub struct SweepArgs {
     /// Write every point's summaries of every metric as JSON to PATH (or `-`).
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
-    /// Write the chart of a one-field sweep (every strategy's metric along the field,
-    /// with bands) into folder DIR as PNG (2x) and SVG.
+    /// Write the sweep's chart into folder DIR as PNG (2x) and SVG: one field, every
+    /// strategy's metric along it with bands; two fields, the heatmap of the shown
+    /// strategy (or its difference from --versus).
     #[arg(long, value_name = "DIR", conflicts_with = "shard")]
     pub charts: Option<PathBuf>,
     /// Write one row per point, strategy and metric to PATH (or `-`).
@@ -109,11 +110,6 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
         None => None,
     };
     let sw = Sweep { x, y };
-    if a.charts.is_some() && sw.y.is_some() {
-        return Err(Failure::BadInput(
-            "--charts draws one-field sweeps; a grid of two fields has no file chart yet".into(),
-        ));
-    }
     let shown = match &a.strategy {
         Some(n) => strategy(sc, n)?,
         None => default_shown(sc, &sw, spec),
@@ -162,19 +158,35 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
     let points: Vec<Point> = run.into_iter().map(|(p, _)| p).collect();
     if let Some(dir) = &a.charts {
         let names: Vec<String> = sc.strategies.iter().map(|s| s.name().to_string()).collect();
-        let shown_all: Vec<usize> = (0..names.len()).filter(|&k| !(a.metric.is_lift() && k == sc.holdout)).collect();
-        let banded: Vec<usize> = sw.shared_strategy(spec).into_iter().collect();
-        let refs: Vec<&Point> = points.iter().collect();
-        let f = crate::present::figure::sweep_lines(
-            &sw,
-            &refs,
-            &names,
-            sc.holdout,
-            &shown_all,
-            &banded,
-            a.metric,
-            &sc.store.currency,
-        );
+        let f = if sw.y.is_some() {
+            let refs: Vec<Option<&Point>> = points.iter().map(Some).collect();
+            crate::present::figure::sweep_grid(
+                &sw,
+                &refs,
+                &names,
+                sc.holdout,
+                shown,
+                versus,
+                a.metric,
+                &sc.store.currency,
+            )
+            .ok_or_else(|| Failure::Internal(anyhow::anyhow!("a two-field sweep without a second field")))?
+        } else {
+            let shown_all: Vec<usize> =
+                (0..names.len()).filter(|&k| !(a.metric.is_lift() && k == sc.holdout)).collect();
+            let banded: Vec<usize> = sw.shared_strategy(spec).into_iter().collect();
+            let refs: Vec<&Point> = points.iter().collect();
+            crate::present::figure::sweep_lines(
+                &sw,
+                &refs,
+                &names,
+                sc.holdout,
+                &shown_all,
+                &banded,
+                a.metric,
+                &sc.store.currency,
+            )
+        };
         super::write_figures(dir, &[f], &super::stamp_of(sc))?;
     }
     emit(sc, &sw, &points, a.metric, shown, versus, a.json.as_deref(), a.csv.as_deref())

@@ -283,6 +283,10 @@ fn paint_xy<DB: DrawingBackend>(
             colour(c).stroke_width(px(1.5) as u32),
         )))?;
     }
+    for (at, text, c) in &xy.texts {
+        let font = ("sans-serif", size(13.0)).into_font().color(&colour(*c)).pos(Pos::new(HPos::Center, VPos::Center));
+        chart.draw_series(std::iter::once(Text::new(text.clone(), *at, font)))?;
+    }
     for p in &xy.points {
         chart.draw_series(std::iter::once(Circle::new(p.at, px(p.size), colour(p.colour).filled())))?;
         if let Some(label) = &p.label {

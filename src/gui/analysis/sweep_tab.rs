@@ -15,6 +15,7 @@ use crate::gui::document::Document;
 use crate::gui::editor::widgets;
 use crate::model::ScenarioSpec;
 use crate::model::fields::{self, Unit};
+use crate::present::figure::Grid;
 use crate::report::Metric;
 
 /// A message from the sweep's thread.
@@ -73,6 +74,28 @@ impl SweepResult {
     /// Points completed.
     pub fn done(&self) -> usize {
         self.last.iter().filter(|&&f| f).count()
+    }
+
+    /// Points in the sweep.
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Whether the sweep has no points.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// Whether two fields are swept (a heatmap).
+    pub fn is_grid(&self) -> bool {
+        self.sweep.y.is_some()
+    }
+
+    /// The heatmap's figure (its file export) of strategy `k`'s metric, minus
+    /// `versus`'s; `None` for one field.
+    pub fn grid_figure(&self, m: Metric, k: usize, versus: Option<usize>) -> Option<crate::present::figure::Figure> {
+        let done: Vec<Option<&Point>> = self.points.iter().map(Option::as_ref).collect();
+        crate::present::figure::sweep_grid(&self.sweep, &done, &self.names, self.holdout, k, versus, m, &self.currency)
     }
 }
 
@@ -263,6 +286,11 @@ impl SweepTab {
         self.fields_cache.as_ref().map_or(&[], |(_, l)| l.as_slice())
     }
 
+    /// The strategy a heatmap shows.
+    pub fn shown_strategy(&self) -> Option<usize> {
+        self.shown
+    }
+
     /// Draws the tab; starts a sweep when asked (or on the first view).
     pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
         self.poll();
@@ -388,7 +416,17 @@ impl SweepTab {
                 crate::gui::dashboard::chart_menu(&response, &f, &mut asked);
                 out.extend(asked.map(crate::gui::commands::Command::Chart));
             }
-            Some(_) => heatmap(ui, &mut self.chart, r, self.metric, self.shown, self.versus),
+            Some(_) => {
+                let Some(response) = heatmap(ui, &mut self.chart, r, self.metric, self.shown, self.versus) else {
+                    return;
+                };
+                let f = self.shown.and_then(|k| r.grid_figure(self.metric, k, self.versus));
+                let mut asked = None;
+                if let Some(f) = f {
+                    crate::gui::dashboard::chart_menu(&response, &f, &mut asked);
+                }
+                out.extend(asked.map(crate::gui::commands::Command::Chart));
+            }
         }
     }
 }
@@ -505,24 +543,18 @@ fn heatmap(
     m: Metric,
     shown: Option<usize>,
     versus: Option<usize>,
-) {
-    let Some(ya) = &r.sweep.y else { return };
+) -> Option<egui::Response> {
+    let Some(ya) = &r.sweep.y else { return None };
     let Some(k) = shown else {
         ui.label("Choose a strategy to show.");
-        return;
+        return None;
     };
     let versus = versus.filter(|&b| b != k);
     let (nx, ny) = (r.sweep.x.values.len(), ya.values.len());
     let cur = r.currency.clone();
-    // Row by row along the second field (egui_plot's order); missing points are NaN.
-    let mut values = vec![f64::NAN; nx * ny];
-    for (i, p) in r.points.iter().enumerate() {
-        if let Some(p) = p {
-            values[(i % ny) * nx + i / ny] = p.mean(m, k, versus).unwrap_or(f64::NAN);
-        }
-    }
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    let (lo, hi) = finite.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+    let done: Vec<Option<&Point>> = r.points.iter().map(Option::as_ref).collect();
+    let grid = Grid::new(&r.sweep, &done, m, k, versus)?;
+    let (lo, hi) = grid.range;
     let what = match versus {
         Some(b) => format!("{} minus {}: {}", r.names[k], r.names[b], m.label()),
         None => format!("{}: {}", r.names[k], m.label()),
@@ -535,19 +567,17 @@ fn heatmap(
     };
     ui.add(egui::Label::new(RichText::new(printable(&note)).small()).wrap());
     let base = style::strategy(k, r.holdout);
-    let span = (hi - lo).max(1e-12);
-    let max_abs = finite.iter().fold(0.0f64, |a, v| a.max(v.abs())).max(1e-12);
-    let is_diff = versus.is_some();
+    let shade = grid.clone();
     let colour = move |v: f64| -> Color32 {
-        if !v.is_finite() {
-            return Color32::TRANSPARENT;
-        }
-        if is_diff {
-            let c = if v >= 0.0 { style::gain(dark) } else { style::loss(dark) };
-            c.gamma_multiply((0.15 + 0.85 * v.abs() / max_abs) as f32)
+        let Some(depth) = shade.depth(v) else { return Color32::TRANSPARENT };
+        let c = if !shade.difference {
+            base
+        } else if v >= 0.0 {
+            style::gain(dark)
         } else {
-            base.gamma_multiply((0.15 + 0.85 * (v - lo) / span) as f32)
-        }
+            style::loss(dark)
+        };
+        c.gamma_multiply(depth as f32)
     };
     let step = |a: &Axis| if a.values.len() > 1 { a.values[1] - a.values[0] } else { 1.0 };
     let (dx, dy) = (step(&r.sweep.x), step(ya));
@@ -565,7 +595,7 @@ fn heatmap(
         .show_grid(false);
     let xs = r.sweep.x.values.clone();
     let ys = ya.values.clone();
-    let vals = values.clone();
+    let vals = grid.values.clone();
     let hover = |p: PlotPoint| {
         let i = ((p.x - xs[0]) / dx).round();
         let j = ((p.y - ys[0]) / dy).round();
@@ -585,8 +615,8 @@ fn heatmap(
         ))
     };
     let labels = nx * ny <= 144;
-    charts::show(ui, "heatmap", state, r.generation, plot, hover, |plot| {
-        let map = Heatmap::new(values, nx)
+    let response = charts::show(ui, "heatmap", state, r.generation, plot, hover, |plot| {
+        let map = Heatmap::new(grid.values.clone(), nx)
             .at(PlotPoint::new(r.sweep.x.values[0] - dx / 2.0, ya.values[0] - dy / 2.0))
             .tile_size(dx as f32, dy as f32)
             .custom_mapping(Box::new(colour))
@@ -594,4 +624,5 @@ fn heatmap(
             .formatter(Box::new(move |v| if v.is_finite() { m.format(v, &c3) } else { String::new() }));
         plot.heatmap(map);
     });
+    Some(response)
 }

@@ -228,3 +228,138 @@ pub fn sweep_lines(
     f.legend = legend;
     f
 }
+
+/// A two-field sweep's cells: one strategy's mean (or its difference from another) at
+/// every point, row by row along the second field, NaN where a point is missing or the
+/// metric undefined; and how deep each cell's colour is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    /// Values, `values[j * nx + i]` at the first field's `i`-th and the second's `j`-th.
+    pub values: Vec<f64>,
+    /// Cells along the first field.
+    pub nx: usize,
+    /// The lowest and highest finite value.
+    pub range: (f64, f64),
+    /// Whether the values are differences (green ahead, red behind).
+    pub difference: bool,
+}
+
+impl Grid {
+    /// The grid of `k` (minus `versus`) over `points`, in the sweep's order (first field
+    /// outer); `None` for a one-field sweep.
+    pub fn new(
+        sweep: &crate::analysis::sweep::Sweep,
+        points: &[Option<&crate::analysis::sweep::Point>],
+        m: Metric,
+        k: usize,
+        versus: Option<usize>,
+    ) -> Option<Self> {
+        let ny = sweep.y.as_ref()?.values.len();
+        let nx = sweep.x.values.len();
+        let mut values = vec![f64::NAN; nx * ny];
+        for (i, p) in points.iter().enumerate().take(nx * ny) {
+            if let Some(p) = p {
+                values[(i % ny) * nx + i / ny] = p.mean(m, k, versus).unwrap_or(f64::NAN);
+            }
+        }
+        let range = values
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+        Some(Grid { values, nx, range, difference: versus.is_some() })
+    }
+
+    /// How deep a value's colour is, 0.15 (lowest, or smallest difference) to 1
+    /// (highest, or largest difference); `None` for a missing value.
+    pub fn depth(&self, v: f64) -> Option<f64> {
+        if !v.is_finite() {
+            return None;
+        }
+        let (lo, hi) = self.range;
+        let t =
+            if self.difference { v.abs() / lo.abs().max(hi.abs()).max(1e-12) } else { (v - lo) / (hi - lo).max(1e-12) };
+        Some(0.15 + 0.85 * t.clamp(0.0, 1.0))
+    }
+}
+
+/// A colour `depth` of the way from white to `c` (a heatmap cell on paper).
+pub fn tint(c: Rgb, depth: f64) -> Rgb {
+    c.map(|v| (255.0 - (255.0 - f64::from(v)) * depth.clamp(0.0, 1.0)).round() as u8)
+}
+
+/// Text that reads on `fill`: near-black on light colours, white on dark ones.
+pub fn ink_on(fill: Rgb) -> Rgb {
+    let luma = 0.299 * f64::from(fill[0]) + 0.587 * f64::from(fill[1]) + 0.114 * f64::from(fill[2]);
+    if luma > 150.0 { [20, 20, 20] } else { [255, 255, 255] }
+}
+
+/// A two-field sweep as a heatmap: a cell per point, its colour from the strategy's
+/// colour (or green and red for a difference), its value printed in it when the grid
+/// is small enough to read.
+#[allow(clippy::too_many_arguments)]
+pub fn sweep_grid(
+    sweep: &crate::analysis::sweep::Sweep,
+    points: &[Option<&crate::analysis::sweep::Point>],
+    names: &[String],
+    holdout: usize,
+    k: usize,
+    versus: Option<usize>,
+    m: Metric,
+    currency: &str,
+) -> Option<Figure> {
+    let ya = sweep.y.as_ref()?;
+    let versus = versus.filter(|&b| b != k);
+    let grid = Grid::new(sweep, points, m, k, versus)?;
+    let step = |v: &[f64]| if v.len() > 1 { v[1] - v[0] } else { 1.0 };
+    let (dx, dy) = (step(&sweep.x.values), step(&ya.values));
+    let base = strategy_colour(k, holdout);
+    let labels = grid.values.len() <= 144;
+    let mut xy =
+        Xy { y_label: ya.label.clone(), y_scale: Some(scale_of_unit(ya.unit(), currency)), ..Default::default() };
+    for (n, &v) in grid.values.iter().enumerate() {
+        let (x, y) = (sweep.x.values[n % grid.nx], ya.values[n / grid.nx]);
+        let Some(depth) = grid.depth(v) else { continue };
+        let c = if grid.difference { if v >= 0.0 { GAIN } else { LOSS } } else { base };
+        let fill = tint(c, depth);
+        xy.rects.push(([x - dx / 2.0, y - dy / 2.0, x + dx / 2.0, y + dy / 2.0], fill));
+        if labels {
+            xy.texts.push(((x, y), m.format(v, currency), ink_on(fill)));
+        }
+    }
+    let what = match versus {
+        Some(b) => format!("{} minus {}", names[k], names[b]),
+        None => names[k].clone(),
+    };
+    let (lo, hi) = grid.range;
+    let (note, legend) = if grid.difference {
+        (
+            "Green: ahead; red: behind; deeper colour, larger difference.".to_string(),
+            vec![
+                (format!("{} ahead of {}", names[k], names[versus.unwrap_or(k)]), GAIN),
+                (format!("{} behind {}", names[k], names[versus.unwrap_or(k)]), LOSS),
+            ],
+        )
+    } else {
+        (
+            format!(
+                "Deeper colour, higher value ({} to {}).",
+                m.format_exact(lo, currency),
+                m.format_exact(hi, currency)
+            ),
+            vec![
+                (format!("lowest, {}", m.format(lo, currency)), tint(base, 0.15)),
+                (format!("highest, {}", m.format(hi, currency)), base),
+            ],
+        )
+    };
+    let mut f = xy_figure(
+        &format!("sweep-{}-by-{}", slug(&sweep.x.label), slug(&ya.label)),
+        &format!("{}: {what}", m.label()),
+        &note,
+        sweep.x.label.clone(),
+        scale_of_unit(sweep.x.unit(), currency),
+        xy,
+    );
+    f.legend = legend;
+    Some(f)
+}

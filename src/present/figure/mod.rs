@@ -174,6 +174,8 @@ pub struct Xy {
     pub hlines: Vec<(f64, Rgb)>,
     /// Vertical reference lines.
     pub vlines: Vec<(f64, Rgb)>,
+    /// Text centred on a point, in a colour (a heatmap cell's value).
+    pub texts: Vec<((f64, f64), String, Rgb)>,
 }
 
 /// A line of an x-y chart.
