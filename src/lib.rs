@@ -12,6 +12,7 @@ pub mod engine;
 pub mod format;
 #[cfg(feature = "gui")]
 pub mod gui;
+pub mod import;
 pub mod io;
 pub mod model;
 pub mod present;

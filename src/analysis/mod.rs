@@ -9,7 +9,9 @@
 //! aside), so a sweep point equals `aovlab run` with the same `--set` values, bit for
 //! bit.
 
+pub mod calibrate;
 pub mod coverage;
+pub mod fit;
 pub mod optimize;
 pub mod plan;
 pub mod precision;

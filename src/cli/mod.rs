@@ -6,6 +6,7 @@ mod fields;
 #[cfg(feature = "gui")]
 mod gui;
 mod impact;
+mod import;
 mod merge;
 mod optimize;
 mod plan;
@@ -87,6 +88,12 @@ pub enum Command {
     /// Two scenarios side by side: the assumptions that differ, field by field, and
     /// both results with their differences.
     Compare(compare::CompareArgs),
+    /// Import a product export (Shopify, WooCommerce or any CSV) into a scenario,
+    /// with a preview of what was read, skipped and assumed.
+    ImportCatalog(import::ImportCatalogArgs),
+    /// Calibrate a scenario from order history (baskets, order values, categories,
+    /// complements, spend to date) and show how well it reproduces the orders.
+    Calibrate(import::CalibrateArgs),
     /// List every scenario field: path, label, unit, allowed range, default, help.
     Fields(fields::FieldsArgs),
     /// Open the desktop app, optionally on a scenario file.
@@ -122,6 +129,8 @@ pub fn main() -> ExitCode {
         Some(Command::PlanHoldout(a)) => plan::run(&a),
         Some(Command::Report(a)) => report::run(&a),
         Some(Command::Compare(a)) => compare::run(&a),
+        Some(Command::ImportCatalog(a)) => import::import_catalog(&a),
+        Some(Command::Calibrate(a)) => import::calibrate(&a),
         #[cfg(feature = "gui")]
         Some(Command::Gui(a)) => gui::gui(&a),
         #[cfg(feature = "gui")]

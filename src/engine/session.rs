@@ -264,5 +264,62 @@ fn build_cart<'w>(
         cart_cost,
         member,
         spend,
+        items: extra as u32 + 1,
     }
+}
+
+/// One order of the holdout strategy as the engine builds it (for the proof of fit
+/// of a calibrated scenario).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldoutOrder {
+    /// Items in the order: the intended cart's draws (repeats included) plus any
+    /// accepted suggestion or top-up.
+    pub units: u32,
+    /// Revenue of the order, cents (a post-checkout add-on included).
+    pub value: i64,
+    /// The intended cart's distinct products (indices into the scenario's products).
+    pub products: Vec<u32>,
+}
+
+/// The holdout's orders from `carts` shoppers with a cart in each of `reps`
+/// replications: each replication's world drawn as a run draws it, each shopper's
+/// segment drawn by share x add-to-cart rate, the cart built and the holdout
+/// simulated by the same code as a run, on random numbers of their own.
+pub fn holdout_orders(sc: &crate::model::Scenario, reps: u32, carts: u64) -> Vec<HoldoutOrder> {
+    let c = Compiled::new(sc);
+    let mut s = Scratch::new(sc.products.len(), sc.strategies.len());
+    let mut out = Vec::new();
+    let h = sc.holdout;
+    for rep in 0..reps {
+        let w = Realized::draw(sc, rep);
+        let weights: Vec<f64> = w.segments.iter().map(|g| g.share * g.add_to_cart_rate).collect();
+        let Ok(pick) = rand_distr::weighted::WeightedIndex::new(&weights) else { continue };
+        let mut rng = chunk_rng(sc.seed() ^ 0xF17_F17, rep, u64::MAX);
+        let mut t = crate::engine::StrategyCounts::default();
+        for _ in 0..carts {
+            let segment = pick.sample(&mut rng);
+            let key = rng.next_u64();
+            let mut srng = shopper_rng(key);
+            let shopper = build_cart(&c, &w, segment, &w.segments[segment], key, &mut srng, &mut s);
+            s.serial += 1;
+            if c.needs_links {
+                s.cands.clear();
+                for i in 0..s.cart.len() {
+                    let p = s.cart[i];
+                    s.cands.add_item(&c, p, w.baseline_relevance);
+                }
+                rank_linked(&c, &mut s);
+            }
+            let u = decision_uniform(key, decision::CHECKOUT);
+            let o = simulate_strategy(&c, &w, h, &sc.strategies[h], &shopper, u, &mut s, &mut t);
+            if o.ordered {
+                out.push(HoldoutOrder {
+                    units: shopper.items + (o.pre[1] + o.tier[1]) as u32,
+                    value: o.revenue,
+                    products: s.cart.clone(),
+                });
+            }
+        }
+    }
+    out
 }

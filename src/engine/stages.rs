@@ -52,6 +52,8 @@ pub(super) struct Shopper<'s> {
     pub(super) cart_cost: i64,
     pub(super) member: bool,
     pub(super) spend: i64,
+    /// Items drawn into the intended cart (repeats included).
+    pub(super) items: u32,
 }
 
 /// What one strategy did to one shopper.

@@ -6,5 +6,6 @@ pub mod files;
 pub mod partial;
 pub mod preserve;
 pub mod scenario_file;
+pub mod table;
 
 pub use scenario_file::{ScenarioError, article, article_spec, load_scenario, parse_scenario, save_scenario};

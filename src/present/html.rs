@@ -235,7 +235,7 @@ pub fn report(
 }
 
 /// An SVG document without its XML declaration, for inlining in HTML.
-fn svg_body(svg: &str) -> String {
+pub(crate) fn svg_body(svg: &str) -> String {
     match svg.find("<svg") {
         Some(i) => svg[i..].to_string(),
         None => svg.to_string(),

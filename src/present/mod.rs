@@ -2,6 +2,7 @@
 //! PNG ([`draw`]), and the self-contained HTML report ([`html`]). Headless: it returns
 //! text and bytes and touches no file (`io` writes them; tests/layers.rs checks it).
 
+pub mod calibration;
 pub mod compare;
 pub mod draw;
 pub mod figure;

@@ -242,6 +242,11 @@ impl Xy {
 }
 
 impl Figure {
+    /// A row chart with no bars yet.
+    pub fn rows_chart(id: &str, title: &str, note: &str, x_label: String, scale: Scale, rows: Vec<String>) -> Self {
+        Self::new(id, title, note, x_label, scale, rows)
+    }
+
     fn new(id: &str, title: &str, note: &str, x_label: String, scale: Scale, rows: Vec<String>) -> Self {
         Figure {
             id: id.into(),
@@ -312,7 +317,7 @@ pub fn scale_of(m: Metric, currency: &str) -> Scale {
 }
 
 /// An x-y figure with no rows.
-fn xy_figure(id: &str, title: &str, note: &str, x_label: String, scale: Scale, xy: Xy) -> Figure {
+pub fn xy_figure(id: &str, title: &str, note: &str, x_label: String, scale: Scale, xy: Xy) -> Figure {
     let mut f = Figure::new(id, title, note, x_label, scale, Vec::new());
     f.zero_line = false;
     f.xy = Some(xy);
