@@ -156,6 +156,12 @@ pub fn money_tick(value: f64, step: f64, code: &str) -> String {
     format!("{sign}{sym}{:.d$}{suffix}", v.abs() / scale)
 }
 
+/// Today's date in UTC, YYYY-MM-DD (for a description that says when it was made).
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    chrono::DateTime::from_timestamp(secs as i64, 0).map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

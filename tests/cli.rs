@@ -671,3 +671,64 @@ fn sensitivity_and_plan_holdout_write_their_charts() {
         assert!(bytes.len() > 1000, "{f}");
     }
 }
+
+#[test]
+fn import_catalog_previews_and_writes_a_scenario_that_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.csv"), "Item,Cost,Shelf\nMug,12.50,kitchen\nKettle,40,kitchen\n").unwrap();
+    // Without -o: the preview only.
+    aovlab()
+        .current_dir(dir.path())
+        .args(["import-catalog", "p.csv", "--map", "product=Item,price=Cost,category=Shelf"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 products found").and(predicate::str::contains("Nothing written")));
+    assert!(!dir.path().join("out.toml").exists());
+    aovlab()
+        .current_dir(dir.path())
+        .args(["import-catalog", "p.csv", "--map", "product=Item,price=Cost", "-o", "out.toml"])
+        .args(["--post-purchase-below", "20"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 product priced at most 20 may be offered after checkout"));
+    aovlab()
+        .current_dir(dir.path())
+        .args(["run", "out.toml", "--replications", "3", "--visitors", "3000"])
+        .assert()
+        .success();
+    // A mapping naming a column the file lacks: the columns it has.
+    refused(
+        &["import-catalog", dir.path().join("p.csv").to_str().unwrap(), "--map", "price=Price"],
+        "no column `Price`",
+    );
+}
+
+#[test]
+fn calibrate_writes_a_large_catalog_as_csv_files_and_the_proof_of_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    // 600 products, 3,000 orders of one to four lines; products 2k and 2k+1 go together.
+    let mut text = String::from("order_id,product,category,price,quantity\n");
+    for o in 0..3000u32 {
+        let a = (o * 7919) % 600;
+        let lines = 1 + o % 4;
+        for l in 0..lines {
+            let p = if l == 1 { a ^ 1 } else { (a + l * 37) % 600 };
+            text.push_str(&format!("{o},p{p},c{},{}.50,1\n", p % 5, 5 + p % 40));
+        }
+    }
+    std::fs::write(dir.path().join("orders.csv"), text).unwrap();
+    aovlab()
+        .current_dir(dir.path())
+        .args(["calibrate", "orders.csv", "-o", "cal.toml", "--report", "fit.html", "--charts", "fit"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Proof of fit").and(predicate::str::contains("KS distance")));
+    for f in ["cal-products.csv", "cal-links.csv", "fit.html", "fit/fit-basket-size.svg", "fit/fit-order-value.png"] {
+        assert!(dir.path().join(f).exists(), "{f}");
+    }
+    let html = std::fs::read_to_string(dir.path().join("fit.html")).unwrap();
+    assert_eq!(html.matches("<figure").count(), 4, "basket size, order value, categories, complements");
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "self-contained");
+    aovlab().current_dir(dir.path()).args(["validate", "cal.toml"]).assert().success();
+    refused(&["calibrate", dir.path().join("orders.csv").to_str().unwrap(), "--min-lift", "0.5"], "--min-lift");
+}

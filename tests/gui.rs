@@ -807,3 +807,36 @@ fn a_second_field_turns_the_sweep_into_a_heatmap_of_the_headless_grid() {
     assert_eq!(f.xy.as_ref().unwrap().rects.len(), r.len());
     assert!(h.query_by_label_contains("Deeper colour, higher value").is_some());
 }
+
+#[test]
+fn an_imported_catalog_is_previewed_then_applied_as_one_undoable_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("products.csv");
+    std::fs::write(&csv, "Title,Price,Category\nMug,12.50,kitchen\nKettle,40,kitchen\nTea,,drinks\n").unwrap();
+    let doc = small_article();
+    let before = doc.spec().clone();
+    let mut h = harness(doc);
+    wait_for_results(&mut h);
+    h.state_mut().analyses.import.load(csv, None);
+    h.state_mut().view = aovlab::gui::analysis::View::Import;
+    wait_until(&mut h, "the preview", |app| app.analyses.import.preview.is_some() && !app.analyses.import.is_running());
+    // The preview says what it found and skipped; the scenario has not changed.
+    assert!(h.query_by_label_contains("2 products found in 3 rows").is_some());
+    assert!(h.query_by_label_contains("no price: 1 row (line 4)").is_some());
+    assert_eq!(h.state().doc.spec(), &before);
+    h.get_by_label("Apply to scenario").click();
+    h.run_steps(3);
+    let spec = h.state().doc.spec().clone();
+    assert_eq!(spec.products.len(), 2);
+    // The segments stay; only their affinities for categories no longer sold go.
+    let strip = |s: &aovlab::model::ScenarioSpec| {
+        let mut v = s.segments.clone();
+        v.iter_mut().for_each(|x| x.category_affinity.clear());
+        v
+    };
+    assert_eq!(strip(&spec), strip(&before), "the segments stay");
+    assert!(spec.segments.iter().all(|x| x.category_affinity.is_empty()));
+    assert_eq!(spec.strategies, before.strategies, "the strategies stay");
+    h.state_mut().doc.undo();
+    assert_eq!(h.state().doc.spec(), &before, "one undo takes the import back");
+}

@@ -150,3 +150,44 @@ mod tests {
         assert!((ks_distance(&[1.0, 2.0], &[1.0, 2.0, 2.0, 2.0]) - 0.25).abs() < 1e-12);
     }
 }
+
+/// A calibration from start to proof: the orders read, what they say, the calibrated
+/// scenario, what changed, and its fit. The command line and the app both use it.
+#[derive(Debug, Clone)]
+pub struct Calibrated {
+    /// The orders read.
+    pub orders: crate::import::orders::Orders,
+    /// What they say.
+    pub calibration: Calibration,
+    /// The calibrated scenario (validated).
+    pub spec: crate::model::ScenarioSpec,
+    /// What changed from the base, in words.
+    pub changes: Vec<String>,
+    /// Its proof of fit.
+    pub fit: Fit,
+}
+
+/// Replications the proof of fit simulates.
+pub const FIT_REPLICATIONS: u32 = 10;
+/// Shoppers with a cart per replication in the proof of fit.
+pub const FIT_SHOPPERS: u64 = 4_000;
+
+/// Calibrates `base` from the order lines in `t` and proves the fit.
+pub fn calibrate_table(
+    t: &crate::import::Table,
+    map: &crate::import::Mapping,
+    opts: &super::calibrate::Options,
+    base: &crate::model::ScenarioSpec,
+) -> Result<Calibrated, String> {
+    let orders = crate::import::orders::read(t, map).map_err(|e| e.to_string())?;
+    let calibration = super::calibrate::calibrate(&orders, opts);
+    let (spec, changes) = calibration.apply(base);
+    let sc = Scenario::from_spec(spec.clone()).map_err(|e| {
+        format!(
+            "the calibrated scenario does not validate: {}",
+            e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+        )
+    })?;
+    let fit = fit(&calibration, &sc, FIT_REPLICATIONS, FIT_SHOPPERS);
+    Ok(Calibrated { orders, calibration, spec, changes, fit })
+}

@@ -26,7 +26,7 @@ pub struct GuiArgs {
     /// or plan (the holdout plan). The
     /// analysis tabs run their default analysis once the results are in; a
     /// screenshot waits for it.
-    #[arg(long, value_parser = ["results", "sweep", "sensitivity", "optimize", "plan", "compare"])]
+    #[arg(long, value_parser = ["results", "sweep", "sensitivity", "optimize", "plan", "compare", "import"])]
     pub view: Option<String>,
     /// Renderer: glow (OpenGL; the default, and much faster where the GPU is
     /// emulated in software) or wgpu (Vulkan, Metal, DirectX or OpenGL). When the
@@ -43,6 +43,9 @@ pub struct GuiArgs {
     /// Open the Compare tab against this scenario file.
     #[arg(long, value_name = "FILE")]
     pub compare: Option<std::path::PathBuf>,
+    /// Open the Import tab on this CSV (a product export or an order history).
+    #[arg(long, value_name = "CSV")]
+    pub import: Option<std::path::PathBuf>,
 }
 
 impl GuiArgs {
@@ -85,6 +88,7 @@ pub fn gui(a: &GuiArgs) -> Result<(), Failure> {
         zoom: a.zoom,
         present: a.present.map(usize::from),
         compare: a.compare.clone(),
+        import: a.import.clone(),
     };
     crate::gui::run_app(&opts).map_err(|e| match e {
         crate::gui::AppError::Scenario(s) => Failure::BadInput(s.to_string()),

@@ -166,8 +166,6 @@ pub fn calibrate(a: &CalibrateArgs) -> Result<(), Failure> {
         return Err(Failure::BadInput(format!("--min-lift: {} is not a lift of 1 or more", a.min_lift)));
     }
     let table = read(&a.file)?;
-    let orders =
-        crate::import::orders::read(&table, &a.common.mapping()?).map_err(|e| Failure::BadInput(e.to_string()))?;
     let opts = calibrate::Options {
         basket_groups: a.basket_groups as usize,
         min_support: a.min_support,
@@ -175,20 +173,16 @@ pub fn calibrate(a: &CalibrateArgs) -> Result<(), Failure> {
         links_per_product: 5,
         margin: a.common.margin,
         post_purchase: a.common.post_purchase()?,
-        date: chrono_today(),
+        date: crate::format::today(),
     };
-    let cal = calibrate::calibrate(&orders, &opts);
     let base = a.common.base()?;
-    let (spec, changes) = cal.apply(&base);
-    let sc = Scenario::from_spec(spec.clone()).map_err(|e| {
-        Failure::Internal(anyhow::anyhow!(
-            "the calibrated scenario does not validate: {}",
-            e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-        ))
-    })?;
-    let f = fit::fit(&cal, &sc, 10, 4_000);
+    let done = fit::calibrate_table(&table, &a.common.mapping()?, &opts, &base).map_err(Failure::BadInput)?;
+    let (orders, cal, f, changes, spec) =
+        (&done.orders, &done.calibration, &done.fit, &done.changes, done.spec.clone());
+    let sc = Scenario::from_spec(spec.clone())
+        .map_err(|_| Failure::Internal(anyhow::anyhow!("the calibrated scenario stopped validating")))?;
     let spec_text = spec.description.clone();
-    let mut text = crate::present::calibration::summary(&orders, &cal, &changes, &f, &sc.store.currency);
+    let mut text = crate::present::calibration::summary(orders, cal, changes, f, &sc.store.currency);
     if let Some(out) = &a.common.output {
         write_scenario(out, spec)?;
         text.push_str(&format!("\nWrote {}.\n", out.display()));
@@ -196,7 +190,7 @@ pub fn calibrate(a: &CalibrateArgs) -> Result<(), Failure> {
         text.push_str("\nNothing written: give -o OUT.toml to write the scenario.\n");
     }
     if let Some(path) = &a.report {
-        let html = crate::present::calibration::html(&cal, &f, &sc, &spec_text)
+        let html = crate::present::calibration::html(cal, f, &sc, &spec_text)
             .map_err(|e| Failure::Internal(anyhow::anyhow!(e)))?;
         crate::io::files::write_atomic(path, html.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
         text.push_str(&format!("Wrote {} (the proof of fit).\n", path.display()));
@@ -204,15 +198,9 @@ pub fn calibrate(a: &CalibrateArgs) -> Result<(), Failure> {
     if let Some(dir) = &a.charts {
         super::write_figures(
             dir,
-            &crate::present::calibration::figures(&cal, &f, &sc.store.currency),
+            &crate::present::calibration::figures(cal, f, &sc.store.currency),
             &super::stamp_of(&sc),
         )?;
     }
     print_stdout(&text)
-}
-
-/// Today's date, YYYY-MM-DD (UTC).
-fn chrono_today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    chrono::DateTime::from_timestamp(secs as i64, 0).map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string())
 }

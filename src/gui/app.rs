@@ -303,7 +303,12 @@ impl AovApp {
         let dropped: Option<PathBuf> = ctx
             .input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).find(|p| !p.as_os_str().is_empty()));
         if let Some(p) = dropped {
-            out.push(Command::OpenPath(p));
+            let name = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+            if name.ends_with(".csv") || name.ends_with(".csv.gz") || name.ends_with(".tsv") {
+                out.push(Command::ImportPath(p));
+            } else {
+                out.push(Command::OpenPath(p));
+            }
         }
     }
 
@@ -330,6 +335,8 @@ impl AovApp {
                 let fresh = has_results && !self.results_stale() && self.run.is_none();
                 menu_item(ui, Command::SaveWithResults, fresh, out);
                 menu_item(ui, Command::CompareWith, true, out);
+                menu_item(ui, Command::ImportCatalog, true, out);
+                menu_item(ui, Command::ImportOrders, true, out);
                 ui.menu_button("Export", |ui| {
                     menu_item(ui, Command::ExportJson, has_results, out);
                     menu_item(ui, Command::ExportCsv, has_results, out);
@@ -742,6 +749,18 @@ impl AovApp {
                 self.view = View::Compare;
                 self.ask(ctx, FileTask::Compare);
             }
+            Command::ImportCatalog => {
+                self.view = View::Import;
+                self.ask(ctx, FileTask::ImportCatalog);
+            }
+            Command::ImportOrders => {
+                self.view = View::Import;
+                self.ask(ctx, FileTask::ImportOrders);
+            }
+            Command::ImportPath(p) => {
+                self.view = View::Import;
+                self.analyses.import.load(p, None);
+            }
             Command::ExportPng => self.ask(ctx, FileTask::ExportPng),
             Command::Run => self.start_run(ctx),
             Command::Cancel => {
@@ -845,7 +864,8 @@ impl AovApp {
         let dir = self.doc.path.as_deref().and_then(Path::parent).map(Path::to_path_buf);
         let native = self.dialogs.native;
         match self.dialogs.ask(task, dir.as_deref()) {
-            Asked::Picked(p) => self.write_export(ctx, task, p),
+            // Every task a file is asked for: a scenario to compare, a CSV to import, an export.
+            Asked::Picked(p) => self.file_chosen(ctx, task, p),
             Asked::Cancelled => {}
             Asked::InApp if native => {
                 self.notice = Some(Notice::info("No system file dialog here: using AOV Lab's own."));
@@ -891,6 +911,12 @@ impl AovApp {
         match task {
             FileTask::Open => self.open(ctx, path),
             FileTask::Compare => self.analyses.compare.load(path),
+            FileTask::ImportCatalog => {
+                self.analyses.import.load(path, Some(crate::gui::analysis::import_tab::Kind::Catalog))
+            }
+            FileTask::ImportOrders => {
+                self.analyses.import.load(path, Some(crate::gui::analysis::import_tab::Kind::Orders))
+            }
             FileTask::SaveScenario => {
                 let then = self.awaiting.take();
                 if self.save(Some(path)) == Saved::Yes

@@ -39,6 +39,12 @@ pub enum Command {
     Present,
     /// Choose a scenario to compare with the current one.
     CompareWith,
+    /// Choose a product export to import.
+    ImportCatalog,
+    /// Choose an order history to calibrate from.
+    ImportOrders,
+    /// Preview the import of this CSV file (dropped onto the window).
+    ImportPath(PathBuf),
     /// A chart's context menu: save it to a file or copy it.
     Chart(crate::gui::dashboard::ChartRequest),
     /// Close the window.
@@ -179,6 +185,18 @@ pub static BINDINGS: &[Binding] = &[
         command: Command::CompareWith,
         label: "Compare with…",
         tip: "Open a second scenario beside this one: the assumptions that differ and both results",
+        keys: &[],
+    },
+    Binding {
+        command: Command::ImportCatalog,
+        label: "Import catalog…",
+        tip: "Read a Shopify, WooCommerce or other product CSV into the catalog, with a preview first",
+        keys: &[],
+    },
+    Binding {
+        command: Command::ImportOrders,
+        label: "Calibrate from orders…",
+        tip: "Calibrate baskets, prices, popularity, complements and spend to date from an order history, with a proof of fit",
         keys: &[],
     },
     Binding {

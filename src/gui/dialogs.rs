@@ -32,6 +32,10 @@ pub enum FileTask {
     ExportChartPng,
     /// Where to write a chart as SVG.
     ExportChartSvg,
+    /// A product export to import.
+    ImportCatalog,
+    /// An order history to calibrate from.
+    ImportOrders,
 }
 
 impl FileTask {
@@ -47,6 +51,8 @@ impl FileTask {
             FileTask::Compare => "Compare with a scenario",
             FileTask::ExportChartPng => "Save the chart as PNG",
             FileTask::ExportChartSvg => "Save the chart as SVG",
+            FileTask::ImportCatalog => "Import a product catalog (CSV)",
+            FileTask::ImportOrders => "Calibrate from an order history (CSV)",
         }
     }
 
@@ -59,7 +65,13 @@ impl FileTask {
             FileTask::ExportReport => ("HTML page", "html"),
             FileTask::ExportChartPng => ("PNG image", "png"),
             FileTask::ExportChartSvg => ("SVG image", "svg"),
+            FileTask::ImportCatalog | FileTask::ImportOrders => ("CSV file", "csv"),
         }
+    }
+
+    /// Whether the task reads a CSV (plain or gzip-compressed).
+    fn reads_csv(self) -> bool {
+        matches!(self, FileTask::ImportCatalog | FileTask::ImportOrders)
     }
 
     fn default_name(self) -> &'static str {
@@ -72,6 +84,8 @@ impl FileTask {
             FileTask::ExportSummary => "summary.csv",
             FileTask::ExportChartPng => "chart.png",
             FileTask::ExportChartSvg => "chart.svg",
+            FileTask::ImportCatalog => "products.csv",
+            FileTask::ImportOrders => "orders.csv",
         }
     }
 }
@@ -104,13 +118,14 @@ impl FileDialogs {
     pub fn ask(&mut self, task: FileTask, dir: Option<&Path>) -> Asked {
         if self.native {
             let (what, ext) = task.ext();
-            let mut d = rfd::FileDialog::new().add_filter(what, &[ext]).set_title(task.title());
+            let exts: &[&str] = if task.reads_csv() { &[ext, "gz"] } else { &[ext] };
+            let mut d = rfd::FileDialog::new().add_filter(what, exts).set_title(task.title());
             if let Some(dir) = dir {
                 d = d.set_directory(dir);
             }
             let asked = Instant::now();
             let picked = match task {
-                FileTask::Open | FileTask::Compare => d.pick_file(),
+                FileTask::Open | FileTask::Compare | FileTask::ImportCatalog | FileTask::ImportOrders => d.pick_file(),
                 _ => d.set_file_name(task.default_name()).save_file(),
             };
             match picked {
@@ -122,10 +137,13 @@ impl FileDialogs {
         }
         let start = dir.map(Path::to_path_buf).or_else(|| std::env::current_dir().ok()).unwrap_or_default();
         let (_, ext) = task.ext();
-        let filter: egui_file::Filter<PathBuf> =
-            Box::new(move |p: &Path| p.is_dir() || p.extension().is_some_and(|e| e == ext));
+        let filter: egui_file::Filter<PathBuf> = Box::new(move |p: &Path| {
+            p.is_dir() || p.extension().is_some_and(|e| e == ext || (ext == "csv" && e == "gz"))
+        });
         let mut dialog = match task {
-            FileTask::Open | FileTask::Compare => egui_file::FileDialog::open_file(),
+            FileTask::Open | FileTask::Compare | FileTask::ImportCatalog | FileTask::ImportOrders => {
+                egui_file::FileDialog::open_file()
+            }
             _ => egui_file::FileDialog::save_file().default_filename(task.default_name()),
         }
         .initial_path(start)

@@ -53,6 +53,8 @@ pub struct Options {
     pub present: Option<usize>,
     /// A scenario to compare with (opens the Compare tab).
     pub compare: Option<PathBuf>,
+    /// Open the Import tab on this CSV.
+    pub import: Option<PathBuf>,
 }
 
 /// A combo box with an accessible name (screen readers and egui_kittest read it);
@@ -164,6 +166,10 @@ pub fn run_app(opts: &Options) -> Result<(), AppError> {
             if let Some(p) = &opts.compare {
                 app.analyses.compare.load(p.clone());
                 app.view = analysis::View::Compare;
+            }
+            if let Some(p) = &opts.import {
+                app.analyses.import.load(p.clone(), None);
+                app.view = analysis::View::Import;
             }
             if let Some(slide) = opts.present {
                 app.presenting = true;

@@ -154,6 +154,15 @@ const WOO: [Role; 9] = [
     Role { key: "published", what: "published", names: &["Published"], required: false },
 ];
 
+/// The columns a format reads.
+pub fn roles(format: Format) -> &'static [Role] {
+    match format {
+        Format::Shopify => &SHOPIFY,
+        Format::WooCommerce => &WOO,
+        Format::Generic => &ROLES,
+    }
+}
+
 /// A product being assembled from its rows.
 struct Draft {
     line: u64,
@@ -169,12 +178,7 @@ struct Draft {
 /// Reads a product export.
 pub fn import(t: &Table, opts: &Options) -> Result<CatalogImport, ImportError> {
     let format = opts.format.unwrap_or_else(|| Format::detect(t));
-    let roles: &[Role] = match format {
-        Format::Shopify => &SHOPIFY,
-        Format::WooCommerce => &WOO,
-        Format::Generic => &ROLES,
-    };
-    let columns = resolve(t, roles, &opts.map)?;
+    let columns = resolve(t, roles(format), &opts.map)?;
     let mut skipped = Vec::new();
     let mut assumptions = Vec::new();
     let drafts = match format {

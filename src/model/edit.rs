@@ -275,6 +275,41 @@ pub fn normalise_shares(spec: &ScenarioSpec) -> Option<Edit> {
     (!edits.is_empty()).then_some(Edit::Batch(edits))
 }
 
+/// The edit that turns `old` into `new` where they differ in their name,
+/// description, products, links, segments or correlations (an import or a
+/// calibration): each differing list emptied and refilled, one undo step. Tiers,
+/// strategies, behaviour and store settings are left as they are.
+pub fn replace(old: &ScenarioSpec, new: &ScenarioSpec) -> Edit {
+    let mut edits = Vec::new();
+    for (field, a, b) in [("name", &old.name, &new.name), ("description", &old.description, &new.description)] {
+        if a != b {
+            edits.push(Edit::Set(Path::top(field), Value::Text(Some(b.clone()))));
+        }
+    }
+    fn refill<T: PartialEq + Clone>(edits: &mut Vec<Edit>, list: List, a: &[T], b: &[T], item: impl Fn(T) -> Item) {
+        if a != b {
+            edits.extend((0..a.len()).rev().map(|i| Edit::Remove(list, i)));
+            edits.extend(b.iter().enumerate().map(|(i, x)| Edit::Insert(i, item(x.clone()))));
+        }
+    }
+    // Correlations and links name segments and products: emptied first, refilled last.
+    if old.correlations != new.correlations {
+        edits.extend((0..old.correlations.len()).rev().map(|i| Edit::Remove(List::Correlations, i)));
+    }
+    if old.links != new.links {
+        edits.extend((0..old.links.len()).rev().map(|i| Edit::Remove(List::Links, i)));
+    }
+    refill(&mut edits, List::Products, &old.products, &new.products, Item::Product);
+    refill(&mut edits, List::Segments, &old.segments, &new.segments, Item::Segment);
+    if old.links != new.links {
+        edits.extend(new.links.iter().enumerate().map(|(i, x)| Edit::Insert(i, Item::Link(x.clone()))));
+    }
+    if old.correlations != new.correlations {
+        edits.extend(new.correlations.iter().enumerate().map(|(i, x)| Edit::Insert(i, Item::Correlation(x.clone()))));
+    }
+    Edit::Batch(edits)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +366,23 @@ mod tests {
         assert_eq!(n, 5);
         e.apply(&mut s).unwrap();
         crate::model::Scenario::from_spec(s).unwrap();
+    }
+
+    #[test]
+    fn replace_turns_one_scenario_into_another_and_undoes_in_one_step() {
+        let old = article();
+        let mut new = old.clone();
+        new.name = "Imported".into();
+        new.products.truncate(5);
+        new.links.retain(|l| l.to == new.products[4].id);
+        new.segments[0].mean_cart_size = crate::model::Param::Fixed(4.0);
+        new.segments.push(new.segments[0].clone());
+        new.segments[3].name = "Copy".into();
+        let mut s = old.clone();
+        let undo = replace(&old, &new).apply(&mut s).unwrap();
+        assert_eq!(s, new);
+        undo.apply(&mut s).unwrap();
+        assert_eq!(s, old);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::draw::{self, Stamp};
 use super::figure::{self, Bar, Figure, HOLDOUT, PALETTE, Scale, Xy, XyLine};
 use crate::analysis::calibrate::Calibration;
-use crate::analysis::fit::{Compared, Fit};
+use crate::analysis::fit::{Compared, FIT_REPLICATIONS, FIT_SHOPPERS, Fit};
 use crate::format::{money, percent};
 use crate::import::orders::Orders;
 use crate::model::Scenario;
@@ -17,6 +17,11 @@ const TEMPLATE: &str = include_str!("../../assets/fit.html.j2");
 /// Data's colour: the holdout grey; the model's: the first strategy colour.
 const DATA: figure::Rgb = HOLDOUT;
 const MODEL: figure::Rgb = PALETTE[0];
+
+/// The footer of the fit's charts.
+pub fn stamp(sc: &Scenario) -> Stamp {
+    Stamp { scenario: sc.name.clone(), seed: sc.seed(), replications: FIT_REPLICATIONS, visitors: 0 }
+}
 
 /// How the KS distance reads.
 pub fn ks_words(ks: f64) -> &'static str {
@@ -134,7 +139,8 @@ pub fn figures(cal: &Calibration, f: &Fit, cur: &str) -> Vec<Figure> {
         "fit-basket-size",
         "Items per order: the orders and the calibrated model",
         &format!(
-            "Bars: the orders; line: the model's holdout orders. KS distance {:.3} ({}).",
+            "Bars: the orders; line: the model's {} holdout orders (from {FIT_REPLICATIONS} x {FIT_SHOPPERS} shoppers with a cart). KS distance {:.3} ({}).",
+            f.simulated,
             f.basket.ks,
             ks_words(f.basket.ks)
         ),
@@ -147,7 +153,8 @@ pub fn figures(cal: &Calibration, f: &Fit, cur: &str) -> Vec<Figure> {
             "fit-order-value",
             "Order value: the orders and the calibrated model",
             &format!(
-                "Bars: the orders; line: the model's holdout orders. KS distance {:.3} ({}).",
+                "Bars: the orders; line: the model's {} holdout orders. KS distance {:.3} ({}).",
+                f.simulated,
                 v.ks,
                 ks_words(v.ks)
             ),
@@ -209,7 +216,7 @@ pub fn figures(cal: &Calibration, f: &Fit, cur: &str) -> Vec<Figure> {
 
 /// The proof of fit as one self-contained HTML page.
 pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Result<String, String> {
-    let stamp = Stamp { scenario: sc.name.clone(), seed: sc.seed(), replications: 10, visitors: 0 };
+    let stamp = stamp(sc);
     #[derive(Serialize)]
     struct Chart {
         id: String,

@@ -25,14 +25,19 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    /// The footer line.
+    /// The footer line (a stamp with no visitors, such as a proof of fit's, names only
+    /// the replications).
     pub fn footer(&self) -> String {
+        let visitors = if self.visitors > 0 {
+            format!(" x {} visitors", crate::format::int(self.visitors))
+        } else {
+            String::new()
+        };
         format!(
-            "{} · seed {} · {} replications x {} visitors · AOV Lab {}",
+            "{} · seed {} · {} replications{visitors} · AOV Lab {}",
             self.scenario,
             self.seed,
             self.replications,
-            crate::format::int(self.visitors),
             env!("CARGO_PKG_VERSION")
         )
     }

@@ -4,6 +4,7 @@
 //! be cancelled.
 
 pub mod compare_tab;
+pub mod import_tab;
 pub mod optimize_tab;
 pub mod plan_tab;
 pub mod sensitivity_tab;
@@ -17,6 +18,7 @@ use std::time::{Duration, Instant};
 use egui::{RichText, Ui};
 
 pub use compare_tab::CompareTab;
+pub use import_tab::ImportTab;
 pub use optimize_tab::OptimizeTab;
 pub use plan_tab::PlanTab;
 pub use sensitivity_tab::SensitivityTab;
@@ -41,12 +43,14 @@ pub enum View {
     Plan,
     /// A second scenario beside this one.
     Compare,
+    /// A store's product export or order history, previewed before it is applied.
+    Import,
 }
 
 impl View {
     /// Every tab in order.
-    pub const ALL: [View; 6] =
-        [View::Results, View::Sweep, View::Sensitivity, View::Optimize, View::Plan, View::Compare];
+    pub const ALL: [View; 7] =
+        [View::Results, View::Sweep, View::Sensitivity, View::Optimize, View::Plan, View::Compare, View::Import];
 
     /// Tab label.
     pub fn label(self) -> &'static str {
@@ -57,6 +61,7 @@ impl View {
             View::Optimize => "Optimize",
             View::Plan => "Holdout plan",
             View::Compare => "Compare",
+            View::Import => "Import",
         }
     }
 
@@ -70,6 +75,7 @@ impl View {
             "optimize" | "optimizer" => Some(View::Optimize),
             "plan" | "holdout" | "plan-holdout" => Some(View::Plan),
             "compare" => Some(View::Compare),
+            "import" | "calibrate" => Some(View::Import),
             _ => None,
         }
     }
@@ -88,6 +94,8 @@ pub struct Analyses {
     pub plan: PlanTab,
     /// Compare.
     pub compare: CompareTab,
+    /// Import.
+    pub import: ImportTab,
 }
 
 impl Analyses {
@@ -108,13 +116,14 @@ impl Analyses {
             View::Optimize => self.optimize.is_running(),
             View::Plan => self.plan.is_running(),
             View::Compare => self.compare.is_running(),
+            View::Import => self.import.is_running(),
         }
     }
 
     /// Whether `view` has work in progress or waits to start its first analysis.
     pub fn busy(&self, view: View) -> bool {
         let ran = match view {
-            View::Results | View::Compare => true,
+            View::Results | View::Compare | View::Import => true,
             View::Sweep => self.sweep.auto_ran,
             View::Sensitivity => self.sensitivity.auto_ran,
             View::Optimize => self.optimize.auto_ran,
@@ -168,6 +177,7 @@ impl Analyses {
                 self.plan.ui(ui, doc, valid, out);
             }
             View::Compare => self.compare.ui(ui, doc, out),
+            View::Import => self.import.ui(ui, doc, out),
         }
     }
 }
