@@ -185,6 +185,38 @@ fn csv_catalog_reader_never_panics() {
 }
 
 #[test]
+fn store_exports_never_panic_the_importers() {
+    use aovlab::analysis::{calibrate, fit};
+    use aovlab::import::{Mapping, catalog, orders};
+    let seeds: [&[u8]; 3] = [
+        b"order_id,product,category,price,quantity,customer,date\n1,a,x,2.50,2,c1,2024-01-03\n1,b,y,10,1,c1,2024-01-03\n\
+          2,a,x,2.50,1,c2,2024-02-01\n3,b,y,9.99,3,c1,2024-03-09\n3,a,x,2.5,1,c1,2024-03-09\n",
+        b"Handle,Title,Type,Tags,Variant Price,Cost per item,Option1 Value,Status\nmug,Mug,Kitchen,\"a, b\",12.00,4,Default Title,active\n\
+          tee,Tee,Shirts,,20,,Small,active\ntee,,,,18,,Large,\n",
+        b"ID,Type,SKU,Name,Published,Regular price,Sale price,Categories,Tags,Parent\n1,variable,v,Vee,1,,,A > B,,\n\
+          2,variation,v-r,Vee Red,1,20,,,,v\n3,simple,s,Simple,1,15,12,A,,\n4,grouped,g,Group,1,,,A,,\n",
+    ];
+    let base = aovlab::io::article_spec();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(16);
+    for i in 0..cases() {
+        let input = mutate(&mut rng, seeds[i % 3]);
+        check("import", &input, || {
+            let Ok(t) = aovlab::io::table::parse_table(&input, "x.csv") else { return };
+            if let Ok(imp) = catalog::import(&t, &catalog::Options::default()) {
+                let _ = imp.scenario(&base);
+            }
+            if let Ok(o) = orders::read(&t, &Mapping::default()) {
+                let cal = calibrate::calibrate(&o, &calibrate::Options { basket_groups: 2, ..Default::default() });
+                let (spec, _) = cal.apply(&base);
+                if let Ok(sc) = aovlab::model::Scenario::from_spec(spec) {
+                    let _ = fit::fit(&cal, &sc, 1, 200);
+                }
+            }
+        });
+    }
+}
+
+#[test]
 fn partial_results_reader_never_panics() {
     let mut spec = common::corpus_spec();
     spec.store.replications = 2;

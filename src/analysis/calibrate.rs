@@ -305,7 +305,7 @@ fn catalog(o: &Orders, notes: &mut Vec<String>) -> (Vec<ProductSpec>, Vec<String
         }
         ids.push(id.clone());
         let price = if p.priced_units > 0.0 && p.revenue > 0.0 {
-            ((p.revenue / p.priced_units) * 100.0).round().max(1.0) / 100.0
+            ((p.revenue / p.priced_units) * 100.0).round().clamp(1.0, crate::model::MAX_MONEY * 100.0) / 100.0
         } else {
             unpriced += 1;
             0.0
@@ -316,7 +316,7 @@ fn catalog(o: &Orders, notes: &mut Vec<String>) -> (Vec<ProductSpec>, Vec<String
             category: if p.category.is_empty() { "uncategorised".into() } else { p.category.clone() },
             price,
             cost: 0.0,
-            popularity: p.units.max(1e-6),
+            popularity: p.units.clamp(1e-6, 1e12),
             post_purchase: false,
         });
     }

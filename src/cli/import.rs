@@ -145,7 +145,7 @@ pub fn import_catalog(a: &ImportCatalogArgs) -> Result<(), Failure> {
     };
     let imported = catalog::import(&table, &opts).map_err(|e| Failure::BadInput(e.to_string()))?;
     let base = a.common.base()?;
-    let (spec, notes) = imported.apply(&base);
+    let (spec, notes) = imported.scenario(&base).map_err(Failure::BadInput)?;
     let mut text = imported.preview();
     for n in &notes {
         text.push_str(&format!("  - {n}\n"));

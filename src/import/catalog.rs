@@ -154,6 +154,11 @@ const WOO: [Role; 9] = [
     Role { key: "published", what: "published", names: &["Published"], required: false },
 ];
 
+/// A price the model takes: above 0, at most its largest amount of money.
+fn price_ok(v: f64) -> bool {
+    v > 0.0 && v <= crate::model::MAX_MONEY
+}
+
 /// The columns a format reads.
 pub fn roles(format: Format) -> &'static [Role] {
     match format {
@@ -247,14 +252,15 @@ fn shopify(t: &Table, c: &Columns, skipped: &mut Vec<Skipped>) -> Vec<Draft> {
             // An image row: the product's further pictures, no variant.
             continue;
         }
-        match parse_money(p).filter(|&v| v > 0.0) {
+        match parse_money(p).filter(|&v| price_ok(v)) {
             Some(v) => {
                 let default = t.opt(row, option).eq_ignore_ascii_case("Default Title");
                 drafts[k].variants.push((v, parse_money(t.opt(row, cost)), default));
             }
-            None => {
-                skipped.push(Skipped { line, reason: format!("variant price `{}` is not a price above 0", excerpt(p)) })
-            }
+            None => skipped.push(Skipped {
+                line,
+                reason: format!("variant price `{}` is not a price above 0 and at most 1,000,000,000", excerpt(p)),
+            }),
         }
     }
     take_priced(drafts, skipped)
@@ -327,7 +333,7 @@ fn woo(t: &Table, c: &Columns, skipped: &mut Vec<Skipped>, assumptions: &mut Vec
         if d.name.is_empty() {
             d.name = id.clone();
         }
-        if let Some(v) = parse_money(t.opt(row, price)).filter(|&v| v > 0.0) {
+        if let Some(v) = parse_money(t.opt(row, price)).filter(|&v| price_ok(v)) {
             d.variants.push((v, None, true));
         }
         if !t.opt(row, sale).is_empty() {
@@ -356,7 +362,7 @@ fn woo(t: &Table, c: &Columns, skipped: &mut Vec<Skipped>, assumptions: &mut Vec
             });
             continue;
         };
-        match parse_money(t.opt(row, price)).filter(|&v| v > 0.0) {
+        match parse_money(t.opt(row, price)).filter(|&v| price_ok(v)) {
             Some(v) => {
                 // The variable product's own row carries no price of its own here.
                 drafts[k].variants.retain(|x| !x.2);
@@ -395,14 +401,18 @@ fn generic(t: &Table, c: &Columns, skipped: &mut Vec<Skipped>) -> Vec<Draft> {
             continue;
         }
         let p = t.opt(row, price);
-        let Some(v) = parse_money(p).filter(|&v| v > 0.0) else {
+        let Some(v) = parse_money(p).filter(|&v| price_ok(v)) else {
             skipped.push(Skipped {
                 line,
-                reason: if p.is_empty() { "no price".into() } else { format!("price `{}` is not above 0", excerpt(p)) },
+                reason: if p.is_empty() {
+                    "no price".into()
+                } else {
+                    format!("price `{}` is not above 0 and at most 1,000,000,000", excerpt(p))
+                },
             });
             continue;
         };
-        let popularity = parse_money(t.opt(row, pop)).filter(|&v| v > 0.0);
+        let popularity = parse_money(t.opt(row, pop)).filter(|&v| v > 0.0).map(|v| v.min(1e12));
         let k = *index.entry(key.clone()).or_insert_with(|| {
             drafts.push(Draft {
                 line,
@@ -417,7 +427,7 @@ fn generic(t: &Table, c: &Columns, skipped: &mut Vec<Skipped>) -> Vec<Draft> {
         });
         drafts[k].variants.push((v, parse_money(t.opt(row, cost)), false));
         if let Some(p) = popularity {
-            drafts[k].popularity = Some(drafts[k].popularity.unwrap_or(0.0) + p);
+            drafts[k].popularity = Some((drafts[k].popularity.unwrap_or(0.0) + p).min(1e12));
         }
     }
     drafts
@@ -583,6 +593,19 @@ impl CatalogImport {
             out.push_str(&format!("  - {a}\n"));
         }
         out
+    }
+
+    /// [`CatalogImport::apply`], checked: the scenario validates (else the problems, in
+    /// words).
+    pub fn scenario(&self, base: &ScenarioSpec) -> Result<(ScenarioSpec, Vec<String>), String> {
+        let (spec, notes) = self.apply(base);
+        crate::model::Scenario::from_spec(spec.clone()).map_err(|e| {
+            format!(
+                "the imported scenario does not validate: {}",
+                e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            )
+        })?;
+        Ok((spec, notes))
     }
 
     /// `base` with this catalog: its products replaced, links kept where both ends

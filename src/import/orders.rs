@@ -219,7 +219,11 @@ pub fn read(t: &Table, map: &Mapping) -> Result<Orders, ImportError> {
         }
         let units = match quantity {
             Some(c) => match parse_money(t.get(row, c)) {
-                Some(q) if q > 0.0 => q,
+                Some(q) if q > 0.0 && q <= 1e6 => q,
+                Some(q) if q > 1e6 => {
+                    skipped.push(skip(format!("quantity {q} is above 1,000,000")));
+                    continue;
+                }
                 Some(_) => {
                     skipped.push(skip("quantity 0 or below (a return or a correction)".into()));
                     continue;
@@ -233,24 +237,30 @@ pub fn read(t: &Table, map: &Mapping) -> Result<Orders, ImportError> {
         };
         let amount = match (total, price) {
             (Some(c), _) => match parse_money(t.get(row, c)) {
-                Some(v) if v >= 0.0 => Some(v),
+                Some(v) if (0.0..=crate::model::MAX_MONEY).contains(&v) => Some(v),
                 _ if t.get(row, c).is_empty() => {
                     skipped.push(skip("no amount".into()));
                     continue;
                 }
                 _ => {
-                    skipped.push(skip(format!("amount `{}` is not a number at or above 0", excerpt(t.get(row, c)))));
+                    skipped.push(skip(format!(
+                        "amount `{}` is not a number from 0 to 1,000,000,000",
+                        excerpt(t.get(row, c))
+                    )));
                     continue;
                 }
             },
             (None, Some(c)) => match parse_money(t.get(row, c)) {
-                Some(v) if v >= 0.0 => Some(v * units),
+                Some(v) if (0.0..=crate::model::MAX_MONEY).contains(&v) => Some(v * units),
                 _ if t.get(row, c).is_empty() => {
                     skipped.push(skip("no price".into()));
                     continue;
                 }
                 _ => {
-                    skipped.push(skip(format!("price `{}` is not a number at or above 0", excerpt(t.get(row, c)))));
+                    skipped.push(skip(format!(
+                        "price `{}` is not a number from 0 to 1,000,000,000",
+                        excerpt(t.get(row, c))
+                    )));
                     continue;
                 }
             },

@@ -188,10 +188,12 @@ impl ImportTab {
                 send(Msg::Progress(0.3));
                 let kind = if guess { Kind::guess(&table) } else { kind };
                 let preview = match kind {
-                    Kind::Catalog => catalog::import(&table, &catalog_opts).map_err(|e| e.to_string()).map(|imp| {
-                        let (spec, notes) = imp.apply(&base);
-                        Preview::Catalog(Box::new(imp), Box::new(spec), notes)
-                    }),
+                    Kind::Catalog => {
+                        catalog::import(&table, &catalog_opts).map_err(|e| e.to_string()).and_then(|imp| {
+                            let (spec, notes) = imp.scenario(&base)?;
+                            Ok(Preview::Catalog(Box::new(imp), Box::new(spec), notes))
+                        })
+                    }
                     Kind::Orders => {
                         fit::calibrate_table(&table, &map, &cal_opts, &base).map(|c| Preview::Orders(Box::new(c)))
                     }
