@@ -139,7 +139,7 @@ pub fn figures(cal: &Calibration, f: &Fit, cur: &str) -> Vec<Figure> {
         "fit-basket-size",
         "Items per order: the orders and the calibrated model",
         &format!(
-            "Bars: the orders; line: the model's {} holdout orders (from {FIT_REPLICATIONS} x {FIT_SHOPPERS} shoppers with a cart). KS distance {:.3} ({}).",
+            "Bars: the orders; line: the model's {} holdout orders (from {FIT_REPLICATIONS} x {FIT_SHOPPERS} shoppers with a cart); the last bar gathers the longest 1%. KS distance {:.3} ({}).",
             f.simulated,
             f.basket.ks,
             ks_words(f.basket.ks)
@@ -153,7 +153,7 @@ pub fn figures(cal: &Calibration, f: &Fit, cur: &str) -> Vec<Figure> {
             "fit-order-value",
             "Order value: the orders and the calibrated model",
             &format!(
-                "Bars: the orders; line: the model's {} holdout orders. KS distance {:.3} ({}).",
+                "Bars: the orders; line: the model's {} holdout orders; the last bar gathers the largest 1%. KS distance {:.3} ({}).",
                 f.simulated,
                 v.ks,
                 ks_words(v.ks)
