@@ -162,9 +162,12 @@ fn cdnow_gives_the_spend_to_date_its_median() {
     for x in &o.orders {
         by.entry(x.customer.unwrap()).or_default().push((x.day.unwrap(), x.value().unwrap()));
     }
+    // The file spans 1997-01-01 to 1998-06-30: only orders with a full year of it
+    // before them are measured.
+    let first = o.orders.iter().filter_map(|x| x.day).min().unwrap();
     let mut spends = Vec::new();
     for list in by.values() {
-        for &(d, _) in list {
+        for &(d, _) in list.iter().filter(|e| e.0 >= first + 365) {
             let s: f64 = list.iter().filter(|e| e.0 < d && e.0 >= d - 365).map(|e| e.1).sum();
             if s > 0.005 {
                 spends.push(s);
@@ -174,6 +177,7 @@ fn cdnow_gives_the_spend_to_date_its_median() {
     spends.sort_by(f64::total_cmp);
     let median = calibrate::quantile(&spends, 0.5);
     let sp = cal.spend.as_ref().unwrap();
+    assert!(sp.full_year && sp.span_days > 500);
     assert!((sp.median - median).abs() < 1e-6, "{} vs {median}", sp.median);
     for s in &spec.segments {
         assert_eq!(
@@ -213,7 +217,7 @@ fn hostile_csvs_get_the_row_and_the_reason() {
     );
     let e = err(b"order_id,product,price\n1,a,abc\n2,b,\n");
     assert!(
-        e.contains("price `abc` is not a number at or above 0: 1 row (line 2)")
+        e.contains("price `abc` is not a number from 0 to 1,000,000,000: 1 row (line 2)")
             && e.contains("no price: 1 row (line 3)"),
         "{e}"
     );
@@ -258,4 +262,44 @@ fn basket_groups_recover_a_mixture_of_two_basket_sizes() {
     assert_eq!(g.len(), 2);
     assert!((g[0].mean - 2.0).abs() < 0.1 && (g[1].mean - 10.0).abs() < 0.2, "{g:?}");
     assert!((g[0].share - 0.5).abs() < 0.02, "{g:?}");
+}
+
+#[test]
+fn lift_is_counted_by_hand_and_huge_baskets_stay_out_of_it() {
+    // 100 orders: a+b in 10, a alone in 10, b alone in 10, c in 70. Lift of a and b:
+    // 10 x 100 / (20 x 20) = 2.5, strength 1 - 1/2.5 = 0.6. One wholesale order of 61
+    // products including a and b changes nothing.
+    let mut text = String::from("order_id,product\n");
+    let mut o = 0;
+    let mut order = |items: &[String], text: &mut String| {
+        o += 1;
+        for i in items {
+            text.push_str(&format!("{o},{i}\n"));
+        }
+    };
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    for _ in 0..10 {
+        order(&s(&["a", "b"]), &mut text);
+        order(&s(&["a"]), &mut text);
+        order(&s(&["b"]), &mut text);
+    }
+    for _ in 0..70 {
+        order(&s(&["c"]), &mut text);
+    }
+    let mut wholesale = s(&["a", "b"]);
+    wholesale.extend((0..59).map(|i| format!("w{i}")));
+    order(&wholesale, &mut text);
+    let t = parse_table(text.as_bytes(), "o.csv").unwrap();
+    let o = orders::read(&t, &Mapping::default()).unwrap();
+    let cal = calibrate::calibrate(&o, &calibrate::Options { min_support: Some(5), ..Default::default() });
+    assert_eq!(cal.pairs_found, 1);
+    let p = &cal.pairs[0];
+    assert_eq!((p.together, p.alone), (10, (20, 20)));
+    assert!((p.lift - 2.5).abs() < 1e-12, "{}", p.lift);
+    assert_eq!(strength(&cal, "a", "b"), 0.6);
+    assert_eq!(strength(&cal, "b", "a"), 0.6);
+    // Category shares count a product once per order.
+    let t = parse_table(b"order_id,product,category\n1,a,x\n1,a,x\n1,b,y\n", "o.csv").unwrap();
+    let cal = calibrate::calibrate(&orders::read(&t, &Mapping::default()).unwrap(), &Default::default());
+    assert_eq!(cal.categories, [("x".to_string(), 0.5), ("y".to_string(), 0.5)]);
 }

@@ -77,9 +77,16 @@ pub struct Group {
 /// Spend in the year before each order by returning customers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SpendFit {
-    /// Orders with a customer and a date.
+    /// Orders measured: those with a customer and a date and, when the file spans
+    /// more than a year, a full year of the file before them.
     pub orders: usize,
-    /// Share of them with no spend in the year before (a first order, or none within a year).
+    /// Days from the file's first order to its last.
+    pub span_days: i64,
+    /// Whether every measured order has a full year of the file before it (else the
+    /// file is shorter than a year and spend to date runs low).
+    pub full_year: bool,
+    /// Share of the measured orders with no spend in the year before (a customer's
+    /// first order, or their first in a year).
     pub share_none: f64,
     /// The spend of the others: median, and the 25th and 75th percentiles.
     pub median: f64,
@@ -126,8 +133,10 @@ pub struct Calibration {
     pub products: Vec<ProductSpec>,
     /// Complement links from co-purchase lift.
     pub links: Vec<LinkSpec>,
-    /// The strongest pairs, by lift.
+    /// The strongest pairs, by lift (at most 50).
     pub pairs: Vec<Pair>,
+    /// Pairs that passed the support and lift thresholds.
+    pub pairs_found: usize,
     /// The least support used.
     pub min_support: u64,
     /// Spend to date.
@@ -159,14 +168,18 @@ pub fn calibrate(o: &Orders, opts: &Options) -> Calibration {
     let groups = basket_groups(&sizes, opts.basket_groups.clamp(1, 8));
     let values: Option<Vec<f64>> = if o.has_amounts() { o.orders.iter().map(|x| x.value()).collect() } else { None };
     let lines: usize = o.orders.iter().map(|x| x.lines.len()).sum();
-    // Category shares of lines.
+    // Category shares of order lines, a product counted once per order (as the fit
+    // counts the model's carts).
     let mut cat: HashMap<&str, f64> = HashMap::new();
+    let mut seen: Vec<u32> = Vec::new();
     for x in &o.orders {
-        for l in &x.lines {
-            if let Some(p) = l.0 {
-                let c = o.products[p as usize].category.as_str();
-                *cat.entry(if c.is_empty() { "uncategorised" } else { c }).or_default() += 1.0;
-            }
+        seen.clear();
+        seen.extend(x.lines.iter().filter_map(|l| l.0));
+        seen.sort_unstable();
+        seen.dedup();
+        for &p in &seen {
+            let c = o.products[p as usize].category.as_str();
+            *cat.entry(if c.is_empty() { "uncategorised" } else { c }).or_default() += 1.0;
         }
     }
     let total: f64 = cat.values().sum();
@@ -174,8 +187,8 @@ pub fn calibrate(o: &Orders, opts: &Options) -> Calibration {
     categories.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let min_support = opts.min_support.unwrap_or_else(|| ((o.orders.len() as f64 * 0.001).ceil() as u64).max(5));
     let (products, ids) = catalog(o, &mut notes);
-    let (links, pairs) =
-        if o.has_products() { complements(o, &ids, min_support, opts) } else { (Vec::new(), Vec::new()) };
+    let (links, pairs, pairs_found) =
+        if o.has_products() { complements(o, &ids, min_support, opts) } else { (Vec::new(), Vec::new(), 0) };
     if !o.has_products() {
         notes.push(
             "No product column: the base scenario's catalog and links are kept, so its prices set the model's order values (the fit below shows how far they are from these orders)."
@@ -192,7 +205,11 @@ pub fn calibrate(o: &Orders, opts: &Options) -> Calibration {
         format!("product costs: a {:.0}% gross margin is assumed", opts.margin * 100.0),
     ];
     if spend.is_none() {
-        not_from_data.push("spend to date (it needs customer ids and dates)".into());
+        not_from_data.push(if o.has_history() {
+            "spend to date (no returning customer's order has an amount in the year before it)".into()
+        } else {
+            "spend to date (it needs customer ids and dates)".into()
+        });
     }
     if values.is_none() && o.has_products() {
         not_from_data.push("prices (the file has none): every product at the base catalog's median price".into());
@@ -208,6 +225,7 @@ pub fn calibrate(o: &Orders, opts: &Options) -> Calibration {
         products,
         links,
         pairs,
+        pairs_found,
         min_support,
         spend,
         repeat,
@@ -327,27 +345,34 @@ fn catalog(o: &Orders, notes: &mut Vec<String>) -> (Vec<ProductSpec>, Vec<String
 }
 
 /// Complement links from co-purchase lift, and the strongest pairs.
-fn complements(o: &Orders, ids: &[String], min_support: u64, opts: &Options) -> (Vec<LinkSpec>, Vec<Pair>) {
+/// Orders with more distinct products than [`MAX_PAIR_BASKET`] are left out of every
+/// count (orders, products' orders, pairs), so lifts are computed on one population.
+/// Only products in at least `min_support` orders can be in a pair that has it, so
+/// only their pairs are counted (the same result in bounded memory).
+fn complements(o: &Orders, ids: &[String], min_support: u64, opts: &Options) -> (Vec<LinkSpec>, Vec<Pair>, usize) {
     let n_products = o.products.len();
+    let baskets = || {
+        o.orders.iter().filter_map(|x| {
+            let mut b: Vec<u32> = x.lines.iter().filter_map(|l| l.0).collect();
+            b.sort_unstable();
+            b.dedup();
+            (b.len() <= MAX_PAIR_BASKET).then_some(b)
+        })
+    };
     let mut holds = vec![0u64; n_products];
-    let mut together: HashMap<(u32, u32), u64> = HashMap::new();
-    let mut basket: Vec<u32> = Vec::new();
     let mut counted = 0u64;
-    for x in &o.orders {
-        basket.clear();
-        basket.extend(x.lines.iter().filter_map(|l| l.0));
-        basket.sort_unstable();
-        basket.dedup();
+    for b in baskets() {
         counted += 1;
-        for &p in &basket {
+        for &p in &b {
             holds[p as usize] += 1;
         }
-        if basket.len() > MAX_PAIR_BASKET {
-            continue;
-        }
-        for i in 0..basket.len() {
-            for j in i + 1..basket.len() {
-                *together.entry((basket[i], basket[j])).or_default() += 1;
+    }
+    let mut together: HashMap<(u32, u32), u64> = HashMap::new();
+    for mut b in baskets() {
+        b.retain(|&p| holds[p as usize] >= min_support);
+        for i in 0..b.len() {
+            for j in i + 1..b.len() {
+                *together.entry((b[i], b[j])).or_default() += 1;
             }
         }
     }
@@ -390,7 +415,7 @@ fn complements(o: &Orders, ids: &[String], min_support: u64, opts: &Options) -> 
             strength: 1.0 - 1.0 / lift,
         })
         .collect();
-    (links, top)
+    (links, top, pairs.len())
 }
 
 /// Spend in the 365 days before each order, and repeat purchasing.
@@ -404,6 +429,13 @@ fn history(o: &Orders) -> (Option<SpendFit>, Option<Repeat>) {
     if by.is_empty() {
         return (None, None);
     }
+    let days = by.values().flat_map(|l| l.iter().map(|e| e.0));
+    let (first, last) = days.fold((i64::MAX, i64::MIN), |(a, b), d| (a.min(d), b.max(d)));
+    let span_days = last - first;
+    // Orders before the file's first year have part of their year cut off: measured
+    // only when the file is a year or shorter (and then said).
+    let full_year = span_days > 365;
+    let measured_from = if full_year { first + 365 } else { first };
     let mut spends = Vec::new();
     let mut none = 0usize;
     let mut gaps = Vec::new();
@@ -435,6 +467,9 @@ fn history(o: &Orders) -> (Option<SpendFit>, Option<Repeat>) {
                 sum -= list[start].1;
                 start += 1;
             }
+            if day < measured_from {
+                continue;
+            }
             if sum > 0.005 {
                 spends.push(sum);
             } else {
@@ -457,6 +492,8 @@ fn history(o: &Orders) -> (Option<SpendFit>, Option<Repeat>) {
     let sigma = ((p75.max(1e-9).ln() - p25.max(1e-9).ln()) / 1.349).max(0.05);
     let spend = SpendFit {
         orders: spends.len() + none,
+        span_days,
+        full_year,
         share_none: none as f64 / (spends.len() + none) as f64,
         median,
         p25,
@@ -504,7 +541,7 @@ impl Calibration {
             changes.push(format!(
                 "Complements: {} links from {} pairs bought together in at least {} orders with a lift of at least {} (strength 1 - 1/lift).",
                 self.links.len(),
-                self.pairs.len().max(self.links.len() / 2),
+                self.pairs_found,
                 self.min_support,
                 self.options.min_lift
             ));
@@ -523,9 +560,9 @@ impl Calibration {
             let mut split = Vec::new();
             let mut central = false;
             for s in &spec.segments {
-                for g in groups {
+                for (i, g) in groups.iter().enumerate() {
                     let mut c = s.clone();
-                    c.name = format!("{} · baskets of ~{:.1}", s.name, g.mean);
+                    c.name = format!("{} · basket group {} (~{:.1} items)", s.name, i + 1, g.mean);
                     c.share = match s.share {
                         Param::Fixed(v) => Param::Fixed(v * g.share),
                         ref d => {
@@ -562,9 +599,14 @@ impl Calibration {
                 });
             }
             changes.push(format!(
-                "Spend to date: log-normal, median {:.2}, sigma {:.3}, from the spend in the year before each returning customer's order ({:.0}% of orders had none: first orders).",
+                "Spend to date: log-normal, median {:.2}, sigma {:.3}: the spend in the 365 days before each order with some, {}. {:.0}% of those orders had none (a customer's first order, or their first in a year); the log-normal describes the others, and the share of members stays the base's.",
                 sp.median,
                 sp.sigma,
+                if sp.full_year {
+                    "over the orders with a full year of the file before them".to_string()
+                } else {
+                    format!("over a file of only {} days, so it runs low (a year of history was not there to see)", sp.span_days)
+                },
                 sp.share_none * 100.0
             ));
         }

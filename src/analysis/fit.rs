@@ -12,6 +12,9 @@ pub struct Compared {
     /// Kolmogorov-Smirnov distance: the largest gap between the two cumulative
     /// distributions, 0 (identical) to 1.
     pub ks: f64,
+    /// The distance sampling noise alone exceeds 5% of the time with samples this
+    /// size: 1.358 x sqrt((n + m) / (n m)).
+    pub noise: f64,
     /// Mean in the data, and in the model.
     pub mean: (f64, f64),
     /// Median in the data, and in the model.
@@ -23,6 +26,9 @@ pub struct Compared {
     /// Bin width (1 for basket sizes).
     pub bin_width: f64,
 }
+
+/// What the fit shows and what it does not, in words (shown with every fit).
+pub const IN_SAMPLE: &str = "In-sample: basket sizes, prices and popularity were fitted to these same orders, so a close fit shows that the model carries them, not that it predicts other orders. Complements and spend to date do not enter the holdout's orders and are not tested here.";
 
 /// The fit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -84,8 +90,10 @@ fn compare(mut data: Vec<f64>, mut model: Vec<f64>, bins: usize, integer: bool) 
     };
     put(&data, 0);
     put(&model, 1);
+    let (n, m) = (data.len() as f64, model.len() as f64);
     Compared {
         ks: ks_distance(&data, &model),
+        noise: 1.358 * ((n + m) / (n * m)).sqrt(),
         mean: (mean(&data), mean(&model)),
         median: (quantile(&data, 0.5), quantile(&model, 0.5)),
         p90: (quantile(&data, 0.9), quantile(&model, 0.9)),

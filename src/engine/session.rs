@@ -272,8 +272,8 @@ fn build_cart<'w>(
 /// of a calibrated scenario).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HoldoutOrder {
-    /// Items in the order: the intended cart's draws (repeats included) plus any
-    /// accepted suggestion or top-up.
+    /// Items in the checkout order: the intended cart's draws (repeats included) plus
+    /// any accepted suggestion or top-up (a post-checkout add-on is in `value` only).
     pub units: u32,
     /// Revenue of the order, cents (a post-checkout add-on included).
     pub value: i64,

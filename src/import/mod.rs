@@ -212,6 +212,12 @@ pub fn resolve(table: &Table, roles: &[Role], map: &Mapping) -> Result<Columns, 
 /// A money amount as exports write it: `69.99`, `$1,299.00`, `29,99 €`, `1.299,00`.
 /// `None` for anything else (including an empty field).
 pub fn parse_money(s: &str) -> Option<f64> {
+    // Accounting negatives, `(5.00)`, and the Unicode minus, `−5.00`.
+    let trimmed = s.trim();
+    if (trimmed.starts_with('(') && trimmed.ends_with(')')) || trimmed.contains('\u{2212}') {
+        let inner = trimmed.trim_start_matches('(').trim_end_matches(')').replace('\u{2212}', "");
+        return parse_money(&inner).map(|v| -v.abs());
+    }
     let t: String = s.chars().filter(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-')).collect();
     if t.is_empty() || !t.chars().any(|c| c.is_ascii_digit()) {
         return None;
@@ -250,6 +256,9 @@ mod tests {
         assert_eq!(parse_money("0,5"), Some(0.5));
         assert_eq!(parse_money(""), None);
         assert_eq!(parse_money("n/a"), None);
+        assert_eq!(parse_money("(5.00)"), Some(-5.0));
+        assert_eq!(parse_money("\u{2212}5.00"), Some(-5.0));
+        assert_eq!(parse_money("-5"), Some(-5.0));
     }
 
     #[test]

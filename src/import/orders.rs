@@ -267,6 +267,8 @@ pub fn read(t: &Table, map: &Mapping) -> Result<Orders, ImportError> {
             (None, None) => None,
         };
         let day = match date {
+            // A continuation line may leave the order's date to its first line.
+            Some(c) if t.get(row, c).is_empty() => None,
             Some(c) => match parse_day(t.get(row, c)) {
                 Some(d) => Some(d),
                 None => {
@@ -279,10 +281,7 @@ pub fn read(t: &Table, map: &Mapping) -> Result<Orders, ImportError> {
             },
             None => None,
         };
-        let who = customer.map(|c| t.get(row, c)).filter(|c| !c.is_empty()).map(|c| {
-            let n = customers.len() as u32;
-            *customers.entry(c.to_string()).or_insert(n)
-        });
+        let who_text = customer.map(|c| t.get(row, c)).filter(|c| !c.is_empty());
         let prod = match product {
             Some(c) => {
                 let name = clean_name(t.get(row, c));
@@ -310,6 +309,10 @@ pub fn read(t: &Table, map: &Mapping) -> Result<Orders, ImportError> {
             }
             None => None,
         };
+        let who = who_text.map(|c| {
+            let n = customers.len() as u32;
+            *customers.entry(c.to_string()).or_insert(n)
+        });
         let i = *order_index.entry(key).or_insert_with(|| {
             orders.push(Order { customer: who, day, lines: Vec::new() });
             orders.len() - 1

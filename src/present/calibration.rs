@@ -25,7 +25,9 @@ pub fn stamp(sc: &Scenario) -> Stamp {
 
 /// How the KS distance reads.
 pub fn ks_words(ks: f64) -> &'static str {
-    if ks <= 0.05 {
+    if !ks.is_finite() {
+        "not measured"
+    } else if ks <= 0.05 {
         "close"
     } else if ks <= 0.10 {
         "fair"
@@ -89,18 +91,21 @@ pub fn summary(o: &Orders, cal: &Calibration, changes: &[String], f: &Fit, cur: 
         out.push_str(&format!("  - {n}\n"));
     }
     out.push_str(&format!("\nProof of fit ({} orders of the calibrated holdout, simulated):\n", f.simulated));
+    out.push_str(&format!("  {}\n", crate::analysis::fit::IN_SAMPLE));
     out.push_str(&format!(
-        "  - items per order: KS distance {:.3} ({}); mean {:.2} in the data, {:.2} simulated\n",
+        "  - items per order: KS distance {:.3} ({}; noise alone reaches {:.3}); mean {:.2} in the data, {:.2} simulated\n",
         f.basket.ks,
         ks_words(f.basket.ks),
+        f.basket.noise,
         f.basket.mean.0,
         f.basket.mean.1
     ));
     if let Some(v) = &f.values {
         out.push_str(&format!(
-            "  - order value: KS distance {:.3} ({}); AOV {} in the data, {} simulated; median {} and {}\n",
+            "  - order value: KS distance {:.3} ({}; noise alone reaches {:.3}); AOV {} in the data, {} simulated; median {} and {}\n",
             v.ks,
             ks_words(v.ks),
+            v.noise,
             money(v.mean.0, cur, 2),
             money(v.mean.1, cur, 2),
             money(v.median.0, cur, 2),
@@ -231,7 +236,7 @@ pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Res
         "Items per order".into(),
         format!("mean {:.2}, median {}, P90 {}", f.basket.mean.0, f.basket.median.0, f.basket.p90.0),
         format!("mean {:.2}, median {}, P90 {}", f.basket.mean.1, f.basket.median.1, f.basket.p90.1),
-        format!("KS {:.3} ({})", f.basket.ks, ks_words(f.basket.ks)),
+        format!("KS {:.3} ({}; noise {:.3})", f.basket.ks, ks_words(f.basket.ks), f.basket.noise),
     ]];
     if let Some(v) = &f.values {
         let m = |a: f64| money(a, cur, 2);
@@ -239,7 +244,7 @@ pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Res
             "Order value".into(),
             format!("AOV {}, median {}, P90 {}", m(v.mean.0), m(v.median.0), m(v.p90.0)),
             format!("AOV {}, median {}, P90 {}", m(v.mean.1), m(v.median.1), m(v.p90.1)),
-            format!("KS {:.3} ({})", v.ks, ks_words(v.ks)),
+            format!("KS {:.3} ({}; noise {:.3})", v.ks, ks_words(v.ks), v.noise),
         ]);
     }
     if f.category_distance.is_finite() {
@@ -262,12 +267,15 @@ pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Res
         not_from_data: &'a [String],
         notes: &'a [String],
         description: &'a str,
+        in_sample: &'a str,
     }
     let mut env = minijinja::Environment::new();
     env.add_template("fit.html", TEMPLATE).map_err(|e| format!("the fit template: {e}"))?;
     let t = env.get_template("fit.html").map_err(|e| format!("the fit template: {e}"))?;
     t.render(minijinja::value::Serde(Context {
-        file: &cal.file,
+        file: &std::path::Path::new(&cal.file)
+            .file_name()
+            .map_or_else(|| cal.file.clone(), |f| f.to_string_lossy().into_owned()),
         orders: cal.orders,
         simulated: f.simulated,
         scenario: &sc.name,
@@ -277,6 +285,7 @@ pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Res
         not_from_data: &cal.not_from_data,
         notes: &cal.notes,
         description,
+        in_sample: crate::analysis::fit::IN_SAMPLE,
     }))
     .map_err(|e| format!("rendering the fit report: {e}"))
 }

@@ -60,6 +60,8 @@ pub enum Preview {
 /// What the background job returns: the table (for the column choices) and the
 /// preview, or why there is none.
 pub struct Loaded {
+    /// The document revision the preview was made from.
+    revision: u64,
     table: Option<Arc<Table>>,
     preview: Result<Preview, String>,
 }
@@ -180,7 +182,7 @@ impl ImportTab {
                     None => match crate::io::table::read_table(&path, &path.display().to_string()) {
                         Ok(t) => Arc::new(t),
                         Err(e) => {
-                            send(Msg::Finished(Ok(Loaded { table: None, preview: Err(e.to_string()) })));
+                            send(Msg::Finished(Ok(Loaded { revision, table: None, preview: Err(e.to_string()) })));
                             return;
                         }
                     },
@@ -198,13 +200,12 @@ impl ImportTab {
                         fit::calibrate_table(&table, &map, &cal_opts, &base).map(|c| Preview::Orders(Box::new(c)))
                     }
                 };
-                let _ = revision;
-                send(Msg::Finished(Ok(Loaded { table: Some(table), preview })));
+                send(Msg::Finished(Ok(Loaded { revision, table: Some(table), preview })));
             },
         ));
     }
 
-    fn poll(&mut self, revision: u64) {
+    fn poll(&mut self) {
         let Some(outcome) = super::poll_result(&mut self.job, &mut self.progress) else { return };
         match outcome {
             Ok(loaded) => {
@@ -216,7 +217,9 @@ impl ImportTab {
                 } else if let Ok(Preview::Catalog(..)) = &loaded.preview {
                     self.kind = Kind::Catalog;
                 }
-                self.preview = Some((revision, loaded.preview));
+                // Stamped with the revision it was made from: an edit made while it was
+                // being made leaves it stale, so Apply cannot undo that edit.
+                self.preview = Some((loaded.revision, loaded.preview));
                 self.charts.clear();
                 self.state = Some(JobState::Complete);
             }
@@ -226,7 +229,7 @@ impl ImportTab {
 
     /// Draws the tab.
     pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, out: &mut Vec<Command>) {
-        self.poll(doc.revision());
+        self.poll();
         if self.due && self.job.is_none() {
             self.start(doc, ui.ctx());
         }
@@ -463,17 +466,19 @@ fn orders_preview(ui: &mut Ui, c: &Calibrated, charts: &mut [ChartState], curren
     );
     ui.label(format!("Columns: {}.", printable(&o.columns.describe().join("; "))));
     let mut fit_lines = vec![format!(
-        "Items per order: KS distance {:.3} ({}); mean {:.2} in the orders, {:.2} in the model.",
+        "Items per order: KS distance {:.3} ({}; sampling noise alone reaches {:.3}); mean {:.2} in the orders, {:.2} in the model.",
         f.basket.ks,
         crate::present::calibration::ks_words(f.basket.ks),
+        f.basket.noise,
         f.basket.mean.0,
         f.basket.mean.1
     )];
     if let Some(v) = &f.values {
         fit_lines.push(format!(
-            "Order value: KS distance {:.3} ({}); AOV {} in the orders, {} in the model.",
+            "Order value: KS distance {:.3} ({}; sampling noise alone reaches {:.3}); AOV {} in the orders, {} in the model.",
             v.ks,
             crate::present::calibration::ks_words(v.ks),
+            v.noise,
             crate::format::money(v.mean.0, currency, 2),
             crate::format::money(v.mean.1, currency, 2)
         ));
@@ -481,6 +486,7 @@ fn orders_preview(ui: &mut Ui, c: &Calibrated, charts: &mut [ChartState], curren
     if f.category_distance.is_finite() {
         fit_lines.push(format!("Category shares: total variation distance {:.3}.", f.category_distance));
     }
+    fit_lines.push(crate::analysis::fit::IN_SAMPLE.to_string());
     lines(ui, &format!("Proof of fit ({} simulated holdout orders)", f.simulated), &fit_lines);
     lines(ui, "From the orders", &c.changes);
     lines(ui, "Left at the base scenario's values (the orders cannot tell)", &cal.not_from_data);
