@@ -303,3 +303,32 @@ fn lift_is_counted_by_hand_and_huge_baskets_stay_out_of_it() {
     let cal = calibrate::calibrate(&orders::read(&t, &Mapping::default()).unwrap(), &Default::default());
     assert_eq!(cal.categories, [("x".to_string(), 0.5), ("y".to_string(), 0.5)]);
 }
+
+#[test]
+fn a_shopify_orders_export_is_read_by_its_own_column_names() {
+    // Shopify repeats the order's Name on each line; order fields such as the date may
+    // be on its first line only.
+    let text = "Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku\n\
+                #1001,ann@example.com,paid,2024-03-01 10:00:00 -0500,2,Drip Brewer,89.00,BR-1\n\
+                #1001,,,,1,Paper Filters (200),8.00,F-200\n\
+                #1002,bob@example.com,paid,2024-03-02 09:12:00 -0500,1,Paper Filters (200),8.00,F-200\n";
+    let t = parse_table(text.as_bytes(), "orders_export.csv").unwrap();
+    let o = orders::read(&t, &Mapping::default()).unwrap();
+    let found: Vec<(&str, &str)> = o.columns.found.iter().map(|f| (f.0, f.2.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("order", "Name"),
+            ("product", "Lineitem name"),
+            ("price", "Lineitem price"),
+            ("quantity", "Lineitem quantity"),
+            ("customer", "Email"),
+            ("date", "Created at")
+        ]
+    );
+    assert!(o.skipped.is_empty(), "{:?}", o.skipped);
+    assert_eq!(o.orders.len(), 2);
+    assert_eq!(o.orders[0].value(), Some(186.0));
+    assert_eq!(o.orders[0].units(), 3.0);
+    assert_eq!(o.customers, 2);
+}

@@ -331,14 +331,17 @@ impl ImportTab {
                 ui.radio_value(&mut self.kind, Kind::Orders, "order history (calibrate)");
             });
             ui.end_row();
-            if let Some(t) = self.table.clone() {
+        });
+        if let Some(t) = self.table.clone() {
+            // Outside a grid: a grid's row heights lag a frame behind wrapped content.
+            ui.horizontal_wrapped(|ui| {
                 ui.label("Columns");
-                ui.horizontal_wrapped(|ui| {
-                    let roles = self.kind.roles(&t);
-                    let detected = crate::import::resolve(&t, roles, &Mapping(self.map.clone())).ok();
-                    for role in roles {
-                        let current = detected.as_ref().and_then(|c| c.found.iter().find(|f| f.0 == role.key));
-                        let shown = current.map_or_else(|| "(none)".to_string(), |f| printable(&f.2));
+                let roles = self.kind.roles(&t);
+                let detected = crate::import::resolve(&t, roles, &Mapping(self.map.clone())).ok();
+                for role in roles {
+                    let current = detected.as_ref().and_then(|c| c.found.iter().find(|f| f.0 == role.key));
+                    let shown = current.map_or_else(|| "(none)".to_string(), |f| printable(&f.2));
+                    {
                         ui.label(format!("{}:", role.key));
                         crate::gui::combo(
                             ui,
@@ -356,12 +359,13 @@ impl ImportTab {
                             },
                         );
                     }
-                    if !self.map.is_empty() && ui.button("Detect again").clicked() {
-                        self.map.clear();
-                    }
-                });
-                ui.end_row();
-            }
+                }
+                if !self.map.is_empty() && ui.button("Detect again").clicked() {
+                    self.map.clear();
+                }
+            });
+        }
+        egui::Grid::new("import-options").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
             ui.label("Gross margin");
             ui.horizontal(|ui| {
                 let mut pct = self.margin * 100.0;
