@@ -78,25 +78,21 @@ impl CompareTab {
         let b = b.clone();
         self.state = Some(JobState::Running);
         self.progress = 0.0;
-        let repaint = ctx.clone();
-        self.job = Some(Job::start(
-            move || repaint.request_repaint(),
-            move |send, cancel| {
-                let one = |sc: &Scenario, from: f64| -> Result<crate::report::Report, String> {
-                    let each = |p: crate::engine::Progress| {
-                        send(Msg::Progress(from + 0.5 * f64::from(p.done) / f64::from(p.total)));
-                    };
-                    let out = crate::engine::run(sc, &Default::default(), &each, cancel).map_err(|e| match e {
-                        crate::engine::RunError::Cancelled => "cancelled".to_string(),
-                        other => other.to_string(),
-                    })?;
-                    let reps: Vec<_> = out.replications.iter().map(|r| crate::report::replication(sc, r)).collect();
-                    Ok(crate::report::summarize_replications(sc, &reps, 0.0, 0))
+        self.job = Some(Job::start(ctx, move |send, cancel| {
+            let one = |sc: &Scenario, from: f64| -> Result<crate::report::Report, String> {
+                let each = |p: crate::engine::Progress| {
+                    send(Msg::Progress(from + 0.5 * f64::from(p.done) / f64::from(p.total)));
                 };
-                let r = one(&a, 0.0).and_then(|ra| Ok(compare::results(&ra, &one(&b, 0.5)?)));
-                send(Msg::Finished(r));
-            },
-        ));
+                let out = crate::engine::run(sc, &Default::default(), &each, cancel).map_err(|e| match e {
+                    crate::engine::RunError::Cancelled => "cancelled".to_string(),
+                    other => other.to_string(),
+                })?;
+                let reps: Vec<_> = out.replications.iter().map(|r| crate::report::replication(sc, r)).collect();
+                Ok(crate::report::summarize_replications(sc, &reps, 0.0, 0))
+            };
+            let r = one(&a, 0.0).and_then(|ra| Ok(compare::results(&ra, &one(&b, 0.5)?)));
+            send(Msg::Finished(r));
+        }));
     }
 
     /// Draws the tab; "Choose a scenario" asks the app for a file.

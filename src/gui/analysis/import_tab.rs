@@ -173,36 +173,30 @@ impl ImportTab {
         let revision = doc.revision();
         self.state = Some(JobState::Running);
         self.progress = 0.0;
-        let repaint = ctx.clone();
-        self.job = Some(Job::start(
-            move || repaint.request_repaint(),
-            move |send, _cancel| {
-                let table = match table {
-                    Some(t) => t,
-                    None => match crate::io::table::read_table(&path, &path.display().to_string()) {
-                        Ok(t) => Arc::new(t),
-                        Err(e) => {
-                            send(Msg::Finished(Ok(Loaded { revision, table: None, preview: Err(e.to_string()) })));
-                            return;
-                        }
-                    },
-                };
-                send(Msg::Progress(0.3));
-                let kind = if guess { Kind::guess(&table) } else { kind };
-                let preview = match kind {
-                    Kind::Catalog => {
-                        catalog::import(&table, &catalog_opts).map_err(|e| e.to_string()).and_then(|imp| {
-                            let (spec, notes) = imp.scenario(&base)?;
-                            Ok(Preview::Catalog(Box::new(imp), Box::new(spec), notes))
-                        })
+        self.job = Some(Job::start(ctx, move |send, _cancel| {
+            let table = match table {
+                Some(t) => t,
+                None => match crate::io::table::read_table(&path, &path.display().to_string()) {
+                    Ok(t) => Arc::new(t),
+                    Err(e) => {
+                        send(Msg::Finished(Ok(Loaded { revision, table: None, preview: Err(e.to_string()) })));
+                        return;
                     }
-                    Kind::Orders => {
-                        fit::calibrate_table(&table, &map, &cal_opts, &base).map(|c| Preview::Orders(Box::new(c)))
-                    }
-                };
-                send(Msg::Finished(Ok(Loaded { revision, table: Some(table), preview })));
-            },
-        ));
+                },
+            };
+            send(Msg::Progress(0.3));
+            let kind = if guess { Kind::guess(&table) } else { kind };
+            let preview = match kind {
+                Kind::Catalog => catalog::import(&table, &catalog_opts).map_err(|e| e.to_string()).and_then(|imp| {
+                    let (spec, notes) = imp.scenario(&base)?;
+                    Ok(Preview::Catalog(Box::new(imp), Box::new(spec), notes))
+                }),
+                Kind::Orders => {
+                    fit::calibrate_table(&table, &map, &cal_opts, &base).map(|c| Preview::Orders(Box::new(c)))
+                }
+            };
+            send(Msg::Finished(Ok(Loaded { revision, table: Some(table), preview })));
+        }));
     }
 
     fn poll(&mut self) {

@@ -194,12 +194,11 @@ pub struct Job<M: Send + 'static> {
 }
 
 impl<M: Send + 'static> Job<M> {
-    /// Runs `work(send, cancel)` on a thread; `wake` is called (rate-limited, and once
-    /// at the end) when messages arrive.
-    pub fn start(
-        wake: impl Fn() + Send + Sync + 'static,
-        work: impl FnOnce(&(dyn Fn(M) + Sync), &AtomicBool) + Send + 'static,
-    ) -> Self {
+    /// Runs `work(send, cancel)` on a thread; `ctx` is asked to repaint (rate-limited,
+    /// and once at the end) when messages arrive.
+    pub fn start(ctx: &egui::Context, work: impl FnOnce(&(dyn Fn(M) + Sync), &AtomicBool) + Send + 'static) -> Self {
+        let repaint = ctx.clone();
+        let wake = move || repaint.request_repaint();
         let (tx, rx) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&cancel);

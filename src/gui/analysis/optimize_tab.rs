@@ -118,20 +118,16 @@ impl OptimizeTab {
         self.result = None;
         self.state = Some(JobState::Running);
         self.progress = 0.0;
-        let repaint = ctx.clone();
         let revision = doc.revision();
         let for_job = spec.clone();
-        self.job = Some(Job::start(
-            move || repaint.request_repaint(),
-            move |send, cancel| {
-                let progress = |f: f64| send(Msg::Progress(f));
-                let r = optimize::optimize(&for_job, &sc, &search, &Default::default(), &progress, cancel);
-                send(Msg::Finished(r.map(Box::new).map_err(|e| match e {
-                    optimize::OptimizeError::Run(crate::engine::RunError::Cancelled) => "cancelled".to_string(),
-                    other => other.to_string(),
-                })));
-            },
-        ));
+        self.job = Some(Job::start(ctx, move |send, cancel| {
+            let progress = |f: f64| send(Msg::Progress(f));
+            let r = optimize::optimize(&for_job, &sc, &search, &Default::default(), &progress, cancel);
+            send(Msg::Finished(r.map(Box::new).map_err(|e| match e {
+                optimize::OptimizeError::Run(crate::engine::RunError::Cancelled) => "cancelled".to_string(),
+                other => other.to_string(),
+            })));
+        }));
         // The result's frame, filled when the search ends.
         self.result = Some(OptimizeResult {
             result: Optimized {

@@ -131,37 +131,33 @@ impl PlanTab {
         self.state = Some(JobState::Running);
         self.progress = 0.0;
         self.result = None;
-        let repaint = ctx.clone();
         let (currency, revision) = (sc.store.currency.clone(), doc.revision());
-        self.job = Some(Job::start(
-            move || repaint.request_repaint(),
-            move |send, cancel| {
-                let progress = |f: f64| send(Msg::Progress(f));
-                let r = (|| -> Result<(Planned, Value), String> {
-                    let daily_visitors = match daily {
-                        Some(v) => v,
-                        None => implied(&sc, cancel)?,
-                    };
-                    let p = Plan { daily_visitors, holdout_share, days, strategy: k, alpha };
-                    let planned = plan::plan(&sc, &p, &Default::default(), &|f| progress(0.8 * f), cancel)
-                        .map_err(|e| e.to_string())?;
-                    let worth = value::value(
-                        &spec,
-                        &sc,
-                        planned.worlds,
-                        Some(&planned),
-                        &Default::default(),
-                        &|f| progress(0.8 + 0.2 * f),
-                        cancel,
-                    )
+        self.job = Some(Job::start(ctx, move |send, cancel| {
+            let progress = |f: f64| send(Msg::Progress(f));
+            let r = (|| -> Result<(Planned, Value), String> {
+                let daily_visitors = match daily {
+                    Some(v) => v,
+                    None => implied(&sc, cancel)?,
+                };
+                let p = Plan { daily_visitors, holdout_share, days, strategy: k, alpha };
+                let planned = plan::plan(&sc, &p, &Default::default(), &|f| progress(0.8 * f), cancel)
                     .map_err(|e| e.to_string())?;
-                    Ok((planned, worth))
-                })();
-                send(Msg::Finished(r.map(Box::new).map_err(|e| {
-                    if e == crate::engine::RunError::Cancelled.to_string() { "cancelled".to_string() } else { e }
-                })));
-            },
-        ));
+                let worth = value::value(
+                    &spec,
+                    &sc,
+                    planned.worlds,
+                    Some(&planned),
+                    &Default::default(),
+                    &|f| progress(0.8 + 0.2 * f),
+                    cancel,
+                )
+                .map_err(|e| e.to_string())?;
+                Ok((planned, worth))
+            })();
+            send(Msg::Finished(r.map(Box::new).map_err(|e| {
+                if e == crate::engine::RunError::Cancelled.to_string() { "cancelled".to_string() } else { e }
+            })));
+        }));
         self.pending = Some((currency, revision));
     }
 

@@ -179,27 +179,16 @@ impl SensitivityTab {
         });
         self.state = Some(JobState::Running);
         self.progress = 0.0;
-        let repaint = ctx.clone();
-        self.job = Some(Job::start(
-            move || repaint.request_repaint(),
-            move |send, cancel| {
-                let progress = |f: f64| send(Msg::Progress(f));
-                let tornado = |s: &Sensitivity| send(Msg::Tornado(Box::new(s.clone())));
-                let r = sensitivity::analyse_with(
-                    &spec,
-                    outcome,
-                    decision,
-                    &Default::default(),
-                    &progress,
-                    &tornado,
-                    cancel,
-                );
-                send(Msg::Finished(r.map(Box::new).map_err(|e| match e {
-                    sensitivity::SensitivityError::Run(crate::engine::RunError::Cancelled) => "cancelled".to_string(),
-                    other => other.to_string(),
-                })));
-            },
-        ));
+        self.job = Some(Job::start(ctx, move |send, cancel| {
+            let progress = |f: f64| send(Msg::Progress(f));
+            let tornado = |s: &Sensitivity| send(Msg::Tornado(Box::new(s.clone())));
+            let r =
+                sensitivity::analyse_with(&spec, outcome, decision, &Default::default(), &progress, &tornado, cancel);
+            send(Msg::Finished(r.map(Box::new).map_err(|e| match e {
+                sensitivity::SensitivityError::Run(crate::engine::RunError::Cancelled) => "cancelled".to_string(),
+                other => other.to_string(),
+            })));
+        }));
     }
 
     /// Draws the tab.

@@ -261,19 +261,15 @@ impl SweepTab {
             self.shown = swept.or_else(|| (0..sc.strategies.len()).find(|&k| k != sc.holdout));
         }
         self.progress = 0.0;
-        let repaint = ctx.clone();
         let spec = Arc::new(spec);
-        self.job = Some(Job::start(
-            move || repaint.request_repaint(),
-            move |send, cancel| {
-                let update = |u: Update| send(Msg::Update(u));
-                let r = sweep::run(&spec, &sw, &Default::default(), &update, cancel);
-                send(Msg::Finished(r.map(|_| ()).map_err(|e| match e {
-                    sweep::SweepError::Run(crate::engine::RunError::Cancelled) => "cancelled".to_string(),
-                    other => other.to_string(),
-                })));
-            },
-        ));
+        self.job = Some(Job::start(ctx, move |send, cancel| {
+            let update = |u: Update| send(Msg::Update(u));
+            let r = sweep::run(&spec, &sw, &Default::default(), &update, cancel);
+            send(Msg::Finished(r.map(|_| ()).map_err(|e| match e {
+                sweep::SweepError::Run(crate::engine::RunError::Cancelled) => "cancelled".to_string(),
+                other => other.to_string(),
+            })));
+        }));
     }
 
     fn field_choices(&mut self, doc: &Document) -> &[(String, String)] {
