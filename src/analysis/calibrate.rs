@@ -610,9 +610,7 @@ impl Calibration {
                 sp.share_none * 100.0
             ));
         }
-        let file = std::path::Path::new(&self.file)
-            .file_name()
-            .map_or(self.file.clone(), |f| f.to_string_lossy().into_owned());
+        let file = crate::import::file_name(&self.file);
         spec.name = format!("{} (calibrated from {file})", base.name);
         spec.description = format!(
             "{}\n\nCalibrated from {file} ({} orders) by AOV Lab{}. From the orders: {}\nLeft at the base scenario's values (the orders cannot tell): {}.",

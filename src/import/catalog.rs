@@ -192,16 +192,7 @@ pub fn import(t: &Table, opts: &Options) -> Result<CatalogImport, ImportError> {
         Format::Generic => generic(t, &columns, &mut skipped),
     };
     if drafts.is_empty() {
-        let why = super::skipped_summary(&skipped);
-        return Err(ImportError {
-            file: t.file.clone(),
-            line: None,
-            message: if why.is_empty() {
-                "holds no products".into()
-            } else {
-                format!("holds no product that can be imported: {}", why.join("; "))
-            },
-        });
+        return Err(super::nothing_usable(t, &skipped, "holds no products", "holds no product that can be imported"));
     }
     let products = finish(drafts, opts, columns.of("category").is_some(), &mut assumptions);
     Ok(CatalogImport { file: t.file.clone(), format, rows: t.rows.len(), columns, products, skipped, assumptions })
@@ -648,9 +639,7 @@ impl CatalogImport {
             spec.tiers.len(),
             spec.strategies.len()
         ));
-        let file = std::path::Path::new(&self.file)
-            .file_name()
-            .map_or(self.file.clone(), |f| f.to_string_lossy().into_owned());
+        let file = super::file_name(&self.file);
         spec.name = format!("{} (catalog from {file})", base.name);
         spec.description = format!(
             "{}\n\nCatalog imported from {file} ({}, {} products). {} {}",

@@ -69,6 +69,23 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A file's name without its folders, as descriptions and titles name it (a full
+/// path would carry the user's folders into a shared scenario file).
+pub fn file_name(path: &str) -> String {
+    std::path::Path::new(path).file_name().map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The error of a file of which no row could be used: `none` when nothing was
+/// skipped either, else `some` followed by the skipped rows by reason.
+fn nothing_usable(t: &Table, skipped: &[Skipped], none: &str, some: &str) -> ImportError {
+    let why = skipped_summary(skipped);
+    ImportError {
+        file: t.file.clone(),
+        line: None,
+        message: if why.is_empty() { none.to_string() } else { format!("{some}: {}", why.join("; ")) },
+    }
+}
+
 /// Skipped rows counted by reason, most common first, with their first lines: the
 /// preview's list ("no price: 3 rows (lines 4, 9, 12)").
 pub fn skipped_summary(skipped: &[Skipped]) -> Vec<String> {

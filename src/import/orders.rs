@@ -235,36 +235,27 @@ pub fn read(t: &Table, map: &Mapping) -> Result<Orders, ImportError> {
             },
             None => 1.0,
         };
+        // The line's amount, or why the row is skipped: a line amount where the file
+        // has one, else the unit price times the quantity.
+        let money = |c: usize, what: &str| -> Result<f64, String> {
+            let text = t.get(row, c);
+            match parse_money(text) {
+                Some(v) if (0.0..=crate::model::MAX_MONEY).contains(&v) => Ok(v),
+                _ if text.is_empty() => Err(format!("no {what}")),
+                _ => Err(format!("{what} `{}` is not a number from 0 to 1,000,000,000", excerpt(text))),
+            }
+        };
         let amount = match (total, price) {
-            (Some(c), _) => match parse_money(t.get(row, c)) {
-                Some(v) if (0.0..=crate::model::MAX_MONEY).contains(&v) => Some(v),
-                _ if t.get(row, c).is_empty() => {
-                    skipped.push(skip("no amount".into()));
-                    continue;
-                }
-                _ => {
-                    skipped.push(skip(format!(
-                        "amount `{}` is not a number from 0 to 1,000,000,000",
-                        excerpt(t.get(row, c))
-                    )));
-                    continue;
-                }
-            },
-            (None, Some(c)) => match parse_money(t.get(row, c)) {
-                Some(v) if (0.0..=crate::model::MAX_MONEY).contains(&v) => Some(v * units),
-                _ if t.get(row, c).is_empty() => {
-                    skipped.push(skip("no price".into()));
-                    continue;
-                }
-                _ => {
-                    skipped.push(skip(format!(
-                        "price `{}` is not a number from 0 to 1,000,000,000",
-                        excerpt(t.get(row, c))
-                    )));
-                    continue;
-                }
-            },
-            (None, None) => None,
+            (Some(c), _) => money(c, "amount").map(Some),
+            (None, Some(c)) => money(c, "price").map(|v| Some(v * units)),
+            (None, None) => Ok(None),
+        };
+        let amount = match amount {
+            Ok(a) => a,
+            Err(reason) => {
+                skipped.push(skip(reason));
+                continue;
+            }
         };
         let day = match date {
             // A continuation line may leave the order's date to its first line.
@@ -323,16 +314,7 @@ pub fn read(t: &Table, map: &Mapping) -> Result<Orders, ImportError> {
         o.lines.push((prod, units, amount));
     }
     if orders.is_empty() {
-        let why = super::skipped_summary(&skipped);
-        return Err(ImportError {
-            file: t.file.clone(),
-            line: None,
-            message: if why.is_empty() {
-                "holds no order lines".into()
-            } else {
-                format!("holds no usable order line: {}", why.join("; "))
-            },
-        });
+        return Err(super::nothing_usable(t, &skipped, "holds no order lines", "holds no usable order line"));
     }
     if columns.of("price").is_none() && columns.of("total").is_none() {
         notes.push("No price or amount column: order values cannot be measured.".into());

@@ -273,9 +273,7 @@ pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Res
     env.add_template("fit.html", TEMPLATE).map_err(|e| format!("the fit template: {e}"))?;
     let t = env.get_template("fit.html").map_err(|e| format!("the fit template: {e}"))?;
     t.render(minijinja::value::Serde(Context {
-        file: &std::path::Path::new(&cal.file)
-            .file_name()
-            .map_or_else(|| cal.file.clone(), |f| f.to_string_lossy().into_owned()),
+        file: &crate::import::file_name(&cal.file),
         orders: cal.orders,
         simulated: f.simulated,
         scenario: &sc.name,

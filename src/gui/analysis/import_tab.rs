@@ -4,7 +4,7 @@
 //! nothing changes until "Apply to scenario", which is one undoable edit. The same
 //! headless calls as `aovlab import-catalog` and `aovlab calibrate`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use egui::{RichText, Ui};
@@ -283,12 +283,12 @@ impl ImportTab {
                             Preview::Catalog(imp, ..) => format!(
                                 "Imported {} products from {} (Edit > Undo takes it back)",
                                 imp.products.len(),
-                                file_name(&imp.file)
+                                crate::import::file_name(&imp.file)
                             ),
                             Preview::Orders(c) => format!(
                                 "Calibrated from {} orders of {} (Edit > Undo takes it back)",
                                 c.calibration.orders,
-                                file_name(&c.calibration.file)
+                                crate::import::file_name(&c.calibration.file)
                             ),
                         };
                         out.push(Command::EditSaying(crate::model::edit::replace(doc.spec(), spec), said.clone()));
@@ -396,10 +396,6 @@ impl ImportTab {
             }
         });
     }
-}
-
-fn file_name(f: &str) -> String {
-    Path::new(f).file_name().map_or_else(|| f.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 fn lines(ui: &mut Ui, title: &str, items: &[String]) {
