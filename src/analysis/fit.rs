@@ -167,8 +167,10 @@ pub struct Calibrated {
     pub orders: crate::import::orders::Orders,
     /// What they say.
     pub calibration: Calibration,
-    /// The calibrated scenario (validated).
+    /// The calibrated scenario's file form.
     pub spec: crate::model::ScenarioSpec,
+    /// The calibrated scenario, validated.
+    pub scenario: Scenario,
     /// What changed from the base, in words.
     pub changes: Vec<String>,
     /// Its proof of fit.
@@ -197,5 +199,5 @@ pub fn calibrate_table(
         )
     })?;
     let fit = fit(&calibration, &sc, FIT_REPLICATIONS, FIT_SHOPPERS);
-    Ok(Calibrated { orders, calibration, spec, changes, fit })
+    Ok(Calibrated { orders, calibration, spec, scenario: sc, changes, fit })
 }

@@ -10,7 +10,7 @@ use super::{Failure, print_stdout};
 use crate::analysis::{calibrate, fit};
 use crate::import::catalog::{self, PostPurchase};
 use crate::import::{Mapping, Table};
-use crate::model::{CatalogFiles, Scenario, ScenarioSpec};
+use crate::model::{CatalogFiles, ScenarioSpec};
 
 /// A catalog larger than this is written as CSV files beside the scenario.
 pub const CSV_CATALOG_FROM: usize = 500;
@@ -113,14 +113,9 @@ fn read(path: &Path) -> Result<Table, Failure> {
     crate::io::table::read_table(path, &path.display().to_string()).map_err(|e| Failure::BadInput(e.to_string()))
 }
 
-/// Checks the scenario, then writes it (and its CSV catalog when large).
-fn write_scenario(out: &Path, mut spec: ScenarioSpec) -> Result<Scenario, Failure> {
-    let sc = Scenario::from_spec(spec.clone()).map_err(|e| {
-        Failure::Internal(anyhow::anyhow!(
-            "the imported scenario does not validate: {}",
-            e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-        ))
-    })?;
+/// Writes a scenario already validated (and its CSV catalog when large).
+fn write_scenario(out: &Path, spec: &ScenarioSpec) -> Result<(), Failure> {
+    let mut spec = spec.clone();
     if spec.products.len() > CSV_CATALOG_FROM {
         let stem = out.file_stem().map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned());
         spec.catalog = Some(CatalogFiles {
@@ -128,10 +123,8 @@ fn write_scenario(out: &Path, mut spec: ScenarioSpec) -> Result<Scenario, Failur
             links: Some(format!("{stem}-links.csv")),
         });
     }
-    crate::io::save_scenario(out, &spec).map_err(|e| {
-        Failure::BadInput(format!("{}: cannot write: {}", out.display(), crate::io::files::io_text(&e)))
-    })?;
-    Ok(sc)
+    crate::io::save_scenario(out, &spec)
+        .map_err(|e| Failure::BadInput(format!("{}: cannot write: {}", out.display(), crate::io::files::io_text(&e))))
 }
 
 /// Imports a product export.
@@ -152,7 +145,7 @@ pub fn import_catalog(a: &ImportCatalogArgs) -> Result<(), Failure> {
     }
     match &a.common.output {
         Some(out) => {
-            write_scenario(out, spec)?;
+            write_scenario(out, &spec)?;
             text.push_str(&format!("Wrote {} ({} products).\n", out.display(), imported.products.len()));
         }
         None => text.push_str("Nothing written: give -o OUT.toml to write the scenario.\n"),
@@ -177,11 +170,8 @@ pub fn calibrate(a: &CalibrateArgs) -> Result<(), Failure> {
     };
     let base = a.common.base()?;
     let done = fit::calibrate_table(&table, &a.common.mapping()?, &opts, &base).map_err(Failure::BadInput)?;
-    let (orders, cal, f, changes, spec) =
-        (&done.orders, &done.calibration, &done.fit, &done.changes, done.spec.clone());
-    let sc = Scenario::from_spec(spec.clone())
-        .map_err(|_| Failure::Internal(anyhow::anyhow!("the calibrated scenario stopped validating")))?;
-    let spec_text = spec.description.clone();
+    let (orders, cal, f, changes, spec, sc) =
+        (&done.orders, &done.calibration, &done.fit, &done.changes, &done.spec, &done.scenario);
     let mut text = crate::present::calibration::summary(orders, cal, changes, f, &sc.store.currency);
     if let Some(out) = &a.common.output {
         write_scenario(out, spec)?;
@@ -190,7 +180,7 @@ pub fn calibrate(a: &CalibrateArgs) -> Result<(), Failure> {
         text.push_str("\nNothing written: give -o OUT.toml to write the scenario.\n");
     }
     if let Some(path) = &a.report {
-        let html = crate::present::calibration::html(cal, f, &sc, &spec_text)
+        let html = crate::present::calibration::html(cal, f, sc, &spec.description)
             .map_err(|e| Failure::Internal(anyhow::anyhow!(e)))?;
         crate::io::files::write_atomic(path, html.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
         text.push_str(&format!("Wrote {} (the proof of fit).\n", path.display()));
@@ -199,7 +189,7 @@ pub fn calibrate(a: &CalibrateArgs) -> Result<(), Failure> {
         super::write_figures(
             dir,
             &crate::present::calibration::figures(cal, f, &sc.store.currency),
-            &super::stamp_of(&sc),
+            &super::stamp_of(sc),
         )?;
     }
     print_stdout(&text)
