@@ -726,6 +726,9 @@ fn calibrate_writes_a_large_catalog_as_csv_files_and_the_proof_of_fit() {
     for f in ["cal-products.csv", "cal-links.csv", "fit.html", "fit/fit-basket-size.svg", "fit/fit-order-value.png"] {
         assert!(dir.path().join(f).exists(), "{f}");
     }
+    // The charts' footer names the fit's own simulation, not the scenario's run.
+    let svg = std::fs::read_to_string(dir.path().join("fit/fit-basket-size.svg")).unwrap();
+    assert!(svg.contains("10 replications") && !svg.contains("visitors"), "the fit's footer");
     let html = std::fs::read_to_string(dir.path().join("fit.html")).unwrap();
     assert_eq!(html.matches("<figure").count(), 4, "basket size, order value, categories, complements");
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "self-contained");

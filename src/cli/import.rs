@@ -189,7 +189,7 @@ pub fn calibrate(a: &CalibrateArgs) -> Result<(), Failure> {
         super::write_figures(
             dir,
             &crate::present::calibration::figures(cal, f, &sc.store.currency),
-            &super::stamp_of(sc),
+            &crate::present::calibration::stamp(sc),
         )?;
     }
     print_stdout(&text)
