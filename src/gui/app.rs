@@ -104,7 +104,7 @@ pub struct AovApp {
     pub recovered: Option<Meta>,
     png: Arc<Mutex<Option<Notice>>>,
     /// The chart whose file is being asked for.
-    chart_export: Option<crate::present::figure::Figure>,
+    chart_export: Option<crate::gui::dashboard::ChartFile>,
     /// Presentation mode is on.
     pub presenting: bool,
     /// Presentation mode's slide.
@@ -947,12 +947,12 @@ impl AovApp {
                 return;
             }
             FileTask::ExportChartPng | FileTask::ExportChartSvg => {
-                let Some(f) = &self.chart_export else { return };
-                let stamp = self.stamp();
+                let Some(c) = &self.chart_export else { return };
+                let stamp = c.stamp.clone().unwrap_or_else(|| self.stamp());
                 if task == FileTask::ExportChartSvg {
-                    crate::present::draw::svg(f, &stamp).map(String::into_bytes)
+                    crate::present::draw::svg(&c.figure, &stamp).map(String::into_bytes)
                 } else {
-                    crate::present::draw::png(f, &stamp)
+                    crate::present::draw::png(&c.figure, &stamp)
                 }
             }
             FileTask::ExportSummary => match &res.report {
@@ -1032,8 +1032,10 @@ impl AovApp {
                 self.chart_export = Some(*f);
                 self.ask(ctx, if svg { FileTask::ExportChartSvg } else { FileTask::ExportChartPng });
             }
-            ChartRequest::Copy(f) => {
-                let copied = crate::present::draw::png(&f, &self.stamp()).and_then(|bytes| {
+            ChartRequest::Copy(c) => {
+                let stamp = c.stamp.clone().unwrap_or_else(|| self.stamp());
+                let f = &c.figure;
+                let copied = crate::present::draw::png(f, &stamp).and_then(|bytes| {
                     let img = image::load_from_memory(&bytes).map_err(|e| e.to_string())?.to_rgba8();
                     let size = [img.width() as usize, img.height() as usize];
                     ctx.copy_image(egui::ColorImage::from_rgba_unmultiplied(size, img.as_raw()));

@@ -496,7 +496,12 @@ fn orders_preview(ui: &mut Ui, c: &Calibrated, charts: &mut [ChartState], curren
             charts::figure(ui, state, 0, g)
         };
         let mut asked = None;
-        crate::gui::dashboard::chart_menu(&response, g, &mut asked);
+        crate::gui::dashboard::chart_menu_stamped(
+            &response,
+            g,
+            Some(&crate::present::calibration::stamp(&c.scenario)),
+            &mut asked,
+        );
         out.extend(asked.map(Command::Chart));
     }
 }

@@ -186,24 +186,45 @@ impl Dashboard {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChartRequest {
     /// Save the chart to a file: SVG when true, else PNG.
-    Save(Box<Figure>, bool),
+    Save(Box<ChartFile>, bool),
     /// Copy the chart as an image.
-    Copy(Box<Figure>),
+    Copy(Box<ChartFile>),
 }
 
-/// A context menu on a chart's response: save the figure as PNG or SVG, or copy it.
+/// A chart to draw to a file, with the footer it carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartFile {
+    /// The chart.
+    pub figure: Figure,
+    /// Its footer; `None`: the scenario's run (every chart but a calibration's fit).
+    pub stamp: Option<crate::present::draw::Stamp>,
+}
+
+/// A context menu on a chart's response: save the figure as PNG or SVG, or copy it;
+/// its footer names the scenario's run.
 pub fn chart_menu(response: &egui::Response, f: &Figure, out: &mut Option<ChartRequest>) {
+    chart_menu_stamped(response, f, None, out);
+}
+
+/// [`chart_menu`] for a chart whose footer is its own (`stamp`), not the run's.
+pub fn chart_menu_stamped(
+    response: &egui::Response,
+    f: &Figure,
+    stamp: Option<&crate::present::draw::Stamp>,
+    out: &mut Option<ChartRequest>,
+) {
+    let file = || Box::new(ChartFile { figure: f.clone(), stamp: stamp.cloned() });
     response.context_menu(|ui| {
         if ui.button("Save chart as PNG…").clicked() {
-            *out = Some(ChartRequest::Save(Box::new(f.clone()), false));
+            *out = Some(ChartRequest::Save(file(), false));
             ui.close();
         }
         if ui.button("Save chart as SVG…").clicked() {
-            *out = Some(ChartRequest::Save(Box::new(f.clone()), true));
+            *out = Some(ChartRequest::Save(file(), true));
             ui.close();
         }
         if ui.button("Copy chart as image").clicked() {
-            *out = Some(ChartRequest::Copy(Box::new(f.clone())));
+            *out = Some(ChartRequest::Copy(file()));
             ui.close();
         }
     });
