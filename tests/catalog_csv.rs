@@ -73,7 +73,7 @@ fn csv_errors_name_the_file_line_and_column() {
     // no longer exist are reported against links.csv.)
     let e =
         error_of(dir.path(), "id,name,category,price\nbrewer-pod,Brewer,coffee-makers,129\npods-house,Pods,pods,-4\n");
-    assert!(e.contains("products.csv:3: products[1].price: -4 is outside the allowed range > 0"), "{e}");
+    assert!(e.contains("products.csv:3: products[1].price: -$4.00 is outside the allowed range above $0.00"), "{e}");
     assert!(e.contains("links.csv:"), "{e}");
 
     std::fs::remove_file(dir.path().join("products.csv")).unwrap();

@@ -93,3 +93,78 @@ fn a_correlation_with_a_fixed_input_has_no_effect() {
     let plain = article_with(&[]).unwrap();
     assert_eq!(draws(&sc, 50), draws(&plain, 50));
 }
+
+#[test]
+fn holding_a_correlated_input_draws_its_partner_given_the_held_value() {
+    // Rank 0.9: the normals' correlation is 2 sin(0.9 pi / 6) = 0.908. Holding PRE at
+    // its P90 (normal score 1.2816) puts POST's normal at 0.908 x 1.2816 = 1.164 with
+    // sd sqrt(1 - 0.908^2) = 0.419, so POST's median draw sits at about its P88.
+    let sc = article_with(&[(PRE, POST, 0.9)]).unwrap();
+    let dist = |path: &str| match &sc.uncertain_inputs()[column(&sc, path)].1.param {
+        aovlab::model::Param::Dist(d) => d.clone(),
+        other => panic!("{path} is {other:?}"),
+    };
+    let (pre_dist, post_dist) = (dist(PRE), dist(POST));
+    let held = sc.clone().hold(PRE, pre_dist.quantile(0.9)).unwrap();
+    let (pre, post) = (column(&sc, PRE), column(&sc, POST));
+    let d = draws(&held, 1_000);
+    assert!(d.iter().all(|r| r[pre] == pre_dist.quantile(0.9)), "the held input keeps its value");
+    let mut q: Vec<f64> = d.iter().map(|r| post_dist.cdf(r[post])).collect();
+    q.sort_by(f64::total_cmp);
+    let median = q[q.len() / 2];
+    assert!((0.84..=0.92).contains(&median), "POST's median draw at its P{:.0}", 100.0 * median);
+    // Its spread is the conditional one, narrower than the marginal's: the middle 80%
+    // of the conditional normal spans 2 x 1.2816 x 0.419 = 1.07 normal units, against
+    // 2.56 for the marginal.
+    let z = |p: f64| aovlab::stats::normal_quantile(p);
+    let width = z(q[q.len() * 9 / 10]) - z(q[q.len() / 10]);
+    assert!((0.95..=1.2).contains(&width), "{width}");
+    // Held at its P10, the partner moves down instead; and an uncorrelated input's
+    // draws are untouched.
+    let low = sc.clone().hold(PRE, pre_dist.quantile(0.1)).unwrap();
+    let mut q: Vec<f64> = draws(&low, 1_000).iter().map(|r| post_dist.cdf(r[post])).collect();
+    q.sort_by(f64::total_cmp);
+    assert!((0.08..=0.16).contains(&q[q.len() / 2]), "{}", q[q.len() / 2]);
+    let friction = column(&sc, FRICTION);
+    let plain = draws(&sc, 200);
+    assert!(draws(&held, 200).iter().zip(&plain).all(|(a, b)| a[friction] == b[friction]));
+}
+
+#[test]
+fn a_held_segment_share_keeps_its_value_and_the_others_fill_the_rest() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/electronics-wide-uncertainty.toml"))
+            .unwrap();
+    let sc = parse_scenario(&text, "electronics").unwrap();
+    let shares: Vec<(String, aovlab::model::Dist)> = sc
+        .segments
+        .iter()
+        .filter_map(|s| match &s.share.param {
+            aovlab::model::Param::Dist(d) => Some((s.share.path.clone(), d.clone())),
+            aovlab::model::Param::Fixed(_) => None,
+        })
+        .collect();
+    assert!(!shares.is_empty(), "the scenario has an uncertain share");
+    let (path, dist) = &shares[0];
+    let at = dist.quantile(0.1);
+    let held = sc.clone().hold(path, at).unwrap();
+    let k = sc.segments.iter().position(|s| &s.share.path == path).unwrap();
+    for rep in 0..50 {
+        let plain = aovlab::engine::world::Realized::draw(&sc, rep);
+        let w = aovlab::engine::world::Realized::draw(&held, rep);
+        let total: f64 = w.segments.iter().map(|s| s.share).sum();
+        assert!((total - 1.0).abs() < 1e-12, "{total}");
+        assert_eq!(w.segments[k].share, at);
+        // The others keep their drawn proportions to one another.
+        let others = |x: &aovlab::engine::world::Realized| -> Vec<f64> {
+            let rest: f64 = x.segments.iter().enumerate().filter(|(j, _)| *j != k).map(|(_, s)| s.share).sum();
+            x.segments.iter().enumerate().filter(|(j, _)| *j != k).map(|(_, s)| s.share / rest).collect()
+        };
+        for (a, b) in others(&plain).iter().zip(others(&w)) {
+            assert!((a - b).abs() < 1e-12);
+        }
+    }
+    // Holding something that is not uncertain is refused with the reason.
+    let e = sc.clone().hold("store.visitors", 5.0).unwrap_err();
+    assert!(e.contains("cannot be held"), "{e}");
+}

@@ -72,7 +72,7 @@ fn set_on_the_command_line_equals_editing_the_file() {
     let out = aovlab().args(["run", "--set", "strategies[2].tier_prompt.window=2"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let e = String::from_utf8_lossy(&out.stderr);
-    assert!(e.contains("--set strategies[2].tier_prompt.window=2") && e.contains("> 0 and <= 1"), "{e}");
+    assert!(e.contains("--set strategies[2].tier_prompt.window=2") && e.contains("above 0% and at most 100%"), "{e}");
     let out = aovlab().args(["run", "--set", "strategies.Nope.name=x"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("no strategy `Nope`"));
 }

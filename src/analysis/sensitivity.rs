@@ -3,7 +3,10 @@
 //! For each input drawn once per replication, the scenario is run with that input
 //! held at a few quantiles of its distribution (P1, P10, P50, P90, P99) while every
 //! other input stays uncertain, drawn from the same streams as in the main run
-//! (common random numbers). That gives:
+//! (common random numbers). Holding keeps the world consistent ([`Scenario::hold`]):
+//! a held segment share keeps its value while the others fill the rest of the
+//! traffic, and a correlated input's partners are drawn given the held value. That
+//! gives:
 //!
 //! - the **tornado**: the outcome's mean with the input at P10 and at P90, ranked by
 //!   the swing between them;
@@ -23,9 +26,9 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 use statrs::statistics::{Data, OrderStatistics, RankTieBreaker, Statistics};
 
-use super::{replications, value_text};
+use super::replications;
 use crate::engine::{RunError, RunOptions};
-use crate::model::fields::{self, Kind};
+use crate::model::fields;
 use crate::model::{Dist, FieldError, Param, Scenario, ScenarioSpec};
 use crate::report::{Metric, Replication};
 
@@ -220,21 +223,6 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
     r.is_finite().then_some(r.clamp(-1.0, 1.0))
 }
 
-/// The probability mass of `dist` below `x` (the quantile function inverted by
-/// bisection; exact to about 1e-12).
-pub fn cdf(dist: &Dist, x: f64) -> f64 {
-    let (mut lo, mut hi) = (0.0f64, 1.0f64);
-    for _ in 0..60 {
-        let mid = 0.5 * (lo + hi);
-        if dist.quantile(mid) < x {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    0.5 * (lo + hi)
-}
-
 /// Where the piecewise-linear curve through `held` (sorted by value) crosses zero.
 fn crossings(held: &[Held]) -> Vec<(usize, f64)> {
     let mut out = Vec::new();
@@ -319,17 +307,12 @@ pub fn analyse_with(
             .collect(),
     };
     let held_at = |path: &str, v: f64, quantile: Option<f64>| -> Result<Held, SensitivityError> {
-        let mut s = spec.clone();
-        let p = fields::resolve(spec, path).map_err(SensitivityError::Outcome)?;
-        let f = p.spec_field();
-        let v = v.clamp(f.min, f.max);
-        let value = fields::parse_value(f, &value_text(v, f.kind == Kind::Whole)).map_err(SensitivityError::Outcome)?;
-        fields::set(&mut s, &p, value).map_err(SensitivityError::Outcome)?;
-        let at = Scenario::from_spec(s).map_err(SensitivityError::Invalid)?;
+        let at = sc.clone().hold(path, v).map_err(SensitivityError::Outcome)?;
+        let value = at.held.last().map_or(v, |h| h.value);
         let reps = run_once(&at)?;
         Ok(Held {
             quantile,
-            value: v,
+            value,
             outcome: mean(reps.iter().map(|r| outcome.value(r))),
             difference: decision_outcome.and_then(|d| mean(reps.iter().map(|r| d.value(r)))),
         })
@@ -409,8 +392,8 @@ fn flip_of(held: &[Held], dist: &Dist, bd: f64) -> Flip {
         // The sign on this stretch: that of any grid point inside it.
         let inside = held.iter().find(|h| h.value > w[0] && h.value < w[1]);
         if inside.is_some_and(|h| behind(h.difference)) {
-            let lo = if w[0].is_finite() { cdf(dist, w[0]) } else { 0.0 };
-            let hi = if w[1].is_finite() { cdf(dist, w[1]) } else { 1.0 };
+            let lo = if w[0].is_finite() { dist.cdf(w[0]) } else { 0.0 };
+            let hi = if w[1].is_finite() { dist.cdf(w[1]) } else { 1.0 };
             probability += hi - lo;
         }
     }

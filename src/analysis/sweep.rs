@@ -41,6 +41,10 @@ pub struct Axis {
     pub values: Vec<f64>,
     #[serde(skip)]
     resolved: fields::Path,
+    /// Whether the field is a fact about the world that may be uncertain, which each
+    /// point holds ([`Scenario::hold`]) rather than sets.
+    #[serde(skip)]
+    held: bool,
 }
 
 impl Axis {
@@ -82,7 +86,8 @@ impl Axis {
             })
             .collect();
         values.dedup();
-        Ok(Self { label: path.label(spec), path: path.canonical(), values, resolved: path })
+        let held = f.role == Role::World && f.kind == Kind::Uncertain;
+        Ok(Self { label: path.label(spec), path: path.canonical(), values, resolved: path, held })
     }
 
     /// A value as the field reads to people (`25%`, `$18.00`, `3`).
@@ -216,7 +221,34 @@ impl Sweep {
         Some(k)
     }
 
-    /// The scenario at one point, as `--set` gives it.
+    /// The scenario to run at one point: [`Sweep::spec_at`], validated, with the
+    /// facts about the world that may be uncertain held at their values
+    /// ([`Scenario::hold`]: a held share keeps the others consistent, a correlated
+    /// input its partners; any other is as if set).
+    pub fn scenario_at(&self, spec: &ScenarioSpec, (x, y): (f64, Option<f64>)) -> Result<Scenario, SweepError> {
+        let mut s = spec.clone();
+        let invalid = |m: String| SweepError::Invalid {
+            at: self.describe((x, y)),
+            errors: vec![FieldError { path: String::new(), message: m }],
+        };
+        let axes = std::iter::once((&self.x, Some(x))).chain(self.y.as_ref().map(|a| (a, y)));
+        for (a, v) in axes.clone() {
+            if let (false, Some(v)) = (a.held, v) {
+                a.set(&mut s, v).map_err(invalid)?;
+            }
+        }
+        let mut sc =
+            Scenario::from_spec(s).map_err(|errors| SweepError::Invalid { at: self.describe((x, y)), errors })?;
+        for (a, v) in axes {
+            if let (true, Some(v)) = (a.held, v) {
+                sc = sc.hold(&a.path, v).map_err(invalid)?;
+            }
+        }
+        Ok(sc)
+    }
+
+    /// The scenario at one point, as `--set` gives it (an uncertain fact about the
+    /// world fixed at the point's value): what a shard records.
     pub fn spec_at(&self, spec: &ScenarioSpec, (x, y): (f64, Option<f64>)) -> Result<ScenarioSpec, SweepError> {
         let mut s = spec.clone();
         let invalid = |m: String| SweepError::Invalid {
@@ -267,9 +299,7 @@ pub fn run_tallies(
     }
     let mut scenarios = Vec::with_capacity(points.len());
     for &p in &points {
-        let s = sweep.spec_at(spec, p)?;
-        let sc = Scenario::from_spec(s).map_err(|errors| SweepError::Invalid { at: sweep.describe(p), errors })?;
-        scenarios.push(sc);
+        scenarios.push(sweep.scenario_at(spec, p)?);
     }
     match sweep.shared_strategy(spec) {
         Some(k) => one_pass(spec, sweep, k, &points, &scenarios, opts, update, cancel),
@@ -366,16 +396,35 @@ fn one_pass(
 
 /// The fields a sweep may vary in `spec`: every number that is a fact about the
 /// world or a strategy's lever, except the catalog's (products and links, which can
-/// be counted in the hundred thousands; their paths still work when written).
+/// be counted in the hundred thousands; their paths still work when written) and
+/// the holdout's levers (a holdout has every lever off; given one, it is no holdout).
 pub fn sweepable(spec: &ScenarioSpec) -> Vec<fields::Path> {
     fields::instances_except(spec, &[List::Products, List::Links])
         .into_iter()
         .filter(|p| {
             let f = p.spec_field();
+            let holdouts =
+                matches!(p.item, Some((List::Strategies, k)) if spec.strategies.get(k).is_some_and(|s| s.holdout));
             matches!(f.kind, Kind::Number | Kind::Uncertain | Kind::PerShopper | Kind::Whole)
                 && matches!(f.role, Role::World | Role::Lever)
+                && !holdouts
         })
         .collect()
+}
+
+/// A second field to sweep beside `first`: another lever of the same strategy when
+/// `first` is one (the grid then runs in one pass), else the first other field that
+/// can move every metric (not the annual GMV, which only scales the annual impact).
+pub fn suggested_second(spec: &ScenarioSpec, first: &str) -> Option<fields::Path> {
+    let first = fields::resolve(spec, first).ok()?;
+    let choices: Vec<fields::Path> =
+        sweepable(spec).into_iter().filter(|p| p.canonical() != first.canonical()).collect();
+    let lever_of = |p: &fields::Path| match (p.spec_field().role, p.item) {
+        (Role::Lever, Some((List::Strategies, k))) => Some(k),
+        _ => None,
+    };
+    let same_strategy = lever_of(&first).and_then(|k| choices.iter().find(|p| lever_of(p) == Some(k)));
+    same_strategy.or_else(|| choices.iter().find(|p| p.field != "store.annual_gmv")).cloned()
 }
 
 /// A range worth sweeping for a field: an uncertain input's P1 to P99; a share over

@@ -319,6 +319,21 @@ pub fn set_field(spec: &mut crate::model::ScenarioSpec, arg: &str) -> Result<cra
     Ok(path)
 }
 
+/// Applies one `PATH=VALUE` of `--hold` to `sc` (validated from `spec`).
+pub fn hold_field(spec: &crate::model::ScenarioSpec, sc: Scenario, arg: &str) -> Result<Scenario, String> {
+    use crate::model::fields;
+    let (path, value) = arg
+        .split_once('=')
+        .ok_or_else(|| "write PATH=VALUE, e.g. 'segments[0].share=0.3' (an uncertain input)".to_string())?;
+    let path = fields::resolve(spec, path)?;
+    let f = path.spec_field();
+    let v: f64 =
+        value.trim().parse().ok().filter(|v: &f64| f.allows(*v)).ok_or_else(|| {
+            format!("`{}` is not a value of `{}`: {}", value.trim(), path.canonical(), f.range_text())
+        })?;
+    sc.hold(&path.canonical(), v)
+}
+
 /// The `--json` and `--csv` outputs that were given, with their flags.
 pub fn outputs<'a>(json: Option<&'a Path>, csv: Option<&'a Path>) -> Vec<(&'static str, &'a Path)> {
     [("--json", json), ("--csv", csv)].into_iter().filter_map(|(f, p)| Some((f, p?))).collect()
@@ -452,12 +467,7 @@ pub fn write_charts(
     report: &crate::report::Report,
     reps: &[crate::report::Replication],
 ) -> Result<(), Failure> {
-    let stamp = crate::present::draw::Stamp {
-        scenario: report.scenario.clone(),
-        seed: report.seed,
-        replications: report.replications,
-        visitors: report.visitors_per_replication,
-    };
+    let stamp = crate::present::draw::Stamp::of_report(report);
     write_figures(dir, &crate::present::figure::dashboard(report, reps), &stamp)
 }
 

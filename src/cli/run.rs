@@ -43,13 +43,25 @@ pub struct RunArgs {
     /// Save this run's summary into the scenario file (a presenter file: the app shows
     /// it on opening without running, and a re-run says whether it reproduces it).
     /// Only for a file run as it is, without --seed, --replications, --visitors or --set.
-    #[arg(long, conflicts_with_all = ["shard", "precision"])]
+    #[arg(long, conflicts_with_all = ["shard", "precision", "hold"])]
     pub save_results: bool,
+    /// Hold an uncertain input at one value in every replication (repeatable), as
+    /// sensitivity and sweeps do: unlike `--set`, a held segment share keeps the
+    /// other shares consistent (they fill the rest of the traffic) and a correlated
+    /// input's partners are drawn given the held value. `--hold
+    /// 'segments[0].share=0.3'`.
+    #[arg(long = "hold", value_name = "PATH=VALUE", conflicts_with = "shard")]
+    pub hold: Vec<String>,
 }
 
 /// Runs the scenario.
 pub fn run(a: &RunArgs) -> Result<(), Failure> {
-    let prepared = a.sim.scenario()?;
+    let mut prepared = a.sim.scenario()?;
+    for arg in &a.hold {
+        let origin = format!("--hold {}", crate::format::excerpt(arg, 80));
+        let held = super::hold_field(&prepared.spec, prepared.scenario.clone(), arg);
+        prepared.scenario = held.map_err(|m| crate::io::scenario_file::ScenarioError::flag(&origin, m))?;
+    }
     let (sc, inputs) = (&prepared.scenario, &prepared.files);
     let mut outputs = super::outputs(a.json.as_deref(), a.csv.as_deref());
     outputs.extend(a.summary_csv.as_deref().map(|p| ("--summary-csv", p)));

@@ -5,7 +5,7 @@ use rand_distr::Poisson;
 use rand_distr::weighted::WeightedAliasIndex;
 
 use super::rng::input_rng;
-use crate::model::{Copula, Input, PostPolicy, PrePolicy, Ranking, Scenario, Strategy, TierPrompt};
+use crate::model::{Copula, Hold, Input, PostPolicy, PrePolicy, Ranking, Scenario, Strategy, TierPrompt};
 
 /// Per-run precomputation shared by every replication and thread.
 pub struct Compiled<'a> {
@@ -217,7 +217,7 @@ pub struct Realized {
 impl Realized {
     /// Draws each input once for replication `rep`, each from its own stream.
     pub fn draw(sc: &Scenario, rep: u32) -> Self {
-        let joint = sc.copula.as_ref().map(|c| copula_draws(c, sc.seed(), rep));
+        let joint = sc.copula.as_ref().map(|c| copula_draws(c, &sc.held, sc.seed(), rep));
         let d = |i: &Input| drawn_with(sc, i, rep, joint.as_deref());
         let mut segments: Vec<SegmentDraw> = sc
             .segments
@@ -233,14 +233,8 @@ impl Realized {
                 member_share: d(&s.loyalty_member_share),
             })
             .collect();
-        let total: f64 = segments.iter().map(|s| s.share).sum();
-        if total > 0.0 {
-            segments.iter_mut().for_each(|s| s.share /= total);
-        } else {
-            // Every share drew 0: fall back to equal traffic rather than no traffic.
-            let n = segments.len() as f64;
-            segments.iter_mut().for_each(|s| s.share = 1.0 / n);
-        }
+        let held: Vec<bool> = sc.segments.iter().map(|s| sc.held_value(s.share.stream).is_some()).collect();
+        normalise_shares(&mut segments, &held);
         let segment_alias =
             WeightedAliasIndex::new(segments.iter().map(|s| s.share).collect()).expect("shares sum to 1");
         let extra_items = segments
@@ -291,17 +285,20 @@ impl Realized {
 /// The value input `i` of `sc` takes in replication `rep`: a draw from its own
 /// stream when uncertain, else its value (before segment shares are normalised).
 pub fn drawn(sc: &Scenario, i: &Input, rep: u32) -> f64 {
-    let joint = sc.copula.as_ref().map(|c| copula_draws(c, sc.seed(), rep));
+    let joint = sc.copula.as_ref().map(|c| copula_draws(c, &sc.held, sc.seed(), rep));
     drawn_with(sc, i, rep, joint.as_deref())
 }
 
 /// Every input of [`Scenario::uncertain_inputs`] in replication `rep`, in that order.
 pub fn drawn_inputs(sc: &Scenario, rep: u32) -> Vec<f64> {
-    let joint = sc.copula.as_ref().map(|c| copula_draws(c, sc.seed(), rep));
+    let joint = sc.copula.as_ref().map(|c| copula_draws(c, &sc.held, sc.seed(), rep));
     sc.uncertain_inputs().iter().map(|(_, i)| drawn_with(sc, i, rep, joint.as_deref())).collect()
 }
 
 fn drawn_with(sc: &Scenario, i: &Input, rep: u32, joint: Option<&[(u64, f64)]>) -> f64 {
+    if let Some(v) = sc.held_value(i.stream) {
+        return v;
+    }
     if !i.param.is_uncertain() {
         return i.central();
     }
@@ -312,10 +309,35 @@ fn drawn_with(sc: &Scenario, i: &Input, rep: u32, joint: Option<&[(u64, f64)]>) 
     }
 }
 
+/// Scales drawn segment shares to sum to 1. Shares `held` ([`crate::model::Hold`])
+/// keep their values and the others are scaled to fill the rest of the traffic (all
+/// of it when none is held); where the ones to scale drew nothing, they share it
+/// equally. Held shares summing past 1 are themselves scaled to 1.
+pub fn normalise_shares(segments: &mut [SegmentDraw], held: &[bool]) {
+    let held_total: f64 = segments.iter().zip(held).filter(|(_, h)| **h).map(|(s, _)| s.share).sum();
+    if held_total >= 1.0 {
+        for (s, &h) in segments.iter_mut().zip(held) {
+            s.share = if h { s.share / held_total } else { 0.0 };
+        }
+        return;
+    }
+    let rest = 1.0 - held_total;
+    let free = held.iter().filter(|h| !**h).count();
+    let total: f64 = segments.iter().zip(held).filter(|(_, h)| !**h).map(|(s, _)| s.share).sum();
+    for (s, &h) in segments.iter_mut().zip(held) {
+        if h {
+            continue;
+        }
+        // Every free share drew 0: equal traffic rather than no traffic.
+        s.share = if total > 0.0 { s.share / total * rest } else { rest / free as f64 };
+    }
+}
+
 /// The correlated inputs' values in replication `rep`, by stream (see [`Copula`]).
 /// Each input's uniform comes from its own stream, as an independent input's draw
-/// would, so adding a correlation changes no other input.
-pub fn copula_draws(c: &Copula, seed: u64, rep: u32) -> Vec<(u64, f64)> {
+/// would, so adding a correlation changes no other input. Inputs `held` keep their
+/// values and their partners are drawn given them ([`Copula::condition`]).
+pub fn copula_draws(c: &Copula, held: &[Hold], seed: u64, rep: u32) -> Vec<(u64, f64)> {
     use rand::RngExt;
     let n = c.streams.len();
     let z: Vec<f64> = c
@@ -326,11 +348,28 @@ pub fn copula_draws(c: &Copula, seed: u64, rep: u32) -> Vec<(u64, f64)> {
             crate::stats::normal_quantile(u.clamp(1e-12, 1.0 - 1e-12))
         })
         .collect();
+    let mut x: Vec<f64> = (0..n).map(|i| (0..=i).map(|k| c.cholesky[i * n + k] * z[k]).sum()).collect();
+    let fixed: Vec<(usize, f64)> = c
+        .streams
+        .iter()
+        .enumerate()
+        .filter_map(|(k, s)| held.iter().find(|h| h.stream == *s).map(|h| (k, h.value)))
+        .collect();
+    if !fixed.is_empty() {
+        let scores: Vec<(usize, f64)> = fixed
+            .iter()
+            .map(|&(k, v)| (k, crate::stats::normal_quantile(c.dists[k].cdf(v).clamp(1e-12, 1.0 - 1e-12))))
+            .collect();
+        c.condition(&mut x, &scores);
+    }
     (0..n)
         .map(|i| {
-            let x: f64 = (0..=i).map(|k| c.cholesky[i * n + k] * z[k]).sum();
             let (lo, hi) = c.ranges[i];
-            (c.streams[i], c.dists[i].quantile(crate::stats::normal_cdf(x)).clamp(lo, hi))
+            let v = match fixed.iter().find(|(k, _)| *k == i) {
+                Some(&(_, v)) => v,
+                None => c.dists[i].quantile(crate::stats::normal_cdf(x[i])).clamp(lo, hi),
+            };
+            (c.streams[i], v)
         })
         .collect()
 }

@@ -60,8 +60,9 @@ impl Problems {
 }
 
 /// A revision number no document has had: views that cache what they drew for a
-/// revision (the catalog's order and index) never take another document's state,
-/// or the state before an undo, for the current one.
+/// revision (the catalog's order and index) never take another document's state for
+/// the current one. (An undo or redo returns to an earlier revision, whose state it
+/// restores exactly.)
 fn next_revision() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -77,6 +78,20 @@ struct Step {
     /// The field a single-field edit changed (consecutive edits of it coalesce).
     field: Option<Path>,
     at: Instant,
+    /// The revision (and saved results) the document returns to when this step is
+    /// applied: the scenario is then exactly as it was at that revision, so results
+    /// computed for it are current again and, back at the saved revision, the
+    /// document is no longer unsaved.
+    revision: Revisions,
+    presented: Option<crate::model::PresentedResults>,
+}
+
+/// A document's revision, and those of its catalog's last changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Revisions {
+    revision: u64,
+    catalog: u64,
+    index: u64,
 }
 
 /// A scenario document.
@@ -146,7 +161,9 @@ impl Document {
         &self.spec
     }
 
-    /// Changes with every edit and is never reused, across documents too; equal revisions mean an equal scenario.
+    /// Changes with every edit, to a number no document has had; an undo or redo
+    /// returns to the revision the scenario had then (it is then exactly that
+    /// scenario). Equal revisions mean an equal scenario.
     pub fn revision(&self) -> u64 {
         self.revision
     }
@@ -178,8 +195,9 @@ impl Document {
         };
         let touches_catalog = edit.touches_catalog();
         let undo = edit.apply(&mut self.spec)?;
-        // Saved results describe the scenario as it was: an edit drops them.
-        self.spec.presented = None;
+        // Saved results describe the scenario as it was: an edit drops them (an undo
+        // brings them back).
+        let presented = self.spec.presented.take();
         let now = Instant::now();
         let merge = field.is_some()
             && self.redo.is_empty()
@@ -189,24 +207,29 @@ impl Document {
                 last.at = now;
             }
         } else {
-            self.undo.push(Step { undo, field: field.clone(), at: now });
+            self.undo.push(Step { undo, field: field.clone(), at: now, revision: self.revisions(), presented });
             if self.undo.len() > MAX_UNDO {
                 self.undo.remove(0);
             }
         }
         self.redo.clear();
-        self.changed(touches_catalog, field.as_ref());
-        Ok(())
-    }
-
-    fn changed(&mut self, catalog: bool, field: Option<&Path>) {
         self.revision = next_revision();
-        if catalog {
+        if touches_catalog {
             self.catalog_revision = self.revision;
-            if field.is_none_or(|p| INDEXED.contains(&p.field)) {
+            if field.as_ref().is_none_or(|p| INDEXED.contains(&p.field)) {
                 self.index_revision = self.revision;
             }
         }
+        self.changed(field.as_ref());
+        Ok(())
+    }
+
+    fn revisions(&self) -> Revisions {
+        Revisions { revision: self.revision, catalog: self.catalog_revision, index: self.index_revision }
+    }
+
+    /// The scenario changed (its revisions are set).
+    fn changed(&mut self, field: Option<&Path>) {
         self.last_edit = Some(Instant::now());
         self.scenario = None;
         if self.is_large() {
@@ -233,13 +256,22 @@ impl Document {
     fn step(&mut self, undo: bool) -> bool {
         let from = if undo { &mut self.undo } else { &mut self.redo };
         let Some(step) = from.pop() else { return false };
-        let catalog = step.undo.touches_catalog();
         let field = step.field.clone();
         match step.undo.apply(&mut self.spec) {
             Ok(inverse) => {
+                let presented = std::mem::replace(&mut self.spec.presented, step.presented);
+                let back = Step {
+                    undo: inverse,
+                    field: field.clone(),
+                    at: Instant::now() - COALESCE,
+                    revision: self.revisions(),
+                    presented,
+                };
                 let to = if undo { &mut self.redo } else { &mut self.undo };
-                to.push(Step { undo: inverse, field: field.clone(), at: Instant::now() - COALESCE });
-                self.changed(catalog, field.as_ref());
+                to.push(back);
+                let r = step.revision;
+                (self.revision, self.catalog_revision, self.index_revision) = (r.revision, r.catalog, r.index);
+                self.changed(field.as_ref());
                 true
             }
             Err(_) => false,
@@ -393,10 +425,8 @@ fn list_label(spec: &ScenarioSpec, path: &str) -> String {
 fn local_problem(spec: &ScenarioSpec, path: &Path) -> Option<String> {
     let f = path.spec_field();
     match fields::get(spec, path)? {
-        fields::Value::Number(v) if !f.allows(v) => {
-            Some(format!("{} is outside the allowed range {}", crate::model::param::num(v), f.range_text()))
-        }
-        fields::Value::Param(p) => p.check_range(f.min, f.max).err(),
+        fields::Value::Number(v) if !f.allows(v) => Some(f.out_of_range(v, &spec.store.currency)),
+        fields::Value::Param(p) => f.check_param(&p, &spec.store.currency).err(),
         fields::Value::Text(Some(t)) if t.trim().is_empty() && f.kind == fields::Kind::Text => {
             Some("must not be empty".into())
         }

@@ -138,6 +138,45 @@ impl Field {
         }
     }
 
+    /// `v` for a message shown both beside the field and under the file: in the
+    /// field's unit, with the number as the file writes it where they differ (`106%
+    /// (1.06 in the file)`).
+    pub fn show_written(&self, v: f64, currency: &str) -> String {
+        match self.unit {
+            Unit::Percent => format!("{} ({} in the file)", self.show(v, currency), trim_number(v, 10)),
+            _ => self.show(v, currency),
+        }
+    }
+
+    /// The allowed range in the field's unit: `0% to 90%`, `$0.00 to $1,000.00`; a
+    /// unitless range as [`Field::range_text`] gives it.
+    pub fn range_shown(&self, currency: &str) -> String {
+        if !matches!(self.unit, Unit::Percent | Unit::Money)
+            || !matches!(self.kind, Kind::Number | Kind::Uncertain | Kind::PerShopper)
+        {
+            return self.range_text();
+        }
+        let lo = self.show(self.min, currency);
+        match (self.min_open, self.max.is_finite()) {
+            (false, true) => format!("{lo} to {}", self.show(self.max, currency)),
+            (true, true) => format!("above {lo} and at most {}", self.show(self.max, currency)),
+            (false, false) => format!("at least {lo}"),
+            (true, false) => format!("above {lo}"),
+        }
+    }
+
+    /// A message for `v` outside the allowed range, in the field's unit.
+    pub fn out_of_range(&self, v: f64, currency: &str) -> String {
+        format!("{} is outside the allowed range {}", self.show_written(v, currency), self.range_shown(currency))
+    }
+
+    /// Checks an uncertain input's value or distribution against the range, with the
+    /// message in the field's unit.
+    pub fn check_param(&self, p: &Param, currency: &str) -> Result<(), String> {
+        let (written, plain) = (|v| self.show_written(v, currency), |v| self.show(v, currency));
+        p.check_range_shown(self.min, self.max, &written, &plain, &self.range_shown(currency))
+    }
+
     /// Whether this field's value may be a distribution.
     pub fn uncertain(&self) -> bool {
         matches!(self.kind, Kind::Uncertain | Kind::PerShopper)

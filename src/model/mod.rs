@@ -252,6 +252,24 @@ pub struct Scenario {
     pub holdout: usize,
     /// How the correlated inputs are drawn together (`None`: every input independent).
     pub copula: Option<Copula>,
+    /// Uncertain inputs held at one value ([`Scenario::hold`]); empty for a scenario
+    /// as its file gives it.
+    pub held: Vec<Hold>,
+}
+
+/// An uncertain input held at one value in every replication: the question "what if
+/// this input were x?" that sensitivity and sweeps ask. Unlike setting the field to
+/// a fixed value in the file form, holding keeps the rest of the world consistent
+/// with the held value: a held segment share keeps its value and the other shares
+/// are drawn and scaled to fill the rest of the traffic, and the partners of a
+/// correlated input are drawn from their distribution given the held value (the
+/// Gaussian copula's conditional, [`Copula::condition`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hold {
+    /// The input's random stream ([`Input::stream`]).
+    pub stream: u64,
+    /// The value held (within the input's allowed range).
+    pub value: f64,
 }
 
 /// A Gaussian copula over the inputs named in the scenario's correlations: each draws
@@ -267,9 +285,39 @@ pub struct Copula {
     pub dists: Vec<Dist>,
     /// Their allowed ranges (draws are clamped into them).
     pub ranges: Vec<(f64, f64)>,
-    /// The lower-triangular Cholesky factor of the normals' correlation matrix, row by
-    /// row (`n x n`).
+    /// The normals' correlation matrix, row by row (`n x n`).
+    pub matrix: Vec<f64>,
+    /// The lower-triangular Cholesky factor of [`Copula::matrix`], row by row.
     pub cholesky: Vec<f64>,
+}
+
+impl Copula {
+    /// Moves the correlated normals `x` (one replication's, in matrix order) to a
+    /// draw from their distribution given that the normals at the indices of `held`
+    /// take the given values: x + R[:, H] R[H, H]^-1 (x*_H - x_H), R the correlation
+    /// matrix (conditioning by kriging: the result is exactly the conditional normal
+    /// distribution, and each input keeps its own stream's randomness, so common
+    /// random numbers hold). Held indices end exactly at their values.
+    pub fn condition(&self, x: &mut [f64], held: &[(usize, f64)]) {
+        let n = self.streams.len();
+        if held.is_empty() || x.len() != n {
+            return;
+        }
+        let h = held.len();
+        let sub: Vec<f64> = held
+            .iter()
+            .flat_map(|&(a, _)| held.iter().map(move |&(b, _)| (a, b)))
+            .map(|(a, b)| self.matrix[a * n + b])
+            .collect();
+        let gap: Vec<f64> = held.iter().map(|&(k, v)| v - x[k]).collect();
+        let Some(w) = crate::stats::solve_spd(&sub, h, &gap) else { return };
+        for (i, xi) in x.iter_mut().enumerate() {
+            *xi += held.iter().zip(&w).map(|(&(k, _), wk)| self.matrix[i * n + k] * wk).sum::<f64>();
+        }
+        for &(k, v) in held {
+            x[k] = v;
+        }
+    }
 }
 
 impl Scenario {
@@ -282,6 +330,31 @@ impl Scenario {
     /// file's would be; nothing else is checked again (the optimizer's candidates).
     pub fn with_strategies(&self, spec: &ScenarioSpec, strategies: &[StrategySpec]) -> Result<Self, Vec<FieldError>> {
         validate::with_strategies(self, spec, strategies)
+    }
+
+    /// This scenario with the input at `path` (canonical) held at `value` in every
+    /// replication (clamped into the input's range); see [`Hold`]. Holding a fixed
+    /// input is setting it, except for a segment share, whose partners then fill the
+    /// rest of the traffic. Refuses a path that is not an input of this scenario.
+    pub fn hold(mut self, path: &str, value: f64) -> Result<Self, String> {
+        let Some(input) = self.inputs().into_iter().find(|(p, _)| *p == path).map(|(_, i)| i) else {
+            return Err(format!(
+                "`{path}` is not an input of this scenario that may be uncertain (a fact about the shoppers or a \
+                 friction reduction), so it cannot be held"
+            ));
+        };
+        if !value.is_finite() {
+            return Err(format!("`{path}` cannot be held at {value}"));
+        }
+        let hold = Hold { stream: input.stream, value: value.clamp(input.lo, input.hi) };
+        self.held.retain(|h| h.stream != hold.stream);
+        self.held.push(hold);
+        Ok(self)
+    }
+
+    /// The value the input with random stream `stream` is held at, if it is.
+    pub fn held_value(&self, stream: u64) -> Option<f64> {
+        self.held.iter().find(|h| h.stream == stream).map(|h| h.value)
     }
 
     /// Visitors simulated per replication.
@@ -301,6 +374,11 @@ impl Scenario {
 
     /// Every uncertain input (drawn once per replication), with its canonical path.
     pub fn uncertain_inputs(&self) -> Vec<(&str, &Input)> {
+        self.inputs().into_iter().filter(|(_, i)| i.param.is_uncertain()).collect()
+    }
+
+    /// Every input that may be uncertain, fixed or not, with its canonical path.
+    pub fn inputs(&self) -> Vec<(&str, &Input)> {
         let b = &self.behaviour;
         let mut out: Vec<&Input> = vec![
             &b.baseline_relevance,
@@ -324,6 +402,6 @@ impl Scenario {
             ]);
         }
         out.extend(self.strategies.iter().map(|s| &s.friction_reduction));
-        out.into_iter().filter(|i| i.param.is_uncertain()).map(|i| (i.path.as_str(), i)).collect()
+        out.into_iter().map(|i| (i.path.as_str(), i)).collect()
     }
 }

@@ -144,30 +144,50 @@ impl Param {
     }
 
     /// Checks that the value (or every value the distribution can give, or for
-    /// unbounded distributions its mean) lies in `[lo, hi]`.
+    /// unbounded distributions its mean) lies in `[lo, hi]`, with the numbers in the
+    /// message written by `show` (a field's unit: `106% (1.06 in the file)`), those
+    /// of a distribution's parameters by `plain` (`20%`), and the allowed range as
+    /// `range` says it.
     ///
     /// Draws outside the range are clamped into it at run time (see `clamp`), so an
     /// unbounded distribution is allowed as long as its centre is inside.
-    pub fn check_range(&self, lo: f64, hi: f64) -> Result<(), String> {
+    pub fn check_range_shown(
+        &self,
+        lo: f64,
+        hi: f64,
+        show: &dyn Fn(f64) -> String,
+        plain: &dyn Fn(f64) -> String,
+        range: &str,
+    ) -> Result<(), String> {
+        if let Param::Dist(d) = self
+            && let Some((_, m)) = d.shape_problem(plain)
+        {
+            return Err(m);
+        }
         self.sampler()?;
         let inside = |x: f64| x >= lo && x <= hi;
         let (a, b, what) = match self {
-            Param::Fixed(v) => (*v, *v, "value"),
+            Param::Fixed(v) => (*v, *v, ""),
             Param::Dist(Dist::Uniform { min, max } | Dist::Triangular { min, max, .. }) => {
-                (*min, *max, "distribution's range")
+                (*min, *max, "the distribution's range ")
             }
-            Param::Dist(Dist::Beta { min, max, .. }) => (*min, *max, "distribution's range"),
+            Param::Dist(Dist::Beta { min, max, .. }) => (*min, *max, "the distribution's range "),
             Param::Dist(d @ (Dist::Normal { .. } | Dist::Lognormal { .. })) => {
-                (d.mean(), d.mean(), "distribution's mean")
+                (d.mean(), d.mean(), "the distribution's mean ")
             }
         };
         if inside(a) && inside(b) {
             Ok(())
         } else if a == b {
-            Err(format!("{what} {} is outside the allowed range {}", num(a), range_text(lo, hi)))
+            Err(format!("{what}{} is outside the allowed range {range}", show(a)))
         } else {
-            Err(format!("{what} [{}, {}] is outside the allowed range {}", num(a), num(b), range_text(lo, hi)))
+            Err(format!("{what}{} to {} is outside the allowed range {range}", show(a), show(b)))
         }
+    }
+
+    /// [`Param::check_range_shown`] with plain numbers.
+    pub fn check_range(&self, lo: f64, hi: f64) -> Result<(), String> {
+        self.check_range_shown(lo, hi, &|v| num(v), &|v| num(v), &range_text(lo, hi))
     }
 }
 
@@ -246,6 +266,67 @@ impl Dist {
         }
     }
 
+    /// What is wrong with the distribution's parameters, if anything: the parameter to
+    /// fix (`mode`, `sd`, ...) and why, with values written by `show` (shape
+    /// parameters such as sd or alpha as plain numbers).
+    pub fn shape_problem(&self, show: &dyn Fn(f64) -> String) -> Option<(&'static str, String)> {
+        let bad = |part: &'static str, m: String| Some((part, m));
+        let nonfinite = |parts: &[(&'static str, f64)]| parts.iter().find(|(_, v)| !v.is_finite()).map(|(k, _)| *k);
+        match *self {
+            Dist::Uniform { min, max } => {
+                if let Some(k) = nonfinite(&[("min", min), ("max", max)]) {
+                    return bad(k, format!("uniform: the {k} must be a finite number"));
+                }
+                (min > max)
+                    .then(|| ("max", format!("uniform: the max ({}) is below the min ({})", show(max), show(min))))
+            }
+            Dist::Triangular { min, mode, max } => {
+                if let Some(k) = nonfinite(&[("min", min), ("mode", mode), ("max", max)]) {
+                    return bad(k, format!("triangular: the {k} must be a finite number"));
+                }
+                if min > max {
+                    bad("max", format!("triangular: the max ({}) is below the min ({})", show(max), show(min)))
+                } else if mode < min {
+                    bad("mode", format!("triangular: the mode ({}) is below the min ({})", show(mode), show(min)))
+                } else if mode > max {
+                    bad("mode", format!("triangular: the mode ({}) is above the max ({})", show(mode), show(max)))
+                } else {
+                    None
+                }
+            }
+            Dist::Normal { mean, sd } => {
+                if let Some(k) = nonfinite(&[("mean", mean), ("sd", sd)]) {
+                    return bad(k, format!("normal: the {k} must be a finite number"));
+                }
+                (sd <= 0.0).then(|| ("sd", format!("normal: the sd must be above 0 (it is {})", num(sd))))
+            }
+            Dist::Lognormal { median, sigma } => {
+                if let Some(k) = nonfinite(&[("median", median), ("sigma", sigma)]) {
+                    return bad(k, format!("lognormal: the {k} must be a finite number"));
+                }
+                if median <= 0.0 {
+                    bad("median", format!("lognormal: the median must be above 0 (it is {})", show(median)))
+                } else {
+                    (sigma <= 0.0)
+                        .then(|| ("sigma", format!("lognormal: sigma must be above 0 (it is {})", num(sigma))))
+                }
+            }
+            Dist::Beta { alpha, beta, min, max } => {
+                if let Some(k) = nonfinite(&[("alpha", alpha), ("beta", beta), ("min", min), ("max", max)]) {
+                    return bad(k, format!("beta: the {k} must be a finite number"));
+                }
+                if alpha <= 0.0 {
+                    bad("alpha", format!("beta: alpha must be above 0 (it is {})", num(alpha)))
+                } else if beta <= 0.0 {
+                    bad("beta", format!("beta: beta must be above 0 (it is {})", num(beta)))
+                } else {
+                    (min > max)
+                        .then(|| ("max", format!("beta: the max ({}) is below the min ({})", show(max), show(min))))
+                }
+            }
+        }
+    }
+
     /// Probability density at `x` (for plotting an input's distribution).
     pub fn pdf(&self, x: f64) -> f64 {
         use statrs::distribution::Continuous;
@@ -266,6 +347,21 @@ impl Dist {
                 statrs::distribution::Beta::new(alpha, beta).map_or(0.0, |d| d.pdf((x - min) / w) / w)
             }
         }
+    }
+
+    /// The probability mass below `x`: [`Dist::quantile`] inverted by bisection, so
+    /// that the two agree (exact to about 1e-12).
+    pub fn cdf(&self, x: f64) -> f64 {
+        let (mut lo, mut hi) = (0.0f64, 1.0f64);
+        for _ in 0..60 {
+            let mid = 0.5 * (lo + hi);
+            if self.quantile(mid) < x {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
     }
 
     /// The `p`-quantile, computed by the same formulas as the sampler uses (exact for
@@ -366,9 +462,17 @@ mod tests {
         let err = Param::Fixed(1.5).check_range(0.0, 1.0).unwrap_err();
         assert!(err.contains("1.5") && err.contains("[0, 1]"), "{err}");
         let err = Param::Dist(Dist::Uniform { min: 0.5, max: 1.2 }).check_range(0.0, 1.0).unwrap_err();
-        assert!(err.contains("[0.5, 1.2]"), "{err}");
+        assert!(err.contains("0.5 to 1.2") && err.contains("[0, 1]"), "{err}");
         let err = Param::Dist(Dist::Normal { mean: 0.5, sd: -1.0 }).check_range(0.0, 1.0).unwrap_err();
-        assert!(err.contains("sd > 0"), "{err}");
+        assert!(err.contains("sd must be above 0"), "{err}");
+        // In a field's unit, naming the parameter to fix.
+        let pct = |v: f64| format!("{}%", v * 100.0);
+        let t = Dist::Triangular { min: 0.2, mode: 0.5, max: 0.4 };
+        let err = Param::Dist(t.clone()).check_range_shown(0.0, 1.0, &pct, &pct, "0% to 100%").unwrap_err();
+        assert_eq!(err, "triangular: the mode (50%) is above the max (40%)");
+        assert_eq!(t.shape_problem(&pct).map(|p| p.0), Some("mode"));
+        let err = Param::Fixed(1.06).check_range_shown(0.0, 0.9, &pct, &pct, "0% to 90%").unwrap_err();
+        assert_eq!(err, "106% is outside the allowed range 0% to 90%");
     }
 
     #[test]

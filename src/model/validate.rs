@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
-use super::fields::{Field, MAX_MONEY, MIN_WEIGHT, field};
+use super::fields::{Field, MIN_WEIGHT, field};
 use super::param::num;
 use super::spec::*;
 use super::*;
@@ -100,6 +100,8 @@ impl At<'_> {
 }
 
 struct Checker {
+    /// The scenario's currency, for messages in money.
+    currency: String,
     errors: Vec<FieldError>,
     /// Problems found beyond [`MAX_LISTED_PROBLEMS`].
     unlisted: usize,
@@ -134,7 +136,7 @@ impl Checker {
 
     /// An uncertain input: checked against its field's range, ready to draw.
     fn input(&mut self, at: At, p: &Param, f: &Field) -> Input {
-        if let Err(m) = p.check_range(f.min, f.max) {
+        if let Err(m) = f.check_param(p, &self.currency) {
             self.err(at, m);
         }
         let path = at.text();
@@ -145,7 +147,8 @@ impl Checker {
     /// A number checked against its field's range.
     fn number(&mut self, at: At, v: f64, f: &Field) {
         if !f.allows(v) {
-            self.err(at, format!("{} is outside the allowed range {}", num(v), f.range_text()));
+            let m = f.out_of_range(v, &self.currency);
+            self.err(at, m);
         }
     }
 
@@ -210,7 +213,7 @@ fn unknown(kind: &str, name: &str, options: &[&str]) -> String {
 /// Checks a scenario file form and builds the validated [`Scenario`], or returns
 /// every problem found (at most [`MAX_LISTED_PROBLEMS`], then a count).
 pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<FieldError>> {
-    let mut c = Checker { errors: Vec::new(), unlisted: 0 };
+    let mut c = Checker { currency: spec.store.currency.clone(), errors: Vec::new(), unlisted: 0 };
     if spec.format_version != FORMAT_VERSION {
         c.err(
             At::Path("format_version"),
@@ -243,6 +246,7 @@ pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fi
         strategies,
         holdout,
         copula: None,
+        held: Vec::new(),
     };
     sc.copula = check_correlations(&mut c, spec, &sc);
     if !c.ok() {
@@ -261,7 +265,7 @@ pub(super) fn with_strategies(
     spec: &ScenarioSpec,
     strategies: &[StrategySpec],
 ) -> Result<Scenario, Vec<FieldError>> {
-    let mut c = Checker { errors: Vec::new(), unlisted: 0 };
+    let mut c = Checker { currency: spec.store.currency.clone(), errors: Vec::new(), unlisted: 0 };
     let (list, holdout) = check_strategies(&mut c, strategies, &Limits::default());
     let mut light = spec.clone_without_catalog();
     light.strategies = strategies.to_vec();
@@ -355,7 +359,7 @@ fn check_correlations(c: &mut Checker, spec: &ScenarioSpec, sc: &Scenario) -> Op
         m[a * n + b] = r;
         m[b * n + a] = r;
     }
-    let Some(cholesky) = cholesky(&m, n) else {
+    let Some(cholesky) = crate::stats::cholesky(&m, n) else {
         c.err(
             At::Path("correlations"),
             "the declared correlations cannot hold together (their matrix is not positive definite: e.g. A and \
@@ -371,29 +375,9 @@ fn check_correlations(c: &mut Checker, spec: &ScenarioSpec, sc: &Scenario) -> Op
         streams: members.iter().map(|i| i.stream).collect(),
         dists: members.iter().map(|i| dist(i)).collect(),
         ranges: members.iter().map(|i| (i.lo, i.hi)).collect(),
+        matrix: m,
         cholesky,
     })
-}
-
-/// The lower-triangular Cholesky factor of the symmetric `n x n` matrix `m` (row by
-/// row), or `None` when `m` is not positive definite (a pivot below 1e-10).
-pub fn cholesky(m: &[f64], n: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; n * n];
-    for i in 0..n {
-        for j in 0..=i {
-            let s: f64 = (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum();
-            if i == j {
-                let d = m[i * n + i] - s;
-                if d.is_nan() || d < 1e-10 {
-                    return None;
-                }
-                l[i * n + j] = d.sqrt();
-            } else {
-                l[i * n + j] = (m[i * n + j] - s) / l[j * n + j];
-            }
-        }
-    }
-    Some(l)
 }
 
 fn check_store(c: &mut Checker, s: &StoreSpec, limits: &Limits) {
@@ -608,7 +592,7 @@ fn check_segments(
         if !products.is_empty() && products.iter().all(|p| affinity[p.category as usize] == 0.0) {
             c.err(at("category_affinity"), "every category has affinity 0: this segment could buy nothing");
         }
-        if let Err(m) = s.spend_to_date.check_range(0.0, MAX_MONEY) {
+        if let Err(m) = field("segments[].spend_to_date").check_param(&s.spend_to_date, &spec.store.currency) {
             c.err(at("spend_to_date"), m);
         }
         let mut input = |path: &'static str, p: &Param| c.input(at(&path["segments[].".len()..]), p, field(path));
@@ -664,10 +648,10 @@ fn check_tiers(c: &mut Checker, spec: &ScenarioSpec, limits: &Limits) -> Vec<Tie
             c.err(
                 at("threshold"),
                 format!(
-                    "{} must be greater than the previous tier's threshold ({}, {})",
-                    num(t.threshold),
+                    "{} must be greater than the previous tier's threshold ({} at {})",
+                    threshold.show(t.threshold, &spec.store.currency),
                     prev.name,
-                    num(prev.threshold)
+                    threshold.show(prev.threshold, &spec.store.currency)
                 ),
             );
         }

@@ -22,6 +22,42 @@ pub fn beta_quantile(alpha: f64, beta: f64, p: f64) -> f64 {
     Beta::new(alpha, beta).map_or(f64::NAN, |b| b.inverse_cdf(p))
 }
 
+/// The lower-triangular Cholesky factor of the symmetric `n x n` matrix `m` (row by
+/// row), or `None` when `m` is not positive definite (a pivot below 1e-10).
+pub fn cholesky(m: &[f64], n: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum();
+            if i == j {
+                let d = m[i * n + i] - s;
+                if d.is_nan() || d < 1e-10 {
+                    return None;
+                }
+                l[i * n + j] = d.sqrt();
+            } else {
+                l[i * n + j] = (m[i * n + j] - s) / l[j * n + j];
+            }
+        }
+    }
+    Some(l)
+}
+
+/// The solution of `m w = b` for a symmetric positive definite `n x n` matrix `m`
+/// (row by row), by its Cholesky factor; `None` when `m` is not positive definite.
+pub fn solve_spd(m: &[f64], n: usize, b: &[f64]) -> Option<Vec<f64>> {
+    let l = cholesky(m, n)?;
+    let mut y = vec![0.0; n];
+    for i in 0..n {
+        y[i] = (b[i] - (0..i).map(|k| l[i * n + k] * y[k]).sum::<f64>()) / l[i * n + i];
+    }
+    let mut w = vec![0.0; n];
+    for i in (0..n).rev() {
+        w[i] = (y[i] - (i + 1..n).map(|k| l[k * n + i] * w[k]).sum::<f64>()) / l[i * n + i];
+    }
+    Some(w)
+}
+
 /// Gaussian kernel density of `v` at `xs` (Silverman's bandwidth, at least `min_bw`).
 pub fn kde(v: &[f64], xs: &[f64], min_bw: f64) -> Vec<f64> {
     let n = v.len() as f64;

@@ -281,32 +281,37 @@ fn param(ui: &mut Ui, f: &Field, p: &mut Param, currency: &str) -> (egui::Respon
                     changed |= r.changed();
                     r
                 };
-                match p {
-                    Param::Fixed(v) => Some(d(ui, "", v, true)),
+                // The part a problem names (a triangular's mode above its max) is the
+                // one outlined; otherwise the last.
+                let bad = match p {
+                    Param::Dist(dist) => dist.shape_problem(&|v| v.to_string()).map(|b| b.0),
+                    Param::Fixed(_) => None,
+                };
+                let parts: Vec<(&str, egui::Response)> = match p {
+                    Param::Fixed(v) => vec![("", d(ui, "", v, true))],
                     Param::Dist(Dist::Uniform { min, max }) => {
-                        d(ui, "min", min, true);
-                        Some(d(ui, "max", max, true))
+                        vec![("min", d(ui, "min", min, true)), ("max", d(ui, "max", max, true))]
                     }
-                    Param::Dist(Dist::Triangular { min, mode, max }) => {
-                        d(ui, "min", min, true);
-                        d(ui, "mode", mode, true);
-                        Some(d(ui, "max", max, true))
-                    }
+                    Param::Dist(Dist::Triangular { min, mode, max }) => vec![
+                        ("min", d(ui, "min", min, true)),
+                        ("mode", d(ui, "mode", mode, true)),
+                        ("max", d(ui, "max", max, true)),
+                    ],
                     Param::Dist(Dist::Normal { mean, sd }) => {
-                        d(ui, "mean", mean, true);
-                        Some(d(ui, "sd", sd, true))
+                        vec![("mean", d(ui, "mean", mean, true)), ("sd", d(ui, "sd", sd, true))]
                     }
                     Param::Dist(Dist::Lognormal { median, sigma }) => {
-                        d(ui, "median", median, true);
-                        Some(d(ui, "sigma (of ln)", sigma, false))
+                        vec![("median", d(ui, "median", median, true)), ("sigma", d(ui, "sigma (of ln)", sigma, false))]
                     }
-                    Param::Dist(Dist::Beta { alpha, beta, min, max }) => {
-                        d(ui, "alpha", alpha, false);
-                        d(ui, "beta", beta, false);
-                        d(ui, "min", min, true);
-                        Some(d(ui, "max", max, true))
-                    }
-                }
+                    Param::Dist(Dist::Beta { alpha, beta, min, max }) => vec![
+                        ("alpha", d(ui, "alpha", alpha, false)),
+                        ("beta", d(ui, "beta", beta, false)),
+                        ("min", d(ui, "min", min, true)),
+                        ("max", d(ui, "max", max, true)),
+                    ],
+                };
+                let at = parts.iter().position(|(k, _)| Some(*k) == bad).unwrap_or(parts.len() - 1);
+                parts.into_iter().nth(at).map(|(_, r)| r)
             });
             if p.sampler().is_ok()
                 && let Param::Dist(dist) = p
