@@ -166,7 +166,8 @@ pub fn read_products(path: &Path, file: &str, max_rows: usize) -> Result<(Vec<Pr
     let mut out = Vec::new();
     let mut origin = Origin { file: file.to_string(), lines: Vec::new() };
     records(&mut r, file, &header, max_rows, "products", |rec, line| {
-        let get = |k: usize| idx[k].and_then(|i| rec.get(i)).unwrap_or("");
+        // Cells this project wrote neutralised (`'=Sale`) read back as they were.
+        let get = |k: usize| super::csv_out::restore(idx[k].and_then(|i| rec.get(i)).unwrap_or(""));
         out.push(ProductSpec {
             id: get(0).to_string(),
             name: get(1).to_string(),
@@ -189,7 +190,8 @@ pub fn read_links(path: &Path, file: &str, max_rows: usize) -> Result<(Vec<LinkS
     let mut out = Vec::new();
     let mut origin = Origin { file: file.to_string(), lines: Vec::new() };
     records(&mut r, file, &header, max_rows, "links", |rec, line| {
-        let get = |k: usize| idx[k].and_then(|i| rec.get(i)).unwrap_or("");
+        // Cells this project wrote neutralised (`'=Sale`) read back as they were.
+        let get = |k: usize| super::csv_out::restore(idx[k].and_then(|i| rec.get(i)).unwrap_or(""));
         let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
         out.push(LinkSpec {
             from: opt(get(0)),
@@ -205,7 +207,7 @@ pub fn read_links(path: &Path, file: &str, max_rows: usize) -> Result<(Vec<LinkS
 
 /// Writes products as CSV.
 pub fn write_products<W: Write>(w: W, products: &[ProductSpec]) -> csv::Result<()> {
-    let mut w = csv::Writer::from_writer(w);
+    let mut w = super::csv_out::Writer::from_writer(w);
     w.write_record(PRODUCT_COLUMNS)?;
     for p in products {
         w.write_record([
@@ -224,7 +226,7 @@ pub fn write_products<W: Write>(w: W, products: &[ProductSpec]) -> csv::Result<(
 
 /// Writes links as CSV.
 pub fn write_links<W: Write>(w: W, links: &[LinkSpec]) -> csv::Result<()> {
-    let mut w = csv::Writer::from_writer(w);
+    let mut w = super::csv_out::Writer::from_writer(w);
     w.write_record(LINK_COLUMNS)?;
     for l in links {
         w.write_record([

@@ -30,7 +30,7 @@ pub fn report_json_with(report: &Report, precision: Option<&Reached>) -> serde_j
 /// cells where a metric is undefined (an acceptance rate with nothing shown, the
 /// holdout's lifts).
 pub fn write_replications_csv<W: Write>(out: W, sc: &Scenario, reps: &[Replication]) -> csv::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = super::csv_out::Writer::from_writer(out);
     let mut header: Vec<String> =
         ["replication", "strategy", "is_holdout", "visitors"].iter().map(ToString::to_string).collect();
     for m in Metric::ALL {
@@ -100,7 +100,7 @@ pub fn sweep_json(sc: &Scenario, sweep: &Sweep, points: &[Point]) -> serde_json:
 /// One row per point, strategy and metric: the axes' values, then the metric's mean,
 /// percentiles across replications, standard error of the mean and replications.
 pub fn write_sweep_csv<W: Write>(out: W, sweep: &Sweep, points: &[Point]) -> csv::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = super::csv_out::Writer::from_writer(out);
     let mut header = vec![sweep.x.path.clone()];
     header.extend(sweep.y.as_ref().map(|a| a.path.clone()));
     header.extend(["strategy", "metric", "mean", "p05", "p50", "p95", "se", "n"].map(String::from));
@@ -137,7 +137,7 @@ pub fn sensitivity_json(sc: &Scenario, s: &Sensitivity) -> serde_json::Result<St
 /// The main run's draws: one row per replication with every uncertain input's drawn
 /// value (columns named by field path), the outcome and the decision's difference.
 pub fn write_draws_csv<W: Write>(out: W, s: &Sensitivity) -> csv::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = super::csv_out::Writer::from_writer(out);
     let mut header = vec!["replication".to_string()];
     header.extend(s.draws.paths.iter().cloned());
     header.extend(["outcome".to_string(), "difference".to_string()]);
@@ -190,7 +190,7 @@ pub fn optimize_json(sc: &Scenario, r: &crate::analysis::optimize::Optimized) ->
 
 /// Every policy the optimizer tried, one row each.
 pub fn write_optimize_csv<W: std::io::Write>(w: W, r: &crate::analysis::optimize::Optimized) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
+    let mut out = super::csv_out::Writer::from_writer(w);
     out.write_record([
         "policy",
         "scenario_strategy",
@@ -280,7 +280,7 @@ fn finite(x: f64) -> Option<f64> {
 
 /// The plan per day and metric: power and the mean measured lift with its interval.
 pub fn write_plan_csv<W: std::io::Write>(w: W, p: &crate::analysis::plan::Planned) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
+    let mut out = super::csv_out::Writer::from_writer(w);
     out.write_record(["metric", "day", "power", "mean_measured_lift", "mean_lo", "mean_hi"])?;
     let num = |x: f64| if x.is_finite() { x.to_string() } else { String::new() };
     for m in &p.metrics {
@@ -305,7 +305,7 @@ pub fn write_plan_csv<W: std::io::Write>(w: W, p: &crate::analysis::plan::Planne
 /// with accents as written).
 pub fn write_summary_csv<W: std::io::Write>(mut w: W, r: &Report) -> csv::Result<()> {
     w.write_all("\u{feff}".as_bytes())?;
-    let mut out = csv::Writer::from_writer(w);
+    let mut out = super::csv_out::Writer::from_writer(w);
     let mut header = vec!["strategy".to_string(), "is_holdout".to_string()];
     for m in Metric::ALL {
         for q in ["mean", "p5", "p50", "p95"] {

@@ -1,6 +1,7 @@
 //! Files: scenario load and save, result exports. Errors carry the path and line.
 
 pub mod catalog_csv;
+pub mod csv_out;
 pub mod export;
 pub mod files;
 pub mod partial;

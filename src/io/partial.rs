@@ -106,6 +106,9 @@ pub fn combine_optimize(
     if let Some(i) = seen.iter().position(|s| !s) {
         return Err(format!("shard {i}/{} is missing; give every shard of the search", first.shard.count));
     }
+    for (name, p) in &parts {
+        p.screened.check(p.scenario.store.annual_gmv).map_err(|m| format!("{name}: {m}"))?;
+    }
     let screened = crate::analysis::optimize::Screened::combine(parts.into_iter().map(|(_, p)| p.screened).collect())?;
     Ok((first, screened))
 }

@@ -220,6 +220,76 @@ impl Screened {
     }
 }
 
+impl Screened {
+    /// Checks every value a shard reports as strictly as a run's tallies are checked
+    /// on merge: each value finite and in its metric's domain (rates in [0, 1], money
+    /// per order or visitor not negative, relative lifts of conversion, AOV and
+    /// revenue at least -100%) and consistent with its parts (revenue per visitor =
+    /// conversion x AOV, margin per visitor at most revenue per visitor, upgrades at
+    /// most orders, (1 + RPV lift) = (1 + conversion lift) x (1 + AOV lift), annual
+    /// impact = annual GMV x RPV lift). A file edited by hand or by a faulty tool is
+    /// refused, naming the candidate, the replication and the value.
+    pub fn check(&self, annual_gmv: f64) -> Result<(), String> {
+        for (candidate, reps) in &self.scores {
+            for (rep, values) in reps.iter().enumerate() {
+                check_values(values, annual_gmv)
+                    .map_err(|m| format!("candidate {}, replication {}: {m}", candidate + 1, rep + 1))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One replication's [`Values`], checked as [`Screened::check`] says.
+fn check_values(v: &Values, annual_gmv: f64) -> Result<(), String> {
+    use crate::report::metric::MetricUnit;
+    if v.len() != Metric::ALL.len() {
+        return Err(format!("{} values where there are {} metrics", v.len(), Metric::ALL.len()));
+    }
+    let get = |m: Metric| v[metric_index(m)];
+    for (&m, x) in Metric::ALL.iter().zip(v) {
+        let Some(x) = *x else { continue };
+        let bad = |allowed: &str| Err(format!("{} is {x}, outside {allowed}", m.name()));
+        if !x.is_finite() {
+            return bad("the finite numbers");
+        }
+        match m.unit() {
+            MetricUnit::Rate if !(0.0..=1.0).contains(&x) => return bad("[0, 1]"),
+            MetricUnit::Money if x < 0.0 => return bad("the amounts of at least 0"),
+            MetricUnit::MoneyPerVisitor if m == Metric::RevenuePerVisitor && x < 0.0 => {
+                return bad("the amounts of at least 0");
+            }
+            MetricUnit::Relative if m != Metric::MarginLift && x < -1.0 => return bad("the lifts of at least -100%"),
+            _ => {}
+        }
+    }
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-12);
+    let inconsistent = |what: &str| Err(format!("the values disagree: {what}"));
+    if let (Some(cr), Some(rpv)) = (get(Metric::ConversionRate), get(Metric::RevenuePerVisitor)) {
+        let expected = get(Metric::Aov).map_or(0.0, |aov| cr * aov);
+        if !close(rpv, expected) {
+            return inconsistent("revenue per visitor is not conversion x AOV");
+        }
+        if get(Metric::GrossMarginPerVisitor).is_some_and(|gm| gm > rpv * (1.0 + 1e-12)) {
+            return inconsistent("margin per visitor exceeds revenue per visitor");
+        }
+        if get(Metric::TierUpgradeRate).is_some_and(|u| u > cr * (1.0 + 1e-12)) {
+            return inconsistent("tier upgrades exceed orders");
+        }
+    }
+    if let (Some(c), Some(a), Some(r)) = (get(Metric::ConversionRateLift), get(Metric::AovLift), get(Metric::RpvLift))
+        && !close(1.0 + r, (1.0 + c) * (1.0 + a))
+    {
+        return inconsistent("1 + RPV lift is not (1 + conversion lift) x (1 + AOV lift)");
+    }
+    if let (Some(r), Some(i)) = (get(Metric::RpvLift), get(Metric::AnnualGmvImpact))
+        && !close(i, annual_gmv * r)
+    {
+        return inconsistent("the annual impact is not annual GMV x RPV lift");
+    }
+    Ok(())
+}
+
 /// One evaluated policy.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evaluated {
@@ -485,6 +555,23 @@ pub fn screen(
     Ok(Screened { candidates: cands.len(), replications: reps, scores: mine.into_iter().zip(values).collect() })
 }
 
+/// The race's work after screening, in strategy-replications (what a run's time
+/// grows with): each stage's, then the fresh evaluation's of the finalists and the
+/// scenario's `own` strategies. The race is fixed by the counts alone, so this is
+/// known before it starts, and progress can be the share of the work done (a
+/// steady estimate of the time left) rather than the share of stages.
+fn race_work(candidates: usize, screened: u32, total: u32, own: usize) -> (Vec<f64>, f64) {
+    let (mut alive, mut done) = (candidates, screened);
+    let mut stages = Vec::new();
+    while alive > FINALISTS && done < total {
+        alive = alive.div_ceil(3).max(FINALISTS);
+        let next = (done * 3).min(total);
+        stages.push(alive as f64 * f64::from(next - done));
+        done = next;
+    }
+    (stages, (alive.min(FINALISTS) + own) as f64 * f64::from(total))
+}
+
 /// Races the screened candidates to the finalists and evaluates them, with the
 /// scenario's own strategies, on fresh random numbers. `progress` hears the share of
 /// the work done.
@@ -511,6 +598,10 @@ pub fn finish(
     let mut alive: Vec<usize> = (0..cands.len()).collect();
     let mut done_reps = screened.replications;
     let mut stages = vec![(done_reps, cands.len())];
+    let own_count = spec.strategies.iter().filter(|s| !s.holdout).count();
+    let (stage_work, fresh_work) = race_work(cands.len(), done_reps, total_reps, own_count);
+    let all_work = (stage_work.iter().sum::<f64>() + fresh_work).max(1.0);
+    let work_before = |stage: usize| stage_work[..(stage - 1).min(stage_work.len())].iter().sum::<f64>();
     let rank = |alive: &mut Vec<usize>, values: &[Vec<Values>]| {
         alive.sort_by(|&a, &b| {
             let (oa, sa) = search.score(&values[a]);
@@ -525,8 +616,8 @@ pub fn finish(
         let next = (done_reps * 3).min(total_reps);
         let refs: Vec<&StrategySpec> = alive.iter().map(|&i| &cands[i]).collect();
         let stage = stages.len();
-        let fraction = stage as f64 / (stage as f64 + 2.0);
-        let p = |f: f64| progress(fraction * 0.8 + f * 0.8 / (stage as f64 + 2.0));
+        let (before, this) = (work_before(stage), stage_work.get(stage - 1).copied().unwrap_or(0.0));
+        let p = |f: f64| progress(((before + f * this) / all_work).min(1.0));
         let (more, _) = evaluate(sc, spec, &refs, stream, done_reps..next, sc.seed(), opts, &p, cancel)?;
         for (&i, v) in alive.iter().zip(more) {
             values[i].extend(v);
@@ -542,7 +633,8 @@ pub fn finish(
     let own: Vec<&StrategySpec> = spec.strategies.iter().collect();
     let mut fresh_list: Vec<&StrategySpec> = alive.iter().map(|&i| &cands[i]).collect();
     fresh_list.extend(own.iter().filter(|s| !s.holdout));
-    let p = |f: f64| progress(0.8 + 0.2 * f);
+    let raced = stage_work.iter().sum::<f64>() / all_work;
+    let p = |f: f64| progress(raced + (1.0 - raced) * f);
     let (fresh, fresh_holdout) = evaluate(sc, spec, &fresh_list, stream, 0..total_reps, fresh_seed, opts, &p, cancel)?;
     let n_final = alive.len();
     let final_stage = stages.len();
@@ -639,8 +731,15 @@ pub fn optimize(
     progress: &(dyn Fn(f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Optimized, OptimizeError> {
-    let screened = screen(spec, sc, search, (0, 1), opts, &|f| progress(0.4 * f), cancel)?;
-    finish(spec, sc, search, screened, opts, &|f| progress(0.4 + 0.6 * f), cancel)
+    // Progress shares the work: screening every candidate against the race after it.
+    let candidates = search.space(spec, sc)?.0.len();
+    let screen_reps = SCREEN_REPLICATIONS.min(sc.replications());
+    let own = spec.strategies.iter().filter(|s| !s.holdout).count();
+    let (stages, fresh) = race_work(candidates, screen_reps, sc.replications(), own);
+    let screening = candidates as f64 * f64::from(screen_reps);
+    let share = screening / (screening + stages.iter().sum::<f64>() + fresh).max(1.0);
+    let screened = screen(spec, sc, search, (0, 1), opts, &|f| progress(share * f), cancel)?;
+    finish(spec, sc, search, screened, opts, &|f| progress(share + (1.0 - share) * f), cancel)
 }
 
 /// A name for the winner that no strategy of `spec` has: `Optimized for revenue per
@@ -656,4 +755,21 @@ pub fn new_strategy_name(spec: &ScenarioSpec, objective: Objective) -> String {
         return base;
     }
     (2..).map(|i| format!("{base} ({i})")).find(|n| !taken(n)).unwrap_or(base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_races_work_is_known_before_it_starts() {
+        // 3,900 policies screened on 2 replications, raced to 100: thirds kept while
+        // the replications triple (1,300 from 2 to 6, 434 to 18, 145 to 54, 49 to 100),
+        // then 8 finalists and 7 own strategies on 100 fresh replications.
+        let (stages, fresh) = race_work(3_900, 2, 100, 7);
+        assert_eq!(stages, vec![1_300.0 * 4.0, 434.0 * 12.0, 145.0 * 36.0, 49.0 * 46.0]);
+        assert_eq!(fresh, 15.0 * 100.0);
+        // Few candidates: no race, the fresh evaluation only.
+        assert_eq!(race_work(5, 2, 100, 1), (Vec::new(), 6.0 * 100.0));
+    }
 }
