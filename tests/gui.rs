@@ -132,6 +132,26 @@ fn editing_marks_results_stale_and_a_rerun_uses_the_edit() {
 }
 
 #[test]
+fn undo_back_to_the_saved_scenario_is_saved_and_its_results_current() {
+    let mut h = harness(small_article());
+    wait_for_results(&mut h);
+    assert!(!h.state().doc.is_dirty() && !h.state().results_stale());
+    h.get_by_label("Visitors per replication").set_value_accesskit(12_345.0);
+    h.run_steps(2);
+    assert!(h.state().doc.is_dirty() && h.state().results_stale());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(h.state().doc.spec().store.visitors, 20_000);
+    assert!(!h.state().doc.is_dirty(), "back at the saved scenario: no `*`");
+    assert!(!h.state().results_stale(), "the results describe this scenario again");
+    assert!(h.query_by_label_contains("stale").is_none());
+    // Redo returns to the edited scenario, unsaved and with stale results again.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run_steps(2);
+    assert!(h.state().doc.is_dirty() && h.state().results_stale());
+}
+
+#[test]
 fn undo_and_redo_cover_edits() {
     let mut h = harness(small_article());
     h.run_steps(1);
@@ -184,12 +204,13 @@ fn an_invalid_field_is_flagged_in_the_users_words_and_run_is_disabled() {
     h.run_steps(2);
     // The problem names the segment and the field as the editor shows them.
     h.get_by_label_contains("Run is disabled: 1 problem. New visitors › Add-to-cart rate:");
-    h.get_by_label("value 1.5 is outside the allowed range [0, 1]");
+    // In the field's unit, as the editor shows it (150%), with the file's number.
+    h.get_by_label("150% (1.5 in the file) is outside the allowed range 0% to 100%");
     assert!(h.get_by_label("Run scenario").accesskit_node().is_disabled());
     // A product's problem names the product, and a number reads without artefacts.
     edit(&mut h, Edit::Set(Path::item("segments[].add_to_cart_rate", 0), Value::Param(0.05.into())));
     edit(&mut h, Edit::Set(Path::item("products[].price", 13), Value::Number(-0.06000000000000005)));
-    h.get_by_label_contains("Espresso Roast Beans 1 kg › Price: -0.06 is outside the allowed range");
+    h.get_by_label_contains("Espresso Roast Beans 1 kg › Price: -$0.06 is outside the allowed range above $0.00");
 }
 
 #[test]
@@ -477,6 +498,8 @@ fn cancelling_says_so_and_a_complete_run_clears_it() {
     wait_for_results(&mut h);
     assert!(h.query_by_label_contains("Partial results:").is_none());
     assert!(h.query_by_label_contains("cancelled:").is_none());
+    assert!(h.query_by_label_contains("Run cancelled after").is_none(), "the cancel note went with its run");
+    assert!(h.state().notice.is_none());
 }
 
 #[test]
@@ -683,6 +706,14 @@ fn the_optimize_tab_finds_a_policy_and_adds_it_to_the_scenario() {
     assert_eq!(added.pre_checkout, chosen.pre_checkout);
     assert_eq!(added.post_checkout, chosen.post_checkout);
     assert!(aovlab::model::Scenario::from_spec(spec).is_ok(), "the scenario stays valid");
+    // Added once: the button gives way to where the strategy went, on this tab.
+    assert!(h.query_by_label_contains("Add to scenario").is_none(), "no second add");
+    assert!(h.query_by_label_contains("Added to the scenario as the strategy").is_some());
+    // Undo takes it out, and the button comes back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(3);
+    assert_eq!(h.state().doc.spec().strategies.len(), n);
+    assert!(h.query_by_label("Add to scenario as \"Optimized for revenue per visitor\"").is_some());
 }
 
 #[test]
@@ -766,15 +797,26 @@ fn a_presenter_file_opens_on_its_saved_results_and_a_run_says_it_reproduces_them
     h.state_mut().apply(&ctx, aovlab::gui::commands::Command::SaveWithResults);
     h.run_steps(2);
     assert!(std::fs::read_to_string(&path).unwrap().contains("[presented]"));
-    // A second session opens on them without running.
+    // A second session opens on them, marked unchecked, and checks them at once.
     let mut h = harness(Document::open(path.clone()).unwrap());
-    h.run_steps(5);
-    assert!(h.state().results.is_none() && !h.state().is_running(), "no run on opening a presenter file");
-    assert!(h.query_by_label("Saved results").is_some());
-    assert!(h.query_by_label_contains("Not run on this computer yet").is_some());
-    h.key_press(Key::F5);
+    h.run_steps(1);
+    assert!(h.state().is_running(), "a presenter file is checked on opening");
+    assert!(h.query_by_label("Saved results (not checked yet)").is_some());
+    assert!(h.query_by_label_contains("Checking them now").is_some());
     wait_for_results(&mut h);
-    assert!(h.query_by_label_contains("reproduces the results saved in the file").is_some());
+    assert!(h.query_by_label_contains("Checked: this run reproduces the results saved in the file").is_some());
+    assert!(h.query_by_label("Saved results (not checked yet)").is_none(), "the fresh run is shown");
+    // A file whose saved figures were edited opens saying so, prominently.
+    let mut saved: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    let impact = &mut saved["presented"]["strategies"][1]["means"]["annual_gmv_impact"];
+    let thirty_times = impact.as_float().expect("a saved annual impact") * 30.0;
+    *impact = toml_edit::value(thirty_times);
+    std::fs::write(&path, saved.to_string()).unwrap();
+    let mut h = harness(Document::open(path.clone()).unwrap());
+    wait_for_results(&mut h);
+    let notice = h.state().notice.clone().expect("a notice");
+    assert_eq!(notice.level, Level::Error, "{}", notice.text);
+    assert!(notice.text.contains("do NOT reproduce"), "{}", notice.text);
 }
 
 #[test]

@@ -118,7 +118,6 @@ pub struct AovApp {
 impl AovApp {
     /// An app editing `doc`; it runs the scenario on its first frame.
     pub fn new(doc: Document, prefs: Prefs) -> Self {
-        let saved = doc.spec().presented.clone();
         Self {
             doc,
             editor: Editor::default(),
@@ -135,8 +134,9 @@ impl AovApp {
             notice: None,
             help: None,
             allow_close: false,
-            // A presenter file opens on its saved results, without running.
-            run_on_start: saved.is_none(),
+            // Every file runs on opening; a presenter file shows its saved results
+            // until this run says whether they reproduce.
+            run_on_start: true,
             awaiting: None,
             recovery: None,
             recovered: None,
@@ -268,13 +268,16 @@ impl AovApp {
         if let Some((state, elapsed, threads)) = end {
             let (done, total) = (res.reps.len(), res.total());
             self.notice = match &state {
-                RunState::Cancelled => Some(Notice::warning(format!(
-                    "Run cancelled after {} of {} replications; the dashboard shows those {}.",
-                    crate::format::int(done as u64),
-                    crate::format::int(total),
-                    crate::format::int(done as u64)
-                ))),
-                RunState::Failed(e) => Some(Notice::error(format!("The run failed: {e}"))),
+                RunState::Cancelled => Some(
+                    Notice::warning(format!(
+                        "Run cancelled after {} of {} replications; the dashboard shows those {}.",
+                        crate::format::int(done as u64),
+                        crate::format::int(total),
+                        crate::format::int(done as u64)
+                    ))
+                    .of_run(),
+                ),
+                RunState::Failed(e) => Some(Notice::error(format!("The run failed: {e}")).of_run()),
                 _ => self.notice.take(),
             };
             let complete = state == RunState::Complete;
@@ -282,19 +285,24 @@ impl AovApp {
             self.run = None;
             // A presenter file: say whether this run reproduces its saved results.
             if let (true, Some(saved), Some(report)) = (complete, &self.doc.spec().presented, &res.report) {
-                self.notice = Some(match crate::report::reproduces(saved, report) {
-                    Ok(()) => Notice::info(format!(
-                        "This run reproduces the results saved in the file ({}, AOV Lab {}) exactly.",
-                        saved.saved, saved.app_version
-                    )),
-                    Err(d) => Notice::warning(format!(
-                        "This run differs from the results saved in the file ({}, AOV Lab {}): {}{}",
-                        saved.saved,
-                        saved.app_version,
-                        d[0],
-                        if d.len() > 1 { format!(" (and {} more)", d.len() - 1) } else { String::new() }
-                    )),
-                });
+                self.notice = Some(
+                    match crate::report::reproduces(saved, report) {
+                        Ok(()) => Notice::info(format!(
+                            "Checked: this run reproduces the results saved in the file ({}, AOV Lab {}) exactly.",
+                            saved.saved, saved.app_version
+                        )),
+                        Err(d) => Notice::error(format!(
+                            "The results saved in the file ({}, AOV Lab {}) do NOT reproduce: a fresh run of the same \
+                         scenario and seed differs. {}{}. Do not present the saved figures; the dashboard shows \
+                         the fresh run.",
+                            saved.saved,
+                            saved.app_version,
+                            d[0],
+                            if d.len() > 1 { format!(" (and {} more)", d.len() - 1) } else { String::new() }
+                        )),
+                    }
+                    .of_run(),
+                );
             }
         }
     }
@@ -619,15 +627,32 @@ impl AovApp {
         }
         ui.separator();
         let asked = egui::ScrollArea::vertical().id_salt("dashboard").auto_shrink([false, false]).show(ui, |ui| {
-            match &self.results {
-                Some(res) => self.dashboard.ui(ui, res),
-                None => {
-                    match &self.doc.spec().presented {
-                        Some(p) => super::dashboard::saved_results(ui, p, &self.doc.spec().store.currency),
-                        None => {
-                            ui.label("Press Run (F5) to simulate the scenario.");
-                        }
-                    }
+            let cur = &self.doc.spec().store.currency;
+            // A presenter file's saved results stay up, marked as unchecked, until a
+            // complete run says whether they reproduce.
+            match (&self.results, &self.doc.spec().presented) {
+                (Some(res), Some(p)) if !res.complete() => {
+                    let status = if self.run.is_some() {
+                        format!(
+                            "Checking them now: re-running the scenario ({} of {} replications); the dashboard \
+                             says whether they reproduce when it ends.",
+                            res.reps.len(),
+                            res.total()
+                        )
+                    } else {
+                        "Not checked: the run that would check them did not finish. Run (F5) to check them.".into()
+                    };
+                    super::dashboard::saved_results(ui, p, cur, &status);
+                    None
+                }
+                (Some(res), _) => self.dashboard.ui(ui, res),
+                (None, Some(p)) => {
+                    let status = "Not checked on this computer: Run (F5) reproduces them and says whether they match.";
+                    super::dashboard::saved_results(ui, p, cur, status);
+                    None
+                }
+                (None, None) => {
+                    ui.label("Press Run (F5) to simulate the scenario.");
                     None
                 }
             }
@@ -642,11 +667,15 @@ impl AovApp {
                 ui.heading("Restore unsaved work?");
                 let when = std::time::UNIX_EPOCH + Duration::from_secs(meta.saved_at);
                 let ago = when.elapsed().map_or(0, |d| d.as_secs() / 60);
+                let ago = match ago {
+                    0 => "less than a minute ago".to_string(),
+                    1 => "a minute ago".to_string(),
+                    m if m < 120 => format!("{m} minutes ago"),
+                    m => format!("{} hours ago", crate::format::int(m / 60)),
+                };
                 ui.label(format!(
-                    "AOV Lab did not close normally. A copy of {} with unsaved changes was kept {} minute{} ago.",
+                    "AOV Lab did not close normally. A copy of {} with unsaved changes was kept {ago}.",
                     meta.title,
-                    ago,
-                    if ago == 1 { "" } else { "s" }
                 ));
                 ui.horizontal(|ui| {
                     if ui.button("Restore").clicked() {
@@ -948,7 +977,7 @@ impl AovApp {
             }
             FileTask::ExportChartPng | FileTask::ExportChartSvg => {
                 let Some(c) = &self.chart_export else { return };
-                let stamp = c.stamp.clone().unwrap_or_else(|| self.stamp());
+                let stamp = c.stamp.clone();
                 if task == FileTask::ExportChartSvg {
                     crate::present::draw::svg(&c.figure, &stamp).map(String::into_bytes)
                 } else {
@@ -1009,18 +1038,9 @@ impl AovApp {
         let saved = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
         self.doc.embed_results(Some(crate::report::presented(r, saved)));
         if self.save(self.doc.path.clone()) == Saved::Yes {
-            self.notice = Some(Notice::info("Saved with the results: opening the file shows them without running."));
-        }
-    }
-
-    /// What a chart file is stamped with: the scenario and its run settings.
-    fn stamp(&self) -> crate::present::draw::Stamp {
-        let spec = self.doc.spec();
-        crate::present::draw::Stamp {
-            scenario: spec.name.clone(),
-            seed: spec.store.seed,
-            replications: spec.store.replications,
-            visitors: spec.store.visitors,
+            self.notice = Some(Notice::info(
+                "Saved with the results: opening the file shows them and checks them with a fresh run.",
+            ));
         }
     }
 
@@ -1033,7 +1053,7 @@ impl AovApp {
                 self.ask(ctx, if svg { FileTask::ExportChartSvg } else { FileTask::ExportChartPng });
             }
             ChartRequest::Copy(c) => {
-                let stamp = c.stamp.clone().unwrap_or_else(|| self.stamp());
+                let stamp = c.stamp.clone();
                 let f = &c.figure;
                 let copied = crate::present::draw::png(f, &stamp).and_then(|bytes| {
                     let img = image::load_from_memory(&bytes).map_err(|e| e.to_string())?.to_rgba8();
@@ -1077,6 +1097,10 @@ impl AovApp {
         };
         if let Some(r) = self.run.take() {
             r.cancel();
+        }
+        // What was said about the previous run is not about this one.
+        if self.notice.as_ref().is_some_and(|n| n.about_run) {
+            self.notice = None;
         }
         self.results = Some(RunView::new(Arc::clone(&sc), self.doc.revision()));
         let repaint = ctx.clone();

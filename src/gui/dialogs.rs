@@ -106,12 +106,15 @@ pub struct FileDialogs {
     /// Try the system's dialog first.
     pub native: bool,
     open: Option<(FileTask, egui_file::FileDialog)>,
+    /// The in-app dialog just closed with the pointer still pressed (a double-click
+    /// that chose a file): the rest of that click must not reach what lies beneath.
+    shield: bool,
 }
 
 impl FileDialogs {
     /// Dialogs that try the system's first (`native`), or always the app's own.
     pub fn new(native: bool) -> Self {
-        Self { native, open: None }
+        Self { native, open: None, shield: false }
     }
 
     /// Asks for a file for `task`, starting in `dir`.
@@ -162,6 +165,20 @@ impl FileDialogs {
 
     /// Draws the in-app dialog; returns its answer once the user chose a file.
     pub fn ui(&mut self, ctx: &egui::Context) -> Option<(FileTask, PathBuf)> {
+        if self.shield {
+            // An invisible layer over the window takes the rest of the click that
+            // closed the dialog, until the pointer is up again.
+            if ctx.input(|i| i.pointer.any_down() || i.pointer.any_released()) {
+                let screen = ctx.content_rect();
+                egui::Area::new(egui::Id::unique("aovlab-file-dialog-shield"))
+                    .order(egui::Order::Foreground)
+                    .fixed_pos(screen.min)
+                    .show(ctx, |ui| ui.allocate_response(screen.size(), egui::Sense::click_and_drag()));
+                ctx.request_repaint();
+            } else {
+                self.shield = false;
+            }
+        }
         let (task, dialog) = self.open.as_mut()?;
         let task = *task;
         dialog.show(ctx);
@@ -169,6 +186,7 @@ impl FileDialogs {
             egui_file::State::Selected => {
                 let path = dialog.path().map(Path::to_path_buf);
                 self.open = None;
+                self.shield = true;
                 let (_, ext) = task.ext();
                 path.map(|p| {
                     let opens = matches!(task, FileTask::Open | FileTask::Compare);
@@ -177,6 +195,7 @@ impl FileDialogs {
             }
             egui_file::State::Cancelled | egui_file::State::Closed => {
                 self.open = None;
+                self.shield = true;
                 None
             }
             egui_file::State::Open => None,

@@ -18,22 +18,30 @@ pub struct Notice {
     pub level: Level,
     /// The text (may span lines).
     pub text: String,
+    /// It is about the latest run (cancelled, failed, reproduces a presenter file's
+    /// results): the next run takes it away.
+    pub about_run: bool,
 }
 
 impl Notice {
     /// Something done.
     pub fn info(text: impl Into<String>) -> Self {
-        Self { level: Level::Info, text: text.into() }
+        Self { level: Level::Info, text: text.into(), about_run: false }
     }
 
     /// Something to know.
     pub fn warning(text: impl Into<String>) -> Self {
-        Self { level: Level::Warning, text: text.into() }
+        Self { level: Level::Warning, text: text.into(), about_run: false }
     }
 
     /// Something failed.
     pub fn error(text: impl Into<String>) -> Self {
-        Self { level: Level::Error, text: text.into() }
+        Self { level: Level::Error, text: text.into(), about_run: false }
+    }
+
+    /// The same message, about the latest run.
+    pub fn of_run(self) -> Self {
+        Self { about_run: true, ..self }
     }
 
     /// The heading shown with it.

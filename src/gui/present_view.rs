@@ -123,7 +123,7 @@ fn summary_slide(ui: &mut Ui, run: &RunView) {
     }
     ui.add_space(12.0);
     egui::Grid::new("present-kpis").striped(true).spacing([36.0, 12.0]).show(ui, |ui| {
-        for h in ["Strategy", "Conversion", "AOV", "Revenue / visitor", "Annual GMV impact", "P(RPV up)"] {
+        for h in ["Strategy", "Conversion lift", "AOV lift", "RPV lift", "Annual GMV impact", "P(RPV up)"] {
             ui.label(RichText::new(h).strong());
         }
         ui.end_row();

@@ -42,6 +42,18 @@ pub struct RunView {
 }
 
 impl RunView {
+    /// The footer of this run's charts: the replications it holds (fewer for a
+    /// cancelled run or one a precision target stopped) of its visitors.
+    pub fn stamp(&self) -> crate::present::draw::Stamp {
+        let sc = &self.scenario;
+        crate::present::draw::Stamp {
+            scenario: sc.name.clone(),
+            seed: sc.seed(),
+            replications: self.reps.len() as u32,
+            visitors: sc.visitors(),
+        }
+    }
+
     /// Empty results for a run of `scenario` from document revision `revision`.
     pub fn new(scenario: Arc<Scenario>, revision: u64) -> Self {
         Self {

@@ -9,7 +9,8 @@ use std::time::Instant;
 use super::app::AovApp;
 
 /// A screenshot requested from the command line: taken a few frames after the first
-/// complete results, then the window closes.
+/// complete results (or at once, for a scenario that cannot run), then the window
+/// closes.
 #[derive(Default)]
 pub struct ScreenshotJob {
     /// Output PNG.
@@ -106,7 +107,12 @@ pub fn screenshot_step(
         }
         return true;
     }
-    let complete = app.results.as_ref().is_some_and(|r| r.complete()) && !app.is_running() && !app.analysis_busy();
+    // Settled: complete results, or none to wait for (a file that opens flagged as
+    // invalid cannot run: its screenshot shows the flags).
+    let nothing_coming = app.doc.scenario().is_none();
+    let complete = (app.results.as_ref().is_some_and(|r| r.complete()) || nothing_coming)
+        && !app.is_running()
+        && !app.analysis_busy();
     // With AOVLAB_TIMING the first (cold) run is followed by a second one, so that the
     // steady-state latency of pressing Run is measured too.
     if complete && timing.is_some() && !job.rerun {
@@ -137,4 +143,26 @@ pub fn screenshot_step(
         ctx.request_repaint();
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gui::{Document, Prefs};
+    use crate::model::edit::Edit;
+    use crate::model::fields::{Path, Value};
+
+    #[test]
+    fn a_scenario_that_cannot_run_is_photographed_without_waiting_for_results() {
+        let mut doc = Document::article();
+        doc.apply(Edit::Set(Path::top("store.currency"), Value::Text(Some("dollars".into())))).unwrap();
+        let mut app = AovApp::new(doc, Prefs::default());
+        assert!(app.doc.scenario().is_none(), "the file opens flagged");
+        let ctx = egui::Context::default();
+        let mut job = ScreenshotJob::new(PathBuf::from("unused.png"));
+        for _ in 0..5 {
+            assert!(!screenshot_step(&mut job, &mut app, &ctx, None));
+        }
+        assert!(job.requested, "the screenshot is asked for once the window is drawn");
+    }
 }

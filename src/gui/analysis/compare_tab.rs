@@ -139,8 +139,8 @@ impl CompareTab {
                             ui.end_row();
                             for d in diffs {
                                 ui.label(printable(&d.label));
-                                ui.label(d.a.as_deref().map_or_else(|| "(none)".to_string(), printable));
-                                ui.label(d.b.as_deref().map_or_else(|| "(none)".to_string(), printable));
+                                ui.label(d.a.as_deref().map_or_else(|| compare::ABSENT.to_string(), printable));
+                                ui.label(d.b.as_deref().map_or_else(|| compare::ABSENT.to_string(), printable));
                                 ui.end_row();
                             }
                         },
@@ -176,10 +176,11 @@ impl CompareTab {
                     ui.label(m.label());
                     ui.label(f(s.a));
                     ui.label(f(s.b));
-                    ui.label(f(s.difference));
+                    ui.label(s.difference.map_or_else(|| "-".to_string(), |d| m.format_difference(d, &cur)));
                     ui.end_row();
                 }
             });
         });
+        ui.label(RichText::new(compare::DIFFERENCE_NOTE).small());
     }
 }

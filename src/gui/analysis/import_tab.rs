@@ -282,12 +282,12 @@ impl ImportTab {
                         let said = match p {
                             Preview::Catalog(imp, ..) => format!(
                                 "Imported {} products from {} (Edit > Undo takes it back)",
-                                imp.products.len(),
+                                crate::format::int(imp.products.len() as u64),
                                 crate::import::file_name(&imp.file)
                             ),
                             Preview::Orders(c) => format!(
                                 "Calibrated from {} orders of {} (Edit > Undo takes it back)",
-                                c.calibration.orders,
+                                crate::format::int(c.calibration.orders as u64),
                                 crate::import::file_name(&c.calibration.file)
                             ),
                         };
@@ -410,9 +410,14 @@ fn lines(ui: &mut Ui, title: &str, items: &[String]) {
 
 fn catalog_preview(ui: &mut Ui, imp: &CatalogImport, notes: &[String]) {
     ui.label(
-        RichText::new(format!("{}: {} products found in {} rows.", imp.format.label(), imp.products.len(), imp.rows))
-            .size(16.0)
-            .strong(),
+        RichText::new(format!(
+            "{}: {} products found in {} rows.",
+            imp.format.label(),
+            crate::format::int(imp.products.len() as u64),
+            crate::format::int(imp.rows as u64)
+        ))
+        .size(16.0)
+        .strong(),
     );
     ui.label(format!("Columns: {}.", printable(&imp.columns.describe().join("; "))));
     let skipped = crate::import::skipped_summary(&imp.skipped);
@@ -450,10 +455,14 @@ fn orders_preview(ui: &mut Ui, c: &Calibrated, charts: &mut [ChartState], curren
     ui.label(
         RichText::new(format!(
             "{} orders, {} products{} in {} rows.",
-            o.orders.len(),
-            o.products.len(),
-            if o.customers > 0 { format!(", {} customers", o.customers) } else { String::new() },
-            o.rows
+            crate::format::int(o.orders.len() as u64),
+            crate::format::int(o.products.len() as u64),
+            if o.customers > 0 {
+                format!(", {} customers", crate::format::int(o.customers as u64))
+            } else {
+                String::new()
+            },
+            crate::format::int(o.rows as u64)
         ))
         .size(16.0)
         .strong(),
@@ -490,18 +499,9 @@ fn orders_preview(ui: &mut Ui, c: &Calibrated, charts: &mut [ChartState], curren
     for (g, state) in figures.iter().zip(charts.iter_mut()) {
         ui.add_space(8.0);
         ui.label(RichText::new(printable(&g.title)).strong());
-        let response = if g.xy.is_some() {
-            charts::xy_figure(ui, state, 0, g, charts::HEIGHT * 1.2)
-        } else {
-            charts::figure(ui, state, 0, g)
-        };
+        let response = charts::figure(ui, state, 0, g);
         let mut asked = None;
-        crate::gui::dashboard::chart_menu_stamped(
-            &response,
-            g,
-            Some(&crate::present::calibration::stamp(&c.scenario)),
-            &mut asked,
-        );
+        crate::gui::dashboard::chart_menu(&response, g, &crate::present::calibration::stamp(&c.scenario), &mut asked);
         out.extend(asked.map(Command::Chart));
     }
 }

@@ -42,6 +42,8 @@ pub struct OptimizeTab {
     generation: u64,
     /// Whether the tab ran once by itself (on first view).
     pub auto_ran: bool,
+    /// The name the latest result's winner was added to the scenario under.
+    added: Option<String>,
 }
 
 impl Default for OptimizeTab {
@@ -58,6 +60,7 @@ impl Default for OptimizeTab {
             chart: ChartState::default(),
             generation: 0,
             auto_ran: false,
+            added: None,
         }
     }
 }
@@ -116,6 +119,7 @@ impl OptimizeTab {
         let spec = doc.spec().clone();
         let search = Search { objective: self.objective, constraints: self.constraints(), bounds: Bounds::of(&spec) };
         self.result = None;
+        self.added = None;
         self.state = Some(JobState::Running);
         self.progress = 0.0;
         let revision = doc.revision();
@@ -201,18 +205,26 @@ impl OptimizeTab {
             ui.label("Racing the policies…");
             return;
         }
-        summary(ui, r, out);
+        summary(ui, r, doc.spec(), &mut self.added, out);
         let response = trade_off(ui, &mut self.chart, r);
         let mut asked = None;
         let f = crate::present::figure::trade_off(&r.result, &r.spec.store.currency);
-        crate::gui::dashboard::chart_menu(&response, &f, &mut asked);
+        crate::gui::dashboard::chart_menu(&response, &f, &crate::present::draw::Stamp::of_spec(&r.spec), &mut asked);
         out.extend(asked.map(Command::Chart));
         finalists(ui, r);
     }
 }
 
-/// The chosen levers in words, and "Add to scenario".
-fn summary(ui: &mut Ui, r: &OptimizeResult, out: &mut Vec<Command>) {
+/// The chosen levers in words, and "Add to scenario" (once: after it, the tab says
+/// where the strategy went, until an undo takes it out again). `current` is the
+/// scenario as it is now, which names the new strategy.
+fn summary(
+    ui: &mut Ui,
+    r: &OptimizeResult,
+    current: &crate::model::ScenarioSpec,
+    added: &mut Option<String>,
+    out: &mut Vec<Command>,
+) {
     let o = &r.result;
     let cur = &r.spec.store.currency;
     let m = o.objective.metric();
@@ -244,14 +256,26 @@ fn summary(ui: &mut Ui, r: &OptimizeResult, out: &mut Vec<Command>) {
         ));
     }
     ui.add(egui::Label::new(format!("{line}.")).wrap());
-    let name = optimize::new_strategy_name(&r.spec, o.objective);
+    if let Some(name) = added.as_deref().filter(|n| current.strategies.iter().any(|s| s.name == *n)) {
+        ui.label(
+            RichText::new(format!(
+                "Added to the scenario as the strategy \"{}\". Run the scenario (F5) to compare it; Undo (Ctrl+Z) \
+                 takes it out again.",
+                printable(name)
+            ))
+            .color(ui.visuals().hyperlink_color),
+        );
+        return;
+    }
+    let name = optimize::new_strategy_name(current, o.objective);
     if let Some(s) = o.chosen_strategy(&name) {
         let add = ui
             .button(format!("Add to scenario as \"{name}\""))
             .on_hover_text("Adds these levers as a new strategy (Ctrl+Z undoes it); run the scenario to compare it");
         if add.clicked() {
-            let n = r.spec.strategies.len();
+            let n = current.strategies.len();
             out.push(Command::EditSaying(Edit::Insert(n, Item::Strategy(s)), format!("Added the strategy \"{name}\"")));
+            *added = Some(name);
         }
     }
 }
@@ -269,10 +293,12 @@ fn trade_off(ui: &mut Ui, state: &mut ChartState, r: &OptimizeResult) -> egui::R
     let span = (hi - lo).max(1e-12);
     let shade = |v: f64| {
         let t = ((v - lo) / span).clamp(0.0, 1.0) as f32;
+        // The chart file's ramp (crate::present::figure::trade_off), lightened for a
+        // dark background.
         let (a, b) = if dark {
-            (Color32::from_rgb(70, 70, 110), Color32::from_rgb(250, 200, 60))
+            (Color32::from_rgb(70, 72, 60), Color32::from_rgb(150, 215, 225))
         } else {
-            (Color32::from_rgb(200, 205, 230), Color32::from_rgb(170, 60, 0))
+            (Color32::from_rgb(225, 228, 200), Color32::from_rgb(40, 80, 90))
         };
         Color32::from_rgb(
             (f32::from(a.r()) + (f32::from(b.r()) - f32::from(a.r())) * t) as u8,
@@ -281,16 +307,21 @@ fn trade_off(ui: &mut Ui, state: &mut ChartState, r: &OptimizeResult) -> egui::R
         )
     };
     let frontier_colour = if dark { Color32::WHITE } else { Color32::BLACK };
-    let own_colour = if dark { Color32::from_rgb(120, 220, 255) } else { Color32::from_rgb(0, 110, 200) };
     legend(
         ui,
         &[
             (shade(lo), format!("lower revenue / visitor ({})", Metric::RevenuePerVisitor.format_exact(lo, &cur))),
             (shade(hi), format!("higher ({})", Metric::RevenuePerVisitor.format_exact(hi, &cur))),
-            (frontier_colour, "Pareto frontier".to_string()),
-            (own_colour, "the scenario's strategies".to_string()),
+            (frontier_colour, "Pareto frontier and the chosen policy".to_string()),
         ],
     );
+    // The scenario's strategies, in their colours, with their labels where the chart
+    // file places them (moved apart where they would overlap).
+    let figure = crate::present::figure::trade_off(o, &cur);
+    let own: Vec<crate::present::figure::XyPoint> = figure
+        .xy
+        .map(|xy| xy.points.into_iter().filter(|p| p.label.is_some() && ev.iter().any(|e| e.own == p.label)).collect())
+        .unwrap_or_default();
     ui.add(
         egui::Label::new(
             RichText::new(
@@ -347,23 +378,30 @@ fn trade_off(ui: &mut Ui, state: &mut ChartState, r: &OptimizeResult) -> egui::R
         let mut front: Vec<[f64; 2]> = ev.iter().filter(|e| e.frontier).map(|e| [e.conversion_rate, e.aov]).collect();
         front.sort_by(|a, b| a[0].total_cmp(&b[0]));
         plot.line(Line::new("", PlotPoints::from(front)).color(frontier_colour).width(1.5).allow_hover(false));
-        for e in ev.iter().filter(|e| e.own.is_some()) {
-            let at = [e.conversion_rate, e.aov];
+        for p in &own {
+            let [r, g, b] = p.colour;
+            let colour = Color32::from_rgb(r, g, b);
+            let at = [p.at.0, p.at.1];
             plot.points(
                 Points::new("", PlotPoints::from(vec![at]))
                     .shape(MarkerShape::Diamond)
                     .radius(6.0)
-                    .color(own_colour)
+                    .color(colour)
                     .allow_hover(false),
             );
+            let label = p.label_at.unwrap_or(p.at);
+            if p.label_at.is_some() {
+                let leader = vec![at, [label.0, label.1]];
+                plot.line(Line::new("", PlotPoints::from(leader)).color(Color32::GRAY).width(1.0).allow_hover(false));
+            }
             plot.text(
                 Text::new(
                     "",
-                    PlotPoint::new(at[0], at[1]),
-                    RichText::new(printable(e.own.as_deref().unwrap_or_default())).small(),
+                    PlotPoint::new(label.0, label.1),
+                    RichText::new(printable(p.label.as_deref().unwrap_or_default())).small(),
                 )
                 .anchor(egui::Align2::LEFT_BOTTOM)
-                .color(own_colour),
+                .color(colour),
             );
         }
         if let Some(c) = o.chosen {
@@ -400,7 +438,11 @@ fn finalists(ui: &mut Ui, r: &OptimizeResult) {
             for f in &o.finalists {
                 let e = &o.evaluated[f.index];
                 let fig = f.metrics.iter().find(|x| x.metric == m.name());
-                ui.label(&e.label);
+                // A long policy wraps, so that every column stays in view.
+                ui.scope(|ui| {
+                    ui.set_max_width(320.0);
+                    ui.add(egui::Label::new(&e.label).wrap());
+                });
                 ui.label(m.format_exact(e.objective, cur));
                 ui.label(fig.map_or_else(String::new, |x| {
                     format!("{} … {}", m.format_exact(x.p5, cur), m.format_exact(x.p95, cur))

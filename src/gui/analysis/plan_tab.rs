@@ -28,6 +28,8 @@ pub struct PlanResult {
     /// The document revision it came from.
     pub revision: u64,
     generation: u64,
+    /// Its charts' footer: the worlds and the planned test's visitors.
+    stamp: crate::present::draw::Stamp,
 }
 
 /// The tab's state.
@@ -49,7 +51,7 @@ pub struct PlanTab {
     /// Whether the tab ran once by itself (on first view).
     pub auto_ran: bool,
     /// The running plan's currency and document revision.
-    pending: Option<(String, u64)>,
+    pending: Option<(String, u64, String, u64)>,
 }
 
 impl Default for PlanTab {
@@ -93,9 +95,11 @@ impl PlanTab {
             Ok(b) => {
                 let (planned, value) = *b;
                 self.daily_visitors = Some(planned.plan.daily_visitors);
-                if let Some((currency, revision)) = self.pending.take() {
+                if let Some((currency, revision, name, seed)) = self.pending.take() {
                     self.generation += 1;
-                    self.result = Some(PlanResult { planned, value, currency, revision, generation: self.generation });
+                    let stamp = crate::present::draw::Stamp::of_plan(&name, seed, &planned);
+                    self.result =
+                        Some(PlanResult { planned, value, currency, revision, generation: self.generation, stamp });
                 }
                 self.state = Some(JobState::Complete);
             }
@@ -131,7 +135,7 @@ impl PlanTab {
         self.state = Some(JobState::Running);
         self.progress = 0.0;
         self.result = None;
-        let (currency, revision) = (sc.store.currency.clone(), doc.revision());
+        let (currency, revision, name, seed) = (sc.store.currency.clone(), doc.revision(), sc.name.clone(), sc.seed());
         self.job = Some(Job::start(ctx, move |send, cancel| {
             let progress = |f: f64| send(Msg::Progress(f));
             let r = (|| -> Result<(Planned, Value), String> {
@@ -158,7 +162,7 @@ impl PlanTab {
                 if e == crate::engine::RunError::Cancelled.to_string() { "cancelled".to_string() } else { e }
             })));
         }));
-        self.pending = Some((currency, revision));
+        self.pending = Some((currency, revision, name, seed));
     }
 
     /// Draws the tab.
@@ -309,11 +313,11 @@ fn results_ui(ui: &mut Ui, charts_state: &mut [ChartState; 3], r: &PlanResult) -
     let [power_state, lift_state, value_state] = charts_state;
     let mut asked = None;
     let response = power_chart(ui, power_state, r);
-    chart_menu(&response, &crate::present::figure::power_by_day(&r.planned), &mut asked);
+    chart_menu(&response, &crate::present::figure::power_by_day(&r.planned), &r.stamp, &mut asked);
     if let Some(f) = crate::present::figure::measured_lift(&r.planned)
         && let Some(response) = lift_chart(ui, lift_state, r, &f)
     {
-        chart_menu(&response, &f, &mut asked);
+        chart_menu(&response, &f, &r.stamp, &mut asked);
     }
     value_ui(ui, value_state, r).or(asked)
 }
@@ -321,7 +325,14 @@ fn results_ui(ui: &mut Ui, charts_state: &mut [ChartState; 3], r: &PlanResult) -
 /// Power by day for each lift, with the target and the planned day.
 fn power_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> egui::Response {
     let p = &r.planned;
-    let colours: Vec<Color32> = (0..p.metrics.len()).map(|i| style::strategy(i + 1, 0)).collect();
+    let colours: Vec<Color32> = p
+        .metrics
+        .iter()
+        .map(|m| {
+            let [r, g, b] = crate::present::figure::lift_colour(p, m.metric);
+            Color32::from_rgb(r, g, b)
+        })
+        .collect();
     ui.label(RichText::new("Power by day of the test").strong());
     legend(ui, &p.metrics.iter().zip(&colours).map(|(m, &c)| (c, m.metric.label().to_string())).collect::<Vec<_>>());
     let plot = Plot::new("plan-power")
@@ -474,11 +485,19 @@ fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> Option<Chart
         ui.label("No input is uncertain: there is nothing to learn about the world.");
         return None;
     }
+    if v.evpi <= 0.0 {
+        ui.label(format!(
+            "Nothing to learn: the decision is the same in every world, so knowing any input exactly is worth {}.",
+            m(0.0)
+        ));
+        return None;
+    }
     let names: Vec<String> = rows.iter().map(|i| i.label.clone()).collect();
     let n = rows.len();
     let c = cur.clone();
-    let plot = charts::rows_only_plot("plan-evppi", names, 170.0)
-        .height((n as f32 * 28.0 + 60.0).max(charts::HEIGHT * 0.6))
+    let labels = charts::RowLabels::new(ui, &names);
+    let plot = charts::rows_only_plot("plan-evppi", &labels)
+        .height(labels.height(28.0, 60.0).max(charts::HEIGHT * 0.6))
         .x_axis_label("Worth knowing, a year (partial EVPI)")
         .x_axis_formatter(move |g, _| metric_tick(Metric::AnnualGmvImpact, g.value, g.step_size, &c))
         .x_grid_spacer(|g| nice_marks(g, 5.0))
@@ -504,6 +523,6 @@ fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> Option<Chart
         plot.bar_chart(egui_plot::BarChart::new("", bars).horizontal().allow_hover(false));
     });
     let mut asked = None;
-    chart_menu(&response, &crate::present::figure::evppi(v, cur), &mut asked);
+    chart_menu(&response, &crate::present::figure::evppi(v, cur), &r.stamp, &mut asked);
     asked
 }

@@ -297,7 +297,7 @@ fn results_ui(ui: &mut Ui, chart: &mut ChartState, r: &SensitivityResult) -> Opt
     if let (Some(response), Some(f)) =
         (tornado(ui, chart, r), crate::present::figure::tornado(&r.analysis, &r.spec.store.currency))
     {
-        chart_menu(&response, &f, &mut asked);
+        chart_menu(&response, &f, &crate::present::draw::Stamp::of_spec(&r.spec), &mut asked);
     }
     ui.add_space(6.0);
     if let (Some(label), Some(d)) = (&s.decision_label, s.base_difference) {
@@ -383,8 +383,9 @@ fn tornado(ui: &mut Ui, state: &mut ChartState, r: &SensitivityResult) -> Option
     let names: Vec<String> = rows.iter().map(|e| e.label.clone()).collect();
     let colour = |v: f64| if v >= base { style::gain(dark) } else { style::loss(dark) };
     let cur_x = cur.clone();
-    let plot = charts::rows_only_plot("tornado", names, 170.0)
-        .height((n as f32 * 34.0 + 70.0).max(charts::HEIGHT * 0.8))
+    let labels = charts::RowLabels::new(ui, &names);
+    let plot = charts::rows_only_plot("tornado", &labels)
+        .height(labels.height(34.0, 70.0).max(charts::HEIGHT * 0.8))
         .x_axis_label(m.label())
         .x_axis_formatter(move |g, _| metric_tick(m, g.value, g.step_size, &cur_x))
         .x_grid_spacer(|g| nice_marks(g, 6.0))

@@ -62,6 +62,8 @@ pub struct SweepResult {
     /// The strategy whose levers are swept (its band is drawn).
     swept: Option<usize>,
     generation: u64,
+    /// Its charts' footer: the scenario's replications and visitors at each point.
+    stamp: crate::present::draw::Stamp,
 }
 
 impl SweepResult {
@@ -256,6 +258,7 @@ impl SweepTab {
             holdout: sc.holdout,
             swept,
             generation: 1,
+            stamp: crate::present::draw::Stamp::of_spec(&spec),
         });
         if self.shown.is_none_or(|k| k >= sc.strategies.len()) {
             self.shown = swept.or_else(|| (0..sc.strategies.len()).find(|&k| k != sc.holdout));
@@ -299,8 +302,8 @@ impl SweepTab {
             egui::Label::new(
                 "Vary a fact about your shoppers or a strategy's lever and see every strategy's metric move. \
                  Every point runs the same visitors with the same draws of every other input (common random \
-                 numbers), so the differences between points are the field's effect, not luck. A point equals \
-                 `aovlab run --set PATH=VALUE` at that value.",
+                 numbers), so the differences between points are the field's effect, not luck. A point's \
+                 results are those of a run of the scenario with the field at that value.",
             )
             .wrap(),
         );
@@ -318,8 +321,8 @@ impl SweepTab {
                 let mut two = self.y.is_some();
                 if ui.checkbox(&mut two, "a second field (heatmap)").changed() {
                     self.y = if two {
-                        let other = choices.iter().find(|(p, _)| self.x.as_ref().is_none_or(|x| &x.path != p));
-                        other.and_then(|(p, _)| AxisSetup::suggested(&spec, p))
+                        let x = self.x.as_ref().map_or("", |x| x.path.as_str());
+                        sweep::suggested_second(&spec, x).and_then(|p| AxisSetup::suggested(&spec, &p.canonical()))
                     } else {
                         None
                     };
@@ -363,7 +366,24 @@ impl SweepTab {
             }
             if let Some(r) = &self.result {
                 let shown = r.points.iter().filter(|p| p.is_some()).count();
-                if shown > r.done() {
+                // The fields chosen above may no longer be the ones the chart shows.
+                let same = |a: Option<&AxisSetup>, b: Option<&Axis>| match (a, b) {
+                    (Some(a), Some(b)) => a.path == b.path,
+                    (None, None) => true,
+                    _ => false,
+                };
+                if !same(self.x.as_ref(), Some(&r.sweep.x)) || !same(self.y.as_ref(), r.sweep.y.as_ref()) {
+                    let fields = match &r.sweep.y {
+                        Some(y) => format!("{} and {}", printable(&r.sweep.x.label), printable(&y.label)),
+                        None => printable(&r.sweep.x.label),
+                    };
+                    ui.label(
+                        RichText::new(format!(
+                            "The chart below is the last sweep, of {fields}: Run sweep for the fields chosen above."
+                        ))
+                        .color(ui.visuals().warn_fg_color),
+                    );
+                } else if shown > r.done() {
                     ui.label(format!(
                         "{} of {} points complete; the curves refine as replications arrive",
                         r.done(),
@@ -409,7 +429,7 @@ impl SweepTab {
                     &r.currency,
                 );
                 let mut asked = None;
-                crate::gui::dashboard::chart_menu(&response, &f, &mut asked);
+                crate::gui::dashboard::chart_menu(&response, &f, &r.stamp, &mut asked);
                 out.extend(asked.map(crate::gui::commands::Command::Chart));
             }
             Some(_) => {
@@ -419,7 +439,7 @@ impl SweepTab {
                 let f = self.shown.and_then(|k| r.grid_figure(self.metric, k, self.versus));
                 let mut asked = None;
                 if let Some(f) = f {
-                    crate::gui::dashboard::chart_menu(&response, &f, &mut asked);
+                    crate::gui::dashboard::chart_menu(&response, &f, &r.stamp, &mut asked);
                 }
                 out.extend(asked.map(crate::gui::commands::Command::Chart));
             }

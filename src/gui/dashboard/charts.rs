@@ -8,7 +8,7 @@ use egui_plot::{Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotP
 
 use super::style;
 use crate::format::{money_tick, percent_tick};
-use crate::present::figure::{self, Figure, Rgb};
+use crate::present::figure::{self, Figure, Rgb, Xy};
 use crate::report::metric::MetricUnit;
 use crate::report::{Metric, Report};
 
@@ -89,12 +89,43 @@ fn row_names(names: Vec<String>) -> impl Fn(GridMark, &std::ops::RangeInclusive<
             return String::new();
         }
         let n = names.len() as f64;
-        names.get((n - 1.0 - i) as usize).map(|s| shorten(s, 24)).unwrap_or_default()
+        names.get((n - 1.0 - i) as usize).cloned().unwrap_or_default()
     }
 }
 
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
+/// A chart's row names as its y axis shows them: wrapped to at most 30 characters a
+/// line, the axis as wide as the widest line in the current text size (presentation
+/// mode's larger type included), and the height a row needs for its lines.
+pub struct RowLabels {
+    /// The names, wrapped.
+    pub names: Vec<String>,
+    /// The axis's width in points.
+    pub width: f32,
+    /// The least height a row needs in points.
+    pub row_height: f32,
+}
+
+impl RowLabels {
+    /// Measures `names` with the text style the plot's axis uses.
+    pub fn new(ui: &Ui, names: &[String]) -> Self {
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let names: Vec<String> = names.iter().map(|n| crate::format::wrap_words(n, 30).join("\n")).collect();
+        let (mut width, mut lines) = (0.0f32, 1usize);
+        ui.ctx().fonts_mut(|f| {
+            for n in &names {
+                let g = f.layout_no_wrap(n.clone(), font.clone(), Color32::WHITE);
+                width = width.max(g.size().x);
+            }
+            lines = names.iter().map(|n| n.lines().count()).max().unwrap_or(1);
+        });
+        let line = ui.ctx().fonts_mut(|f| f.row_height(&font));
+        Self { names, width: width + 14.0, row_height: line * lines as f32 + 8.0 }
+    }
+
+    /// A plot height for `n` rows of at least `per_row` points each, plus `extra`.
+    pub fn height(&self, per_row: f32, extra: f32) -> f32 {
+        self.names.len() as f32 * per_row.max(self.row_height) + extra
+    }
 }
 
 /// Shows a plot with the dashboard's conventions. `hover` turns a pointer position
@@ -172,17 +203,20 @@ fn base(id: &str) -> Plot<'static> {
 }
 
 /// A plot with one row per name (drawn top to bottom, every row in view even when
-/// its only bar sits off-centre) and an x axis that includes zero.
-/// A plot with one row per name (drawn top to bottom), the x axis fitted to the data
-/// alone (a tornado's bars sit around a base value far from zero).
-pub fn rows_only_plot(id: &str, names: Vec<String>, label_width: f32) -> Plot<'static> {
-    let n = names.len();
+/// its only bar sits off-centre), the x axis fitted to the data alone (a tornado's
+/// bars sit around a base value far from zero). Every row's name is shown whole.
+pub fn rows_only_plot(id: &str, labels: &RowLabels) -> Plot<'static> {
+    let n = labels.names.len();
+    // Every row is labelled, however close the rows (egui_plot hides y labels closer
+    // than 20 points); the rows' height leaves them room.
+    let y = egui_plot::AxisHints::new_y().label_spacing(0.0..=1.0);
     base(id)
-        .y_axis_formatter(row_names(names))
+        .custom_y_axes(vec![y])
+        .y_axis_formatter(row_names(labels.names.clone()))
         .y_grid_spacer(row_marks(n))
         .include_y(-0.5)
         .include_y(n as f64 - 0.5)
-        .y_axis_min_width(label_width)
+        .y_axis_min_width(labels.width)
 }
 
 /// A short note above a chart, for what its axis label has no room for.
@@ -225,12 +259,21 @@ impl Groups {
 /// chart: its legend and note, bars with whiskers and value labels, dots, ridgeline
 /// curves. Returns the plot's response (for its context menu).
 pub fn figure(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure) -> egui::Response {
-    let rows = f.rows.len() as f32 * 18.0 * f.slots.clamp(1, 4) as f32 + 60.0;
+    let rows = RowLabels::new(ui, &f.rows).height(18.0 * f.slots.clamp(1, 4) as f32, 60.0);
     figure_sized(ui, state, generation, f, (HEIGHT * 1.2).max(rows))
 }
 
-/// [`figure`] at a given plot height (presentation mode fills the window).
+/// [`figure`] at a given plot height (presentation mode fills the window): a chart
+/// of rows, or an x-y chart when the figure is one.
 pub fn figure_sized(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure, height: f32) -> egui::Response {
+    match &f.xy {
+        Some(xy) => xy_chart(ui, state, generation, f, xy, height),
+        None => rows_chart(ui, state, generation, f, height),
+    }
+}
+
+/// A chart of rows: bars with whiskers and value labels, dots, ridgeline curves.
+fn rows_chart(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure, height: f32) -> egui::Response {
     let dark = ui.visuals().dark_mode;
     // Gains and losses in the theme's own shades; every other colour as drawn in files.
     let c = |rgb: Rgb| -> Color32 {
@@ -248,8 +291,7 @@ pub fn figure_sized(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Fi
     let g = Groups { rows: n, bars: f.slots.max(1) };
     let (lo, hi) = f.range();
     let scale = f.scale.clone();
-    let label_width = if f.rows.iter().any(|r| r.chars().count() > 14) { 150.0 } else { 110.0 };
-    let plot = rows_only_plot(&f.id, f.rows.clone(), label_width)
+    let plot = rows_only_plot(&f.id, &RowLabels::new(ui, &f.rows))
         .height(height)
         .x_axis_label(f.x_label.clone())
         .x_axis_formatter(move |m, _| scale.text(m.value))
@@ -264,6 +306,8 @@ pub fn figure_sized(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Fi
         let mut text = f.rows[row].clone();
         if names_by_slot {
             text = format!("{}\n{text}", f.legend[b.slot].0);
+        } else if let Some(what) = f.slot_names.get(b.slot) {
+            text = format!("{text}\n{what}");
         }
         let value = if b.from == 0.0 { b.to } else { b.to - b.from };
         text.push_str(&format!(": {}", b.label.clone().unwrap_or_else(|| f.scale.text(value))));
@@ -325,8 +369,7 @@ pub fn figure_sized(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Fi
 /// An x-y figure (crate::present::figure: the same data the chart files draw): its
 /// legend and note, rectangles, bands, lines, points and reference lines. Returns the
 /// plot's response (for its context menu).
-pub fn xy_figure(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure, height: f32) -> egui::Response {
-    let Some(xy) = &f.xy else { return figure(ui, state, generation, f) };
+fn xy_chart(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure, xy: &Xy, height: f32) -> egui::Response {
     let c = |[r, g, b]: Rgb| Color32::from_rgb(r, g, b);
     if !f.legend.is_empty() {
         legend(ui, &f.legend.iter().map(|(n, k)| (c(*k), n.clone())).collect::<Vec<_>>());
@@ -446,5 +489,26 @@ mod tests {
         }
         assert_eq!(colours[0], style::strategy(0, 0), "the holdout is grey");
         assert_eq!(colours[0], Color32::from_rgb(140, 140, 140));
+    }
+
+    #[test]
+    fn an_x_y_figure_drawn_at_any_size_shows_its_data() {
+        // Presentation mode draws every chart through `figure_sized`: an x-y figure
+        // (head-to-head, convergence) must show its lines, not an empty 0-1 plot.
+        let line =
+            figure::XyLine { colour: [10, 20, 30], points: vec![(10.0, 100.0), (20.0, 250.0)], band: Vec::new() };
+        let xy = Xy { y_label: "y".into(), lines: vec![line], ..Default::default() };
+        let f = figure::xy_figure("xy-test", "An x-y chart", "", "x".into(), figure::Scale::Count, xy);
+        let id = std::cell::Cell::new(None);
+        let mut state = ChartState::default();
+        let mut h = egui_kittest::Harness::new_ui(|ui| {
+            id.set(Some(ui.make_persistent_id(egui::IdSalt::new(f.id.clone()))));
+            figure_sized(ui, &mut state, 1, &f, 300.0);
+        });
+        h.run();
+        let memory = egui_plot::PlotMemory::load(&h.ctx, id.get().expect("drawn")).expect("a plot");
+        let (min, max) = (memory.bounds().min(), memory.bounds().max());
+        assert!(min[0] <= 10.0 && max[0] >= 20.0 && min[1] <= 100.0 && max[1] >= 250.0, "{min:?} {max:?}");
+        assert!(max[1] > 2.0, "not the empty plot's 0-1 axes: {min:?} {max:?}");
     }
 }

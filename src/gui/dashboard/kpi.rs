@@ -158,7 +158,7 @@ pub fn table_text(r: &Report) -> String {
         for (level, lift) in rows {
             let l = level.summary(s).map_or_else(String::new, |x| level.format(x.mean, cur));
             let d = lift.and_then(|m| m.lift_summary(s));
-            let f = |v: f64| crate::format::lift(v, 1);
+            let f = |v: f64| crate::format::signed_percent(v, 1);
             out.push_str(&format!(
                 "{}\t{}\t{l}\t{}\t{}\t{}\t{}\n",
                 s.name,

@@ -157,8 +157,8 @@ impl Dashboard {
                         });
                     });
                     let f = figure::convergence(r, &run.reps, *m);
-                    let response = charts::xy_figure(ui, converge, run.generation, &f, charts::HEIGHT);
-                    chart_menu(&response, &f, out_c);
+                    let response = charts::figure_sized(ui, converge, run.generation, &f, charts::HEIGHT);
+                    chart_menu(&response, &f, &run.stamp(), out_c);
                 })
             }),
         ];
@@ -196,24 +196,20 @@ pub enum ChartRequest {
 pub struct ChartFile {
     /// The chart.
     pub figure: Figure,
-    /// Its footer; `None`: the scenario's run (every chart but a calibration's fit).
-    pub stamp: Option<crate::present::draw::Stamp>,
+    /// Its footer: what made it (the run's own replications and visitors, an
+    /// analysis's, a calibration's fit).
+    pub stamp: crate::present::draw::Stamp,
 }
 
 /// A context menu on a chart's response: save the figure as PNG or SVG, or copy it;
-/// its footer names the scenario's run.
-pub fn chart_menu(response: &egui::Response, f: &Figure, out: &mut Option<ChartRequest>) {
-    chart_menu_stamped(response, f, None, out);
-}
-
-/// [`chart_menu`] for a chart whose footer is its own (`stamp`), not the run's.
-pub fn chart_menu_stamped(
+/// its footer is `stamp`, what made the chart.
+pub fn chart_menu(
     response: &egui::Response,
     f: &Figure,
-    stamp: Option<&crate::present::draw::Stamp>,
+    stamp: &crate::present::draw::Stamp,
     out: &mut Option<ChartRequest>,
 ) {
-    let file = || Box::new(ChartFile { figure: f.clone(), stamp: stamp.cloned() });
+    let file = || Box::new(ChartFile { figure: f.clone(), stamp: stamp.clone() });
     response.context_menu(|ui| {
         if ui.button("Save chart as PNG…").clicked() {
             *out = Some(ChartRequest::Save(file(), false));
@@ -239,7 +235,7 @@ fn figure_chart(
     out: &mut Option<ChartRequest>,
 ) {
     let response = charts::figure(ui, state, run.generation, f);
-    chart_menu(&response, f, out);
+    chart_menu(&response, f, &run.stamp(), out);
 }
 
 /// The article's claims, each with the share of replications in which it holds and a
@@ -365,13 +361,20 @@ fn head_to_head_ui(
         crate::format::signed_money(r.annual_gmv * diff / holdout_rpv.max(1e-12), &r.currency, 0),
         crate::format::money_compact(r.annual_gmv, &r.currency)
     );
-    if ties > 0.0 {
-        detail.push_str(&format!(" They tie exactly in {} of replications.", percent(ties, 0)));
+    // Ties as a count of replications (the shares are of whole replications; a
+    // share that is not a whole count is rounding in 1 - P(a) - P(b)).
+    let tied = (ties * f64::from(r.replications)).round() as u64;
+    if tied > 0 {
+        detail.push_str(&format!(
+            " They tie exactly in {} of {} replications.",
+            crate::format::int(tied),
+            crate::format::int(r.replications)
+        ));
     }
     ui.add(egui::Label::new(detail).wrap());
     if let Some(f) = figure::head_to_head(r, &run.reps, a, b) {
-        let response = charts::xy_figure(ui, state, run.generation, &f, charts::HEIGHT * 0.8);
-        chart_menu(&response, &f, out);
+        let response = charts::figure_sized(ui, state, run.generation, &f, charts::HEIGHT * 0.8);
+        chart_menu(&response, &f, &run.stamp(), out);
     }
 }
 
@@ -395,12 +398,11 @@ fn upgrades_table(ui: &mut Ui, r: &Report) {
 }
 
 /// Results saved in the scenario file (a presenter file), shown before any run.
-pub fn saved_results(ui: &mut Ui, p: &crate::model::PresentedResults, currency: &str) {
-    ui.heading("Saved results");
+pub fn saved_results(ui: &mut Ui, p: &crate::model::PresentedResults, currency: &str, status: &str) {
+    ui.heading("Saved results (not checked yet)");
     ui.add(
         egui::Label::new(format!(
-            "Saved with the file on {} by AOV Lab {}: seed {}, {} replications of {} visitors. Not run on this \
-             computer yet: Run (F5) reproduces them and says whether they match exactly.",
+            "Saved with the file on {} by AOV Lab {}: seed {}, {} replications of {} visitors.",
             p.saved,
             p.app_version,
             p.seed,
@@ -409,6 +411,7 @@ pub fn saved_results(ui: &mut Ui, p: &crate::model::PresentedResults, currency: 
         ))
         .wrap(),
     );
+    ui.add(egui::Label::new(RichText::new(status).strong().color(ui.visuals().warn_fg_color)).wrap());
     ui.add_space(6.0);
     let shown = [
         Metric::ConversionRate,

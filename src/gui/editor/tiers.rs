@@ -11,29 +11,40 @@ use crate::model::fields::{List, Path};
 pub fn ui(ui: &mut Ui, ctx: &mut Ctx) {
     ui.label("Loyalty tiers by increasing spend threshold. Members see \"Add $X to unlock <tier>\" prompts.");
     ctx.problem(ui, "tiers");
-    Grid::new("tiers-grid").num_columns(3).striped(true).show(ui, |ui| {
-        ui.label(RichText::new("Name").strong());
-        ui.label(RichText::new("Threshold").strong());
-        ui.label("");
-        ui.end_row();
-        for i in 0..ctx.spec.tiers.len() {
-            ui.push_id(("tier", i), |ui| {
-                ui.vertical(|ui| {
-                    ctx.widget(ui, &Path::item("tiers[].name", i));
-                    ctx.problem(ui, &format!("tiers[{i}].name"));
+    if ctx.spec.tiers.is_empty() {
+        ui.label("No tiers: there is no loyalty program, so no strategy can show a tier prompt.");
+    } else {
+        // One grid cell per widget (each with its own id), so that the columns line up
+        // under their headers and every Remove button stays in its column.
+        Grid::new("tiers-grid").num_columns(3).striped(true).show(ui, |ui| {
+            ui.label(RichText::new("Name").strong());
+            ui.label(RichText::new("Threshold").strong());
+            ui.label("");
+            ui.end_row();
+            for i in 0..ctx.spec.tiers.len() {
+                ui.push_id(("tier-name", i), |ui| {
+                    ui.vertical(|ui| {
+                        ctx.widget(ui, &Path::item("tiers[].name", i));
+                        ctx.problem(ui, &format!("tiers[{i}].name"));
+                    });
                 });
-                ui.vertical(|ui| {
-                    ctx.widget(ui, &Path::item("tiers[].threshold", i));
-                    ctx.problem(ui, &format!("tiers[{i}].threshold"));
+                ui.push_id(("tier-threshold", i), |ui| {
+                    ui.vertical(|ui| {
+                        ctx.widget(ui, &Path::item("tiers[].threshold", i));
+                        ctx.problem(ui, &format!("tiers[{i}].threshold"));
+                    });
                 });
                 let name = &ctx.spec.tiers[i].name;
-                if ui.small_button("Remove").on_hover_text(format!("Remove the tier {name}")).clicked() {
+                let remove = ui.push_id(("tier-remove", i), |ui| {
+                    ui.small_button("Remove").on_hover_text(format!("Remove the tier {name}"))
+                });
+                if remove.inner.clicked() {
                     ctx.edits.push(Edit::Remove(List::Tiers, i));
                 }
-            });
-            ui.end_row();
-        }
-    });
+                ui.end_row();
+            }
+        });
+    }
     if ui.button("Add tier").clicked() {
         let threshold = ctx.spec.tiers.last().map_or(250.0, |t| t.threshold * 2.0);
         let name = format!("Tier {}", ctx.spec.tiers.len() + 1);
