@@ -72,9 +72,56 @@ pub fn percent(share: f64, decimals: usize) -> String {
     if share.is_finite() { format!("{:.*}%", decimals, share * 100.0) } else { "n/a".into() }
 }
 
-/// A relative lift as a signed percentage: `+20.0%`.
+/// A relative lift as a signed percentage: `+20.0%`; exactly zero reads `no change`
+/// (never `+0.0%` or `-0.0%`). For a number on a scale or the end of a range, where
+/// zero is a place and not a verdict, [`signed_percent`].
 pub fn lift(share: f64, decimals: usize) -> String {
-    if share.is_finite() { format!("{:+.*}%", decimals, share * 100.0) } else { "n/a".into() }
+    if share == 0.0 { NO_CHANGE.into() } else { signed_percent(share, decimals) }
+}
+
+/// A signed percentage: `+20.0%`, `-3.1%`, and zero without a sign (`0.0%`).
+pub fn signed_percent(share: f64, decimals: usize) -> String {
+    if share == 0.0 {
+        format!("{:.*}%", decimals, 0.0)
+    } else if share.is_finite() {
+        format!("{:+.*}%", decimals, share * 100.0)
+    } else {
+        "n/a".into()
+    }
+}
+
+/// `s` broken into lines of at most `max` characters at spaces; a longer word keeps
+/// a line of its own, whole. Titles, notes and row names are wrapped, never cut.
+pub fn wrap_words(s: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= max => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// How a change that is exactly zero reads, everywhere.
+pub const NO_CHANGE: &str = "no change";
+
+/// A difference of two shares in percentage points: `+0.18 pts`; exactly zero reads
+/// `no change`.
+pub fn points(difference: f64, decimals: usize) -> String {
+    if difference == 0.0 {
+        NO_CHANGE.into()
+    } else if difference.is_finite() {
+        format!("{:+.*} pts", decimals, difference * 100.0)
+    } else {
+        "n/a".into()
+    }
 }
 
 /// `s` with every control character (terminal escapes, newlines, NUL, C1 codes)
@@ -164,6 +211,35 @@ pub fn today() -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_exact_zero_change_reads_no_change_everywhere() {
+        assert_eq!(lift(0.0, 1), "no change");
+        assert_eq!(lift(-0.0, 1), "no change");
+        assert_eq!(lift(0.0004, 1), "+0.0%");
+        assert_eq!(lift(0.087, 1), "+8.7%");
+        assert_eq!(signed_percent(0.0, 1), "0.0%");
+        assert_eq!(signed_percent(-0.0, 0), "0%");
+        assert_eq!(signed_percent(-0.031, 1), "-3.1%");
+        assert_eq!(points(0.0, 2), "no change");
+        assert_eq!(points(0.0018, 2), "+0.18 pts");
+        assert_eq!(points(-0.012, 1), "-1.2 pts");
+        use crate::report::Metric;
+        assert_eq!(Metric::ConversionRate.format_difference(0.0018, "USD"), "+0.18 pts");
+        assert_eq!(Metric::RpvLift.format_difference(-0.004, "USD"), "-0.4 pts");
+        assert_eq!(Metric::Aov.format_difference(1.5, "USD"), "+$1.50");
+        assert_eq!(Metric::AnnualGmvImpact.format_difference(-0.0, "USD"), "no change");
+    }
+
+    #[test]
+    fn words_wrap_without_losing_any() {
+        let s = "Pre-checkout base acceptance of the Researchers segment";
+        let lines = wrap_words(s, 20);
+        assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
+        assert_eq!(lines.join(" "), s);
+        assert_eq!(wrap_words("Supercalifragilistic x", 5), vec!["Supercalifragilistic", "x"]);
+        assert_eq!(wrap_words("", 5), vec![""]);
+    }
+
     #[test]
     fn significant_digits() {
         assert_eq!(round_significant(0.046324, 3), 0.0463);

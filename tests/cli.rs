@@ -491,6 +491,29 @@ fn optimize_names_the_levers_and_its_shards_merge_to_the_same_search() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("shard 1/2 is missing"));
+    // A shard whose values were edited is refused, naming what is wrong: rates scaled
+    // by 1000, a negative revenue, parts that disagree.
+    let text = std::fs::read_to_string(dir.path().join("opt1.json")).unwrap();
+    let tamper = |f: &dyn Fn(&mut Vec<serde_json::Value>), want: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        // The first replication of a candidate with a lift (all levers off has none).
+        let scores = v["screened"]["scores"].as_array_mut().unwrap();
+        let lifted = |s: &serde_json::Value| s[1][0][13].as_f64().is_some_and(|x| x.abs() > 1.0);
+        let values = scores.iter_mut().find(|s| lifted(s)).unwrap()[1][0].as_array_mut().unwrap();
+        f(values);
+        std::fs::write(dir.path().join("bad.json"), serde_json::to_string(&v).unwrap()).unwrap();
+        aovlab()
+            .current_dir(dir.path())
+            .args(["merge", "opt0.json", "bad.json"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("bad.json").and(predicate::str::contains(want)));
+    };
+    let scale = |k: usize, by: f64| move |v: &mut Vec<serde_json::Value>| v[k] = (v[k].as_f64().unwrap() * by).into();
+    tamper(&scale(0, 1000.0), "conversion_rate is");
+    tamper(&scale(3, -1.0), "revenue_per_visitor is");
+    tamper(&scale(3, 1.01), "revenue per visitor is not conversion x AOV");
+    tamper(&scale(13, 1.5), "annual impact is not annual GMV x RPV lift");
     // The table and a snippet to paste into the scenario.
     opt(&[])
         .assert()
@@ -734,4 +757,58 @@ fn calibrate_writes_a_large_catalog_as_csv_files_and_the_proof_of_fit() {
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "self-contained");
     aovlab().current_dir(dir.path()).args(["validate", "cal.toml"]).assert().success();
     refused(&["calibrate", dir.path().join("orders.csv").to_str().unwrap(), "--min-lift", "0.5"], "--min-lift");
+}
+
+/// Every analysis, on every scenario shipped in scenarios/, at a small size: each must
+/// run (a shipped scenario where an analysis fails is a broken promise).
+#[test]
+fn every_analysis_runs_on_every_shipped_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = ["--replications", "4", "--visitors", "2000"];
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    for file in &files {
+        let f = file.to_str().unwrap();
+        let ok = |args: &[&str]| {
+            let out = aovlab().current_dir(dir.path()).args(args).output().unwrap();
+            assert!(out.status.success(), "aovlab {} failed on {f}: {}", args[0], String::from_utf8_lossy(&out.stderr));
+            out
+        };
+        ok(&["validate", f]);
+        let run = ok(&[&["run", f, "--json", "-"][..], &small].concat());
+        let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        let strategy = report["strategies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["is_holdout"] == false)
+            .and_then(|s| s["name"].as_str())
+            .unwrap()
+            .to_string();
+        // A scenario without an uncertain input has nothing for sensitivity to rank:
+        // the answer says so (and how to give an input a distribution).
+        let sens = aovlab()
+            .current_dir(dir.path())
+            .args([&["sensitivity", f, "--json", "/dev/null"][..], &small].concat())
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&sens.stderr);
+        assert!(sens.status.success() || said.contains("has no uncertain input"), "sensitivity on {f}: {said}");
+        ok(&[&["plan-holdout", f, "--json", "/dev/null"][..], &small].concat());
+        let opt = ["optimize", f, "--max-slots", "1", "--max-offers", "1", "--json", "/dev/null"];
+        ok(&[&opt[..], &small].concat());
+        // A world fact (a segment's share, held so that the shares stay whole) and a lever.
+        let share = ["sweep", f, "--param", "segments[0].share", "--from", "0.3", "--to", "0.6", "--steps", "3"];
+        ok(&[&share[..], &["--json", "/dev/null"], &small].concat());
+        let lever = format!("strategies.\"{strategy}\".checkout.discount");
+        let sweep = ["sweep", f, "--param", &lever, "--from", "0", "--to", "0.1", "--steps", "2"];
+        ok(&[&sweep[..], &["--json", "/dev/null"], &small].concat());
+        ok(&[&["report", f, "-o", "report.html"][..], &small].concat());
+        ok(&["compare", f, concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/article.toml"), "--no-run"]);
+    }
 }

@@ -190,6 +190,22 @@ fn cdnow_gives_the_spend_to_date_its_median() {
     }
     let r = cal.repeat.as_ref().unwrap();
     assert!((r.share_repeat - 0.489).abs() < 0.001, "{}", r.share_repeat);
+    // Without a mapping the quantity column is found by its name's form
+    // (`number_of_*`), and the same baskets come out.
+    let found = orders::read(&table(&data("cdnow_master.csv").unwrap()), &Mapping::default()).unwrap();
+    assert_eq!(found.orders.iter().map(|x| x.units()).sum::<f64>(), o.orders.iter().map(|x| x.units()).sum::<f64>());
+    assert!(found.notes.iter().all(|n| !n.contains("No quantity column")));
+}
+
+#[test]
+fn a_file_without_a_quantity_column_says_so_and_how_to_name_one() {
+    let t = parse_table(b"order,product\n1,mug\n1,tea\n2,mug\n", "lines.csv").unwrap();
+    let o = orders::read(&t, &Mapping::default()).unwrap();
+    assert!(o.notes.iter().any(|n| n.contains("No quantity column found") && n.contains("map the `quantity` role")));
+    // With neither orders nor quantities, the basket-size fit is said to prove nothing.
+    let t = parse_table(b"customer,amount\n1,10\n2,12\n", "rows.csv").unwrap();
+    let o = orders::read(&t, &Mapping::default()).unwrap();
+    assert!(o.notes.iter().any(|n| n.contains("cannot show a misfit")), "{:?}", o.notes);
 }
 
 #[test]
@@ -233,7 +249,7 @@ fn hostile_csvs_get_the_row_and_the_reason() {
     assert!(e.contains("no price: 1 row (line 2)") && e.contains("line 3"), "{e}");
     let t = parse_table(b"Colour,Size\nred,L\n", "p.csv").unwrap();
     let e = catalog::import(&t, &catalog::Options::default()).unwrap_err().to_string();
-    assert!(e.contains("line 1: no column holds the product name") && e.contains("--map product=COLUMN"), "{e}");
+    assert!(e.contains("line 1: no column holds the product name") && e.contains("map the `product` role"), "{e}");
 }
 
 #[test]

@@ -48,8 +48,16 @@ fn every_chart_draws_to_a_valid_png_and_svg_with_its_stamp() {
         let svg = draw::svg(f, &stamp(&r)).unwrap();
         let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{}: {e}", f.id));
         assert_eq!(doc.root_element().tag_name().name(), "svg");
-        let text: String = doc.descendants().filter_map(|n| n.text()).collect();
-        assert!(text.contains(&f.title), "{}: no title", f.id);
+        // Long titles, notes and row names wrap onto lines of their own, never cut.
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text =
+            words(&doc.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect::<Vec<_>>().join(" "));
+        assert!(text.contains(&words(&f.title)), "{}: no title", f.id);
+        assert!(text.contains(&words(&f.note)), "{}: the note is cut: {text}", f.id);
+        assert!(!text.contains('…'), "{}: a cut name", f.id);
+        for row in &f.rows {
+            assert!(text.contains(&words(row)), "{}: row {row} is cut", f.id);
+        }
         assert!(text.contains("seed 20261125") && text.contains("AOV Lab"), "{}: no stamp", f.id);
         for (name, _) in &f.legend {
             assert!(text.contains(name.as_str()), "{}: legend lacks {name}", f.id);
@@ -101,13 +109,20 @@ fn the_report_is_self_contained_and_states_the_runs_numbers() {
     let l = Metric::RpvLift.lift_summary(aov).unwrap().summary;
     let sentence = html::summary(&r, &reps).into_iter().find(|s| s.starts_with("AOV-optimized")).unwrap();
     assert!(sentence.contains(&aovlab::format::percent(l.mean, 1)), "{sentence}");
-    assert!(sentence.contains(&aovlab::format::lift(l.p05, 1)) && sentence.contains(&aovlab::format::lift(l.p95, 1)));
+    let ends = (aovlab::format::signed_percent(l.p05, 1), aovlab::format::signed_percent(l.p95, 1));
+    assert!(sentence.contains(&ends.0) && sentence.contains(&ends.1));
     assert!(page.contains(&sentence.replace('\'', "&#x27;")) || page.contains(&sentence), "{sentence}");
     // Reproducible: the seed, version and file are named.
     assert!(page.contains("seed 20261125") && page.contains(env!("CARGO_PKG_VERSION")));
     assert!(page.contains("article.toml"));
     // The assumptions name the store's and shoppers' inputs by their labels.
     assert!(page.contains("Annual GMV") && page.contains("Pre-checkout base acceptance"));
+    // Without catalog files there is no empty "Products file" row, and the spread of
+    // spend to date from shopper to shopper is not called uncertainty.
+    assert!(!page.contains("Products file") && !page.contains("Links file"));
+    let spend = page.find("Spend to date").expect("spend to date is listed");
+    let row = &page[spend..spend + 200];
+    assert!(row.contains("varies from shopper to shopper") && !row.contains("uncertain"), "{row}");
 }
 
 #[test]
@@ -127,6 +142,18 @@ fn the_summary_csv_has_a_row_per_strategy() {
         assert_eq!(&row[0], s.name.as_str());
         assert_eq!(row[col].parse::<f64>().unwrap(), s.metrics.aov.unwrap().mean);
     }
+    // A strategy named as a formula is written so that a spreadsheet shows it as text.
+    let mut hostile = r.clone();
+    hostile.strategies[1].name = "=HYPERLINK(\"http://example.com\",\"x\")".into();
+    hostile.strategies[2].name = "@SUM(A1:A9)".into();
+    let mut buf = Vec::new();
+    aovlab::io::export::write_summary_csv(&mut buf, &hostile).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    let mut rd = csv::Reader::from_reader(text.strip_prefix('\u{feff}').unwrap().as_bytes());
+    let names: Vec<String> = rd.records().map(|r| r.unwrap()[0].to_string()).collect();
+    assert_eq!(names[1], "'=HYPERLINK(\"http://example.com\",\"x\")");
+    assert_eq!(names[2], "'@SUM(A1:A9)");
+    assert!(!text.lines().any(|l| l.starts_with('=') || l.starts_with('@')));
 }
 
 #[test]
@@ -150,11 +177,14 @@ fn compare_lists_exactly_the_fields_that_differ() {
     assert!(labels.iter().any(|l| l.ends_with("› Price")));
     let w = d.iter().find(|x| x.label.contains("window")).unwrap();
     assert_eq!((w.a.as_deref(), w.b.as_deref()), (Some("25%"), Some("40%")));
-    // A strategy only one has: its fields are listed with no value on the other side.
+    // A strategy only one has is one row, its levers in words, not a row per field.
     let mut c = a.clone();
-    c.strategies.pop();
+    let gone = c.strategies.pop().unwrap();
     let d = aovlab::present::compare::differences(&a, &c);
-    assert!(!d.is_empty() && d.iter().all(|x| x.b.is_none() && x.label.starts_with("Tier prompt (universal)")));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].label, format!("Strategy {}", gone.name));
+    assert_eq!(d[0].a.as_deref(), Some(aovlab::analysis::optimize::describe(&gone).as_str()));
+    assert_eq!(d[0].b, None);
 }
 
 #[test]
@@ -249,4 +279,38 @@ fn a_two_field_sweep_draws_as_a_heatmap_of_its_own_numbers() {
     assert!(text.contains(&f.title) && text.contains("highest"));
     let png = draw::png(&f, &stamp(&points[0].report)).unwrap();
     assert_eq!(image::load_from_memory(&png).unwrap().width(), 2 * draw::WIDTH);
+}
+
+#[test]
+fn point_labels_that_would_overlap_are_moved_apart_and_none_is_dropped() {
+    use aovlab::present::figure::{Xy, XyPoint};
+    let point = |x: f64, y: f64, label: &str| XyPoint {
+        at: (x, y),
+        colour: [0, 0, 0],
+        size: 6.0,
+        label: Some(label.into()),
+        label_at: None,
+    };
+    // Three strategies at almost the same spot, one far away.
+    let mut xy = Xy {
+        points: vec![
+            point(0.030, 100.0, "Holdout"),
+            point(0.0301, 100.2, "Post-checkout only"),
+            point(0.0302, 100.1, "Conversion-optimized"),
+            point(0.040, 140.0, "AOV-optimized"),
+        ],
+        ..Default::default()
+    };
+    xy.spread_labels();
+    let ((_, _), (y0, y1)) = xy.ranges();
+    let ys: Vec<f64> = xy.points.iter().map(|p| p.label_at.unwrap_or(p.at).1).collect();
+    // The lowest keeps its place; the two above it move up, each a line apart.
+    assert_eq!(xy.points[0].label_at, None);
+    let mut near = [ys[0], ys[1], ys[2]];
+    near.sort_by(f64::total_cmp);
+    for w in near.windows(2) {
+        assert!((w[1] - w[0]) / (y1 - y0) >= 0.045, "{near:?}");
+    }
+    assert_eq!(xy.points[3].label_at, None, "a label with room stays at its point");
+    assert!(xy.points.iter().all(|p| p.label.is_some()));
 }

@@ -123,6 +123,9 @@ pub struct Planned {
     pub plan: Plan,
     /// The strategy's name.
     pub strategy: String,
+    /// The scenario's holdout (with `plan.strategy`, the strategy's colour in charts).
+    #[serde(skip)]
+    pub holdout: usize,
     /// Worlds (replications) simulated.
     pub worlds: u32,
     /// Days simulated.
@@ -276,6 +279,7 @@ pub fn plan(
     Ok(Planned {
         plan: plan.clone(),
         strategy: sc.strategies[plan.strategy].name.clone(),
+        holdout: sc.holdout,
         worlds,
         horizon,
         groups: groups_at,

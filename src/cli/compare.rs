@@ -72,7 +72,7 @@ fn render(na: &str, nb: &str, diffs: &[compare::Difference], sides: &[compare::S
         );
         let mut t = super::table::table_owned(["Field", "A", "B"].map(String::from).to_vec());
         for d in diffs {
-            let v = |x: &Option<String>| x.as_deref().map_or_else(|| "(none)".to_string(), printable);
+            let v = |x: &Option<String>| x.as_deref().map_or_else(|| compare::ABSENT.to_string(), printable);
             t.add_row(vec![printable(&d.label), v(&d.a), v(&d.b)]);
         }
         out.push_str(&t.to_string());
@@ -84,9 +84,12 @@ fn render(na: &str, nb: &str, diffs: &[compare::Difference], sides: &[compare::S
         for s in sides {
             let m = Metric::from_name(s.metric).unwrap_or(Metric::RpvLift);
             let f = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |v| m.format_exact(v, cur));
-            t.add_row(vec![printable(&s.strategy), m.label().to_string(), f(s.a), f(s.b), f(s.difference)]);
+            let d = s.difference.map_or_else(|| "-".to_string(), |d| m.format_difference(d, cur));
+            t.add_row(vec![printable(&s.strategy), m.label().to_string(), f(s.a), f(s.b), d]);
         }
         out.push_str(&t.to_string());
+        out.push('\n');
+        out.push_str(compare::DIFFERENCE_NOTE);
         out.push('\n');
     }
     out

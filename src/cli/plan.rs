@@ -130,7 +130,8 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
         let mut figures = vec![figure::power_by_day(&planned)];
         figures.extend(figure::measured_lift(&planned));
         figures.push(figure::evppi(&worth, &sc.store.currency));
-        super::write_figures(dir, &figures, &super::stamp_of(sc))?;
+        let stamp = crate::present::draw::Stamp::of_plan(&sc.name, sc.seed(), &planned);
+        super::write_figures(dir, &figures, &stamp)?;
     }
     if let Some(path) = &a.csv {
         let mut buf = Vec::new();

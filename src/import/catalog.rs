@@ -493,7 +493,7 @@ fn finish(drafts: Vec<Draft>, opts: &Options, has_category: bool, assumptions: &
     }
     if assumed_cost > 0 {
         assumptions.push(format!(
-            "{assumed_cost} of {} no cost in the file: cost assumed at {:.0}% of price (a {:.0}% gross margin; --margin changes it).",
+            "{assumed_cost} of {} no cost in the file: cost assumed at {:.0}% of price (a {:.0}% gross margin: the import's assumed margin changes it).",
             count(out.len(), "product has", "products have"),
             (1.0 - opts.margin) * 100.0,
             opts.margin * 100.0
@@ -533,7 +533,7 @@ fn finish(drafts: Vec<Draft>, opts: &Options, has_category: bool, assumptions: &
             format!("{} tagged `{tag}` may be offered after checkout.", count(eligible, "product", "products"))
         }
         PostPurchase::MedianOrBelow => format!(
-            "{} priced at or below the median ({median}) may be offered after checkout (--post-purchase-below or --post-purchase-tag changes the rule).",
+            "{} priced at or below the median ({median}) may be offered after checkout (the import's post-purchase rule changes it: a price limit or a tag).",
             count(eligible, "product", "products")
         ),
         PostPurchase::Never => "No product may be offered after checkout.".into(),

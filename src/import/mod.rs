@@ -31,10 +31,17 @@ impl Table {
         col.map_or("", |c| self.get(row, c))
     }
 
-    /// The column named `name` (ignoring case, spaces and punctuation).
+    /// The column named `name` (ignoring case, spaces and punctuation); a name that
+    /// starts or ends with `*` matches a header that ends or starts with the rest
+    /// (`number_of_*` finds `number_of_cds`).
     pub fn column(&self, name: &str) -> Option<usize> {
         let want = normalise(name);
-        self.header.iter().position(|h| normalise(h) == want)
+        let matches = |h: &str| match (name.starts_with('*'), name.ends_with('*')) {
+            (false, true) => h.starts_with(&want) && h.len() > want.len(),
+            (true, false) => h.ends_with(&want) && h.len() > want.len(),
+            _ => h == want,
+        };
+        self.header.iter().position(|h| matches(&normalise(h)))
     }
 }
 
@@ -181,14 +188,14 @@ pub fn resolve(table: &Table, roles: &[Role], map: &Mapping) -> Result<Columns, 
         let Some(role) = roles.iter().find(|r| r.key == key) else {
             let keys: Vec<&str> = roles.iter().map(|r| r.key).collect();
             return Err(fail(format!(
-                "--map names the role `{key}`; the roles are {}{}",
+                "the mapping names the role `{key}`; the roles are {}{}",
                 keys.join(", "),
                 did_you_mean(key, keys.iter().copied()).map(|d| format!("; did you mean `{d}`?")).unwrap_or_default()
             )));
         };
         let Some(i) = table.column(column) else {
             return Err(fail(format!(
-                "--map {key}={column}: the file has no column `{column}`{}; its columns are {}",
+                "the mapping {key}={column}: the file has no column `{column}`{}; its columns are {}",
                 {
                     let lower: Vec<String> = table.header.iter().map(|h| h.to_lowercase()).collect();
                     did_you_mean(&column.to_lowercase(), lower.iter().map(String::as_str))
@@ -214,7 +221,7 @@ pub fn resolve(table: &Table, roles: &[Role], map: &Mapping) -> Result<Columns, 
     for role in roles.iter().filter(|r| r.required) {
         if !found.iter().any(|f| f.0 == role.key) {
             return Err(fail(format!(
-                "no column holds the {} (looked for {}); name it with --map {}=COLUMN. The file's columns are {}",
+                "no column holds the {} (looked for {}); map the `{}` role to the column that holds it. The file's columns are {}",
                 role.what,
                 role.names.iter().take(6).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
                 role.key,

@@ -58,7 +58,7 @@ pub const ROLES: [Role; 8] = [
     Role {
         key: "quantity",
         what: "quantity",
-        names: &["quantity", "qty", "lineitem quantity", "units", "count"],
+        names: &["quantity", "qty", "lineitem quantity", "units", "count", "number_of_*", "*_qty", "*_quantity"],
         required: false,
     },
     Role {
@@ -192,13 +192,27 @@ pub fn read(t: &Table, map: &Mapping) -> Result<Orders, ImportError> {
     let (customer, date) = (columns.of("customer"), columns.of("date"));
     if product.is_none() && quantity.is_none() && price.is_none() && total.is_none() {
         return Err(fail(format!(
-            "no column holds a product, a quantity or an amount, so the file says nothing about baskets; name one with --map product=COLUMN (or quantity=, total=). The file's columns are {}",
+            "no column holds a product, a quantity or an amount, so the file says nothing about baskets; map the `product` role (or `quantity`, `total`) to a column. The file's columns are {}",
             t.header.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
         )));
     }
     let mut notes = Vec::new();
     if order.is_none() {
         notes.push("No order-id column: each row is one order.".into());
+    }
+    if quantity.is_none() {
+        notes.push(
+            "No quantity column found: each line counts as one item (a line of three mugs reads as one mug). If a \
+             column holds quantities, map the `quantity` role to it."
+                .into(),
+        );
+        if order.is_none() {
+            notes.push(
+                "Every order is then one line of one item, so the basket-size fit compares ones with ones: it cannot \
+                 show a misfit."
+                    .into(),
+            );
+        }
     }
     let mut skipped = Vec::new();
     let mut products: Vec<SeenProduct> = Vec::new();

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::draw::{self, Stamp};
-use super::figure::{self, Bar, Figure, HOLDOUT, PALETTE, Scale, Xy, XyLine};
+use super::figure::{self, Bar, Figure, HOLDOUT, Scale, Xy, XyLine};
 use crate::analysis::calibrate::Calibration;
 use crate::analysis::fit::{Compared, FIT_REPLICATIONS, FIT_SHOPPERS, Fit};
 use crate::format::{money, percent};
@@ -14,9 +14,10 @@ use crate::model::Scenario;
 
 const TEMPLATE: &str = include_str!("../../assets/fit.html.j2");
 
-/// Data's colour: the holdout grey; the model's: the first strategy colour.
+/// Data's colour: the reference grey; the model's: ink (a strategy's colour would
+/// say it is a strategy).
 const DATA: figure::Rgb = HOLDOUT;
-const MODEL: figure::Rgb = PALETTE[0];
+const MODEL: figure::Rgb = figure::INK;
 
 /// The footer of the fit's charts.
 pub fn stamp(sc: &Scenario) -> Stamp {
@@ -174,7 +175,7 @@ pub fn figures(cal: &Calibration, f: &Fit, cur: &str) -> Vec<Figure> {
             "fit-categories",
             "Category shares of order lines",
             &format!(
-                "Grey: the orders; blue: the model's holdout orders. Total variation distance {:.3}.",
+                "Grey: the orders; black: the model's holdout orders. Total variation distance {:.3}.",
                 f.category_distance
             ),
             "share of order lines".into(),

@@ -22,32 +22,74 @@ pub struct Difference {
     pub b: Option<String>,
 }
 
-/// Every field's value by its label.
-fn values(spec: &ScenarioSpec) -> BTreeMap<String, String> {
+/// "Strategy", "Product", ...: a list's item for a row's label.
+fn noun(list: fields::List) -> String {
+    let n = list.noun();
+    n[..1].to_uppercase() + &n[1..]
+}
+
+/// How a field or item one scenario lacks reads in a comparison.
+pub const ABSENT: &str = "not in this scenario";
+
+/// A named list item (a product, segment, tier or strategy): its list and name.
+type Item = (fields::List, String);
+
+/// Every field's value by its label, with the named list item it belongs to.
+fn values(spec: &ScenarioSpec) -> BTreeMap<String, (Option<Item>, String)> {
     fields::instances(spec)
         .into_iter()
         .filter(|p| p.field != "description")
         .filter_map(|p| {
             let v = fields::get(spec, &p)?;
-            Some((p.label(spec), super::html::value_text(spec, &p, &v)))
+            let item = p.item.and_then(|(list, i)| Some((list, list.name(spec, i)?.to_string())));
+            Some((p.label(spec), (item, super::html::value_text(spec, &p, &v))))
         })
         .collect()
 }
 
+/// An item only one scenario has, in a line: a strategy's levers in words, else
+/// that it is there.
+fn item_summary(spec: &ScenarioSpec, (list, name): &Item) -> String {
+    match list.find(spec, name) {
+        Some(i) if *list == fields::List::Strategies => crate::analysis::optimize::describe(&spec.strategies[i]),
+        _ => format!("this {}", list.noun()),
+    }
+}
+
 /// The fields whose values differ between `a` and `b`, in the order of the field
-/// registry's labels.
+/// registry's labels. A product, segment, tier or strategy only one of them has is
+/// one row (a strategy's levers in words), not a row per field.
 pub fn differences(a: &ScenarioSpec, b: &ScenarioSpec) -> Vec<Difference> {
     let (va, vb) = (values(a), values(b));
+    let items = |v: &BTreeMap<String, (Option<Item>, String)>| -> Vec<Item> {
+        let mut out: Vec<Item> = v.values().filter_map(|(i, _)| i.clone()).collect();
+        out.dedup();
+        out
+    };
+    let (ia, ib) = (items(&va), items(&vb));
+    let only = |i: &Item, other: &[Item]| !other.contains(i);
+    let mut out: Vec<Difference> = Vec::new();
+    for i in ia.iter().filter(|i| only(i, &ib)) {
+        out.push(Difference { label: format!("{} {}", noun(i.0), i.1), a: Some(item_summary(a, i)), b: None });
+    }
+    for i in ib.iter().filter(|i| only(i, &ia)) {
+        out.push(Difference { label: format!("{} {}", noun(i.0), i.1), a: None, b: Some(item_summary(b, i)) });
+    }
     let mut labels: Vec<&String> = va.keys().chain(vb.keys()).collect();
     labels.sort();
     labels.dedup();
-    labels
-        .into_iter()
-        .filter_map(|l| {
-            let (x, y) = (va.get(l), vb.get(l));
-            (x != y).then(|| Difference { label: l.clone(), a: x.cloned(), b: y.cloned() })
+    let in_both = |x: Option<&(Option<Item>, String)>| {
+        x.is_none_or(|(i, _)| i.as_ref().is_none_or(|i| ia.contains(i) && ib.contains(i)))
+    };
+    out.extend(labels.into_iter().filter_map(|l| {
+        let (x, y) = (va.get(l), vb.get(l));
+        (in_both(x) && in_both(y) && x.map(|v| &v.1) != y.map(|v| &v.1)).then(|| Difference {
+            label: l.clone(),
+            a: x.map(|v| v.1.clone()),
+            b: y.map(|v| v.1.clone()),
         })
-        .collect()
+    }));
+    out
 }
 
 /// One strategy's result in both runs.
@@ -64,6 +106,10 @@ pub struct Side {
     /// `b - a`.
     pub difference: Option<f64>,
 }
+
+/// How to read the "B - A" column, said under every comparison table.
+pub const DIFFERENCE_NOTE: &str = "B - A: rates and lifts in percentage points (pts), money in the currency; \
+                                   \"no change\" where the two are equal.";
 
 /// The metrics compared.
 pub const COMPARED: [Metric; 6] = [

@@ -25,6 +25,33 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// A run's own: the replications it summarised (a cancelled run's or one stopped
+    /// by a precision target's fewer) and its visitors.
+    pub fn of_report(r: &crate::report::Report) -> Self {
+        Stamp {
+            scenario: r.scenario.clone(),
+            seed: r.seed,
+            replications: r.replications,
+            visitors: r.visitors_per_replication,
+        }
+    }
+
+    /// What an analysis of `spec` (as it ran, overrides included) runs: its
+    /// replications of its visitors.
+    pub fn of_spec(spec: &crate::model::ScenarioSpec) -> Self {
+        Stamp {
+            scenario: spec.name.clone(),
+            seed: spec.store.seed,
+            replications: spec.store.replications,
+            visitors: spec.store.visitors,
+        }
+    }
+
+    /// A holdout plan's: its worlds, and the visitors of the planned test.
+    pub fn of_plan(scenario: &str, seed: u64, p: &crate::analysis::plan::Planned) -> Self {
+        Stamp { scenario: scenario.to_string(), seed, replications: p.worlds, visitors: p.groups.0 + p.groups.1 }
+    }
+
     /// The footer line (a stamp with no visitors, such as a proof of fit's, names only
     /// the replications).
     pub fn footer(&self) -> String {
@@ -64,13 +91,62 @@ fn fonts() -> bool {
     })
 }
 
-/// The chart's height for its rows.
-pub fn height(f: &Figure) -> u32 {
-    if f.xy.is_some() {
-        return 620;
+/// Characters of a title line (26 px bold DejaVu Sans is about 16 px a character)
+/// and of a note line (15 px, about 8.6 px), across the chart's width less margins.
+const TITLE_CHARS: usize = 59;
+const NOTE_CHARS: usize = 110;
+/// Characters of a row name's line on the value axis (15 px, about 8.6 px each), and
+/// the widest the names' area may be.
+const ROW_CHARS: usize = 34;
+
+/// The header's layout: the title's and the note's lines, wrapped (never cut), and
+/// each legend entry's position; the plot starts at `top`.
+struct Header {
+    title: Vec<String>,
+    note: Vec<String>,
+    legend: Vec<(f64, f64)>,
+    top: f64,
+}
+
+impl Header {
+    fn of(f: &Figure) -> Self {
+        let title = crate::format::wrap_words(&f.title, TITLE_CHARS);
+        let note = crate::format::wrap_words(&f.note, NOTE_CHARS);
+        let mut y = 18.0 + 32.0 * title.len() as f64 + 6.0 + 20.0 * note.len() as f64 + 8.0;
+        let mut x = 24.0;
+        let mut legend = Vec::with_capacity(f.legend.len());
+        for (name, _) in &f.legend {
+            let text_w = name.chars().count() as f64 * 8.4 + 40.0;
+            if x + text_w > f64::from(WIDTH) - 24.0 && x > 24.0 {
+                x = 24.0;
+                y += 24.0;
+            }
+            legend.push((x, y));
+            x += text_w;
+        }
+        Header { title, note, legend, top: y + 36.0 }
     }
-    let per_row = 14 + 24 * f.slots.max(1) as u32;
-    (170 + 80 + f.rows.len() as u32 * per_row).max(380)
+
+    /// How much taller than one line of title and of note it is.
+    fn extra(&self) -> u32 {
+        (self.top - 120.0).max(0.0).round() as u32
+    }
+}
+
+/// Row names wrapped to the names' area: each row's lines.
+fn row_lines(f: &Figure) -> Vec<Vec<String>> {
+    f.rows.iter().map(|r| crate::format::wrap_words(r, ROW_CHARS)).collect()
+}
+
+/// The chart's height for its header and rows.
+pub fn height(f: &Figure) -> u32 {
+    let extra = Header::of(f).extra();
+    if f.xy.is_some() {
+        return 620 + extra;
+    }
+    let lines = row_lines(f).iter().map(Vec::len).max().unwrap_or(1) as u32;
+    let per_row = (14 + 24 * f.slots.max(1) as u32).max(18 * lines + 10);
+    (170 + 80 + f.rows.len() as u32 * per_row).max(380) + extra
 }
 
 fn colour(c: Rgb) -> RGBColor {
@@ -119,26 +195,24 @@ fn paint<DB: DrawingBackend>(
     let size = |v: f64| v * k;
     let grey = RGBColor(90, 90, 90);
     root.fill(&WHITE)?;
-    let (w, h) = root.dim_in_pixel();
-    root.draw(&Text::new(
-        f.title.clone(),
-        (px(24.0), px(18.0)),
-        ("sans-serif", size(26.0)).into_font().style(FontStyle::Bold).color(&BLACK),
-    ))?;
-    root.draw(&Text::new(f.note.clone(), (px(24.0), px(56.0)), ("sans-serif", size(15.0)).into_font().color(&grey)))?;
+    let (_, h) = root.dim_in_pixel();
+    let header = Header::of(f);
+    let title_font = ("sans-serif", size(26.0)).into_font().style(FontStyle::Bold).color(&BLACK);
+    for (i, line) in header.title.iter().enumerate() {
+        root.draw(&Text::new(line.clone(), (px(24.0), px(18.0 + 32.0 * i as f64)), title_font.clone()))?;
+    }
+    let note_top = 18.0 + 32.0 * header.title.len() as f64 + 6.0;
+    for (i, line) in header.note.iter().enumerate() {
+        let at = (px(24.0), px(note_top + 20.0 * i as f64));
+        root.draw(&Text::new(line.clone(), at, ("sans-serif", size(15.0)).into_font().color(&grey)))?;
+    }
     // The legend: a row of swatches under the note, wrapped.
-    let (mut x, mut y) = (px(24.0), px(84.0));
-    for (name, c) in &f.legend {
-        let text_w = (name.chars().count() as f64 * 8.4 + 40.0) * k;
-        if x + text_w as i32 > w as i32 - px(24.0) {
-            x = px(24.0);
-            y += px(24.0);
-        }
+    for ((name, c), &(x, y)) in f.legend.iter().zip(&header.legend) {
+        let (x, y) = (px(x), px(y));
         root.draw(&Rectangle::new([(x, y + px(2.0)), (x + px(14.0), y + px(16.0))], colour(*c).filled()))?;
         root.draw(&Text::new(name.clone(), (x + px(20.0), y), ("sans-serif", size(15.0)).into_font().color(&BLACK)))?;
-        x += text_w as i32;
     }
-    let top = (y + px(36.0)) as u32;
+    let top = px(header.top) as u32;
     root.draw(&Text::new(
         stamp.footer(),
         (px(24.0), h as i32 - px(26.0)),
@@ -150,29 +224,18 @@ fn paint<DB: DrawingBackend>(
     }
     let n = f.rows.len().max(1) as f64;
     let (lo, hi) = f.range();
-    let longest = f.rows.iter().map(|r| r.chars().count()).max().unwrap_or(4).min(34) as f64;
+    // Row names are drawn whole, wrapped onto as many lines as they need.
+    let names = row_lines(f);
+    let longest = names.iter().flatten().map(|l| l.chars().count()).max().unwrap_or(4) as f64;
     let mut chart = ChartBuilder::on(&plot)
         .x_label_area_size(px(56.0))
         .y_label_area_size(px(longest * 8.6 + 16.0))
         .build_cartesian_2d(lo..hi, -0.5..n - 0.5)?;
-    let rows = f.rows.clone();
     let scale = f.scale.clone();
     chart
         .configure_mesh()
         .disable_y_mesh()
-        .y_labels(rows.len() * 4 + 1)
-        .y_label_formatter(&|y: &f64| {
-            let r = y.round();
-            if (y - r).abs() > 0.01 || r < 0.0 || r >= n {
-                return String::new();
-            }
-            let name = &rows[(n - 1.0 - r) as usize];
-            if name.chars().count() > 34 {
-                format!("{}…", name.chars().take(33).collect::<String>())
-            } else {
-                name.clone()
-            }
-        })
+        .y_labels(0)
         .x_labels(7)
         .x_label_formatter(&|x: &f64| scale.text(*x))
         .x_desc(f.x_label.clone())
@@ -181,6 +244,15 @@ fn paint<DB: DrawingBackend>(
         .light_line_style(RGBColor(235, 235, 235))
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
+    let name_font = ("sans-serif", size(15.0)).into_font().color(&BLACK).pos(Pos::new(HPos::Right, VPos::Center));
+    for (row, lines) in names.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(lo, n - 1.0 - row as f64));
+        let first = y as f64 - size(18.0) * (lines.len() as f64 - 1.0) / 2.0;
+        for (i, line) in lines.iter().enumerate() {
+            let at = (x - px(8.0), (first + size(18.0) * i as f64).round() as i32);
+            root.draw(&Text::new(line.clone(), at, name_font.clone()))?;
+        }
+    }
     let slot_h = 0.8 / f.slots.max(1) as f64;
     let centre = |row: usize, slot: usize| (n - 1.0 - row as f64) + 0.4 - slot_h * (slot as f64 + 0.5);
     // Curves first (under everything).
@@ -295,8 +367,13 @@ fn paint_xy<DB: DrawingBackend>(
     for p in &xy.points {
         chart.draw_series(std::iter::once(Circle::new(p.at, px(p.size), colour(p.colour).filled())))?;
         if let Some(label) = &p.label {
+            let at = p.label_at.unwrap_or(p.at);
+            if at != p.at {
+                let style = RGBColor(150, 150, 150).stroke_width(px(1.0) as u32);
+                chart.draw_series(std::iter::once(PathElement::new(vec![p.at, at], style)))?;
+            }
             let font = ("sans-serif", size(13.0)).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Bottom));
-            chart.draw_series(std::iter::once(Text::new(format!(" {label}"), p.at, font)))?;
+            chart.draw_series(std::iter::once(Text::new(format!(" {label}"), at, font)))?;
         }
     }
     Ok(())

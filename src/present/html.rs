@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::draw::{self, Stamp};
 use super::figure::{self, Figure};
-use crate::format::{int, lift, money, money_compact, percent};
+use crate::format::{int, lift, money, money_compact, percent, signed_percent};
 use crate::model::fields::{self, List, Value};
 use crate::model::{Param, ScenarioSpec};
 use crate::report::{Metric, Replication, Report};
@@ -37,8 +37,8 @@ pub fn summary(r: &Report, reps: &[Replication]) -> Vec<String> {
             "{} {verb} revenue per visitor by {} (P5-P95 {} to {})",
             s.name,
             percent(sm.mean.abs(), 1),
-            lift(sm.p05, 1),
-            lift(sm.p95, 1)
+            signed_percent(sm.p05, 1),
+            signed_percent(sm.p95, 1)
         );
         if let Some(g) = Metric::AnnualGmvImpact.lift_summary(s) {
             line.push_str(&format!(", about {} a year", money_compact(g.summary.mean, cur)));
@@ -93,8 +93,11 @@ pub fn value_text(spec: &ScenarioSpec, p: &fields::Path, v: &Value) -> String {
     let cur = &spec.store.currency;
     match v {
         Value::Number(x) | Value::Param(Param::Fixed(x)) => f.show(*x, cur),
+        // A per-shopper distribution (spend to date) is how shoppers differ from one
+        // another, not uncertainty about the store.
         Value::Param(Param::Dist(d)) => format!(
-            "uncertain: mean {}, 5th-95th percentile {} to {}",
+            "{}: mean {}, 5th-95th percentile {} to {}",
+            if f.kind == fields::Kind::PerShopper { "varies from shopper to shopper" } else { "uncertain" },
             f.show(d.mean(), cur),
             f.show(d.quantile(0.05), cur),
             f.show(d.quantile(0.95), cur)
@@ -103,7 +106,8 @@ pub fn value_text(spec: &ScenarioSpec, p: &fields::Path, v: &Value) -> String {
         Value::Whole(x) => int(*x),
         Value::Text(t) => t.clone().unwrap_or_default(),
         Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
-        Value::Choice(c) => (*c).into(),
+        // Words as people write them (`expected value`, not `expected_value`).
+        Value::Choice(c) => c.replace('_', " "),
     }
 }
 
@@ -114,7 +118,8 @@ fn assumptions(spec: &ScenarioSpec) -> Vec<Pair> {
         .into_iter()
         .filter(|p| p.field != "name" && p.field != "description" && p.field != "format_version")
         .filter_map(|p| {
-            let v = fields::get(spec, &p)?;
+            // An optional text that is absent (no catalog CSV files) is not a row.
+            let v = fields::get(spec, &p).filter(|v| *v != Value::Text(None))?;
             Some(Pair { label: p.label(spec), value: value_text(spec, &p, &v) })
         })
         .collect()
@@ -132,10 +137,11 @@ fn results(r: &Report) -> (Vec<String>, Vec<Row>) {
         .iter()
         .map(|s| {
             let level = |m: Metric| m.summary(s).map_or_else(|| "-".to_string(), |x| m.format(x.mean, cur));
-            let range = |m: Metric, f: &dyn Fn(f64) -> String| {
+            // The mean is a change ("no change" when exactly 0); the ends are places.
+            let range = |m: Metric, f: &dyn Fn(f64) -> String, g: &dyn Fn(f64) -> String| {
                 m.lift_summary(s).map_or_else(
                     || "-".to_string(),
-                    |l| format!("{} ({} to {})", f(l.summary.mean), f(l.summary.p05), f(l.summary.p95)),
+                    |l| format!("{} ({} to {})", f(l.summary.mean), g(l.summary.p05), g(l.summary.p95)),
                 )
             };
             Row {
@@ -144,8 +150,8 @@ fn results(r: &Report) -> (Vec<String>, Vec<Row>) {
                     level(Metric::ConversionRate),
                     level(Metric::Aov),
                     Metric::RevenuePerVisitor.summary(s).map_or("-".into(), |x| money(x.mean, cur, 3)),
-                    range(Metric::RpvLift, &|v| lift(v, 1)),
-                    range(Metric::AnnualGmvImpact, &|v| money_compact(v, cur)),
+                    range(Metric::RpvLift, &|v| lift(v, 1), &|v| signed_percent(v, 1)),
+                    range(Metric::AnnualGmvImpact, &|v| money_compact(v, cur), &|v| money_compact(v, cur)),
                     Metric::RpvLift.lift_summary(s).map_or("-".into(), |l| percent(l.prob_positive, 0)),
                 ],
             }
@@ -171,12 +177,7 @@ pub fn report(
     file: &str,
     command: &str,
 ) -> Result<String, String> {
-    let stamp = Stamp {
-        scenario: r.scenario.clone(),
-        seed: r.seed,
-        replications: r.replications,
-        visitors: r.visitors_per_replication,
-    };
+    let stamp = Stamp::of_report(r);
     let figures: Vec<Figure> = figure::dashboard(r, reps);
     let charts = figures
         .iter()

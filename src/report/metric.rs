@@ -207,6 +207,23 @@ impl Metric {
         }
     }
 
+    /// A difference of two values of the metric (`b - a` between two runs): rates and
+    /// lifts in percentage points (`+0.18 pts`, never a `%` that could be read as a
+    /// relative change), money with its sign; exactly zero reads `no change`.
+    pub fn format_difference(self, d: f64, currency: &str) -> String {
+        if d == 0.0 {
+            return crate::format::NO_CHANGE.into();
+        }
+        match self.unit() {
+            MetricUnit::Rate if self == Metric::TierUpgradeRate => format!("{:+.2}‰ pts", d * 1000.0),
+            MetricUnit::Rate => crate::format::points(d, 2),
+            MetricUnit::Relative => crate::format::points(d, 1),
+            MetricUnit::Money => signed_money(d, currency, 2),
+            MetricUnit::MoneyPerVisitor => signed_money(d, currency, 3),
+            MetricUnit::MoneyPerYear => signed_money(d, currency, 0),
+        }
+    }
+
     /// Its value in one replication, with the within-replication standard error.
     pub fn estimate(self, r: &StrategyRep) -> Option<Estimate> {
         let vs = |f: fn(&super::VsRep) -> Option<Estimate>| r.vs.as_ref().and_then(f);

@@ -38,11 +38,19 @@ pub fn evppi(v: &crate::analysis::value::Value, currency: &str) -> Figure {
     let mut f = Figure::new(
         "value-of-information",
         "What knowing each input would be worth",
-        &format!(
-            "Partial EVPI a year, over {} worlds; knowing the world exactly: EVPI {}.",
-            v.worlds,
-            money_compact(v.evpi, currency)
-        ),
+        &if v.evpi > 0.0 {
+            format!(
+                "Partial EVPI a year, over {} worlds; knowing the world exactly: EVPI {}.",
+                v.worlds,
+                money_compact(v.evpi, currency)
+            )
+        } else {
+            format!(
+                "Nothing to learn: the decision is the same in all {} worlds, so knowing any input is worth {}.",
+                v.worlds,
+                money_compact(0.0, currency)
+            )
+        },
         "worth knowing, a year (partial EVPI)".into(),
         Scale::MoneyCompact(currency.to_string()),
         rows.iter().map(|i| i.label.clone()).collect(),
@@ -71,20 +79,32 @@ pub fn scale_of_unit(u: crate::model::fields::Unit, currency: &str) -> Scale {
     }
 }
 
+/// The colour of each lift's line in a holdout test's charts: the tested strategy's
+/// colour, lighter for conversion and darker for AOV (a colour means a strategy
+/// everywhere; here all three lines are that strategy's).
+pub fn lift_colour(p: &crate::analysis::plan::Planned, m: Metric) -> Rgb {
+    let c = strategy_colour(p.plan.strategy, p.holdout);
+    match m {
+        Metric::ConversionRateLift => super::lighter(c),
+        Metric::AovLift => super::darker(c),
+        _ => c,
+    }
+}
+
 /// The holdout test's power by day for each lift, with the target and the planned day.
 pub fn power_by_day(p: &crate::analysis::plan::Planned) -> Figure {
     let mut xy = Xy { y_label: "power".into(), y_scale: Some(Scale::Share), ..Default::default() };
     let mut legend = Vec::new();
-    for (i, m) in p.metrics.iter().enumerate() {
-        let colour = strategy_colour(i + 1, 0);
+    for m in &p.metrics {
+        let colour = lift_colour(p, m.metric);
         legend.push((m.metric.label().to_string(), colour));
         let points = m.power_by_day.iter().enumerate().map(|(d, &v)| (d as f64 + 1.0, v)).collect();
         xy.lines.push(XyLine { colour, points, band: Vec::new() });
     }
     xy.hlines.push((crate::analysis::plan::TARGET_POWER, HOLDOUT));
     xy.vlines.push((f64::from(p.plan.days), HOLDOUT));
-    xy.points.push(XyPoint { at: (0.0, 0.0), colour: [255, 255, 255], size: 0.0, label: None });
-    xy.points.push(XyPoint { at: (0.0, 1.0), colour: [255, 255, 255], size: 0.0, label: None });
+    xy.points.push(XyPoint { at: (0.0, 0.0), colour: [255, 255, 255], size: 0.0, label: None, label_at: None });
+    xy.points.push(XyPoint { at: (0.0, 1.0), colour: [255, 255, 255], size: 0.0, label: None, label_at: None });
     let mut f = xy_figure(
         "power-by-day",
         &format!("Power of a holdout test of {} by day", p.strategy),
@@ -142,12 +162,18 @@ pub fn trade_off(o: &crate::analysis::optimize::Optimized, currency: &str) -> Fi
         (a.min(e.revenue_per_visitor), b.max(e.revenue_per_visitor))
     });
     let span = (hi - lo).max(1e-12);
-    let (low, high): (Rgb, Rgb) = ([200, 205, 230], [170, 60, 0]);
+    // A ramp no strategy, gain, loss or warning uses.
+    let (low, high): (Rgb, Rgb) = ([225, 228, 200], [40, 80, 90]);
     let shade = |v: f64| -> Rgb {
         let t = ((v - lo) / span).clamp(0.0, 1.0);
         [0, 1, 2].map(|i| (f64::from(low[i]) + (f64::from(high[i]) - f64::from(low[i])) * t) as u8)
     };
-    let own_colour: Rgb = [0, 110, 200];
+    // The scenario's own strategies in their own colours (they come in scenario order).
+    let own: Vec<&&crate::analysis::optimize::Evaluated> = ev.iter().filter(|e| e.own.is_some()).collect();
+    let holdout = o.evaluated.iter().filter(|e| e.own.is_some()).position(|e| e.levers.holdout).unwrap_or(0);
+    let own_index = |e: &crate::analysis::optimize::Evaluated| {
+        o.evaluated.iter().filter(|x| x.own.is_some()).position(|x| x.own == e.own).unwrap_or(0)
+    };
     let mut xy = Xy { y_label: "AOV".into(), y_scale: Some(Scale::Money(currency.to_string())), ..Default::default() };
     for e in ev.iter().filter(|e| e.own.is_none()) {
         xy.points.push(XyPoint {
@@ -155,27 +181,36 @@ pub fn trade_off(o: &crate::analysis::optimize::Optimized, currency: &str) -> Fi
             colour: shade(e.revenue_per_visitor),
             size: 3.0,
             label: None,
+            label_at: None,
         });
     }
     let mut front: Vec<(f64, f64)> = ev.iter().filter(|e| e.frontier).map(|e| (e.conversion_rate, e.aov)).collect();
     front.sort_by(|a, b| a.0.total_cmp(&b.0));
-    xy.lines.push(XyLine { colour: [30, 30, 30], points: front, band: Vec::new() });
-    for e in ev.iter().filter(|e| e.own.is_some()) {
-        xy.points.push(XyPoint { at: (e.conversion_rate, e.aov), colour: own_colour, size: 6.0, label: e.own.clone() });
+    xy.lines.push(XyLine { colour: super::INK, points: front, band: Vec::new() });
+    for e in &own {
+        xy.points.push(XyPoint {
+            at: (e.conversion_rate, e.aov),
+            colour: strategy_colour(own_index(e), holdout),
+            size: 6.0,
+            label: e.own.clone(),
+            label_at: None,
+        });
     }
     if let Some(c) = o.chosen {
         let e = &o.evaluated[c];
         xy.points.push(XyPoint {
             at: (e.conversion_rate, e.aov),
-            colour: [30, 30, 30],
+            colour: super::INK,
             size: 7.0,
             label: Some("chosen".into()),
+            label_at: None,
         });
     }
+    xy.spread_labels();
     let mut f = xy_figure(
         "trade-off",
         &format!("Conversion against AOV: {} policies tried", o.policies_evaluated),
-        "Each dot a policy, coloured from low to high revenue per visitor; the line joins the policies no other beats on both; blue: the scenario's strategies.",
+        "Each dot a policy, coloured from low to high revenue per visitor; the line joins the policies no other beats on both; the scenario's strategies in their colours, named.",
         "conversion rate".into(),
         Scale::Share,
         xy,
@@ -183,8 +218,7 @@ pub fn trade_off(o: &crate::analysis::optimize::Optimized, currency: &str) -> Fi
     f.legend = vec![
         (format!("lower revenue / visitor ({})", money(lo, currency, 2)), low),
         (format!("higher ({})", money(hi, currency, 2)), high),
-        ("Pareto frontier".into(), [30, 30, 30]),
-        ("the scenario's strategies".into(), own_colour),
+        ("Pareto frontier and the chosen policy".into(), super::INK),
     ];
     f
 }

@@ -85,12 +85,15 @@ pub fn decomposition(r: &Report) -> Figure {
     let mut f = Figure::new(
         "rpv-decomposition",
         "Where the revenue-per-visitor lift comes from",
-        "Light bar: the conversion part; solid bar: the AOV part; dot: the change in revenue per visitor (their sum).",
+        "Light bar: conversion's part of the revenue-per-visitor lift; solid bar: AOV's part; dot: the lift, their \
+         sum. The parts split the lift by the log decomposition (each ln ratio scaled so that they add up to the \
+         lift), so they differ a little from the conversion and AOV lifts on the cards, which do not add up.",
         "change in revenue per visitor, % of the holdout's".into(),
         Scale::Relative,
         rows.iter().map(|(_, s)| s.name.clone()).collect(),
     );
     f.slots = 2;
+    f.slot_names = vec!["Conversion's part of the RPV lift".to_string(), "AOV's part of the RPV lift".to_string()];
     for (row, (i, s)) in rows.iter().enumerate() {
         let Some(v) = s.vs_holdout.as_ref() else { continue };
         let (Some(c), Some(a), Some(t)) = (v.rpv_decomposition.conversion, v.rpv_decomposition.aov, v.rpv_lift) else {

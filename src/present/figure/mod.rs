@@ -10,16 +10,17 @@
 
 use serde::Serialize;
 
-use crate::format::{lift, money, money_compact, percent};
+use crate::format::{money, money_compact, percent, signed_percent};
 use crate::report::{Metric, Replication, Report, StrategyReport};
 
 /// A colour, red-green-blue.
 pub type Rgb = [u8; 3];
 
-/// Strategy colours (no green or red: those mean gain and loss); the app's too.
+/// Strategy colours (no green or red: those mean gain and loss; no orange or amber:
+/// those mean a warning in the app); the app's too.
 pub const PALETTE: [Rgb; 8] = [
     [66, 133, 244],
-    [230, 159, 0],
+    [20, 50, 120],
     [156, 92, 204],
     [0, 158, 170],
     [214, 96, 160],
@@ -41,6 +42,15 @@ pub fn strategy_colour(index: usize, holdout: usize) -> Rgb {
     }
     let k = if index > holdout { index - 1 } else { index };
     PALETTE[k % PALETTE.len()]
+}
+
+/// The ink of what is not a strategy: a calibrated model beside its data, a
+/// frontier.
+pub const INK: Rgb = [30, 30, 30];
+
+/// A darker shade (one strategy's second line).
+pub fn darker(c: Rgb) -> Rgb {
+    c.map(|v| (f64::from(v) * 0.6) as u8)
 }
 
 /// A lighter shade (the conversion part of a decomposition).
@@ -67,7 +77,7 @@ impl Scale {
     /// A tick or value label.
     pub fn text(&self, v: f64) -> String {
         match self {
-            Scale::Relative => lift(v, decimals(v)),
+            Scale::Relative => signed_percent(v, decimals(v)),
             Scale::Share => percent(v, decimals(v)),
             Scale::Money(c) => money(v, c, 2),
             Scale::MoneyCompact(c) => money_compact(v, c),
@@ -148,6 +158,10 @@ pub struct Figure {
     pub curves: Vec<Curve>,
     /// Legend entries.
     pub legend: Vec<(String, Rgb)>,
+    /// What each slot's bar is, in words, for a pointer over it when the legend names
+    /// strategies instead (the decomposition's conversion and AOV parts); empty when
+    /// the row name says enough.
+    pub slot_names: Vec<String>,
     /// Draw a line at zero.
     pub zero_line: bool,
     /// A reference value drawn as a grey line (a tornado's base outcome).
@@ -200,9 +214,40 @@ pub struct XyPoint {
     pub size: f64,
     /// A label beside it.
     pub label: Option<String>,
+    /// Where the label is drawn when it had to move off its point so as not to cover
+    /// another label ([`Xy::spread_labels`]); a thin line joins the two.
+    pub label_at: Option<(f64, f64)>,
 }
 
 impl Xy {
+    /// Moves point labels that would cover one another: labels are placed from the
+    /// lowest point up, each at its point unless it would overlap a label already
+    /// placed (a label about 1.05% of the x range wide per character and 5% of the y
+    /// range high), then just above that one. Names are never dropped or cut.
+    pub fn spread_labels(&mut self) {
+        const CHAR_W: f64 = 0.0105;
+        const LINE_H: f64 = 0.05;
+        let ((x0, x1), (y0, y1)) = self.ranges();
+        let (sx, sy) = ((x1 - x0).max(1e-12), (y1 - y0).max(1e-12));
+        let mut order: Vec<usize> = (0..self.points.len()).filter(|&i| self.points[i].label.is_some()).collect();
+        order.sort_by(|&a, &b| self.points[a].at.1.total_cmp(&self.points[b].at.1).then(a.cmp(&b)));
+        let mut placed: Vec<(f64, f64, f64)> = Vec::new();
+        for i in order {
+            let p = &mut self.points[i];
+            let chars = p.label.as_deref().map_or(0, |l| l.chars().count() + 1) as f64;
+            let (nx, mut ny) = ((p.at.0 - x0) / sx, (p.at.1 - y0) / sy);
+            let w = chars * CHAR_W;
+            while let Some(&(_, _, y)) =
+                placed.iter().find(|q| q.0 < nx + w && nx < q.1 && (q.2 - ny).abs() < LINE_H - 1e-9)
+            {
+                ny = y + LINE_H;
+            }
+            placed.push((nx, nx + w, ny));
+            let at = y0 + ny * sy;
+            p.label_at = (at != p.at.1).then_some((p.at.0, at));
+        }
+    }
+
     /// The x and y ranges of everything drawn, padded a little.
     pub fn ranges(&self) -> ((f64, f64), (f64, f64)) {
         let (mut x, mut y) = ((f64::INFINITY, f64::NEG_INFINITY), (f64::INFINITY, f64::NEG_INFINITY));
@@ -220,6 +265,7 @@ impl Xy {
             });
         }
         self.points.iter().for_each(|p| see(p.at.0, p.at.1));
+        self.points.iter().filter_map(|p| p.label_at).for_each(|(a, b)| see(a, b));
         for (r, _) in &self.rects {
             see(r[0], r[1]);
             see(r[2], r[3]);
@@ -260,6 +306,7 @@ impl Figure {
             dots: Vec::new(),
             curves: Vec::new(),
             legend: Vec::new(),
+            slot_names: Vec::new(),
             zero_line: true,
             reference: None,
             xy: None,
