@@ -27,16 +27,28 @@ fn check(path: SimPath) {
     assert!(varying.len() >= 30, "{}", varying.len());
     let name = |r: &Coverage| format!("{} / {} ({path:?}): {:.1}%", r.strategy, r.metric.name(), r.coverage * 100.0);
     for r in &varying {
-        // About 95%, a little wider at this size where the data are discrete: a few
-        // lost orders or tier top-ups. Before the score-type intervals, tier prompts'
-        // intervals held 36-77% of the time, and the revenue lift of popular cross-sell
-        // (a dozen lost orders against many small gains) 90%.
-        assert!(r.coverage >= 0.92, "{} covers too rarely", name(r));
-        let discrete = r.metric == Metric::ConversionRateLift && r.strategy.starts_with("Tier");
-        if !discrete {
-            assert!(r.coverage <= 0.995, "{} is wider than it needs to be", name(r));
-        }
+        // About 95% (400 replications measure it to about +/- 2 points), a little
+        // wider at this size where the data are a few discrete events: lost orders or
+        // tier top-ups. Before the score-type intervals, tier prompts' intervals held
+        // 36-77% of the time, and the revenue lift of popular cross-sell (a dozen lost
+        // orders against many small gains) 90%; with Newcombe's interval the tier
+        // prompts' conversion lift held 100%, hiding every effect of their friction.
+        assert!(
+            r.coverage >= 0.92,
+            "{} covers too rarely (misses above: {:.1}%)",
+            name(r),
+            (1.0 - r.coverage - r.below) * 100.0
+        );
+        assert!(
+            r.coverage <= 0.995,
+            "{} is wider than it needs to be (misses below: {:.1}%)",
+            name(r),
+            r.below * 100.0
+        );
     }
+    // Most hold the aim of 94-96% even at this size and sample.
+    let aimed = varying.iter().filter(|r| (0.93..=0.97).contains(&r.coverage)).count();
+    assert!(aimed * 10 >= varying.len() * 8, "only {aimed} of {} within 93-97%", varying.len());
     // Exact metrics are exact: the holdout's rates of stages it does not show.
     assert!(rows.iter().any(|r| r.exact && r.metric == Metric::TierUpgradeRate && r.strategy == "Holdout"));
 }

@@ -8,7 +8,9 @@ pub mod metric;
 
 use serde::{Deserialize, Serialize};
 
-use crate::stats::interval::{Discordant, Z95, discordant_lift, effective_terms, newcombe_paired, pooled, t95, wilson};
+use crate::stats::interval::{
+    Discordant, Z95, discordant_lift, effective_terms, poisson_mid_p, pooled, t95, tango_paired, wilson,
+};
 
 pub use metric::Metric;
 
@@ -179,13 +181,20 @@ pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
                 post_checkout_acceptance_rate: proportion(t.post_accepted, t.post_shown),
                 tier_upgrade_rate: proportion(t.upgrades, rep.visitors),
                 sources,
-                vs: (k != sc.holdout).then(|| vs_holdout(sc, n, t, h, sources)),
+                vs: (k != sc.holdout).then(|| vs_holdout(sc, &sc.strategies[k], n, t, h, sources)),
             }
         })
         .collect()
 }
 
-fn vs_holdout(sc: &Scenario, n: f64, t: &StrategyCounts, h: &StrategyCounts, sources: Sources<f64>) -> VsRep {
+fn vs_holdout(
+    sc: &Scenario,
+    st: &crate::model::Strategy,
+    n: f64,
+    t: &StrategyCounts,
+    h: &StrategyCounts,
+    sources: Sources<f64>,
+) -> VsRep {
     let f = |x: i128| x as f64;
     // Per-visitor vector (r_s, o_s, r_h, o_h), money in currency units.
     let tot = [t.revenue as f64 / C, t.orders as f64, h.revenue as f64 / C, h.orders as f64];
@@ -243,14 +252,33 @@ fn vs_holdout(sc: &Scenario, n: f64, t: &StrategyCounts, h: &StrategyCounts, sou
         with_discordant(e, lost, gained)
     });
     // Conversion: the same visitors under both, so the lift is a paired difference of
-    // two proportions over the holdout's; its interval is Newcombe's, from the
-    // concordant and discordant counts (a Wald interval collapses to a point when few
-    // or no visitors order under one strategy only).
+    // two proportions over the holdout's, (gained - lost) / holdout orders. The
+    // levers say which kinds of discordant visitor can exist: only friction loses
+    // orders (suggestions, a prompt), only friction reduction or a discount gains
+    // them. With one kind alone the lift is that count's, and its interval the
+    // count's mid-p interval; with both, Tango's score interval on the two counts. A
+    // Wald interval collapses to a point when few or no visitors order under one
+    // strategy only, and a two-count interval where one count cannot occur (or
+    // Newcombe's hybrid, built from the margins) covered 98-100% (docs/model.md).
     let conversion_rate_lift = ratio_lift(os, oh, 1, 3).map(|e| {
         let both = t.orders_x_holdout as f64;
-        let (only_s, only_h) = (os - both, oh - both);
-        let neither = n - both - only_s - only_h;
-        let (lo, hi) = newcombe_paired(both, only_s, only_h, neither, Z95);
+        let (gained, lost) = (os - both, oh - both);
+        let can_gain = st.friction_reduction.param.central() > 0.0
+            || st.friction_reduction.param.is_uncertain()
+            || st.discount > 0.0;
+        let can_lose = st.shows_before_checkout();
+        let mid_p = |k: f64| poisson_mid_p(k.round().max(0.0) as u64, 0.05);
+        let (lo, hi) = match (can_gain, can_lose) {
+            (false, true) => {
+                let (l, u) = mid_p(lost);
+                (-u / n, -l / n)
+            }
+            (true, false) => {
+                let (l, u) = mid_p(gained);
+                (l / n, u / n)
+            }
+            _ => tango_paired(gained, lost, n, Z95),
+        };
         let ph = oh / n;
         Estimate::with_interval(e.value, e.se, (lo / ph, hi / ph))
     });
