@@ -182,8 +182,14 @@ impl Analyses {
     }
 }
 
-/// Most frequent wake-up of the UI while an analysis runs.
-const REPAINT_EVERY: Duration = Duration::from_millis(100);
+/// Most frequent wake-up of the UI while an analysis runs. Each wake-up draws a frame
+/// or two, and where frames are drawn on the CPU (Mesa's llvmpipe under a virtual
+/// display, a remote desktop) one costs about 35 ms of a core plus the renderer's
+/// threads: at 100 ms the window took most of a core from the analysis, which then
+/// took 2.2-4.5 times as long as on the command line; at 500 ms it takes 1.04-1.13
+/// times as long (docs/performance.md), and a progress bar moving twice a second is
+/// still live.
+const REPAINT_EVERY: Duration = Duration::from_millis(500);
 
 /// An analysis on a background thread: its messages, and a flag to stop it.
 pub struct Job<M: Send + 'static> {
