@@ -132,6 +132,7 @@ fn histogram(id: &str, title: &str, note: &str, x_label: &str, scale: Scale, c: 
         colour: MODEL,
         points: c.bins.iter().map(|&(x, _, m)| (x + w * 0.45, m)).collect(),
         band: Vec::new(),
+        dash: figure::Dash::Solid,
     });
     let mut f = figure::xy_figure(id, title, note, x_label.to_string(), scale, xy);
     f.legend = vec![("the orders".into(), DATA), ("the calibrated model (holdout)".into(), MODEL)];

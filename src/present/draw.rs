@@ -346,7 +346,16 @@ fn paint_xy<DB: DrawingBackend>(
             pts.extend(l.band.iter().rev().map(|b| (b.0, b.1)));
             chart.draw_series(std::iter::once(Polygon::new(pts, colour(l.colour).mix(0.2).filled())))?;
         }
-        chart.draw_series(LineSeries::new(l.points.clone(), colour(l.colour).stroke_width(px(2.0) as u32)))?;
+        let style = colour(l.colour).stroke_width(px(2.0) as u32);
+        match l.dash {
+            super::figure::Dash::Solid => chart.draw_series(LineSeries::new(l.points.clone(), style))?,
+            super::figure::Dash::Dashed => {
+                chart.draw_series(DashedLineSeries::new(l.points.clone(), px(10.0), px(6.0), style))?
+            }
+            super::figure::Dash::Dotted => {
+                chart.draw_series(DashedLineSeries::new(l.points.clone(), px(2.0), px(5.0), style))?
+            }
+        };
     }
     for &(v, c) in &xy.hlines {
         chart.draw_series(std::iter::once(PathElement::new(

@@ -325,16 +325,19 @@ fn results_ui(ui: &mut Ui, charts_state: &mut [ChartState; 3], r: &PlanResult) -
 /// Power by day for each lift, with the target and the planned day.
 fn power_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> egui::Response {
     let p = &r.planned;
-    let colours: Vec<Color32> = p
+    // The chart file's lines: the tested strategy's colour, each lift its dash.
+    let lines: Vec<(Color32, crate::present::figure::Dash)> = p
         .metrics
         .iter()
         .map(|m| {
-            let [r, g, b] = crate::present::figure::lift_colour(p, m.metric);
-            Color32::from_rgb(r, g, b)
+            let ([r, g, b], dash) = crate::present::figure::lift_line(p, m.metric);
+            (Color32::from_rgb(r, g, b), dash)
         })
         .collect();
     ui.label(RichText::new("Power by day of the test").strong());
-    legend(ui, &p.metrics.iter().zip(&colours).map(|(m, &c)| (c, m.metric.label().to_string())).collect::<Vec<_>>());
+    let names: Vec<(Color32, String)> =
+        p.metrics.iter().zip(&lines).map(|(m, &(c, d))| (c, format!("{}{}", m.metric.label(), d.words()))).collect();
+    legend(ui, &names);
     let plot = Plot::new("plan-power")
         .height(charts::HEIGHT)
         .x_axis_label("Day of the test")
@@ -354,9 +357,10 @@ fn power_chart(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> egui::Res
         Some(t)
     };
     charts::show(ui, "power", state, r.generation, plot, hover, |plot| {
-        for (m, &c) in p.metrics.iter().zip(&colours) {
+        for (m, &(c, dash)) in p.metrics.iter().zip(&lines) {
             let pts: Vec<[f64; 2]> = m.power_by_day.iter().enumerate().map(|(d, &v)| [d as f64 + 1.0, v]).collect();
-            plot.line(Line::new("", PlotPoints::from(pts)).color(c).width(2.0).allow_hover(false));
+            let line = Line::new("", PlotPoints::from(pts)).color(c).width(2.0).style(charts::line_style(dash));
+            plot.line(line.allow_hover(false));
         }
         plot.hline(HLine::new("", TARGET_POWER).color(Color32::GRAY).width(1.0).allow_hover(false));
         plot.vline(VLine::new("", f64::from(p.plan.days)).color(Color32::GRAY).width(1.5).allow_hover(false));
@@ -375,7 +379,8 @@ fn lift_chart(
     let m = p.metrics.iter().find(|m| m.metric == Metric::RpvLift)?;
     let line = f.xy.as_ref()?.lines.first()?;
     let dark = ui.visuals().dark_mode;
-    let c = style::gain(dark);
+    // The tested strategy's colour, as in the chart file.
+    let c = Color32::from_rgb(line.colour[0], line.colour[1], line.colour[2]);
     ui.label(RichText::new("Measured revenue-per-visitor lift by day").strong());
     ui.add(
         egui::Label::new(

@@ -219,6 +219,15 @@ pub fn rows_only_plot(id: &str, labels: &RowLabels) -> Plot<'static> {
         .y_axis_min_width(labels.width)
 }
 
+/// A figure line's dash on screen.
+pub fn line_style(d: figure::Dash) -> egui_plot::LineStyle {
+    match d {
+        figure::Dash::Solid => egui_plot::LineStyle::Solid,
+        figure::Dash::Dashed => egui_plot::LineStyle::Dashed { length: 10.0 },
+        figure::Dash::Dotted => egui_plot::LineStyle::Dotted { spacing: 6.0 },
+    }
+}
+
 /// A short note above a chart, for what its axis label has no room for.
 fn note(ui: &mut Ui, text: &str) {
     ui.add(egui::Label::new(RichText::new(text).small()).wrap());
@@ -407,7 +416,8 @@ fn xy_chart(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure, xy
                 plot.add(egui_plot::FilledArea::new("", &x, &lo, &hi).fill_color(c(l.colour).gamma_multiply(0.15)));
             }
             let pts: Vec<[f64; 2]> = l.points.iter().map(|p| [p.0, p.1]).collect();
-            plot.line(Line::new("", PlotPoints::from(pts)).color(c(l.colour)).width(1.5).allow_hover(false));
+            let line = Line::new("", PlotPoints::from(pts)).color(c(l.colour)).width(1.5).style(line_style(l.dash));
+            plot.line(line.allow_hover(false));
         }
         for &(v, k) in &xy.hlines {
             plot.hline(egui_plot::HLine::new("", v).color(c(k)).allow_hover(false));
@@ -485,6 +495,9 @@ mod tests {
                     d(c.r(), x.r()) + d(c.g(), x.g()) + d(c.b(), x.b()) < 90
                 };
                 assert!(!close(style::gain(dark)) && !close(style::loss(dark)), "{c:?}");
+                // Nor a warning: a strategy's colour beside a warning must not read as one.
+                let warn = if dark { egui::Visuals::dark() } else { egui::Visuals::light() }.warn_fg_color;
+                assert!(!close(warn), "{c:?} is close to the warning colour {warn:?}");
             }
         }
         assert_eq!(colours[0], style::strategy(0, 0), "the holdout is grey");
@@ -495,8 +508,12 @@ mod tests {
     fn an_x_y_figure_drawn_at_any_size_shows_its_data() {
         // Presentation mode draws every chart through `figure_sized`: an x-y figure
         // (head-to-head, convergence) must show its lines, not an empty 0-1 plot.
-        let line =
-            figure::XyLine { colour: [10, 20, 30], points: vec![(10.0, 100.0), (20.0, 250.0)], band: Vec::new() };
+        let line = figure::XyLine {
+            colour: [10, 20, 30],
+            points: vec![(10.0, 100.0), (20.0, 250.0)],
+            band: Vec::new(),
+            dash: Default::default(),
+        };
         let xy = Xy { y_label: "y".into(), lines: vec![line], ..Default::default() };
         let f = figure::xy_figure("xy-test", "An x-y chart", "", "x".into(), figure::Scale::Count, xy);
         let id = std::cell::Cell::new(None);

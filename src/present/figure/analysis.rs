@@ -79,15 +79,15 @@ pub fn scale_of_unit(u: crate::model::fields::Unit, currency: &str) -> Scale {
     }
 }
 
-/// The colour of each lift's line in a holdout test's charts: the tested strategy's
-/// colour, lighter for conversion and darker for AOV (a colour means a strategy
-/// everywhere; here all three lines are that strategy's).
-pub fn lift_colour(p: &crate::analysis::plan::Planned, m: Metric) -> Rgb {
+/// Each lift's line in a holdout test's charts: the tested strategy's colour (a colour
+/// means a strategy everywhere; all three lines are that strategy's), the conversion
+/// lift dotted, the AOV lift dashed, the revenue-per-visitor lift solid.
+pub fn lift_line(p: &crate::analysis::plan::Planned, m: Metric) -> (Rgb, Dash) {
     let c = strategy_colour(p.plan.strategy, p.holdout);
     match m {
-        Metric::ConversionRateLift => super::lighter(c),
-        Metric::AovLift => super::darker(c),
-        _ => c,
+        Metric::ConversionRateLift => (c, Dash::Dotted),
+        Metric::AovLift => (c, Dash::Dashed),
+        _ => (c, Dash::Solid),
     }
 }
 
@@ -96,10 +96,10 @@ pub fn power_by_day(p: &crate::analysis::plan::Planned) -> Figure {
     let mut xy = Xy { y_label: "power".into(), y_scale: Some(Scale::Share), ..Default::default() };
     let mut legend = Vec::new();
     for m in &p.metrics {
-        let colour = lift_colour(p, m.metric);
-        legend.push((m.metric.label().to_string(), colour));
+        let (colour, dash) = lift_line(p, m.metric);
+        legend.push((format!("{}{}", m.metric.label(), dash.words()), colour));
         let points = m.power_by_day.iter().enumerate().map(|(d, &v)| (d as f64 + 1.0, v)).collect();
-        xy.lines.push(XyLine { colour, points, band: Vec::new() });
+        xy.lines.push(XyLine { colour, points, band: Vec::new(), dash });
     }
     xy.hlines.push((crate::analysis::plan::TARGET_POWER, HOLDOUT));
     xy.vlines.push((f64::from(p.plan.days), HOLDOUT));
@@ -135,9 +135,10 @@ pub fn measured_lift(p: &crate::analysis::plan::Planned) -> Option<Figure> {
         y_label: "RPV lift".into(),
         y_scale: Some(Scale::Relative),
         lines: vec![XyLine {
-            colour: GAIN,
+            colour: strategy_colour(p.plan.strategy, p.holdout),
             points: days.iter().map(|d| (d.0, d.1[0])).collect(),
             band: days.iter().map(|d| (d.0, d.1[1], d.1[2])).collect(),
+            dash: Dash::Solid,
         }],
         hlines: vec![(m.true_lift, HOLDOUT), (0.0, [60, 60, 60])],
         vlines: vec![(f64::from(p.plan.days), HOLDOUT)],
@@ -186,7 +187,7 @@ pub fn trade_off(o: &crate::analysis::optimize::Optimized, currency: &str) -> Fi
     }
     let mut front: Vec<(f64, f64)> = ev.iter().filter(|e| e.frontier).map(|e| (e.conversion_rate, e.aov)).collect();
     front.sort_by(|a, b| a.0.total_cmp(&b.0));
-    xy.lines.push(XyLine { colour: super::INK, points: front, band: Vec::new() });
+    xy.lines.push(XyLine { colour: super::INK, points: front, band: Vec::new(), dash: Default::default() });
     for e in &own {
         xy.points.push(XyPoint {
             at: (e.conversion_rate, e.aov),
@@ -249,6 +250,7 @@ pub fn sweep_lines(
             colour,
             points: series.iter().map(|s| (s.0, s.1[0])).collect(),
             band: if banded.contains(&k) { series.iter().map(|s| (s.0, s.1[1], s.1[2])).collect() } else { Vec::new() },
+            dash: Dash::Solid,
         });
     }
     let mut f = xy_figure(

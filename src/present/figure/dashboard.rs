@@ -247,7 +247,8 @@ pub fn convergence(r: &Report, reps: &[Replication], m: Metric) -> Figure {
             continue;
         }
         let (mut n, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
-        let mut line = XyLine { colour: strategy_colour(k, h), points: Vec::new(), band: Vec::new() };
+        let mut line =
+            XyLine { colour: strategy_colour(k, h), points: Vec::new(), band: Vec::new(), dash: Default::default() };
         for rep in reps {
             let Some(e) = m.estimate(&rep.strategies[k]) else { continue };
             // Welford's running mean and variance.

@@ -20,7 +20,7 @@ pub type Rgb = [u8; 3];
 /// those mean a warning in the app); the app's too.
 pub const PALETTE: [Rgb; 8] = [
     [66, 133, 244],
-    [20, 50, 120],
+    [40, 75, 165],
     [156, 92, 204],
     [0, 158, 170],
     [214, 96, 160],
@@ -47,11 +47,6 @@ pub fn strategy_colour(index: usize, holdout: usize) -> Rgb {
 /// The ink of what is not a strategy: a calibrated model beside its data, a
 /// frontier.
 pub const INK: Rgb = [30, 30, 30];
-
-/// A darker shade (one strategy's second line).
-pub fn darker(c: Rgb) -> Rgb {
-    c.map(|v| (f64::from(v) * 0.6) as u8)
-}
 
 /// A lighter shade (the conversion part of a decomposition).
 pub fn lighter(c: Rgb) -> Rgb {
@@ -192,6 +187,30 @@ pub struct Xy {
     pub texts: Vec<((f64, f64), String, Rgb)>,
 }
 
+/// How a line is drawn: where one chart's lines share a colour (one strategy's
+/// lifts), their dash tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub enum Dash {
+    /// Solid.
+    #[default]
+    Solid,
+    /// Dashed.
+    Dashed,
+    /// Dotted.
+    Dotted,
+}
+
+impl Dash {
+    /// How the legend says it: `` (solid), ` (dashed)`, ` (dotted)`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Dash::Solid => " (solid)",
+            Dash::Dashed => " (dashed)",
+            Dash::Dotted => " (dotted)",
+        }
+    }
+}
+
 /// A line of an x-y chart.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct XyLine {
@@ -201,6 +220,8 @@ pub struct XyLine {
     pub points: Vec<(f64, f64)>,
     /// (x, lower, upper): a band drawn under the line.
     pub band: Vec<(f64, f64, f64)>,
+    /// Its dash.
+    pub dash: Dash,
 }
 
 /// A point of an x-y chart.
