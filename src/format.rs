@@ -79,15 +79,16 @@ pub fn lift(share: f64, decimals: usize) -> String {
     if share == 0.0 { NO_CHANGE.into() } else { signed_percent(share, decimals) }
 }
 
-/// A signed percentage: `+20.0%`, `-3.1%`, and zero without a sign (`0.0%`).
+/// A signed percentage: `+20.0%`, `-3.1%`, and zero, or what rounds to it, without a
+/// sign (`0.0%`, never `-0.0%`).
 pub fn signed_percent(share: f64, decimals: usize) -> String {
-    if share == 0.0 {
-        format!("{:.*}%", decimals, 0.0)
-    } else if share.is_finite() {
-        format!("{:+.*}%", decimals, share * 100.0)
-    } else {
-        "n/a".into()
-    }
+    if share.is_finite() { signed(share * 100.0, decimals) + "%" } else { "n/a".into() }
+}
+
+/// `v` with `decimals` decimals and its sign, except where it rounds to zero.
+fn signed(v: f64, decimals: usize) -> String {
+    let text = format!("{:+.*}", decimals, v);
+    if text[1..].chars().all(|c| c == '0' || c == '.') { text[1..].to_string() } else { text }
 }
 
 /// `s` broken into lines of at most `max` characters at spaces; a longer word keeps
@@ -118,7 +119,7 @@ pub fn points(difference: f64, decimals: usize) -> String {
     if difference == 0.0 {
         NO_CHANGE.into()
     } else if difference.is_finite() {
-        format!("{:+.*} pts", decimals, difference * 100.0)
+        format!("{} pts", signed(difference * 100.0, decimals))
     } else {
         "n/a".into()
     }
@@ -215,7 +216,9 @@ mod tests {
     fn an_exact_zero_change_reads_no_change_everywhere() {
         assert_eq!(lift(0.0, 1), "no change");
         assert_eq!(lift(-0.0, 1), "no change");
-        assert_eq!(lift(0.0004, 1), "+0.0%");
+        assert_eq!(lift(0.0004, 1), "0.0%", "what rounds to zero has no sign");
+        assert_eq!(lift(-0.0004, 1), "0.0%");
+        assert_eq!(points(-0.00001, 2), "0.00 pts");
         assert_eq!(lift(0.087, 1), "+8.7%");
         assert_eq!(signed_percent(0.0, 1), "0.0%");
         assert_eq!(signed_percent(-0.0, 0), "0%");

@@ -28,8 +28,8 @@ pub fn range(m: Metric, s: Option<Summary>, cur: &str) -> String {
         Some(s) => format!(
             "{}\n[{} … {}]",
             m.format_exact(s.mean, cur),
-            m.format_exact(s.p05, cur),
-            m.format_exact(s.p95, cur)
+            m.format_end_exact(s.p05, cur),
+            m.format_end_exact(s.p95, cur)
         ),
         None => "n/a".into(),
     }

@@ -199,6 +199,24 @@ impl Metric {
         }
     }
 
+    /// The end of a range of values (a P5 or P95): as [`Metric::format`], except that
+    /// a relative lift of exactly zero is a place on the scale (`0.0%`), not "no
+    /// change".
+    pub fn format_end(self, v: f64, currency: &str) -> String {
+        match self.unit() {
+            MetricUnit::Relative => crate::format::signed_percent(v, 1),
+            _ => self.format(v, currency),
+        }
+    }
+
+    /// [`Metric::format_end`] with money at full precision, for tables.
+    pub fn format_end_exact(self, v: f64, currency: &str) -> String {
+        match self.unit() {
+            MetricUnit::Relative => crate::format::signed_percent(v, 1),
+            _ => self.format_exact(v, currency),
+        }
+    }
+
     /// A value with its full precision in money: for tables (`+$7,570,825`).
     pub fn format_exact(self, v: f64, currency: &str) -> String {
         match self.unit() {

@@ -445,7 +445,7 @@ fn finalists(ui: &mut Ui, r: &OptimizeResult) {
                 });
                 ui.label(m.format_exact(e.objective, cur));
                 ui.label(fig.map_or_else(String::new, |x| {
-                    format!("{} … {}", m.format_exact(x.p5, cur), m.format_exact(x.p95, cur))
+                    format!("{} … {}", m.format_end_exact(x.p5, cur), m.format_end_exact(x.p95, cur))
                 }));
                 ui.label(Metric::ConversionRate.format_exact(e.conversion_rate, cur));
                 ui.label(Metric::Aov.format_exact(e.aov, cur));

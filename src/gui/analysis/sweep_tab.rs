@@ -522,8 +522,8 @@ fn lines(ui: &mut Ui, state: &mut ChartState, r: &SweepResult, m: Metric, all_ba
                     "\n{}: {} (P5-P95 {} … {})",
                     printable(&r.names[k]),
                     m.format_exact(s.mean, &cur),
-                    m.format_exact(s.p05, &cur),
-                    m.format_exact(s.p95, &cur)
+                    m.format_end_exact(s.p05, &cur),
+                    m.format_end_exact(s.p95, &cur)
                 ));
             }
         }

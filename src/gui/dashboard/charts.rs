@@ -219,6 +219,19 @@ pub fn rows_only_plot(id: &str, labels: &RowLabels) -> Plot<'static> {
         .y_axis_min_width(labels.width)
 }
 
+/// A figure's colour on screen: gains, losses and ink in the theme's own shades (ink
+/// is the text colour, light on a dark background); every other colour as drawn in
+/// files.
+fn theme_colour(ui: &Ui) -> impl Fn(Rgb) -> Color32 + use<> {
+    let (dark, text) = (ui.visuals().dark_mode, ui.visuals().text_color());
+    move |rgb: Rgb| match rgb {
+        figure::GAIN => style::gain(dark),
+        figure::LOSS => style::loss(dark),
+        figure::INK => text,
+        [r, g, b] => Color32::from_rgb(r, g, b),
+    }
+}
+
 /// A figure line's dash on screen.
 pub fn line_style(d: figure::Dash) -> egui_plot::LineStyle {
     match d {
@@ -283,15 +296,7 @@ pub fn figure_sized(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Fi
 
 /// A chart of rows: bars with whiskers and value labels, dots, ridgeline curves.
 fn rows_chart(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure, height: f32) -> egui::Response {
-    let dark = ui.visuals().dark_mode;
-    // Gains and losses in the theme's own shades; every other colour as drawn in files.
-    let c = |rgb: Rgb| -> Color32 {
-        match rgb {
-            figure::GAIN => style::gain(dark),
-            figure::LOSS => style::loss(dark),
-            [r, g, b] => Color32::from_rgb(r, g, b),
-        }
-    };
+    let c = theme_colour(ui);
     if !f.legend.is_empty() {
         legend(ui, &f.legend.iter().map(|(n, k)| (c(*k), n.clone())).collect::<Vec<_>>());
     }
@@ -379,7 +384,7 @@ fn rows_chart(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure, 
 /// legend and note, rectangles, bands, lines, points and reference lines. Returns the
 /// plot's response (for its context menu).
 fn xy_chart(ui: &mut Ui, state: &mut ChartState, generation: u64, f: &Figure, xy: &Xy, height: f32) -> egui::Response {
-    let c = |[r, g, b]: Rgb| Color32::from_rgb(r, g, b);
+    let c = theme_colour(ui);
     if !f.legend.is_empty() {
         legend(ui, &f.legend.iter().map(|(n, k)| (c(*k), n.clone())).collect::<Vec<_>>());
     }

@@ -24,8 +24,8 @@ fn summary_tip(m: Metric, s: &Summary, currency: &str) -> String {
         m.help(),
         m.format(s.mean, currency),
         m.format(s.p50, currency),
-        m.format(s.p05, currency),
-        m.format(s.p95, currency),
+        m.format_end(s.p05, currency),
+        m.format_end(s.p95, currency),
         s.n
     )
 }
@@ -67,7 +67,7 @@ fn holdout_rows(ui: &mut Ui, r: &Report, s: &StrategyReport) {
         match m.summary(s) {
             Some(x) => {
                 ui.label(RichText::new(m.format(x.mean, cur)).strong()).on_hover_text(summary_tip(m, &x, cur));
-                ui.label(format!("P5–P95 {} … {}", m.format(x.p05, cur), m.format(x.p95, cur)));
+                ui.label(format!("P5–P95 {} … {}", m.format_end(x.p05, cur), m.format_end(x.p95, cur)));
             }
             None => {
                 ui.label("n/a");
@@ -125,8 +125,8 @@ fn lift_rows(ui: &mut Ui, s: &StrategyReport, cur: &str) {
                 ui.label(RichText::new(m.format(x.mean, cur)).strong().color(c)).on_hover_text(tip);
                 ui.label(format!(
                     "{} … {} · {}",
-                    m.format(x.p05, cur),
-                    m.format(x.p95, cur),
+                    m.format_end(x.p05, cur),
+                    m.format_end(x.p95, cur),
                     percent(l.prob_positive, 0)
                 ))
                 .on_hover_text(format!(
