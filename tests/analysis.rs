@@ -264,3 +264,37 @@ fn the_tornado_comes_first_and_without_a_decision_needs_two_runs_per_input() {
         full.inputs.iter().map(|e| e.swing).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_swept_share_is_held_and_equals_the_run_that_holds_it() {
+    // A segment's share swept: each point holds it (the others fill the rest) and
+    // equals the plain run holding it there, as `aovlab run --hold` does; setting it
+    // in the file instead would leave shares that do not sum to 100% (refused).
+    let spec = article(4_000, 3);
+    let sw = Sweep { x: Axis::new(&spec, "segments[0].share", 0.2, 0.6, 3).unwrap(), y: None };
+    let points = run_sweep(&spec, &sw);
+    let base = Scenario::from_spec(spec.clone()).unwrap();
+    for p in &points {
+        let held = base.clone().hold("segments[0].share", p.x).unwrap();
+        let plain = run_and_summarize(&held, &RunOptions::default()).unwrap();
+        assert_eq!(p.report.strategies, plain.strategies, "point {}", p.x);
+    }
+    assert_ne!(points[0].report.strategies, points[2].report.strategies, "the share matters");
+}
+
+#[test]
+fn the_holdouts_levers_are_not_offered_and_a_second_field_can_move_the_metric() {
+    let spec = article(4_000, 3);
+    let paths: Vec<String> = sweep::sweepable(&spec).iter().map(|p| p.canonical()).collect();
+    let holdout = spec.strategies.iter().position(|s| s.holdout).unwrap();
+    assert!(!paths.iter().any(|p| p.starts_with(&format!("strategies[{holdout}]."))), "{paths:?}");
+    assert!(paths.iter().any(|p| p.starts_with("strategies[1].")));
+    // Beside a lever, another lever of the same strategy (one pass); beside a world
+    // fact, not the annual GMV (it only scales the annual impact).
+    let lever = r#"strategies."AOV-optimized".post_checkout.offer_discount"#;
+    let second = sweep::suggested_second(&spec, lever).unwrap();
+    let first = fields::resolve(&spec, lever).unwrap();
+    assert_eq!(second.item, first.item, "{}", second.canonical());
+    let second = sweep::suggested_second(&spec, "behaviour.post_checkout_base_accept").unwrap();
+    assert_ne!(second.field, "store.annual_gmv");
+}

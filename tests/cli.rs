@@ -812,3 +812,21 @@ fn every_analysis_runs_on_every_shipped_scenario() {
         ok(&["compare", f, concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/article.toml"), "--no-run"]);
     }
 }
+
+#[test]
+fn run_holds_an_input_and_refuses_what_cannot_be_held() {
+    let small = ["--replications", "2", "--visitors", "2000"];
+    let held = aovlab()
+        .args([&["run", "--hold", "segments[0].share=0.3", "--json", "-"][..], &small].concat())
+        .output()
+        .unwrap();
+    assert!(held.status.success(), "{}", String::from_utf8_lossy(&held.stderr));
+    let plain = aovlab().args([&["run", "--json", "-"][..], &small].concat()).output().unwrap();
+    let rpv = |out: &[u8]| -> f64 {
+        let v: serde_json::Value = serde_json::from_slice(out).unwrap();
+        v["strategies"][0]["metrics"]["revenue_per_visitor"]["mean"].as_f64().unwrap()
+    };
+    assert_ne!(rpv(&held.stdout), rpv(&plain.stdout), "the held share changes the traffic mix");
+    refused(&[&["run", "--hold", "store.visitors=5"][..], &small].concat(), "cannot be held");
+    refused(&[&["run", "--hold", "segments[0].share=1.5"][..], &small].concat(), "--hold segments[0].share=1.5");
+}

@@ -89,6 +89,15 @@ fn the_figures_hold_the_reports_numbers() {
     let steps: f64 = w.bars[1..6].iter().map(|b| b.to - b.from).sum();
     assert!((w.bars[0].to + steps - w.bars[6].to).abs() < 1e-9);
     assert_eq!(figure::impact_distribution(&r, &reps).curves.len(), r.strategies.len() - 1);
+    // The decomposition names its parts, and says how they differ from the cards.
+    let d = figure::decomposition(&r);
+    assert_eq!(d.slot_names, ["Conversion's part of the RPV lift", "AOV's part of the RPV lift"]);
+    assert!(d.note.contains("differ a little from the conversion and AOV lifts on the cards"), "{}", d.note);
+    // Each strategy's parts add up to its lift (the dot), which the cards' lifts do not.
+    for (row, dot) in d.dots.iter().enumerate() {
+        let parts: f64 = d.bars.iter().filter(|b| b.row == row).map(|b| b.to).sum();
+        assert!((parts - dot.x).abs() < 1e-9, "{parts} {}", dot.x);
+    }
 }
 
 #[test]
