@@ -48,7 +48,9 @@ pub fn money(value: f64, code: &str, decimals: usize) -> String {
 /// Money with an explicit sign: `+$10,000,000`.
 pub fn signed_money(value: f64, code: &str, decimals: usize) -> String {
     let m = money(value, code, decimals);
-    if value > 0.0 && !m.starts_with('-') { format!("+{m}") } else { m }
+    // What rounds to zero carries no sign (`$0.00`, not `+$0.00`).
+    let nonzero = m.chars().any(|c| c.is_ascii_digit() && c != '0');
+    if value > 0.0 && nonzero && !m.starts_with('-') { format!("+{m}") } else { m }
 }
 
 /// Compact money for large amounts: `$12.3M`, `$450K`, `$980`.
@@ -86,16 +88,24 @@ pub fn signed_percent(share: f64, decimals: usize) -> String {
 }
 
 /// `v` with `decimals` decimals and its sign, except where it rounds to zero.
-fn signed(v: f64, decimals: usize) -> String {
+pub fn signed(v: f64, decimals: usize) -> String {
     let text = format!("{:+.*}", decimals, v);
     if text[1..].chars().all(|c| c == '0' || c == '.') { text[1..].to_string() } else { text }
 }
 
-/// `s` broken into lines of at most `max` characters at spaces; a longer word keeps
-/// a line of its own, whole. Titles, notes and row names are wrapped, never cut.
+/// `s` broken into lines of at most `max` characters at spaces; a word longer than a
+/// line (an id, a URL) is broken across lines. Titles, notes and row names are
+/// wrapped, never cut: every character stays.
 pub fn wrap_words(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
     let mut lines: Vec<String> = Vec::new();
+    let mut words: Vec<String> = Vec::new();
     for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let chars: Vec<char> = word.chars().collect();
+        words.extend(chars.chunks(max).map(|c| c.iter().collect::<String>()));
+    }
+    for word in words {
+        let word = word.as_str();
         match lines.last_mut() {
             Some(line) if line.chars().count() + 1 + word.chars().count() <= max => {
                 line.push(' ');
@@ -239,7 +249,7 @@ mod tests {
         let lines = wrap_words(s, 20);
         assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
         assert_eq!(lines.join(" "), s);
-        assert_eq!(wrap_words("Supercalifragilistic x", 5), vec!["Supercalifragilistic", "x"]);
+        assert_eq!(wrap_words("Supercalifragilistic x", 5), vec!["Super", "calif", "ragil", "istic", "x"]);
         assert_eq!(wrap_words("", 5), vec![""]);
     }
 

@@ -410,6 +410,8 @@ fn sweep_shards_merge_to_the_whole_sweep() {
     for (param, from, to) in [
         (r#"strategies."AOV-optimized".post_checkout.offer_discount"#, "0", "0.4"),
         ("behaviour.post_checkout_base_accept", "0.4", "0.8"),
+        // A held share: its shards record the file form (the share is held when run).
+        ("segments[0].share", "0.2", "0.6"),
     ] {
         let sweep = |extra: &[&str]| {
             let mut c = aovlab();

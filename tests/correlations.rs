@@ -164,7 +164,42 @@ fn a_held_segment_share_keeps_its_value_and_the_others_fill_the_rest() {
             assert!((a - b).abs() < 1e-12);
         }
     }
-    // Holding something that is not uncertain is refused with the reason.
+    // Holding something that is not an input, or the holdout's lever, is refused.
     let e = sc.clone().hold("store.visitors", 5.0).unwrap_err();
     assert!(e.contains("cannot be held"), "{e}");
+    let holdout = format!("strategies[{}].checkout.friction_reduction", sc.holdout);
+    let e = sc.clone().hold(&holdout, 0.1).unwrap_err();
+    assert!(e.contains("lever of the holdout"), "{e}");
+}
+
+#[test]
+fn held_shares_always_describe_all_the_traffic() {
+    use aovlab::engine::world::{SegmentDraw, normalise_shares};
+    let seg = |share: f64| SegmentDraw {
+        share,
+        add_to_cart_rate: 0.0,
+        checkout_completion: 0.0,
+        mean_cart_size: 1.0,
+        propensity: 1.0,
+        price_sensitivity: 1.0,
+        friction_sensitivity: 1.0,
+        member_share: 0.0,
+    };
+    let shares = |v: &[SegmentDraw]| v.iter().map(|s| s.share).collect::<Vec<_>>();
+    // Every share held, below 1 in total: scaled to 1.
+    let mut s = vec![seg(0.3), seg(0.3)];
+    normalise_shares(&mut s, &[true, true]);
+    assert_eq!(shares(&s), [0.5, 0.5]);
+    // Every share held at 0: equal traffic, never none (which would panic).
+    let mut s = vec![seg(0.0), seg(0.0)];
+    normalise_shares(&mut s, &[true, true]);
+    assert_eq!(shares(&s), [0.5, 0.5]);
+    // Held shares past 1: the others get none.
+    let mut s = vec![seg(0.7), seg(0.6), seg(0.2)];
+    normalise_shares(&mut s, &[true, true, false]);
+    assert!((s[0].share - 0.7 / 1.3).abs() < 1e-12 && s[2].share == 0.0);
+    // One held, the others in their proportions.
+    let mut s = vec![seg(0.25), seg(0.2), seg(0.6)];
+    normalise_shares(&mut s, &[true, false, false]);
+    assert!((s[0].share - 0.25).abs() < 1e-12 && (s[1].share - 0.75 * 0.25).abs() < 1e-12);
 }

@@ -226,20 +226,14 @@ impl Sweep {
     /// ([`Scenario::hold`]: a held share keeps the others consistent, a correlated
     /// input its partners; any other is as if set).
     pub fn scenario_at(&self, spec: &ScenarioSpec, (x, y): (f64, Option<f64>)) -> Result<Scenario, SweepError> {
-        let mut s = spec.clone();
         let invalid = |m: String| SweepError::Invalid {
             at: self.describe((x, y)),
             errors: vec![FieldError { path: String::new(), message: m }],
         };
-        let axes = std::iter::once((&self.x, Some(x))).chain(self.y.as_ref().map(|a| (a, y)));
-        for (a, v) in axes.clone() {
-            if let (false, Some(v)) = (a.held, v) {
-                a.set(&mut s, v).map_err(invalid)?;
-            }
-        }
+        let s = self.spec_at(spec, (x, y))?;
         let mut sc =
             Scenario::from_spec(s).map_err(|errors| SweepError::Invalid { at: self.describe((x, y)), errors })?;
-        for (a, v) in axes {
+        for (a, v) in std::iter::once((&self.x, Some(x))).chain(self.y.as_ref().map(|a| (a, y))) {
             if let (true, Some(v)) = (a.held, v) {
                 sc = sc.hold(&a.path, v).map_err(invalid)?;
             }
@@ -247,17 +241,19 @@ impl Sweep {
         Ok(sc)
     }
 
-    /// The scenario at one point, as `--set` gives it (an uncertain fact about the
-    /// world fixed at the point's value): what a shard records.
+    /// The file form at one point: `spec` with the fields that are set there (as
+    /// `--set` sets them); a field the point holds is left as the file has it (it is
+    /// held when run, [`Sweep::scenario_at`]). What a shard records, and merges check.
     pub fn spec_at(&self, spec: &ScenarioSpec, (x, y): (f64, Option<f64>)) -> Result<ScenarioSpec, SweepError> {
         let mut s = spec.clone();
         let invalid = |m: String| SweepError::Invalid {
             at: self.describe((x, y)),
             errors: vec![FieldError { path: String::new(), message: m }],
         };
-        self.x.set(&mut s, x).map_err(invalid)?;
-        if let (Some(a), Some(y)) = (&self.y, y) {
-            a.set(&mut s, y).map_err(invalid)?;
+        for (a, v) in std::iter::once((&self.x, Some(x))).chain(self.y.as_ref().map(|a| (a, y))) {
+            if let (false, Some(v)) = (a.held, v) {
+                a.set(&mut s, v).map_err(invalid)?;
+            }
         }
         Ok(s)
     }

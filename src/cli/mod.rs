@@ -392,6 +392,9 @@ pub fn emit(
     let to_stdout = |p: Option<&Path>| p.is_some_and(|p| p.as_os_str() == "-");
     if !to_stdout(out.json) && !to_stdout(out.csv) && !to_stdout(out.summary) {
         let mut text = table::render(&report);
+        for (path, v) in sc.held_inputs() {
+            text.push_str(&format!("\nHeld in every replication: {path} = {}\n", crate::model::param::num(v)));
+        }
         if let Some(p) = precision {
             text.push_str(&format!("\n{}\n", crate::analysis::precision::sentence(&sc.store.currency, p)));
         }
@@ -412,7 +415,8 @@ pub fn emit(
         print_stdout(&text)?;
     }
     if let Some(path) = out.json {
-        let text = export::report_json_with(&report, precision)
+        let held: Vec<(String, f64)> = sc.held_inputs().into_iter().map(|(p, v)| (p.to_string(), v)).collect();
+        let text = export::report_json_with(&report, precision, &held)
             .map_err(|e| Failure::Internal(anyhow::anyhow!("serialising the report: {e}")))?;
         write_output(path, &text)?;
     }

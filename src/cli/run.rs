@@ -81,7 +81,8 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
         csv: a.csv.as_deref(),
         summary: a.summary_csv.as_deref(),
         charts: a.charts.as_deref(),
-        saved: prepared.spec.presented.as_ref(),
+        // A run holding an input is not the file's run: no check against its saved results.
+        saved: prepared.spec.presented.as_ref().filter(|_| a.hold.is_empty()),
         save_into: a.save_results.then_some(a.sim.file.as_deref()).flatten(),
     };
     let bar = super::progress_bar(u64::from(sc.replications()), "replications");

@@ -312,17 +312,25 @@ fn drawn_with(sc: &Scenario, i: &Input, rep: u32, joint: Option<&[(u64, f64)]>) 
 /// Scales drawn segment shares to sum to 1. Shares `held` ([`crate::model::Hold`])
 /// keep their values and the others are scaled to fill the rest of the traffic (all
 /// of it when none is held); where the ones to scale drew nothing, they share it
-/// equally. Held shares summing past 1 are themselves scaled to 1.
+/// equally. Held shares summing to 1 or more, or every share held, are themselves
+/// scaled to sum to 1 (equally where they are all 0).
 pub fn normalise_shares(segments: &mut [SegmentDraw], held: &[bool]) {
     let held_total: f64 = segments.iter().zip(held).filter(|(_, h)| **h).map(|(s, _)| s.share).sum();
-    if held_total >= 1.0 {
+    let free = held.iter().filter(|h| !**h).count();
+    if held_total >= 1.0 || free == 0 {
+        // The held shares fill all the traffic: scaled to sum to 1 (equal where they
+        // are all 0), the others none.
+        let n = (segments.len() - free) as f64;
         for (s, &h) in segments.iter_mut().zip(held) {
-            s.share = if h { s.share / held_total } else { 0.0 };
+            s.share = match (h, held_total > 0.0) {
+                (false, _) => 0.0,
+                (true, true) => s.share / held_total,
+                (true, false) => 1.0 / n,
+            };
         }
         return;
     }
     let rest = 1.0 - held_total;
-    let free = held.iter().filter(|h| !**h).count();
     let total: f64 = segments.iter().zip(held).filter(|(_, h)| !**h).map(|(s, _)| s.share).sum();
     for (s, &h) in segments.iter_mut().zip(held) {
         if h {

@@ -231,7 +231,10 @@ impl Document {
     /// The scenario changed (its revisions are set).
     fn changed(&mut self, field: Option<&Path>) {
         self.last_edit = Some(Instant::now());
+        // The validated scenario is gone, whatever revision this is (an undo returns
+        // to an earlier one, which the check must not take as already done).
         self.scenario = None;
+        self.checked = u64::MAX;
         if self.is_large() {
             // The whole check waits for a pause; the edited field is checked now.
             if let Some(p) = field {

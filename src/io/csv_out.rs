@@ -17,15 +17,18 @@ fn formula_like(cell: &str) -> bool {
     cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.trim().parse::<f64>().is_err()
 }
 
-/// `cell` as written: with a leading `'` where a spreadsheet could run it.
+/// `cell` as written: with a leading `'` where a spreadsheet could run it, or where
+/// [`restore`] would otherwise take one off (a name that starts `'=`), so that every
+/// cell reads back as it was.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    if formula_like(cell) { Cow::Owned(format!("'{cell}")) } else { Cow::Borrowed(cell) }
+    if formula_like(cell) || restore(cell) != cell { Cow::Owned(format!("'{cell}")) } else { Cow::Borrowed(cell) }
 }
 
-/// A cell as [`neutralise`] wrote it, given back as it was.
+/// A cell as [`neutralise`] wrote it, given back as it was: one leading `'` comes off
+/// where what follows is formula-like or was itself neutralised.
 pub fn restore(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if formula_like(rest) => rest,
+        Some(rest) if formula_like(rest) || restore(rest) != rest => rest,
         _ => cell,
     }
 }
@@ -64,6 +67,9 @@ mod tests {
             assert!(neutralise(bad).starts_with('\''), "{bad}");
             assert_eq!(restore(&neutralise(bad)), bad);
         }
+        // A name that already starts like a neutralised cell keeps its quote too.
+        assert_eq!(neutralise("'=x"), "''=x");
+        assert_eq!(restore(&neutralise("'=x")), "'=x");
         for fine in ["-0.05", "+3", "-1e-9", "Coffee", "", "0.25", "a=b", "'quoted"] {
             assert_eq!(neutralise(fine), fine);
             assert_eq!(restore(fine), fine);

@@ -13,12 +13,26 @@ pub fn report_json(report: &Report) -> serde_json::Result<String> {
     serde_json::to_string_pretty(report)
 }
 
-/// The report as pretty JSON, with a precision target's outcome as `precision`.
-pub fn report_json_with(report: &Report, precision: Option<&Reached>) -> serde_json::Result<String> {
-    let Some(p) = precision else { return report_json(report) };
+/// The report as pretty JSON, with a precision target's outcome as `precision` and
+/// the inputs held in every replication (`aovlab run --hold`) as `held`, `{path: value}`.
+pub fn report_json_with(
+    report: &Report,
+    precision: Option<&Reached>,
+    held: &[(String, f64)],
+) -> serde_json::Result<String> {
+    if precision.is_none() && held.is_empty() {
+        return report_json(report);
+    }
     let mut v = serde_json::to_value(report)?;
     if let Some(o) = v.as_object_mut() {
-        o.insert("precision".into(), serde_json::to_value(p)?);
+        if let Some(p) = precision {
+            o.insert("precision".into(), serde_json::to_value(p)?);
+        }
+        if !held.is_empty() {
+            let map: serde_json::Map<String, serde_json::Value> =
+                held.iter().map(|(p, v)| (p.clone(), serde_json::Value::from(*v))).collect();
+            o.insert("held".into(), serde_json::Value::Object(map));
+        }
     }
     serde_json::to_string_pretty(&v)
 }

@@ -346,10 +346,18 @@ impl Scenario {
         if !value.is_finite() {
             return Err(format!("`{path}` cannot be held at {value}"));
         }
+        if input.stream == self.strategies[self.holdout].friction_reduction.stream {
+            return Err(format!("`{path}` is a lever of the holdout, which has every lever off; it cannot be held"));
+        }
         let hold = Hold { stream: input.stream, value: value.clamp(input.lo, input.hi) };
         self.held.retain(|h| h.stream != hold.stream);
         self.held.push(hold);
         Ok(self)
+    }
+
+    /// The inputs held, by path, with their values.
+    pub fn held_inputs(&self) -> Vec<(&str, f64)> {
+        self.inputs().into_iter().filter_map(|(p, i)| Some((p, self.held_value(i.stream)?))).collect()
     }
 
     /// The value the input with random stream `stream` is held at, if it is.

@@ -63,6 +63,7 @@ pub fn differences(a: &ScenarioSpec, b: &ScenarioSpec) -> Vec<Difference> {
     let (va, vb) = (values(a), values(b));
     let items = |v: &BTreeMap<String, (Option<Item>, String)>| -> Vec<Item> {
         let mut out: Vec<Item> = v.values().filter_map(|(i, _)| i.clone()).collect();
+        out.sort_by(|a, b| a.0.key().cmp(b.0.key()).then_with(|| a.1.cmp(&b.1)));
         out.dedup();
         out
     };

@@ -212,8 +212,8 @@ impl Metric {
     /// [`Metric::format_end`] with money at full precision, for tables.
     pub fn format_end_exact(self, v: f64, currency: &str) -> String {
         match self.unit() {
-            MetricUnit::Relative => crate::format::signed_percent(v, 1),
-            _ => self.format_exact(v, currency),
+            MetricUnit::MoneyPerYear => self.format_exact(v, currency),
+            _ => self.format_end(v, currency),
         }
     }
 
@@ -233,7 +233,9 @@ impl Metric {
             return crate::format::NO_CHANGE.into();
         }
         match self.unit() {
-            MetricUnit::Rate if self == Metric::TierUpgradeRate => format!("{:+.2}‰ pts", d * 1000.0),
+            MetricUnit::Rate if self == Metric::TierUpgradeRate => {
+                format!("{}‰ pts", crate::format::signed(d * 1000.0, 2))
+            }
             MetricUnit::Rate => crate::format::points(d, 2),
             MetricUnit::Relative => crate::format::points(d, 1),
             MetricUnit::Money => signed_money(d, currency, 2),

@@ -263,9 +263,11 @@ fn vs_holdout(
     let conversion_rate_lift = ratio_lift(os, oh, 1, 3).map(|e| {
         let both = t.orders_x_holdout as f64;
         let (gained, lost) = (os - both, oh - both);
-        let can_gain = st.friction_reduction.param.central() > 0.0
-            || st.friction_reduction.param.is_uncertain()
-            || st.discount > 0.0;
+        let reduction = &st.friction_reduction;
+        let can_gain = match sc.held_value(reduction.stream) {
+            Some(v) => v > 0.0,
+            None => reduction.param.central() > 0.0 || reduction.param.is_uncertain(),
+        } || st.discount > 0.0;
         let can_lose = st.shows_before_checkout();
         let mid_p = |k: f64| poisson_mid_p(k.round().max(0.0) as u64, 0.05);
         let (lo, hi) = match (can_gain, can_lose) {

@@ -89,7 +89,8 @@ pub fn discordant_lift(value: f64, se: f64, z: f64, lost: Discordant, gained: Di
     let v = se * se;
     // delta^2 = z^2 (v + delta c): the half-width with c more variance per unit.
     // Each side's variance moves with both kinds: a lower lift means more lost orders
-    // and fewer gained events (the latter only where they are many).
+    // and fewer gained events (the latter only where no lost orders occur at all:
+    // [`Discordant::slope_away`]).
     let half = |c: f64| (z * z * c + (z.powi(4) * c * c + 4.0 * z * z * v).sqrt()) / 2.0;
     (
         value - half(lost.slope(v) - gained.slope_away(v, &lost)),
@@ -112,7 +113,8 @@ pub fn poisson_mid_p(k: u64, alpha: f64) -> (f64, f64) {
     // The tail above k grows with the mean, the tail below falls; bisection on each.
     let solve = |upper: bool| {
         let (mut lo, mut hi) = (0.0f64, (k as f64 + 10.0) * 4.0 + 50.0);
-        for _ in 0..200 {
+        // 64 halvings of at most a few hundred: far below a count's resolution.
+        for _ in 0..64 {
             let mid = 0.5 * (lo + hi);
             let t = tail(mid, upper);
             if (t < alpha / 2.0) == upper {

@@ -555,18 +555,33 @@ pub fn screen(
     Ok(Screened { candidates: cands.len(), replications: reps, scores: mine.into_iter().zip(values).collect() })
 }
 
-/// The race's work after screening, in strategy-replications (what a run's time
-/// grows with): each stage's, then the fresh evaluation's of the finalists and the
-/// scenario's `own` strategies. The race is fixed by the counts alone, so this is
-/// known before it starts, and progress can be the share of the work done (a
-/// steady estimate of the time left) rather than the share of stages.
-fn race_work(candidates: usize, screened: u32, total: u32, own: usize) -> (Vec<f64>, f64) {
+/// One stage of the race: the policies kept, and the replications they run next.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Stage {
+    keep: usize,
+    reps: (u32, u32),
+}
+
+impl Stage {
+    /// Its work in strategy-replications (what a run's time grows with).
+    fn work(&self) -> f64 {
+        self.keep as f64 * f64::from(self.reps.1 - self.reps.0)
+    }
+}
+
+/// The race after screening `candidates` on `screened` replications of `total`: keep
+/// the best third and triple the replications while more than [`FINALISTS`] remain.
+/// It is fixed by the counts alone, so its work is known before it starts and
+/// progress can be the share of the work done (a steady estimate of the time left)
+/// rather than the share of stages. With the work of the fresh evaluation of the
+/// finalists and the scenario's `own` strategies.
+fn race(candidates: usize, screened: u32, total: u32, own: usize) -> (Vec<Stage>, f64) {
     let (mut alive, mut done) = (candidates, screened);
     let mut stages = Vec::new();
     while alive > FINALISTS && done < total {
         alive = alive.div_ceil(3).max(FINALISTS);
         let next = (done * 3).min(total);
-        stages.push(alive as f64 * f64::from(next - done));
+        stages.push(Stage { keep: alive, reps: (done, next) });
         done = next;
     }
     (stages, (alive.min(FINALISTS) + own) as f64 * f64::from(total))
@@ -599,9 +614,10 @@ pub fn finish(
     let mut done_reps = screened.replications;
     let mut stages = vec![(done_reps, cands.len())];
     let own_count = spec.strategies.iter().filter(|s| !s.holdout).count();
-    let (stage_work, fresh_work) = race_work(cands.len(), done_reps, total_reps, own_count);
-    let all_work = (stage_work.iter().sum::<f64>() + fresh_work).max(1.0);
-    let work_before = |stage: usize| stage_work[..(stage - 1).min(stage_work.len())].iter().sum::<f64>();
+    let (schedule, fresh_work) = race(cands.len(), done_reps, total_reps, own_count);
+    let raced: f64 = schedule.iter().map(Stage::work).sum();
+    let all_work = (raced + fresh_work).max(1.0);
+    let mut before = 0.0;
     let rank = |alive: &mut Vec<usize>, values: &[Vec<Values>]| {
         alive.sort_by(|&a, &b| {
             let (oa, sa) = search.score(&values[a]);
@@ -610,20 +626,19 @@ pub fn finish(
         });
     };
     // The race: keep the best third, triple the replications.
-    while alive.len() > FINALISTS && done_reps < total_reps {
+    for step in &schedule {
         rank(&mut alive, &values);
-        alive.truncate(alive.len().div_ceil(3).max(FINALISTS));
-        let next = (done_reps * 3).min(total_reps);
+        alive.truncate(step.keep);
         let refs: Vec<&StrategySpec> = alive.iter().map(|&i| &cands[i]).collect();
         let stage = stages.len();
-        let (before, this) = (work_before(stage), stage_work.get(stage - 1).copied().unwrap_or(0.0));
-        let p = |f: f64| progress(((before + f * this) / all_work).min(1.0));
-        let (more, _) = evaluate(sc, spec, &refs, stream, done_reps..next, sc.seed(), opts, &p, cancel)?;
+        let p = |f: f64| progress(((before + f * step.work()) / all_work).min(1.0));
+        let (more, _) = evaluate(sc, spec, &refs, stream, step.reps.0..step.reps.1, sc.seed(), opts, &p, cancel)?;
         for (&i, v) in alive.iter().zip(more) {
             values[i].extend(v);
             stage_of[i] = stage;
         }
-        done_reps = next;
+        before += step.work();
+        done_reps = step.reps.1;
         stages.push((done_reps, alive.len()));
     }
     rank(&mut alive, &values);
@@ -633,7 +648,7 @@ pub fn finish(
     let own: Vec<&StrategySpec> = spec.strategies.iter().collect();
     let mut fresh_list: Vec<&StrategySpec> = alive.iter().map(|&i| &cands[i]).collect();
     fresh_list.extend(own.iter().filter(|s| !s.holdout));
-    let raced = stage_work.iter().sum::<f64>() / all_work;
+    let raced = raced / all_work;
     let p = |f: f64| progress(raced + (1.0 - raced) * f);
     let (fresh, fresh_holdout) = evaluate(sc, spec, &fresh_list, stream, 0..total_reps, fresh_seed, opts, &p, cancel)?;
     let n_final = alive.len();
@@ -735,9 +750,9 @@ pub fn optimize(
     let candidates = search.space(spec, sc)?.0.len();
     let screen_reps = SCREEN_REPLICATIONS.min(sc.replications());
     let own = spec.strategies.iter().filter(|s| !s.holdout).count();
-    let (stages, fresh) = race_work(candidates, screen_reps, sc.replications(), own);
+    let (stages, fresh) = race(candidates, screen_reps, sc.replications(), own);
     let screening = candidates as f64 * f64::from(screen_reps);
-    let share = screening / (screening + stages.iter().sum::<f64>() + fresh).max(1.0);
+    let share = screening / (screening + stages.iter().map(Stage::work).sum::<f64>() + fresh).max(1.0);
     let screened = screen(spec, sc, search, (0, 1), opts, &|f| progress(share * f), cancel)?;
     finish(spec, sc, search, screened, opts, &|f| progress(share + (1.0 - share) * f), cancel)
 }
@@ -766,10 +781,13 @@ mod tests {
         // 3,900 policies screened on 2 replications, raced to 100: thirds kept while
         // the replications triple (1,300 from 2 to 6, 434 to 18, 145 to 54, 49 to 100),
         // then 8 finalists and 7 own strategies on 100 fresh replications.
-        let (stages, fresh) = race_work(3_900, 2, 100, 7);
-        assert_eq!(stages, vec![1_300.0 * 4.0, 434.0 * 12.0, 145.0 * 36.0, 49.0 * 46.0]);
+        let (stages, fresh) = race(3_900, 2, 100, 7);
+        let keep: Vec<(usize, (u32, u32))> = stages.iter().map(|s| (s.keep, s.reps)).collect();
+        assert_eq!(keep, vec![(1_300, (2, 6)), (434, (6, 18)), (145, (18, 54)), (49, (54, 100))]);
+        let work: Vec<f64> = stages.iter().map(Stage::work).collect();
+        assert_eq!(work, vec![1_300.0 * 4.0, 434.0 * 12.0, 145.0 * 36.0, 49.0 * 46.0]);
         assert_eq!(fresh, 15.0 * 100.0);
         // Few candidates: no race, the fresh evaluation only.
-        assert_eq!(race_work(5, 2, 100, 1), (Vec::new(), 6.0 * 100.0));
+        assert_eq!(race(5, 2, 100, 1), (Vec::new(), 6.0 * 100.0));
     }
 }

@@ -257,6 +257,7 @@ impl Xy {
             let p = &mut self.points[i];
             let chars = p.label.as_deref().map_or(0, |l| l.chars().count() + 1) as f64;
             let (nx, mut ny) = ((p.at.0 - x0) / sx, (p.at.1 - y0) / sy);
+            let start = ny;
             let w = chars * CHAR_W;
             while let Some(&(_, _, y)) =
                 placed.iter().find(|q| q.0 < nx + w && nx < q.1 && (q.2 - ny).abs() < LINE_H - 1e-9)
@@ -264,8 +265,7 @@ impl Xy {
                 ny = y + LINE_H;
             }
             placed.push((nx, nx + w, ny));
-            let at = y0 + ny * sy;
-            p.label_at = (at != p.at.1).then_some((p.at.0, at));
+            p.label_at = (ny != start).then_some((p.at.0, y0 + ny * sy));
         }
     }
 
