@@ -11,6 +11,7 @@
 //! separately with `AOVLAB_TIMING`, docs/performance.md). Prints figures; asserts
 //! nothing about time.
 
+use aovlab::model::FieldId;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -69,8 +70,8 @@ fn main() {
     );
     // A small run, so that the engine does not dominate what is measured.
     doc.apply(Edit::Batch(vec![
-        Edit::Set(Path::top("store.visitors"), Value::Whole(20_000)),
-        Edit::Set(Path::top("store.replications"), Value::Whole(2)),
+        Edit::Set(Path::top(FieldId::StoreVisitors), Value::Whole(20_000)),
+        Edit::Set(Path::top(FieldId::StoreReplications), Value::Whole(2)),
     ]))
     .expect("a small run");
     let prefs = Prefs { native_dialogs: false, ..Prefs::default() };
@@ -105,9 +106,9 @@ fn main() {
 
     let rename = aovlab::model::edit::rename_product(h.state().doc.spec(), 3, "renamed-product");
     let edits: [(&str, Edit); 4] = [
-        ("a price", Edit::Set(Path::item("products[].price", 7), Value::Number(42.5))),
-        ("another price", Edit::Set(Path::item("products[].price", 9), Value::Number(12.5))),
-        ("a link strength", Edit::Set(Path::item("links[].strength", 11), Value::Number(0.45))),
+        ("a price", Edit::Set(Path::item(FieldId::ProductPrice, 7), Value::Number(42.5))),
+        ("another price", Edit::Set(Path::item(FieldId::ProductPrice, 9), Value::Number(12.5))),
+        ("a link strength", Edit::Set(Path::item(FieldId::LinkStrength, 11), Value::Number(0.45))),
         ("a product id (renamed in its links too)", rename),
     ];
     for (what, e) in edits {

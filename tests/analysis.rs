@@ -296,5 +296,5 @@ fn the_holdouts_levers_are_not_offered_and_a_second_field_can_move_the_metric() 
     let first = fields::resolve(&spec, lever).unwrap();
     assert_eq!(second.item, first.item, "{}", second.canonical());
     let second = sweep::suggested_second(&spec, "behaviour.post_checkout_base_accept").unwrap();
-    assert_ne!(second.field, "store.annual_gmv");
+    assert_ne!(second.field, aovlab::model::FieldId::StoreAnnualGmv);
 }

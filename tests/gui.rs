@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use aovlab::gui::{AovApp, Document, Level, Page, Pending, Prefs, RunState};
 use aovlab::io::scenario_file::ARTICLE_TOML;
+use aovlab::model::FieldId;
 use aovlab::model::edit::Edit;
 use aovlab::model::fields::{Path, Value};
 use egui::{Key, Modifiers};
@@ -17,8 +18,8 @@ use egui_kittest::kittest::{NodeT, Queryable};
 fn small_article() -> Document {
     let mut doc = Document::article();
     doc.apply(Edit::Batch(vec![
-        Edit::Set(Path::top("store.visitors"), Value::Whole(20_000)),
-        Edit::Set(Path::top("store.replications"), Value::Whole(8)),
+        Edit::Set(Path::top(FieldId::StoreVisitors), Value::Whole(20_000)),
+        Edit::Set(Path::top(FieldId::StoreReplications), Value::Whole(8)),
     ]))
     .unwrap();
     saved(doc)
@@ -199,7 +200,7 @@ fn unsaved_changes_guard_new() {
 fn an_invalid_field_is_flagged_in_the_users_words_and_run_is_disabled() {
     let mut h = harness(small_article());
     wait_for_results(&mut h);
-    edit(&mut h, Edit::Set(Path::item("segments[].add_to_cart_rate", 0), Value::Param(1.5.into())));
+    edit(&mut h, Edit::Set(Path::item(FieldId::SegmentAddToCartRate, 0), Value::Param(1.5.into())));
     h.state_mut().editor.page = Page::Segments;
     h.run_steps(2);
     // The problem names the segment and the field as the editor shows them.
@@ -208,8 +209,8 @@ fn an_invalid_field_is_flagged_in_the_users_words_and_run_is_disabled() {
     h.get_by_label("150% (1.5 in the file) is outside the allowed range 0% to 100%");
     assert!(h.get_by_label("Run scenario").accesskit_node().is_disabled());
     // A product's problem names the product, and a number reads without artefacts.
-    edit(&mut h, Edit::Set(Path::item("segments[].add_to_cart_rate", 0), Value::Param(0.05.into())));
-    edit(&mut h, Edit::Set(Path::item("products[].price", 13), Value::Number(-0.06000000000000005)));
+    edit(&mut h, Edit::Set(Path::item(FieldId::SegmentAddToCartRate, 0), Value::Param(0.05.into())));
+    edit(&mut h, Edit::Set(Path::item(FieldId::ProductPrice, 13), Value::Number(-0.06000000000000005)));
     h.get_by_label_contains("Espresso Roast Beans 1 kg › Price: -$0.06 is outside the allowed range above $0.00");
 }
 
@@ -355,7 +356,7 @@ fn saving_keeps_the_files_comments_and_layout() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mine.toml");
     let mut doc = Document::article();
-    doc.apply(Edit::Set(Path::top("name"), Value::Text(Some("Mine".into())))).unwrap();
+    doc.apply(Edit::Set(Path::top(FieldId::Name), Value::Text(Some("Mine".into())))).unwrap();
     doc.save_as(path.clone()).unwrap();
     assert!(!doc.is_dirty());
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -369,7 +370,7 @@ fn saving_keeps_the_files_comments_and_layout() {
     // A save that cannot complete leaves the previous file as it was.
     let before = std::fs::read(&path).unwrap();
     let mut other = Document::article();
-    other.apply(Edit::Set(Path::top("name"), Value::Text(Some("Other".into())))).unwrap();
+    other.apply(Edit::Set(Path::top(FieldId::Name), Value::Text(Some("Other".into())))).unwrap();
     assert!(other.save_as(dir.path().join("no-such-dir").join("x.toml")).is_err());
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
@@ -396,7 +397,7 @@ fn nothing_is_cut_off_in_a_small_window() {
     let mut h = harness_sized(small_article(), 1280.0, 720.0);
     wait_for_results(&mut h);
     // A long problem message (an invalid tier) must wrap, not widen the window.
-    edit(&mut h, Edit::Set(Path::item("tiers[].threshold", 1), Value::Number(100.0)));
+    edit(&mut h, Edit::Set(Path::item(FieldId::TierThreshold, 1), Value::Number(100.0)));
     h.run_steps(2);
     let width = 1280.0;
     let wide: Vec<String> = h
@@ -449,7 +450,7 @@ fn a_csv_catalog_opens_edits_and_saves_back_to_its_files() {
     aovlab::io::save_scenario(&path, &spec).unwrap();
     let mut doc = Document::open(path.clone()).unwrap();
     assert_eq!(doc.spec().products.len(), 26);
-    doc.apply(Edit::Set(Path::item("products[].price", 0), Value::Number(99.5))).unwrap();
+    doc.apply(Edit::Set(Path::item(FieldId::ProductPrice, 0), Value::Number(99.5))).unwrap();
     doc.save_as(path.clone()).unwrap();
     let csv = std::fs::read_to_string(dir.path().join("p.csv")).unwrap();
     assert!(csv.lines().nth(1).unwrap().contains(",99.5,"), "{csv}");
@@ -464,7 +465,7 @@ fn a_csv_catalog_opens_edits_and_saves_back_to_its_files() {
 #[test]
 fn cancelling_says_so_and_a_complete_run_clears_it() {
     let mut doc = Document::article();
-    doc.apply(Edit::Set(Path::top("store.replications"), Value::Whole(2000))).unwrap();
+    doc.apply(Edit::Set(Path::top(FieldId::StoreReplications), Value::Whole(2000))).unwrap();
     let mut h = harness(doc);
     for _ in 0..2000 {
         h.step();
@@ -491,8 +492,8 @@ fn cancelling_says_so_and_a_complete_run_clears_it() {
     assert_eq!(h.state().notice.as_ref().unwrap().level, Level::Warning);
     assert!(h.query_by_label_contains("running:").is_none());
     // A complete run afterwards leaves no trace of the cancelled one.
-    edit(&mut h, Edit::Set(Path::top("store.replications"), Value::Whole(3)));
-    edit(&mut h, Edit::Set(Path::top("store.visitors"), Value::Whole(10_000)));
+    edit(&mut h, Edit::Set(Path::top(FieldId::StoreReplications), Value::Whole(3)));
+    edit(&mut h, Edit::Set(Path::top(FieldId::StoreVisitors), Value::Whole(10_000)));
     h.get_by_label("Run scenario").click();
     h.run_steps(1);
     wait_for_results(&mut h);
@@ -529,7 +530,7 @@ fn unsaved_work_survives_a_crash() {
         AovApp::new(small_article(), prefs()).with_recovery(recovery.path().to_path_buf()),
     );
     wait_for_results(&mut h);
-    edit(&mut h, Edit::Set(Path::top("name"), Value::Text(Some("Unsaved work".into()))));
+    edit(&mut h, Edit::Set(Path::top(FieldId::Name), Value::Text(Some("Unsaved work".into()))));
     // The copy is written at most a couple of seconds after the edit.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while !recovery.path().join("recovery.json").exists() && std::time::Instant::now() < deadline {
@@ -609,8 +610,8 @@ fn the_what_if_tab_sweeps_a_lever_and_equals_the_plain_run_at_each_point() {
 #[test]
 fn the_sensitivity_tab_ranks_the_inputs_and_states_the_decision() {
     let mut doc = small_article();
-    doc.apply(Edit::Set(Path::top("store.replications"), Value::Whole(6))).unwrap();
-    doc.apply(Edit::Set(Path::top("store.visitors"), Value::Whole(8_000))).unwrap();
+    doc.apply(Edit::Set(Path::top(FieldId::StoreReplications), Value::Whole(6))).unwrap();
+    doc.apply(Edit::Set(Path::top(FieldId::StoreVisitors), Value::Whole(8_000))).unwrap();
     let mut h = harness(doc);
     wait_for_results(&mut h);
     h.get_by_label("Sensitivity").click();
@@ -642,7 +643,7 @@ fn a_correlation_is_added_edited_and_undone_on_the_store_page() {
     assert!((c[0].rank - 0.5).abs() < 1e-12);
     assert!(h.state_mut().doc.scenario().is_some_and(|s| s.copula.is_some()), "the scenario draws them together");
     assert!(h.query_by_label_contains("Draws of 500 replications").is_some(), "the scatter shows");
-    edit(&mut h, Edit::Set(Path::item("correlations[].rank", 0), Value::Number(1.5)));
+    edit(&mut h, Edit::Set(Path::item(FieldId::CorrelationRank, 0), Value::Number(1.5)));
     assert!(h.state().doc.problems().get("correlations[0].rank").is_some(), "out of range is flagged");
     h.state_mut().doc.undo();
     h.state_mut().doc.undo();
@@ -655,8 +656,8 @@ fn a_precision_target_stops_the_apps_run_and_says_where() {
     use aovlab::analysis::precision::Target;
     let mut doc = small_article();
     doc.apply(Edit::Batch(vec![
-        Edit::Set(Path::top("store.visitors"), Value::Whole(5_000)),
-        Edit::Set(Path::top("store.replications"), Value::Whole(60)),
+        Edit::Set(Path::top(FieldId::StoreVisitors), Value::Whole(5_000)),
+        Edit::Set(Path::top(FieldId::StoreReplications), Value::Whole(60)),
     ]))
     .unwrap();
     let mut h = harness(doc);
@@ -680,8 +681,8 @@ fn a_precision_target_stops_the_apps_run_and_says_where() {
 #[test]
 fn the_optimize_tab_finds_a_policy_and_adds_it_to_the_scenario() {
     let mut doc = small_article();
-    doc.apply(Edit::Set(Path::top("store.replications"), Value::Whole(6))).unwrap();
-    doc.apply(Edit::Set(Path::top("store.visitors"), Value::Whole(4_000))).unwrap();
+    doc.apply(Edit::Set(Path::top(FieldId::StoreReplications), Value::Whole(6))).unwrap();
+    doc.apply(Edit::Set(Path::top(FieldId::StoreVisitors), Value::Whole(4_000))).unwrap();
     let n = doc.spec().strategies.len();
     let mut h = harness(doc);
     wait_for_results(&mut h);
@@ -719,8 +720,8 @@ fn the_optimize_tab_finds_a_policy_and_adds_it_to_the_scenario() {
 #[test]
 fn the_holdout_plan_tab_reports_power_and_the_tests_worth() {
     let mut doc = small_article();
-    doc.apply(Edit::Set(Path::top("store.replications"), Value::Whole(6))).unwrap();
-    doc.apply(Edit::Set(Path::top("store.visitors"), Value::Whole(4_000))).unwrap();
+    doc.apply(Edit::Set(Path::top(FieldId::StoreReplications), Value::Whole(6))).unwrap();
+    doc.apply(Edit::Set(Path::top(FieldId::StoreVisitors), Value::Whole(4_000))).unwrap();
     let mut h = harness(doc);
     wait_for_results(&mut h);
     h.get_by_label("Holdout plan").click();
@@ -768,8 +769,8 @@ fn the_compare_tab_lists_the_differences_and_runs_both() {
         .replace("visitors = 100000", "visitors = 4000");
     std::fs::write(&other, &text).unwrap();
     let mut doc = small_article();
-    doc.apply(Edit::Set(Path::top("store.replications"), Value::Whole(4))).unwrap();
-    doc.apply(Edit::Set(Path::top("store.visitors"), Value::Whole(4_000))).unwrap();
+    doc.apply(Edit::Set(Path::top(FieldId::StoreReplications), Value::Whole(4))).unwrap();
+    doc.apply(Edit::Set(Path::top(FieldId::StoreVisitors), Value::Whole(4_000))).unwrap();
     let mut h = harness(doc);
     wait_for_results(&mut h);
     h.state_mut().analyses.compare.load(other.clone());
@@ -824,8 +825,8 @@ fn a_presenter_file_opens_on_its_saved_results_and_a_run_says_it_reproduces_them
 #[test]
 fn a_second_field_turns_the_sweep_into_a_heatmap_of_the_headless_grid() {
     let mut doc = small_article();
-    doc.apply(Edit::Set(Path::top("store.replications"), Value::Whole(2))).unwrap();
-    doc.apply(Edit::Set(Path::top("store.visitors"), Value::Whole(2_000))).unwrap();
+    doc.apply(Edit::Set(Path::top(FieldId::StoreReplications), Value::Whole(2))).unwrap();
+    doc.apply(Edit::Set(Path::top(FieldId::StoreVisitors), Value::Whole(2_000))).unwrap();
     let mut h = harness(doc);
     wait_for_results(&mut h);
     h.get_by_label("What if (sweep)").click();

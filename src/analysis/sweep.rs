@@ -21,6 +21,7 @@ use serde::Serialize;
 use super::value_text;
 use crate::engine::counts::RepCounts;
 use crate::engine::{RunError, RunOptions};
+use crate::model::FieldId;
 use crate::model::fields::{self, Kind, List, Role};
 use crate::model::{FieldError, Scenario, ScenarioSpec};
 use crate::report::{Metric, Replication, Report, replication, summarize_replications};
@@ -420,7 +421,7 @@ pub fn suggested_second(spec: &ScenarioSpec, first: &str) -> Option<fields::Path
         _ => None,
     };
     let same_strategy = lever_of(&first).and_then(|k| choices.iter().find(|p| lever_of(p) == Some(k)));
-    same_strategy.or_else(|| choices.iter().find(|p| p.field != "store.annual_gmv")).cloned()
+    same_strategy.or_else(|| choices.iter().find(|p| p.field != FieldId::StoreAnnualGmv)).cloned()
 }
 
 /// A range worth sweeping for a field: an uncertain input's P1 to P99; a share over

@@ -25,7 +25,7 @@ use clap::{Parser, Subcommand};
 
 use crate::io::files;
 use crate::io::scenario_file::{self, EMBEDDED_NAME, ScenarioError};
-use crate::model::Scenario;
+use crate::model::{FieldId, Scenario};
 
 /// How a command failed: bad input (exit 2), an internal failure (exit 1), or the
 /// reader of standard output went away (exit 0, quietly, as Unix tools do).
@@ -271,15 +271,15 @@ impl SimArgs {
         load_with(self.file.as_deref(), |loaded| {
             if let Some(s) = self.seed {
                 loaded.spec.store.seed = s;
-                loaded.overridden("store.seed", format!("--seed {s}"));
+                loaded.overridden(FieldId::StoreSeed.path(), format!("--seed {s}"));
             }
             if let Some(r) = self.replications {
                 loaded.spec.store.replications = u32::try_from(r).unwrap_or(u32::MAX);
-                loaded.overridden("store.replications", format!("--replications {r}"));
+                loaded.overridden(FieldId::StoreReplications.path(), format!("--replications {r}"));
             }
             if let Some(v) = self.visitors {
                 loaded.spec.store.visitors = v;
-                loaded.overridden("store.visitors", format!("--visitors {v}"));
+                loaded.overridden(FieldId::StoreVisitors.path(), format!("--visitors {v}"));
             }
             for arg in &self.set {
                 let origin = format!("--set {}", crate::format::excerpt(arg, 80));

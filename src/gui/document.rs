@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::io::scenario_file::{self, ARTICLE_TOML, ScenarioError};
+use crate::model::FieldId;
 use crate::model::edit::{Edit, EditError};
 use crate::model::fields::{self, Path};
 use crate::model::{FieldError, Limits, Scenario, ScenarioSpec, validate};
@@ -70,8 +71,8 @@ fn next_revision() -> u64 {
 
 /// Catalog fields the catalog page's indexes depend on (see
 /// [`Document::index_revision`]).
-const INDEXED: [&str; 5] =
-    ["products[].id", "products[].name", "products[].category", "links[].from", "links[].from_category"];
+const INDEXED: [FieldId; 5] =
+    [FieldId::ProductId, FieldId::ProductName, FieldId::ProductCategory, FieldId::LinkFrom, FieldId::LinkFromCategory];
 
 struct Step {
     undo: Edit,

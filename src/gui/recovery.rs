@@ -133,6 +133,7 @@ impl Recovery {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::model::FieldId;
     use crate::model::edit::Edit;
     use crate::model::fields::{Path as FieldPath, Value};
 
@@ -151,14 +152,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut rec = Recovery::new(dir.path().to_path_buf());
 
-        let price = |i| FieldPath::item("products[].price", i);
+        let price = |i| FieldPath::item(FieldId::ProductPrice, i);
         doc.apply(Edit::Set(price(0), Value::Number(91.0))).unwrap();
         rec.keep(&doc).unwrap();
         doc.apply(Edit::Set(price(1), Value::Number(133.0))).unwrap();
         rec.last = None; // as if INTERVAL had passed
         rec.keep(&doc).unwrap();
         // A change outside the catalog: the copy holds the catalog files still.
-        doc.apply(Edit::Set(FieldPath::top("store.visitors"), Value::Whole(30_000))).unwrap();
+        doc.apply(Edit::Set(FieldPath::top(FieldId::StoreVisitors), Value::Whole(30_000))).unwrap();
         rec.last = None;
         rec.keep(&doc).unwrap();
 

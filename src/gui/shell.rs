@@ -152,13 +152,14 @@ pub fn screenshot_step(
 mod tests {
     use super::*;
     use crate::gui::{Document, Prefs};
+    use crate::model::FieldId;
     use crate::model::edit::Edit;
     use crate::model::fields::{Path, Value};
 
     #[test]
     fn a_scenario_that_cannot_run_is_photographed_without_waiting_for_results() {
         let mut doc = Document::article();
-        doc.apply(Edit::Set(Path::top("store.currency"), Value::Text(Some("dollars".into())))).unwrap();
+        doc.apply(Edit::Set(Path::top(FieldId::StoreCurrency), Value::Text(Some("dollars".into())))).unwrap();
         let mut app = AovApp::new(doc, Prefs::default());
         assert!(app.doc.scenario().is_none(), "the file opens flagged");
         let ctx = egui::Context::default();

@@ -295,6 +295,7 @@ fn int_value(i: i64, grouped: bool) -> Value {
 mod tests {
     use super::*;
     use crate::io::scenario_file::{ARTICLE_TOML, parse_spec};
+    use crate::model::FieldId;
     use crate::model::edit::{Edit, Item as ListItem};
     use crate::model::fields::{Path, Value as V};
 
@@ -325,7 +326,7 @@ mod tests {
 
     #[test]
     fn a_changed_value_changes_one_line_and_keeps_its_comment() {
-        let (text, _) = roundtrip(Edit::Set(Path::top("store.visitors"), V::Whole(250_000)));
+        let (text, _) = roundtrip(Edit::Set(Path::top(FieldId::StoreVisitors), V::Whole(250_000)));
         let (added, removed) = changed_lines(ARTICLE_TOML, &text);
         assert_eq!(
             removed,
@@ -336,9 +337,9 @@ mod tests {
 
     #[test]
     fn integers_stay_integers_and_distributions_stay_inline() {
-        let (text, _) = roundtrip(Edit::Set(Path::top("store.annual_gmv"), V::Number(60_000_000.0)));
+        let (text, _) = roundtrip(Edit::Set(Path::top(FieldId::StoreAnnualGmv), V::Number(60_000_000.0)));
         assert!(text.contains("annual_gmv = 60_000_000     # the article's example"), "{text}");
-        let p = Path::top("behaviour.post_checkout_base_accept");
+        let p = Path::top(FieldId::PostCheckoutBaseAccept);
         let d = crate::model::Param::Dist(crate::model::Dist::Triangular { min: 0.5, mode: 0.62, max: 0.7 });
         let (text, _) = roundtrip(Edit::Set(p, V::Param(d)));
         let (added, removed) = changed_lines(ARTICLE_TOML, &text);
@@ -358,7 +359,7 @@ mod tests {
         let (text, _) = roundtrip(Edit::Batch(vec![
             Edit::Remove(crate::model::fields::List::Strategies, 3),
             Edit::Insert(7, ListItem::Strategy(s)),
-            Edit::Set(Path::item("strategies[].pre_checkout.policy", 5), V::Choice("matched")),
+            Edit::Set(Path::item(FieldId::PreCheckoutPolicy, 5), V::Choice("matched")),
         ]));
         for kept in [
             "# Remove friction and buy completions: a streamlined checkout (+5% completion, a",

@@ -8,6 +8,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::catalog_csv::{self, CsvError, Origin};
 use super::files;
+use crate::model::FieldId;
 use crate::model::{FieldError, Scenario, ScenarioSpec, did_you_mean};
 
 /// The embedded default scenario (the article's coffee store).
@@ -282,11 +283,11 @@ impl Loaded {
         if let Some(name) = &cat.products {
             if !spec.products.is_empty() {
                 return Err(problem(
-                    "catalog.products",
+                    FieldId::CatalogProducts.path(),
                     "products are given both here and as [[products]]; keep one".into(),
                 ));
             }
-            let path = files::inside(dir, name).map_err(|m| problem("catalog.products", m))?;
+            let path = files::inside(dir, name).map_err(|m| problem(FieldId::CatalogProducts.path(), m))?;
             let (products, origin) =
                 catalog_csv::read_products(&path, &path.display().to_string(), limits.max_products)
                     .map_err(csv_error)?;
@@ -296,9 +297,12 @@ impl Loaded {
         }
         if let Some(name) = &cat.links {
             if !spec.links.is_empty() {
-                return Err(problem("catalog.links", "links are given both here and as [[links]]; keep one".into()));
+                return Err(problem(
+                    FieldId::CatalogLinks.path(),
+                    "links are given both here and as [[links]]; keep one".into(),
+                ));
             }
-            let path = files::inside(dir, name).map_err(|m| problem("catalog.links", m))?;
+            let path = files::inside(dir, name).map_err(|m| problem(FieldId::CatalogLinks.path(), m))?;
             let (links, origin) =
                 catalog_csv::read_links(&path, &path.display().to_string(), limits.max_links).map_err(csv_error)?;
             spec.links = links;

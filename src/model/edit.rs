@@ -5,6 +5,7 @@
 
 use super::fields::{self, List, Path, Value};
 use super::spec::*;
+use crate::model::FieldId;
 
 /// One item of a scenario list.
 // Edits are made one at a time by a person: their size does not matter.
@@ -173,15 +174,15 @@ fn missing(list: List, index: usize) -> EditError {
 /// Renaming product `old` to `new` as one edit: the id and every link that names it.
 pub fn rename_product(spec: &ScenarioSpec, index: usize, new: &str) -> Edit {
     let old = spec.products[index].id.as_str();
-    let mut edits = vec![Edit::Set(Path::item("products[].id", index), Value::Text(Some(new.to_string())))];
+    let mut edits = vec![Edit::Set(Path::item(FieldId::ProductId, index), Value::Text(Some(new.to_string())))];
     // Another product with the old id keeps the links pointing at it.
     if spec.products.iter().filter(|p| p.id == old).count() == 1 {
         for (k, l) in spec.links.iter().enumerate() {
             if l.to == old {
-                edits.push(Edit::Set(Path::item("links[].to", k), Value::Text(Some(new.to_string()))));
+                edits.push(Edit::Set(Path::item(FieldId::LinkTo, k), Value::Text(Some(new.to_string()))));
             }
             if l.from.as_deref() == Some(old) {
-                edits.push(Edit::Set(Path::item("links[].from", k), Value::Text(Some(new.to_string()))));
+                edits.push(Edit::Set(Path::item(FieldId::LinkFrom, k), Value::Text(Some(new.to_string()))));
             }
         }
     }
@@ -207,7 +208,7 @@ pub fn make_holdout(spec: &ScenarioSpec, index: usize) -> Edit {
     Edit::Batch(
         (0..spec.strategies.len())
             .filter(|&k| spec.strategies[k].holdout != (k == index))
-            .map(|k| Edit::Set(Path::item("strategies[].holdout", k), Value::Bool(k == index)))
+            .map(|k| Edit::Set(Path::item(FieldId::StrategyHoldout, k), Value::Bool(k == index)))
             .collect(),
     )
 }
@@ -216,21 +217,21 @@ pub fn make_holdout(spec: &ScenarioSpec, index: usize) -> Edit {
 pub fn levers_off(spec: &ScenarioSpec, index: usize) -> Edit {
     let s = &spec.strategies[index];
     let mut edits = Vec::new();
-    let mut set = |key: &'static str, v: Value| edits.push(Edit::Set(Path::item(key, index), v));
+    let mut set = |key: FieldId, v: Value| edits.push(Edit::Set(Path::item(key, index), v));
     if s.pre_checkout.policy != OfferPolicy::Off {
-        set("strategies[].pre_checkout.policy", Value::Choice("off"));
+        set(FieldId::PreCheckoutPolicy, Value::Choice("off"));
     }
     if s.tier_prompt.policy != TierPolicy::Off {
-        set("strategies[].tier_prompt.policy", Value::Choice("off"));
+        set(FieldId::TierPromptPolicy, Value::Choice("off"));
     }
     if s.checkout.friction_reduction != super::Param::Fixed(0.0) {
-        set("strategies[].checkout.friction_reduction", Value::Param(super::Param::Fixed(0.0)));
+        set(FieldId::FrictionReduction, Value::Param(super::Param::Fixed(0.0)));
     }
     if s.checkout.discount != 0.0 {
-        set("strategies[].checkout.discount", Value::Number(0.0));
+        set(FieldId::CheckoutDiscount, Value::Number(0.0));
     }
     if s.post_checkout.policy != OfferPolicy::Off {
-        set("strategies[].post_checkout.policy", Value::Choice("off"));
+        set(FieldId::PostCheckoutPolicy, Value::Choice("off"));
     }
     Edit::Batch(edits)
 }
@@ -244,7 +245,7 @@ pub fn add_segment(spec: &ScenarioSpec, mut segment: SegmentSpec) -> Edit {
     for (i, s) in spec.segments.iter().enumerate() {
         if let super::Param::Fixed(v) = s.share {
             edits.push(Edit::Set(
-                Path::item("segments[].share", i),
+                Path::item(FieldId::SegmentShare, i),
                 Value::Param(super::Param::Fixed(v * (1.0 - share))),
             ));
         }
@@ -267,7 +268,7 @@ pub fn normalise_shares(spec: &ScenarioSpec) -> Option<Edit> {
         .enumerate()
         .filter_map(|(i, s)| match s.share {
             super::Param::Fixed(v) => {
-                Some(Edit::Set(Path::item("segments[].share", i), Value::Param(super::Param::Fixed(v / total))))
+                Some(Edit::Set(Path::item(FieldId::SegmentShare, i), Value::Param(super::Param::Fixed(v / total))))
             }
             _ => None,
         })
@@ -281,7 +282,9 @@ pub fn normalise_shares(spec: &ScenarioSpec) -> Option<Edit> {
 /// strategies, behaviour and store settings are left as they are.
 pub fn replace(old: &ScenarioSpec, new: &ScenarioSpec) -> Edit {
     let mut edits = Vec::new();
-    for (field, a, b) in [("name", &old.name, &new.name), ("description", &old.description, &new.description)] {
+    for (field, a, b) in
+        [(FieldId::Name, &old.name, &new.name), (FieldId::Description, &old.description, &new.description)]
+    {
         if a != b {
             edits.push(Edit::Set(Path::top(field), Value::Text(Some(b.clone()))));
         }
@@ -322,7 +325,7 @@ mod tests {
     fn every_edit_is_undone_exactly() {
         let spec = article();
         let edits = vec![
-            Edit::Set(Path::item("products[].price", 3), Value::Number(12.5)),
+            Edit::Set(Path::item(FieldId::ProductPrice, 3), Value::Number(12.5)),
             rename_product(&spec, 0, "brewer-renamed"),
             remove_product(&spec, 1).0,
             make_holdout(&spec, 2),
@@ -347,7 +350,7 @@ mod tests {
         let spec = article();
         let mut s = spec.clone();
         let e = Edit::Batch(vec![
-            Edit::Set(Path::item("products[].price", 0), Value::Number(1.0)),
+            Edit::Set(Path::item(FieldId::ProductPrice, 0), Value::Number(1.0)),
             Edit::Remove(List::Products, 999),
         ]);
         assert!(e.apply(&mut s).is_err());

@@ -82,6 +82,8 @@ pub enum Role {
 /// One field of the scenario file.
 #[derive(Debug, Clone, Copy)]
 pub struct Field {
+    /// Which field (the compiler-checked name code uses: `FieldId::StoreVisitors`).
+    pub id: FieldId,
     /// The path as written in the file, list items as `[]`: `segments[].share`.
     pub path: &'static str,
     /// Label for people: "Share of traffic".
@@ -102,6 +104,29 @@ pub struct Field {
     pub role: Role,
     /// Meaning, unit and effect, for tooltips and `aovlab fields`.
     pub help: &'static str,
+    /// Where the field lives in the file form: the only code that knows.
+    pub(crate) access: Access,
+}
+
+/// How a field is read from and written to the file form ([`ScenarioSpec`]): list
+/// fields take the item's index, a category affinity its category.
+#[derive(Clone, Copy)]
+pub(crate) struct Access {
+    get: Getter,
+    set: Setter,
+}
+
+/// Reads a field of item `usize` (0 for top-level fields), for a category affinity of
+/// the category given.
+type Getter = fn(&ScenarioSpec, usize, Option<&str>) -> Option<Value>;
+
+/// Writes a field as [`Getter`] reads it.
+type Setter = fn(&mut ScenarioSpec, usize, Option<&str>, Value, &Field) -> Result<(), String>;
+
+impl fmt::Debug for Access {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Access")
+    }
 }
 
 impl Field {
@@ -220,169 +245,416 @@ pub fn trim_number(v: f64, sig: usize) -> String {
     if s == "-0" { "0".into() } else { s }
 }
 
-macro_rules! field {
-    ($path:expr, $label:expr, $kind:expr, $unit:expr, [$min:expr, $max:expr], $default:expr, $role:expr, $help:expr) => {
-        Field {
-            path: $path,
-            label: $label,
-            kind: $kind,
-            unit: $unit,
-            min: $min,
-            min_open: false,
-            max: $max,
-            default: $default,
-            role: $role,
-            help: $help,
+/// A field's range, closed `[min, max]` or open below `(> min, max)`.
+macro_rules! range {
+    ([$min:expr, $max:expr]) => {
+        ($min, false, $max)
+    };
+    ((> $min:expr, $max:expr)) => {
+        ($min, true, $max)
+    };
+}
+
+/// A top-level field at `spec.<place>`, converted by `conv::<c>`.
+macro_rules! top {
+    ($($p:ident).+ => $c:ident) => {
+        Access {
+            get: |s, _, _| Some(conv::$c::get(&s.$($p).+)),
+            set: |s, _, _, v, f| {
+                s.$($p).+ = conv::$c::set(v, f)?;
+                Ok(())
+            },
         }
     };
-    ($path:expr, $label:expr, $kind:expr, $unit:expr, (> $min:expr, $max:expr), $default:expr, $role:expr, $help:expr) => {
-        Field { min_open: true, ..field!($path, $label, $kind, $unit, [$min, $max], $default, $role, $help) }
+}
+
+/// A field of each item of `spec.<list>`, at `item.<place>`, converted by `conv::<c>`.
+macro_rules! item {
+    ($list:ident => $($p:ident).+ => $c:ident) => {
+        Access {
+            get: |s, i, _| s.$list.get(i).map(|x| conv::$c::get(&x.$($p).+)),
+            set: |s, i, _, v, f| {
+                let x = s.$list.get_mut(i).ok_or_else(|| format!("{} has no item {i}", stringify!($list)))?;
+                x.$($p).+ = conv::$c::set(v, f)?;
+                Ok(())
+            },
+        }
+    };
+}
+
+/// Declares every field once: its id, its description and where it lives. The
+/// [`FieldId`] enum and the [`FIELDS`] table come from the same list, in file order.
+macro_rules! registry {
+    ($( $id:ident = [$path:expr, $label:expr, $kind:expr, $unit:expr, $range:tt, $default:expr, $role:expr, $help:expr], $access:expr; )*) => {
+        /// A field of the scenario file, by name: code names fields with these, and
+        /// the compiler checks that each exists; paths as written (`--set`, files)
+        /// are parsed into them once ([`resolve`]).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[allow(missing_docs)]
+        pub enum FieldId { $($id),* }
+
+        /// Every field of the scenario file, in file order (`FIELDS[id as usize]` is
+        /// `id`'s entry).
+        #[rustfmt::skip]
+        pub static FIELDS: &[Field] = &[
+            $({
+                let (min, min_open, max) = range!($range);
+                Field {
+                    id: FieldId::$id, path: $path, label: $label, kind: $kind, unit: $unit, min, min_open, max,
+                    default: $default, role: $role, help: $help, access: $access,
+                }
+            }),*
+        ];
     };
 }
 
 use Kind::*;
 use Role::*;
 
-const POLICIES: &[&str] = &["off", "popular", "matched"];
-const TIER_POLICIES: &[&str] = &["off", "universal", "window"];
-const RANKINGS: &[&str] = &["relevance", "expected_value"];
 const TEXT: [f64; 2] = [0.0, 0.0];
 
-/// Every field of the scenario file, in file order.
-#[rustfmt::skip]
-pub static FIELDS: &[Field] = &[
-    field!("name", "Scenario name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
-        "Short name shown in reports and the window title."),
-    field!("description", "Description", Text, Unit::None, [TEXT[0], TEXT[1]], Some(""), Identity,
-        "Free text: where the numbers come from, what is assumed."),
-    field!("store.currency", "Currency", Text, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
-        "ISO 4217 currency code (three capital letters, e.g. USD), used for display."),
-    field!("store.annual_gmv", "Annual GMV", Number, Unit::Money, (> 0.0, MAX_GMV), None, World,
-        "The holdout's revenue over a year, in currency. Annual impact = annual GMV x RPV lift."),
-    field!("store.visitors", "Visitors per replication", Whole, Unit::Count, [1.0, 1e9], None, Setting,
-        "Visitors simulated per replication. More visitors, less sampling noise per replication."),
-    field!("store.replications", "Replications", Whole, Unit::Count, [1.0, 20_000.0], None, Setting,
+registry! {
+    Name = ["name", "Scenario name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Short name shown in reports and the window title."], top!(name => text);
+    Description = ["description", "Description", Text, Unit::None, [TEXT[0], TEXT[1]], Some(""), Identity,
+        "Free text: where the numbers come from, what is assumed."], top!(description => text_or_empty);
+    StoreCurrency = ["store.currency", "Currency", Text, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
+        "ISO 4217 currency code (three capital letters, e.g. USD), used for display."], top!(store.currency => text);
+    StoreAnnualGmv = ["store.annual_gmv", "Annual GMV", Number, Unit::Money, (> 0.0, MAX_GMV), None, World,
+        "The holdout's revenue over a year, in currency. Annual impact = annual GMV x RPV lift."], top!(store.annual_gmv => number);
+    StoreVisitors = ["store.visitors", "Visitors per replication", Whole, Unit::Count, [1.0, 1e9], None, Setting,
+        "Visitors simulated per replication. More visitors, less sampling noise per replication."], top!(store.visitors => whole);
+    StoreReplications = ["store.replications", "Replications", Whole, Unit::Count, [1.0, 20_000.0], None, Setting,
         "Independent replications. Each draws every uncertain input anew; the spread across them is the \
-         uncertainty shown (P5-P95)."),
-    field!("store.seed", "Seed", Whole, Unit::None, [0.0, 18_446_744_073_709_551_615.0], None, Setting,
-        "Seed of every random stream. The same scenario and seed give the same results on any machine."),
-    field!("behaviour.baseline_relevance", "Baseline relevance", Uncertain, Unit::Percent, [0.0, 1.0],
+         uncertainty shown (P5-P95)."], top!(store.replications => whole32);
+    StoreSeed = ["store.seed", "Seed", Whole, Unit::None, [0.0, 18_446_744_073_709_551_615.0], None, Setting,
+        "Seed of every random stream. The same scenario and seed give the same results on any machine."], top!(store.seed => whole);
+    BaselineRelevance = ["behaviour.baseline_relevance", "Baseline relevance", Uncertain, Unit::Percent, [0.0, 1.0],
         Some("0.02"), World,
-        "Relevance of a product with no link to the cart (0-100%). Links no stronger than it change nothing."),
-    field!("behaviour.pre_checkout_base_accept", "Pre-checkout base acceptance", Uncertain, Unit::Percent,
+        "Relevance of a product with no link to the cart (0-100%). Links no stronger than it change nothing."], top!(behaviour.baseline_relevance => param);
+    PreCheckoutBaseAccept = ["behaviour.pre_checkout_base_accept", "Pre-checkout base acceptance", Uncertain, Unit::Percent,
         [0.0, 1.0], Some("0.3"), World,
         "Probability that a perfectly relevant, very cheap pre-checkout suggestion is added, before the \
-         segment's propensity and the price factor."),
-    field!("behaviour.post_checkout_base_accept", "Post-checkout base acceptance", Uncertain, Unit::Percent,
+         segment's propensity and the price factor."], top!(behaviour.pre_checkout_base_accept => param);
+    PostCheckoutBaseAccept = ["behaviour.post_checkout_base_accept", "Post-checkout base acceptance", Uncertain, Unit::Percent,
         [0.0, 1.0], Some("0.3"), World,
         "Probability that a perfectly relevant, very cheap confirmation-page offer is accepted, before the \
-         segment's propensity and the price factor."),
-    field!("behaviour.friction_per_slot", "Friction per slot", Uncertain, Unit::Percent, [0.0, 1.0], Some("0.01"),
+         segment's propensity and the price factor."], top!(behaviour.post_checkout_base_accept => param);
+    FrictionPerSlot = ["behaviour.friction_per_slot", "Friction per slot", Uncertain, Unit::Percent, [0.0, 1.0], Some("0.01"),
         World,
         "Share of checkout completion lost per suggestion slot or tier prompt shown, before the segment's \
-         friction sensitivity."),
-    field!("behaviour.discount_elasticity", "Discount elasticity", Uncertain, Unit::Factor, [0.0, 20.0], Some("0.5"),
-        World, "Completion is multiplied by (1 + elasticity x discount): 0.8 with 5% off gives +4%."),
-    field!("behaviour.tier_max_uptake", "Tier prompt maximum uptake", Uncertain, Unit::Percent, [0.0, 1.0],
+         friction sensitivity."], top!(behaviour.friction_per_slot => param);
+    DiscountElasticity = ["behaviour.discount_elasticity", "Discount elasticity", Uncertain, Unit::Factor, [0.0, 20.0], Some("0.5"),
+        World, "Completion is multiplied by (1 + elasticity x discount): 0.8 with 5% off gives +4%."], top!(behaviour.discount_elasticity => param);
+    TierMaxUptake = ["behaviour.tier_max_uptake", "Tier prompt maximum uptake", Uncertain, Unit::Percent, [0.0, 1.0],
         Some("0.4"), World,
-        "Probability of topping up to the next tier when the gap is zero, before the segment's propensity."),
-    field!("behaviour.tier_gap_decay", "Tier prompt gap decay", Uncertain, Unit::Factor, [0.0, 100.0], Some("2"),
-        World, "Uptake falls as exp(-decay x gap / cart value): the goal-gradient effect."),
-    field!("catalog.products", "Products file", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
+        "Probability of topping up to the next tier when the gap is zero, before the segment's propensity."], top!(behaviour.tier_max_uptake => param);
+    TierGapDecay = ["behaviour.tier_gap_decay", "Tier prompt gap decay", Uncertain, Unit::Factor, [0.0, 100.0], Some("2"),
+        World, "Uptake falls as exp(-decay x gap / cart value): the goal-gradient effect."], top!(behaviour.tier_gap_decay => param);
+    CatalogProducts = ["catalog.products", "Products file", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
         "CSV file of products in the scenario's folder (or a subfolder): id,name,category,price[,cost,\
-         popularity,post_purchase]."),
-    field!("catalog.links", "Links file", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
-        "CSV file of complement links in the scenario's folder (or a subfolder): from,from_category,to,strength."),
-    field!("products[].id", "Id", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
-        "Unique product identifier, used by links. Renaming it in the app updates its links."),
-    field!("products[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity, "Display name."),
-    field!("products[].category", "Category", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
-        "Category identifier, used by category links and segment affinities."),
-    field!("products[].price", "Price", Number, Unit::Money, (> 0.0, MAX_MONEY), None, World,
-        "List price in currency (at least 0.01, whole cents)."),
-    field!("products[].cost", "Cost", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), World,
-        "Unit cost in currency, for gross margin."),
-    field!("products[].popularity", "Popularity", Number, Unit::Weight, [MIN_WEIGHT, 1e12], Some("1"), World,
-        "Relative demand weight: how often it lands in carts, and the 'popular' ranking."),
-    field!("products[].post_purchase", "Post-purchase", Bool, Unit::None, [TEXT[0], TEXT[1]], Some("false"), World,
-        "May be offered as a one-click add-on on the confirmation page."),
-    field!("links[].from", "From product", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
-        "Source product id (exactly one of From product and From category)."),
-    field!("links[].from_category", "From category", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
-        "Source category (exactly one of From product and From category)."),
-    field!("links[].to", "To product", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
-        "Target product: made relevant to carts holding the source."),
-    field!("links[].strength", "Strength", Number, Unit::Percent, [0.0, 1.0], None, World,
-        "Relevance of the target to a cart holding the source (0-100%)."),
-    field!("segments[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
-        "Segment name, unique."),
-    field!("segments[].share", "Share of traffic", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
+         popularity,post_purchase]."], Access { get: |s, _, _| Some(Value::Text(s.catalog.as_ref().and_then(|c| c.products.clone()))), set: |s, _, _, v, f| catalog_file(s, v, f, true) };
+    CatalogLinks = ["catalog.links", "Links file", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
+        "CSV file of complement links in the scenario's folder (or a subfolder): from,from_category,to,strength."], Access { get: |s, _, _| Some(Value::Text(s.catalog.as_ref().and_then(|c| c.links.clone()))), set: |s, _, _, v, f| catalog_file(s, v, f, false) };
+    ProductId = ["products[].id", "Id", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Unique product identifier, used by links. Renaming it in the app updates its links."], item!(products => id => text);
+    ProductName = ["products[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity, "Display name."], item!(products => name => text);
+    ProductCategory = ["products[].category", "Category", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Category identifier, used by category links and segment affinities."], item!(products => category => text);
+    ProductPrice = ["products[].price", "Price", Number, Unit::Money, (> 0.0, MAX_MONEY), None, World,
+        "List price in currency (at least 0.01, whole cents)."], item!(products => price => number);
+    ProductCost = ["products[].cost", "Cost", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), World,
+        "Unit cost in currency, for gross margin."], item!(products => cost => number);
+    ProductPopularity = ["products[].popularity", "Popularity", Number, Unit::Weight, [MIN_WEIGHT, 1e12], Some("1"), World,
+        "Relative demand weight: how often it lands in carts, and the 'popular' ranking."], item!(products => popularity => number);
+    ProductPostPurchase = ["products[].post_purchase", "Post-purchase", Bool, Unit::None, [TEXT[0], TEXT[1]], Some("false"), World,
+        "May be offered as a one-click add-on on the confirmation page."], item!(products => post_purchase => flag);
+    LinkFrom = ["links[].from", "From product", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Source product id (exactly one of From product and From category)."], item!(links => from => optional_text);
+    LinkFromCategory = ["links[].from_category", "From category", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Source category (exactly one of From product and From category)."], item!(links => from_category => optional_text);
+    LinkTo = ["links[].to", "To product", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Target product: made relevant to carts holding the source."], item!(links => to => text);
+    LinkStrength = ["links[].strength", "Strength", Number, Unit::Percent, [0.0, 1.0], None, World,
+        "Relevance of the target to a cart holding the source (0-100%)."], item!(links => strength => number);
+    SegmentName = ["segments[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Segment name, unique."], item!(segments => name => text);
+    SegmentShare = ["segments[].share", "Share of traffic", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
         "Share of traffic. Fixed shares must sum to 100% (within 0.0001%), uncertain shares' means within 2%; \
-         drawn shares are renormalised."),
-    field!("segments[].add_to_cart_rate", "Add-to-cart rate", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
-        "Share of visitors who build a cart at all."),
-    field!("segments[].checkout_completion", "Checkout completion", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
-        "Share of carts that become orders without personalization (100% minus cart abandonment)."),
-    field!("segments[].mean_cart_size", "Mean cart size", Uncertain, Unit::Items, [1.0, 50.0], None, World,
+         drawn shares are renormalised."], item!(segments => share => param);
+    SegmentAddToCartRate = ["segments[].add_to_cart_rate", "Add-to-cart rate", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
+        "Share of visitors who build a cart at all."], item!(segments => add_to_cart_rate => param);
+    SegmentCheckoutCompletion = ["segments[].checkout_completion", "Checkout completion", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
+        "Share of carts that become orders without personalization (100% minus cart abandonment)."], item!(segments => checkout_completion => param);
+    SegmentMeanCartSize = ["segments[].mean_cart_size", "Mean cart size", Uncertain, Unit::Items, [1.0, 50.0], None, World,
         "Mean items in the intended cart: 1 + Poisson(mean - 1), at most 128 items (a cap that binds with \
-         probability below 1e-19 at the largest mean)."),
-    field!("segments[].acceptance_propensity", "Acceptance propensity", Uncertain, Unit::Factor, [0.0, 10.0],
-        Some("1"), World, "Multiplies every offer acceptance and tier top-up of this segment."),
-    field!("segments[].price_sensitivity", "Price sensitivity", Uncertain, Unit::Factor, [0.0, 100.0], Some("1"),
-        World, "s in the price factor 1 / (1 + s x offer price / cart value)."),
-    field!("segments[].friction_sensitivity", "Friction sensitivity", Uncertain, Unit::Factor, [0.0, 100.0],
-        Some("1"), World, "Multiplies the friction of each slot or prompt for this segment."),
-    field!("segments[].loyalty_member_share", "Loyalty member share", Uncertain, Unit::Percent, [0.0, 1.0],
-        Some("0"), World, "Share of this segment enrolled in the loyalty program."),
-    field!("segments[].spend_to_date", "Spend to date (per member)", PerShopper, Unit::Money, [0.0, MAX_MONEY],
+         probability below 1e-19 at the largest mean)."], item!(segments => mean_cart_size => param);
+    SegmentAcceptancePropensity = ["segments[].acceptance_propensity", "Acceptance propensity", Uncertain, Unit::Factor, [0.0, 10.0],
+        Some("1"), World, "Multiplies every offer acceptance and tier top-up of this segment."], item!(segments => acceptance_propensity => param);
+    SegmentPriceSensitivity = ["segments[].price_sensitivity", "Price sensitivity", Uncertain, Unit::Factor, [0.0, 100.0], Some("1"),
+        World, "s in the price factor 1 / (1 + s x offer price / cart value)."], item!(segments => price_sensitivity => param);
+    SegmentFrictionSensitivity = ["segments[].friction_sensitivity", "Friction sensitivity", Uncertain, Unit::Factor, [0.0, 100.0],
+        Some("1"), World, "Multiplies the friction of each slot or prompt for this segment."], item!(segments => friction_sensitivity => param);
+    SegmentLoyaltyMemberShare = ["segments[].loyalty_member_share", "Loyalty member share", Uncertain, Unit::Percent, [0.0, 1.0],
+        Some("0"), World, "Share of this segment enrolled in the loyalty program."], item!(segments => loyalty_member_share => param);
+    SegmentSpendToDate = ["segments[].spend_to_date", "Spend to date (per member)", PerShopper, Unit::Money, [0.0, MAX_MONEY],
         Some("0"), World,
         "A member's spend so far in the tier period: a per-shopper distribution, drawn for each member with a \
-         cart; draws are clamped to [0, 1,000,000,000]."),
-    field!("segments[].category_affinity", "Category affinity", Number, Unit::Factor, [0.0, 1e6], Some("{}"), World,
+         cart; draws are clamped to [0, 1,000,000,000]."], item!(segments => spend_to_date => param);
+    SegmentCategoryAffinity = ["segments[].category_affinity", "Category affinity", Number, Unit::Factor, [0.0, 1e6], Some("{}"), World,
         "Multiplier on how often a category lands in this segment's carts: 0 (never) or at least 0.000001; \
-         unlisted categories have 1."),
-    field!("tiers[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
-        "Tier name, shown in \"Add $X to unlock <tier>\"."),
-    field!("tiers[].threshold", "Threshold", Number, Unit::Money, (> 0.0, MAX_MONEY), None, World,
-        "Spend that unlocks the tier, in currency; thresholds must increase."),
-    field!("strategies[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
-        "Strategy name, unique; used in reports."),
-    field!("strategies[].holdout", "Holdout", Bool, Unit::None, [TEXT[0], TEXT[1]], Some("false"), Lever,
-        "The holdout: every lever off; all lifts are measured against it. Exactly one strategy is the holdout."),
-    field!("strategies[].pre_checkout.policy", "Pre-checkout policy", Choice(POLICIES), Unit::None,
+         unlisted categories have 1."], Access { get: affinity_get, set: affinity_set };
+    TierName = ["tiers[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Tier name, shown in \"Add $X to unlock <tier>\"."], item!(tiers => name => text);
+    TierThreshold = ["tiers[].threshold", "Threshold", Number, Unit::Money, (> 0.0, MAX_MONEY), None, World,
+        "Spend that unlocks the tier, in currency; thresholds must increase."], item!(tiers => threshold => number);
+    StrategyName = ["strategies[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Strategy name, unique; used in reports."], item!(strategies => name => text);
+    StrategyHoldout = ["strategies[].holdout", "Holdout", Bool, Unit::None, [TEXT[0], TEXT[1]], Some("false"), Lever,
+        "The holdout: every lever off; all lifts are measured against it. Exactly one strategy is the holdout."], item!(strategies => holdout => flag);
+    PreCheckoutPolicy = ["strategies[].pre_checkout.policy", "Pre-checkout policy", Choice(OfferPolicy::WORDS), Unit::None,
         [TEXT[0], TEXT[1]], Some("off"), Lever,
-        "Suggestions in the cart. popular: best-sellers not in the cart. matched: most relevant to the cart."),
-    field!("strategies[].pre_checkout.slots", "Pre-checkout slots", Whole, Unit::Count, [1.0, 10.0], Some("3"),
-        Lever, "Suggestions shown. Each adds friction."),
-    field!("strategies[].pre_checkout.ranking", "Pre-checkout ranking", Choice(RANKINGS), Unit::None,
+        "Suggestions in the cart. popular: best-sellers not in the cart. matched: most relevant to the cart."], item!(strategies => pre_checkout.policy => choice);
+    PreCheckoutSlots = ["strategies[].pre_checkout.slots", "Pre-checkout slots", Whole, Unit::Count, [1.0, 10.0], Some("3"),
+        Lever, "Suggestions shown. Each adds friction."], item!(strategies => pre_checkout.slots => whole32);
+    PreCheckoutRanking = ["strategies[].pre_checkout.ranking", "Pre-checkout ranking", Choice(Ranking::WORDS), Unit::None,
         [TEXT[0], TEXT[1]], Some("relevance"), Lever,
-        "How 'matched' ranks: by relevance, or by expected value (relevance x price x price factor)."),
-    field!("strategies[].tier_prompt.policy", "Tier prompt", Choice(TIER_POLICIES), Unit::None, [TEXT[0], TEXT[1]],
+        "How 'matched' ranks: by relevance, or by expected value (relevance x price x price factor)."], item!(strategies => pre_checkout.ranking => choice);
+    TierPromptPolicy = ["strategies[].tier_prompt.policy", "Tier prompt", Choice(TierPolicy::WORDS), Unit::None, [TEXT[0], TEXT[1]],
         Some("off"), Lever,
         "\"Add $X to unlock Gold\" for members. universal: whenever below the next tier. window: only when the \
-         gap is within the window."),
-    field!("strategies[].tier_prompt.window", "Tier prompt window", Number, Unit::Percent, (> 0.0, 1.0),
-        Some("0.25"), Lever, "Show the prompt only when 0 < gap <= window x the next threshold."),
-    field!("strategies[].checkout.friction_reduction", "Friction reduction", Uncertain, Unit::Percent, [0.0, 1.0],
-        Some("0"), Lever, "Relative completion gain from a smoother checkout (e.g. express pay)."),
-    field!("strategies[].checkout.discount", "Checkout discount", Number, Unit::Percent, [0.0, 0.9], Some("0"),
-        Lever, "Discount on the checkout order. Raises completion, lowers order value and margin."),
-    field!("strategies[].post_checkout.policy", "Post-checkout policy", Choice(POLICIES), Unit::None,
+         gap is within the window."], item!(strategies => tier_prompt.policy => choice);
+    TierPromptWindow = ["strategies[].tier_prompt.window", "Tier prompt window", Number, Unit::Percent, (> 0.0, 1.0),
+        Some("0.25"), Lever, "Show the prompt only when 0 < gap <= window x the next threshold."], item!(strategies => tier_prompt.window => number);
+    FrictionReduction = ["strategies[].checkout.friction_reduction", "Friction reduction", Uncertain, Unit::Percent, [0.0, 1.0],
+        Some("0"), Lever, "Relative completion gain from a smoother checkout (e.g. express pay)."], item!(strategies => checkout.friction_reduction => param);
+    CheckoutDiscount = ["strategies[].checkout.discount", "Checkout discount", Number, Unit::Percent, [0.0, 0.9], Some("0"),
+        Lever, "Discount on the checkout order. Raises completion, lowers order value and margin."], item!(strategies => checkout.discount => number);
+    PostCheckoutPolicy = ["strategies[].post_checkout.policy", "Post-checkout policy", Choice(OfferPolicy::WORDS), Unit::None,
         [TEXT[0], TEXT[1]], Some("off"), Lever,
         "Offers on the confirmation page after the order. matched: best expected revenue for this order. \
-         Never changes conversion."),
-    field!("strategies[].post_checkout.offers", "Post-checkout offers", Whole, Unit::Count, [1.0, 5.0], Some("1"),
-        Lever, "Offers shown on the confirmation page."),
-    field!("strategies[].post_checkout.offer_discount", "Offer discount", Number, Unit::Percent, [0.0, 0.9],
-        Some("0"), Lever, "Discount on the post-checkout offer price."),
-    field!("correlations[].first", "First input", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
-        "Field path of an uncertain input drawn once per replication, e.g. behaviour.pre_checkout_base_accept."),
-    field!("correlations[].second", "Second input", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
-        "Field path of another uncertain input drawn once per replication."),
-    field!("correlations[].rank", "Rank correlation", Number, Unit::Factor, [-0.99, 0.99], None, World,
+         Never changes conversion."], item!(strategies => post_checkout.policy => choice);
+    PostCheckoutOffers = ["strategies[].post_checkout.offers", "Post-checkout offers", Whole, Unit::Count, [1.0, 5.0], Some("1"),
+        Lever, "Offers shown on the confirmation page."], item!(strategies => post_checkout.offers => whole32);
+    OfferDiscount = ["strategies[].post_checkout.offer_discount", "Offer discount", Number, Unit::Percent, [0.0, 0.9],
+        Some("0"), Lever, "Discount on the post-checkout offer price."], item!(strategies => post_checkout.offer_discount => number);
+    CorrelationFirst = ["correlations[].first", "First input", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Field path of an uncertain input drawn once per replication, e.g. behaviour.pre_checkout_base_accept."], item!(correlations => first => text);
+    CorrelationSecond = ["correlations[].second", "Second input", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Field path of another uncertain input drawn once per replication."], item!(correlations => second => text);
+    CorrelationRank = ["correlations[].rank", "Rank correlation", Number, Unit::Factor, [-0.99, 0.99], None, World,
         "Spearman's rank correlation of the two inputs' draws across replications (Gaussian copula); the \
-         declared correlations together must be consistent (a positive definite matrix)."),
-];
+         declared correlations together must be consistent (a positive definite matrix)."], item!(correlations => rank => number);
+}
+
+impl FieldId {
+    /// Its registry entry.
+    pub fn field(self) -> &'static Field {
+        &FIELDS[self as usize]
+    }
+
+    /// Its path as written in the file (`segments[].share`).
+    pub fn path(self) -> &'static str {
+        self.field().path
+    }
+
+    /// The list whose items have this field (`None` for a top-level field).
+    pub fn list(self) -> Option<List> {
+        let path = self.path();
+        path.find("[]").and_then(|i| List::of(&path[..i]))
+    }
+
+    /// The part of the file it is in.
+    pub fn section(self) -> Section {
+        let path = self.path();
+        match (self.list(), path.split_once('.').map(|(head, _)| head)) {
+            (Some(l), _) => Section::List(l),
+            (None, Some("store")) => Section::Store,
+            (None, Some("behaviour")) => Section::Behaviour,
+            (None, Some("catalog")) => Section::Catalog,
+            _ => Section::Scenario,
+        }
+    }
+}
+
+/// A part of the scenario file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// The name and description.
+    Scenario,
+    /// `[store]`: the store and the run's settings.
+    Store,
+    /// `[behaviour]`: world facts about offer response.
+    Behaviour,
+    /// `[catalog]`: the catalog's CSV files.
+    Catalog,
+    /// A list's items.
+    List(List),
+}
+
+/// Conversions between a file form's field and a [`Value`], by the field's type.
+mod conv {
+    use super::{Field, Value, kind_words};
+    use crate::model::{Param, Word};
+
+    fn wrong(f: &Field, v: &Value) -> String {
+        format!("{} takes {}, not {v:?}", f.label, kind_words(f.kind))
+    }
+
+    pub mod number {
+        use super::*;
+        pub fn get(v: &f64) -> Value {
+            Value::Number(*v)
+        }
+        pub fn set(v: Value, f: &Field) -> Result<f64, String> {
+            v.as_number().ok_or_else(|| wrong(f, &v))
+        }
+    }
+
+    pub mod whole {
+        use super::*;
+        pub fn get(v: &u64) -> Value {
+            Value::Whole(*v)
+        }
+        pub fn set(v: Value, f: &Field) -> Result<u64, String> {
+            match v {
+                Value::Whole(w) => Ok(w),
+                ref other => match other.as_number() {
+                    Some(x) if x.fract() == 0.0 && x >= 0.0 && x <= u64::MAX as f64 => Ok(x as u64),
+                    _ => Err(wrong(f, other)),
+                },
+            }
+        }
+    }
+
+    pub mod whole32 {
+        use super::*;
+        pub fn get(v: &u32) -> Value {
+            Value::Whole(u64::from(*v))
+        }
+        pub fn set(v: Value, f: &Field) -> Result<u32, String> {
+            u32::try_from(super::whole::set(v, f)?).map_err(|_| format!("{} is at most {}", f.label, u32::MAX))
+        }
+    }
+
+    pub mod param {
+        use super::*;
+        pub fn get(v: &Param) -> Value {
+            Value::Param(v.clone())
+        }
+        pub fn set(v: Value, f: &Field) -> Result<Param, String> {
+            match v {
+                Value::Param(p) => Ok(p),
+                ref other => other.as_number().map(Param::Fixed).ok_or_else(|| wrong(f, other)),
+            }
+        }
+    }
+
+    /// Text that may be absent (`None`; an empty text is none).
+    pub mod optional_text {
+        use super::*;
+        pub fn get(v: &Option<String>) -> Value {
+            Value::Text(v.clone())
+        }
+        pub fn set(v: Value, f: &Field) -> Result<Option<String>, String> {
+            match v {
+                Value::Text(t) => Ok(t.filter(|s| !s.is_empty())),
+                Value::Choice(c) => Ok(Some(c.to_string())),
+                ref other => Err(wrong(f, other)),
+            }
+        }
+    }
+
+    /// Text that must be given.
+    pub mod text {
+        use super::*;
+        pub fn get(v: &str) -> Value {
+            Value::Text(Some(v.to_string()))
+        }
+        pub fn set(v: Value, f: &Field) -> Result<String, String> {
+            match v {
+                Value::Text(Some(t)) => Ok(t),
+                Value::Choice(c) => Ok(c.to_string()),
+                ref other => Err(wrong(f, other)),
+            }
+        }
+    }
+
+    /// Text that may be empty (absent reads as empty).
+    pub mod text_or_empty {
+        use super::*;
+        pub fn get(v: &str) -> Value {
+            Value::Text(Some(v.to_string()))
+        }
+        pub fn set(v: Value, f: &Field) -> Result<String, String> {
+            match v {
+                Value::Text(t) => Ok(t.unwrap_or_default()),
+                ref other => Err(wrong(f, other)),
+            }
+        }
+    }
+
+    pub mod flag {
+        use super::*;
+        pub fn get(v: &bool) -> Value {
+            Value::Bool(*v)
+        }
+        pub fn set(v: Value, f: &Field) -> Result<bool, String> {
+            match v {
+                Value::Bool(b) => Ok(b),
+                ref other => Err(wrong(f, other)),
+            }
+        }
+    }
+
+    /// One of an enum's words ([`Word`]).
+    pub mod choice {
+        use super::*;
+        pub fn get<E: Word>(v: &E) -> Value {
+            Value::Choice(v.word())
+        }
+        pub fn set<E: Word>(v: Value, f: &Field) -> Result<E, String> {
+            let w = match &v {
+                Value::Choice(c) => (*c).to_string(),
+                Value::Text(Some(t)) => t.clone(),
+                other => return Err(wrong(f, other)),
+            };
+            E::from_word(&w).ok_or_else(|| {
+                format!("{} is one of {}; `{}` is not", f.label, E::WORDS.join(", "), crate::format::excerpt(&w, 30))
+            })
+        }
+    }
+}
+
+/// Sets the products (`products`) or links file of the catalog (none: no such file;
+/// with neither, no catalog section).
+fn catalog_file(spec: &mut ScenarioSpec, v: Value, f: &Field, products: bool) -> Result<(), String> {
+    let v = conv::optional_text::set(v, f)?;
+    let cat = spec.catalog.get_or_insert_with(Default::default);
+    if products {
+        cat.products = v;
+    } else {
+        cat.links = v;
+    }
+    if cat.products.is_none() && cat.links.is_none() {
+        spec.catalog = None;
+    }
+    Ok(())
+}
+
+/// A segment's affinity for a category (1 where the file lists none).
+fn affinity_get(spec: &ScenarioSpec, i: usize, category: Option<&str>) -> Option<Value> {
+    let s = spec.segments.get(i)?;
+    Some(Value::Number(s.category_affinity.get(category?).copied().unwrap_or(1.0)))
+}
+
+fn affinity_set(spec: &mut ScenarioSpec, i: usize, category: Option<&str>, v: Value, f: &Field) -> Result<(), String> {
+    let c = category.ok_or_else(|| format!("{}: name a category", f.label))?;
+    let a = conv::number::set(v, f)?;
+    let s = spec.segments.get_mut(i).ok_or_else(|| format!("segments has no item {i}"))?;
+    s.category_affinity.insert(c.to_string(), a);
+    Ok(())
+}
 
 /// The words for a unit in tables.
 pub fn unit_words(u: Unit) -> &'static str {
@@ -438,12 +710,10 @@ pub const TABLES: [&str; 9] = [
     "correlations[].",
 ];
 
-/// The field at a registry path such as `segments[].share`.
-///
-/// # Panics
-/// When no field has that path: a programming error, caught by the tests.
-pub fn field(path: &str) -> &'static Field {
-    FIELDS.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no field `{path}` in the registry"))
+/// The field at a registry path such as `segments[].share` (paths as written are
+/// parsed with [`resolve`]; code names fields by [`FieldId`]).
+pub fn by_path(path: &str) -> Option<&'static Field> {
+    FIELDS.iter().find(|f| f.path == path)
 }
 
 /// A list of the scenario file.
@@ -541,7 +811,7 @@ impl List {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Path {
     /// The field.
-    pub field: &'static str,
+    pub field: FieldId,
     /// The list and item index, for fields of list items.
     pub item: Option<(List, usize)>,
     /// The category of a `category_affinity` entry.
@@ -549,28 +819,27 @@ pub struct Path {
 }
 
 impl Path {
-    /// A top-level field (`store.visitors`).
-    pub fn top(field: &'static str) -> Self {
+    /// A top-level field (`Path::top(FieldId::StoreVisitors)`).
+    pub fn top(field: FieldId) -> Self {
         Self { field, item: None, category: None }
     }
 
-    /// A field of list item `i` (`Path::item("segments[].share", 0)`).
-    pub fn item(field: &'static str, i: usize) -> Self {
-        let list = field.split('[').next().and_then(List::of);
-        Self { field, item: list.map(|l| (l, i)), category: None }
+    /// A field of list item `i` (`Path::item(FieldId::SegmentShare, 0)`).
+    pub fn item(field: FieldId, i: usize) -> Self {
+        Self { field, item: field.list().map(|l| (l, i)), category: None }
     }
 
     /// The registry entry.
     pub fn spec_field(&self) -> &'static Field {
-        field(self.field)
+        self.field.field()
     }
 
     /// The canonical path with indices, as validation reports it and as input
     /// streams are named: `strategies[2].tier_prompt.window`.
     pub fn canonical(&self) -> String {
         let mut s = match self.item {
-            Some((_, i)) => self.field.replacen("[]", &format!("[{i}]"), 1),
-            None => self.field.to_string(),
+            Some((_, i)) => self.field.path().replacen("[]", &format!("[{i}]"), 1),
+            None => self.field.path().to_string(),
         };
         if let Some(c) = &self.category {
             s.push('.');
@@ -679,7 +948,7 @@ pub fn resolve(spec: &ScenarioSpec, written: &str) -> Result<Path, String> {
         return FIELDS
             .iter()
             .find(|f| f.path == path && !f.path.contains('['))
-            .map(|f| Path::top(f.path))
+            .map(|f| Path::top(f.id))
             .ok_or_else(|| unknown_field(&path));
     };
     let index = match it.next() {
@@ -713,7 +982,7 @@ pub fn resolve(spec: &ScenarioSpec, written: &str) -> Result<Path, String> {
     }
     let pattern = format!("{}[].{}", list.key(), keys.join("."));
     let f = FIELDS.iter().find(|f| f.path == pattern).ok_or_else(|| unknown_field(&pattern))?;
-    Ok(Path { field: f.path, item: Some((list, index)), category })
+    Ok(Path { field: f.id, item: Some((list, index)), category })
 }
 
 fn unknown_field(pattern: &str) -> String {
@@ -751,94 +1020,10 @@ impl Value {
     }
 }
 
-macro_rules! lists {
-    ($spec:expr, $path:expr, $field:ident, $i:ident, { $($pat:literal => $body:expr,)* }) => {
-        match ($path.field, $path.item) {
-            $( ($pat, Some((_, $i))) => $body, )*
-            _ => None,
-        }
-    };
-}
-
 /// The value of a field, or `None` when the path does not address one in `spec`.
 pub fn get(spec: &ScenarioSpec, path: &Path) -> Option<Value> {
-    use Value as V;
-    let fixed = |p: &Param| V::Param(p.clone());
-    let text = |s: &str| V::Text(Some(s.to_string()));
-    let choice = |words: &'static [&'static str], i: usize| V::Choice(words[i]);
-    if path.item.is_none() {
-        let b = &spec.behaviour;
-        let cat = spec.catalog.as_ref();
-        return Some(match path.field {
-            "name" => text(&spec.name),
-            "description" => text(&spec.description),
-            "store.currency" => text(&spec.store.currency),
-            "store.annual_gmv" => V::Number(spec.store.annual_gmv),
-            "store.visitors" => V::Whole(spec.store.visitors),
-            "store.replications" => V::Whole(u64::from(spec.store.replications)),
-            "store.seed" => V::Whole(spec.store.seed),
-            "behaviour.baseline_relevance" => fixed(&b.baseline_relevance),
-            "behaviour.pre_checkout_base_accept" => fixed(&b.pre_checkout_base_accept),
-            "behaviour.post_checkout_base_accept" => fixed(&b.post_checkout_base_accept),
-            "behaviour.friction_per_slot" => fixed(&b.friction_per_slot),
-            "behaviour.discount_elasticity" => fixed(&b.discount_elasticity),
-            "behaviour.tier_max_uptake" => fixed(&b.tier_max_uptake),
-            "behaviour.tier_gap_decay" => fixed(&b.tier_gap_decay),
-            "catalog.products" => V::Text(cat.and_then(|c| c.products.clone())),
-            "catalog.links" => V::Text(cat.and_then(|c| c.links.clone())),
-            _ => return None,
-        });
-    }
-    lists!(spec, path, field, i, {
-        "products[].id" => spec.products.get(i).map(|p| text(&p.id)),
-        "products[].name" => spec.products.get(i).map(|p| text(&p.name)),
-        "products[].category" => spec.products.get(i).map(|p| text(&p.category)),
-        "products[].price" => spec.products.get(i).map(|p| V::Number(p.price)),
-        "products[].cost" => spec.products.get(i).map(|p| V::Number(p.cost)),
-        "products[].popularity" => spec.products.get(i).map(|p| V::Number(p.popularity)),
-        "products[].post_purchase" => spec.products.get(i).map(|p| V::Bool(p.post_purchase)),
-        "links[].from" => spec.links.get(i).map(|l| V::Text(l.from.clone())),
-        "links[].from_category" => spec.links.get(i).map(|l| V::Text(l.from_category.clone())),
-        "links[].to" => spec.links.get(i).map(|l| text(&l.to)),
-        "links[].strength" => spec.links.get(i).map(|l| V::Number(l.strength)),
-        "segments[].name" => spec.segments.get(i).map(|s| text(&s.name)),
-        "segments[].share" => spec.segments.get(i).map(|s| fixed(&s.share)),
-        "segments[].add_to_cart_rate" => spec.segments.get(i).map(|s| fixed(&s.add_to_cart_rate)),
-        "segments[].checkout_completion" => spec.segments.get(i).map(|s| fixed(&s.checkout_completion)),
-        "segments[].mean_cart_size" => spec.segments.get(i).map(|s| fixed(&s.mean_cart_size)),
-        "segments[].acceptance_propensity" => spec.segments.get(i).map(|s| fixed(&s.acceptance_propensity)),
-        "segments[].price_sensitivity" => spec.segments.get(i).map(|s| fixed(&s.price_sensitivity)),
-        "segments[].friction_sensitivity" => spec.segments.get(i).map(|s| fixed(&s.friction_sensitivity)),
-        "segments[].loyalty_member_share" => spec.segments.get(i).map(|s| fixed(&s.loyalty_member_share)),
-        "segments[].spend_to_date" => spec.segments.get(i).map(|s| fixed(&s.spend_to_date)),
-        "segments[].category_affinity" => spec.segments.get(i).and_then(|s| {
-            path.category.as_ref().map(|c| V::Number(s.category_affinity.get(c).copied().unwrap_or(1.0)))
-        }),
-        "tiers[].name" => spec.tiers.get(i).map(|t| text(&t.name)),
-        "tiers[].threshold" => spec.tiers.get(i).map(|t| V::Number(t.threshold)),
-        "correlations[].first" => spec.correlations.get(i).map(|c| text(&c.first)),
-        "correlations[].second" => spec.correlations.get(i).map(|c| text(&c.second)),
-        "correlations[].rank" => spec.correlations.get(i).map(|c| V::Number(c.rank)),
-        "strategies[].name" => spec.strategies.get(i).map(|s| text(&s.name)),
-        "strategies[].holdout" => spec.strategies.get(i).map(|s| V::Bool(s.holdout)),
-        "strategies[].pre_checkout.policy" =>
-            spec.strategies.get(i).map(|s| choice(POLICIES, s.pre_checkout.policy as usize)),
-        "strategies[].pre_checkout.slots" => spec.strategies.get(i).map(|s| V::Whole(u64::from(s.pre_checkout.slots))),
-        "strategies[].pre_checkout.ranking" =>
-            spec.strategies.get(i).map(|s| choice(RANKINGS, s.pre_checkout.ranking as usize)),
-        "strategies[].tier_prompt.policy" =>
-            spec.strategies.get(i).map(|s| choice(TIER_POLICIES, s.tier_prompt.policy as usize)),
-        "strategies[].tier_prompt.window" => spec.strategies.get(i).map(|s| V::Number(s.tier_prompt.window)),
-        "strategies[].checkout.friction_reduction" =>
-            spec.strategies.get(i).map(|s| fixed(&s.checkout.friction_reduction)),
-        "strategies[].checkout.discount" => spec.strategies.get(i).map(|s| V::Number(s.checkout.discount)),
-        "strategies[].post_checkout.policy" =>
-            spec.strategies.get(i).map(|s| choice(POLICIES, s.post_checkout.policy as usize)),
-        "strategies[].post_checkout.offers" =>
-            spec.strategies.get(i).map(|s| V::Whole(u64::from(s.post_checkout.offers))),
-        "strategies[].post_checkout.offer_discount" =>
-            spec.strategies.get(i).map(|s| V::Number(s.post_checkout.offer_discount)),
-    })
+    let i = path.item.map_or(0, |(_, i)| i);
+    (path.spec_field().access.get)(spec, i, path.category.as_deref())
 }
 
 /// Sets a field and returns its previous value, or says why the value does not fit
@@ -847,126 +1032,8 @@ pub fn get(spec: &ScenarioSpec, path: &Path) -> Option<Value> {
 pub fn set(spec: &mut ScenarioSpec, path: &Path, value: Value) -> Result<Value, String> {
     let old = get(spec, path).ok_or_else(|| format!("{path} does not exist in this scenario"))?;
     let f = path.spec_field();
-    let wrong = || format!("{} takes {}, not {value:?}", f.label, kind_words(f.kind));
-    // Coerce numbers between the numeric kinds.
-    let num = || value.as_number().ok_or_else(wrong);
-    let whole = || match value {
-        Value::Whole(v) => Ok(v),
-        ref v => match v.as_number() {
-            Some(x) if x.fract() == 0.0 && x >= 0.0 && x <= u64::MAX as f64 => Ok(x as u64),
-            _ => Err(wrong()),
-        },
-    };
-    let param = || match &value {
-        Value::Param(p) => Ok(p.clone()),
-        v => v.as_number().map(Param::Fixed).ok_or_else(wrong),
-    };
-    let text = || match &value {
-        Value::Text(t) => Ok(t.clone()),
-        Value::Choice(c) => Ok(Some((*c).to_string())),
-        _ => Err(wrong()),
-    };
-    let req_text = || text()?.ok_or_else(wrong);
-    let flag = || match value {
-        Value::Bool(b) => Ok(b),
-        _ => Err(wrong()),
-    };
-    let choose = |words: &'static [&'static str]| -> Result<usize, String> {
-        let w = match &value {
-            Value::Choice(c) => (*c).to_string(),
-            Value::Text(Some(t)) => t.clone(),
-            _ => return Err(wrong()),
-        };
-        words.iter().position(|x| *x == w).ok_or_else(|| {
-            format!("{} is one of {}; `{}` is not", f.label, words.join(", "), crate::format::excerpt(&w, 30))
-        })
-    };
-    let offer = |i: usize| [OfferPolicy::Off, OfferPolicy::Popular, OfferPolicy::Matched][i];
-    let u32_of = |v: u64| u32::try_from(v).map_err(|_| format!("{} is at most {}", f.label, u32::MAX));
-    if path.item.is_none() {
-        let b = &mut spec.behaviour;
-        match path.field {
-            "name" => spec.name = req_text()?,
-            "description" => spec.description = text()?.unwrap_or_default(),
-            "store.currency" => spec.store.currency = req_text()?,
-            "store.annual_gmv" => spec.store.annual_gmv = num()?,
-            "store.visitors" => spec.store.visitors = whole()?,
-            "store.replications" => spec.store.replications = u32_of(whole()?)?,
-            "store.seed" => spec.store.seed = whole()?,
-            "behaviour.baseline_relevance" => b.baseline_relevance = param()?,
-            "behaviour.pre_checkout_base_accept" => b.pre_checkout_base_accept = param()?,
-            "behaviour.post_checkout_base_accept" => b.post_checkout_base_accept = param()?,
-            "behaviour.friction_per_slot" => b.friction_per_slot = param()?,
-            "behaviour.discount_elasticity" => b.discount_elasticity = param()?,
-            "behaviour.tier_max_uptake" => b.tier_max_uptake = param()?,
-            "behaviour.tier_gap_decay" => b.tier_gap_decay = param()?,
-            "catalog.products" | "catalog.links" => {
-                let v = text()?.filter(|s| !s.is_empty());
-                let cat = spec.catalog.get_or_insert_with(Default::default);
-                if path.field == "catalog.products" {
-                    cat.products = v;
-                } else {
-                    cat.links = v;
-                }
-                if cat.products.is_none() && cat.links.is_none() {
-                    spec.catalog = None;
-                }
-            }
-            _ => return Err(format!("{path} cannot be set")),
-        }
-        return Ok(old);
-    }
-    let Some((_, i)) = path.item else { return Err(format!("{path} cannot be set")) };
-    match path.field {
-        "products[].id" => spec.products[i].id = req_text()?,
-        "products[].name" => spec.products[i].name = req_text()?,
-        "products[].category" => spec.products[i].category = req_text()?,
-        "products[].price" => spec.products[i].price = num()?,
-        "products[].cost" => spec.products[i].cost = num()?,
-        "products[].popularity" => spec.products[i].popularity = num()?,
-        "products[].post_purchase" => spec.products[i].post_purchase = flag()?,
-        "links[].from" => spec.links[i].from = text()?.filter(|s| !s.is_empty()),
-        "links[].from_category" => spec.links[i].from_category = text()?.filter(|s| !s.is_empty()),
-        "links[].to" => spec.links[i].to = req_text()?,
-        "links[].strength" => spec.links[i].strength = num()?,
-        "segments[].name" => spec.segments[i].name = req_text()?,
-        "segments[].share" => spec.segments[i].share = param()?,
-        "segments[].add_to_cart_rate" => spec.segments[i].add_to_cart_rate = param()?,
-        "segments[].checkout_completion" => spec.segments[i].checkout_completion = param()?,
-        "segments[].mean_cart_size" => spec.segments[i].mean_cart_size = param()?,
-        "segments[].acceptance_propensity" => spec.segments[i].acceptance_propensity = param()?,
-        "segments[].price_sensitivity" => spec.segments[i].price_sensitivity = param()?,
-        "segments[].friction_sensitivity" => spec.segments[i].friction_sensitivity = param()?,
-        "segments[].loyalty_member_share" => spec.segments[i].loyalty_member_share = param()?,
-        "segments[].spend_to_date" => spec.segments[i].spend_to_date = param()?,
-        "segments[].category_affinity" => {
-            let c = path.category.clone().ok_or_else(|| format!("{path}: name a category"))?;
-            spec.segments[i].category_affinity.insert(c, num()?);
-        }
-        "tiers[].name" => spec.tiers[i].name = req_text()?,
-        "tiers[].threshold" => spec.tiers[i].threshold = num()?,
-        "correlations[].first" => spec.correlations[i].first = req_text()?,
-        "correlations[].second" => spec.correlations[i].second = req_text()?,
-        "correlations[].rank" => spec.correlations[i].rank = num()?,
-        "strategies[].name" => spec.strategies[i].name = req_text()?,
-        "strategies[].holdout" => spec.strategies[i].holdout = flag()?,
-        "strategies[].pre_checkout.policy" => spec.strategies[i].pre_checkout.policy = offer(choose(POLICIES)?),
-        "strategies[].pre_checkout.slots" => spec.strategies[i].pre_checkout.slots = u32_of(whole()?)?,
-        "strategies[].pre_checkout.ranking" => {
-            spec.strategies[i].pre_checkout.ranking = [Ranking::Relevance, Ranking::ExpectedValue][choose(RANKINGS)?];
-        }
-        "strategies[].tier_prompt.policy" => {
-            spec.strategies[i].tier_prompt.policy =
-                [TierPolicy::Off, TierPolicy::Universal, TierPolicy::Window][choose(TIER_POLICIES)?];
-        }
-        "strategies[].tier_prompt.window" => spec.strategies[i].tier_prompt.window = num()?,
-        "strategies[].checkout.friction_reduction" => spec.strategies[i].checkout.friction_reduction = param()?,
-        "strategies[].checkout.discount" => spec.strategies[i].checkout.discount = num()?,
-        "strategies[].post_checkout.policy" => spec.strategies[i].post_checkout.policy = offer(choose(POLICIES)?),
-        "strategies[].post_checkout.offers" => spec.strategies[i].post_checkout.offers = u32_of(whole()?)?,
-        "strategies[].post_checkout.offer_discount" => spec.strategies[i].post_checkout.offer_discount = num()?,
-        _ => return Err(format!("{path} cannot be set")),
-    }
+    let i = path.item.map_or(0, |(_, i)| i);
+    (f.access.set)(spec, i, path.category.as_deref(), value, f)?;
     Ok(old)
 }
 
@@ -1038,17 +1105,17 @@ pub fn instances(spec: &ScenarioSpec) -> Vec<Path> {
 pub fn instances_except(spec: &ScenarioSpec, skip: &[List]) -> Vec<Path> {
     let mut out = Vec::new();
     for f in FIELDS {
-        match f.path.split('[').next().and_then(List::of) {
-            None => out.push(Path::top(f.path)),
+        match f.id.list() {
+            None => out.push(Path::top(f.id)),
             Some(list) if skip.contains(&list) => {}
             Some(list) => {
                 for i in 0..list.len(spec) {
-                    if f.path == "segments[].category_affinity" {
+                    if f.id == FieldId::SegmentCategoryAffinity {
                         for c in spec.segments[i].category_affinity.keys() {
-                            out.push(Path { field: f.path, item: Some((list, i)), category: Some(c.clone()) });
+                            out.push(Path { field: f.id, item: Some((list, i)), category: Some(c.clone()) });
                         }
                     } else {
-                        out.push(Path::item(f.path, i));
+                        out.push(Path::item(f.id, i));
                     }
                 }
             }
@@ -1069,8 +1136,13 @@ mod tests {
     fn every_field_path_is_unique_and_resolvable() {
         let spec = article();
         let mut seen = std::collections::BTreeSet::new();
-        for f in FIELDS {
+        for (k, f) in FIELDS.iter().enumerate() {
+            assert_eq!(f.id as usize, k, "{}: the table is in the enum's order", f.path);
+            assert!(std::ptr::eq(f.id.field(), f));
+            assert_eq!(by_path(f.path).map(|g| g.id), Some(f.id));
             assert!(seen.insert(f.path), "{} twice", f.path);
+        }
+        for f in FIELDS {
             assert!(!f.label.is_empty() && !f.help.is_empty(), "{}", f.path);
         }
         // Every instance reads back, and writing its own value changes nothing.
@@ -1104,17 +1176,14 @@ mod tests {
 
     #[test]
     fn values_parse_as_the_file_parses_them() {
-        let f = field("behaviour.friction_per_slot");
+        let f = FieldId::FrictionPerSlot.field();
         let v = parse_value(f, "{dist=\"uniform\",min=0.005,max=0.009}").unwrap();
         assert_eq!(v, Value::Param(Param::Dist(Dist::Uniform { min: 0.005, max: 0.009 })));
         assert_eq!(parse_value(f, "0.1").unwrap(), Value::Param(Param::Fixed(0.1)));
-        assert_eq!(parse_value(field("store.visitors"), "20_000").unwrap(), Value::Whole(20_000));
-        assert!(parse_value(field("store.visitors"), "-1").is_err());
-        assert_eq!(
-            parse_value(field("strategies[].pre_checkout.policy"), "matched").unwrap(),
-            Value::Choice("matched")
-        );
-        assert!(parse_value(field("strategies[].pre_checkout.policy"), "maybe").is_err());
+        assert_eq!(parse_value(FieldId::StoreVisitors.field(), "20_000").unwrap(), Value::Whole(20_000));
+        assert!(parse_value(FieldId::StoreVisitors.field(), "-1").is_err());
+        assert_eq!(parse_value(FieldId::PreCheckoutPolicy.field(), "matched").unwrap(), Value::Choice("matched"));
+        assert!(parse_value(FieldId::PreCheckoutPolicy.field(), "maybe").is_err());
     }
 
     #[test]
@@ -1123,10 +1192,10 @@ mod tests {
         assert_eq!(trim_number(1234.5, 6), "1234.5");
         assert_eq!(trim_number(0.0, 6), "0");
         assert_eq!(trim_number(-0.0, 6), "0");
-        assert_eq!(field("segments[].share").show(0.055, "USD"), "5.5%");
-        assert_eq!(field("products[].price").show(1234.5, "USD"), "$1,234.50");
-        assert_eq!(field("store.visitors").range_text(), "1 to 1,000,000,000");
-        assert_eq!(field("products[].price").range_text(), "> 0 and <= 1,000,000,000");
-        assert_eq!(field("segments[].share").range_text(), "[0, 1]");
+        assert_eq!(FieldId::SegmentShare.field().show(0.055, "USD"), "5.5%");
+        assert_eq!(FieldId::ProductPrice.field().show(1234.5, "USD"), "$1,234.50");
+        assert_eq!(FieldId::StoreVisitors.field().range_text(), "1 to 1,000,000,000");
+        assert_eq!(FieldId::ProductPrice.field().range_text(), "> 0 and <= 1,000,000,000");
+        assert_eq!(FieldId::SegmentShare.field().range_text(), "[0, 1]");
     }
 }

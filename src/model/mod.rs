@@ -7,7 +7,7 @@ pub mod param;
 pub mod spec;
 mod validate;
 
-pub use fields::{MAX_MONEY, MIN_WEIGHT};
+pub use fields::{FieldId, MAX_MONEY, MIN_WEIGHT};
 pub use param::{Dist, Param, Sampler};
 pub use spec::*;
 pub use validate::{

@@ -272,41 +272,89 @@ pub struct TierSpec {
     pub threshold: f64,
 }
 
-/// What a suggestion or offer policy shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OfferPolicy {
-    /// Nothing.
-    #[default]
-    Off,
-    /// The most popular products.
-    Popular,
-    /// The products most relevant to the cart (or order).
-    Matched,
+/// A choice the file writes as a word: its variants and their words, declared once by
+/// [`words!`], from which serde, the field registry, the editor's menus and `--set`
+/// all read (reordering the variants changes no word).
+pub trait Word: Copy + PartialEq + Sized + 'static {
+    /// Every variant with its word, in menu order.
+    const ALL: &'static [(Self, &'static str)];
+    /// The words alone, in the same order.
+    const WORDS: &'static [&'static str];
+
+    /// This variant's word.
+    fn word(self) -> &'static str {
+        Self::ALL.iter().find(|(v, _)| *v == self).map_or("", |(_, w)| w)
+    }
+
+    /// The variant written `word`.
+    fn from_word(word: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, w)| *w == word).map(|(v, _)| *v)
+    }
 }
 
-/// How `matched` pre-checkout suggestions are ranked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ranking {
-    /// By relevance, then popularity.
-    #[default]
-    Relevance,
-    /// By rel x price x price_factor.
-    ExpectedValue,
+/// Declares an enum whose variants the file writes as words, with [`Word`] and serde
+/// implemented from the one list.
+macro_rules! words {
+    ($(#[$m:meta])* pub enum $name:ident { $( $(#[$vm:meta])* $v:ident = $w:literal, )* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub enum $name { $( $(#[$vm])* $v, )* }
+
+        impl Word for $name {
+            const ALL: &'static [(Self, &'static str)] = &[$(($name::$v, $w)),*];
+            const WORDS: &'static [&'static str] = &[$($w),*];
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.word())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let w = String::deserialize(d)?;
+                Self::from_word(&w).ok_or_else(|| serde::de::Error::unknown_variant(&w, Self::WORDS))
+            }
+        }
+    };
 }
 
-/// When the tier prompt is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TierPolicy {
-    /// Never.
-    #[default]
-    Off,
-    /// Whenever the gap is positive.
-    Universal,
-    /// Only when 0 < gap <= window x next threshold.
-    Window,
+words! {
+    /// What a suggestion or offer policy shows.
+    pub enum OfferPolicy {
+        /// Nothing.
+        #[default]
+        Off = "off",
+        /// The most popular products.
+        Popular = "popular",
+        /// The products most relevant to the cart (or order).
+        Matched = "matched",
+    }
+}
+
+words! {
+    /// How `matched` pre-checkout suggestions are ranked.
+    pub enum Ranking {
+        /// By relevance, then popularity.
+        #[default]
+        Relevance = "relevance",
+        /// By rel x price x price_factor.
+        ExpectedValue = "expected_value",
+    }
+}
+
+words! {
+    /// When the tier prompt is shown.
+    pub enum TierPolicy {
+        /// Never.
+        #[default]
+        Off = "off",
+        /// Whenever the gap is positive.
+        Universal = "universal",
+        /// Only when 0 < gap <= window x next threshold.
+        Window = "window",
+    }
 }
 
 /// A named set of policy choices.

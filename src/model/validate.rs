@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
-use super::fields::{Field, MIN_WEIGHT, field};
+use super::fields::{Field, FieldId, List, MIN_WEIGHT, Path};
 use super::param::num;
 use super::spec::*;
 use super::*;
@@ -83,20 +83,29 @@ pub const MAX_LISTED_PROBLEMS: usize = 100;
 /// when a problem is reported).
 #[derive(Clone, Copy)]
 enum At<'a> {
-    /// A path written out (`store`, `segments`, `format_version`).
+    /// A section, list or other place written out (`store`, `segments`,
+    /// `format_version`, a category affinity).
     Path(&'a str),
-    /// Field `key` of item `index` of list `list`: `links[3].strength`.
-    Item(&'a str, usize, &'a str),
+    /// A whole list item: `links[3]`.
+    Item(List, usize),
+    /// A field, of list item `index` for list fields: `links[3].strength`.
+    Field(FieldId, Option<usize>),
 }
 
 impl At<'_> {
     fn text(self) -> String {
         match self {
             At::Path(p) => p.to_string(),
-            At::Item(list, i, "") => format!("{list}[{i}]"),
-            At::Item(list, i, key) => format!("{list}[{i}].{key}"),
+            At::Item(list, i) => format!("{}[{i}]", list.key()),
+            At::Field(id, Some(i)) => Path::item(id, i).canonical(),
+            At::Field(id, None) => id.path().to_string(),
         }
     }
+}
+
+/// Field `id` of list item `i`.
+fn at(id: FieldId, i: usize) -> At<'static> {
+    At::Field(id, Some(i))
 }
 
 struct Checker {
@@ -134,8 +143,10 @@ impl Checker {
         self.errors
     }
 
-    /// An uncertain input: checked against its field's range, ready to draw.
-    fn input(&mut self, at: At, p: &Param, f: &Field) -> Input {
+    /// An uncertain input (field `id`, of list item `i`): checked against its field's
+    /// range, ready to draw from its own stream, named by its canonical path.
+    fn input(&mut self, id: FieldId, i: Option<usize>, p: &Param) -> Input {
+        let (at, f) = (At::Field(id, i), id.field());
         if let Err(m) = f.check_param(p, &self.currency) {
             self.err(at, m);
         }
@@ -145,17 +156,22 @@ impl Checker {
     }
 
     /// A number checked against its field's range.
-    fn number(&mut self, at: At, v: f64, f: &Field) {
+    fn number(&mut self, id: FieldId, i: Option<usize>, v: f64) {
+        let f = id.field();
         if !f.allows(v) {
             let m = f.out_of_range(v, &self.currency);
-            self.err(at, m);
+            self.err(At::Field(id, i), m);
         }
     }
 
-    /// A whole number checked against its field's range.
-    fn whole(&mut self, at: At, v: u64, f: &Field) {
+    /// A whole number checked against its field's range (up to `cap` where one is given).
+    fn whole(&mut self, id: FieldId, i: Option<usize>, v: u64, cap: Option<u64>) {
+        let f = Field { max: cap.map_or(id.field().max, |c| c as f64), ..*id.field() };
         if !f.allows(v as f64) {
-            self.err(at, format!("{} is not allowed: must be a whole number from {}", int(v), f.range_text()));
+            self.err(
+                At::Field(id, i),
+                format!("{} is not allowed: must be a whole number from {}", int(v), f.range_text()),
+            );
         }
     }
 
@@ -220,7 +236,7 @@ pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fi
             format!("format_version {} is not supported; this build reads {FORMAT_VERSION}", spec.format_version),
         );
     }
-    c.name(At::Path("name"), &spec.name);
+    c.name(At::Field(FieldId::Name, None), &spec.name);
     check_store(&mut c, &spec.store, limits);
     let (categories, products, ids) = check_products(&mut c, spec, limits);
     let behaviour = check_behaviour(&mut c, &spec.behaviour);
@@ -294,8 +310,8 @@ fn check_correlations(c: &mut Checker, spec: &ScenarioSpec, sc: &Scenario) -> Op
     let mut members: Vec<&Input> = Vec::new();
     let mut pairs: Vec<(usize, usize, f64)> = Vec::new();
     for (i, cor) in spec.correlations.iter().enumerate() {
-        let at = |key: &'static str| At::Item("correlations", i, key);
-        let mut find = |key: &'static str, written: &str| -> Option<usize> {
+        let at = |id: FieldId| at(id, i);
+        let mut find = |key: FieldId, written: &str| -> Option<usize> {
             let path = match super::fields::resolve(spec, written) {
                 Ok(p) => p.canonical(),
                 Err(m) => {
@@ -330,13 +346,16 @@ fn check_correlations(c: &mut Checker, spec: &ScenarioSpec, sc: &Scenario) -> Op
                 }
             })
         };
-        let (a, b) = (find("first", &cor.first), find("second", &cor.second));
-        c.number(at("rank"), cor.rank, field("correlations[].rank"));
+        let (a, b) = (find(FieldId::CorrelationFirst, &cor.first), find(FieldId::CorrelationSecond, &cor.second));
+        c.number(FieldId::CorrelationRank, Some(i), cor.rank);
         let (Some(a), Some(b)) = (a, b) else { continue };
         if a == b {
-            c.err(at("second"), "names the same input as `first`; a correlation needs two different inputs");
+            c.err(
+                at(FieldId::CorrelationSecond),
+                "names the same input as `first`; a correlation needs two different inputs",
+            );
         } else if pairs.iter().any(|&(x, y, _)| (x, y) == (a, b) || (x, y) == (b, a)) {
-            c.err(at("second"), "this pair already has a correlation; give each pair once");
+            c.err(at(FieldId::CorrelationSecond), "this pair already has a correlation; give each pair once");
         } else {
             pairs.push((a, b, cor.rank));
         }
@@ -383,21 +402,16 @@ fn check_correlations(c: &mut Checker, spec: &ScenarioSpec, sc: &Scenario) -> Op
 fn check_store(c: &mut Checker, s: &StoreSpec, limits: &Limits) {
     if !(s.currency.len() == 3 && s.currency.bytes().all(|b| b.is_ascii_uppercase())) {
         c.err(
-            At::Path("store.currency"),
+            At::Field(FieldId::StoreCurrency, None),
             format!(
                 "`{}` is not a currency code: use three capital letters (ISO 4217), e.g. \"USD\"",
                 crate::format::excerpt(&s.currency, 20)
             ),
         );
     }
-    c.number(At::Path("store.annual_gmv"), s.annual_gmv, field("store.annual_gmv"));
-    let cap = |f: &Field, max: u64| Field { max: max as f64, ..*f };
-    c.whole(At::Path("store.visitors"), s.visitors, &cap(field("store.visitors"), limits.max_visitors));
-    c.whole(
-        At::Path("store.replications"),
-        u64::from(s.replications),
-        &cap(field("store.replications"), u64::from(limits.max_replications)),
-    );
+    c.number(FieldId::StoreAnnualGmv, None, s.annual_gmv);
+    c.whole(FieldId::StoreVisitors, None, s.visitors, Some(limits.max_visitors));
+    c.whole(FieldId::StoreReplications, None, u64::from(s.replications), Some(u64::from(limits.max_replications)));
     let total = s.visitors.saturating_mul(u64::from(s.replications));
     if total > limits.max_total_visitors {
         c.err(
@@ -424,27 +438,25 @@ fn check_products<'s>(
         c.err(At::Path("products"), "the catalog is empty; add at least one product");
     }
     c.cap("products", "products", spec.products.len(), limits.max_products);
-    let (price, cost, popularity) =
-        (field("products[].price"), field("products[].cost"), field("products[].popularity"));
     let mut categories: Vec<String> = Vec::new();
     let mut cat_index: HashMap<&str, u32> = HashMap::default();
     let mut ids: HashMap<&str, u32> = HashMap::with_capacity_and_hasher(spec.products.len(), Default::default());
     let mut products = Vec::with_capacity(spec.products.len());
     for (i, p) in spec.products.iter().enumerate() {
-        let at = |key| At::Item("products", i, key);
-        c.name(at("id"), &p.id);
+        c.name(at(FieldId::ProductId, i), &p.id);
         if ids.insert(p.id.as_str(), i as u32).is_some() {
-            c.err(at("id"), format!("duplicate product id `{}`; ids must be unique", p.id));
+            c.err(at(FieldId::ProductId, i), format!("duplicate product id `{}`; ids must be unique", p.id));
         }
-        c.name(at("category"), &p.category);
-        c.printable(at("name"), &p.name);
-        c.number(at("price"), p.price, price);
-        if price.allows(p.price) && to_cents(p.price) < 1 {
-            c.err(at("price"), format!("{} rounds to zero cents; must be at least 0.01", num(p.price)));
+        c.name(at(FieldId::ProductCategory, i), &p.category);
+        c.printable(at(FieldId::ProductName, i), &p.name);
+        c.number(FieldId::ProductPrice, Some(i), p.price);
+        if FieldId::ProductPrice.field().allows(p.price) && to_cents(p.price) < 1 {
+            let m = format!("{} rounds to zero cents; must be at least 0.01", num(p.price));
+            c.err(at(FieldId::ProductPrice, i), m);
         }
-        c.number(at("cost"), p.cost, cost);
+        c.number(FieldId::ProductCost, Some(i), p.cost);
         // Bounded below so that popularity x affinity never underflows to zero.
-        c.number(at("popularity"), p.popularity, popularity);
+        c.number(FieldId::ProductPopularity, Some(i), p.popularity);
         let next = categories.len() as u32;
         let cat = *cat_index.entry(p.category.as_str()).or_insert_with(|| {
             categories.push(p.category.clone());
@@ -464,15 +476,15 @@ fn check_products<'s>(
 }
 
 fn check_behaviour(c: &mut Checker, b: &BehaviourSpec) -> Behaviour {
-    let mut input = |path: &'static str, p: &Param| c.input(At::Path(path), p, field(path));
+    let mut input = |id: FieldId, p: &Param| c.input(id, None, p);
     Behaviour {
-        baseline_relevance: input("behaviour.baseline_relevance", &b.baseline_relevance),
-        pre_checkout_base_accept: input("behaviour.pre_checkout_base_accept", &b.pre_checkout_base_accept),
-        post_checkout_base_accept: input("behaviour.post_checkout_base_accept", &b.post_checkout_base_accept),
-        friction_per_slot: input("behaviour.friction_per_slot", &b.friction_per_slot),
-        discount_elasticity: input("behaviour.discount_elasticity", &b.discount_elasticity),
-        tier_max_uptake: input("behaviour.tier_max_uptake", &b.tier_max_uptake),
-        tier_gap_decay: input("behaviour.tier_gap_decay", &b.tier_gap_decay),
+        baseline_relevance: input(FieldId::BaselineRelevance, &b.baseline_relevance),
+        pre_checkout_base_accept: input(FieldId::PreCheckoutBaseAccept, &b.pre_checkout_base_accept),
+        post_checkout_base_accept: input(FieldId::PostCheckoutBaseAccept, &b.post_checkout_base_accept),
+        friction_per_slot: input(FieldId::FrictionPerSlot, &b.friction_per_slot),
+        discount_elasticity: input(FieldId::DiscountElasticity, &b.discount_elasticity),
+        tier_max_uptake: input(FieldId::TierMaxUptake, &b.tier_max_uptake),
+        tier_gap_decay: input(FieldId::TierGapDecay, &b.tier_gap_decay),
     }
 }
 
@@ -486,7 +498,6 @@ fn check_links(
     cat_index: &HashMap<&str, u32>,
 ) -> (Vec<Vec<LinkTarget>>, Vec<Vec<LinkTarget>>) {
     c.cap("links", "links", spec.links.len(), limits.max_links);
-    let strength = field("links[].strength");
     let id_list = || spec.products.iter().map(|p| p.id.as_str()).collect::<Vec<_>>();
     let cat_list = || {
         let mut v: Vec<(&str, u32)> = cat_index.iter().map(|(k, i)| (*k, *i)).collect();
@@ -497,15 +508,15 @@ fn check_links(
     let mut category_links: Vec<Vec<LinkTarget>> = vec![Vec::new(); cat_index.len()];
     let mut last_from: Option<(&str, u32)> = None;
     for (i, l) in spec.links.iter().enumerate() {
-        let at = |key| At::Item("links", i, key);
-        c.number(at("strength"), l.strength, strength);
+        c.number(FieldId::LinkStrength, Some(i), l.strength);
         let to = ids.get(l.to.as_str()).copied();
         if to.is_none() {
-            c.err(at("to"), unknown("product", &l.to, &id_list()));
+            c.err(at(FieldId::LinkTo, i), unknown("product", &l.to, &id_list()));
         }
         let target = match (&l.from, &l.from_category) {
             (Some(_), Some(_)) | (None, None) => {
-                c.err(at(""), "give exactly one of `from` (a product id) or `from_category` (a category)");
+                let m = "give exactly one of `from` (a product id) or `from_category` (a category)";
+                c.err(At::Item(List::Links, i), m);
                 None
             }
             // Links from one product usually come together: reuse the last lookup.
@@ -516,20 +527,20 @@ fn check_links(
             }) {
                 Some(p) => Some(&mut product_links[p as usize]),
                 None => {
-                    c.err(at("from"), unknown("product", f, &id_list()));
+                    c.err(at(FieldId::LinkFrom, i), unknown("product", f, &id_list()));
                     None
                 }
             },
             (None, Some(f)) => match cat_index.get(f.as_str()) {
                 Some(&k) => Some(&mut category_links[k as usize]),
                 None => {
-                    c.err(at("from_category"), unknown("category", f, &cat_list()));
+                    c.err(at(FieldId::LinkFromCategory, i), unknown("category", f, &cat_list()));
                     None
                 }
             },
         };
         if let (Some(list), Some(to)) = (target, to)
-            && strength.allows(l.strength)
+            && FieldId::LinkStrength.field().allows(l.strength)
             && l.strength > 0.0
         {
             list.push(LinkTarget { to, rank: 0, strength: l.strength });
@@ -566,14 +577,14 @@ fn check_segments(
     let mut seg_names = BTreeSet::new();
     let mut segments = Vec::with_capacity(spec.segments.len());
     for (i, s) in spec.segments.iter().enumerate() {
-        let at = |key| At::Item("segments", i, key);
-        c.name(at("name"), &s.name);
+        c.name(at(FieldId::SegmentName, i), &s.name);
         if !seg_names.insert(s.name.as_str()) {
-            c.err(at("name"), format!("duplicate segment name `{}`", s.name));
+            c.err(at(FieldId::SegmentName, i), format!("duplicate segment name `{}`", s.name));
         }
         let mut affinity = vec![1.0; cat_index.len()];
         for (cat, &a) in &s.category_affinity {
-            let path = format!("segments[{i}].category_affinity.{cat}");
+            let affinity_of = Path { category: Some(cat.clone()), ..Path::item(FieldId::SegmentCategoryAffinity, i) };
+            let path = affinity_of.canonical();
             if !(a == 0.0 || (MIN_WEIGHT..=1e6).contains(&a)) {
                 c.err(
                     At::Path(&path),
@@ -590,22 +601,23 @@ fn check_segments(
             }
         }
         if !products.is_empty() && products.iter().all(|p| affinity[p.category as usize] == 0.0) {
-            c.err(at("category_affinity"), "every category has affinity 0: this segment could buy nothing");
+            let m = "every category has affinity 0: this segment could buy nothing";
+            c.err(at(FieldId::SegmentCategoryAffinity, i), m);
         }
-        if let Err(m) = field("segments[].spend_to_date").check_param(&s.spend_to_date, &spec.store.currency) {
-            c.err(at("spend_to_date"), m);
+        if let Err(m) = FieldId::SegmentSpendToDate.field().check_param(&s.spend_to_date, &spec.store.currency) {
+            c.err(at(FieldId::SegmentSpendToDate, i), m);
         }
-        let mut input = |path: &'static str, p: &Param| c.input(at(&path["segments[].".len()..]), p, field(path));
+        let mut input = |id: FieldId, p: &Param| c.input(id, Some(i), p);
         segments.push(Segment {
             name: s.name.clone(),
-            share: input("segments[].share", &s.share),
-            add_to_cart_rate: input("segments[].add_to_cart_rate", &s.add_to_cart_rate),
-            checkout_completion: input("segments[].checkout_completion", &s.checkout_completion),
-            mean_cart_size: input("segments[].mean_cart_size", &s.mean_cart_size),
-            acceptance_propensity: input("segments[].acceptance_propensity", &s.acceptance_propensity),
-            price_sensitivity: input("segments[].price_sensitivity", &s.price_sensitivity),
-            friction_sensitivity: input("segments[].friction_sensitivity", &s.friction_sensitivity),
-            loyalty_member_share: input("segments[].loyalty_member_share", &s.loyalty_member_share),
+            share: input(FieldId::SegmentShare, &s.share),
+            add_to_cart_rate: input(FieldId::SegmentAddToCartRate, &s.add_to_cart_rate),
+            checkout_completion: input(FieldId::SegmentCheckoutCompletion, &s.checkout_completion),
+            mean_cart_size: input(FieldId::SegmentMeanCartSize, &s.mean_cart_size),
+            acceptance_propensity: input(FieldId::SegmentAcceptancePropensity, &s.acceptance_propensity),
+            price_sensitivity: input(FieldId::SegmentPriceSensitivity, &s.price_sensitivity),
+            friction_sensitivity: input(FieldId::SegmentFrictionSensitivity, &s.friction_sensitivity),
+            loyalty_member_share: input(FieldId::SegmentLoyaltyMemberShare, &s.loyalty_member_share),
             spend_to_date: s.spend_to_date.sampler().unwrap_or(Sampler::Fixed(0.0)),
             category_affinity: affinity,
         });
@@ -637,16 +649,15 @@ fn pct(x: f64) -> String {
 
 fn check_tiers(c: &mut Checker, spec: &ScenarioSpec, limits: &Limits) -> Vec<Tier> {
     c.cap("tiers", "tiers", spec.tiers.len(), limits.max_tiers);
-    let threshold = field("tiers[].threshold");
+    let threshold = FieldId::TierThreshold.field();
     let mut tiers = Vec::with_capacity(spec.tiers.len());
     for (i, t) in spec.tiers.iter().enumerate() {
-        let at = |key| At::Item("tiers", i, key);
-        c.name(at("name"), &t.name);
-        c.number(at("threshold"), t.threshold, threshold);
+        c.name(at(FieldId::TierName, i), &t.name);
+        c.number(FieldId::TierThreshold, Some(i), t.threshold);
         if i > 0 && t.threshold <= spec.tiers[i - 1].threshold {
             let prev = &spec.tiers[i - 1];
             c.err(
-                at("threshold"),
+                at(FieldId::TierThreshold, i),
                 format!(
                     "{} must be greater than the previous tier's threshold ({} at {})",
                     threshold.show(t.threshold, &spec.store.currency),
@@ -666,33 +677,27 @@ fn check_strategies(c: &mut Checker, strategies: &[StrategySpec], limits: &Limit
     let mut holdout: Option<usize> = None;
     let mut out = Vec::with_capacity(strategies.len());
     for (i, s) in strategies.iter().enumerate() {
-        let at = |key| At::Item("strategies", i, key);
-        let f = |key: &str| field(&format!("strategies[].{key}"));
-        c.name(at("name"), &s.name);
+        c.name(at(FieldId::StrategyName, i), &s.name);
         if !names.insert(s.name.as_str()) {
-            c.err(at("name"), format!("duplicate strategy name `{}`; names must be unique", s.name));
+            c.err(at(FieldId::StrategyName, i), format!("duplicate strategy name `{}`; names must be unique", s.name));
         }
         let (pre, tier, post) = (&s.pre_checkout, &s.tier_prompt, &s.post_checkout);
         if pre.policy != OfferPolicy::Off {
-            c.whole(at("pre_checkout.slots"), u64::from(pre.slots), f("pre_checkout.slots"));
+            c.whole(FieldId::PreCheckoutSlots, Some(i), u64::from(pre.slots), None);
         }
         if tier.policy == TierPolicy::Window {
-            c.number(at("tier_prompt.window"), tier.window, f("tier_prompt.window"));
+            c.number(FieldId::TierPromptWindow, Some(i), tier.window);
         }
-        let friction_reduction = c.input(
-            at("checkout.friction_reduction"),
-            &s.checkout.friction_reduction,
-            f("checkout.friction_reduction"),
-        );
-        c.number(at("checkout.discount"), s.checkout.discount, f("checkout.discount"));
+        let friction_reduction = c.input(FieldId::FrictionReduction, Some(i), &s.checkout.friction_reduction);
+        c.number(FieldId::CheckoutDiscount, Some(i), s.checkout.discount);
         if post.policy != OfferPolicy::Off {
-            c.whole(at("post_checkout.offers"), u64::from(post.offers), f("post_checkout.offers"));
+            c.whole(FieldId::PostCheckoutOffers, Some(i), u64::from(post.offers), None);
         }
-        c.number(at("post_checkout.offer_discount"), post.offer_discount, f("post_checkout.offer_discount"));
+        c.number(FieldId::OfferDiscount, Some(i), post.offer_discount);
         if s.holdout {
             if let Some(first) = holdout {
                 c.err(
-                    at("holdout"),
+                    at(FieldId::StrategyHoldout, i),
                     format!(
                         "`{}` is already the holdout; exactly one strategy may be the holdout",
                         strategies[first].name.as_str()
@@ -701,9 +706,13 @@ fn check_strategies(c: &mut Checker, strategies: &[StrategySpec], limits: &Limit
             } else {
                 holdout = Some(i);
             }
-            let on: Vec<String> = lever_fields_on(s).into_iter().map(|k| format!("{} ({k})", f(k).label)).collect();
+            let on: Vec<String> = lever_fields_on(s)
+                .into_iter()
+                .map(|id| format!("{} ({})", id.field().label, id.field().key()))
+                .collect();
             if !on.is_empty() {
-                c.err(at("holdout"), format!("the holdout must have every lever off, but it sets {}", on.join(", ")));
+                let m = format!("the holdout must have every lever off, but it sets {}", on.join(", "));
+                c.err(at(FieldId::StrategyHoldout, i), m);
             }
         }
         out.push(Strategy {
@@ -741,14 +750,14 @@ fn check_strategies(c: &mut Checker, strategies: &[StrategySpec], limits: &Limit
     (out, holdout.unwrap_or(0))
 }
 
-/// The lever fields (keys under `strategies[]`) that `s` turns on.
-pub fn lever_fields_on(s: &StrategySpec) -> Vec<&'static str> {
+/// The lever fields that `s` turns on.
+pub fn lever_fields_on(s: &StrategySpec) -> Vec<FieldId> {
     [
-        (s.pre_checkout.policy != OfferPolicy::Off, "pre_checkout.policy"),
-        (s.tier_prompt.policy != TierPolicy::Off, "tier_prompt.policy"),
-        (s.checkout.friction_reduction != Param::Fixed(0.0), "checkout.friction_reduction"),
-        (s.checkout.discount != 0.0, "checkout.discount"),
-        (s.post_checkout.policy != OfferPolicy::Off, "post_checkout.policy"),
+        (s.pre_checkout.policy != OfferPolicy::Off, FieldId::PreCheckoutPolicy),
+        (s.tier_prompt.policy != TierPolicy::Off, FieldId::TierPromptPolicy),
+        (s.checkout.friction_reduction != Param::Fixed(0.0), FieldId::FrictionReduction),
+        (s.checkout.discount != 0.0, FieldId::CheckoutDiscount),
+        (s.post_checkout.policy != OfferPolicy::Off, FieldId::PostCheckoutPolicy),
     ]
     .into_iter()
     .filter_map(|(on, n)| on.then_some(n))
@@ -777,7 +786,7 @@ fn check_money_totals(c: &mut Checker, spec: &ScenarioSpec, products: &[Product]
         let most = (i128::from(i64::MAX) / largest_order.max(1)).max(0);
         let currency = &spec.store.currency;
         c.err(
-            At::Path("store.visitors"),
+            At::Field(FieldId::StoreVisitors, None),
             format!(
                 "{} visitors could spend more than a replication's exact total can hold ({}{}): an order may hold \
                  up to {items} items at {} (the highest price or cost in the catalog); use at most {} visitors per \

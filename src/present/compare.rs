@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::model::FieldId;
 use crate::model::ScenarioSpec;
 use crate::model::fields;
 use crate::report::{Metric, Report};
@@ -38,7 +39,7 @@ type Item = (fields::List, String);
 fn values(spec: &ScenarioSpec) -> BTreeMap<String, (Option<Item>, String)> {
     fields::instances(spec)
         .into_iter()
-        .filter(|p| p.field != "description")
+        .filter(|p| p.field != FieldId::Description)
         .filter_map(|p| {
             let v = fields::get(spec, &p)?;
             let item = p.item.and_then(|(list, i)| Some((list, list.name(spec, i)?.to_string())));

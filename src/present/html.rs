@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::draw::{self, Stamp};
 use super::figure::{self, Figure};
 use crate::format::{int, lift, money, money_compact, percent, signed_percent};
+use crate::model::FieldId;
 use crate::model::fields::{self, List, Value};
 use crate::model::{Param, ScenarioSpec};
 use crate::report::{Metric, Replication, Report};
@@ -102,7 +103,7 @@ pub fn value_text(spec: &ScenarioSpec, p: &fields::Path, v: &Value) -> String {
             f.show(d.quantile(0.05), cur),
             f.show(d.quantile(0.95), cur)
         ),
-        Value::Whole(x) if p.field == "store.seed" => x.to_string(),
+        Value::Whole(x) if p.field == FieldId::StoreSeed => x.to_string(),
         Value::Whole(x) => int(*x),
         Value::Text(t) => t.clone().unwrap_or_default(),
         Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
@@ -116,7 +117,7 @@ pub fn value_text(spec: &ScenarioSpec, p: &fields::Path, v: &Value) -> String {
 fn assumptions(spec: &ScenarioSpec) -> Vec<Pair> {
     fields::instances_except(spec, &[List::Products, List::Links, List::Strategies, List::Correlations])
         .into_iter()
-        .filter(|p| p.field != "name" && p.field != "description" && p.field != "format_version")
+        .filter(|p| p.field != FieldId::Name && p.field != FieldId::Description)
         .filter_map(|p| {
             // An optional text that is absent (no catalog CSV files) is not a row.
             let v = fields::get(spec, &p).filter(|v| *v != Value::Text(None))?;

@@ -13,6 +13,7 @@ use crate::gui::dashboard::charts::{self, ChartState, legend, metric_tick, nice_
 use crate::gui::dashboard::style;
 use crate::gui::document::Document;
 use crate::gui::editor::widgets;
+use crate::model::FieldId;
 use crate::model::ScenarioSpec;
 use crate::model::fields::{self, Unit};
 use crate::present::figure::Grid;
@@ -209,7 +210,7 @@ impl SweepTab {
             .iter()
             .position(|s| s.name == "AOV-optimized")
             .or_else(|| spec.strategies.iter().position(|s| !s.holdout))?;
-        let path = fields::Path::item("strategies[].post_checkout.offer_discount", k).canonical();
+        let path = fields::Path::item(FieldId::OfferDiscount, k).canonical();
         AxisSetup::suggested(spec, &path)
     }
 

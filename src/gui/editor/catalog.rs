@@ -9,6 +9,7 @@ use super::index::CatalogIndex;
 use super::widgets::{Ctx, error_color};
 use crate::format::int;
 use crate::gui::commands::Command;
+use crate::model::FieldId;
 use crate::model::edit::{self, Edit, Item};
 use crate::model::fields::{List, Path, Value};
 use crate::model::{LinkSpec, ProductSpec};
@@ -166,7 +167,7 @@ impl CatalogView {
         // An id typed in the table renames the product in its links too.
         for e in &mut ctx.edits {
             if let Edit::Set(p, Value::Text(Some(new))) = e
-                && p.field == "products[].id"
+                && p.field == FieldId::ProductId
                 && let Some((_, i)) = p.item
             {
                 *e = edit::rename_product(ctx.spec, i, new);
@@ -205,7 +206,7 @@ impl CatalogView {
                     }
                 }
             }
-            let tip = crate::model::fields::field("products[].post_purchase").help;
+            let tip = crate::model::FieldId::ProductPostPurchase.field().help;
             ui.add_sized(
                 [WIDTHS[6], ui.spacing().interact_size.y],
                 egui::Label::new(RichText::new("Post-purchase").strong()),
@@ -220,13 +221,13 @@ impl CatalogView {
         let mut action = None;
         ui.horizontal(|ui| {
             for (k, key) in [
-                "products[].id",
-                "products[].name",
-                "products[].category",
-                "products[].price",
-                "products[].cost",
-                "products[].popularity",
-                "products[].post_purchase",
+                FieldId::ProductId,
+                FieldId::ProductName,
+                FieldId::ProductCategory,
+                FieldId::ProductPrice,
+                FieldId::ProductCost,
+                FieldId::ProductPopularity,
+                FieldId::ProductPostPurchase,
             ]
             .into_iter()
             .enumerate()
@@ -320,9 +321,9 @@ fn links_ui(ui: &mut Ui, ctx: &mut Ctx, index: &CatalogIndex, rows: &[usize], so
                     .response
                     .on_hover_text("Target product: made relevant to carts holding the source.");
                 if let Some(id) = chosen {
-                    ctx.edits.push(Edit::Set(Path::item("links[].to", k), Value::Text(Some(id))));
+                    ctx.edits.push(Edit::Set(Path::item(FieldId::LinkTo, k), Value::Text(Some(id))));
                 }
-                ctx.widget(ui, &Path::item("links[].strength", k));
+                ctx.widget(ui, &Path::item(FieldId::LinkStrength, k));
                 if ui.small_button("Remove").on_hover_text("Delete this link").clicked() {
                     ctx.edits.push(Edit::Remove(List::Links, k));
                 }

@@ -5,6 +5,7 @@ use egui::{Grid, RichText, Ui};
 use egui_plot::{Plot, PlotPoints, Points};
 
 use super::widgets::{Ctx, error_color};
+use crate::model::FieldId;
 use crate::model::edit::{Edit, Item};
 use crate::model::fields::{self, Kind, List, Path, Value};
 use crate::model::{CorrelationSpec, Param, Scenario};
@@ -58,7 +59,7 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx, sc: Option<&Scenario>, selected: &mut usiz
                     {
                         *selected = i;
                     }
-                    for (key, field) in [("first", "correlations[].first"), ("second", "correlations[].second")] {
+                    for (key, field) in [("first", FieldId::CorrelationFirst), ("second", FieldId::CorrelationSecond)] {
                         let c = &ctx.spec.correlations[i];
                         let current = if key == "first" { c.first.clone() } else { c.second.clone() };
                         ui.vertical(|ui| {
@@ -94,7 +95,7 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx, sc: Option<&Scenario>, selected: &mut usiz
                         });
                     }
                     ui.vertical(|ui| {
-                        ctx.widget(ui, &Path::item("correlations[].rank", i));
+                        ctx.widget(ui, &Path::item(FieldId::CorrelationRank, i));
                         ctx.problem(ui, &format!("correlations[{i}].rank"));
                     });
                     if ui.small_button("Remove").on_hover_text("Remove this correlation").clicked() {

@@ -6,6 +6,7 @@ use egui::{Grid, RichText, Ui};
 
 use super::widgets::Ctx;
 use crate::gui::commands::Command;
+use crate::model::FieldId;
 use crate::model::edit::{self, Edit};
 use crate::model::fields::{FIELDS, List, Path, Value};
 use crate::model::{Param, SegmentSpec};
@@ -32,14 +33,13 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx, cats: &[String], out: &mut Vec<Command>) {
             ui,
             |ui| {
                 Grid::new(("segment-grid", i)).num_columns(2).show(ui, |ui| {
-                    for f in
-                        FIELDS.iter().filter(|f| f.path.starts_with("segments[].") && !f.path.ends_with("affinity"))
-                    {
-                        ctx.row(ui, Path::item(f.path, i));
+                    let affinity = FieldId::SegmentCategoryAffinity;
+                    for f in FIELDS.iter().filter(|f| f.id.list() == Some(List::Segments) && f.id != affinity) {
+                        ctx.row(ui, Path::item(f.id, i));
                     }
                     let l = ui
                         .label("Category affinity")
-                        .on_hover_text(crate::model::fields::field("segments[].category_affinity").help);
+                        .on_hover_text(crate::model::FieldId::SegmentCategoryAffinity.field().help);
                     ui.vertical(|ui| affinity_ui(ui, ctx, i, cats)).response.labelled_by(l.id);
                     ui.end_row();
                 });
@@ -70,7 +70,10 @@ fn remove_segment(ctx: &Ctx, i: usize) -> Edit {
             if k != i
                 && let Param::Fixed(v) = s.share
             {
-                edits.push(Edit::Set(Path::item("segments[].share", k), Value::Param(Param::Fixed(v / (1.0 - gone)))));
+                edits.push(Edit::Set(
+                    Path::item(FieldId::SegmentShare, k),
+                    Value::Param(Param::Fixed(v / (1.0 - gone))),
+                ));
             }
         }
     }
@@ -85,7 +88,7 @@ fn affinity_ui(ui: &mut Ui, ctx: &mut Ctx, i: usize, cats: &[String]) {
         ui.horizontal(|ui| {
             ui.label(&cat);
             let mut x = v;
-            let f = crate::model::fields::field("segments[].category_affinity");
+            let f = crate::model::FieldId::SegmentCategoryAffinity.field();
             let r = ui.push_id(("affinity", &cat), |ui| super::widgets::number(ui, f, &mut x, "")).inner;
             if r.changed() {
                 ctx.edits.push(Edit::Affinity { segment: i, category: cat.clone(), value: Some(x) });

@@ -4,19 +4,21 @@
 use egui::{Grid, Ui};
 
 use super::widgets::Ctx;
+use crate::model::FieldId;
 use crate::model::fields::Path;
 
 /// Draws the page.
 pub fn ui(ui: &mut Ui, ctx: &mut Ctx) {
     ui.heading("Scenario");
     Grid::new("scenario-grid").num_columns(2).show(ui, |ui| {
-        ctx.row(ui, Path::top("name"));
-        ctx.row(ui, Path::top("description"));
+        ctx.row(ui, Path::top(FieldId::Name));
+        ctx.row(ui, Path::top(FieldId::Description));
     });
     ui.heading("Store and simulation");
     Grid::new("store-grid").num_columns(2).show(ui, |ui| {
-        for f in ["store.currency", "store.annual_gmv", "store.visitors", "store.replications", "store.seed"] {
-            ctx.row(ui, Path::top(f));
+        for f in crate::model::fields::FIELDS.iter().filter(|f| f.id.section() == crate::model::fields::Section::Store)
+        {
+            ctx.row(ui, Path::top(f.id));
         }
     });
     ui.heading("Shopper behaviour");
@@ -25,8 +27,9 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx) {
             .small(),
     );
     Grid::new("behaviour-grid").num_columns(2).show(ui, |ui| {
-        for f in crate::model::fields::FIELDS.iter().filter(|f| f.path.starts_with("behaviour.")) {
-            ctx.row(ui, Path::top(f.path));
+        use crate::model::fields::{FIELDS, Section};
+        for f in FIELDS.iter().filter(|f| f.id.section() == Section::Behaviour) {
+            ctx.row(ui, Path::top(f.id));
         }
     });
 }

@@ -6,6 +6,7 @@ use egui::{Grid, RichText, Ui};
 
 use super::widgets::{Ctx, error_color};
 use crate::gui::commands::Command;
+use crate::model::FieldId;
 use crate::model::edit::{self, Edit, Item};
 use crate::model::fields::{List, Path};
 use crate::model::{OfferPolicy, StrategySpec, TierPolicy};
@@ -36,8 +37,8 @@ fn card(ui: &mut Ui, ctx: &mut Ctx, out: &mut Vec<Command>, i: usize, n: usize) 
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_min_width(ui.available_width());
         ui.horizontal_wrapped(|ui| {
-            ctx.widget(ui, &Path::item("strategies[].name", i));
-            let tip = crate::model::fields::field("strategies[].holdout").help;
+            ctx.widget(ui, &Path::item(FieldId::StrategyName, i));
+            let tip = crate::model::FieldId::StrategyHoldout.field().help;
             if ui.radio(s.holdout, "holdout").on_hover_text(tip).clicked() && !s.holdout {
                 out.push(Command::EditSaying(
                     edit::make_holdout(ctx.spec, i),
@@ -87,24 +88,24 @@ fn card(ui: &mut Ui, ctx: &mut Ctx, out: &mut Vec<Command>, i: usize, n: usize) 
 
 fn levers(ui: &mut Ui, ctx: &mut Ctx, s: &StrategySpec, i: usize) {
     Grid::new(("levers", i)).num_columns(2).show(ui, |ui| {
-        let row = |ctx: &mut Ctx, ui: &mut Ui, key: &'static str| ctx.row(ui, Path::item(key, i));
-        row(ctx, ui, "strategies[].pre_checkout.policy");
+        let row = |ctx: &mut Ctx, ui: &mut Ui, key: FieldId| ctx.row(ui, Path::item(key, i));
+        row(ctx, ui, FieldId::PreCheckoutPolicy);
         if s.pre_checkout.policy != OfferPolicy::Off {
-            row(ctx, ui, "strategies[].pre_checkout.slots");
+            row(ctx, ui, FieldId::PreCheckoutSlots);
         }
         if s.pre_checkout.policy == OfferPolicy::Matched {
-            row(ctx, ui, "strategies[].pre_checkout.ranking");
+            row(ctx, ui, FieldId::PreCheckoutRanking);
         }
-        row(ctx, ui, "strategies[].tier_prompt.policy");
+        row(ctx, ui, FieldId::TierPromptPolicy);
         if s.tier_prompt.policy == TierPolicy::Window {
-            row(ctx, ui, "strategies[].tier_prompt.window");
+            row(ctx, ui, FieldId::TierPromptWindow);
         }
-        row(ctx, ui, "strategies[].checkout.friction_reduction");
-        row(ctx, ui, "strategies[].checkout.discount");
-        row(ctx, ui, "strategies[].post_checkout.policy");
+        row(ctx, ui, FieldId::FrictionReduction);
+        row(ctx, ui, FieldId::CheckoutDiscount);
+        row(ctx, ui, FieldId::PostCheckoutPolicy);
         if s.post_checkout.policy != OfferPolicy::Off {
-            row(ctx, ui, "strategies[].post_checkout.offers");
-            row(ctx, ui, "strategies[].post_checkout.offer_discount");
+            row(ctx, ui, FieldId::PostCheckoutOffers);
+            row(ctx, ui, FieldId::OfferDiscount);
         }
     });
 }

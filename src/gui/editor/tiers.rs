@@ -3,6 +3,7 @@
 use egui::{Grid, RichText, Ui};
 
 use super::widgets::Ctx;
+use crate::model::FieldId;
 use crate::model::TierSpec;
 use crate::model::edit::{Edit, Item};
 use crate::model::fields::{List, Path};
@@ -24,13 +25,13 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx) {
             for i in 0..ctx.spec.tiers.len() {
                 ui.push_id(("tier-name", i), |ui| {
                     ui.vertical(|ui| {
-                        ctx.widget(ui, &Path::item("tiers[].name", i));
+                        ctx.widget(ui, &Path::item(FieldId::TierName, i));
                         ctx.problem(ui, &format!("tiers[{i}].name"));
                     });
                 });
                 ui.push_id(("tier-threshold", i), |ui| {
                     ui.vertical(|ui| {
-                        ctx.widget(ui, &Path::item("tiers[].threshold", i));
+                        ctx.widget(ui, &Path::item(FieldId::TierThreshold, i));
                         ctx.problem(ui, &format!("tiers[{i}].threshold"));
                     });
                 });
