@@ -1,0 +1,252 @@
+//! Every scenario field, declared once: its id, description and where it lives.
+
+use super::access::{affinity_get, affinity_set, catalog_file, conv};
+use super::path::List;
+use super::*;
+
+/// A field's range, closed `[min, max]` or open below `(> min, max)`.
+macro_rules! range {
+    ([$min:expr, $max:expr]) => {
+        ($min, false, $max)
+    };
+    ((> $min:expr, $max:expr)) => {
+        ($min, true, $max)
+    };
+}
+
+/// A top-level field at `spec.<place>`, converted by `conv::<c>`.
+macro_rules! top {
+    ($($p:ident).+ => $c:ident) => {
+        Access {
+            get: |s, _, _| Some(conv::$c::get(&s.$($p).+)),
+            set: |s, _, _, v, f| {
+                s.$($p).+ = conv::$c::set(v, f)?;
+                Ok(())
+            },
+        }
+    };
+}
+
+/// A field of each item of `spec.<list>`, at `item.<place>`, converted by `conv::<c>`.
+macro_rules! item {
+    ($list:ident => $($p:ident).+ => $c:ident) => {
+        Access {
+            get: |s, i, _| s.$list.get(i).map(|x| conv::$c::get(&x.$($p).+)),
+            set: |s, i, _, v, f| {
+                let x = s.$list.get_mut(i).ok_or_else(|| format!("{} has no item {i}", stringify!($list)))?;
+                x.$($p).+ = conv::$c::set(v, f)?;
+                Ok(())
+            },
+        }
+    };
+}
+
+/// Declares every field once: its id, its description and where it lives. The
+/// [`FieldId`] enum and the [`FIELDS`] table come from the same list, in file order.
+macro_rules! registry {
+    ($( $id:ident = [$path:expr, $label:expr, $kind:expr, $unit:expr, $range:tt, $default:expr, $role:expr, $help:expr], $access:expr; )*) => {
+        /// A field of the scenario file, by name: code names fields with these, and
+        /// the compiler checks that each exists; paths as written (`--set`, files)
+        /// are parsed into them once ([`resolve`]).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[allow(missing_docs)]
+        pub enum FieldId { $($id),* }
+
+        /// Every field of the scenario file, in file order (`FIELDS[id as usize]` is
+        /// `id`'s entry).
+        #[rustfmt::skip]
+        pub static FIELDS: &[Field] = &[
+            $({
+                let (min, min_open, max) = range!($range);
+                Field {
+                    id: FieldId::$id, path: $path, label: $label, kind: $kind, unit: $unit, min, min_open, max,
+                    default: $default, role: $role, help: $help, access: $access,
+                }
+            }),*
+        ];
+    };
+}
+
+use Kind::*;
+use Role::*;
+
+const TEXT: [f64; 2] = [0.0, 0.0];
+
+registry! {
+    Name = ["name", "Scenario name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Short name shown in reports and the window title."], top!(name => text);
+    Description = ["description", "Description", Text, Unit::None, [TEXT[0], TEXT[1]], Some(""), Identity,
+        "Free text: where the numbers come from, what is assumed."], top!(description => text_or_empty);
+    StoreCurrency = ["store.currency", "Currency", Text, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
+        "ISO 4217 currency code (three capital letters, e.g. USD), used for display."], top!(store.currency => text);
+    StoreAnnualGmv = ["store.annual_gmv", "Annual GMV", Number, Unit::Money, (> 0.0, MAX_GMV), None, World,
+        "The holdout's revenue over a year, in currency. Annual impact = annual GMV x RPV lift."], top!(store.annual_gmv => number);
+    StoreVisitors = ["store.visitors", "Visitors per replication", Whole, Unit::Count, [1.0, 1e9], None, Setting,
+        "Visitors simulated per replication. More visitors, less sampling noise per replication."], top!(store.visitors => whole);
+    StoreReplications = ["store.replications", "Replications", Whole, Unit::Count, [1.0, 20_000.0], None, Setting,
+        "Independent replications. Each draws every uncertain input anew; the spread across them is the \
+         uncertainty shown (P5-P95)."], top!(store.replications => whole32);
+    StoreSeed = ["store.seed", "Seed", Whole, Unit::None, [0.0, 18_446_744_073_709_551_615.0], None, Setting,
+        "Seed of every random stream. The same scenario and seed give the same results on any machine."], top!(store.seed => whole);
+    BaselineRelevance = ["behaviour.baseline_relevance", "Baseline relevance", Uncertain, Unit::Percent, [0.0, 1.0],
+        Some("0.02"), World,
+        "Relevance of a product with no link to the cart (0-100%). Links no stronger than it change nothing."], top!(behaviour.baseline_relevance => param);
+    PreCheckoutBaseAccept = ["behaviour.pre_checkout_base_accept", "Pre-checkout base acceptance", Uncertain, Unit::Percent,
+        [0.0, 1.0], Some("0.3"), World,
+        "Probability that a perfectly relevant, very cheap pre-checkout suggestion is added, before the \
+         segment's propensity and the price factor."], top!(behaviour.pre_checkout_base_accept => param);
+    PostCheckoutBaseAccept = ["behaviour.post_checkout_base_accept", "Post-checkout base acceptance", Uncertain, Unit::Percent,
+        [0.0, 1.0], Some("0.3"), World,
+        "Probability that a perfectly relevant, very cheap confirmation-page offer is accepted, before the \
+         segment's propensity and the price factor."], top!(behaviour.post_checkout_base_accept => param);
+    FrictionPerSlot = ["behaviour.friction_per_slot", "Friction per slot", Uncertain, Unit::Percent, [0.0, 1.0], Some("0.01"),
+        World,
+        "Share of checkout completion lost per suggestion slot or tier prompt shown, before the segment's \
+         friction sensitivity."], top!(behaviour.friction_per_slot => param);
+    DiscountElasticity = ["behaviour.discount_elasticity", "Discount elasticity", Uncertain, Unit::Factor, [0.0, 20.0], Some("0.5"),
+        World, "Completion is multiplied by (1 + elasticity x discount): 0.8 with 5% off gives +4%."], top!(behaviour.discount_elasticity => param);
+    TierMaxUptake = ["behaviour.tier_max_uptake", "Tier prompt maximum uptake", Uncertain, Unit::Percent, [0.0, 1.0],
+        Some("0.4"), World,
+        "Probability of topping up to the next tier when the gap is zero, before the segment's propensity."], top!(behaviour.tier_max_uptake => param);
+    TierGapDecay = ["behaviour.tier_gap_decay", "Tier prompt gap decay", Uncertain, Unit::Factor, [0.0, 100.0], Some("2"),
+        World, "Uptake falls as exp(-decay x gap / cart value): the goal-gradient effect."], top!(behaviour.tier_gap_decay => param);
+    CatalogProducts = ["catalog.products", "Products file", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
+        "CSV file of products in the scenario's folder (or a subfolder): id,name,category,price[,cost,\
+         popularity,post_purchase]."], Access { get: |s, _, _| Some(Value::Text(s.catalog.as_ref().and_then(|c| c.products.clone()))), set: |s, _, _, v, f| catalog_file(s, v, f, true) };
+    CatalogLinks = ["catalog.links", "Links file", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
+        "CSV file of complement links in the scenario's folder (or a subfolder): from,from_category,to,strength."], Access { get: |s, _, _| Some(Value::Text(s.catalog.as_ref().and_then(|c| c.links.clone()))), set: |s, _, _, v, f| catalog_file(s, v, f, false) };
+    ProductId = ["products[].id", "Id", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Unique product identifier, used by links. Renaming it in the app updates its links."], item!(products => id => text);
+    ProductName = ["products[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity, "Display name."], item!(products => name => text);
+    ProductCategory = ["products[].category", "Category", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Category identifier, used by category links and segment affinities."], item!(products => category => text);
+    ProductPrice = ["products[].price", "Price", Number, Unit::Money, (> 0.0, MAX_MONEY), None, World,
+        "List price in currency (at least 0.01, whole cents)."], item!(products => price => number);
+    ProductCost = ["products[].cost", "Cost", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), World,
+        "Unit cost in currency, for gross margin."], item!(products => cost => number);
+    ProductPopularity = ["products[].popularity", "Popularity", Number, Unit::Weight, [MIN_WEIGHT, 1e12], Some("1"), World,
+        "Relative demand weight: how often it lands in carts, and the 'popular' ranking."], item!(products => popularity => number);
+    ProductPostPurchase = ["products[].post_purchase", "Post-purchase", Bool, Unit::None, [TEXT[0], TEXT[1]], Some("false"), World,
+        "May be offered as a one-click add-on on the confirmation page."], item!(products => post_purchase => flag);
+    LinkFrom = ["links[].from", "From product", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Source product id (exactly one of From product and From category)."], item!(links => from => optional_text);
+    LinkFromCategory = ["links[].from_category", "From category", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Source category (exactly one of From product and From category)."], item!(links => from_category => optional_text);
+    LinkTo = ["links[].to", "To product", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Target product: made relevant to carts holding the source."], item!(links => to => text);
+    LinkStrength = ["links[].strength", "Strength", Number, Unit::Percent, [0.0, 1.0], None, World,
+        "Relevance of the target to a cart holding the source (0-100%)."], item!(links => strength => number);
+    SegmentName = ["segments[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Segment name, unique."], item!(segments => name => text);
+    SegmentShare = ["segments[].share", "Share of traffic", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
+        "Share of traffic. Fixed shares must sum to 100% (within 0.0001%), uncertain shares' means within 2%; \
+         drawn shares are renormalised."], item!(segments => share => param);
+    SegmentAddToCartRate = ["segments[].add_to_cart_rate", "Add-to-cart rate", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
+        "Share of visitors who build a cart at all."], item!(segments => add_to_cart_rate => param);
+    SegmentCheckoutCompletion = ["segments[].checkout_completion", "Checkout completion", Uncertain, Unit::Percent, [0.0, 1.0], None, World,
+        "Share of carts that become orders without personalization (100% minus cart abandonment)."], item!(segments => checkout_completion => param);
+    SegmentMeanCartSize = ["segments[].mean_cart_size", "Mean cart size", Uncertain, Unit::Items, [1.0, 50.0], None, World,
+        "Mean items in the intended cart: 1 + Poisson(mean - 1), at most 128 items (a cap that binds with \
+         probability below 1e-19 at the largest mean)."], item!(segments => mean_cart_size => param);
+    SegmentAcceptancePropensity = ["segments[].acceptance_propensity", "Acceptance propensity", Uncertain, Unit::Factor, [0.0, 10.0],
+        Some("1"), World, "Multiplies every offer acceptance and tier top-up of this segment."], item!(segments => acceptance_propensity => param);
+    SegmentPriceSensitivity = ["segments[].price_sensitivity", "Price sensitivity", Uncertain, Unit::Factor, [0.0, 100.0], Some("1"),
+        World, "s in the price factor 1 / (1 + s x offer price / cart value)."], item!(segments => price_sensitivity => param);
+    SegmentFrictionSensitivity = ["segments[].friction_sensitivity", "Friction sensitivity", Uncertain, Unit::Factor, [0.0, 100.0],
+        Some("1"), World, "Multiplies the friction of each slot or prompt for this segment."], item!(segments => friction_sensitivity => param);
+    SegmentLoyaltyMemberShare = ["segments[].loyalty_member_share", "Loyalty member share", Uncertain, Unit::Percent, [0.0, 1.0],
+        Some("0"), World, "Share of this segment enrolled in the loyalty program."], item!(segments => loyalty_member_share => param);
+    SegmentSpendToDate = ["segments[].spend_to_date", "Spend to date (per member)", PerShopper, Unit::Money, [0.0, MAX_MONEY],
+        Some("0"), World,
+        "A member's spend so far in the tier period: a per-shopper distribution, drawn for each member with a \
+         cart; draws are clamped to [0, 1,000,000,000]."], item!(segments => spend_to_date => param);
+    SegmentCategoryAffinity = ["segments[].category_affinity", "Category affinity", Number, Unit::Factor, [0.0, 1e6], Some("{}"), World,
+        "Multiplier on how often a category lands in this segment's carts: 0 (never) or at least 0.000001; \
+         unlisted categories have 1."], Access { get: affinity_get, set: affinity_set };
+    TierName = ["tiers[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Tier name, shown in \"Add $X to unlock <tier>\"."], item!(tiers => name => text);
+    TierThreshold = ["tiers[].threshold", "Threshold", Number, Unit::Money, (> 0.0, MAX_MONEY), None, World,
+        "Spend that unlocks the tier, in currency; thresholds must increase."], item!(tiers => threshold => number);
+    StrategyName = ["strategies[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Strategy name, unique; used in reports."], item!(strategies => name => text);
+    StrategyHoldout = ["strategies[].holdout", "Holdout", Bool, Unit::None, [TEXT[0], TEXT[1]], Some("false"), Lever,
+        "The holdout: every lever off; all lifts are measured against it. Exactly one strategy is the holdout."], item!(strategies => holdout => flag);
+    PreCheckoutPolicy = ["strategies[].pre_checkout.policy", "Pre-checkout policy", Choice(OfferPolicy::WORDS), Unit::None,
+        [TEXT[0], TEXT[1]], Some("off"), Lever,
+        "Suggestions in the cart. popular: best-sellers not in the cart. matched: most relevant to the cart."], item!(strategies => pre_checkout.policy => choice);
+    PreCheckoutSlots = ["strategies[].pre_checkout.slots", "Pre-checkout slots", Whole, Unit::Count, [1.0, 10.0], Some("3"),
+        Lever, "Suggestions shown. Each adds friction."], item!(strategies => pre_checkout.slots => whole32);
+    PreCheckoutRanking = ["strategies[].pre_checkout.ranking", "Pre-checkout ranking", Choice(Ranking::WORDS), Unit::None,
+        [TEXT[0], TEXT[1]], Some("relevance"), Lever,
+        "How 'matched' ranks: by relevance, or by expected value (relevance x price x price factor)."], item!(strategies => pre_checkout.ranking => choice);
+    TierPromptPolicy = ["strategies[].tier_prompt.policy", "Tier prompt", Choice(TierPolicy::WORDS), Unit::None, [TEXT[0], TEXT[1]],
+        Some("off"), Lever,
+        "\"Add $X to unlock Gold\" for members. universal: whenever below the next tier. window: only when the \
+         gap is within the window."], item!(strategies => tier_prompt.policy => choice);
+    TierPromptWindow = ["strategies[].tier_prompt.window", "Tier prompt window", Number, Unit::Percent, (> 0.0, 1.0),
+        Some("0.25"), Lever, "Show the prompt only when 0 < gap <= window x the next threshold."], item!(strategies => tier_prompt.window => number);
+    FrictionReduction = ["strategies[].checkout.friction_reduction", "Friction reduction", Uncertain, Unit::Percent, [0.0, 1.0],
+        Some("0"), Lever, "Relative completion gain from a smoother checkout (e.g. express pay)."], item!(strategies => checkout.friction_reduction => param);
+    CheckoutDiscount = ["strategies[].checkout.discount", "Checkout discount", Number, Unit::Percent, [0.0, 0.9], Some("0"),
+        Lever, "Discount on the checkout order. Raises completion, lowers order value and margin."], item!(strategies => checkout.discount => number);
+    PostCheckoutPolicy = ["strategies[].post_checkout.policy", "Post-checkout policy", Choice(OfferPolicy::WORDS), Unit::None,
+        [TEXT[0], TEXT[1]], Some("off"), Lever,
+        "Offers on the confirmation page after the order. matched: best expected revenue for this order. \
+         Never changes conversion."], item!(strategies => post_checkout.policy => choice);
+    PostCheckoutOffers = ["strategies[].post_checkout.offers", "Post-checkout offers", Whole, Unit::Count, [1.0, 5.0], Some("1"),
+        Lever, "Offers shown on the confirmation page."], item!(strategies => post_checkout.offers => whole32);
+    OfferDiscount = ["strategies[].post_checkout.offer_discount", "Offer discount", Number, Unit::Percent, [0.0, 0.9],
+        Some("0"), Lever, "Discount on the post-checkout offer price."], item!(strategies => post_checkout.offer_discount => number);
+    CorrelationFirst = ["correlations[].first", "First input", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Field path of an uncertain input drawn once per replication, e.g. behaviour.pre_checkout_base_accept."], item!(correlations => first => text);
+    CorrelationSecond = ["correlations[].second", "Second input", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "Field path of another uncertain input drawn once per replication."], item!(correlations => second => text);
+    CorrelationRank = ["correlations[].rank", "Rank correlation", Number, Unit::Factor, [-0.99, 0.99], None, World,
+        "Spearman's rank correlation of the two inputs' draws across replications (Gaussian copula); the \
+         declared correlations together must be consistent (a positive definite matrix)."], item!(correlations => rank => number);
+}
+
+impl FieldId {
+    /// Its registry entry.
+    pub fn field(self) -> &'static Field {
+        &FIELDS[self as usize]
+    }
+
+    /// Its path as written in the file (`segments[].share`).
+    pub fn path(self) -> &'static str {
+        self.field().path
+    }
+
+    /// The list whose items have this field (`None` for a top-level field).
+    pub fn list(self) -> Option<List> {
+        let path = self.path();
+        path.find("[]").and_then(|i| List::of(&path[..i]))
+    }
+
+    /// The part of the file it is in.
+    pub fn section(self) -> Section {
+        let path = self.path();
+        match (self.list(), path.split_once('.').map(|(head, _)| head)) {
+            (Some(l), _) => Section::List(l),
+            (None, Some("store")) => Section::Store,
+            (None, Some("behaviour")) => Section::Behaviour,
+            (None, Some("catalog")) => Section::Catalog,
+            _ => Section::Scenario,
+        }
+    }
+}
+
+/// A part of the scenario file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// The name and description.
+    Scenario,
+    /// `[store]`: the store and the run's settings.
+    Store,
+    /// `[behaviour]`: world facts about offer response.
+    Behaviour,
+    /// `[catalog]`: the catalog's CSV files.
+    Catalog,
+    /// A list's items.
+    List(List),
+}
