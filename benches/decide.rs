@@ -15,13 +15,14 @@ use aovlab::analysis::plan::{self, Plan};
 use aovlab::analysis::value;
 use aovlab::engine::RunOptions;
 use aovlab::model::Scenario;
+use aovlab::report::Metric;
 
 fn main() {
     let spec = aovlab::io::article_spec();
     let sc = Scenario::from_spec(spec.clone()).expect("the article");
     let cancel = AtomicBool::new(false);
     let opts = RunOptions::default();
-    for objective in [Objective::RevenuePerVisitor, Objective::ConversionRate] {
+    for objective in [Objective(Metric::RevenuePerVisitor), Objective(Metric::ConversionRate)] {
         for round in 1..=3 {
             let search = Search { objective, constraints: Vec::new(), bounds: Bounds::of(&spec) };
             let t = Instant::now();

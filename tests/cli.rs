@@ -474,7 +474,7 @@ fn optimize_names_the_levers_and_its_shards_merge_to_the_same_search() {
     assert!(whole.status.success(), "{}", String::from_utf8_lossy(&whole.stderr));
     let v: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
     assert_eq!(v["kind"], "aovlab-optimize");
-    assert_eq!(v["objective"], "annual_impact");
+    assert_eq!(v["objective"], "annual_gmv_impact", "the old name reads as the metric's");
     assert!(v["policies_evaluated"].as_u64().unwrap() > 100);
     assert!(v["chosen"]["levers"]["pre_checkout"]["policy"].is_string());
     let metrics = v["chosen"]["metrics"].as_array().unwrap();

@@ -41,8 +41,8 @@ fn optimize(spec: &ScenarioSpec, sc: &Scenario, s: &Search) -> Optimized {
 fn the_optimizer_finds_the_thesis() {
     let (spec, sc, bounds) = small();
     assert_eq!(optimize::candidates(&spec, &bounds).len(), 882);
-    let conv = optimize(&spec, &sc, &search(Objective::ConversionRate, vec![], &bounds));
-    let rpv = optimize(&spec, &sc, &search(Objective::RevenuePerVisitor, vec![], &bounds));
+    let conv = optimize(&spec, &sc, &search(Objective(Metric::ConversionRate), vec![], &bounds));
+    let rpv = optimize(&spec, &sc, &search(Objective(Metric::RevenuePerVisitor), vec![], &bounds));
     assert_eq!(conv.policies_evaluated, 882);
     // Tuned for conversion: get out of the way, and buy completions.
     let c = &conv.evaluated[conv.chosen.unwrap()];
@@ -69,7 +69,7 @@ fn the_optimizer_finds_the_thesis() {
 #[test]
 fn race_figures_probabilities_and_frontier() {
     let (spec, sc, bounds) = small();
-    let o = optimize(&spec, &sc, &search(Objective::RevenuePerVisitor, vec![], &bounds));
+    let o = optimize(&spec, &sc, &search(Objective(Metric::RevenuePerVisitor), vec![], &bounds));
     // The race: every stage keeps a third (at least the finalists), on three times the
     // replications, up to the scenario's.
     assert_eq!(o.stages[0], (2, 882));
@@ -103,13 +103,13 @@ fn constraints_bind_and_an_impossible_one_chooses_nothing() {
     let (spec, sc, bounds) = small();
     // AOV at most the holdout's + 5%: the AOV programme is out.
     let capped = Constraint::parse("aov_lift<=5%").unwrap();
-    let o = optimize(&spec, &sc, &search(Objective::RevenuePerVisitor, vec![capped], &bounds));
+    let o = optimize(&spec, &sc, &search(Objective(Metric::RevenuePerVisitor), vec![capped], &bounds));
     let chosen = o.chosen_figures().unwrap();
     let aov_lift = chosen.metrics.iter().find(|m| m.metric == "aov_lift").unwrap().mean;
     assert!(aov_lift <= 0.05, "{aov_lift}");
     assert!(o.evaluated[o.chosen.unwrap()].feasible);
     let never = Constraint::parse("conversion_rate_lift>=50%").unwrap();
-    let o = optimize(&spec, &sc, &search(Objective::RevenuePerVisitor, vec![never], &bounds));
+    let o = optimize(&spec, &sc, &search(Objective(Metric::RevenuePerVisitor), vec![never], &bounds));
     assert_eq!(o.chosen, None);
 }
 
@@ -117,7 +117,7 @@ fn constraints_bind_and_an_impossible_one_chooses_nothing() {
 fn sharded_screening_ranks_as_one_machine() {
     let (spec, sc, mut bounds) = small();
     bounds.max_slots = 1;
-    let s = search(Objective::AnnualImpact, vec![Constraint::parse("margin_lift>=0").unwrap()], &bounds);
+    let s = search(Objective(Metric::AnnualGmvImpact), vec![Constraint::parse("margin_lift>=0").unwrap()], &bounds);
     let whole = optimize(&spec, &sc, &s);
     let cancel = AtomicBool::new(false);
     let opts = RunOptions::default();
@@ -146,7 +146,7 @@ fn requests_are_checked_in_words() {
     let e = optimize::optimize(
         &spec,
         &sc,
-        &search(Objective::Aov, vec![], &bounds),
+        &search(Objective(Metric::Aov), vec![], &bounds),
         &RunOptions::default(),
         &|_| {},
         &AtomicBool::new(false),

@@ -20,8 +20,8 @@ pub struct OptimizeArgs {
     #[command(flatten)]
     pub sim: SimArgs,
     /// What to maximise: conversion_rate, aov, revenue_per_visitor,
-    /// gross_margin_per_visitor or annual_impact.
-    #[arg(long, default_value = "revenue_per_visitor", value_parser = Objective::parse)]
+    /// gross_margin_per_visitor or annual_gmv_impact.
+    #[arg(long, default_value = Metric::RevenuePerVisitor.name(), value_parser = Objective::parse)]
     pub objective: Objective,
     /// A bound on a metric's mean, e.g. `conversion_rate_lift>=-1%` or
     /// `margin_lift>=0` (repeatable).
@@ -190,7 +190,7 @@ fn render(sc: &Scenario, spec: &ScenarioSpec, r: &Optimized) -> String {
     let mut out = format!(
         "{}: maximising {} over {} policies{}.\nRace: {}; finalists re-run on fresh random numbers (seed {}, {} replications x {} visitors).\n\n",
         printable(&sc.name),
-        r.objective.label().to_lowercase(),
+        r.objective.metric().in_words(),
         r.policies_evaluated,
         if r.constraints.is_empty() {
             String::new()

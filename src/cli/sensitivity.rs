@@ -20,7 +20,7 @@ pub struct SensitivityArgs {
     pub sim: SimArgs,
     /// The outcome's metric, by its report name (annual_gmv_impact, rpv_lift,
     /// revenue_per_visitor, aov, ...).
-    #[arg(long, default_value = "annual_gmv_impact", value_parser = metric)]
+    #[arg(long, default_value = Metric::AnnualGmvImpact.name(), value_parser = metric)]
     pub outcome: Metric,
     /// The outcome's strategy (default: AOV-optimized when the scenario has it, else
     /// the first strategy that is not the holdout).

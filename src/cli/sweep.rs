@@ -48,7 +48,7 @@ pub struct SweepArgs {
     /// The metric the printed table shows (all go to --json and --csv), by its report
     /// name: revenue_per_visitor, aov, conversion_rate, gross_margin_per_visitor,
     /// rpv_lift, annual_gmv_impact, ...
-    #[arg(long, default_value = "revenue_per_visitor", value_parser = metric)]
+    #[arg(long, default_value = Metric::RevenuePerVisitor.name(), value_parser = metric)]
     pub metric: Metric,
     /// Strategy shown in a two-field grid (default: the one whose levers are swept,
     /// else the first that is not the holdout).

@@ -7,7 +7,7 @@ use egui::{RichText, Ui};
 
 use super::dashboard::charts::{self, ChartState};
 use super::run_view::RunView;
-use crate::format::{lift, money_compact, percent};
+use crate::format::percent;
 use crate::present::figure::{self, Figure};
 use crate::report::Metric;
 
@@ -122,22 +122,21 @@ fn summary_slide(ui: &mut Ui, run: &RunView) {
         ui.add_space(6.0);
     }
     ui.add_space(12.0);
+    // The columns: each a metric's mean lift, headed by the metric's label, then the
+    // share of replications in which revenue per visitor rises.
+    const LIFTS: [Metric; 4] = [Metric::ConversionRateLift, Metric::AovLift, Metric::RpvLift, Metric::AnnualGmvImpact];
     egui::Grid::new("present-kpis").striped(true).spacing([36.0, 12.0]).show(ui, |ui| {
-        for h in ["Strategy", "Conversion lift", "AOV lift", "RPV lift", "Annual GMV impact", "P(RPV up)"] {
-            ui.label(RichText::new(h).strong());
+        ui.label(RichText::new("Strategy").strong());
+        for m in LIFTS {
+            ui.label(RichText::new(m.label()).strong());
         }
+        ui.label(RichText::new(format!("P({} > 0)", Metric::RpvLift.label())).strong());
         ui.end_row();
         for s in r.strategies.iter().filter(|s| !s.is_holdout) {
-            let l = |m: Metric| m.lift_summary(s).map_or_else(|| "-".to_string(), |x| lift(x.summary.mean, 1));
             ui.label(&s.name);
-            ui.label(l(Metric::ConversionRateLift));
-            ui.label(l(Metric::AovLift));
-            ui.label(l(Metric::RpvLift));
-            ui.label(
-                Metric::AnnualGmvImpact
-                    .lift_summary(s)
-                    .map_or_else(|| "-".into(), |x| money_compact(x.summary.mean, &r.currency)),
-            );
+            for m in LIFTS {
+                ui.label(m.lift_summary(s).map_or_else(|| "-".to_string(), |x| m.format(x.summary.mean, &r.currency)));
+            }
             ui.label(Metric::RpvLift.lift_summary(s).map_or_else(|| "-".into(), |x| percent(x.prob_positive, 0)));
             ui.end_row();
         }

@@ -204,32 +204,21 @@ pub fn optimize_json(sc: &Scenario, r: &crate::analysis::optimize::Optimized) ->
 
 /// Every policy the optimizer tried, one row each.
 pub fn write_optimize_csv<W: std::io::Write>(w: W, r: &crate::analysis::optimize::Optimized) -> csv::Result<()> {
+    use crate::analysis::optimize::Evaluated;
     let mut out = super::csv_out::Writer::from_writer(w);
-    out.write_record([
-        "policy",
-        "scenario_strategy",
-        "stage",
-        "replications",
-        "conversion_rate",
-        "aov",
-        "revenue_per_visitor",
-        "objective",
-        "feasible",
-        "frontier",
-    ])?;
+    let mut header = vec!["policy", "scenario_strategy", "stage", "replications"];
+    header.extend(Evaluated::METRICS.map(Metric::name));
+    header.extend(["objective", "feasible", "frontier"]);
+    out.write_record(&header)?;
     for e in &r.evaluated {
-        out.write_record([
-            e.label.clone(),
-            e.own.clone().unwrap_or_default(),
-            e.stage.to_string(),
-            e.replications.to_string(),
-            e.conversion_rate.to_string(),
-            if e.aov.is_finite() { e.aov.to_string() } else { String::new() },
-            e.revenue_per_visitor.to_string(),
-            e.objective.to_string(),
-            e.feasible.to_string(),
-            e.frontier.to_string(),
-        ])?;
+        let mut row =
+            vec![e.label.clone(), e.own.clone().unwrap_or_default(), e.stage.to_string(), e.replications.to_string()];
+        // A mean that is not a number (AOV with no order) is an empty cell.
+        row.extend(
+            Evaluated::METRICS.map(|m| e.mean(m).filter(|v| v.is_finite()).map_or_else(String::new, |v| v.to_string())),
+        );
+        row.extend([e.objective.to_string(), e.feasible.to_string(), e.frontier.to_string()]);
+        out.write_record(&row)?;
     }
     out.flush()?;
     Ok(())

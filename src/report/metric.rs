@@ -96,7 +96,7 @@ impl Metric {
         [Metric::PreCheckoutAcceptanceRate, Metric::TierPromptAcceptanceRate, Metric::PostCheckoutAcceptanceRate];
 
     /// The key in the JSON report and the CSV column (`conversion_rate`).
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Metric::ConversionRate => "conversion_rate",
             Metric::CartAbandonmentRate => "cart_abandonment_rate",
@@ -132,6 +132,26 @@ impl Metric {
             Metric::RpvLift => "RPV lift",
             Metric::MarginLift => "Margin lift",
             Metric::AnnualGmvImpact => "Annual GMV impact",
+        }
+    }
+
+    /// Its name inside a sentence: `revenue per visitor`, `AOV`, `annual GMV impact`.
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Metric::ConversionRate => "conversion rate",
+            Metric::CartAbandonmentRate => "cart abandonment",
+            Metric::Aov => "AOV",
+            Metric::RevenuePerVisitor => "revenue per visitor",
+            Metric::GrossMarginPerVisitor => "gross margin per visitor",
+            Metric::PreCheckoutAcceptanceRate => "pre-checkout acceptance",
+            Metric::TierPromptAcceptanceRate => "tier prompt acceptance",
+            Metric::PostCheckoutAcceptanceRate => "post-checkout acceptance",
+            Metric::TierUpgradeRate => "tier upgrades per visitor",
+            Metric::ConversionRateLift => "conversion lift",
+            Metric::AovLift => "AOV lift",
+            Metric::RpvLift => "revenue-per-visitor lift",
+            Metric::MarginLift => "margin lift",
+            Metric::AnnualGmvImpact => "annual GMV impact",
         }
     }
 

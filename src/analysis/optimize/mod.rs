@@ -42,68 +42,43 @@ pub const MAX_CANDIDATES: usize = 20_000;
 /// and fresh draws of the world.
 pub const FRESH_SEED_OFFSET: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// What to maximise.
+/// What to maximise: a metric of the metric registry (its name, label, unit and
+/// format are the metric's), one a policy can be chosen to raise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Objective {
-    /// Orders / visitors.
-    ConversionRate,
-    /// Average order value.
-    Aov,
-    /// Revenue per visitor.
-    RevenuePerVisitor,
-    /// Gross margin per visitor.
-    GrossMarginPerVisitor,
-    /// Annual GMV impact against the holdout.
-    AnnualImpact,
-}
+#[serde(transparent)]
+pub struct Objective(pub Metric);
 
 impl Objective {
     /// Every objective.
     pub const ALL: [Objective; 5] = [
-        Objective::ConversionRate,
-        Objective::Aov,
-        Objective::RevenuePerVisitor,
-        Objective::GrossMarginPerVisitor,
-        Objective::AnnualImpact,
+        Objective(Metric::ConversionRate),
+        Objective(Metric::Aov),
+        Objective(Metric::RevenuePerVisitor),
+        Objective(Metric::GrossMarginPerVisitor),
+        Objective(Metric::AnnualGmvImpact),
     ];
 
     /// The metric it maximises.
     pub fn metric(self) -> Metric {
-        match self {
-            Objective::ConversionRate => Metric::ConversionRate,
-            Objective::Aov => Metric::Aov,
-            Objective::RevenuePerVisitor => Metric::RevenuePerVisitor,
-            Objective::GrossMarginPerVisitor => Metric::GrossMarginPerVisitor,
-            Objective::AnnualImpact => Metric::AnnualGmvImpact,
-        }
+        self.0
     }
 
-    /// Its name on the command line and in JSON.
+    /// Its name on the command line and in JSON: the metric's.
     pub fn name(self) -> &'static str {
-        match self {
-            Objective::ConversionRate => "conversion_rate",
-            Objective::Aov => "aov",
-            Objective::RevenuePerVisitor => "revenue_per_visitor",
-            Objective::GrossMarginPerVisitor => "gross_margin_per_visitor",
-            Objective::AnnualImpact => "annual_impact",
-        }
+        self.0.name()
     }
 
-    /// Its name for people.
+    /// Its name for people: the metric's.
     pub fn label(self) -> &'static str {
-        match self {
-            Objective::ConversionRate => "Conversion rate",
-            Objective::Aov => "AOV",
-            Objective::RevenuePerVisitor => "Revenue per visitor",
-            Objective::GrossMarginPerVisitor => "Gross margin per visitor",
-            Objective::AnnualImpact => "Annual GMV impact",
-        }
+        self.0.label()
     }
 
-    /// The objective named `s`.
+    /// The objective named `s` (`annual_impact`, this objective's name before it was
+    /// the metric's, still reads as `annual_gmv_impact`).
     pub fn parse(s: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|o| o.name() == s.trim()).ok_or_else(|| {
+        let s = s.trim();
+        let name = if s == "annual_impact" { Metric::AnnualGmvImpact.name() } else { s };
+        Self::ALL.into_iter().find(|o| o.name() == name).ok_or_else(|| {
             format!(
                 "no objective `{}`; use one of {}",
                 crate::format::excerpt(s, 40),
@@ -320,6 +295,19 @@ pub struct Evaluated {
 }
 
 impl Evaluated {
+    /// The metrics every evaluated policy has a mean of, besides its objective.
+    pub const METRICS: [Metric; 3] = [Metric::ConversionRate, Metric::Aov, Metric::RevenuePerVisitor];
+
+    /// Its mean of one of [`Evaluated::METRICS`] (`None` for another metric).
+    pub fn mean(&self, m: Metric) -> Option<f64> {
+        match m {
+            Metric::ConversionRate => Some(self.conversion_rate),
+            Metric::Aov => Some(self.aov),
+            Metric::RevenuePerVisitor => Some(self.revenue_per_visitor),
+            _ => None,
+        }
+    }
+
     /// A policy's figures from its values per replication.
     fn new(
         label: String,
@@ -760,11 +748,7 @@ pub fn optimize(
 /// A name for the winner that no strategy of `spec` has: `Optimized for revenue per
 /// visitor`, then `... (2)`.
 pub fn new_strategy_name(spec: &ScenarioSpec, objective: Objective) -> String {
-    let base = match objective {
-        Objective::Aov => "Optimized for AOV".to_string(),
-        Objective::AnnualImpact => "Optimized for annual GMV impact".to_string(),
-        o => format!("Optimized for {}", o.label().to_lowercase()),
-    };
+    let base = format!("Optimized for {}", objective.metric().in_words());
     let taken = |n: &str| spec.strategies.iter().any(|s| s.name == n);
     if !taken(&base) {
         return base;

@@ -49,7 +49,7 @@ pub struct OptimizeTab {
 impl Default for OptimizeTab {
     fn default() -> Self {
         Self {
-            objective: Objective::RevenuePerVisitor,
+            objective: Objective(Metric::RevenuePerVisitor),
             keep_conversion: false,
             keep_margin: false,
             job: None,
@@ -239,7 +239,7 @@ fn summary(
     };
     let e = &o.evaluated[c];
     let p_best = o.chosen_figures().map_or(0.0, |f| f.probability_best);
-    ui.label(RichText::new(format!("Best for {}: {}", o.objective.label().to_lowercase(), e.label)).strong());
+    ui.label(RichText::new(format!("Best for {}: {}", o.objective.metric().in_words(), e.label)).strong());
     let best_own =
         o.evaluated.iter().filter(|x| x.own.is_some() && x.feasible).max_by(|a, b| a.objective.total_cmp(&b.objective));
     let mut line = format!(
@@ -431,7 +431,8 @@ fn finalists(ui: &mut Ui, r: &OptimizeResult) {
     ui.label(RichText::new("Finalists (fresh random numbers)").strong());
     egui::ScrollArea::horizontal().id_salt("opt-finalists").show(ui, |ui| {
         egui::Grid::new("opt-finalist-rows").striped(true).num_columns(7).spacing([14.0, 4.0]).show(ui, |ui| {
-            for h in ["Policy", o.objective.label(), "P5-P95", "Conversion", "AOV", "P(best)", "Constraints"] {
+            let (conversion, aov) = (Metric::ConversionRate.label(), Metric::Aov.label());
+            for h in ["Policy", o.objective.label(), "P5-P95", conversion, aov, "P(best)", "Constraints"] {
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();
