@@ -524,7 +524,7 @@ fn optimize_names_the_levers_and_its_shards_merge_to_the_same_search() {
         .stdout(predicate::str::contains("P(best)"));
     refused(&["optimize", "--objective", "profit"], "revenue_per_visitor");
     refused(&["optimize", "--constraint", "aov_lift=3"], "METRIC>=VALUE");
-    refused(&["optimize", "--max-discount", "0.95"], "0 to 0.9");
+    refused(&["optimize", "--max-discount", "0.95"], "0% to 90%");
 }
 
 #[test]

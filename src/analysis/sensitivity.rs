@@ -29,7 +29,7 @@ use statrs::statistics::{Data, OrderStatistics, RankTieBreaker, Statistics};
 use super::replications;
 use crate::engine::{RunError, RunOptions};
 use crate::model::fields;
-use crate::model::{Dist, FieldError, Param, Scenario, ScenarioSpec};
+use crate::model::{CHALLENGER_STRATEGY, Dist, FEATURED_STRATEGY, FieldError, Param, Scenario, ScenarioSpec};
 use crate::report::{Metric, Replication};
 
 /// The quantiles each input is held at; P10 and P90 are the tornado's ends.
@@ -93,7 +93,7 @@ impl Outcome {
 /// that are not the holdout.
 pub fn default_decision(sc: &Scenario) -> Option<(usize, usize)> {
     let find = |n: &str| sc.strategies.iter().position(|s| s.name() == n);
-    if let (Some(a), Some(b)) = (find("AOV-optimized"), find("Conversion-optimized")) {
+    if let (Some(a), Some(b)) = (find(FEATURED_STRATEGY), find(CHALLENGER_STRATEGY)) {
         return Some((a, b));
     }
     let mut others = (0..sc.strategies.len()).filter(|&k| k != sc.holdout);

@@ -49,11 +49,8 @@ pub fn impact(a: &ImpactArgs) -> Result<(), Failure> {
             )));
         }
     }
-    if !(a.currency.len() == 3 && a.currency.bytes().all(|b| b.is_ascii_uppercase())) {
-        return Err(Failure::BadInput(format!(
-            "--currency {}: use three capital letters (ISO 4217), e.g. USD",
-            crate::format::excerpt(&a.currency, 20)
-        )));
+    if let Some(problem) = crate::model::currency_problem(&a.currency) {
+        return Err(Failure::BadInput(format!("--currency: {problem}")));
     }
     let rpv = a.conversion_lift + a.aov_lift + a.conversion_lift * a.aov_lift;
     let value = annual_impact(a.annual_gmv, a.aov_lift, a.conversion_lift);

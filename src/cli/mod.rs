@@ -204,6 +204,30 @@ pub fn load_with(
     Ok(Prepared { scenario, spec: loaded.spec, files: loaded.files })
 }
 
+/// A clap parser for a value of the whole-number field `id` (its range from the
+/// registry, said in words).
+pub fn whole_field(id: FieldId) -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
+    let f = id.field();
+    whole(f.min as u64, f.max as u64)
+}
+
+/// A clap parser for a value of the number field `id`, within its range.
+pub fn number_field(id: FieldId) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync + 'static {
+    move |s: &str| {
+        let f = id.field();
+        match s.trim().replace('_', "").parse::<f64>() {
+            Ok(v) if f.allows(v) => Ok(v),
+            Ok(v) => Err(f.out_of_range(v, "")),
+            Err(_) => Err(format!("`{}` is not allowed: use {}", crate::format::excerpt(s, 30), f.range_shown(""))),
+        }
+    }
+}
+
+/// An option's help: `what`, then the range of field `id` in words.
+pub fn help_in_range(what: &str, id: FieldId) -> String {
+    format!("{what} ({})", id.field().range_shown(""))
+}
+
 /// A clap parser for a whole number in `min..=max` that says so in words (clap's
 /// own says `1..18446744073709551615`, and takes `-1` for a flag).
 pub fn whole(min: u64, max: u64) -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
@@ -226,11 +250,13 @@ pub struct SimArgs {
     /// Override the scenario's seed (0 to 18446744073709551615).
     #[arg(long, allow_hyphen_values = true, value_parser = whole(0, u64::MAX))]
     pub seed: Option<u64>,
-    /// Override the number of replications (1 to 20,000).
-    #[arg(long, allow_hyphen_values = true, value_parser = whole(1, 20_000))]
+    /// Override the number of replications.
+    #[arg(long, allow_hyphen_values = true, value_parser = whole_field(FieldId::StoreReplications),
+        help = help_in_range("Override the number of replications", FieldId::StoreReplications))]
     pub replications: Option<u64>,
-    /// Override the visitors per replication (1 to 1,000,000,000).
-    #[arg(long, allow_hyphen_values = true, value_parser = whole(1, 1_000_000_000))]
+    /// Override the visitors per replication.
+    #[arg(long, allow_hyphen_values = true, value_parser = whole_field(FieldId::StoreVisitors),
+        help = help_in_range("Override the visitors per replication", FieldId::StoreVisitors))]
     pub visitors: Option<u64>,
     /// Worker threads (1 to 1,024; default: one per core). Results do not depend on it.
     #[arg(long, allow_hyphen_values = true, value_parser = whole(1, 1024))]

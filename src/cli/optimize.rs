@@ -10,7 +10,7 @@ use super::{Failure, SimArgs, check_outputs, print_stdout, write_output};
 use crate::analysis::optimize::{self, Bounds, Constraint, Objective, OptimizeError, Optimized, Search};
 use crate::format::printable;
 use crate::io::{export, partial};
-use crate::model::{Scenario, ScenarioSpec};
+use crate::model::{FieldId, Scenario, ScenarioSpec};
 use crate::report::Metric;
 
 /// Arguments of `optimize`.
@@ -28,17 +28,17 @@ pub struct OptimizeArgs {
     #[arg(long = "constraint", value_name = "METRIC>=VALUE", value_parser = Constraint::parse)]
     pub constraints: Vec<Constraint>,
     /// Most cart suggestions tried (default: the scenario's most, at least 3).
-    #[arg(long, value_parser = super::whole(1, 10))]
+    #[arg(long, value_parser = super::whole_field(FieldId::PreCheckoutSlots))]
     pub max_slots: Option<u64>,
     /// Most confirmation-page offers tried (default: the scenario's most, at least 2).
-    #[arg(long, value_parser = super::whole(1, 5))]
+    #[arg(long, value_parser = super::whole_field(FieldId::PostCheckoutOffers))]
     pub max_offers: Option<u64>,
-    /// Largest checkout discount tried, 0 to 0.9 (default: the scenario's largest).
-    #[arg(long, value_parser = share)]
+    /// Largest checkout discount tried, a share (default: the scenario's largest).
+    #[arg(long, value_parser = super::number_field(FieldId::CheckoutDiscount))]
     pub max_discount: Option<f64>,
-    /// Largest confirmation-page offer discount tried, 0 to 0.9 (default: the
+    /// Largest confirmation-page offer discount tried, a share (default: the
     /// scenario's largest).
-    #[arg(long, value_parser = share)]
+    #[arg(long, value_parser = super::number_field(FieldId::OfferDiscount))]
     pub max_offer_discount: Option<f64>,
     /// Do not try checkout friction reduction (by default candidates may use the
     /// largest one a strategy of the scenario states).
@@ -59,13 +59,6 @@ pub struct OptimizeArgs {
     /// Write the trade-off chart into folder DIR as PNG (2x) and SVG.
     #[arg(long, value_name = "DIR", conflicts_with = "shard")]
     pub charts: Option<PathBuf>,
-}
-
-fn share(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if (0.0..=0.9).contains(&v) => Ok(v),
-        _ => Err(format!("`{}` is not allowed: use a number from 0 to 0.9", crate::format::excerpt(s, 30))),
-    }
 }
 
 /// Runs the search (or one shard of its screening).

@@ -70,11 +70,7 @@ fn alpha(s: &str) -> Result<f64, String> {
 
 /// The strategy a plan tests by default.
 pub fn default_strategy(sc: &Scenario) -> usize {
-    sc.strategies
-        .iter()
-        .position(|s| s.name() == "AOV-optimized")
-        .or_else(|| (0..sc.strategies.len()).find(|&k| k != sc.holdout))
-        .unwrap_or(0)
+    sc.featured_strategy().unwrap_or(0)
 }
 
 /// Plans the test and values it.

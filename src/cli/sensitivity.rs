@@ -62,12 +62,7 @@ pub fn run(a: &SensitivityArgs) -> Result<(), Failure> {
     };
     let k = match &a.strategy {
         Some(n) => strategy(sc, n)?,
-        None => sc
-            .strategies
-            .iter()
-            .position(|s| s.name() == "AOV-optimized")
-            .or_else(|| (0..sc.strategies.len()).find(|&k| k != sc.holdout))
-            .unwrap_or(0),
+        None => sc.featured_strategy().unwrap_or(0),
     };
     let versus = a.versus.as_deref().map(|n| strategy(sc, n)).transpose()?;
     let outcome = Outcome { metric: a.outcome, strategy: k, versus };

@@ -7,12 +7,11 @@ pub mod param;
 pub mod spec;
 mod validate;
 
-pub use fields::{FieldId, MAX_MONEY, MIN_WEIGHT};
+pub use fields::{FieldId, MAX_DISCOUNT, MAX_MONEY, MAX_OFFERS, MAX_REPLICATIONS, MAX_SLOTS, MAX_VISITORS, MIN_WEIGHT};
 pub use param::{Dist, Param, Sampler};
 pub use spec::*;
 pub use validate::{
-    FieldError, Limits, MAX_CART_ITEMS, MAX_LISTED_PROBLEMS, MAX_OFFERS, MAX_SLOTS, did_you_mean, lever_fields_on,
-    stream_id, validate,
+    FieldError, Limits, MAX_CART_ITEMS, MAX_LISTED_PROBLEMS, did_you_mean, lever_fields_on, stream_id, validate,
 };
 
 /// Money is kept in integer minor units (cents) so that sums are exact and
@@ -324,6 +323,12 @@ impl Scenario {
     /// Builds a scenario from its file form.
     pub fn from_spec(spec: ScenarioSpec) -> Result<Self, Vec<FieldError>> {
         validate(&spec, &Limits::default())
+    }
+
+    /// The strategy an analysis studies when none is named ([`featured_strategy`]).
+    pub fn featured_strategy(&self) -> Option<usize> {
+        let holdout = self.holdout;
+        featured_strategy(self.strategies.iter().enumerate().map(move |(k, s)| (s.name(), k == holdout)))
     }
 
     /// This scenario (validated from `spec`) with other strategies, checked as a

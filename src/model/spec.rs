@@ -84,7 +84,36 @@ pub struct PresentedStrategy {
     pub means: BTreeMap<String, f64>,
 }
 
+/// The strategy analyses study when none is named: the article's proposal.
+pub const FEATURED_STRATEGY: &str = "AOV-optimized";
+/// What the featured strategy is decided against when none is named.
+pub const CHALLENGER_STRATEGY: &str = "Conversion-optimized";
+
+/// Which of the strategies, given as (name, is the holdout), an analysis studies when
+/// none is named: [`FEATURED_STRATEGY`] where the scenario has it, else the first that
+/// is not the holdout.
+pub fn featured_strategy<'a>(strategies: impl IntoIterator<Item = (&'a str, bool)> + Clone) -> Option<usize> {
+    let named = strategies.clone().into_iter().position(|(n, _)| n == FEATURED_STRATEGY);
+    named.or_else(|| strategies.into_iter().position(|(_, holdout)| !holdout))
+}
+
+/// Why `code` is not a currency code (three capital letters, ISO 4217), or `None`.
+pub fn currency_problem(code: &str) -> Option<String> {
+    let ok = code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase());
+    (!ok).then(|| {
+        format!(
+            "`{}` is not a currency code: use three capital letters (ISO 4217), e.g. \"USD\"",
+            crate::format::excerpt(code, 20)
+        )
+    })
+}
+
 impl ScenarioSpec {
+    /// The strategy an analysis studies when none is named ([`featured_strategy`]).
+    pub fn featured_strategy(&self) -> Option<usize> {
+        featured_strategy(self.strategies.iter().map(|s| (s.name.as_str(), s.holdout)))
+    }
+
     /// A copy of everything but the catalog's products and links (cheap even for a
     /// catalog of a million links).
     pub fn clone_without_catalog(&self) -> ScenarioSpec {

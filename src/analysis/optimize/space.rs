@@ -4,20 +4,20 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    CheckoutSpec, OfferPolicy, Param, PostCheckoutSpec, PreCheckoutSpec, Ranking, ScenarioSpec, StrategySpec,
-    TierPolicy, TierPromptSpec,
+    CheckoutSpec, FieldId, MAX_OFFERS, MAX_SLOTS, OfferPolicy, Param, PostCheckoutSpec, PreCheckoutSpec, Ranking,
+    ScenarioSpec, StrategySpec, TierPolicy, TierPromptSpec,
 };
 
 /// The lever space's limits: what the scenario states as available.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bounds {
-    /// Most cart suggestions (1 to 10).
+    /// Most cart suggestions (within the slots' range).
     pub max_slots: u32,
-    /// Most confirmation-page offers (1 to 5).
+    /// Most confirmation-page offers (within the offers' range).
     pub max_offers: u32,
-    /// Largest checkout discount (0 to 0.9).
+    /// Largest checkout discount (within the discount's range).
     pub max_discount: f64,
-    /// Largest discount on a confirmation-page offer (0 to 0.9).
+    /// Largest discount on a confirmation-page offer (within its range).
     pub max_offer_discount: f64,
     /// The strategy whose checkout friction reduction (a project that is done or not,
     /// possibly uncertain) candidates may use: the one with the largest mean.
@@ -47,8 +47,8 @@ impl Bounds {
         windows.sort_by(f64::total_cmp);
         windows.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
         Bounds {
-            max_slots: max_u(&|s| on(s.pre_checkout.policy).then_some(s.pre_checkout.slots)).clamp(3, 10),
-            max_offers: max_u(&|s| on(s.post_checkout.policy).then_some(s.post_checkout.offers)).clamp(2, 5),
+            max_slots: max_u(&|s| on(s.pre_checkout.policy).then_some(s.pre_checkout.slots)).clamp(3, MAX_SLOTS),
+            max_offers: max_u(&|s| on(s.post_checkout.policy).then_some(s.post_checkout.offers)).clamp(2, MAX_OFFERS),
             max_discount: max_f(&|s| s.checkout.discount),
             max_offer_discount: max_f(&|s| {
                 if on(s.post_checkout.policy) { s.post_checkout.offer_discount } else { 0.0 }
@@ -58,17 +58,22 @@ impl Bounds {
         }
     }
 
-    /// Checks the limits a person set.
+    /// Each limit with the lever it bounds (whose range it must keep to).
+    pub fn limits(&self) -> [(FieldId, f64); 4] {
+        [
+            (FieldId::PreCheckoutSlots, f64::from(self.max_slots)),
+            (FieldId::PostCheckoutOffers, f64::from(self.max_offers)),
+            (FieldId::CheckoutDiscount, self.max_discount),
+            (FieldId::OfferDiscount, self.max_offer_discount),
+        ]
+    }
+
+    /// Checks the limits a person set: each within its lever's range.
     pub fn check(&self) -> Result<(), String> {
-        if !(1..=10).contains(&self.max_slots) {
-            return Err(format!("at most {} cart suggestions: use 1 to 10", self.max_slots));
-        }
-        if !(1..=5).contains(&self.max_offers) {
-            return Err(format!("at most {} confirmation-page offers: use 1 to 5", self.max_offers));
-        }
-        for (what, v) in [("checkout discount", self.max_discount), ("offer discount", self.max_offer_discount)] {
-            if !(0.0..=0.9).contains(&v) {
-                return Err(format!("a largest {what} of {v}: use 0 to 0.9"));
+        for (id, v) in self.limits() {
+            let f = id.field();
+            if !f.allows(v) {
+                return Err(format!("the most {}: {}", f.label.to_lowercase(), f.out_of_range(v, "")));
             }
         }
         Ok(())

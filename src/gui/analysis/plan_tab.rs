@@ -119,11 +119,7 @@ impl PlanTab {
         };
         let n = sc.strategies.len();
         if self.strategy.is_none_or(|k| k >= n || k == sc.holdout) {
-            self.strategy = sc
-                .strategies
-                .iter()
-                .position(|s| s.name() == "AOV-optimized")
-                .or_else(|| (0..n).find(|&k| k != sc.holdout));
+            self.strategy = sc.featured_strategy();
         }
         let Some(k) = self.strategy else {
             self.error = Some("The scenario needs a strategy besides the holdout.".into());

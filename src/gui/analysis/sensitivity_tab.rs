@@ -138,11 +138,7 @@ impl SensitivityTab {
         }
         let n = sc.strategies.len();
         if self.strategy.is_none_or(|k| k >= n || k == sc.holdout) {
-            self.strategy = sc
-                .strategies
-                .iter()
-                .position(|s| s.name() == "AOV-optimized")
-                .or_else(|| (0..n).find(|&k| k != sc.holdout));
+            self.strategy = sc.featured_strategy();
         }
         if self.versus.is_some_and(|k| k >= n) {
             self.versus = None;

@@ -205,11 +205,7 @@ impl SweepTab {
     /// the scenario has that strategy, else the first lever of the first strategy
     /// that is not the holdout.
     fn default_x(spec: &ScenarioSpec) -> Option<AxisSetup> {
-        let k = spec
-            .strategies
-            .iter()
-            .position(|s| s.name == "AOV-optimized")
-            .or_else(|| spec.strategies.iter().position(|s| !s.holdout))?;
+        let k = spec.featured_strategy()?;
         let path = fields::Path::item(FieldId::OfferDiscount, k).canonical();
         AxisSetup::suggested(spec, &path)
     }

@@ -22,6 +22,16 @@ use super::spec::*;
 pub const MAX_MONEY: f64 = 1e9;
 /// Largest annual GMV, in currency units.
 pub const MAX_GMV: f64 = 1e15;
+/// Most cart suggestions a strategy shows (the pre-checkout slots' upper limit).
+pub const MAX_SLOTS: u32 = 10;
+/// Most offers on the confirmation page.
+pub const MAX_OFFERS: u32 = 5;
+/// Largest checkout or offer discount.
+pub const MAX_DISCOUNT: f64 = 0.9;
+/// Most visitors per replication.
+pub const MAX_VISITORS: u64 = 1_000_000_000;
+/// Most replications.
+pub const MAX_REPLICATIONS: u32 = 20_000;
 /// Smallest positive popularity or category affinity (their product must stay
 /// representable in cart-building weights).
 pub const MIN_WEIGHT: f64 = 1e-6;

@@ -81,9 +81,9 @@ registry! {
         "ISO 4217 currency code (three capital letters, e.g. USD), used for display."], top!(store.currency => text);
     StoreAnnualGmv = ["store.annual_gmv", "Annual GMV", Number, Unit::Money, (> 0.0, MAX_GMV), None, World,
         "The holdout's revenue over a year, in currency. Annual impact = annual GMV x RPV lift."], top!(store.annual_gmv => number);
-    StoreVisitors = ["store.visitors", "Visitors per replication", Whole, Unit::Count, [1.0, 1e9], None, Setting,
+    StoreVisitors = ["store.visitors", "Visitors per replication", Whole, Unit::Count, [1.0, MAX_VISITORS as f64], None, Setting,
         "Visitors simulated per replication. More visitors, less sampling noise per replication."], top!(store.visitors => whole);
-    StoreReplications = ["store.replications", "Replications", Whole, Unit::Count, [1.0, 20_000.0], None, Setting,
+    StoreReplications = ["store.replications", "Replications", Whole, Unit::Count, [1.0, MAX_REPLICATIONS as f64], None, Setting,
         "Independent replications. Each draws every uncertain input anew; the spread across them is the \
          uncertainty shown (P5-P95)."], top!(store.replications => whole32);
     StoreSeed = ["store.seed", "Seed", Whole, Unit::None, [0.0, 18_446_744_073_709_551_615.0], None, Setting,
@@ -174,7 +174,7 @@ registry! {
     PreCheckoutPolicy = ["strategies[].pre_checkout.policy", "Pre-checkout policy", Choice(OfferPolicy::WORDS), Unit::None,
         [TEXT[0], TEXT[1]], Some("off"), Lever,
         "Suggestions in the cart. popular: best-sellers not in the cart. matched: most relevant to the cart."], item!(strategies => pre_checkout.policy => choice);
-    PreCheckoutSlots = ["strategies[].pre_checkout.slots", "Pre-checkout slots", Whole, Unit::Count, [1.0, 10.0], Some("3"),
+    PreCheckoutSlots = ["strategies[].pre_checkout.slots", "Pre-checkout slots", Whole, Unit::Count, [1.0, MAX_SLOTS as f64], Some("3"),
         Lever, "Suggestions shown. Each adds friction."], item!(strategies => pre_checkout.slots => whole32);
     PreCheckoutRanking = ["strategies[].pre_checkout.ranking", "Pre-checkout ranking", Choice(Ranking::WORDS), Unit::None,
         [TEXT[0], TEXT[1]], Some("relevance"), Lever,
@@ -187,15 +187,15 @@ registry! {
         Some("0.25"), Lever, "Show the prompt only when 0 < gap <= window x the next threshold."], item!(strategies => tier_prompt.window => number);
     FrictionReduction = ["strategies[].checkout.friction_reduction", "Friction reduction", Uncertain, Unit::Percent, [0.0, 1.0],
         Some("0"), Lever, "Relative completion gain from a smoother checkout (e.g. express pay)."], item!(strategies => checkout.friction_reduction => param);
-    CheckoutDiscount = ["strategies[].checkout.discount", "Checkout discount", Number, Unit::Percent, [0.0, 0.9], Some("0"),
+    CheckoutDiscount = ["strategies[].checkout.discount", "Checkout discount", Number, Unit::Percent, [0.0, MAX_DISCOUNT], Some("0"),
         Lever, "Discount on the checkout order. Raises completion, lowers order value and margin."], item!(strategies => checkout.discount => number);
     PostCheckoutPolicy = ["strategies[].post_checkout.policy", "Post-checkout policy", Choice(OfferPolicy::WORDS), Unit::None,
         [TEXT[0], TEXT[1]], Some("off"), Lever,
         "Offers on the confirmation page after the order. matched: best expected revenue for this order. \
          Never changes conversion."], item!(strategies => post_checkout.policy => choice);
-    PostCheckoutOffers = ["strategies[].post_checkout.offers", "Post-checkout offers", Whole, Unit::Count, [1.0, 5.0], Some("1"),
+    PostCheckoutOffers = ["strategies[].post_checkout.offers", "Post-checkout offers", Whole, Unit::Count, [1.0, MAX_OFFERS as f64], Some("1"),
         Lever, "Offers shown on the confirmation page."], item!(strategies => post_checkout.offers => whole32);
-    OfferDiscount = ["strategies[].post_checkout.offer_discount", "Offer discount", Number, Unit::Percent, [0.0, 0.9],
+    OfferDiscount = ["strategies[].post_checkout.offer_discount", "Offer discount", Number, Unit::Percent, [0.0, MAX_DISCOUNT],
         Some("0"), Lever, "Discount on the post-checkout offer price."], item!(strategies => post_checkout.offer_discount => number);
     CorrelationFirst = ["correlations[].first", "First input", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
         "Field path of an uncertain input drawn once per replication, e.g. behaviour.pre_checkout_base_accept."], item!(correlations => first => text);

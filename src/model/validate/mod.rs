@@ -58,17 +58,13 @@ impl Default for Limits {
             max_segments: 64,
             max_tiers: 32,
             max_strategies: 64,
-            max_visitors: 1_000_000_000,
-            max_replications: 20_000,
+            max_visitors: MAX_VISITORS,
+            max_replications: MAX_REPLICATIONS,
             max_total_visitors: 100_000_000_000,
         }
     }
 }
 
-/// Largest pre-checkout slots per strategy.
-pub const MAX_SLOTS: u32 = 10;
-/// Largest post-checkout offers per strategy.
-pub const MAX_OFFERS: u32 = 5;
 /// Most items in one intended cart: 1 + Poisson(mean cart size - 1), capped here. With
 /// mean cart sizes of at most 50 (draws are clamped to it) the cap binds with
 /// probability below 1e-19 (MODEL.md rule 16; tested), so it never changes a result.

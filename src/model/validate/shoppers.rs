@@ -12,14 +12,8 @@ use crate::model::spec::*;
 use crate::model::*;
 
 pub(super) fn check_store(c: &mut Checker, s: &StoreSpec, limits: &Limits) {
-    if !(s.currency.len() == 3 && s.currency.bytes().all(|b| b.is_ascii_uppercase())) {
-        c.err(
-            At::Field(FieldId::StoreCurrency, None),
-            format!(
-                "`{}` is not a currency code: use three capital letters (ISO 4217), e.g. \"USD\"",
-                crate::format::excerpt(&s.currency, 20)
-            ),
-        );
+    if let Some(problem) = currency_problem(&s.currency) {
+        c.err(At::Field(FieldId::StoreCurrency, None), problem);
     }
     c.number(FieldId::StoreAnnualGmv, None, s.annual_gmv);
     c.whole(FieldId::StoreVisitors, None, s.visitors, Some(limits.max_visitors));
