@@ -152,7 +152,7 @@ fn requests_are_checked_in_words() {
         &AtomicBool::new(false),
     )
     .unwrap_err();
-    assert!(e.to_string().contains("use 1 to 10"), "{e}");
+    assert!(e.to_string().contains("allowed range 1 to 10"), "{e}");
 }
 
 /// The article with every uncertain input fixed: one world, many replications of it.

@@ -116,8 +116,8 @@ fn every_lever_off_reproduces_the_holdout_to_the_cent() {
     }
     let r = summarize(&sc, &out.replications, 1.0, 1);
     let v = r.strategies[1].vs_holdout.as_ref().unwrap();
-    assert_eq!(v.rpv_lift.unwrap().summary.mean, 0.0);
-    assert_eq!(v.annual_gmv_impact.unwrap().summary.p95, 0.0);
+    assert_eq!(v.lifts.rpv_lift.unwrap().summary.mean, 0.0);
+    assert_eq!(v.lifts.annual_gmv_impact.unwrap().summary.p95, 0.0);
 }
 
 #[test]
@@ -135,9 +135,9 @@ fn post_checkout_only_leaves_conversion_exactly_unchanged_and_raises_aov() {
     }
     let r = summarize(&sc, &out.replications, 1.0, 1);
     let v = r.strategies[1].vs_holdout.as_ref().unwrap();
-    let c = v.conversion_rate_lift.unwrap().summary;
+    let c = v.lifts.conversion_rate_lift.unwrap().summary;
     assert_eq!((c.p05, c.p95), (0.0, 0.0));
-    assert!(v.aov_lift.unwrap().summary.p05 > 0.0);
+    assert!(v.lifts.aov_lift.unwrap().summary.p05 > 0.0);
 }
 
 #[test]
@@ -208,7 +208,7 @@ post_checkout = { policy = "matched", offers = 1, offer_discount = 0.25 }
         .replications
         .iter()
         .filter(|rep| {
-            let e = replication_metrics(&sc, rep)[1].aov.unwrap();
+            let e = replication_metrics(&sc, rep)[1].levels.aov.unwrap();
             (e.value - revenue_per_order).abs() <= 1.96 * e.se
         })
         .count() as f64
@@ -218,7 +218,7 @@ post_checkout = { policy = "matched", offers = 1, offer_discount = 0.25 }
         .replications
         .iter()
         .filter(|rep| {
-            let e = replication_metrics(&sc, rep)[1].conversion_rate.unwrap();
+            let e = replication_metrics(&sc, rep)[1].levels.conversion_rate.unwrap();
             (e.value - conv).abs() <= 1.96 * e.se
         })
         .count() as f64
@@ -803,10 +803,10 @@ fn lift_standard_errors_match_the_spread_across_replications() {
     let vs: Vec<_> = out.replications.iter().map(|rep| replication_metrics(&sc, rep)[1].vs.clone().unwrap()).collect();
     type Pick = fn(&aovlab::report::VsRep) -> Option<aovlab::stats::Estimate>;
     let lifts: [(&str, Pick); 4] = [
-        ("conversion", |v| v.conversion_rate_lift),
-        ("AOV", |v| v.aov_lift),
-        ("RPV", |v| v.rpv_lift),
-        ("margin", |v| v.margin_lift),
+        ("conversion", |v| v.lifts.conversion_rate_lift),
+        ("AOV", |v| v.lifts.aov_lift),
+        ("RPV", |v| v.lifts.rpv_lift),
+        ("margin", |v| v.lifts.margin_lift),
     ];
     for (name, pick) in lifts {
         let e: Vec<_> = vs.iter().map(|v| pick(v).unwrap()).collect();

@@ -64,11 +64,19 @@ fn counted_and_per_visitor_paths_agree_in_distribution() {
             }
         }
         if let (Some(fv), Some(pv)) = (&f.vs_holdout, &p.vs_holdout) {
-            close(&fv.rpv_lift.unwrap().summary, &pv.rpv_lift.unwrap().summary, &format!("{} RPV lift", f.name));
-            close(&fv.aov_lift.unwrap().summary, &pv.aov_lift.unwrap().summary, &format!("{} AOV lift", f.name));
             close(
-                &fv.conversion_rate_lift.unwrap().summary,
-                &pv.conversion_rate_lift.unwrap().summary,
+                &fv.lifts.rpv_lift.unwrap().summary,
+                &pv.lifts.rpv_lift.unwrap().summary,
+                &format!("{} RPV lift", f.name),
+            );
+            close(
+                &fv.lifts.aov_lift.unwrap().summary,
+                &pv.lifts.aov_lift.unwrap().summary,
+                &format!("{} AOV lift", f.name),
+            );
+            close(
+                &fv.lifts.conversion_rate_lift.unwrap().summary,
+                &pv.lifts.conversion_rate_lift.unwrap().summary,
                 &format!("{} conversion lift", f.name),
             );
         }

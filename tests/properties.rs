@@ -184,14 +184,14 @@ proptest! {
             }
             for m in replication_metrics(&sc, rep) {
                 let Some(vs) = m.vs else { continue };
-                if let (Some(lc), Some(la), Some(r)) = (vs.log_conversion, vs.log_aov, vs.rpv_lift) {
+                if let (Some(lc), Some(la), Some(r)) = (vs.log_conversion, vs.log_aov, vs.lifts.rpv_lift) {
                     prop_assert!((lc + la - (1.0 + r.value).ln()).abs() < 1e-9);
                 }
                 let parts: f64 = vs.sources.parts().iter().map(|p| p.1).sum();
                 let hold = h.revenue as f64 / 100.0 / rep.visitors as f64;
-                let rpv = m.revenue_per_visitor.unwrap().value;
+                let rpv = m.levels.revenue_per_visitor.unwrap().value;
                 prop_assert!((parts - (rpv - hold)).abs() < 1e-9);
-                for e in [m.pre_checkout_acceptance_rate, m.tier_prompt_acceptance_rate, m.post_checkout_acceptance_rate].into_iter().flatten() {
+                for e in [m.levels.pre_checkout_acceptance_rate, m.levels.tier_prompt_acceptance_rate, m.levels.post_checkout_acceptance_rate].into_iter().flatten() {
                     prop_assert!((0.0..=1.0).contains(&e.value));
                 }
             }

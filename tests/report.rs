@@ -135,16 +135,16 @@ fn one_replication_matches_the_hand_computation() {
     let binomial = |p: f64, n: f64| (p * (1.0 - p) / n).sqrt();
 
     let cr = os / n;
-    check(m.conversion_rate, cr, binomial(cr, n), "conversion");
+    check(m.levels.conversion_rate, cr, binomial(cr, n), "conversion");
     let abandon = 1.0 - os / carts as f64;
-    check(m.cart_abandonment_rate, abandon, binomial(abandon, carts as f64), "abandonment");
+    check(m.levels.cart_abandonment_rate, abandon, binomial(abandon, carts as f64), "abandonment");
     let aov = rs / os;
     let residuals: Vec<f64> = r.iter().zip(&o).map(|(x, y)| x - aov * y).collect();
-    check(m.aov, aov, residuals.iter().map(|e| e * e).sum::<f64>().sqrt() / os, "AOV");
-    check(m.revenue_per_visitor, mean(&r), mean_se(&r), "RPV");
-    check(m.gross_margin_per_visitor, mean(&g), mean_se(&g), "margin per visitor");
-    check(m.tier_upgrade_rate, 0.1, binomial(0.1, n), "upgrade rate");
-    check(m.post_checkout_acceptance_rate, 0.25, binomial(0.25, 4.0), "post-checkout acceptance");
+    check(m.levels.aov, aov, residuals.iter().map(|e| e * e).sum::<f64>().sqrt() / os, "AOV");
+    check(m.levels.revenue_per_visitor, mean(&r), mean_se(&r), "RPV");
+    check(m.levels.gross_margin_per_visitor, mean(&g), mean_se(&g), "margin per visitor");
+    check(m.levels.tier_upgrade_rate, 0.1, binomial(0.1, n), "upgrade rate");
+    check(m.levels.post_checkout_acceptance_rate, 0.25, binomial(0.25, 4.0), "post-checkout acceptance");
     // Pre-checkout acceptance: binomial variance plus the Horvitz-Thompson variance of
     // (accepted - theta x shown), W (W - 1) sum over the sampled (a - theta s)^2.
     let w = w as f64;
@@ -152,12 +152,12 @@ fn one_replication_matches_the_hand_computation() {
     let theta = taken / shown;
     let ht: f64 = sampled.iter().map(|&(s, t)| w * (w - 1.0) * (t as f64 - theta * s as f64).powi(2)).sum();
     check(
-        m.pre_checkout_acceptance_rate,
+        m.levels.pre_checkout_acceptance_rate,
         theta,
         (binomial(theta, shown).powi(2) + ht / (shown * shown)).sqrt(),
         "pre-checkout acceptance",
     );
-    assert_eq!(m.tier_prompt_acceptance_rate, None, "no prompt shown: undefined (MODEL.md rule 10)");
+    assert_eq!(m.levels.tier_prompt_acceptance_rate, None, "no prompt shown: undefined (MODEL.md rule 10)");
 
     let vs = m.vs.as_ref().expect("A against the holdout");
     let lift = |s: &[f64], h: &[f64], ts: f64, th: f64| {
@@ -166,16 +166,16 @@ fn one_replication_matches_the_hand_computation() {
         (theta - 1.0, influence_se(&z))
     };
     let (l, se) = lift(&r, &rh, rs, rhs);
-    check(vs.rpv_lift, l, se, "RPV lift");
-    check(vs.annual_gmv_impact, 1_000_000.0 * l, 1_000_000.0 * se, "annual GMV impact");
+    check(vs.lifts.rpv_lift, l, se, "RPV lift");
+    check(vs.lifts.annual_gmv_impact, 1_000_000.0 * l, 1_000_000.0 * se, "annual GMV impact");
     let (l, se) = lift(&o, &oh, os, ohs);
-    check(vs.conversion_rate_lift, l, se, "conversion lift");
+    check(vs.lifts.conversion_rate_lift, l, se, "conversion lift");
     let (l, se) = lift(&g, &gh, ms, mhs);
-    check(vs.margin_lift, l, se, "margin lift");
+    check(vs.lifts.margin_lift, l, se, "margin lift");
     // AOV lift: (R_s / O_s) / (R_h / O_h), linearised on the log scale.
     let aov_ratio = (rs / os) / (rhs / ohs);
     let z: Vec<f64> = (0..r.len()).map(|i| r[i] / rs - o[i] / os - rh[i] / rhs + oh[i] / ohs).collect();
-    check(vs.aov_lift, aov_ratio - 1.0, aov_ratio * influence_se(&z), "AOV lift");
+    check(vs.lifts.aov_lift, aov_ratio - 1.0, aov_ratio * influence_se(&z), "AOV lift");
     let (lc, la) = (vs.log_conversion.unwrap(), vs.log_aov.unwrap());
     close(lc, (os / ohs).ln(), "log conversion");
     close(la, aov_ratio.ln(), "log AOV");
@@ -191,7 +191,7 @@ fn one_replication_matches_the_hand_computation() {
 
     // B is the holdout's twin: every lift is exactly 0 with a standard error of 0.
     let twin = metrics[2].vs.as_ref().unwrap();
-    for (what, e) in [("RPV", twin.rpv_lift), ("AOV", twin.aov_lift), ("margin", twin.margin_lift)] {
+    for (what, e) in [("RPV", twin.lifts.rpv_lift), ("AOV", twin.lifts.aov_lift), ("margin", twin.lifts.margin_lift)] {
         let e = e.unwrap();
         assert!(e.value == 0.0 && e.se < 1e-6, "twin {what} lift {e:?}");
     }
@@ -204,8 +204,8 @@ fn margin_lift_is_undefined_when_the_holdout_margin_is_not_positive() {
     let losing = [(5000, -2000), (0, 0), (3000, 500)];
     let rep = tallies(0, 3, &[&losing, &[(5000, 1000), (0, 0), (3000, 500)], &losing]);
     let vs = replication_metrics(&sc, &rep)[1].vs.clone().unwrap();
-    assert_eq!(vs.margin_lift, None, "holdout margin -$15");
-    assert!(vs.rpv_lift.is_some());
+    assert_eq!(vs.lifts.margin_lift, None, "holdout margin -$15");
+    assert!(vs.lifts.rpv_lift.is_some());
 }
 
 /// Replication `i`'s A: the holdout with visitor 0's revenue changed by `delta` cents.
@@ -228,7 +228,7 @@ fn summaries_across_replications_follow_rule_10() {
     assert_eq!(report, summarize(&sc, &reps, 1.0, 1));
     let a = report.strategy("A").unwrap();
     let lifts: Vec<f64> = deltas.iter().map(|&d| d as f64 / 28000.0).collect();
-    let s = a.vs_holdout.as_ref().unwrap().rpv_lift.unwrap();
+    let s = a.vs_holdout.as_ref().unwrap().lifts.rpv_lift.unwrap();
     close(s.summary.mean, mean(&lifts), "mean of the lifts");
     close(s.summary.se, mean_se(&lifts), "standard error across replications");
     // Type-7 percentiles of the sorted lifts (-5, 0, 2, 10, 20)/280: h = 4p.
@@ -261,10 +261,10 @@ fn one_replication_reports_its_within_replication_error() {
         assert_eq!((s.mean, s.se, s.n), (e.value, e.se, 1), "{what}");
         assert!(e.se > 0.0, "{what}: a standard error to carry");
     };
-    same(a.metrics.revenue_per_visitor, within.revenue_per_visitor, "RPV");
-    same(a.metrics.aov, within.aov, "AOV");
+    same(a.metrics.revenue_per_visitor, within.levels.revenue_per_visitor, "RPV");
+    same(a.metrics.aov, within.levels.aov, "AOV");
     let vs = a.vs_holdout.as_ref().unwrap();
-    same(vs.rpv_lift.map(|l| l.summary), within.vs.unwrap().rpv_lift, "RPV lift");
+    same(vs.lifts.rpv_lift.map(|l| l.summary), within.vs.unwrap().lifts.rpv_lift, "RPV lift");
 }
 
 /// The dashboard's "conversion effect + AOV effect" bars: in every replication the two
@@ -281,7 +281,7 @@ fn rpv_parts_add_up_to_the_rpv_lift() {
     for rep in &out.replications {
         for (k, s) in replication_metrics(&sc, rep).iter().enumerate() {
             let Some(vs) = &s.vs else { continue };
-            let ([c, a], rpv) = (vs.rpv_parts.unwrap(), vs.rpv_lift.unwrap().value);
+            let ([c, a], rpv) = (vs.rpv_parts.unwrap(), vs.lifts.rpv_lift.unwrap().value);
             assert!((c + a - rpv).abs() <= 1e-12 * rpv.abs().max(1.0), "{c} + {a} != {rpv}");
             assert!(c * vs.log_conversion.unwrap() >= 0.0 && a * vs.log_aov.unwrap() >= 0.0);
             if k == post {
@@ -296,6 +296,6 @@ fn rpv_parts_add_up_to_the_rpv_lift() {
     for s in r.strategies.iter().filter(|s| !s.is_holdout) {
         let v = s.vs_holdout.as_ref().unwrap();
         let parts = v.rpv_decomposition.conversion.unwrap().mean + v.rpv_decomposition.aov.unwrap().mean;
-        close(parts, v.rpv_lift.unwrap().summary.mean, &s.name);
+        close(parts, v.lifts.rpv_lift.unwrap().summary.mean, &s.name);
     }
 }

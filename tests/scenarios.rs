@@ -46,24 +46,24 @@ fn article_scenario_reproduces_the_article() {
     let out = run(&sc, None);
     let r = summarize(&sc, &out.replications, 1.0, 1);
 
-    let aov = lift(&r, "AOV-optimized", |v| v.aov_lift);
-    let conv = lift(&r, "AOV-optimized", |v| v.conversion_rate_lift);
+    let aov = lift(&r, "AOV-optimized", |v| v.lifts.aov_lift);
+    let conv = lift(&r, "AOV-optimized", |v| v.lifts.conversion_rate_lift);
     assert!((0.15..=0.30).contains(&aov), "AOV-optimized AOV lift {aov}");
     assert!(conv.abs() <= 0.03, "AOV-optimized conversion lift {conv}");
 
-    let rpv = lift(&r, "Conversion-optimized", |v| v.rpv_lift);
+    let rpv = lift(&r, "Conversion-optimized", |v| v.lifts.rpv_lift);
     assert!((0.05..=0.08).contains(&rpv), "Conversion-optimized RPV lift {rpv}");
 
-    let window = lift(&r, "Tier prompt (25% window)", |v| v.rpv_lift);
-    let universal = lift(&r, "Tier prompt (universal)", |v| v.rpv_lift);
+    let window = lift(&r, "Tier prompt (25% window)", |v| v.lifts.rpv_lift);
+    let universal = lift(&r, "Tier prompt (universal)", |v| v.lifts.rpv_lift);
     assert!(window > universal, "window {window} <= universal {universal}");
     let beats = |a: &str, b: &str| {
         r.strategy(a).unwrap().prob_beats_on_rpv.iter().find(|x| x.strategy == b).unwrap().probability
     };
     assert!(beats("Tier prompt (25% window)", "Tier prompt (universal)") >= 0.9);
 
-    let matched = lift(&r, "Matched cross-sell only", |v| v.rpv_lift);
-    let popular = lift(&r, "Popular cross-sell only", |v| v.rpv_lift);
+    let matched = lift(&r, "Matched cross-sell only", |v| v.lifts.rpv_lift);
+    let popular = lift(&r, "Popular cross-sell only", |v| v.lifts.rpv_lift);
     assert!(matched > popular, "matched {matched} <= popular {popular}");
     assert!(beats("Matched cross-sell only", "Popular cross-sell only") > 0.9);
 
@@ -74,8 +74,8 @@ fn article_scenario_reproduces_the_article() {
     // each pre-checkout-only strategy in nearly every replication, and on AOV too.
     assert!(beats("Post-checkout only", "Matched cross-sell only") >= 0.95);
     assert!(beats("Post-checkout only", "Popular cross-sell only") >= 0.95);
-    let post_aov = lift(&r, "Post-checkout only", |v| v.aov_lift);
-    assert!(post_aov > lift(&r, "Matched cross-sell only", |v| v.aov_lift));
+    let post_aov = lift(&r, "Post-checkout only", |v| v.lifts.aov_lift);
+    assert!(post_aov > lift(&r, "Matched cross-sell only", |v| v.lifts.aov_lift));
 
     // Post-checkout only: conversion exactly unchanged in every replication.
     let post = sc.strategies.iter().position(|s| s.name() == "Post-checkout only").unwrap();

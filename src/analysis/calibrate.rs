@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use crate::import::catalog::PostPurchase;
 use crate::import::orders::Orders;
+use crate::model::fields::{List, Section};
 use crate::model::{Dist, LinkSpec, Param, ProductSpec, ScenarioSpec};
 
 /// How to calibrate.
@@ -576,7 +577,8 @@ impl Calibration {
             }
             spec.segments = split;
             let dropped = spec.correlations.len();
-            spec.correlations.retain(|c| !c.first.starts_with("segments") && !c.second.starts_with("segments"));
+            let on_segment = |p: &str| Section::of_path(p) == Section::List(List::Segments);
+            spec.correlations.retain(|c| !on_segment(&c.first) && !on_segment(&c.second));
             changes.push(format!(
                 "Segments: each of the base's split into {per} basket-size groups (shares {}; mean items {}), keeping its other inputs.{}{}",
                 groups.iter().map(|g| format!("{:.0}%", g.share * 100.0)).collect::<Vec<_>>().join(", "),

@@ -300,16 +300,16 @@ fn analytic_power(m: Metric, r: &crate::report::Replication, nh: u64, nt: u64, z
         let n = n as f64;
         match m {
             Metric::ConversionRateLift => {
-                let p = x.conversion_rate?.value;
+                let p = x.levels.conversion_rate?.value;
                 (p > 0.0).then(|| (1.0 - p) / (n * p))
             }
             Metric::RpvLift => {
-                let e = x.revenue_per_visitor?;
+                let e = x.levels.revenue_per_visitor?;
                 // se of the mean over this world's visitors, scaled to n visitors.
                 (e.value > 0.0).then(|| (e.se * e.se * r.visitors as f64 / n) / (e.value * e.value))
             }
             Metric::AovLift => {
-                let e = x.aov?;
+                let e = x.levels.aov?;
                 (e.value > 0.0).then(|| (e.se * e.se * r.visitors as f64 / n) / (e.value * e.value))
             }
             _ => None,

@@ -53,7 +53,7 @@ impl Target {
 pub fn show(metric: Metric, x: f64, currency: &str) -> String {
     use crate::report::metric::MetricUnit;
     match metric.unit() {
-        MetricUnit::Rate | MetricUnit::Relative => format!("{:.3} points", x * 100.0),
+        MetricUnit::Rate | MetricUnit::PerThousand | MetricUnit::Relative => format!("{:.3} points", x * 100.0),
         MetricUnit::Money => crate::format::money(x, currency, 3),
         MetricUnit::MoneyPerVisitor => crate::format::money(x, currency, 4),
         MetricUnit::MoneyPerYear => crate::format::money(x, currency, 0),

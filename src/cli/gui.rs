@@ -20,8 +20,8 @@ pub struct GuiArgs {
     #[arg(long, value_parser = ["light", "dark"])]
     pub theme: Option<String>,
     /// Editor page to show: store, catalog, segments, tiers, strategies.
-    #[arg(long, value_parser = ["store", "catalog", "segments", "tiers", "strategies"])]
-    pub page: Option<String>,
+    #[arg(long, value_parser = page)]
+    pub page: Option<crate::gui::Page>,
     /// Tab to show beside the editor: results, sweep (what if), sensitivity, optimize
     /// or plan (the holdout plan). The
     /// analysis tabs run their default analysis once the results are in; a
@@ -57,6 +57,15 @@ impl GuiArgs {
     }
 }
 
+/// The editor page named (case ignored), or the pages there are.
+fn page(s: &str) -> Result<crate::gui::Page, String> {
+    use crate::gui::Page;
+    Page::from_name(s).ok_or_else(|| {
+        let names: Vec<String> = Page::ALL.iter().map(|p| p.label().to_lowercase()).collect();
+        format!("`{}` is not a page: use {}", crate::format::excerpt(s, 30), names.join(", "))
+    })
+}
+
 fn parse_size(s: &str) -> Result<(f32, f32), String> {
     let (w, h) = s.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1600x1000")?;
     let w: f32 = w.trim().parse().map_err(|_| format!("bad width `{w}`"))?;
@@ -82,7 +91,7 @@ pub fn gui(a: &GuiArgs) -> Result<(), Failure> {
         screenshot: a.screenshot.clone(),
         size: a.size,
         dark: a.theme.as_deref().map(|t| t == "dark"),
-        page: a.page.as_deref().and_then(crate::gui::Page::from_name).unwrap_or_default(),
+        page: a.page.unwrap_or_default(),
         view: a.view.as_deref().and_then(crate::gui::analysis::View::from_name).unwrap_or_default(),
         wgpu: a.renderer.as_deref().map(|r| r == "wgpu"),
         zoom: a.zoom,

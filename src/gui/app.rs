@@ -514,7 +514,7 @@ impl AovApp {
             });
             ui.label("is known to +/-");
             match t.metric.unit() {
-                MetricUnit::Rate | MetricUnit::Relative => {
+                MetricUnit::Rate | MetricUnit::PerThousand | MetricUnit::Relative => {
                     let mut points = t.half_width * 100.0;
                     let r =
                         ui.add(egui::DragValue::new(&mut points).speed(0.01).range(0.001..=100.0).suffix(" points"));

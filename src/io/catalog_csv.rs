@@ -9,7 +9,8 @@ use std::path::Path;
 
 use super::files::{self, Capped};
 use crate::format::excerpt;
-use crate::model::{LinkSpec, ProductSpec, did_you_mean};
+use crate::model::fields::{Kind, List};
+use crate::model::{FieldId, LinkSpec, ProductSpec, did_you_mean};
 
 /// Where each record came from, to place validation errors in the CSV file.
 #[derive(Debug, Clone, Default)]
@@ -33,10 +34,30 @@ pub struct CsvError {
     pub message: String,
 }
 
-const PRODUCT_COLUMNS: [&str; 7] = ["id", "name", "category", "price", "cost", "popularity", "post_purchase"];
-const PRODUCT_REQUIRED: [&str; 4] = ["id", "name", "category", "price"];
-const LINK_COLUMNS: [&str; 4] = ["from", "from_category", "to", "strength"];
-const LINK_REQUIRED: [&str; 2] = ["to", "strength"];
+/// The products file's columns: a product's fields, named by their keys.
+const PRODUCT_FIELDS: [FieldId; 7] = [
+    FieldId::ProductId,
+    FieldId::ProductName,
+    FieldId::ProductCategory,
+    FieldId::ProductPrice,
+    FieldId::ProductCost,
+    FieldId::ProductPopularity,
+    FieldId::ProductPostPurchase,
+];
+/// The links file's columns.
+const LINK_FIELDS: [FieldId; 4] =
+    [FieldId::LinkFrom, FieldId::LinkFromCategory, FieldId::LinkTo, FieldId::LinkStrength];
+
+/// The column names of `fields`.
+fn keys<const N: usize>(fields: [FieldId; N]) -> [&'static str; N] {
+    fields.map(|f| f.field().key())
+}
+
+/// The columns a file must have: the fields without a default.
+fn required(fields: &[FieldId]) -> Vec<&'static str> {
+    let f = fields.iter().map(|f| f.field());
+    f.filter(|f| f.default.is_none() && f.kind != Kind::OptionalText).map(|f| f.key()).collect()
+}
 
 fn err(file: &str, line: Option<u64>, column: Option<&str>, message: impl Into<String>) -> CsvError {
     CsvError { file: file.to_string(), line, column: column.map(str::to_string), message: message.into() }
@@ -162,20 +183,21 @@ fn boolean(file: &str, line: u64, col: &str, s: &str) -> Result<bool, CsvError> 
 /// Reads a products CSV of at most `max_rows` products.
 pub fn read_products(path: &Path, file: &str, max_rows: usize) -> Result<(Vec<ProductSpec>, Origin), CsvError> {
     let mut r = open(path, file)?;
-    let (idx, header) = columns(&mut r, file, PRODUCT_COLUMNS, &PRODUCT_REQUIRED)?;
+    let col = keys(PRODUCT_FIELDS);
+    let (idx, header) = columns(&mut r, file, col, &required(&PRODUCT_FIELDS))?;
     let mut out = Vec::new();
     let mut origin = Origin { file: file.to_string(), lines: Vec::new() };
-    records(&mut r, file, &header, max_rows, "products", |rec, line| {
+    records(&mut r, file, &header, max_rows, List::Products.key(), |rec, line| {
         // Cells this project wrote neutralised (`'=Sale`) read back as they were.
         let get = |k: usize| super::csv_out::restore(idx[k].and_then(|i| rec.get(i)).unwrap_or(""));
         out.push(ProductSpec {
             id: get(0).to_string(),
             name: get(1).to_string(),
             category: get(2).to_string(),
-            price: number(file, line, "price", get(3))?,
-            cost: if get(4).is_empty() { 0.0 } else { number(file, line, "cost", get(4))? },
-            popularity: if get(5).is_empty() { 1.0 } else { number(file, line, "popularity", get(5))? },
-            post_purchase: boolean(file, line, "post_purchase", get(6))?,
+            price: number(file, line, col[3], get(3))?,
+            cost: if get(4).is_empty() { 0.0 } else { number(file, line, col[4], get(4))? },
+            popularity: if get(5).is_empty() { 1.0 } else { number(file, line, col[5], get(5))? },
+            post_purchase: boolean(file, line, col[6], get(6))?,
         });
         origin.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
         Ok(())
@@ -186,10 +208,11 @@ pub fn read_products(path: &Path, file: &str, max_rows: usize) -> Result<(Vec<Pr
 /// Reads a links CSV of at most `max_rows` links.
 pub fn read_links(path: &Path, file: &str, max_rows: usize) -> Result<(Vec<LinkSpec>, Origin), CsvError> {
     let mut r = open(path, file)?;
-    let (idx, header) = columns(&mut r, file, LINK_COLUMNS, &LINK_REQUIRED)?;
+    let col = keys(LINK_FIELDS);
+    let (idx, header) = columns(&mut r, file, col, &required(&LINK_FIELDS))?;
     let mut out = Vec::new();
     let mut origin = Origin { file: file.to_string(), lines: Vec::new() };
-    records(&mut r, file, &header, max_rows, "links", |rec, line| {
+    records(&mut r, file, &header, max_rows, List::Links.key(), |rec, line| {
         // Cells this project wrote neutralised (`'=Sale`) read back as they were.
         let get = |k: usize| super::csv_out::restore(idx[k].and_then(|i| rec.get(i)).unwrap_or(""));
         let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
@@ -197,7 +220,7 @@ pub fn read_links(path: &Path, file: &str, max_rows: usize) -> Result<(Vec<LinkS
             from: opt(get(0)),
             from_category: opt(get(1)),
             to: get(2).to_string(),
-            strength: number(file, line, "strength", get(3))?,
+            strength: number(file, line, col[3], get(3))?,
         });
         origin.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
         Ok(())
@@ -208,7 +231,7 @@ pub fn read_links(path: &Path, file: &str, max_rows: usize) -> Result<(Vec<LinkS
 /// Writes products as CSV.
 pub fn write_products<W: Write>(w: W, products: &[ProductSpec]) -> csv::Result<()> {
     let mut w = super::csv_out::Writer::from_writer(w);
-    w.write_record(PRODUCT_COLUMNS)?;
+    w.write_record(keys(PRODUCT_FIELDS))?;
     for p in products {
         w.write_record([
             p.id.as_str(),
@@ -227,7 +250,7 @@ pub fn write_products<W: Write>(w: W, products: &[ProductSpec]) -> csv::Result<(
 /// Writes links as CSV.
 pub fn write_links<W: Write>(w: W, links: &[LinkSpec]) -> csv::Result<()> {
     let mut w = super::csv_out::Writer::from_writer(w);
-    w.write_record(LINK_COLUMNS)?;
+    w.write_record(keys(LINK_FIELDS))?;
     for l in links {
         w.write_record([
             l.from.as_deref().unwrap_or(""),

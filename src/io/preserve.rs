@@ -11,7 +11,8 @@
 
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
-use crate::model::ScenarioSpec;
+use crate::model::fields::List;
+use crate::model::{FieldId, ScenarioSpec};
 
 /// Rewrites `original` (scenario text that parses to `before`) so that it parses to
 /// `after`, changing only what differs. Fails only if `original` is not TOML.
@@ -97,14 +98,16 @@ fn all_tables(v: &[toml::Value]) -> bool {
 
 /// The identity of a list item: products by id, links by their ends, the rest by name.
 fn identity(list: &str, t: &toml::Table) -> Option<String> {
-    let s = |k: &str| t.get(k).and_then(toml::Value::as_str).unwrap_or("");
-    match list {
-        "products" => Some(s("id").to_string()),
-        "links" => Some(format!("{}\u{0}{}\u{0}{}", s("from"), s("from_category"), s("to"))),
-        "segments" | "tiers" | "strategies" => Some(s("name").to_string()),
-        "correlations" => Some(format!("{}\u{0}{}", s("first"), s("second"))),
-        _ => None,
-    }
+    let s = |f: FieldId| t.get(f.field().key()).and_then(toml::Value::as_str).unwrap_or("");
+    let joined = |fs: &[FieldId]| fs.iter().map(|&f| s(f)).collect::<Vec<_>>().join("\u{0}");
+    Some(match List::of(list)? {
+        List::Products => s(FieldId::ProductId).to_string(),
+        List::Links => joined(&[FieldId::LinkFrom, FieldId::LinkFromCategory, FieldId::LinkTo]),
+        List::Segments => s(FieldId::SegmentName).to_string(),
+        List::Tiers => s(FieldId::TierName).to_string(),
+        List::Strategies => s(FieldId::StrategyName).to_string(),
+        List::Correlations => joined(&[FieldId::CorrelationFirst, FieldId::CorrelationSecond]),
+    })
 }
 
 /// Pairs the new items with the file's old ones (by identity, then leftovers in
@@ -178,8 +181,8 @@ fn strip_defaults(t: &toml::Table, default: &toml::Table) -> toml::Table {
 /// required ones are never equal to it, so they are always written).
 fn default_item(list: &str) -> Option<toml::Table> {
     use crate::model::*;
-    let value = match list {
-        "products" => toml::Table::try_from(ProductSpec {
+    let value = match List::of(list)? {
+        List::Products => toml::Table::try_from(ProductSpec {
             id: String::new(),
             name: String::new(),
             category: String::new(),
@@ -188,7 +191,7 @@ fn default_item(list: &str) -> Option<toml::Table> {
             popularity: 1.0,
             post_purchase: false,
         }),
-        "strategies" => toml::Table::try_from(StrategySpec {
+        List::Strategies => toml::Table::try_from(StrategySpec {
             name: String::new(),
             holdout: false,
             pre_checkout: Default::default(),
@@ -196,7 +199,7 @@ fn default_item(list: &str) -> Option<toml::Table> {
             checkout: Default::default(),
             post_checkout: Default::default(),
         }),
-        "segments" => toml::Table::try_from(SegmentSpec {
+        List::Segments => toml::Table::try_from(SegmentSpec {
             name: String::new(),
             share: Param::Fixed(f64::NAN),
             add_to_cart_rate: Param::Fixed(f64::NAN),
@@ -295,7 +298,6 @@ fn int_value(i: i64, grouped: bool) -> Value {
 mod tests {
     use super::*;
     use crate::io::scenario_file::{ARTICLE_TOML, parse_spec};
-    use crate::model::FieldId;
     use crate::model::edit::{Edit, Item as ListItem};
     use crate::model::fields::{Path, Value as V};
 

@@ -550,8 +550,9 @@ fn save_with_catalog(path: &Path, spec: &ScenarioSpec, text: &str, catalog_chang
     let target = |field: &str, name: &str| {
         files::inside(dir, name).map_err(|m| std::io::Error::other(format!("[catalog] {field}: {m}")))
     };
-    let products = cat.products.as_deref().map(|n| target("products", n)).transpose()?;
-    let links = cat.links.as_deref().map(|n| target("links", n)).transpose()?;
+    let key = |f: FieldId| f.field().key();
+    let products = cat.products.as_deref().map(|n| target(key(FieldId::CatalogProducts), n)).transpose()?;
+    let links = cat.links.as_deref().map(|n| target(key(FieldId::CatalogLinks), n)).transpose()?;
     if let Some(p) = products.filter(|p| catalog_changed || !p.exists()) {
         let mut buf = Vec::new();
         catalog_csv::write_products(&mut buf, &spec.products).map_err(std::io::Error::other)?;

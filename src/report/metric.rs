@@ -9,38 +9,176 @@ use super::{StrategyRep, StrategyReport};
 use crate::format::{lift, money, money_compact, percent, signed_money};
 use crate::stats::{Estimate, LiftSummary, Summary};
 
-/// A reported metric (MODEL.md "Metrics").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// Orders / visitors.
-    ConversionRate,
-    /// 1 - orders / carts.
-    CartAbandonmentRate,
-    /// Revenue / orders.
-    Aov,
-    /// Revenue / visitors.
-    RevenuePerVisitor,
-    /// Gross margin / visitors.
-    GrossMarginPerVisitor,
-    /// Accepted / shown pre-checkout suggestions.
-    PreCheckoutAcceptanceRate,
-    /// Top-ups / tier prompts shown.
-    TierPromptAcceptanceRate,
-    /// Accepted / shown post-checkout offers.
-    PostCheckoutAcceptanceRate,
-    /// Tier upgrades / visitors.
-    TierUpgradeRate,
-    /// CR_s / CR_h - 1.
-    ConversionRateLift,
-    /// AOV_s / AOV_h - 1.
-    AovLift,
-    /// RPV_s / RPV_h - 1.
-    RpvLift,
-    /// Margin_s / Margin_h - 1.
-    MarginLift,
-    /// Annual GMV x RPV lift.
-    AnnualGmvImpact,
+/// Declares every metric once: its id, its key (the field of the report's tables, and
+/// so the JSON key and CSV column), label, words, unit and definition. The [`Metric`]
+/// enum, its lists and attributes, and the report's per-metric tables ([`Levels`],
+/// [`Lifts`]) all come from this one list.
+macro_rules! metrics {
+    (
+        levels { $( $lv:ident $lk:ident = [$ll:expr, $lw:expr, $lu:ident, $lh:expr] ),* $(,)? }
+        lifts { $( $fv:ident $fk:ident = [$fl:expr, $fw:expr, $fu:ident, $of:ident, $fh:expr] ),* $(,)? }
+    ) => {
+        /// A reported metric (MODEL.md "Metrics").
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Metric {
+            $( #[doc = $lh] $lv, )*
+            $( #[doc = $fh] $fv, )*
+        }
+
+        impl Metric {
+            /// The levels each strategy has (the holdout included), in report order.
+            pub const LEVELS: [Metric; [$(Metric::$lv),*].len()] = [$(Metric::$lv),*];
+
+            /// The comparisons with the holdout, in report order.
+            pub const LIFTS: [Metric; [$(Metric::$fv),*].len()] = [$(Metric::$fv),*];
+
+            /// Every metric, in report order: the levels, then the lifts.
+            pub const ALL: [Metric; Self::LEVELS.len() + Self::LIFTS.len()] = [$(Metric::$lv,)* $(Metric::$fv),*];
+
+            /// The key in the JSON report and the CSV column (`conversion_rate`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $( Metric::$lv => stringify!($lk), )*
+                    $( Metric::$fv => stringify!($fk), )*
+                }
+            }
+
+            /// Column header and axis label ("Conversion").
+            pub fn label(self) -> &'static str {
+                match self {
+                    $( Metric::$lv => $ll, )*
+                    $( Metric::$fv => $fl, )*
+                }
+            }
+
+            /// The metric in running text, lower case where a sentence needs it
+            /// ("conversion rate", "revenue per visitor").
+            pub fn in_words(self) -> &'static str {
+                match self {
+                    $( Metric::$lv => $lw, )*
+                    $( Metric::$fv => $fw, )*
+                }
+            }
+
+            /// Its definition, for tooltips and docs.
+            pub fn help(self) -> &'static str {
+                match self {
+                    $( Metric::$lv => $lh, )*
+                    $( Metric::$fv => $fh, )*
+                }
+            }
+
+            /// How its values read.
+            pub fn unit(self) -> MetricUnit {
+                match self {
+                    $( Metric::$lv => MetricUnit::$lu, )*
+                    $( Metric::$fv => MetricUnit::$fu, )*
+                }
+            }
+
+            /// The metric a lift compares (`AovLift` -> `Aov`; `None` for a level).
+            pub fn level_of(self) -> Option<Metric> {
+                match self {
+                    $( Metric::$fv => Some(Metric::$of), )*
+                    _ => None,
+                }
+            }
+        }
+
+        /// A value per level metric (the report's `metrics` of a strategy): one field
+        /// per metric, named by its key, `None` where undefined.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub struct Levels<T> {
+            $( #[doc = $lh] pub $lk: Option<T>, )*
+        }
+
+        /// A value per comparison with the holdout, as [`Levels`].
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub struct Lifts<T> {
+            $( #[doc = $fh] pub $fk: Option<T>, )*
+        }
+
+        impl<T> Levels<T> {
+            /// Each level's value from `f` (lifts are not asked).
+            pub fn from_fn(mut f: impl FnMut(Metric) -> Option<T>) -> Self {
+                Self { $( $lk: f(Metric::$lv), )* }
+            }
+
+            /// `m`'s value (`None` for a lift or an undefined value).
+            pub fn get(&self, m: Metric) -> Option<&T> {
+                match m {
+                    $( Metric::$lv => self.$lk.as_ref(), )*
+                    _ => None,
+                }
+            }
+        }
+
+        impl<T> Lifts<T> {
+            /// Each lift's value from `f` (levels are not asked).
+            pub fn from_fn(mut f: impl FnMut(Metric) -> Option<T>) -> Self {
+                Self { $( $fk: f(Metric::$fv), )* }
+            }
+
+            /// `m`'s value (`None` for a level or an undefined value).
+            pub fn get(&self, m: Metric) -> Option<&T> {
+                match m {
+                    $( Metric::$fv => self.$fk.as_ref(), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+metrics! {
+    levels {
+        ConversionRate conversion_rate = ["Conversion", "conversion rate", Rate, "Orders / visitors."],
+        CartAbandonmentRate cart_abandonment_rate = ["Cart abandonment", "cart abandonment", Rate,
+            "1 - orders / carts: the share of carts that do not become orders."],
+        Aov aov = ["AOV", "AOV", Money,
+            "Average order value: revenue / orders, after discounts, with post-checkout add-ons."],
+        RevenuePerVisitor revenue_per_visitor = ["Revenue / visitor", "revenue per visitor", MoneyPerVisitor,
+            "Revenue / visitors: conversion x AOV."],
+        GrossMarginPerVisitor gross_margin_per_visitor = ["Margin / visitor", "gross margin per visitor",
+            MoneyPerVisitor, "(Revenue - unit costs of the items sold) / visitors."],
+        PreCheckoutAcceptanceRate pre_checkout_acceptance_rate = ["Pre-checkout acceptance",
+            "pre-checkout acceptance", Rate, "Suggestions added / suggestions shown in the cart."],
+        TierPromptAcceptanceRate tier_prompt_acceptance_rate = ["Tier prompt acceptance", "tier prompt acceptance",
+            Rate, "Top-ups / tier prompts shown."],
+        PostCheckoutAcceptanceRate post_checkout_acceptance_rate = ["Post-checkout acceptance",
+            "post-checkout acceptance", Rate, "Offers accepted / offers shown on the confirmation page."],
+        TierUpgradeRate tier_upgrade_rate = ["Tier upgrades / visitor", "tier upgrades per visitor", PerThousand,
+            "Tier upgrades (top-ups in completed orders) / visitors."],
+    }
+    lifts {
+        ConversionRateLift conversion_rate_lift = ["Conversion lift", "conversion lift", Relative, ConversionRate,
+            "Relative change of conversion against the holdout: CR_s / CR_h - 1."],
+        AovLift aov_lift = ["AOV lift", "AOV lift", Relative, Aov,
+            "Relative change of AOV against the holdout: AOV_s / AOV_h - 1."],
+        RpvLift rpv_lift = ["RPV lift", "revenue-per-visitor lift", Relative, RevenuePerVisitor,
+            "Relative change of revenue per visitor against the holdout: RPV_s / RPV_h - 1."],
+        MarginLift margin_lift = ["Margin lift", "margin lift", Relative, GrossMarginPerVisitor,
+            "Relative change of gross margin against the holdout (undefined when the holdout's margin is not \
+             positive)."],
+        AnnualGmvImpact annual_gmv_impact = ["Annual GMV impact", "annual GMV impact", MoneyPerYear,
+            RevenuePerVisitor, "Annual GMV x RPV lift: the revenue a year the strategy adds."],
+    }
+}
+
+impl Serialize for Metric {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Metric {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Metric::from_name(&name).ok_or_else(|| {
+            let known: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+            serde::de::Error::custom(format!("unknown metric `{name}`: use one of {}", known.join(", ")))
+        })
+    }
 }
 
 /// How a metric's values read.
@@ -48,6 +186,8 @@ pub enum Metric {
 pub enum MetricUnit {
     /// A share, shown as a percentage.
     Rate,
+    /// A rare event's share, shown per thousand (`0.42‰`).
+    PerThousand,
     /// Currency per order.
     Money,
     /// Currency per visitor (three decimals).
@@ -59,34 +199,6 @@ pub enum MetricUnit {
 }
 
 impl Metric {
-    /// Every metric, in report order: the levels, then the lifts.
-    pub const ALL: [Metric; 14] = {
-        let mut all = [Metric::ConversionRate; 14];
-        let mut i = 0;
-        while i < all.len() {
-            all[i] = if i < Self::LEVELS.len() { Self::LEVELS[i] } else { Self::LIFTS[i - Self::LEVELS.len()] };
-            i += 1;
-        }
-        all
-    };
-
-    /// The levels each strategy has (the holdout included).
-    pub const LEVELS: [Metric; 9] = [
-        Metric::ConversionRate,
-        Metric::CartAbandonmentRate,
-        Metric::Aov,
-        Metric::RevenuePerVisitor,
-        Metric::GrossMarginPerVisitor,
-        Metric::PreCheckoutAcceptanceRate,
-        Metric::TierPromptAcceptanceRate,
-        Metric::PostCheckoutAcceptanceRate,
-        Metric::TierUpgradeRate,
-    ];
-
-    /// The comparisons with the holdout.
-    pub const LIFTS: [Metric; 5] =
-        [Metric::ConversionRateLift, Metric::AovLift, Metric::RpvLift, Metric::MarginLift, Metric::AnnualGmvImpact];
-
     /// The four relative lifts (the annual impact is money).
     pub const RELATIVE_LIFTS: [Metric; 4] =
         [Metric::ConversionRateLift, Metric::AovLift, Metric::RpvLift, Metric::MarginLift];
@@ -94,105 +206,6 @@ impl Metric {
     /// The acceptance rates, one per stage.
     pub const ACCEPTANCE: [Metric; 3] =
         [Metric::PreCheckoutAcceptanceRate, Metric::TierPromptAcceptanceRate, Metric::PostCheckoutAcceptanceRate];
-
-    /// The key in the JSON report and the CSV column (`conversion_rate`).
-    pub const fn name(self) -> &'static str {
-        match self {
-            Metric::ConversionRate => "conversion_rate",
-            Metric::CartAbandonmentRate => "cart_abandonment_rate",
-            Metric::Aov => "aov",
-            Metric::RevenuePerVisitor => "revenue_per_visitor",
-            Metric::GrossMarginPerVisitor => "gross_margin_per_visitor",
-            Metric::PreCheckoutAcceptanceRate => "pre_checkout_acceptance_rate",
-            Metric::TierPromptAcceptanceRate => "tier_prompt_acceptance_rate",
-            Metric::PostCheckoutAcceptanceRate => "post_checkout_acceptance_rate",
-            Metric::TierUpgradeRate => "tier_upgrade_rate",
-            Metric::ConversionRateLift => "conversion_rate_lift",
-            Metric::AovLift => "aov_lift",
-            Metric::RpvLift => "rpv_lift",
-            Metric::MarginLift => "margin_lift",
-            Metric::AnnualGmvImpact => "annual_gmv_impact",
-        }
-    }
-
-    /// Label for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Metric::ConversionRate => "Conversion",
-            Metric::CartAbandonmentRate => "Cart abandonment",
-            Metric::Aov => "AOV",
-            Metric::RevenuePerVisitor => "Revenue / visitor",
-            Metric::GrossMarginPerVisitor => "Margin / visitor",
-            Metric::PreCheckoutAcceptanceRate => "Pre-checkout acceptance",
-            Metric::TierPromptAcceptanceRate => "Tier prompt acceptance",
-            Metric::PostCheckoutAcceptanceRate => "Post-checkout acceptance",
-            Metric::TierUpgradeRate => "Tier upgrades / visitor",
-            Metric::ConversionRateLift => "Conversion lift",
-            Metric::AovLift => "AOV lift",
-            Metric::RpvLift => "RPV lift",
-            Metric::MarginLift => "Margin lift",
-            Metric::AnnualGmvImpact => "Annual GMV impact",
-        }
-    }
-
-    /// Its name inside a sentence: `revenue per visitor`, `AOV`, `annual GMV impact`.
-    pub fn in_words(self) -> &'static str {
-        match self {
-            Metric::ConversionRate => "conversion rate",
-            Metric::CartAbandonmentRate => "cart abandonment",
-            Metric::Aov => "AOV",
-            Metric::RevenuePerVisitor => "revenue per visitor",
-            Metric::GrossMarginPerVisitor => "gross margin per visitor",
-            Metric::PreCheckoutAcceptanceRate => "pre-checkout acceptance",
-            Metric::TierPromptAcceptanceRate => "tier prompt acceptance",
-            Metric::PostCheckoutAcceptanceRate => "post-checkout acceptance",
-            Metric::TierUpgradeRate => "tier upgrades per visitor",
-            Metric::ConversionRateLift => "conversion lift",
-            Metric::AovLift => "AOV lift",
-            Metric::RpvLift => "revenue-per-visitor lift",
-            Metric::MarginLift => "margin lift",
-            Metric::AnnualGmvImpact => "annual GMV impact",
-        }
-    }
-
-    /// Its definition, for tooltips and docs.
-    pub fn help(self) -> &'static str {
-        match self {
-            Metric::ConversionRate => "Orders / visitors.",
-            Metric::CartAbandonmentRate => "1 - orders / carts: the share of carts that do not become orders.",
-            Metric::Aov => "Average order value: revenue / orders, after discounts, with post-checkout add-ons.",
-            Metric::RevenuePerVisitor => "Revenue / visitors: conversion x AOV.",
-            Metric::GrossMarginPerVisitor => "(Revenue - unit costs of the items sold) / visitors.",
-            Metric::PreCheckoutAcceptanceRate => "Suggestions added / suggestions shown in the cart.",
-            Metric::TierPromptAcceptanceRate => "Top-ups / tier prompts shown.",
-            Metric::PostCheckoutAcceptanceRate => "Offers accepted / offers shown on the confirmation page.",
-            Metric::TierUpgradeRate => "Tier upgrades (top-ups in completed orders) / visitors.",
-            Metric::ConversionRateLift => "Relative change of conversion against the holdout: CR_s / CR_h - 1.",
-            Metric::AovLift => "Relative change of AOV against the holdout: AOV_s / AOV_h - 1.",
-            Metric::RpvLift => "Relative change of revenue per visitor against the holdout: RPV_s / RPV_h - 1.",
-            Metric::MarginLift => {
-                "Relative change of gross margin against the holdout (undefined when the holdout's margin is not \
-                 positive)."
-            }
-            Metric::AnnualGmvImpact => "Annual GMV x RPV lift: the revenue a year the strategy adds.",
-        }
-    }
-
-    /// How its values read.
-    pub fn unit(self) -> MetricUnit {
-        match self {
-            Metric::ConversionRate
-            | Metric::CartAbandonmentRate
-            | Metric::PreCheckoutAcceptanceRate
-            | Metric::TierPromptAcceptanceRate
-            | Metric::PostCheckoutAcceptanceRate
-            | Metric::TierUpgradeRate => MetricUnit::Rate,
-            Metric::Aov => MetricUnit::Money,
-            Metric::RevenuePerVisitor | Metric::GrossMarginPerVisitor => MetricUnit::MoneyPerVisitor,
-            Metric::ConversionRateLift | Metric::AovLift | Metric::RpvLift | Metric::MarginLift => MetricUnit::Relative,
-            Metric::AnnualGmvImpact => MetricUnit::MoneyPerYear,
-        }
-    }
 
     /// Whether a higher value is better for the store.
     pub fn higher_is_better(self) -> bool {
@@ -207,7 +220,7 @@ impl Metric {
     /// A value in its unit: `3.12%`, `$118.40`, `$3.741`, `+8.7%`, `+$7.6M`.
     pub fn format(self, v: f64, currency: &str) -> String {
         match self.unit() {
-            MetricUnit::Rate if self == Metric::TierUpgradeRate => format!("{:.2}‰", v * 1000.0),
+            MetricUnit::PerThousand => format!("{:.2}‰", v * 1000.0),
             MetricUnit::Rate => percent(v, 2),
             MetricUnit::Money => money(v, currency, 2),
             MetricUnit::MoneyPerVisitor => money(v, currency, 3),
@@ -253,9 +266,7 @@ impl Metric {
             return crate::format::NO_CHANGE.into();
         }
         match self.unit() {
-            MetricUnit::Rate if self == Metric::TierUpgradeRate => {
-                format!("{}‰ pts", crate::format::signed(d * 1000.0, 2))
-            }
+            MetricUnit::PerThousand => format!("{}‰ pts", crate::format::signed(d * 1000.0, 2)),
             MetricUnit::Rate => crate::format::points(d, 2),
             MetricUnit::Relative => crate::format::points(d, 1),
             MetricUnit::Money => signed_money(d, currency, 2),
@@ -266,65 +277,24 @@ impl Metric {
 
     /// Its value in one replication, with the within-replication standard error.
     pub fn estimate(self, r: &StrategyRep) -> Option<Estimate> {
-        let vs = |f: fn(&super::VsRep) -> Option<Estimate>| r.vs.as_ref().and_then(f);
-        match self {
-            Metric::ConversionRate => r.conversion_rate,
-            Metric::CartAbandonmentRate => r.cart_abandonment_rate,
-            Metric::Aov => r.aov,
-            Metric::RevenuePerVisitor => r.revenue_per_visitor,
-            Metric::GrossMarginPerVisitor => r.gross_margin_per_visitor,
-            Metric::PreCheckoutAcceptanceRate => r.pre_checkout_acceptance_rate,
-            Metric::TierPromptAcceptanceRate => r.tier_prompt_acceptance_rate,
-            Metric::PostCheckoutAcceptanceRate => r.post_checkout_acceptance_rate,
-            Metric::TierUpgradeRate => r.tier_upgrade_rate,
-            Metric::ConversionRateLift => vs(|v| v.conversion_rate_lift),
-            Metric::AovLift => vs(|v| v.aov_lift),
-            Metric::RpvLift => vs(|v| v.rpv_lift),
-            Metric::MarginLift => vs(|v| v.margin_lift),
-            Metric::AnnualGmvImpact => vs(|v| v.annual_gmv_impact),
+        match self.is_lift() {
+            false => r.levels.get(self).copied(),
+            true => r.vs.as_ref().and_then(|v| v.lifts.get(self).copied()),
         }
     }
 
     /// Its summary across replications (for a lift: of the lift values).
     pub fn summary(self, s: &StrategyReport) -> Option<Summary> {
-        let m = &s.metrics;
-        match self {
-            Metric::ConversionRate => m.conversion_rate,
-            Metric::CartAbandonmentRate => m.cart_abandonment_rate,
-            Metric::Aov => m.aov,
-            Metric::RevenuePerVisitor => m.revenue_per_visitor,
-            Metric::GrossMarginPerVisitor => m.gross_margin_per_visitor,
-            Metric::PreCheckoutAcceptanceRate => m.pre_checkout_acceptance_rate,
-            Metric::TierPromptAcceptanceRate => m.tier_prompt_acceptance_rate,
-            Metric::PostCheckoutAcceptanceRate => m.post_checkout_acceptance_rate,
-            Metric::TierUpgradeRate => m.tier_upgrade_rate,
-            _ => self.lift_summary(s).map(|l| l.summary),
+        match self.is_lift() {
+            false => s.metrics.get(self).cloned(),
+            true => self.lift_summary(s).map(|l| l.summary),
         }
     }
 
     /// A lift's summary with the share of replications above zero (`None` for levels
     /// and for the holdout).
     pub fn lift_summary(self, s: &StrategyReport) -> Option<LiftSummary> {
-        let v = s.vs_holdout.as_ref()?;
-        match self {
-            Metric::ConversionRateLift => v.conversion_rate_lift,
-            Metric::AovLift => v.aov_lift,
-            Metric::RpvLift => v.rpv_lift,
-            Metric::MarginLift => v.margin_lift,
-            Metric::AnnualGmvImpact => v.annual_gmv_impact,
-            _ => None,
-        }
-    }
-
-    /// The metric a lift compares (`AovLift` -> `Aov`).
-    pub fn level_of(self) -> Option<Metric> {
-        match self {
-            Metric::ConversionRateLift => Some(Metric::ConversionRate),
-            Metric::AovLift => Some(Metric::Aov),
-            Metric::RpvLift | Metric::AnnualGmvImpact => Some(Metric::RevenuePerVisitor),
-            Metric::MarginLift => Some(Metric::GrossMarginPerVisitor),
-            _ => None,
-        }
+        s.vs_holdout.as_ref()?.lifts.get(self).cloned()
     }
 
     /// The metric named `name` (as in JSON and CSV).

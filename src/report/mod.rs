@@ -12,7 +12,7 @@ use crate::stats::interval::{
     Discordant, Z95, discordant_lift, effective_terms, poisson_mid_p, pooled, t95, tango_paired, wilson,
 };
 
-pub use metric::Metric;
+pub use metric::{Levels, Lifts, Metric};
 
 use crate::engine::counts::{RepCounts, StrategyCounts};
 use crate::engine::{RunError, RunOptions};
@@ -52,24 +52,8 @@ impl Sources<f64> {
 pub struct StrategyRep {
     /// Revenue in cents (exact; comparisons between strategies use it).
     pub revenue_cents: i64,
-    /// Orders / visitors.
-    pub conversion_rate: Option<Estimate>,
-    /// 1 - orders / carts.
-    pub cart_abandonment_rate: Option<Estimate>,
-    /// Revenue / orders (currency units).
-    pub aov: Option<Estimate>,
-    /// Revenue / visitors.
-    pub revenue_per_visitor: Option<Estimate>,
-    /// Gross margin / visitors.
-    pub gross_margin_per_visitor: Option<Estimate>,
-    /// Accepted / shown pre-checkout slots.
-    pub pre_checkout_acceptance_rate: Option<Estimate>,
-    /// Top-ups / prompts shown.
-    pub tier_prompt_acceptance_rate: Option<Estimate>,
-    /// Accepted / shown post-checkout offers.
-    pub post_checkout_acceptance_rate: Option<Estimate>,
-    /// Upgrades / visitors.
-    pub tier_upgrade_rate: Option<Estimate>,
+    /// Each level metric (money in currency units).
+    pub levels: Levels<Estimate>,
     /// Revenue per visitor by source.
     pub sources: Sources<f64>,
     /// Against the holdout (`None` for the holdout itself).
@@ -79,16 +63,8 @@ pub struct StrategyRep {
 /// One strategy against the holdout in one replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VsRep {
-    /// CR_s / CR_h - 1.
-    pub conversion_rate_lift: Option<Estimate>,
-    /// AOV_s / AOV_h - 1.
-    pub aov_lift: Option<Estimate>,
-    /// R_s / R_h - 1 (equal visitors).
-    pub rpv_lift: Option<Estimate>,
-    /// M_s / M_h - 1 (undefined when the holdout's margin is not positive).
-    pub margin_lift: Option<Estimate>,
-    /// annual GMV x rpv_lift.
-    pub annual_gmv_impact: Option<Estimate>,
+    /// Each comparison with the holdout (the RPV lift at equal visitors).
+    pub lifts: Lifts<Estimate>,
     /// ln(CR_s / CR_h).
     pub log_conversion: Option<f64>,
     /// ln(AOV_s / AOV_h).
@@ -171,15 +147,17 @@ pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
             };
             StrategyRep {
                 revenue_cents: t.revenue,
-                conversion_rate: proportion(t.orders, rep.visitors),
-                cart_abandonment_rate: proportion(rep.carts - t.orders, rep.carts),
-                aov: aov.ratio(),
-                revenue_per_visitor: rpv.mean_x(),
-                gross_margin_per_visitor: mpv.mean_x(),
-                pre_checkout_acceptance_rate: acceptance(t.pre_accepted, t.pre_shown, t.pre_sampling_var),
-                tier_prompt_acceptance_rate: acceptance(t.tier_accepted, t.tier_shown, t.tier_sampling_var),
-                post_checkout_acceptance_rate: proportion(t.post_accepted, t.post_shown),
-                tier_upgrade_rate: proportion(t.upgrades, rep.visitors),
+                levels: Levels {
+                    conversion_rate: proportion(t.orders, rep.visitors),
+                    cart_abandonment_rate: proportion(rep.carts - t.orders, rep.carts),
+                    aov: aov.ratio(),
+                    revenue_per_visitor: rpv.mean_x(),
+                    gross_margin_per_visitor: mpv.mean_x(),
+                    pre_checkout_acceptance_rate: acceptance(t.pre_accepted, t.pre_shown, t.pre_sampling_var),
+                    tier_prompt_acceptance_rate: acceptance(t.tier_accepted, t.tier_shown, t.tier_sampling_var),
+                    post_checkout_acceptance_rate: proportion(t.post_accepted, t.post_shown),
+                    tier_upgrade_rate: proportion(t.upgrades, rep.visitors),
+                },
                 sources,
                 vs: (k != sc.holdout).then(|| vs_holdout(sc, &sc.strategies[k], n, t, h, sources)),
             }
@@ -322,11 +300,7 @@ fn vs_holdout(
         _ => None,
     };
     VsRep {
-        conversion_rate_lift,
-        aov_lift,
-        rpv_lift,
-        margin_lift,
-        annual_gmv_impact,
+        lifts: Lifts { conversion_rate_lift, aov_lift, rpv_lift, margin_lift, annual_gmv_impact },
         log_conversion,
         log_aov,
         rpv_parts,
@@ -340,28 +314,9 @@ fn vs_holdout(
     }
 }
 
-/// A metric per strategy across replications.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Metrics {
-    /// Orders / visitors.
-    pub conversion_rate: Option<Summary>,
-    /// 1 - orders / carts.
-    pub cart_abandonment_rate: Option<Summary>,
-    /// Average order value.
-    pub aov: Option<Summary>,
-    /// Revenue per visitor.
-    pub revenue_per_visitor: Option<Summary>,
-    /// Gross margin per visitor.
-    pub gross_margin_per_visitor: Option<Summary>,
-    /// Pre-checkout acceptance (null when never shown).
-    pub pre_checkout_acceptance_rate: Option<Summary>,
-    /// Tier-prompt acceptance (null when never shown).
-    pub tier_prompt_acceptance_rate: Option<Summary>,
-    /// Post-checkout acceptance (null when never shown).
-    pub post_checkout_acceptance_rate: Option<Summary>,
-    /// Tier upgrades / visitors.
-    pub tier_upgrade_rate: Option<Summary>,
-}
+/// Each level metric of a strategy summarised across replications (pre-checkout,
+/// tier-prompt and post-checkout acceptance are null when never shown).
+pub type Metrics = Levels<Summary>;
 
 /// The decomposition of RPV lift into its conversion and AOV effects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -376,16 +331,10 @@ pub struct LogDecomposition {
 /// One strategy against the holdout, across replications.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VsHoldout {
-    /// Relative conversion lift.
-    pub conversion_rate_lift: Option<LiftSummary>,
-    /// Relative AOV lift.
-    pub aov_lift: Option<LiftSummary>,
-    /// Relative RPV lift.
-    pub rpv_lift: Option<LiftSummary>,
-    /// Relative gross-margin lift.
-    pub margin_lift: Option<LiftSummary>,
-    /// Annual GMV impact in currency units.
-    pub annual_gmv_impact: Option<LiftSummary>,
+    /// Each comparison (the annual GMV impact in currency units), its keys beside
+    /// the others in the JSON report.
+    #[serde(flatten)]
+    pub lifts: Lifts<LiftSummary>,
     /// ln(RPV_s/RPV_h) = conversion + aov.
     pub log_decomposition: LogDecomposition,
     /// The RPV lift as the sum of a conversion part and an AOV part, in the lift's
@@ -489,17 +438,7 @@ pub fn summarize_replications(sc: &Scenario, reps: &[Replication], elapsed_secon
         .map(|k| {
             let col = || reps.iter().map(move |r| &r.strategies[k]);
             let sum = |m: Metric| Summary::of(col().map(|r| m.estimate(r)));
-            let metrics = Metrics {
-                conversion_rate: sum(Metric::ConversionRate),
-                cart_abandonment_rate: sum(Metric::CartAbandonmentRate),
-                aov: sum(Metric::Aov),
-                revenue_per_visitor: sum(Metric::RevenuePerVisitor),
-                gross_margin_per_visitor: sum(Metric::GrossMarginPerVisitor),
-                pre_checkout_acceptance_rate: sum(Metric::PreCheckoutAcceptanceRate),
-                tier_prompt_acceptance_rate: sum(Metric::TierPromptAcceptanceRate),
-                post_checkout_acceptance_rate: sum(Metric::PostCheckoutAcceptanceRate),
-                tier_upgrade_rate: sum(Metric::TierUpgradeRate),
-            };
+            let metrics = Metrics::from_fn(sum);
             let plain = |f: &dyn Fn(&StrategyRep) -> Option<f64>| {
                 Summary::of(col().map(|r| f(r).map(|value| Estimate::wald(value, 0.0))))
             };
@@ -515,11 +454,7 @@ pub fn summarize_replications(sc: &Scenario, reps: &[Replication], elapsed_secon
                 let lift = |m: Metric| LiftSummary::of(col().map(|r| m.estimate(r)));
                 let vs = |f: &dyn Fn(&VsRep) -> Option<f64>| plain(&|r| r.vs.as_ref().and_then(f));
                 VsHoldout {
-                    conversion_rate_lift: lift(Metric::ConversionRateLift),
-                    aov_lift: lift(Metric::AovLift),
-                    rpv_lift: lift(Metric::RpvLift),
-                    margin_lift: lift(Metric::MarginLift),
-                    annual_gmv_impact: lift(Metric::AnnualGmvImpact),
+                    lifts: Lifts::from_fn(lift),
                     log_decomposition: LogDecomposition {
                         conversion: vs(&|v| v.log_conversion),
                         aov: vs(&|v| v.log_aov),

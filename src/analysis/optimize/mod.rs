@@ -229,7 +229,7 @@ fn check_values(v: &Values, annual_gmv: f64) -> Result<(), String> {
             return bad("the finite numbers");
         }
         match m.unit() {
-            MetricUnit::Rate if !(0.0..=1.0).contains(&x) => return bad("[0, 1]"),
+            MetricUnit::Rate | MetricUnit::PerThousand if !(0.0..=1.0).contains(&x) => return bad("[0, 1]"),
             MetricUnit::Money if x < 0.0 => return bad("the amounts of at least 0"),
             MetricUnit::MoneyPerVisitor if m == Metric::RevenuePerVisitor && x < 0.0 => {
                 return bad("the amounts of at least 0");

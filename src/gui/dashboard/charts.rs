@@ -182,7 +182,7 @@ pub fn show(
 /// A tick label for a metric's value.
 pub fn metric_tick(m: Metric, v: f64, step: f64, currency: &str) -> String {
     match m.unit() {
-        MetricUnit::Rate => percent_tick(v, step, false),
+        MetricUnit::Rate | MetricUnit::PerThousand => percent_tick(v, step, false),
         MetricUnit::Relative => percent_tick(v, step, true),
         MetricUnit::Money | MetricUnit::MoneyPerVisitor | MetricUnit::MoneyPerYear => money_tick(v, step, currency),
     }

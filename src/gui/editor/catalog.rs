@@ -104,7 +104,7 @@ impl CatalogView {
                 self.scroll_to = Some(n);
             }
         });
-        ctx.problem(ui, "products");
+        ctx.problem(ui, List::Products.key());
         if let Some(cat) = &ctx.spec.catalog {
             for (what, file) in [("Products", &cat.products), ("Links", &cat.links)] {
                 if let Some(f) = file {
@@ -309,7 +309,7 @@ fn links_ui(ui: &mut Ui, ctx: &mut Ctx, index: &CatalogIndex, rows: &[usize], so
         Source::Product(id) => format!("p:{id}"),
         Source::Category(c) => format!("c:{c}"),
     };
-    Grid::new(("links", &key)).num_columns(3).show(ui, |ui| {
+    Grid::new((List::Links, &key)).num_columns(3).show(ui, |ui| {
         for &k in rows.iter().filter(|&&k| k < ctx.spec.links.len()) {
             ui.push_id(("link", k), |ui| {
                 let to = ctx.spec.links[k].to.clone();
@@ -329,9 +329,10 @@ fn links_ui(ui: &mut Ui, ctx: &mut Ctx, index: &CatalogIndex, rows: &[usize], so
                 }
             });
             ui.end_row();
-            for f in ["to", "strength", "from", "from_category"] {
-                if ctx.problems.get(&format!("links[{k}].{f}")).is_some() {
-                    ctx.problem(ui, &format!("links[{k}].{f}"));
+            for f in [FieldId::LinkTo, FieldId::LinkStrength, FieldId::LinkFrom, FieldId::LinkFromCategory] {
+                let path = Path::item(f, k).canonical();
+                if ctx.problems.get(&path).is_some() {
+                    ctx.problem(ui, &path);
                     ui.end_row();
                 }
             }

@@ -37,7 +37,7 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx, sc: Option<&Scenario>, selected: &mut usiz
         )
         .small(),
     );
-    ctx.problem(ui, "correlations");
+    ctx.problem(ui, List::Correlations.key());
     let choices = candidates(ctx);
     let label_of = |path: &str| -> String {
         let canonical = fields::resolve(ctx.spec, path).map(|p| p.canonical()).unwrap_or_else(|_| path.to_string());

@@ -17,6 +17,7 @@ pub use catalog::{CatalogView, SortBy};
 
 use super::commands::Command;
 use super::document::Document;
+use crate::model::fields::{List, Section};
 
 /// The editor's pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -51,12 +52,12 @@ impl Page {
 
     /// The page that holds a field path (to jump to a problem).
     pub fn of_path(path: &str) -> Page {
-        match path.split(['.', '[']).next().unwrap_or("") {
-            "products" | "links" | "catalog" => Page::Catalog,
-            "segments" => Page::Segments,
-            "tiers" => Page::Tiers,
-            "strategies" => Page::Strategies,
-            _ => Page::Store,
+        match Section::of_path(path) {
+            Section::Catalog | Section::List(List::Products | List::Links) => Page::Catalog,
+            Section::List(List::Segments) => Page::Segments,
+            Section::List(List::Tiers) => Page::Tiers,
+            Section::List(List::Strategies) => Page::Strategies,
+            Section::Scenario | Section::Store | Section::Behaviour | Section::List(List::Correlations) => Page::Store,
         }
     }
 

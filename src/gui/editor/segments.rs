@@ -13,7 +13,7 @@ use crate::model::{Param, SegmentSpec};
 
 /// Draws the page.
 pub fn ui(ui: &mut Ui, ctx: &mut Ctx, cats: &[String], out: &mut Vec<Command>) {
-    ctx.problem(ui, "segments");
+    ctx.problem(ui, List::Segments.key());
     ui.horizontal_wrapped(|ui| {
         if ui.button("Add segment").on_hover_text("A new segment; the others' shares make room for it").clicked() {
             let mut s = ctx.spec.segments.last().cloned().unwrap_or_else(default_segment);

@@ -13,7 +13,7 @@ use crate::model::{OfferPolicy, StrategySpec, TierPolicy};
 
 /// Draws the page.
 pub fn ui(ui: &mut Ui, ctx: &mut Ctx, out: &mut Vec<Command>) {
-    ctx.problem(ui, "strategies");
+    ctx.problem(ui, List::Strategies.key());
     let n = ctx.spec.strategies.len();
     for i in 0..n {
         ui.push_id(("strategy", i), |ui| card(ui, ctx, out, i, n));

@@ -11,7 +11,7 @@ use crate::model::fields::{List, Path};
 /// Draws the page.
 pub fn ui(ui: &mut Ui, ctx: &mut Ctx) {
     ui.label("Loyalty tiers by increasing spend threshold. Members see \"Add $X to unlock <tier>\" prompts.");
-    ctx.problem(ui, "tiers");
+    ctx.problem(ui, List::Tiers.key());
     if ctx.spec.tiers.is_empty() {
         ui.label("No tiers: there is no loyalty program, so no strategy can show a tier prompt.");
     } else {

@@ -6,7 +6,7 @@ use super::{FIELDS, Field, FieldId};
 use crate::model::ScenarioSpec;
 
 /// A list of the scenario file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum List {
     /// `[[products]]`, addressed by id.
     Products,
@@ -51,7 +51,8 @@ impl List {
         }
     }
 
-    pub(super) fn of(key: &str) -> Option<List> {
+    /// The list whose key in the file is `key`.
+    pub fn of(key: &str) -> Option<List> {
         List::ALL.into_iter().find(|l| l.key() == key)
     }
 

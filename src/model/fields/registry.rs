@@ -237,7 +237,7 @@ impl FieldId {
 }
 
 /// A part of the scenario file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Section {
     /// The name and description.
     Scenario,
@@ -249,4 +249,17 @@ pub enum Section {
     Catalog,
     /// A list's items.
     List(List),
+}
+
+impl Section {
+    /// The part of the file a path as written lies in (`links[3].to`, `store.visitors`,
+    /// a whole list such as `products`); [`Section::Scenario`] for anything else.
+    pub fn of_path(path: &str) -> Section {
+        let head = path.split(['.', '[']).next().unwrap_or("");
+        if let Some(list) = List::of(head) {
+            return Section::List(list);
+        }
+        let top = FIELDS.iter().find(|f| f.id.list().is_none() && f.path.split('.').next() == Some(head));
+        top.map_or(Section::Scenario, |f| f.id.section())
+    }
 }

@@ -15,9 +15,9 @@ pub(super) fn check_products<'s>(
     limits: &Limits,
 ) -> (Vec<String>, Vec<Product>, HashMap<&'s str, u32>) {
     if spec.products.is_empty() {
-        c.err(At::Path("products"), "the catalog is empty; add at least one product");
+        c.err(At::List(List::Products), "the catalog is empty; add at least one product");
     }
-    c.cap("products", "products", spec.products.len(), limits.max_products);
+    c.cap(List::Products, spec.products.len(), limits.max_products);
     let mut categories: Vec<String> = Vec::new();
     let mut cat_index: HashMap<&str, u32> = HashMap::default();
     let mut ids: HashMap<&str, u32> = HashMap::with_capacity_and_hasher(spec.products.len(), Default::default());
@@ -64,7 +64,7 @@ pub(super) fn check_links(
     ids: &HashMap<&str, u32>,
     cat_index: &HashMap<&str, u32>,
 ) -> (Vec<Vec<LinkTarget>>, Vec<Vec<LinkTarget>>) {
-    c.cap("links", "links", spec.links.len(), limits.max_links);
+    c.cap(List::Links, spec.links.len(), limits.max_links);
     let id_list = || spec.products.iter().map(|p| p.id.as_str()).collect::<Vec<_>>();
     let cat_list = || {
         let mut v: Vec<(&str, u32)> = cat_index.iter().map(|(k, i)| (*k, *i)).collect();

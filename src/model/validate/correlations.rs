@@ -1,7 +1,7 @@
 //! Declared rank correlations between uncertain inputs, as a Gaussian copula.
 
 use super::{At, Checker, at};
-use crate::model::fields::FieldId;
+use crate::model::fields::{FieldId, List};
 use crate::model::spec::*;
 use crate::model::*;
 
@@ -15,7 +15,7 @@ pub(super) fn check_correlations(c: &mut Checker, spec: &ScenarioSpec, sc: &Scen
     if spec.correlations.is_empty() {
         return None;
     }
-    c.cap("correlations", "correlations", spec.correlations.len(), MAX_CORRELATIONS);
+    c.cap(List::Correlations, spec.correlations.len(), MAX_CORRELATIONS);
     if !c.ok() {
         return None;
     }
@@ -93,7 +93,7 @@ pub(super) fn check_correlations(c: &mut Checker, spec: &ScenarioSpec, sc: &Scen
     }
     let Some(cholesky) = crate::stats::cholesky(&m, n) else {
         c.err(
-            At::Path("correlations"),
+            At::List(List::Correlations),
             "the declared correlations cannot hold together (their matrix is not positive definite: e.g. A and \
              B, and B and C, strongly positive while A and C are strongly negative); weaken some of them",
         );

@@ -79,6 +79,8 @@ enum At<'a> {
     /// A section, list or other place written out (`store`, `segments`,
     /// `format_version`, a category affinity).
     Path(&'a str),
+    /// A whole list: `segments`.
+    List(List),
     /// A whole list item: `links[3]`.
     Item(List, usize),
     /// A field, of list item `index` for list fields: `links[3].strength`.
@@ -89,6 +91,7 @@ impl At<'_> {
     fn text(self) -> String {
         match self {
             At::Path(p) => p.to_string(),
+            At::List(list) => list.key().to_string(),
             At::Item(list, i) => format!("{}[{i}]", list.key()),
             At::Field(id, Some(i)) => Path::item(id, i).canonical(),
             At::Field(id, None) => id.path().to_string(),
@@ -190,9 +193,10 @@ impl Checker {
     }
 
     /// A list's size against its cap.
-    fn cap(&mut self, list: &'static str, what: &str, n: usize, max: usize) {
+    fn cap(&mut self, list: List, n: usize, max: usize) {
         if n > max {
-            self.err(At::Path(list), format!("{} {what}; at most {} are allowed", int(n as u64), int(max as u64)));
+            let (n, max) = (int(n as u64), int(max as u64));
+            self.err(At::List(list), format!("{n} {}; at most {max} are allowed", list.key()));
         }
     }
 }

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::{At, Checker, at, unknown};
 use crate::format::int;
-use crate::model::fields::{FieldId, MIN_WEIGHT, Path};
+use crate::model::fields::{FieldId, List, MIN_WEIGHT, Path};
 use crate::model::param::num;
 use crate::model::spec::*;
 use crate::model::*;
@@ -55,9 +55,9 @@ pub(super) fn check_segments(
     cat_index: &HashMap<&str, u32>,
 ) -> Vec<Segment> {
     if spec.segments.is_empty() {
-        c.err(At::Path("segments"), "no segments; add at least one segment");
+        c.err(At::List(List::Segments), "no segments; add at least one segment");
     }
-    c.cap("segments", "segments", spec.segments.len(), limits.max_segments);
+    c.cap(List::Segments, spec.segments.len(), limits.max_segments);
     let cat_list: Vec<&str> = {
         let mut v: Vec<(&str, u32)> = cat_index.iter().map(|(k, i)| (*k, *i)).collect();
         v.sort_by_key(|(_, i)| *i);
@@ -125,7 +125,7 @@ pub(super) fn check_shares(c: &mut Checker, segments: &[SegmentSpec]) {
     if (sum - 1.0).abs() > tol || !sum.is_finite() {
         let what = if uncertain { "the shares' means sum" } else { "the shares sum" };
         c.err(
-            At::Path("segments"),
+            At::List(List::Segments),
             format!("{what} to {}; segment shares must sum to 100% (within {})", pct(sum), pct(tol)),
         );
     }
@@ -137,7 +137,7 @@ pub(super) fn pct(x: f64) -> String {
 }
 
 pub(super) fn check_tiers(c: &mut Checker, spec: &ScenarioSpec, limits: &Limits) -> Vec<Tier> {
-    c.cap("tiers", "tiers", spec.tiers.len(), limits.max_tiers);
+    c.cap(List::Tiers, spec.tiers.len(), limits.max_tiers);
     let threshold = FieldId::TierThreshold.field();
     let mut tiers = Vec::with_capacity(spec.tiers.len());
     for (i, t) in spec.tiers.iter().enumerate() {

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::{At, Checker, at};
 use crate::format::int;
-use crate::model::fields::FieldId;
+use crate::model::fields::{FieldId, List};
 use crate::model::spec::*;
 use crate::model::*;
 
@@ -13,7 +13,7 @@ pub(super) fn check_strategies(
     strategies: &[StrategySpec],
     limits: &Limits,
 ) -> (Vec<Strategy>, usize) {
-    c.cap("strategies", "strategies", strategies.len(), limits.max_strategies);
+    c.cap(List::Strategies, strategies.len(), limits.max_strategies);
     let mut names = BTreeSet::new();
     let mut holdout: Option<usize> = None;
     let mut out = Vec::with_capacity(strategies.len());
@@ -81,12 +81,12 @@ pub(super) fn check_strategies(
     }
     if holdout.is_none() && !strategies.is_empty() {
         c.err(
-            At::Path("strategies"),
+            At::List(List::Strategies),
             "no strategy is the holdout; mark exactly one strategy (with every lever off) as the holdout \
              (holdout = true)",
         );
     } else if strategies.is_empty() {
-        c.err(At::Path("strategies"), "no strategies; add a holdout and at least one strategy to compare");
+        c.err(At::List(List::Strategies), "no strategies; add a holdout and at least one strategy to compare");
     }
     (out, holdout.unwrap_or(0))
 }

@@ -96,7 +96,8 @@ pub fn decomposition(r: &Report) -> Figure {
     f.slot_names = vec!["Conversion's part of the RPV lift".to_string(), "AOV's part of the RPV lift".to_string()];
     for (row, (i, s)) in rows.iter().enumerate() {
         let Some(v) = s.vs_holdout.as_ref() else { continue };
-        let (Some(c), Some(a), Some(t)) = (v.rpv_decomposition.conversion, v.rpv_decomposition.aov, v.rpv_lift) else {
+        let (Some(c), Some(a), Some(t)) = (v.rpv_decomposition.conversion, v.rpv_decomposition.aov, v.lifts.rpv_lift)
+        else {
             continue;
         };
         let col = strategy_colour(*i, h);

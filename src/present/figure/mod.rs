@@ -377,7 +377,7 @@ pub use dashboard::*;
 pub fn scale_of(m: Metric, currency: &str) -> Scale {
     use crate::report::metric::MetricUnit;
     match m.unit() {
-        MetricUnit::Rate => Scale::Share,
+        MetricUnit::Rate | MetricUnit::PerThousand => Scale::Share,
         MetricUnit::Relative => Scale::Relative,
         MetricUnit::Money | MetricUnit::MoneyPerVisitor => Scale::Money(currency.to_string()),
         MetricUnit::MoneyPerYear => Scale::MoneyCompact(currency.to_string()),
