@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use aovlab::gui::analysis::{AnalysisTab, View};
 use aovlab::gui::{AovApp, Document, Level, Page, Pending, Prefs, RunState};
 use aovlab::io::scenario_file::ARTICLE_TOML;
 use aovlab::model::FieldId;
@@ -585,7 +586,7 @@ fn the_what_if_tab_sweeps_a_lever_and_equals_the_plain_run_at_each_point() {
     wait_for_results(&mut h);
     h.get_by_label("What if (sweep)").click();
     wait_until(&mut h, "the sweep", |app| {
-        app.analyses.sweep.auto_ran && !app.analyses.sweep.is_running() && app.analyses.sweep.result.is_some()
+        app.analyses.ran(View::Sweep) && !app.analyses.sweep.is_running() && app.analyses.sweep.result.is_some()
     });
     let app = h.state();
     let r = app.analyses.sweep.result.as_ref().unwrap();
@@ -615,7 +616,7 @@ fn the_sensitivity_tab_ranks_the_inputs_and_states_the_decision() {
     let mut h = harness(doc);
     wait_for_results(&mut h);
     h.get_by_label("Sensitivity").click();
-    wait_until(&mut h, "the analysis", |app| app.analyses.sensitivity.auto_ran && app.analyses.sensitivity.settled());
+    wait_until(&mut h, "the analysis", |app| app.analyses.ran(View::Sensitivity) && app.analyses.sensitivity.settled());
     let app = h.state();
     let s = &app.analyses.sensitivity.result.as_ref().expect("a result").analysis;
     assert_eq!(s.inputs.len(), 4);
@@ -688,7 +689,7 @@ fn the_optimize_tab_finds_a_policy_and_adds_it_to_the_scenario() {
     wait_for_results(&mut h);
     h.get_by_label("Optimize").click();
     wait_until(&mut h, "the search", |app| {
-        app.analyses.optimize.auto_ran
+        app.analyses.ran(View::Optimize)
             && !app.analyses.optimize.is_running()
             && app.analyses.optimize.result.as_ref().is_some_and(|r| !r.result.evaluated.is_empty())
     });
@@ -726,7 +727,7 @@ fn the_holdout_plan_tab_reports_power_and_the_tests_worth() {
     wait_for_results(&mut h);
     h.get_by_label("Holdout plan").click();
     wait_until(&mut h, "the plan", |app| {
-        app.analyses.plan.auto_ran && !app.analyses.plan.is_running() && app.analyses.plan.result.is_some()
+        app.analyses.ran(View::Plan) && !app.analyses.plan.is_running() && app.analyses.plan.result.is_some()
     });
     let r = h.state().analyses.plan.result.as_ref().unwrap();
     assert_eq!(r.planned.plan.days, 28);
@@ -831,7 +832,7 @@ fn a_second_field_turns_the_sweep_into_a_heatmap_of_the_headless_grid() {
     wait_for_results(&mut h);
     h.get_by_label("What if (sweep)").click();
     wait_until(&mut h, "the first sweep", |app| {
-        app.analyses.sweep.auto_ran && !app.analyses.sweep.is_running() && app.analyses.sweep.result.is_some()
+        app.analyses.ran(View::Sweep) && !app.analyses.sweep.is_running() && app.analyses.sweep.result.is_some()
     });
     h.get_by_label("a second field (heatmap)").click();
     h.run_steps(2);
@@ -863,7 +864,7 @@ fn an_imported_catalog_is_previewed_then_applied_as_one_undoable_edit() {
     let mut h = harness(doc);
     wait_for_results(&mut h);
     h.state_mut().analyses.import.load(csv, None);
-    h.state_mut().view = aovlab::gui::analysis::View::Import;
+    h.state_mut().view = View::Import;
     wait_until(&mut h, "the preview", |app| app.analyses.import.preview.is_some() && !app.analyses.import.is_running());
     // The preview says what it found and skipped; the scenario has not changed.
     assert!(h.query_by_label_contains("2 products found in 3 rows").is_some());

@@ -25,6 +25,31 @@ use crate::engine::{RunError, RunOptions};
 use crate::model::Scenario;
 use crate::report::{Replication, replication};
 
+/// An analysis's error that may be the user's cancellation rather than a failure
+/// (front ends say "cancelled" for one and show the other).
+pub trait Cancellable: std::fmt::Display {
+    /// Whether the analysis stopped because it was cancelled.
+    fn is_cancelled(&self) -> bool;
+}
+
+impl Cancellable for RunError {
+    fn is_cancelled(&self) -> bool {
+        matches!(self, RunError::Cancelled)
+    }
+}
+
+macro_rules! cancellable_by_run {
+    ($($t:ty),*) => {$(
+        impl Cancellable for $t {
+            fn is_cancelled(&self) -> bool {
+                matches!(self, Self::Run(RunError::Cancelled))
+            }
+        }
+    )*};
+}
+
+cancellable_by_run!(sweep::SweepError, sensitivity::SensitivityError, optimize::OptimizeError, plan::PlanError);
+
 /// Runs `sc` and computes each replication's metrics; `progress` gets the
 /// replications done and the total.
 fn replications(

@@ -22,12 +22,11 @@ pub struct GuiArgs {
     /// Editor page to show: store, catalog, segments, tiers, strategies.
     #[arg(long, value_parser = page)]
     pub page: Option<crate::gui::Page>,
-    /// Tab to show beside the editor: results, sweep (what if), sensitivity, optimize
-    /// or plan (the holdout plan). The
-    /// analysis tabs run their default analysis once the results are in; a
-    /// screenshot waits for it.
-    #[arg(long, value_parser = ["results", "sweep", "sensitivity", "optimize", "plan", "compare", "import"])]
-    pub view: Option<String>,
+    /// Tab to show beside the editor: results, sweep (what if), sensitivity, optimize,
+    /// plan (the holdout plan), compare or import. The analysis tabs run their
+    /// default analysis once the results are in; a screenshot waits for it.
+    #[arg(long, value_parser = view)]
+    pub view: Option<crate::gui::analysis::View>,
     /// Renderer: glow (OpenGL; the default, and much faster where the GPU is
     /// emulated in software) or wgpu (Vulkan, Metal, DirectX or OpenGL). When the
     /// default cannot start, the app falls back to wgpu.
@@ -66,6 +65,15 @@ fn page(s: &str) -> Result<crate::gui::Page, String> {
     })
 }
 
+/// The tab named (any of its names), or the tabs there are.
+fn view(s: &str) -> Result<crate::gui::analysis::View, String> {
+    use crate::gui::analysis::View;
+    View::from_name(s).ok_or_else(|| {
+        let names: Vec<&str> = View::ALL.iter().map(|v| v.names()[0]).collect();
+        format!("`{}` is not a tab: use {}", crate::format::excerpt(s, 30), names.join(", "))
+    })
+}
+
 fn parse_size(s: &str) -> Result<(f32, f32), String> {
     let (w, h) = s.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1600x1000")?;
     let w: f32 = w.trim().parse().map_err(|_| format!("bad width `{w}`"))?;
@@ -92,7 +100,7 @@ pub fn gui(a: &GuiArgs) -> Result<(), Failure> {
         size: a.size,
         dark: a.theme.as_deref().map(|t| t == "dark"),
         page: a.page.unwrap_or_default(),
-        view: a.view.as_deref().and_then(crate::gui::analysis::View::from_name).unwrap_or_default(),
+        view: a.view.unwrap_or_default(),
         wgpu: a.renderer.as_deref().map(|r| r == "wgpu"),
         zoom: a.zoom,
         present: a.present.map(usize::from),

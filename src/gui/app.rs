@@ -377,7 +377,7 @@ impl AovApp {
                 ui.separator();
                 menu_item(ui, Command::Present, true, out);
                 ui.separator();
-                for v in View::ALL {
+                for &v in View::ALL {
                     if ui.radio(self.view == v, v.label()).clicked() {
                         out.push(Command::View(v));
                         ui.close();
@@ -453,7 +453,7 @@ impl AovApp {
 
     fn central_ui(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
         ui.horizontal_wrapped(|ui| {
-            for v in View::ALL {
+            for &v in View::ALL {
                 let busy = match v {
                     View::Results => self.run.is_some(),
                     _ => self.analyses.is_running(v),

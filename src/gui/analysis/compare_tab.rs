@@ -6,15 +6,13 @@ use std::path::PathBuf;
 
 use egui::{RichText, Ui};
 
-use super::{Job, JobState, status_line};
+use super::{AnalysisTab, End, Task};
 use crate::format::printable;
 use crate::gui::commands::Command;
 use crate::gui::document::Document;
 use crate::model::{Scenario, ScenarioSpec};
 use crate::present::compare::{self, Difference, Side};
 use crate::report::Metric;
-
-type Msg = super::Msg<Vec<Side>>;
 
 /// The tab's state.
 #[derive(Default)]
@@ -24,26 +22,46 @@ pub struct CompareTab {
     error: Option<String>,
     /// The differences and the document revision they were computed at.
     diffs: Option<(u64, Vec<Difference>)>,
-    job: Option<Job<Msg>>,
-    progress: f64,
-    state: Option<JobState>,
+    task: Task<Vec<Side>>,
     /// Both results side by side, with the revision they ran at.
     results: Option<(u64, Vec<Side>)>,
     /// Run both as soon as the tab is drawn (a scenario was just chosen).
     auto: bool,
 }
 
-impl CompareTab {
-    /// Whether both scenarios are running (or about to).
-    pub fn is_running(&self) -> bool {
-        self.job.is_some() || self.auto
+impl AnalysisTab for CompareTab {
+    fn runs_on_first_view(&self) -> bool {
+        false
     }
 
+    fn poll(&mut self) {
+        if let Some(End::Done(sides)) = self.task.poll(|()| {})
+            && let Some((rev, _)) = &self.diffs
+        {
+            self.results = Some((*rev, sides));
+        }
+    }
+
+    /// Whether both scenarios are running (or about to).
+    fn is_running(&self) -> bool {
+        self.task.is_running() || self.auto
+    }
+
+    fn cancel(&self) {
+        self.task.cancel();
+    }
+
+    fn ui(&mut self, ui: &mut Ui, doc: &mut Document, _valid: bool, out: &mut Vec<Command>) {
+        self.draw(ui, doc, out);
+    }
+}
+
+impl CompareTab {
     /// Loads the scenario to compare with.
     pub fn load(&mut self, path: PathBuf) {
         self.diffs = None;
         self.results = None;
-        self.state = None;
+        self.task.clear();
         match crate::io::scenario_file::load(&path) {
             Ok(l) => {
                 let sc = l.validate().ok();
@@ -60,44 +78,24 @@ impl CompareTab {
         }
     }
 
-    fn poll(&mut self) {
-        let Some(outcome) = super::poll_result(&mut self.job, &mut self.progress) else { return };
-        match outcome {
-            Ok(sides) => {
-                if let Some((rev, _)) = &self.diffs {
-                    self.results = Some((*rev, sides));
-                }
-                self.state = Some(JobState::Complete);
-            }
-            Err(e) => self.state = Some(JobState::ended(e)),
-        }
-    }
-
     fn run(&mut self, doc: &mut Document, ctx: &egui::Context) {
         let (Some(a), Some((_, _, Some(b)))) = (doc.scenario(), &self.other) else { return };
         let b = b.clone();
-        self.state = Some(JobState::Running);
-        self.progress = 0.0;
-        self.job = Some(Job::start(ctx, move |send, cancel| {
-            let one = |sc: &Scenario, from: f64| -> Result<crate::report::Report, String> {
+        self.task.start(ctx, move |report, cancel| {
+            let one = |sc: &Scenario, from: f64| -> Result<crate::report::Report, crate::engine::RunError> {
                 let each = |p: crate::engine::Progress| {
-                    send(Msg::Progress(from + 0.5 * f64::from(p.done) / f64::from(p.total)));
+                    report.progress(from + 0.5 * f64::from(p.done) / f64::from(p.total));
                 };
-                let out = crate::engine::run(sc, &Default::default(), &each, cancel).map_err(|e| match e {
-                    crate::engine::RunError::Cancelled => "cancelled".to_string(),
-                    other => other.to_string(),
-                })?;
+                let out = crate::engine::run(sc, &Default::default(), &each, cancel)?;
                 let reps: Vec<_> = out.replications.iter().map(|r| crate::report::replication(sc, r)).collect();
                 Ok(crate::report::summarize_replications(sc, &reps, 0.0, 0))
             };
-            let r = one(&a, 0.0).and_then(|ra| Ok(compare::results(&ra, &one(&b, 0.5)?)));
-            send(Msg::Finished(r));
-        }));
+            End::of(one(&a, 0.0).and_then(|ra| Ok(compare::results(&ra, &one(&b, 0.5)?))))
+        });
     }
 
     /// Draws the tab; "Choose a scenario" asks the app for a file.
-    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, out: &mut Vec<Command>) {
-        self.poll();
+    fn draw(&mut self, ui: &mut Ui, doc: &mut Document, out: &mut Vec<Command>) {
         ui.heading("Compare");
         ui.add(
             egui::Label::new(
@@ -122,7 +120,7 @@ impl CompareTab {
         if self.diffs.as_ref().is_none_or(|(r, _)| *r != rev) {
             self.diffs = Some((rev, compare::differences(doc.spec(), spec)));
         }
-        let can_run = runnable.is_some() && doc.problems().is_empty() && self.job.is_none();
+        let can_run = runnable.is_some() && doc.problems().is_empty() && !self.task.is_running();
         ui.separator();
         if let Some((_, diffs)) = &self.diffs {
             if diffs.is_empty() {
@@ -153,14 +151,8 @@ impl CompareTab {
         if ui.add_enabled(can_run, egui::Button::new(RichText::new("Run both").strong())).clicked() || auto {
             self.run(doc, ui.ctx());
         }
-        let state = self.state.as_ref().filter(|s| **s != JobState::Complete);
         let stale = self.results.as_ref().is_some_and(|(r, _)| *r != rev);
-        let started = self.job.as_ref().map(|j| j.started);
-        if status_line(ui, state, self.progress, started, stale && self.job.is_none())
-            && let Some(j) = &self.job
-        {
-            j.cancel();
-        }
+        self.task.status_ui(ui, stale);
         let Some((_, sides)) = &self.results else { return };
         let cur = doc.spec().store.currency.clone();
         egui::ScrollArea::horizontal().id_salt("compare-results").show(ui, |ui| {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use super::{Job, JobState, status_line};
+use super::{AnalysisTab, End, Task};
 use crate::analysis::calibrate;
 use crate::analysis::fit::{self, Calibrated};
 use crate::format::printable;
@@ -66,8 +66,6 @@ pub struct Loaded {
     preview: Result<Preview, String>,
 }
 
-type Msg = super::Msg<Loaded>;
-
 /// The tab's state.
 pub struct ImportTab {
     /// What the file is read as.
@@ -82,9 +80,7 @@ pub struct ImportTab {
     price_limit: f64,
     tag: String,
     groups: usize,
-    job: Option<Job<Msg>>,
-    progress: f64,
-    state: Option<JobState>,
+    task: Task<Loaded>,
     /// The latest preview, and the document revision it was made from.
     pub preview: Option<(u64, Result<Preview, String>)>,
     charts: Vec<ChartState>,
@@ -108,9 +104,7 @@ impl Default for ImportTab {
             price_limit: 25.0,
             tag: String::new(),
             groups: 4,
-            job: None,
-            progress: 0.0,
-            state: None,
+            task: Task::default(),
             preview: None,
             charts: Vec::new(),
             due: false,
@@ -122,12 +116,42 @@ impl Default for ImportTab {
 
 const RULES: [&str; 4] = ["priced at or below the median", "priced at most…", "tagged…", "none"];
 
-impl ImportTab {
-    /// Whether a preview is being made.
-    pub fn is_running(&self) -> bool {
-        self.job.is_some() || self.due
+impl AnalysisTab for ImportTab {
+    fn runs_on_first_view(&self) -> bool {
+        false
     }
 
+    fn poll(&mut self) {
+        let Some(End::Done(loaded)) = self.task.poll(|()| {}) else { return };
+        if loaded.table.is_some() {
+            self.table = loaded.table;
+        }
+        if let Ok(Preview::Orders(_)) = &loaded.preview {
+            self.kind = Kind::Orders;
+        } else if let Ok(Preview::Catalog(..)) = &loaded.preview {
+            self.kind = Kind::Catalog;
+        }
+        // Stamped with the revision it was made from: an edit made while it was being
+        // made leaves it stale, so Apply cannot undo that edit.
+        self.preview = Some((loaded.revision, loaded.preview));
+        self.charts.clear();
+    }
+
+    /// Whether a preview is being made (or is due).
+    fn is_running(&self) -> bool {
+        self.task.is_running() || self.due
+    }
+
+    fn cancel(&self) {
+        self.task.cancel();
+    }
+
+    fn ui(&mut self, ui: &mut Ui, doc: &mut Document, _valid: bool, out: &mut Vec<Command>) {
+        self.draw(ui, doc, out);
+    }
+}
+
+impl ImportTab {
     /// Reads `path` as `kind` (or as what it looks like when `None`).
     pub fn load(&mut self, path: PathBuf, kind: Option<Kind>) {
         self.file = Some(path);
@@ -149,7 +173,7 @@ impl ImportTab {
         }
     }
 
-    fn start(&mut self, doc: &Document, ctx: &egui::Context) {
+    fn begin(&mut self, doc: &Document, ctx: &egui::Context) {
         self.due = false;
         let Some(path) = self.file.clone() else { return };
         let table = self.table.clone();
@@ -171,20 +195,15 @@ impl ImportTab {
             ..Default::default()
         };
         let revision = doc.revision();
-        self.state = Some(JobState::Running);
-        self.progress = 0.0;
-        self.job = Some(Job::start(ctx, move |send, _cancel| {
+        self.task.start(ctx, move |report, _cancel| {
             let table = match table {
                 Some(t) => t,
                 None => match crate::io::table::read_table(&path, &path.display().to_string()) {
                     Ok(t) => Arc::new(t),
-                    Err(e) => {
-                        send(Msg::Finished(Ok(Loaded { revision, table: None, preview: Err(e.to_string()) })));
-                        return;
-                    }
+                    Err(e) => return End::Done(Loaded { revision, table: None, preview: Err(e.to_string()) }),
                 },
             };
-            send(Msg::Progress(0.3));
+            report.progress(0.3);
             let kind = if guess { Kind::guess(&table) } else { kind };
             let preview = match kind {
                 Kind::Catalog => catalog::import(&table, &catalog_opts).map_err(|e| e.to_string()).and_then(|imp| {
@@ -195,37 +214,14 @@ impl ImportTab {
                     fit::calibrate_table(&table, &map, &cal_opts, &base).map(|c| Preview::Orders(Box::new(c)))
                 }
             };
-            send(Msg::Finished(Ok(Loaded { revision, table: Some(table), preview })));
-        }));
-    }
-
-    fn poll(&mut self) {
-        let Some(outcome) = super::poll_result(&mut self.job, &mut self.progress) else { return };
-        match outcome {
-            Ok(loaded) => {
-                if loaded.table.is_some() {
-                    self.table = loaded.table;
-                }
-                if let Ok(Preview::Orders(_)) = &loaded.preview {
-                    self.kind = Kind::Orders;
-                } else if let Ok(Preview::Catalog(..)) = &loaded.preview {
-                    self.kind = Kind::Catalog;
-                }
-                // Stamped with the revision it was made from: an edit made while it was
-                // being made leaves it stale, so Apply cannot undo that edit.
-                self.preview = Some((loaded.revision, loaded.preview));
-                self.charts.clear();
-                self.state = Some(JobState::Complete);
-            }
-            Err(e) => self.state = Some(JobState::ended(e)),
-        }
+            End::Done(Loaded { revision, table: Some(table), preview })
+        });
     }
 
     /// Draws the tab.
-    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, out: &mut Vec<Command>) {
-        self.poll();
-        if self.due && self.job.is_none() {
-            self.start(doc, ui.ctx());
+    fn draw(&mut self, ui: &mut Ui, doc: &mut Document, out: &mut Vec<Command>) {
+        if self.due && !self.task.is_running() {
+            self.begin(doc, ui.ctx());
         }
         ui.heading("Import");
         ui.add(
@@ -259,8 +255,7 @@ impl ImportTab {
         {
             self.due = true;
         }
-        let started = self.job.as_ref().map(|j| j.started);
-        status_line(ui, self.state.as_ref(), self.progress, started, false);
+        self.task.status_ui(ui, false);
         ui.separator();
         let stale = self.preview.as_ref().is_some_and(|(rev, _)| *rev != doc.revision());
         match &self.preview {

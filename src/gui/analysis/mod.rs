@@ -9,13 +9,9 @@ pub mod optimize_tab;
 pub mod plan_tab;
 pub mod sensitivity_tab;
 pub mod sweep_tab;
+mod task;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, channel};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use egui::{RichText, Ui};
+use egui::Ui;
 
 pub use compare_tab::CompareTab;
 pub use import_tab::ImportTab;
@@ -23,113 +19,138 @@ pub use optimize_tab::OptimizeTab;
 pub use plan_tab::PlanTab;
 pub use sensitivity_tab::SensitivityTab;
 pub use sweep_tab::SweepTab;
+pub use task::{End, JobState, Reporter, Task};
 
 use super::commands::Command;
 use super::document::Document;
 
-/// The central area's tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum View {
-    /// The run's dashboard.
-    #[default]
-    Results,
-    /// A sweep of one or two fields.
-    Sweep,
-    /// Tornado, importance and decision flips.
-    Sensitivity,
-    /// The optimizer and its trade-off chart.
-    Optimize,
-    /// The holdout plan and the value of information.
-    Plan,
-    /// A second scenario beside this one.
-    Compare,
-    /// A store's product export or order history, previewed before it is applied.
-    Import,
+/// An analysis tab: what the app asks of each, whatever it analyses.
+pub trait AnalysisTab {
+    /// Whether it runs its default analysis by itself the first time it is shown (a
+    /// tab that waits for a file the user chooses does not).
+    fn runs_on_first_view(&self) -> bool {
+        true
+    }
+
+    /// Starts its analysis of the document's scenario as set up.
+    fn start(&mut self, _doc: &mut Document, _ctx: &egui::Context) {}
+
+    /// Takes in the news from its analysis.
+    fn poll(&mut self);
+
+    /// Whether its analysis is running (or about to start).
+    fn is_running(&self) -> bool;
+
+    /// Stops its analysis.
+    fn cancel(&self);
+
+    /// Draws it; `valid`: the scenario has no problems.
+    fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<Command>);
+}
+
+/// Declares the analysis tabs once, in the order shown: each one's view, field, type,
+/// label and the names the command line knows it by. [`View`], [`Analyses`] and the
+/// dispatch to each tab all come from this list.
+macro_rules! tabs {
+    ($( $view:ident $field:ident: $ty:ty = [$label:expr $(, $name:expr)+] ),* $(,)?) => {
+        /// The central area's tabs: the run's results, then each analysis.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub enum View {
+            /// The run's dashboard.
+            #[default]
+            Results,
+            $( #[doc = $label] $view, )*
+        }
+
+        impl View {
+            /// Every tab in order.
+            pub const ALL: &[View] = &[View::Results, $(View::$view),*];
+
+            /// Tab label.
+            pub fn label(self) -> &'static str {
+                match self {
+                    View::Results => "Results",
+                    $( View::$view => $label, )*
+                }
+            }
+
+            /// The names the command line takes for it (the first is its own).
+            pub fn names(self) -> &'static [&'static str] {
+                match self {
+                    View::Results => &["results", "dashboard"],
+                    $( View::$view => &[$($name),+], )*
+                }
+            }
+        }
+
+        /// Every analysis tab's state.
+        #[derive(Default)]
+        pub struct Analyses {
+            $( #[doc = $label] pub $field: $ty, )*
+            /// The tabs that ran their default analysis by themselves.
+            ran: std::collections::HashSet<View>,
+        }
+
+        impl Analyses {
+            /// The tab shown as `view` (`None` for the results).
+            pub fn tab(&self, view: View) -> Option<&dyn AnalysisTab> {
+                match view {
+                    View::Results => None,
+                    $( View::$view => Some(&self.$field), )*
+                }
+            }
+
+            /// The tab shown as `view`, to change.
+            pub fn tab_mut(&mut self, view: View) -> Option<&mut dyn AnalysisTab> {
+                match view {
+                    View::Results => None,
+                    $( View::$view => Some(&mut self.$field), )*
+                }
+            }
+        }
+    };
+}
+
+tabs! {
+    Sweep sweep: SweepTab = ["What if (sweep)", "sweep", "what-if", "whatif"],
+    Sensitivity sensitivity: SensitivityTab = ["Sensitivity", "sensitivity", "tornado"],
+    Optimize optimize: OptimizeTab = ["Optimize", "optimize", "optimizer"],
+    Plan plan: PlanTab = ["Holdout plan", "plan", "holdout", "plan-holdout"],
+    Compare compare: CompareTab = ["Compare", "compare"],
+    Import import: ImportTab = ["Import", "import", "calibrate"],
 }
 
 impl View {
-    /// Every tab in order.
-    pub const ALL: [View; 7] =
-        [View::Results, View::Sweep, View::Sensitivity, View::Optimize, View::Plan, View::Compare, View::Import];
-
-    /// Tab label.
-    pub fn label(self) -> &'static str {
-        match self {
-            View::Results => "Results",
-            View::Sweep => "What if (sweep)",
-            View::Sensitivity => "Sensitivity",
-            View::Optimize => "Optimize",
-            View::Plan => "Holdout plan",
-            View::Compare => "Compare",
-            View::Import => "Import",
-        }
-    }
-
-    /// The view named on the command line (`results`, `sweep`, `sensitivity`,
-    /// `optimize`, `plan`).
+    /// The view named on the command line (any of its [`View::names`], case ignored).
     pub fn from_name(name: &str) -> Option<View> {
-        match name.trim().to_ascii_lowercase().as_str() {
-            "results" | "dashboard" => Some(View::Results),
-            "sweep" | "what-if" | "whatif" => Some(View::Sweep),
-            "sensitivity" | "tornado" => Some(View::Sensitivity),
-            "optimize" | "optimizer" => Some(View::Optimize),
-            "plan" | "holdout" | "plan-holdout" => Some(View::Plan),
-            "compare" => Some(View::Compare),
-            "import" | "calibrate" => Some(View::Import),
-            _ => None,
-        }
+        let name = name.trim().to_ascii_lowercase();
+        View::ALL.iter().copied().find(|v| v.names().contains(&name.as_str()))
     }
-}
-
-/// Every analysis tab's state.
-#[derive(Default)]
-pub struct Analyses {
-    /// What if.
-    pub sweep: SweepTab,
-    /// Sensitivity.
-    pub sensitivity: SensitivityTab,
-    /// Optimize.
-    pub optimize: OptimizeTab,
-    /// Holdout plan.
-    pub plan: PlanTab,
-    /// Compare.
-    pub compare: CompareTab,
-    /// Import.
-    pub import: ImportTab,
 }
 
 impl Analyses {
-    /// Drains every tab's messages.
+    /// Takes in every tab's news.
     pub fn poll(&mut self) {
-        self.sweep.poll();
-        self.sensitivity.poll();
-        self.optimize.poll();
-        self.plan.poll();
+        for &v in View::ALL {
+            if let Some(t) = self.tab_mut(v) {
+                t.poll();
+            }
+        }
     }
 
     /// Whether `view`'s analysis is running.
     pub fn is_running(&self, view: View) -> bool {
-        match view {
-            View::Results => false,
-            View::Sweep => self.sweep.is_running(),
-            View::Sensitivity => self.sensitivity.is_running(),
-            View::Optimize => self.optimize.is_running(),
-            View::Plan => self.plan.is_running(),
-            View::Compare => self.compare.is_running(),
-            View::Import => self.import.is_running(),
-        }
+        self.tab(view).is_some_and(|t| t.is_running())
+    }
+
+    /// Whether `view` ran its default analysis by itself (or has none to run).
+    pub fn ran(&self, view: View) -> bool {
+        self.ran.contains(&view) || self.tab(view).is_none_or(|t| !t.runs_on_first_view())
     }
 
     /// Whether `view` has work in progress or waits to start its first analysis.
     pub fn busy(&self, view: View) -> bool {
-        let ran = match view {
-            View::Results | View::Compare | View::Import => true,
-            View::Sweep => self.sweep.auto_ran,
-            View::Sensitivity => self.sensitivity.auto_ran,
-            View::Optimize => self.optimize.auto_ran,
-            View::Plan => self.plan.auto_ran,
-        };
-        !ran || self.is_running(view)
+        !self.ran(view) || self.is_running(view)
     }
 
     /// Draws `view`'s tab. Each runs its default analysis by itself the first time it
@@ -144,189 +165,35 @@ impl Analyses {
         main_done: bool,
         out: &mut Vec<Command>,
     ) {
-        let ready = valid && main_done;
-        let first = |ran: &mut bool| {
-            let now = ready && !*ran;
-            *ran |= now;
-            now
-        };
-        match view {
-            View::Results => {}
-            View::Sweep => {
-                if first(&mut self.sweep.auto_ran) {
-                    self.sweep.start(doc, ui.ctx());
-                }
-                self.sweep.ui(ui, doc, valid, out);
-            }
-            View::Sensitivity => {
-                if first(&mut self.sensitivity.auto_ran) {
-                    self.sensitivity.start(doc, ui.ctx());
-                }
-                self.sensitivity.ui(ui, doc, valid, out);
-            }
-            View::Optimize => {
-                if first(&mut self.optimize.auto_ran) {
-                    self.optimize.start(doc, ui.ctx());
-                }
-                self.optimize.ui(ui, doc, valid, out);
-            }
-            View::Plan => {
-                if first(&mut self.plan.auto_ran) {
-                    self.plan.start(doc, ui.ctx());
-                }
-                self.plan.ui(ui, doc, valid, out);
-            }
-            View::Compare => self.compare.ui(ui, doc, out),
-            View::Import => self.import.ui(ui, doc, out),
+        let first = valid && main_done && !self.ran(view);
+        let Some(tab) = self.tab_mut(view) else { return };
+        if first {
+            tab.start(doc, ui.ctx());
+        }
+        tab.ui(ui, doc, valid, out);
+        if first {
+            self.ran.insert(view);
         }
     }
 }
 
-/// Most frequent wake-up of the UI while an analysis runs. Each wake-up draws a frame
-/// or two, and where frames are drawn on the CPU (Mesa's llvmpipe under a virtual
-/// display, a remote desktop) one costs about 35 ms of a core plus the renderer's
-/// threads: at 100 ms the window took most of a core from the analysis, which then
-/// took 2.2-4.5 times as long as on the command line; at 500 ms it takes 1.04-1.13
-/// times as long (docs/performance.md), and a progress bar moving twice a second is
-/// still live.
-const REPAINT_EVERY: Duration = Duration::from_millis(500);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// An analysis on a background thread: its messages, and a flag to stop it.
-pub struct Job<M: Send + 'static> {
-    rx: Receiver<M>,
-    cancel: Arc<AtomicBool>,
-    /// When it started.
-    pub started: Instant,
-}
-
-impl<M: Send + 'static> Job<M> {
-    /// Runs `work(send, cancel)` on a thread; `ctx` is asked to repaint (rate-limited,
-    /// and once at the end) when messages arrive.
-    pub fn start(ctx: &egui::Context, work: impl FnOnce(&(dyn Fn(M) + Sync), &AtomicBool) + Send + 'static) -> Self {
-        let repaint = ctx.clone();
-        let wake = move || repaint.request_repaint();
-        let (tx, rx) = channel();
-        let cancel = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&cancel);
-        let spawned = std::thread::Builder::new().name("aovlab-analysis".into()).spawn(move || {
-            let tx = Mutex::new(tx);
-            let last = Mutex::new(Instant::now() - REPAINT_EVERY);
-            let send = |m: M| {
-                if let Ok(tx) = tx.lock() {
-                    let _ = tx.send(m);
-                }
-                if let Ok(mut l) = last.lock()
-                    && l.elapsed() >= REPAINT_EVERY
-                {
-                    *l = Instant::now();
-                    wake();
-                }
-            };
-            let run = || work(&send, &flag);
-            match super::worker::simulation_pool() {
-                Some(pool) => pool.install(run),
-                None => run(),
+    #[test]
+    fn every_view_is_found_by_each_of_its_names_and_every_analysis_has_its_tab() {
+        let a = Analyses::default();
+        for &v in View::ALL {
+            for n in v.names() {
+                assert_eq!(View::from_name(n), Some(v), "{n}");
+                assert_eq!(View::from_name(&n.to_uppercase()), Some(v), "{n}");
             }
-            wake();
-        });
-        if spawned.is_err() {
-            cancel.store(true, Ordering::Relaxed);
+            assert_eq!(a.tab(v).is_none(), v == View::Results, "{v:?}");
         }
-        Self { rx, cancel, started: Instant::now() }
+        assert_eq!(View::from_name("nonsense"), None);
+        // Tabs that wait for a file have nothing to run on their first view.
+        assert!(a.ran(View::Compare) && a.ran(View::Import) && a.ran(View::Results));
+        assert!(!a.ran(View::Sweep) && a.busy(View::Sweep));
     }
-
-    /// Messages received since the last call.
-    pub fn drain(&self) -> Vec<M> {
-        self.rx.try_iter().collect()
-    }
-
-    /// Asks the analysis to stop (within one chunk of simulation).
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-}
-
-/// News from an analysis that reports its progress and then one result (an error
-/// text of `"cancelled"` when it was cancelled).
-pub enum Msg<T> {
-    /// Share of the work done, 0 to 1.
-    Progress(f64),
-    /// The result.
-    Finished(Result<T, String>),
-}
-
-/// Drains `job`'s messages: the latest progress into `progress`; once it finished,
-/// the job is dropped and its result returned.
-pub fn poll_result<T: Send + 'static>(job: &mut Option<Job<Msg<T>>>, progress: &mut f64) -> Option<Result<T, String>> {
-    let mut end = None;
-    for m in job.as_ref()?.drain() {
-        match m {
-            Msg::Progress(f) => *progress = f,
-            Msg::Finished(r) => end = Some(r),
-        }
-    }
-    let end = end?;
-    *job = None;
-    Some(end)
-}
-
-/// How an analysis stands.
-#[derive(Debug, Clone, PartialEq)]
-pub enum JobState {
-    /// Still running.
-    Running,
-    /// Finished.
-    Complete,
-    /// Cancelled: results are partial.
-    Cancelled,
-    /// Failed.
-    Failed(String),
-}
-
-impl JobState {
-    /// The state of an analysis that ended with error text `e` (`"cancelled"`: it
-    /// was cancelled).
-    pub fn ended(e: String) -> Self {
-        if e == "cancelled" { JobState::Cancelled } else { JobState::Failed(e) }
-    }
-}
-
-/// The progress line under a tab's controls: a bar with Cancel while running, else
-/// what the results are (partial, stale, failed). Returns true when Cancel was clicked.
-pub fn status_line(
-    ui: &mut Ui,
-    state: Option<&JobState>,
-    progress: f64,
-    started: Option<Instant>,
-    stale: bool,
-) -> bool {
-    let mut cancel = false;
-    match state {
-        Some(JobState::Running) => {
-            ui.horizontal_wrapped(|ui| {
-                let elapsed = started.map_or(0.0, |s| s.elapsed().as_secs_f64());
-                let eta = if progress > 0.02 { elapsed * (1.0 - progress) / progress } else { f64::NAN };
-                let eta = if eta.is_finite() { format!("{eta:.1} s") } else { "…".into() };
-                ui.add(
-                    egui::ProgressBar::new(progress as f32)
-                        .desired_width(220.0)
-                        .text(format!("{:.0}% · ETA {eta}", progress * 100.0)),
-                );
-                cancel = ui.button("Cancel").on_hover_text("Stop; the points done so far stay").clicked();
-            });
-        }
-        Some(JobState::Cancelled) => warn(ui, "Cancelled: the results below are partial. Run again for all of them."),
-        Some(JobState::Failed(e)) => {
-            ui.add(egui::Label::new(RichText::new(format!("Failed: {e}")).color(ui.visuals().error_fg_color)).wrap());
-        }
-        _ => {}
-    }
-    if stale {
-        warn(ui, "Stale: the scenario changed since this analysis. Run it again to update it.");
-    }
-    cancel
-}
-
-fn warn(ui: &mut Ui, text: &str) {
-    ui.add(egui::Label::new(RichText::new(text).color(ui.visuals().warn_fg_color)).wrap());
 }

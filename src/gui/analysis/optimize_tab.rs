@@ -5,7 +5,7 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Text};
 
-use super::{Job, JobState, status_line};
+use super::{AnalysisTab, End, Task};
 use crate::analysis::optimize::{self, Bounds, Constraint, Objective, Optimized, Search};
 use crate::format::{percent, printable};
 use crate::gui::commands::Command;
@@ -14,8 +14,6 @@ use crate::gui::document::Document;
 use crate::model::ScenarioSpec;
 use crate::model::edit::{Edit, Item};
 use crate::report::Metric;
-
-type Msg = super::Msg<Box<Optimized>>;
 
 /// A finished search.
 pub struct OptimizeResult {
@@ -32,16 +30,12 @@ pub struct OptimizeTab {
     objective: Objective,
     keep_conversion: bool,
     keep_margin: bool,
-    job: Option<Job<Msg>>,
-    progress: f64,
-    state: Option<JobState>,
+    task: Task<Box<Optimized>>,
     /// The latest search.
     pub result: Option<OptimizeResult>,
     error: Option<String>,
     chart: ChartState,
     generation: u64,
-    /// Whether the tab ran once by itself (on first view).
-    pub auto_ran: bool,
     /// The name the latest result's winner was added to the scenario under.
     added: Option<String>,
 }
@@ -52,51 +46,49 @@ impl Default for OptimizeTab {
             objective: Objective(Metric::RevenuePerVisitor),
             keep_conversion: false,
             keep_margin: false,
-            job: None,
-            progress: 0.0,
-            state: None,
+            task: Task::default(),
             result: None,
             error: None,
             chart: ChartState::default(),
             generation: 0,
-            auto_ran: false,
             added: None,
         }
     }
 }
 
-impl OptimizeTab {
-    /// Whether a search is running.
-    pub fn is_running(&self) -> bool {
-        self.job.is_some()
+impl AnalysisTab for OptimizeTab {
+    fn start(&mut self, doc: &mut Document, ctx: &egui::Context) {
+        self.begin(doc, ctx);
     }
 
-    /// Stops the search.
-    pub fn cancel(&self) {
-        if let Some(j) = &self.job {
-            j.cancel();
-        }
-    }
-
-    /// Drains the search's messages.
-    pub fn poll(&mut self) {
-        let Some(outcome) = super::poll_result(&mut self.job, &mut self.progress) else { return };
-        match outcome {
-            Ok(o) => {
+    fn poll(&mut self) {
+        match self.task.poll(|()| {}) {
+            Some(End::Done(o)) => {
                 if let Some(r) = &mut self.result {
                     r.result = *o;
                     self.generation += 1;
                     r.generation = self.generation;
                 }
-                self.state = Some(JobState::Complete);
             }
-            Err(e) => {
-                self.result = None;
-                self.state = Some(JobState::ended(e));
-            }
+            Some(End::Cancelled | End::Failed(_)) => self.result = None,
+            None => {}
         }
     }
 
+    fn is_running(&self) -> bool {
+        self.task.is_running()
+    }
+
+    fn cancel(&self) {
+        self.task.cancel();
+    }
+
+    fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<Command>) {
+        self.draw(ui, doc, valid, out);
+    }
+}
+
+impl OptimizeTab {
     fn constraints(&self) -> Vec<Constraint> {
         let mut c = Vec::new();
         if self.keep_conversion {
@@ -109,29 +101,22 @@ impl OptimizeTab {
     }
 
     /// Starts a search of the document's scenario.
-    pub fn start(&mut self, doc: &mut Document, ctx: &egui::Context) {
+    fn begin(&mut self, doc: &mut Document, ctx: &egui::Context) {
         self.error = None;
         let Some(sc) = doc.scenario() else {
             self.error = Some("Fix the scenario's problems (flagged in the editor) before optimizing it.".into());
             return;
         };
-        self.cancel();
         let spec = doc.spec().clone();
         let search = Search { objective: self.objective, constraints: self.constraints(), bounds: Bounds::of(&spec) };
         self.result = None;
         self.added = None;
-        self.state = Some(JobState::Running);
-        self.progress = 0.0;
         let revision = doc.revision();
         let for_job = spec.clone();
-        self.job = Some(Job::start(ctx, move |send, cancel| {
-            let progress = |f: f64| send(Msg::Progress(f));
-            let r = optimize::optimize(&for_job, &sc, &search, &Default::default(), &progress, cancel);
-            send(Msg::Finished(r.map(Box::new).map_err(|e| match e {
-                optimize::OptimizeError::Run(crate::engine::RunError::Cancelled) => "cancelled".to_string(),
-                other => other.to_string(),
-            })));
-        }));
+        self.task.start(ctx, move |report, cancel| {
+            let progress = |f: f64| report.progress(f);
+            End::of(optimize::optimize(&for_job, &sc, &search, &Default::default(), &progress, cancel).map(Box::new))
+        });
         // The result's frame, filled when the search ends.
         self.result = Some(OptimizeResult {
             result: Optimized {
@@ -152,8 +137,7 @@ impl OptimizeTab {
     }
 
     /// Draws the tab; "Add to scenario" pushes an edit to `out`.
-    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<Command>) {
-        self.poll();
+    fn draw(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<Command>) {
         ui.heading("Optimize");
         ui.add(
             egui::Label::new(
@@ -177,25 +161,21 @@ impl OptimizeTab {
         });
         ui.horizontal_wrapped(|ui| {
             let run =
-                ui.add_enabled(valid && self.job.is_none(), egui::Button::new(RichText::new("Optimize").strong()));
+                ui.add_enabled(valid && !self.task.is_running(), egui::Button::new(RichText::new("Optimize").strong()));
             let run = run.on_disabled_hover_text(if valid {
                 "A search is running"
             } else {
                 "Fix the scenario's problems first"
             });
             if run.clicked() {
-                self.start(doc, ui.ctx());
+                self.begin(doc, ui.ctx());
             }
         });
         if let Some(e) = &self.error {
             ui.add(egui::Label::new(RichText::new(e).color(ui.visuals().error_fg_color)).wrap());
         }
         let stale = self.result.as_ref().is_some_and(|r| r.revision != doc.revision());
-        let state = self.state.as_ref().filter(|s| **s != JobState::Complete);
-        let started = self.job.as_ref().map(|j| j.started);
-        if status_line(ui, state, self.progress, started, stale && self.job.is_none()) {
-            self.cancel();
-        }
+        self.task.status_ui(ui, stale);
         ui.separator();
         let Some(r) = &self.result else {
             ui.label("Choose an objective and press Optimize.");

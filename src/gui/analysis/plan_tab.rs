@@ -5,7 +5,7 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{FilledArea, HLine, Line, Plot, PlotPoint, PlotPoints, VLine};
 
-use super::{Job, JobState, status_line};
+use super::{AnalysisTab, End, Task};
 use crate::analysis::plan::{self, Plan, Planned, TARGET_POWER};
 use crate::analysis::value::{self, Value};
 use crate::format::{int, money, percent, printable};
@@ -15,8 +15,6 @@ use crate::gui::dashboard::{ChartRequest, chart_menu};
 use crate::gui::document::Document;
 use crate::model::Scenario;
 use crate::report::Metric;
-
-type Msg = super::Msg<Box<(Planned, Value)>>;
 
 /// A finished plan.
 pub struct PlanResult {
@@ -40,16 +38,12 @@ pub struct PlanTab {
     holdout_share: f64,
     days: u32,
     alpha: f64,
-    job: Option<Job<Msg>>,
-    progress: f64,
-    state: Option<JobState>,
+    task: Task<Box<(Planned, Value)>>,
     /// The latest plan.
     pub result: Option<PlanResult>,
     error: Option<String>,
     charts: [ChartState; 3],
     generation: u64,
-    /// Whether the tab ran once by itself (on first view).
-    pub auto_ran: bool,
     /// The running plan's currency and document revision.
     pending: Option<(String, u64, String, u64)>,
 }
@@ -62,37 +56,25 @@ impl Default for PlanTab {
             holdout_share: 0.1,
             days: 28,
             alpha: 0.05,
-            job: None,
-            progress: 0.0,
-            state: None,
+            task: Task::default(),
             result: None,
             error: None,
             charts: Default::default(),
             generation: 0,
-            auto_ran: false,
             pending: None,
         }
     }
 }
 
-impl PlanTab {
-    /// Whether a plan is being simulated.
-    pub fn is_running(&self) -> bool {
-        self.job.is_some()
+impl AnalysisTab for PlanTab {
+    fn start(&mut self, doc: &mut Document, ctx: &egui::Context) {
+        self.start_plan(doc, ctx);
     }
 
-    /// Stops the simulation.
-    pub fn cancel(&self) {
-        if let Some(j) = &self.job {
-            j.cancel();
-        }
-    }
-
-    /// Drains the simulation's messages.
-    pub fn poll(&mut self) {
-        let Some(outcome) = super::poll_result(&mut self.job, &mut self.progress) else { return };
-        match outcome {
-            Ok(b) => {
+    fn poll(&mut self) {
+        let Some(end) = self.task.poll(|()| {}) else { return };
+        match end {
+            End::Done(b) => {
                 let (planned, value) = *b;
                 self.daily_visitors = Some(planned.plan.daily_visitors);
                 if let Some((currency, revision, name, seed)) = self.pending.take() {
@@ -101,17 +83,27 @@ impl PlanTab {
                     self.result =
                         Some(PlanResult { planned, value, currency, revision, generation: self.generation, stamp });
                 }
-                self.state = Some(JobState::Complete);
             }
-            Err(e) => {
-                self.result = None;
-                self.state = Some(JobState::ended(e));
-            }
+            End::Cancelled | End::Failed(_) => self.result = None,
         }
     }
 
+    fn is_running(&self) -> bool {
+        self.task.is_running()
+    }
+
+    fn cancel(&self) {
+        self.task.cancel();
+    }
+
+    fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
+        self.draw(ui, doc, valid, out);
+    }
+}
+
+impl PlanTab {
     /// Starts the plan of the document's scenario.
-    pub fn start(&mut self, doc: &mut Document, ctx: &egui::Context) {
+    fn start_plan(&mut self, doc: &mut Document, ctx: &egui::Context) {
         self.error = None;
         let Some(sc) = doc.scenario() else {
             self.error = Some("Fix the scenario's problems (flagged in the editor) before planning a test.".into());
@@ -125,23 +117,19 @@ impl PlanTab {
             self.error = Some("The scenario needs a strategy besides the holdout.".into());
             return;
         };
-        self.cancel();
         let spec = doc.spec().clone();
         let (holdout_share, days, alpha, daily) = (self.holdout_share, self.days, self.alpha, self.daily_visitors);
-        self.state = Some(JobState::Running);
-        self.progress = 0.0;
         self.result = None;
         let (currency, revision, name, seed) = (sc.store.currency.clone(), doc.revision(), sc.name.clone(), sc.seed());
-        self.job = Some(Job::start(ctx, move |send, cancel| {
-            let progress = |f: f64| send(Msg::Progress(f));
-            let r = (|| -> Result<(Planned, Value), String> {
+        self.task.start(ctx, move |report, cancel| {
+            let progress = |f: f64| report.progress(f);
+            let r = (|| -> Result<(Planned, Value), plan::PlanError> {
                 let daily_visitors = match daily {
                     Some(v) => v,
                     None => implied(&sc, cancel)?,
                 };
                 let p = Plan { daily_visitors, holdout_share, days, strategy: k, alpha };
-                let planned = plan::plan(&sc, &p, &Default::default(), &|f| progress(0.8 * f), cancel)
-                    .map_err(|e| e.to_string())?;
+                let planned = plan::plan(&sc, &p, &Default::default(), &|f| progress(0.8 * f), cancel)?;
                 let worth = value::value(
                     &spec,
                     &sc,
@@ -150,20 +138,16 @@ impl PlanTab {
                     &Default::default(),
                     &|f| progress(0.8 + 0.2 * f),
                     cancel,
-                )
-                .map_err(|e| e.to_string())?;
+                )?;
                 Ok((planned, worth))
             })();
-            send(Msg::Finished(r.map(Box::new).map_err(|e| {
-                if e == crate::engine::RunError::Cancelled.to_string() { "cancelled".to_string() } else { e }
-            })));
-        }));
+            End::of(r.map(Box::new))
+        });
         self.pending = Some((currency, revision, name, seed));
     }
 
     /// Draws the tab.
-    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
-        self.poll();
+    fn draw(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
         let spec = doc.spec().clone();
         let names: Vec<String> = spec.strategies.iter().map(|s| s.name.clone()).collect();
         let holdout = spec.strategies.iter().position(|s| s.holdout).unwrap_or(0);
@@ -230,29 +214,27 @@ impl PlanTab {
             ui.end_row();
         });
         ui.horizontal_wrapped(|ui| {
-            let run =
-                ui.add_enabled(valid && self.job.is_none(), egui::Button::new(RichText::new("Plan the test").strong()));
+            let run = ui.add_enabled(
+                valid && !self.task.is_running(),
+                egui::Button::new(RichText::new("Plan the test").strong()),
+            );
             let run = run.on_disabled_hover_text(if valid {
                 "A plan is being simulated"
             } else {
                 "Fix the scenario's problems first"
             });
             if run.clicked() {
-                self.start(doc, ui.ctx());
+                self.start_plan(doc, ui.ctx());
             }
         });
         if let Some(e) = &self.error {
             ui.add(egui::Label::new(RichText::new(e).color(ui.visuals().error_fg_color)).wrap());
         }
         let stale = self.result.as_ref().is_some_and(|r| r.revision != doc.revision());
-        let state = self.state.as_ref().filter(|s| **s != JobState::Complete);
-        let started = self.job.as_ref().map(|j| j.started);
-        if status_line(ui, state, self.progress, started, stale && self.job.is_none()) {
-            self.cancel();
-        }
+        self.task.status_ui(ui, stale);
         ui.separator();
         let Some(r) = &self.result else {
-            ui.label(if self.job.is_some() {
+            ui.label(if self.task.is_running() {
                 "Simulating the test in every world…"
             } else {
                 "Set up the test and press Plan the test."
@@ -264,13 +246,13 @@ impl PlanTab {
 }
 
 /// The visitors a day the scenario's annual GMV implies.
-fn implied(sc: &Scenario, cancel: &std::sync::atomic::AtomicBool) -> Result<u64, String> {
+fn implied(sc: &Scenario, cancel: &std::sync::atomic::AtomicBool) -> Result<u64, plan::PlanError> {
     let o = crate::engine::RunOptions { replications: Some(0..1), ..Default::default() };
-    let out = crate::engine::run(sc, &o, &|_| {}, cancel).map_err(|e| e.to_string())?;
+    let out = crate::engine::run(sc, &o, &|_| {}, cancel)?;
     let rep = crate::report::replication(sc, &out.replications[0]);
     let rpv = Metric::RevenuePerVisitor.estimate(&rep.strategies[sc.holdout]).map_or(0.0, |e| e.value);
     plan::implied_daily_visitors(sc, rpv)
-        .ok_or_else(|| "the holdout earns nothing per visitor; set the visitors a day".to_string())
+        .ok_or_else(|| plan::PlanError::Request("the holdout earns nothing per visitor; set the visitors a day".into()))
 }
 
 fn results_ui(ui: &mut Ui, charts_state: &mut [ChartState; 3], r: &PlanResult) -> Option<ChartRequest> {

@@ -4,7 +4,7 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, PlotPoint, VLine};
 
-use super::{Job, JobState, status_line};
+use super::{AnalysisTab, End, Task};
 use crate::analysis::sensitivity::{self, Outcome, Sensitivity, correlation_text, show_input};
 use crate::format::{percent, printable};
 use crate::gui::dashboard::charts::{self, ChartState, metric_tick, nice_marks};
@@ -13,12 +13,6 @@ use crate::gui::dashboard::{ChartRequest, chart_menu};
 use crate::gui::document::Document;
 use crate::model::ScenarioSpec;
 use crate::report::Metric;
-
-enum Msg {
-    Progress(f64),
-    Tornado(Box<Sensitivity>),
-    Finished(Result<Box<Sensitivity>, String>),
-}
 
 /// A finished analysis.
 pub struct SensitivityResult {
@@ -37,16 +31,12 @@ pub struct SensitivityTab {
     strategy: Option<usize>,
     versus: Option<usize>,
     decision: Option<(usize, usize)>,
-    job: Option<Job<Msg>>,
-    progress: f64,
-    state: Option<JobState>,
+    task: Task<Box<Sensitivity>, Box<Sensitivity>>,
     /// The latest analysis.
     pub result: Option<SensitivityResult>,
     error: Option<String>,
     chart: ChartState,
     generation: u64,
-    /// Whether the tab ran once by itself (on first view).
-    pub auto_ran: bool,
 }
 
 impl Default for SensitivityTab {
@@ -56,73 +46,57 @@ impl Default for SensitivityTab {
             strategy: None,
             versus: None,
             decision: None,
-            job: None,
-            progress: 0.0,
-            state: None,
+            task: Task::default(),
             result: None,
             error: None,
             chart: ChartState::default(),
             generation: 0,
-            auto_ran: false,
         }
     }
 }
 
-impl SensitivityTab {
-    /// Whether an analysis is running.
-    pub fn is_running(&self) -> bool {
-        self.job.is_some()
+impl AnalysisTab for SensitivityTab {
+    fn start(&mut self, doc: &mut Document, ctx: &egui::Context) {
+        self.begin(doc, ctx);
     }
 
+    fn poll(&mut self) {
+        let (result, generation) = (&mut self.result, &mut self.generation);
+        let mut take = |a: Box<Sensitivity>| {
+            if let Some(r) = result.as_mut() {
+                r.analysis = *a;
+                *generation += 1;
+                r.generation = *generation;
+            }
+        };
+        match self.task.poll(&mut take) {
+            Some(End::Done(a)) => take(a),
+            Some(End::Cancelled | End::Failed(_)) => self.result = None,
+            None => {}
+        }
+    }
+
+    fn is_running(&self) -> bool {
+        self.task.is_running()
+    }
+
+    fn cancel(&self) {
+        self.task.cancel();
+    }
+
+    fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
+        self.draw(ui, doc, valid, out);
+    }
+}
+
+impl SensitivityTab {
     /// Whether the tab has a result or a reason it has none.
     pub fn settled(&self) -> bool {
-        self.job.is_none() && (self.result.is_some() || self.error.is_some() || self.state.is_some())
-    }
-
-    /// Stops the analysis.
-    pub fn cancel(&self) {
-        if let Some(j) = &self.job {
-            j.cancel();
-        }
-    }
-
-    /// Drains the analysis's messages.
-    pub fn poll(&mut self) {
-        let Some(job) = &self.job else { return };
-        let mut end = None;
-        for m in job.drain() {
-            match m {
-                Msg::Progress(f) => self.progress = f,
-                Msg::Tornado(a) => {
-                    if let Some(r) = &mut self.result {
-                        r.analysis = *a;
-                        self.generation += 1;
-                        r.generation = self.generation;
-                    }
-                }
-                Msg::Finished(r) => end = Some(r),
-            }
-        }
-        let Some(outcome) = end else { return };
-        self.job = None;
-        match outcome {
-            Ok(a) => {
-                if let Some(r) = &mut self.result {
-                    r.analysis = *a;
-                    self.generation += 1;
-                    r.generation = self.generation;
-                }
-                self.state = Some(JobState::Complete);
-            }
-            Err(e) => {
-                self.result = None;
-                self.state = Some(JobState::ended(e));
-            }
-        }
+        !self.task.is_running() && (self.result.is_some() || self.error.is_some() || self.task.state().is_some())
     }
 
     /// Starts the analysis of the document's scenario as set up.
-    pub fn start(&mut self, doc: &mut Document, ctx: &egui::Context) {
+    fn begin(&mut self, doc: &mut Document, ctx: &egui::Context) {
         self.error = None;
         let Some(sc) = doc.scenario() else {
             self.error = Some("Fix the scenario's problems (flagged in the editor) before analysing it.".into());
@@ -156,7 +130,6 @@ impl SensitivityTab {
             return;
         }
         let decision = self.decision.filter(|(a, b)| a != b);
-        self.cancel();
         let spec = doc.spec().clone();
         self.result = Some(SensitivityResult {
             analysis: Sensitivity {
@@ -173,23 +146,17 @@ impl SensitivityTab {
             revision: doc.revision(),
             generation: 0,
         });
-        self.state = Some(JobState::Running);
-        self.progress = 0.0;
-        self.job = Some(Job::start(ctx, move |send, cancel| {
-            let progress = |f: f64| send(Msg::Progress(f));
-            let tornado = |s: &Sensitivity| send(Msg::Tornado(Box::new(s.clone())));
+        self.task.start(ctx, move |report, cancel| {
+            let progress = |f: f64| report.progress(f);
+            let tornado = |s: &Sensitivity| report.partial(Box::new(s.clone()));
             let r =
                 sensitivity::analyse_with(&spec, outcome, decision, &Default::default(), &progress, &tornado, cancel);
-            send(Msg::Finished(r.map(Box::new).map_err(|e| match e {
-                sensitivity::SensitivityError::Run(crate::engine::RunError::Cancelled) => "cancelled".to_string(),
-                other => other.to_string(),
-            })));
-        }));
+            End::of(r.map(Box::new))
+        });
     }
 
     /// Draws the tab.
-    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
-        self.poll();
+    fn draw(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
         let spec = doc.spec().clone();
         let names: Vec<String> = spec.strategies.iter().map(|s| s.name.clone()).collect();
         let holdout = spec.strategies.iter().position(|s| s.holdout).unwrap_or(0);
@@ -233,26 +200,24 @@ impl SensitivityTab {
             ui.end_row();
         });
         ui.horizontal_wrapped(|ui| {
-            let run =
-                ui.add_enabled(valid && self.job.is_none(), egui::Button::new(RichText::new("Run analysis").strong()));
+            let run = ui.add_enabled(
+                valid && !self.task.is_running(),
+                egui::Button::new(RichText::new("Run analysis").strong()),
+            );
             let run = run.on_disabled_hover_text(if valid {
                 "An analysis is running"
             } else {
                 "Fix the scenario's problems first"
             });
             if run.clicked() {
-                self.start(doc, ui.ctx());
+                self.begin(doc, ui.ctx());
             }
         });
         if let Some(e) = &self.error {
             ui.add(egui::Label::new(RichText::new(e).color(ui.visuals().error_fg_color)).wrap());
         }
         let stale = self.result.as_ref().is_some_and(|r| r.revision != doc.revision());
-        let state = self.state.as_ref().filter(|s| **s != JobState::Complete);
-        let started = self.job.as_ref().map(|j| j.started);
-        if status_line(ui, state, self.progress, started, stale && self.job.is_none()) {
-            self.cancel();
-        }
+        self.task.status_ui(ui, stale);
         ui.separator();
         let Some(r) = &self.result else {
             ui.label("Choose an outcome and press Run analysis.");

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use egui::{Color32, RichText, Ui};
 use egui_plot::{FilledArea, Heatmap, Line, Plot, PlotPoint, PlotPoints, Points};
 
-use super::{Job, JobState, status_line};
+use super::{AnalysisTab, End, Task};
 use crate::analysis::sweep::{self, Axis, Point, Sweep, Update};
 use crate::format::{money_tick, percent_tick, printable};
 use crate::gui::dashboard::charts::{self, ChartState, legend, metric_tick, nice_marks};
@@ -18,12 +18,6 @@ use crate::model::ScenarioSpec;
 use crate::model::fields::{self, Unit};
 use crate::present::figure::Grid;
 use crate::report::Metric;
-
-/// A message from the sweep's thread.
-enum Msg {
-    Update(Update),
-    Finished(Result<(), String>),
-}
 
 /// One axis as the user sets it up.
 #[derive(Clone)]
@@ -55,8 +49,6 @@ pub struct SweepResult {
     last: Vec<bool>,
     /// The document revision it was run from.
     pub revision: u64,
-    /// How it stands.
-    pub state: JobState,
     currency: String,
     names: Vec<String>,
     holdout: usize,
@@ -110,15 +102,12 @@ pub struct SweepTab {
     shown: Option<usize>,
     versus: Option<usize>,
     all_bands: bool,
-    job: Option<Job<Msg>>,
-    progress: f64,
+    task: Task<(), Update>,
     /// The latest sweep.
     pub result: Option<SweepResult>,
     error: Option<String>,
     chart: ChartState,
     fields_cache: Option<(u64, Vec<(String, String)>)>,
-    /// Whether the tab ran once by itself (on first view).
-    pub auto_ran: bool,
 }
 
 impl Default for SweepTab {
@@ -130,13 +119,11 @@ impl Default for SweepTab {
             shown: None,
             versus: None,
             all_bands: false,
-            job: None,
-            progress: 0.0,
+            task: Task::default(),
             result: None,
             error: None,
             chart: ChartState::default(),
             fields_cache: None,
-            auto_ran: false,
         }
     }
 }
@@ -153,54 +140,50 @@ fn field_tick(unit: Unit, v: f64, step: f64, currency: &str) -> String {
     }
 }
 
-impl SweepTab {
-    /// Whether a sweep is running.
-    pub fn is_running(&self) -> bool {
-        self.job.is_some()
+impl AnalysisTab for SweepTab {
+    fn start(&mut self, doc: &mut Document, ctx: &egui::Context) {
+        self.begin(doc, ctx);
     }
 
-    /// Drains the sweep's messages.
-    pub fn poll(&mut self) {
-        let Some(job) = &self.job else { return };
-        let mut end = None;
-        for m in job.drain() {
-            match m {
-                Msg::Update(Update::Progress(f)) => self.progress = f,
-                Msg::Update(u @ (Update::Point(..) | Update::Refined(..))) => {
-                    let (i, p, last) = match u {
-                        Update::Point(i, p) => (i, p, true),
-                        Update::Refined(i, p) => (i, p, false),
-                        Update::Progress(_) => continue,
-                    };
-                    if let Some(r) = &mut self.result
-                        && let Some(slot) = r.points.get_mut(i)
-                    {
-                        *slot = Some(*p);
-                        if let Some(f) = r.last.get_mut(i) {
-                            *f = last;
-                        }
-                        r.generation += 1;
-                    }
+    fn poll(&mut self) {
+        let result = &mut self.result;
+        let end = self.task.poll(|u| {
+            let (i, p, last) = match u {
+                Update::Point(i, p) => (i, p, true),
+                Update::Refined(i, p) => (i, p, false),
+                Update::Progress(_) => return,
+            };
+            if let Some(r) = result.as_mut()
+                && let Some(slot) = r.points.get_mut(i)
+            {
+                *slot = Some(*p);
+                if let Some(f) = r.last.get_mut(i) {
+                    *f = last;
                 }
-                Msg::Finished(outcome) => end = Some(outcome),
-            }
-        }
-        if let Some(outcome) = end {
-            if let Some(r) = &mut self.result {
-                r.state = outcome.map_or_else(JobState::ended, |()| JobState::Complete);
                 r.generation += 1;
             }
-            self.job = None;
+        });
+        if end.is_some()
+            && let Some(r) = &mut self.result
+        {
+            r.generation += 1;
         }
     }
 
-    /// Stops the sweep.
-    pub fn cancel(&self) {
-        if let Some(j) = &self.job {
-            j.cancel();
-        }
+    fn is_running(&self) -> bool {
+        self.task.is_running()
     }
 
+    fn cancel(&self) {
+        self.task.cancel();
+    }
+
+    fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
+        self.draw(ui, doc, valid, out);
+    }
+}
+
+impl SweepTab {
     /// The sweep set up by default: AOV-optimized's post-checkout offer discount when
     /// the scenario has that strategy, else the first lever of the first strategy
     /// that is not the holdout.
@@ -211,7 +194,7 @@ impl SweepTab {
     }
 
     /// Starts a sweep of the document's scenario as set up.
-    pub fn start(&mut self, doc: &mut Document, ctx: &egui::Context) {
+    fn begin(&mut self, doc: &mut Document, ctx: &egui::Context) {
         self.error = None;
         let spec = doc.spec().clone();
         if self.x.is_none() {
@@ -242,14 +225,12 @@ impl SweepTab {
             self.error = Some(format!("{n} points; a sweep may have at most {}", sweep::MAX_POINTS));
             return;
         }
-        self.cancel();
         let swept = sw.shared_strategy(&spec);
         self.result = Some(SweepResult {
             sweep: sw.clone(),
             points: vec![None; n],
             last: vec![false; n],
             revision: doc.revision(),
-            state: JobState::Running,
             currency: sc.store.currency.clone(),
             names: sc.strategies.iter().map(|s| s.name().to_string()).collect(),
             holdout: sc.holdout,
@@ -260,16 +241,14 @@ impl SweepTab {
         if self.shown.is_none_or(|k| k >= sc.strategies.len()) {
             self.shown = swept.or_else(|| (0..sc.strategies.len()).find(|&k| k != sc.holdout));
         }
-        self.progress = 0.0;
         let spec = Arc::new(spec);
-        self.job = Some(Job::start(ctx, move |send, cancel| {
-            let update = |u: Update| send(Msg::Update(u));
-            let r = sweep::run(&spec, &sw, &Default::default(), &update, cancel);
-            send(Msg::Finished(r.map(|_| ()).map_err(|e| match e {
-                sweep::SweepError::Run(crate::engine::RunError::Cancelled) => "cancelled".to_string(),
-                other => other.to_string(),
-            })));
-        }));
+        self.task.start(ctx, move |report, cancel| {
+            let update = |u: Update| match u {
+                Update::Progress(f) => report.progress(f),
+                u => report.partial(u),
+            };
+            End::of(sweep::run(&spec, &sw, &Default::default(), &update, cancel).map(|_| ()))
+        });
     }
 
     fn field_choices(&mut self, doc: &Document) -> &[(String, String)] {
@@ -288,8 +267,7 @@ impl SweepTab {
     }
 
     /// Draws the tab; starts a sweep when asked (or on the first view).
-    pub fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
-        self.poll();
+    fn draw(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {
         let spec = doc.spec().clone();
         if self.x.as_ref().is_none_or(|a| fields::resolve(&spec, &a.path).is_err()) {
             self.x = Self::default_x(&spec);
@@ -351,15 +329,15 @@ impl SweepTab {
             ui.end_row();
         });
         ui.horizontal_wrapped(|ui| {
-            let run =
-                ui.add_enabled(valid && self.job.is_none(), egui::Button::new(RichText::new("Run sweep").strong()));
+            let run = ui
+                .add_enabled(valid && !self.task.is_running(), egui::Button::new(RichText::new("Run sweep").strong()));
             let run = run.on_disabled_hover_text(if valid {
                 "A sweep is running"
             } else {
                 "Fix the scenario's problems first"
             });
             if run.clicked() {
-                self.start(doc, ui.ctx());
+                self.begin(doc, ui.ctx());
             }
             if let Some(r) = &self.result {
                 let shown = r.points.iter().filter(|p| p.is_some()).count();
@@ -395,10 +373,7 @@ impl SweepTab {
             ui.add(egui::Label::new(RichText::new(e).color(ui.visuals().error_fg_color)).wrap());
         }
         let stale = self.result.as_ref().is_some_and(|r| r.revision != doc.revision());
-        let state = self.result.as_ref().map(|r| &r.state);
-        if status_line(ui, state, self.progress, self.job.as_ref().map(|j| j.started), stale) {
-            self.cancel();
-        }
+        self.task.status_ui(ui, stale);
         ui.separator();
         let Some(r) = &self.result else {
             ui.label("Choose a field and press Run sweep.");
