@@ -77,6 +77,26 @@ pub enum Command {
     Edit(Edit),
     /// Change the scenario and say so (e.g. "Removed Blade Grinder and its 2 links").
     EditSaying(Edit, String),
+    /// The answer about a recovery copy found at start: restore it (`true`) or
+    /// discard it.
+    Recover(bool),
+    /// The answer about unsaved changes before the pending action.
+    Unsaved(Unsaved),
+    /// A file dialog's answer: the file for this task.
+    FileChosen(crate::gui::dialogs::FileTask, PathBuf),
+    /// Close the help window.
+    CloseHelp,
+}
+
+/// What to do with unsaved changes before going on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsaved {
+    /// Save them, then go on.
+    Save,
+    /// Go on without them.
+    Discard,
+    /// Stay.
+    Cancel,
 }
 
 /// Help windows.
