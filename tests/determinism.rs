@@ -63,3 +63,26 @@ fn cancelling_stops_the_run() {
     let r = aovlab::engine::run(&sc, &RunOptions::default(), &|_| {}, &cancel);
     assert!(matches!(r, Err(aovlab::engine::RunError::Cancelled)));
 }
+
+/// Reordering the strategies in the file changes no result: each strategy's tallies
+/// (its uncertain friction reduction included) follow its name, not its place.
+#[test]
+fn reordering_the_strategies_changes_no_result() {
+    let mut spec = aovlab::io::article_spec();
+    spec.store.visitors = 20_000;
+    spec.store.replications = 4;
+    assert!(
+        spec.strategies.iter().any(|s| s.checkout.friction_reduction.is_uncertain()),
+        "the article has an uncertain lever"
+    );
+    let a = aovlab::model::Scenario::from_spec(spec.clone()).unwrap();
+    spec.strategies.rotate_left(2);
+    let b = aovlab::model::Scenario::from_spec(spec).unwrap();
+    let (ra, rb) = (run(&a, None), run(&b, None));
+    for (x, y) in ra.replications.iter().zip(&rb.replications) {
+        for (k, s) in a.strategies.iter().enumerate() {
+            let j = b.strategies.iter().position(|t| t.name == s.name).unwrap();
+            assert_eq!(x.strategies[k], y.strategies[j], "{} in replication {}", s.name, x.replication);
+        }
+    }
+}

@@ -18,6 +18,7 @@ pub mod precision;
 pub mod sensitivity;
 pub mod sweep;
 pub mod value;
+pub mod variants;
 
 use std::sync::atomic::AtomicBool;
 

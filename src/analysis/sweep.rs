@@ -19,6 +19,7 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 
 use super::value_text;
+use super::variants::{Pass, Variant, VariantsError};
 use crate::engine::counts::RepCounts;
 use crate::engine::{RunError, RunOptions};
 use crate::model::FieldId;
@@ -318,8 +319,9 @@ pub fn run_tallies(
     }
 }
 
-/// The lever points as copies of strategy `k`, as many per pass as the strategy
-/// limit allows.
+/// The lever points as variants of strategy `k` (each drawing its uncertain levers as
+/// `k` does, so a point equals the scenario run with that value), run together on the
+/// same visitors ([`super::variants`]).
 #[allow(clippy::too_many_arguments)]
 fn one_pass(
     spec: &ScenarioSpec,
@@ -331,63 +333,59 @@ fn one_pass(
     update: &(dyn Fn(Update) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Vec<(Point, Vec<RepCounts>)>, SweepError> {
+    let base = Scenario::from_spec(spec.clone())
+        .map_err(|errors| SweepError::Invalid { at: "the scenario".into(), errors })?;
+    let mut variants = Vec::with_capacity(points.len());
+    for &p in points {
+        variants.push(Variant { levers: sweep.spec_at(spec, p)?.strategies[k].clone(), draws_as: Some(k) });
+    }
     let base_n = spec.strategies.len();
-    let per_pass = crate::model::Limits::default().max_strategies.saturating_sub(base_n).max(1);
-    let passes = points.len().div_ceil(per_pass);
-    let mut out = Vec::with_capacity(points.len());
-    for (pass, chunk) in points.chunks(per_pass).enumerate() {
-        let first = pass * per_pass;
-        let mut combined = spec.clone();
-        for (j, &p) in chunk.iter().enumerate() {
-            let mut copy = sweep.spec_at(spec, p)?.strategies[k].clone();
-            copy.name = format!("{} (sweep point {})", copy.name, first + j + 1);
-            combined.strategies.push(copy);
+    let keep: Vec<usize> = (0..base_n).collect();
+    // Point i's tallies: the base strategies with its variant in strategy k's place.
+    let point_tallies = |r: &RepCounts, pass: &Pass, i: usize| {
+        let mut strategies = r.strategies[..base_n].to_vec();
+        strategies[k] = r.strategies[pass.offset + i - pass.variants.start].clone();
+        RepCounts { replication: r.replication, visitors: r.visitors, carts: r.carts, strategies }
+    };
+    let split = |r: &RepCounts, pass: &Pass, i: usize| replication(&scenarios[i], &point_tallies(r, pass, i));
+    // Each point's replications as they arrive; a refined summary of every point of
+    // the pass is sent after the first replication and then at each tenth.
+    let arrived: std::sync::Mutex<Vec<Vec<Replication>>> = std::sync::Mutex::new(vec![Vec::new(); points.len()]);
+    let progress = |pass: &Pass, p: &crate::engine::Progress| {
+        update(Update::Progress(pass.share_done(p)));
+        if p.done == p.total {
+            return; // the final summaries follow
         }
-        let mut sc = Scenario::from_spec(combined)
-            .map_err(|errors| SweepError::Invalid { at: format!("sweep pass {}", pass + 1), errors })?;
-        // Each copy draws its uncertain levers from the original's streams.
-        let stream = sc.strategies[k].friction_reduction.stream;
-        for st in &mut sc.strategies[base_n..] {
-            st.friction_reduction.stream = stream;
-        }
-        // Each point's replications as they arrive; a refined summary of every point
-        // of the pass is sent after the first replication and then at each tenth.
-        // Point j's tallies: the base strategies with copy j in strategy k's place.
-        let point_tallies = |r: &RepCounts, j: usize| {
-            let mut strategies = r.strategies[..base_n].to_vec();
-            strategies[k] = r.strategies[base_n + j].clone();
-            RepCounts { replication: r.replication, visitors: r.visitors, carts: r.carts, strategies }
-        };
-        let split = |r: &RepCounts, j: usize| replication(&scenarios[first + j], &point_tallies(r, j));
-        let arrived: std::sync::Mutex<Vec<Vec<Replication>>> = std::sync::Mutex::new(vec![Vec::new(); chunk.len()]);
-        let step = (sc.replications() / 10).max(1);
-        let progress = |p: crate::engine::Progress| {
-            update(Update::Progress((pass as f64 + f64::from(p.done) / f64::from(p.total)) / passes as f64));
-            if p.done == p.total {
-                return; // the final summaries follow
-            }
-            let Ok(mut got) = arrived.lock() else { return };
-            for (j, reps) in got.iter_mut().enumerate() {
-                reps.push(split(&p.latest, j));
-            }
+        let Ok(mut got) = arrived.lock() else { return };
+        let step = (pass.scenario.replications() / 10).max(1);
+        for i in pass.variants.clone() {
+            got[i].push(split(&p.latest, pass, i));
             if p.done == 1 || p.done.is_multiple_of(step) {
-                for (j, reps) in got.iter().enumerate() {
-                    let (x, y) = chunk[j];
-                    let report = summarize_replications(&scenarios[first + j], reps, 0.0, 0);
-                    update(Update::Refined(first + j, Box::new(Point { x, y, report })));
-                }
+                let (x, y) = points[i];
+                let report = summarize_replications(&scenarios[i], &got[i], 0.0, 0);
+                update(Update::Refined(i, Box::new(Point { x, y, report })));
             }
-        };
-        let run_out = crate::engine::run(&sc, opts, &progress, cancel)?;
-        for (j, &(x, y)) in chunk.iter().enumerate() {
-            let at = &scenarios[first + j];
-            let tallies: Vec<RepCounts> = run_out.replications.iter().map(|r| point_tallies(r, j)).collect();
+        }
+    };
+    let mut out = Vec::with_capacity(points.len());
+    let mut done = |pass: &Pass, tallies: Vec<RepCounts>| {
+        for i in pass.variants.clone() {
+            let ((x, y), at) = (points[i], &scenarios[i]);
+            let tallies: Vec<RepCounts> = tallies.iter().map(|r| point_tallies(r, pass, i)).collect();
             let reps: Vec<Replication> = tallies.iter().map(|r| replication(at, r)).collect();
             let point = Point { x, y, report: summarize_replications(at, &reps, 0.0, 0) };
-            update(Update::Point(first + j, Box::new(point.clone())));
+            update(Update::Point(i, Box::new(point.clone())));
             out.push((point, tallies));
         }
-    }
+    };
+    super::variants::run(&base, spec, &keep, &variants, None, opts, &progress, &mut done, cancel).map_err(
+        |e| match e {
+            VariantsError::Invalid { pass, errors } => {
+                SweepError::Invalid { at: format!("sweep pass {}", pass + 1), errors }
+            }
+            VariantsError::Run(e) => SweepError::Run(e),
+        },
+    )?;
     Ok(out)
 }
 

@@ -11,7 +11,8 @@ pub use fields::{FieldId, MAX_DISCOUNT, MAX_MONEY, MAX_OFFERS, MAX_REPLICATIONS,
 pub use param::{Dist, Param, Sampler};
 pub use spec::*;
 pub use validate::{
-    FieldError, Limits, MAX_CART_ITEMS, MAX_LISTED_PROBLEMS, did_you_mean, lever_fields_on, stream_id, validate,
+    FieldError, Limits, MAX_CART_ITEMS, MAX_LISTED_PROBLEMS, did_you_mean, item_stream, lever_fields_on, stream_id,
+    validate,
 };
 
 /// Money is kept in integer minor units (cents) so that sums are exact and
@@ -27,13 +28,17 @@ pub fn to_cents(units: f64) -> Cents {
 /// An input that may be uncertain, checked and ready to draw.
 #[derive(Debug, Clone)]
 pub struct Input {
+    /// Which field it is.
+    pub field: FieldId,
     /// Its canonical field path (`segments[0].share`).
     pub path: String,
     /// The value or distribution as written.
     pub param: Param,
     /// Sampler for the value.
     pub sampler: Sampler,
-    /// Identifies the input's own random stream (a hash of its field path).
+    /// Identifies the input's own random stream: a hash of its field path, with a
+    /// strategy's levers named by the strategy's name ([`item_stream`]), so that
+    /// reordering the strategies changes no draw.
     pub stream: u64,
     /// Allowed range; draws are clamped into it.
     pub lo: f64,
@@ -210,6 +215,26 @@ impl Strategy {
     /// Display name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Its uncertain levers (those a strategy may give a distribution: the registry's
+    /// uncertain [`fields::Role::Lever`] fields; a test keeps the two lists equal).
+    pub fn inputs(&self) -> [&Input; 1] {
+        [&self.friction_reduction]
+    }
+
+    /// Its uncertain levers, to change.
+    fn inputs_mut(&mut self) -> [&mut Input; 1] {
+        [&mut self.friction_reduction]
+    }
+
+    /// Draws every uncertain lever as the strategy named `name` draws it: the same
+    /// random stream, so the same value in each replication when the distributions
+    /// are the same (a variant of that strategy, run beside it on the same visitors).
+    pub fn draw_as(&mut self, name: &str) {
+        for input in self.inputs_mut() {
+            input.stream = item_stream(input.field, name);
+        }
     }
 
     /// Whether the strategy shows anything before checkout (suggestions or a prompt).
@@ -416,5 +441,34 @@ impl Scenario {
         }
         out.extend(self.strategies.iter().map(|s| &s.friction_reduction));
         out.into_iter().map(|i| (i.path.as_str(), i)).collect()
+    }
+}
+
+#[cfg(test)]
+mod strategy_inputs {
+    use super::fields::{FIELDS, Kind, Role};
+
+    /// A strategy's uncertain levers are the registry's: a new one must be drawn (and
+    /// shared by a variant) like the others.
+    #[test]
+    fn a_strategy_lists_every_uncertain_lever_of_the_registry() {
+        let sc = crate::io::article();
+        let listed: Vec<_> = sc.strategies[0].inputs().iter().map(|i| i.field).collect();
+        let registry: Vec<_> =
+            FIELDS.iter().filter(|f| f.role == Role::Lever && f.kind == Kind::Uncertain).map(|f| f.id).collect();
+        assert_eq!(listed, registry);
+    }
+
+    /// Reordering the strategies changes no strategy's draws.
+    #[test]
+    fn a_strategys_streams_follow_its_name_not_its_place() {
+        let mut spec = crate::io::article_spec();
+        let before = super::Scenario::from_spec(spec.clone()).unwrap();
+        spec.strategies.reverse();
+        let after = super::Scenario::from_spec(spec).unwrap();
+        for s in &before.strategies {
+            let t = after.strategies.iter().find(|t| t.name == s.name).unwrap();
+            assert_eq!(s.friction_reduction.stream, t.friction_reduction.stream, "{}", s.name);
+        }
     }
 }

@@ -29,10 +29,10 @@ mod space;
 pub use request::{Constraint, Objective, Search};
 pub use space::{Bounds, candidates, describe};
 
-use super::replications;
+use super::variants::{Pass, Variant, VariantsError};
 use crate::engine::{RunError, RunOptions};
 use crate::model::{FieldError, Scenario, ScenarioSpec, StrategySpec};
-use crate::report::Metric;
+use crate::report::{Metric, Replication, replication};
 
 /// Candidates in the final, fresh evaluation (with the scenario's own strategies).
 pub const FINALISTS: usize = 8;
@@ -315,63 +315,49 @@ fn metric_index(m: Metric) -> usize {
     Metric::ALL.iter().position(|&x| x == m).unwrap_or(0)
 }
 
-/// Runs `cands` (with the scenario's holdout first in each pass of up to 63) over the
-/// replications `reps`, with `seed`: every candidate's values per replication, and the
-/// holdout's (from the first pass; its lifts are 0).
+/// Runs `cands` (with the scenario's holdout first in each pass) over the replications
+/// `reps`, with `seed`, on the same visitors ([`super::variants`]): every candidate's
+/// values per replication, and the holdout's (its lifts are 0).
 #[allow(clippy::too_many_arguments)]
 fn evaluate(
     sc: &Scenario,
     spec: &ScenarioSpec,
-    cands: &[&StrategySpec],
-    friction_stream: Option<u64>,
+    cands: &[Variant],
     reps: Range<u32>,
     seed: u64,
     opts: &RunOptions,
     progress: &(dyn Fn(f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<(Vec<Vec<Values>>, Vec<Values>), OptimizeError> {
-    let holdout = spec.strategies[sc.holdout].clone();
-    let per_pass = crate::model::Limits::default().max_strategies - 1;
-    let passes = cands.len().div_ceil(per_pass).max(1);
+    let values = |r: &Replication, k: usize| -> Values {
+        Metric::ALL.iter().map(|m| m.estimate(&r.strategies[k]).map(|e| e.value)).collect()
+    };
+    let holdout_values = |r: &Replication| -> Values {
+        Metric::ALL
+            .iter()
+            .map(|m| if m.is_lift() { Some(0.0) } else { m.estimate(&r.strategies[0]).map(|e| e.value) })
+            .collect()
+    };
     let mut out = Vec::with_capacity(cands.len());
-    let mut holdout_values = Vec::new();
-    for (pass, chunk) in cands.chunks(per_pass).enumerate() {
-        let mut list = vec![holdout.clone()];
-        for (j, c) in chunk.iter().enumerate() {
-            list.push(StrategySpec { name: format!("optimizer candidate {}", j + 1), ..(*c).clone() });
+    let mut holdout = Vec::new();
+    let mut done = |pass: &Pass, tallies: Vec<crate::engine::RepCounts>| {
+        let reps: Vec<Replication> = tallies.iter().map(|r| replication(&pass.scenario, r)).collect();
+        if pass.index == 0 {
+            holdout = reps.iter().map(holdout_values).collect();
         }
-        let mut run_sc = sc.with_strategies(spec, &list).map_err(OptimizeError::Invalid)?;
-        run_sc.store.seed = seed;
-        if let Some(stream) = friction_stream {
-            for st in run_sc.strategies.iter_mut().skip(1) {
-                if st.friction_reduction.param.central() > 0.0 {
-                    st.friction_reduction.stream = stream;
-                }
-            }
+        for j in 0..pass.variants.len() {
+            out.push(reps.iter().map(|r| values(r, pass.offset + j)).collect());
         }
-        let o = RunOptions { replications: Some(reps.clone()), ..opts.clone() };
-        let each = |done: u32, total: u32| progress((pass as f64 + f64::from(done) / f64::from(total)) / passes as f64);
-        let reps = replications(&run_sc, &o, &each, cancel)?;
-        if pass == 0 {
-            holdout_values = reps
-                .iter()
-                .map(|r| {
-                    Metric::ALL
-                        .iter()
-                        .map(|m| if m.is_lift() { Some(0.0) } else { m.estimate(&r.strategies[0]).map(|e| e.value) })
-                        .collect()
-                })
-                .collect();
-        }
-        for j in 0..chunk.len() {
-            out.push(
-                reps.iter()
-                    .map(|r| Metric::ALL.iter().map(|m| m.estimate(&r.strategies[j + 1]).map(|e| e.value)).collect())
-                    .collect(),
-            );
-        }
-    }
-    Ok((out, holdout_values))
+    };
+    let o = RunOptions { replications: Some(reps), ..opts.clone() };
+    let each = |pass: &Pass, p: &crate::engine::Progress| progress(pass.share_done(p));
+    super::variants::run(sc, spec, &[sc.holdout], cands, Some(seed), &o, &each, &mut done, cancel).map_err(
+        |e| match e {
+            VariantsError::Invalid { errors, .. } => OptimizeError::Invalid(errors),
+            VariantsError::Run(e) => OptimizeError::Run(e),
+        },
+    )?;
+    Ok((out, holdout))
 }
 
 /// Screens the candidates of shard `shard = (i, n)` (every `n`th from the `i`th; all
@@ -385,11 +371,11 @@ pub fn screen(
     progress: &(dyn Fn(f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Screened, OptimizeError> {
-    let (cands, stream) = search.space(spec, sc)?;
+    let cands = search.space(spec)?;
     let reps = SCREEN_REPLICATIONS.min(sc.replications());
     let mine: Vec<usize> = (0..cands.len()).filter(|i| i % shard.1 == shard.0).collect();
-    let refs: Vec<&StrategySpec> = mine.iter().map(|&i| &cands[i]).collect();
-    let (values, _) = evaluate(sc, spec, &refs, stream, 0..reps, sc.seed(), opts, progress, cancel)?;
+    let chosen: Vec<Variant> = mine.iter().map(|&i| cands[i].clone()).collect();
+    let (values, _) = evaluate(sc, spec, &chosen, 0..reps, sc.seed(), opts, progress, cancel)?;
     Ok(Screened { candidates: cands.len(), replications: reps, scores: mine.into_iter().zip(values).collect() })
 }
 
@@ -437,7 +423,7 @@ pub fn finish(
     progress: &(dyn Fn(f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Optimized, OptimizeError> {
-    let (cands, stream) = search.space(spec, sc)?;
+    let cands = search.space(spec)?;
     if screened.candidates != cands.len() {
         return Err(OptimizeError::Request(format!(
             "the screening covered {} candidates but this search has {}: it was of another lever space",
@@ -467,10 +453,10 @@ pub fn finish(
     for step in &schedule {
         rank(&mut alive, &values);
         alive.truncate(step.keep);
-        let refs: Vec<&StrategySpec> = alive.iter().map(|&i| &cands[i]).collect();
+        let racing: Vec<Variant> = alive.iter().map(|&i| cands[i].clone()).collect();
         let stage = stages.len();
         let p = |f: f64| progress(((before + f * step.work()) / all_work).min(1.0));
-        let (more, _) = evaluate(sc, spec, &refs, stream, step.reps.0..step.reps.1, sc.seed(), opts, &p, cancel)?;
+        let (more, _) = evaluate(sc, spec, &racing, step.reps.0..step.reps.1, sc.seed(), opts, &p, cancel)?;
         for (&i, v) in alive.iter().zip(more) {
             values[i].extend(v);
             stage_of[i] = stage;
@@ -484,11 +470,13 @@ pub fn finish(
     // The fresh evaluation: finalists and the scenario's own strategies.
     let fresh_seed = sc.seed().wrapping_add(FRESH_SEED_OFFSET);
     let own: Vec<&StrategySpec> = spec.strategies.iter().collect();
-    let mut fresh_list: Vec<&StrategySpec> = alive.iter().map(|&i| &cands[i]).collect();
-    fresh_list.extend(own.iter().filter(|s| !s.holdout));
+    let mut fresh_list: Vec<Variant> = alive.iter().map(|&i| cands[i].clone()).collect();
+    // The scenario's own strategies, each drawing its uncertain levers as itself.
+    let own_variants = own.iter().enumerate().filter(|(_, s)| !s.holdout);
+    fresh_list.extend(own_variants.map(|(k, s)| Variant { levers: (*s).clone(), draws_as: Some(k) }));
     let raced = raced / all_work;
     let p = |f: f64| progress(raced + (1.0 - raced) * f);
-    let (fresh, fresh_holdout) = evaluate(sc, spec, &fresh_list, stream, 0..total_reps, fresh_seed, opts, &p, cancel)?;
+    let (fresh, fresh_holdout) = evaluate(sc, spec, &fresh_list, 0..total_reps, fresh_seed, opts, &p, cancel)?;
     let n_final = alive.len();
     let final_stage = stages.len();
     let mut evaluated: Vec<Evaluated> = Vec::with_capacity(cands.len() + own.len());
@@ -496,7 +484,7 @@ pub fn finish(
         let finalist = alive.iter().position(|&a| a == i);
         let v = finalist.map_or(&values[i], |f| &fresh[f]);
         let stage = if finalist.is_some() { final_stage } else { stage_of[i] };
-        evaluated.push(Evaluated::new(c.name.clone(), c, None, stage, v, search));
+        evaluated.push(Evaluated::new(c.levers.name.clone(), &c.levers, None, stage, v, search));
     }
     // The scenario's own strategies, from the fresh evaluation (the holdout runs first
     // in each of its passes).
@@ -585,7 +573,7 @@ pub fn optimize(
     cancel: &AtomicBool,
 ) -> Result<Optimized, OptimizeError> {
     // Progress shares the work: screening every candidate against the race after it.
-    let candidates = search.space(spec, sc)?.0.len();
+    let candidates = search.space(spec)?.len();
     let screen_reps = SCREEN_REPLICATIONS.min(sc.replications());
     let own = spec.strategies.iter().filter(|s| !s.holdout).count();
     let (stages, fresh) = race(candidates, screen_reps, sc.replications(), own);

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Bounds, MAX_CANDIDATES, OptimizeError, Values, candidates, mean_of};
-use crate::model::{Scenario, ScenarioSpec, StrategySpec};
+use crate::analysis::variants::Variant;
+use crate::model::ScenarioSpec;
 use crate::report::Metric;
 
 /// What to maximise: a metric of the metric registry (its name, label, unit and
@@ -128,12 +129,9 @@ pub struct Search {
 }
 
 impl Search {
-    /// The candidates and the stream of the friction reduction they may use.
-    pub(super) fn space(
-        &self,
-        spec: &ScenarioSpec,
-        sc: &Scenario,
-    ) -> Result<(Vec<StrategySpec>, Option<u64>), OptimizeError> {
+    /// The candidates, each drawing its uncertain levers as the strategy whose
+    /// friction reduction candidates may use (when there is one).
+    pub(super) fn space(&self, spec: &ScenarioSpec) -> Result<Vec<Variant>, OptimizeError> {
         self.bounds.check().map_err(OptimizeError::Request)?;
         let cands = candidates(spec, &self.bounds);
         if cands.len() > MAX_CANDIDATES {
@@ -142,13 +140,8 @@ impl Search {
                 cands.len()
             )));
         }
-        let stream = self
-            .bounds
-            .friction_from
-            .as_ref()
-            .and_then(|n| sc.strategies.iter().find(|s| &s.name == n))
-            .map(|s| s.friction_reduction.stream);
-        Ok((cands, stream))
+        let from = self.bounds.friction_from.as_ref().and_then(|n| spec.strategies.iter().position(|s| &s.name == n));
+        Ok(cands.into_iter().map(|levers| Variant { levers, draws_as: from }).collect())
     }
 
     /// The objective's mean and the constraints' shortfall of a candidate's values.

@@ -142,13 +142,19 @@ impl Checker {
     /// An uncertain input (field `id`, of list item `i`): checked against its field's
     /// range, ready to draw from its own stream, named by its canonical path.
     fn input(&mut self, id: FieldId, i: Option<usize>, p: &Param) -> Input {
+        let path = At::Field(id, i).text();
+        self.input_streamed(id, i, p, stream_id(&path))
+    }
+
+    /// [`Checker::input`] drawn from `stream`.
+    fn input_streamed(&mut self, id: FieldId, i: Option<usize>, p: &Param, stream: u64) -> Input {
         let (at, f) = (At::Field(id, i), id.field());
         if let Err(m) = f.check_param(p, &self.currency) {
             self.err(at, m);
         }
         let path = at.text();
         let sampler = p.sampler().unwrap_or(Sampler::Fixed(f.min));
-        Input { stream: stream_id(&path), path, param: p.clone(), sampler, lo: f.min, hi: f.max }
+        Input { field: id, stream, path, param: p.clone(), sampler, lo: f.min, hi: f.max }
     }
 
     /// A number checked against its field's range.
@@ -204,6 +210,14 @@ impl Checker {
 /// A stable 64-bit id for a field path (FNV-1a): the input's own random stream.
 pub fn stream_id(path: &str) -> u64 {
     path.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
+/// The stream of field `id` of the list item named `name`: its path with the item
+/// written by name (`strategies."AOV-optimized".checkout.friction_reduction`), so the
+/// draws follow the item, not its place in the list.
+pub fn item_stream(id: FieldId, name: &str) -> u64 {
+    let quoted = format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""));
+    stream_id(&id.path().replacen("[]", &format!(".{quoted}"), 1))
 }
 
 /// The closest name in `options`, if close enough to be a likely typo.

@@ -29,7 +29,9 @@ pub(super) fn check_strategies(
         if tier.policy == TierPolicy::Window {
             c.number(FieldId::TierPromptWindow, Some(i), tier.window);
         }
-        let friction_reduction = c.input(FieldId::FrictionReduction, Some(i), &s.checkout.friction_reduction);
+        let stream = item_stream(FieldId::FrictionReduction, &s.name);
+        let friction_reduction =
+            c.input_streamed(FieldId::FrictionReduction, Some(i), &s.checkout.friction_reduction, stream);
         c.number(FieldId::CheckoutDiscount, Some(i), s.checkout.discount);
         if post.policy != OfferPolicy::Off {
             c.whole(FieldId::PostCheckoutOffers, Some(i), u64::from(post.offers), None);
