@@ -146,7 +146,7 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         s.cands.clear();
         for i in 0..s.cart.len() {
             let p = s.cart[i];
-            s.cands.add_item(c, p, w.baseline_relevance);
+            s.cands.add_item(c, p, w.facts.baseline_relevance);
         }
         rank_linked(c, s);
     }
@@ -259,7 +259,7 @@ fn build_cart<'w>(
         completion_base: &w.completion_base[segment],
         slot_friction: w.slot_friction[segment],
         key,
-        pre_base: w.pre_accept * seg.propensity,
+        pre_base: w.facts.pre_checkout_base_accept * seg.propensity,
         v0,
         cart_cost,
         member,
@@ -306,7 +306,7 @@ pub fn holdout_orders(sc: &crate::model::Scenario, reps: u32, carts: u64) -> Vec
                 s.cands.clear();
                 for i in 0..s.cart.len() {
                     let p = s.cart[i];
-                    s.cands.add_item(&c, p, w.baseline_relevance);
+                    s.cands.add_item(&c, p, w.facts.baseline_relevance);
                 }
                 rank_linked(&c, &mut s);
             }

@@ -130,9 +130,12 @@ pub(super) fn simulate_strategy(
             friction *= slot_friction;
             // The uptake (an exp) only matters when some product closes the gap.
             let uptake = || {
-                (w.tier_max_uptake * seg.propensity * (-w.tier_gap_decay * gap as f64 / current as f64).exp()).min(1.0)
+                (w.facts.tier_max_uptake
+                    * seg.propensity
+                    * (-w.facts.tier_gap_decay * gap as f64 / current as f64).exp())
+                .min(1.0)
             };
-            if let Some(p) = top_up_product(c, s, &extras[..n_extras], gap, w.baseline_relevance)
+            if let Some(p) = top_up_product(c, s, &extras[..n_extras], gap, w.facts.baseline_relevance)
                 && decision_uniform(sh.key, decision::TIER) < uptake()
             {
                 let prod = &sc.products[p as usize];
@@ -218,7 +221,7 @@ pub(super) struct PostResult {
 pub(super) fn pre_stage(c: &Compiled, w: &Realized, sh: &Shopper, pre: &PreCheckout, s: &mut Scratch) -> PreResult {
     let sc = c.sc;
     let seg = sh.seg;
-    let baseline = w.baseline_relevance;
+    let baseline = w.facts.baseline_relevance;
     let mut r = PreResult::default();
     select_pre(c, s, pre, sh.v0, seg.price_sensitivity, baseline);
     for (j, &p) in s.shown.iter().enumerate() {
@@ -255,7 +258,7 @@ pub(super) fn post_stage(
 ) -> PostResult {
     let sc = c.sc;
     let seg = sh.seg;
-    let baseline = w.baseline_relevance;
+    let baseline = w.facts.baseline_relevance;
     let mut r = PostResult::default();
     let offer_prices = &c.offer_prices[k];
     let offer_price = |p: u32| offer_prices[p as usize];
@@ -268,10 +271,10 @@ pub(super) fn post_stage(
     if use_order_set {
         s.extra_links.clear();
         for &p in extras {
-            s.extra_links.add_item(c, p, w.baseline_relevance);
+            s.extra_links.add_item(c, p, w.facts.baseline_relevance);
         }
     }
-    let accept_base = w.post_accept * seg.propensity;
+    let accept_base = w.facts.post_checkout_base_accept * seg.propensity;
     let rel = |s: &Scratch, p: u32| {
         let cart = s.cands.rel_or(p, baseline);
         if use_order_set { cart.max(s.extra_links.rel_or(p, baseline)) } else { cart }

@@ -5,7 +5,9 @@ use rand_distr::Poisson;
 use rand_distr::weighted::WeightedAliasIndex;
 
 use super::rng::input_rng;
-use crate::model::{Copula, Hold, Input, PostPolicy, PrePolicy, Ranking, Scenario, Strategy, TierPrompt};
+use crate::model::{
+    BehaviourDrawn, Copula, Hold, Input, PostPolicy, PrePolicy, Ranking, Scenario, Strategy, TierPrompt,
+};
 
 /// Per-run precomputation shared by every replication and thread.
 pub struct Compiled<'a> {
@@ -184,25 +186,17 @@ pub struct SegmentDraw {
 
 /// Every input as drawn for one replication.
 pub struct Realized {
-    /// Relevance of an unlinked product.
-    pub baseline_relevance: f64,
+    /// The world facts (`[behaviour]`) as drawn.
+    pub facts: BehaviourDrawn,
     /// Segments, in scenario order.
     pub segments: Vec<SegmentDraw>,
     /// Alias table over segments.
     pub segment_alias: WeightedAliasIndex<f64>,
     /// Poisson for extra cart items (mean cart size - 1) per segment; `None` when 0.
     pub extra_items: Vec<Option<Poisson<f64>>>,
-    /// Pre-checkout base acceptance.
-    pub pre_accept: f64,
-    /// Post-checkout base acceptance.
-    pub post_accept: f64,
     /// Per segment: the factor one slot multiplies completion by, max(0, 1 -
     /// friction_per_slot x friction_sensitivity).
     pub slot_friction: Vec<f64>,
-    /// Tier top-up probability at zero gap.
-    pub tier_max_uptake: f64,
-    /// Tier gap decay.
-    pub tier_gap_decay: f64,
     /// Per segment, per strategy: [`completion_base`].
     pub completion_base: Vec<Vec<f64>>,
     /// Per segment, per strategy: the highest checkout completion probability the
@@ -244,11 +238,9 @@ impl Realized {
                 if lambda > 1e-12 { Poisson::new(lambda).ok() } else { None }
             })
             .collect();
-        let b = &sc.behaviour;
-        let baseline_relevance = d(&b.baseline_relevance);
+        let b = sc.behaviour.draw(d);
         let friction_reduction: Vec<f64> = sc.strategies.iter().map(|s| d(&s.friction_reduction)).collect();
-        let discount_elasticity = d(&b.discount_elasticity);
-        let friction_per_slot = d(&b.friction_per_slot);
+        let (discount_elasticity, friction_per_slot) = (b.discount_elasticity, b.friction_per_slot);
         let completion_base: Vec<Vec<f64>> = segments
             .iter()
             .map(|seg| {
@@ -263,17 +255,13 @@ impl Realized {
             completion_base.iter().map(|b| b.iter().map(|&x| completion_probability(x, 1.0)).collect()).collect();
         let completion_bound_max = completion_bounds.iter().map(|b| b.iter().copied().fold(0.0, f64::max)).collect();
         Realized {
-            baseline_relevance,
             segment_alias,
             extra_items,
-            pre_accept: d(&b.pre_checkout_base_accept),
-            post_accept: d(&b.post_checkout_base_accept),
             slot_friction: segments
                 .iter()
                 .map(|seg| (1.0 - friction_per_slot * seg.friction_sensitivity).max(0.0))
                 .collect(),
-            tier_max_uptake: d(&b.tier_max_uptake),
-            tier_gap_decay: d(&b.tier_gap_decay),
+            facts: b,
             segments,
             completion_base,
             completion_bounds,

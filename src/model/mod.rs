@@ -7,7 +7,10 @@ pub mod param;
 pub mod spec;
 mod validate;
 
-pub use fields::{FieldId, MAX_DISCOUNT, MAX_MONEY, MAX_OFFERS, MAX_REPLICATIONS, MAX_SLOTS, MAX_VISITORS, MIN_WEIGHT};
+pub use fields::{
+    Behaviour, BehaviourDrawn, FieldId, MAX_DISCOUNT, MAX_MONEY, MAX_OFFERS, MAX_REPLICATIONS, MAX_SLOTS, MAX_VISITORS,
+    MIN_WEIGHT,
+};
 pub use param::{Dist, Param, Sampler};
 pub use spec::*;
 pub use validate::{
@@ -116,25 +119,6 @@ pub struct Segment {
     pub spend_to_date: Sampler,
     /// Affinity per category index (1 where the file lists none).
     pub category_affinity: Vec<f64>,
-}
-
-/// World facts about offer response.
-#[derive(Debug, Clone)]
-pub struct Behaviour {
-    /// Relevance of an unlinked product (links no stronger than it change nothing).
-    pub baseline_relevance: Input,
-    /// Base acceptance of a pre-checkout suggestion.
-    pub pre_checkout_base_accept: Input,
-    /// Base acceptance of a post-checkout offer.
-    pub post_checkout_base_accept: Input,
-    /// Friction per shown slot or prompt.
-    pub friction_per_slot: Input,
-    /// Discount elasticity of checkout completion.
-    pub discount_elasticity: Input,
-    /// Top-up probability at zero gap.
-    pub tier_max_uptake: Input,
-    /// Decay of top-up probability with gap / cart value.
-    pub tier_gap_decay: Input,
 }
 
 /// A loyalty tier.
@@ -417,16 +401,7 @@ impl Scenario {
 
     /// Every input that may be uncertain, fixed or not, with its canonical path.
     pub fn inputs(&self) -> Vec<(&str, &Input)> {
-        let b = &self.behaviour;
-        let mut out: Vec<&Input> = vec![
-            &b.baseline_relevance,
-            &b.pre_checkout_base_accept,
-            &b.post_checkout_base_accept,
-            &b.friction_per_slot,
-            &b.discount_elasticity,
-            &b.tier_max_uptake,
-            &b.tier_gap_decay,
-        ];
+        let mut out: Vec<&Input> = self.behaviour.inputs();
         for s in &self.segments {
             out.extend([
                 &s.share,

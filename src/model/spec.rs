@@ -163,39 +163,7 @@ pub struct StoreSpec {
     pub seed: u64,
 }
 
-/// World facts about offer response. Every field may be uncertain.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct BehaviourSpec {
-    /// Relevance of a product with no link to the cart, in [0, 1].
-    pub baseline_relevance: Param,
-    /// Base acceptance of a pre-checkout suggestion, in [0, 1].
-    pub pre_checkout_base_accept: Param,
-    /// Base acceptance of a post-checkout offer, in [0, 1].
-    pub post_checkout_base_accept: Param,
-    /// Checkout completion lost per shown slot or prompt (before friction sensitivity), in [0, 1].
-    pub friction_per_slot: Param,
-    /// Relative completion gain per unit of discount (0.1 discount x 0.5 = +5%), in [0, 20].
-    pub discount_elasticity: Param,
-    /// Top-up probability at zero gap, in [0, 1].
-    pub tier_max_uptake: Param,
-    /// Decay of top-up probability with gap / cart value, >= 0.
-    pub tier_gap_decay: Param,
-}
-
-impl Default for BehaviourSpec {
-    fn default() -> Self {
-        Self {
-            baseline_relevance: Param::Fixed(0.02),
-            pre_checkout_base_accept: Param::Fixed(0.3),
-            post_checkout_base_accept: Param::Fixed(0.3),
-            friction_per_slot: Param::Fixed(0.01),
-            discount_elasticity: Param::Fixed(0.5),
-            tier_max_uptake: Param::Fixed(0.4),
-            tier_gap_decay: Param::Fixed(2.0),
-        }
-    }
-}
+pub use super::fields::BehaviourSpec;
 
 /// CSV files holding the catalog, relative to the scenario file's folder.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

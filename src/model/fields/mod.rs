@@ -260,7 +260,7 @@ mod path;
 mod registry;
 
 pub use path::{List, Path, instances, instances_except, resolve};
-pub use registry::{FIELDS, FieldId, Section};
+pub use registry::{Behaviour, BehaviourDrawn, BehaviourSpec, FIELDS, FieldId, Section};
 
 /// The words for a unit in tables.
 pub fn unit_words(u: Unit) -> &'static str {

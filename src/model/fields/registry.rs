@@ -1,8 +1,11 @@
 //! Every scenario field, declared once: its id, description and where it lives.
 
+use serde::{Deserialize, Serialize};
+
 use super::access::{affinity_get, affinity_set, catalog_file, conv};
 use super::path::List;
 use super::*;
+use crate::model::Input;
 
 /// A field's range, closed `[min, max]` or open below `(> min, max)`.
 macro_rules! range {
@@ -43,14 +46,23 @@ macro_rules! item {
 
 /// Declares every field once: its id, its description and where it lives. The
 /// [`FieldId`] enum and the [`FIELDS`] table come from the same list, in file order.
+/// The world facts of `[behaviour]` are declared in their own section (`@behaviour`):
+/// each row is the whole fact, and the file form ([`BehaviourSpec`]), the validated
+/// inputs ([`Behaviour`]), their checks and each replication's draws
+/// ([`BehaviourDrawn`]) come from it, so a new fact is one row plus its use in the
+/// engine.
 macro_rules! registry {
-    ($( $id:ident = [$path:expr, $label:expr, $kind:expr, $unit:expr, $range:tt, $default:expr, $role:expr, $help:expr], $access:expr; )*) => {
+    (
+        $( $id:ident = [$path:expr, $label:expr, $kind:expr, $unit:expr, $range:tt, $default:expr, $role:expr, $help:expr], $access:expr; )*
+        @behaviour { $( $bid:ident $bf:ident = [$blabel:expr, $bunit:expr, $brange:tt, $bdefault:literal, $bhelp:expr]; )* }
+        $( $id2:ident = [$path2:expr, $label2:expr, $kind2:expr, $unit2:expr, $range2:tt, $default2:expr, $role2:expr, $help2:expr], $access2:expr; )*
+    ) => {
         /// A field of the scenario file, by name: code names fields with these, and
         /// the compiler checks that each exists; paths as written (`--set`, files)
         /// are parsed into them once ([`resolve`]).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[allow(missing_docs)]
-        pub enum FieldId { $($id),* }
+        pub enum FieldId { $($id,)* $($bid,)* $($id2),* }
 
         /// Every field of the scenario file, in file order (`FIELDS[id as usize]` is
         /// `id`'s entry).
@@ -62,8 +74,66 @@ macro_rules! registry {
                     id: FieldId::$id, path: $path, label: $label, kind: $kind, unit: $unit, min, min_open, max,
                     default: $default, role: $role, help: $help, access: $access,
                 }
+            },)*
+            $({
+                let (min, min_open, max) = range!($brange);
+                Field {
+                    id: FieldId::$bid, path: concat!("behaviour.", stringify!($bf)), label: $blabel, kind: Uncertain,
+                    unit: $bunit, min, min_open, max, default: Some(stringify!($bdefault)), role: World, help: $bhelp,
+                    access: top!(behaviour.$bf => param),
+                }
+            },)*
+            $({
+                let (min, min_open, max) = range!($range2);
+                Field {
+                    id: FieldId::$id2, path: $path2, label: $label2, kind: $kind2, unit: $unit2, min, min_open, max,
+                    default: $default2, role: $role2, help: $help2, access: $access2,
+                }
             }),*
         ];
+
+        /// World facts about offer response (`[behaviour]`): every one may be
+        /// uncertain, and each has a default.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct BehaviourSpec {
+            $( #[doc = $bhelp] pub $bf: Param, )*
+        }
+
+        impl Default for BehaviourSpec {
+            fn default() -> Self {
+                Self { $( $bf: Param::Fixed($bdefault as f64), )* }
+            }
+        }
+
+        /// The world facts, checked and ready to draw.
+        #[derive(Debug, Clone)]
+        pub struct Behaviour {
+            $( #[doc = $bhelp] pub $bf: Input, )*
+        }
+
+        /// The world facts' values in one replication.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub struct BehaviourDrawn {
+            $( #[doc = $bhelp] pub $bf: f64, )*
+        }
+
+        impl Behaviour {
+            /// Each fact from `b`, checked by `input` (its field and value as written).
+            pub(crate) fn from_spec(b: &BehaviourSpec, mut input: impl FnMut(FieldId, &Param) -> Input) -> Self {
+                Self { $( $bf: input(FieldId::$bid, &b.$bf), )* }
+            }
+
+            /// Every fact, in file order.
+            pub fn inputs(&self) -> Vec<&Input> {
+                vec![$( &self.$bf ),*]
+            }
+
+            /// Every fact's value in one replication, `value` drawing each.
+            pub fn draw(&self, mut value: impl FnMut(&Input) -> f64) -> BehaviourDrawn {
+                BehaviourDrawn { $( $bf: value(&self.$bf), )* }
+            }
+        }
     };
 }
 
@@ -88,28 +158,25 @@ registry! {
          uncertainty shown (P5-P95)."], top!(store.replications => whole32);
     StoreSeed = ["store.seed", "Seed", Whole, Unit::None, [0.0, 18_446_744_073_709_551_615.0], None, Setting,
         "Seed of every random stream. The same scenario and seed give the same results on any machine."], top!(store.seed => whole);
-    BaselineRelevance = ["behaviour.baseline_relevance", "Baseline relevance", Uncertain, Unit::Percent, [0.0, 1.0],
-        Some("0.02"), World,
-        "Relevance of a product with no link to the cart (0-100%). Links no stronger than it change nothing."], top!(behaviour.baseline_relevance => param);
-    PreCheckoutBaseAccept = ["behaviour.pre_checkout_base_accept", "Pre-checkout base acceptance", Uncertain, Unit::Percent,
-        [0.0, 1.0], Some("0.3"), World,
-        "Probability that a perfectly relevant, very cheap pre-checkout suggestion is added, before the \
-         segment's propensity and the price factor."], top!(behaviour.pre_checkout_base_accept => param);
-    PostCheckoutBaseAccept = ["behaviour.post_checkout_base_accept", "Post-checkout base acceptance", Uncertain, Unit::Percent,
-        [0.0, 1.0], Some("0.3"), World,
-        "Probability that a perfectly relevant, very cheap confirmation-page offer is accepted, before the \
-         segment's propensity and the price factor."], top!(behaviour.post_checkout_base_accept => param);
-    FrictionPerSlot = ["behaviour.friction_per_slot", "Friction per slot", Uncertain, Unit::Percent, [0.0, 1.0], Some("0.01"),
-        World,
-        "Share of checkout completion lost per suggestion slot or tier prompt shown, before the segment's \
-         friction sensitivity."], top!(behaviour.friction_per_slot => param);
-    DiscountElasticity = ["behaviour.discount_elasticity", "Discount elasticity", Uncertain, Unit::Factor, [0.0, 20.0], Some("0.5"),
-        World, "Completion is multiplied by (1 + elasticity x discount): 0.8 with 5% off gives +4%."], top!(behaviour.discount_elasticity => param);
-    TierMaxUptake = ["behaviour.tier_max_uptake", "Tier prompt maximum uptake", Uncertain, Unit::Percent, [0.0, 1.0],
-        Some("0.4"), World,
-        "Probability of topping up to the next tier when the gap is zero, before the segment's propensity."], top!(behaviour.tier_max_uptake => param);
-    TierGapDecay = ["behaviour.tier_gap_decay", "Tier prompt gap decay", Uncertain, Unit::Factor, [0.0, 100.0], Some("2"),
-        World, "Uptake falls as exp(-decay x gap / cart value): the goal-gradient effect."], top!(behaviour.tier_gap_decay => param);
+    @behaviour {
+        BaselineRelevance baseline_relevance = ["Baseline relevance", Unit::Percent, [0.0, 1.0], 0.02,
+            "Relevance of a product with no link to the cart (0-100%). Links no stronger than it change nothing."];
+        PreCheckoutBaseAccept pre_checkout_base_accept = ["Pre-checkout base acceptance", Unit::Percent, [0.0, 1.0], 0.3,
+            "Probability that a perfectly relevant, very cheap pre-checkout suggestion is added, before the \
+             segment's propensity and the price factor."];
+        PostCheckoutBaseAccept post_checkout_base_accept = ["Post-checkout base acceptance", Unit::Percent, [0.0, 1.0], 0.3,
+            "Probability that a perfectly relevant, very cheap confirmation-page offer is accepted, before the \
+             segment's propensity and the price factor."];
+        FrictionPerSlot friction_per_slot = ["Friction per slot", Unit::Percent, [0.0, 1.0], 0.01,
+            "Share of checkout completion lost per suggestion slot or tier prompt shown, before the segment's \
+             friction sensitivity."];
+        DiscountElasticity discount_elasticity = ["Discount elasticity", Unit::Factor, [0.0, 20.0], 0.5,
+            "Completion is multiplied by (1 + elasticity x discount): 0.8 with 5% off gives +4%."];
+        TierMaxUptake tier_max_uptake = ["Tier prompt maximum uptake", Unit::Percent, [0.0, 1.0], 0.4,
+            "Probability of topping up to the next tier when the gap is zero, before the segment's propensity."];
+        TierGapDecay tier_gap_decay = ["Tier prompt gap decay", Unit::Factor, [0.0, 100.0], 2,
+            "Uptake falls as exp(-decay x gap / cart value): the goal-gradient effect."];
+    }
     CatalogProducts = ["catalog.products", "Products file", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
         "CSV file of products in the scenario's folder (or a subfolder): id,name,category,price[,cost,\
          popularity,post_purchase]."], Access { get: |s, _, _| Some(Value::Text(s.catalog.as_ref().and_then(|c| c.products.clone()))), set: |s, _, _, v, f| catalog_file(s, v, f, true) };

@@ -35,16 +35,7 @@ pub(super) fn check_store(c: &mut Checker, s: &StoreSpec, limits: &Limits) {
 }
 
 pub(super) fn check_behaviour(c: &mut Checker, b: &BehaviourSpec) -> Behaviour {
-    let mut input = |id: FieldId, p: &Param| c.input(id, None, p);
-    Behaviour {
-        baseline_relevance: input(FieldId::BaselineRelevance, &b.baseline_relevance),
-        pre_checkout_base_accept: input(FieldId::PreCheckoutBaseAccept, &b.pre_checkout_base_accept),
-        post_checkout_base_accept: input(FieldId::PostCheckoutBaseAccept, &b.post_checkout_base_accept),
-        friction_per_slot: input(FieldId::FrictionPerSlot, &b.friction_per_slot),
-        discount_elasticity: input(FieldId::DiscountElasticity, &b.discount_elasticity),
-        tier_max_uptake: input(FieldId::TierMaxUptake, &b.tier_max_uptake),
-        tier_gap_decay: input(FieldId::TierGapDecay, &b.tier_gap_decay),
-    }
+    Behaviour::from_spec(b, |id, p| c.input(id, None, p))
 }
 
 pub(super) fn check_segments(
