@@ -10,6 +10,7 @@ use crate::import::catalog::PostPurchase;
 use crate::import::orders::Orders;
 use crate::model::fields::{List, Section};
 use crate::model::{Dist, LinkSpec, Param, ProductSpec, ScenarioSpec};
+use crate::stats::quantile_sorted as quantile;
 
 /// How to calibrate.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -150,16 +151,6 @@ pub struct Calibration {
     pub notes: Vec<String>,
     /// The options used.
     pub options: Options,
-}
-
-/// The q-quantile of sorted values (linear between order statistics).
-pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (h - lo as f64)
 }
 
 /// Calibrates from orders.

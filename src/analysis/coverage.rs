@@ -76,9 +76,10 @@ pub fn measure(sc: &Scenario, opts: &RunOptions) -> Result<Vec<Coverage>, RunErr
                 continue;
             }
             let n = est.len();
-            let mean = est.iter().map(|e| e.value).sum::<f64>() / n as f64;
+            let values: Vec<f64> = est.iter().map(|e| e.value).collect();
+            let mean = crate::stats::mean(&values).unwrap_or(f64::NAN);
             let covered = est.iter().filter(|e| e.covers(mean)).count();
-            let var = est.iter().map(|e| (e.value - mean).powi(2)).sum::<f64>() / (n.max(2) - 1) as f64;
+            let var = crate::stats::variance(&values).unwrap_or(0.0);
             let ms_se = est.iter().map(|e| e.se * e.se).sum::<f64>() / n as f64;
             rows.push(Coverage {
                 metric: m,

@@ -3,8 +3,9 @@
 //! (each with its Kolmogorov-Smirnov distance), category shares, and the complement
 //! pairs it carries.
 
-use super::calibrate::{Calibration, Pair, quantile};
+use super::calibrate::{Calibration, Pair};
 use crate::model::Scenario;
+use crate::stats::{ks_distance, quantile_sorted as quantile};
 
 /// Two distributions side by side.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -47,29 +48,10 @@ pub struct Fit {
     pub pairs: Vec<Pair>,
 }
 
-/// The two-sample Kolmogorov-Smirnov distance of sorted samples.
-pub fn ks_distance(a: &[f64], b: &[f64]) -> f64 {
-    if a.is_empty() || b.is_empty() {
-        return f64::NAN;
-    }
-    let (mut i, mut j, mut d) = (0usize, 0usize, 0.0f64);
-    while i < a.len() && j < b.len() {
-        let x = a[i].min(b[j]);
-        while i < a.len() && a[i] <= x {
-            i += 1;
-        }
-        while j < b.len() && b[j] <= x {
-            j += 1;
-        }
-        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
-    }
-    d
-}
-
 fn compare(mut data: Vec<f64>, mut model: Vec<f64>, bins: usize, integer: bool) -> Compared {
     data.sort_by(f64::total_cmp);
     model.sort_by(f64::total_cmp);
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let mean = |v: &[f64]| crate::stats::mean(v).unwrap_or(0.0);
     let top = quantile(&data, 0.99).max(quantile(&model, 0.99));
     let width = if integer { (top / bins as f64).ceil().max(1.0) } else { (top / bins as f64).max(1e-9) };
     let start = if integer { 1.0 } else { 0.0 };

@@ -208,7 +208,7 @@ pub fn plan(
     let mut measured_rpv_lift = Vec::with_capacity(groups.len());
     for m in MEASURED {
         let truths: Vec<f64> = truth.iter().filter_map(|r| m.estimate(&r.strategies[1]).map(|e| e.value)).collect();
-        let true_lift = truths.iter().sum::<f64>() / truths.len().max(1) as f64;
+        let true_lift = crate::stats::mean(&truths).unwrap_or(0.0);
         let up = true_lift >= 0.0;
         let mut detected = vec![0u32; horizon as usize];
         let mut sums = vec![[0.0f64; 3]; horizon as usize];
@@ -251,14 +251,14 @@ pub fn plan(
             .zip(&defined)
             .map(|(s, &k)| if k > 0 { s.map(|v| v / f64::from(k)) } else { [f64::NAN; 3] })
             .collect();
-        let mean_se = se_at_plan.iter().sum::<f64>() / se_at_plan.len().max(1) as f64;
+        let mean_se = crate::stats::mean(&se_at_plan).unwrap_or(0.0);
         let (nh, nt) = plan.groups_by(plan.days);
         let analytic = truth.iter().filter_map(|r| analytic_power(m, r, nh, nt, z, up)).collect::<Vec<f64>>();
         metrics.push(MetricPlan {
             metric: m,
             true_lift,
             power: power_by_day[plan.days as usize - 1],
-            analytic_power: analytic.iter().sum::<f64>() / analytic.len().max(1) as f64,
+            analytic_power: crate::stats::mean(&analytic).unwrap_or(0.0),
             days_for_target: power_by_day.iter().position(|&p| p >= TARGET_POWER).map(|d| d as u32 + 1),
             minimum_detectable_effect: ((z + z_power) * mean_se).exp_m1(),
             power_by_day,

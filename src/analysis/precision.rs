@@ -78,12 +78,10 @@ pub fn widest(reps: &[Replication], metric: Metric) -> Option<(usize, f64)> {
 /// Student's t 95% half-width of the mean of `v`.
 pub fn half_width(v: &[f64]) -> f64 {
     let n = v.len();
-    if n < 2 {
-        return f64::INFINITY;
+    match crate::stats::variance(v) {
+        Some(var) => t95((n - 1) as f64) * (var / n as f64).sqrt(),
+        None => f64::INFINITY,
     }
-    let mean = v.iter().sum::<f64>() / n as f64;
-    let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-    t95((n - 1) as f64) * (var / n as f64).sqrt()
 }
 
 /// One check of the target.

@@ -24,13 +24,13 @@
 use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
-use statrs::statistics::{Data, OrderStatistics, RankTieBreaker, Statistics};
 
 use super::replications;
 use crate::engine::{RunError, RunOptions};
 use crate::model::fields;
 use crate::model::{CHALLENGER_STRATEGY, Dist, FEATURED_STRATEGY, FieldError, Param, Scenario, ScenarioSpec};
 use crate::report::{Metric, Replication};
+use crate::stats::mean_defined;
 
 /// The quantiles each input is held at; P10 and P90 are the tornado's ends.
 pub const GRID: [f64; 5] = [0.01, 0.10, 0.50, 0.90, 0.99];
@@ -206,22 +206,7 @@ pub enum SensitivityError {
     Run(#[from] RunError),
 }
 
-fn mean(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
-    let v: Vec<f64> = values.flatten().collect();
-    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
-}
-
-/// Spearman's rank correlation (average ranks for ties).
-pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
-    if x.len() != y.len() || x.len() < 3 || !x.iter().chain(y).all(|v| v.is_finite()) {
-        return None;
-    }
-    let rx = Data::new(x.to_vec()).ranks(RankTieBreaker::Average);
-    let ry = Data::new(y.to_vec()).ranks(RankTieBreaker::Average);
-    let (sx, sy) = ((&rx).std_dev(), (&ry).std_dev());
-    let r = (&rx).covariance(&ry) / (sx * sy);
-    r.is_finite().then_some(r.clamp(-1.0, 1.0))
-}
+pub use crate::stats::spearman;
 
 /// Where the piecewise-linear curve through `held` (sorted by value) crosses zero.
 fn crossings(held: &[Held]) -> Vec<(usize, f64)> {
@@ -292,8 +277,8 @@ pub fn analyse_with(
         Ok(reps)
     };
     let main = run_once(&sc)?;
-    let base = mean(main.iter().map(|r| outcome.value(r)));
-    let base_difference = decision_outcome.and_then(|d| mean(main.iter().map(|r| d.value(r))));
+    let base = mean_defined(main.iter().map(|r| outcome.value(r)));
+    let base_difference = decision_outcome.and_then(|d| mean_defined(main.iter().map(|r| d.value(r))));
     let draws = Draws {
         paths: inputs.iter().map(|(p, _)| p.clone()).collect(),
         rows: main
@@ -313,8 +298,8 @@ pub fn analyse_with(
         Ok(Held {
             quantile,
             value,
-            outcome: mean(reps.iter().map(|r| outcome.value(r))),
-            difference: decision_outcome.and_then(|d| mean(reps.iter().map(|r| d.value(r)))),
+            outcome: mean_defined(reps.iter().map(|r| outcome.value(r))),
+            difference: decision_outcome.and_then(|d| mean_defined(reps.iter().map(|r| d.value(r)))),
         })
     };
     // The tornado: every input at P10 and P90.

@@ -169,7 +169,7 @@ pub fn value(
             .zip(&p.measured_rpv_lift)
             .map(|(w, m)| if m.is_some_and(|l| l > 0.0) { w[k] } else { 0.0 })
             .collect();
-        let acting_on_estimate = naive.iter().sum::<f64>() / naive.len().max(1) as f64 - value_now;
+        let acting_on_estimate = crate::stats::mean(&naive).unwrap_or(0.0) - value_now;
         TestValue {
             strategy: p.strategy.clone(),
             value_now,

@@ -60,7 +60,8 @@ pub fn summary(o: &Orders, cal: &Calibration, changes: &[String], f: &Fit, cur: 
         }
     }
     out.push_str("\nFrom the orders:\n");
-    let mean = cal.sizes.iter().map(|&s| f64::from(s)).sum::<f64>() / cal.sizes.len().max(1) as f64;
+    let sizes: Vec<f64> = cal.sizes.iter().map(|&s| f64::from(s)).collect();
+    let mean = crate::stats::mean(&sizes).unwrap_or(0.0);
     out.push_str(&format!("  - items per order: mean {mean:.2}, median {}\n", f.basket.median.0));
     if let Some(v) = &f.values {
         out.push_str(&format!(

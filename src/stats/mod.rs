@@ -1,7 +1,12 @@
-//! Statistics with no I/O: summaries across replications, delta-method standard
-//! errors within a replication, and quantile functions.
+//! Statistics with no I/O, all of them here: summaries across replications,
+//! delta-method standard errors within a replication, intervals ([`interval`]),
+//! descriptive statistics of samples ([`sample`]: means, variances, quantiles, rank
+//! correlation, Kolmogorov-Smirnov) and distribution functions.
 
 pub mod interval;
+pub mod sample;
+
+pub use sample::{Sample, SampleError, ks_distance, mean, mean_defined, quantile_sorted, spearman, variance};
 
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Beta, ContinuousCDF, Normal};
@@ -61,8 +66,7 @@ pub fn solve_spd(m: &[f64], n: usize, b: &[f64]) -> Option<Vec<f64>> {
 /// Gaussian kernel density of `v` at `xs` (Silverman's bandwidth, at least `min_bw`).
 pub fn kde(v: &[f64], xs: &[f64], min_bw: f64) -> Vec<f64> {
     let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
+    let sd = variance(v).unwrap_or(0.0).sqrt();
     let bw = (1.06 * sd * n.powf(-0.2)).max(min_bw);
     xs.iter()
         .map(|x| {
@@ -70,19 +74,6 @@ pub fn kde(v: &[f64], xs: &[f64], min_bw: f64) -> Vec<f64> {
                 / (n * bw * (2.0 * std::f64::consts::PI).sqrt())
         })
         .collect()
-}
-
-/// Percentile with linear interpolation between order statistics (the "type 7"
-/// definition, numpy's default). `sorted` must be ascending and non-empty.
-pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
-    let n = sorted.len();
-    if n == 1 {
-        return sorted[0];
-    }
-    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(n - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
 /// A metric summarised across replications.
@@ -172,9 +163,9 @@ impl Summary {
         v.sort_by(f64::total_cmp);
         Some(Summary {
             mean,
-            p05: percentile_sorted(&v, 0.05),
-            p50: percentile_sorted(&v, 0.50),
-            p95: percentile_sorted(&v, 0.95),
+            p05: quantile_sorted(&v, 0.05),
+            p50: quantile_sorted(&v, 0.50),
+            p95: quantile_sorted(&v, 0.95),
             se,
             n,
         })
@@ -239,10 +230,10 @@ mod tests {
     #[test]
     fn percentiles_interpolate_linearly() {
         let v = [1.0, 2.0, 3.0, 4.0, 5.0];
-        assert_eq!(percentile_sorted(&v, 0.5), 3.0);
-        assert!((percentile_sorted(&v, 0.05) - 1.2).abs() < 1e-12);
-        assert!((percentile_sorted(&v, 0.95) - 4.8).abs() < 1e-12);
-        assert_eq!(percentile_sorted(&[7.0], 0.3), 7.0);
+        assert_eq!(quantile_sorted(&v, 0.5), 3.0);
+        assert!((quantile_sorted(&v, 0.05) - 1.2).abs() < 1e-12);
+        assert!((quantile_sorted(&v, 0.95) - 4.8).abs() < 1e-12);
+        assert_eq!(quantile_sorted(&[7.0], 0.3), 7.0);
     }
 
     #[test]

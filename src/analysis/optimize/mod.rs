@@ -33,6 +33,7 @@ use super::variants::{Pass, Variant, VariantsError};
 use crate::engine::{RunError, RunOptions};
 use crate::model::{FieldError, Scenario, ScenarioSpec, StrategySpec};
 use crate::report::{Metric, Replication, replication};
+use crate::stats::Sample;
 
 /// Candidates in the final, fresh evaluation (with the scenario's own strategies).
 pub const FINALISTS: usize = 8;
@@ -307,8 +308,7 @@ pub enum OptimizeError {
 /// The mean of `m` over replications where it is defined.
 fn mean_of(values: &[Values], m: Metric) -> Option<f64> {
     let i = metric_index(m);
-    let v: Vec<f64> = values.iter().filter_map(|r| r[i]).collect();
-    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    crate::stats::mean_defined(values.iter().map(|r| r[i]))
 }
 
 fn metric_index(m: Metric) -> usize {
@@ -517,17 +517,12 @@ pub fn finish(
                 .iter()
                 .enumerate()
                 .filter_map(|(mi, m)| {
-                    let mut v: Vec<f64> = fresh[f].iter().filter_map(|r| r[mi]).collect();
-                    if v.is_empty() {
-                        return None;
-                    }
-                    v.sort_by(f64::total_cmp);
-                    let mean = v.iter().sum::<f64>() / v.len() as f64;
+                    let v = Sample::new(fresh[f].iter().filter_map(|r| r[mi]).collect()).ok()?;
                     Some(MetricFigures {
                         metric: m.name(),
-                        mean,
-                        p5: crate::stats::percentile_sorted(&v, 0.05),
-                        p95: crate::stats::percentile_sorted(&v, 0.95),
+                        mean: v.mean(),
+                        p5: v.quantile(0.05),
+                        p95: v.quantile(0.95),
                     })
                 })
                 .collect(),

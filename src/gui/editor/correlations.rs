@@ -155,7 +155,7 @@ fn scatter(ui: &mut Ui, ctx: &Ctx, sc: Option<&Scenario>, i: usize, label_of: &d
         })
         .collect();
     let (xs, ys): (Vec<f64>, Vec<f64>) = draws.iter().map(|p| (p[0], p[1])).unzip();
-    let r = crate::analysis::sensitivity::spearman(&xs, &ys);
+    let r = crate::stats::spearman(&xs, &ys);
     ui.label(
         RichText::new(format!(
             "Draws of {SCATTER} replications with this scenario's seed: rank correlation {} (declared {:+.2}).",

@@ -73,7 +73,7 @@ pub fn impact_distribution(r: &Report, reps: &[Replication]) -> Figure {
         let dens = crate::stats::kde(v, &xs, (hi - lo + 2.0 * pad) / 150.0);
         let top = dens.iter().copied().fold(0.0, f64::max).max(1e-300);
         f.curves.push(Curve { row, points: xs.iter().zip(&dens).map(|(x, d)| (*x, d / top)).collect(), colour: c });
-        f.dots.push(Dot { row, x: v.iter().sum::<f64>() / v.len() as f64, colour: c });
+        f.dots.push(Dot { row, x: crate::stats::mean(v).unwrap_or(f64::NAN), colour: c });
     }
     f
 }
