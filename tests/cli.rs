@@ -270,7 +270,7 @@ fn four_shards_merge_to_the_single_machine_results() {
         .args(["merge", "other.json", "part1.json", "part2.json", "part3.json"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("different scenario"));
+        .stderr(predicate::str::contains("a different run (scenario"));
     std::fs::write(dir.path().join("junk.json"), "{\"kind\": 3}").unwrap();
     aovlab()
         .current_dir(dir.path())

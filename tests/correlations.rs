@@ -166,10 +166,12 @@ fn a_held_segment_share_keeps_its_value_and_the_others_fill_the_rest() {
     }
     // Holding something that is not an input, or the holdout's lever, is refused.
     let e = sc.clone().hold("store.visitors", 5.0).unwrap_err();
-    assert!(e.contains("cannot be held"), "{e}");
+    assert_eq!(e, aovlab::model::HoldError::NotAnInput("store.visitors".into()));
+    assert!(e.to_string().contains("cannot be held"), "{e}");
     let holdout = format!("strategies[{}].checkout.friction_reduction", sc.holdout);
     let e = sc.clone().hold(&holdout, 0.1).unwrap_err();
-    assert!(e.contains("lever of the holdout"), "{e}");
+    assert!(matches!(e, aovlab::model::HoldError::HoldoutLever(_)));
+    assert!(e.to_string().contains("lever of the holdout"), "{e}");
 }
 
 #[test]

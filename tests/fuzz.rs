@@ -247,6 +247,7 @@ fn partial_results_reader_never_panics() {
                     let _ = aovlab::report::summarize(&all.scenario, &all.replications, 1.0, 1);
                 }
                 Err(e) => {
+                    let e = e.to_string();
                     assert!(e.contains("part.json") || e.contains("replications"), "unnamed: {e}");
                     refused += 1;
                 }

@@ -373,7 +373,7 @@ mod merge {
         (part(0, &out.replications[..2]), part(1, &out.replications[2..]))
     }
 
-    fn merged(a: &serde_json::Value, b: &serde_json::Value) -> Result<(), String> {
+    fn merged(a: &serde_json::Value, b: &serde_json::Value) -> Result<(), partial::MergeError> {
         let parse = |v: &serde_json::Value| -> Partial { serde_json::from_value(v.clone()).unwrap() };
         partial::combine(vec![("a.json".into(), parse(a)), ("b.json".into(), parse(b))]).map(|_| ())
     }
@@ -412,6 +412,8 @@ mod merge {
             } else {
                 merged(&a, &bad).unwrap_err()
             };
+            assert!(matches!(e, partial::MergeError::Impossible { .. }), "{why}: {e:?} is an impossible value");
+            let e = e.to_string();
             assert!(e.contains(".json") && e.contains(why), "{why}: {e}");
         }
     }

@@ -19,11 +19,22 @@ fn article() -> (aovlab::model::ScenarioSpec, Report, Vec<Replication>) {
 }
 
 fn stamp(r: &Report) -> draw::Stamp {
-    draw::Stamp {
-        scenario: r.scenario.clone(),
-        seed: r.seed,
-        replications: r.replications,
-        visitors: r.visitors_per_replication,
+    draw::Stamp::of_report(r)
+}
+
+#[test]
+fn a_cancelled_runs_charts_are_stamped_with_the_replications_it_holds_not_the_files() {
+    let (spec, _, reps) = article();
+    let sc = aovlab::model::Scenario::from_spec(spec.clone()).unwrap();
+    // Cancelled after 5 of the file's 12 replications.
+    let cancelled = summarize_replications(&sc, &reps[..5], 0.0, 1);
+    let footer = draw::Stamp::of_report(&cancelled).footer();
+    assert!(footer.contains(" 5 replications x 20,000 visitors"), "{footer}");
+    let page = html::report(&spec, &cancelled, &reps[..5], "article.toml", "aovlab report").unwrap();
+    assert!(page.contains("5 replications x 20,000 visitors") && !page.contains("12 replications"), "the report");
+    for f in figure::dashboard(&cancelled, &reps[..5]) {
+        let svg = draw::svg(&f, &draw::Stamp::of_report(&cancelled)).unwrap();
+        assert!(svg.contains(" 5 replications x 20,000 visitors"), "{}: its footer", f.id);
     }
 }
 

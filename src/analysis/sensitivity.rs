@@ -292,7 +292,7 @@ pub fn analyse_with(
             .collect(),
     };
     let held_at = |path: &str, v: f64, quantile: Option<f64>| -> Result<Held, SensitivityError> {
-        let at = sc.clone().hold(path, v).map_err(SensitivityError::Outcome)?;
+        let at = sc.clone().hold(path, v).map_err(|e| SensitivityError::Outcome(e.to_string()))?;
         let value = at.held.last().map_or(v, |h| h.value);
         let reps = run_once(&at)?;
         Ok(Held {

@@ -114,7 +114,7 @@ impl Axis {
     fn set(&self, spec: &mut ScenarioSpec, v: f64) -> Result<(), String> {
         let f = self.resolved.spec_field();
         let value = fields::parse_value(f, &value_text(v, f.kind == Kind::Whole))?;
-        fields::set(spec, &self.resolved, value).map(|_| ())
+        fields::set(spec, &self.resolved, value).map(|_| ()).map_err(String::from)
     }
 }
 
@@ -237,7 +237,7 @@ impl Sweep {
             Scenario::from_spec(s).map_err(|errors| SweepError::Invalid { at: self.describe((x, y)), errors })?;
         for (a, v) in std::iter::once((&self.x, Some(x))).chain(self.y.as_ref().map(|a| (a, y))) {
             if let (true, Some(v)) = (a.held, v) {
-                sc = sc.hold(&a.path, v).map_err(invalid)?;
+                sc = sc.hold(&a.path, v).map_err(|e| invalid(e.to_string()))?;
             }
         }
         Ok(sc)

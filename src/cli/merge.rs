@@ -30,7 +30,7 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
     let (mut runs, mut sweeps, mut searches) = (Vec::new(), Vec::new(), Vec::new());
     for p in &a.parts {
         let name = p.display().to_string();
-        match partial::read_any(p).map_err(Failure::BadInput)? {
+        match partial::read_any(p)? {
             partial::PartialFile::Run(r) => runs.push((name, r)),
             partial::PartialFile::Sweep(s) => sweeps.push((name, s)),
             partial::PartialFile::Optimize(o) => searches.push((name, *o)),
@@ -43,7 +43,7 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
                 searches[0].0
             )));
         }
-        let (first, screened) = partial::combine_optimize(searches).map_err(Failure::BadInput)?;
+        let (first, screened) = partial::combine_optimize(searches)?;
         return super::optimize::finish_merged(first, screened, a);
     }
     if !runs.is_empty() && !sweeps.is_empty() {
@@ -55,7 +55,7 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
     if !sweeps.is_empty() {
         return merge_sweep(a, sweeps);
     }
-    let all = partial::combine(runs).map_err(Failure::BadInput)?;
+    let all = partial::combine(runs)?;
     let reps = all.replications;
     let sc = all.scenario;
     let out = super::Emit { json: a.json.as_deref(), csv: a.csv.as_deref(), ..Default::default() };
@@ -66,7 +66,7 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
 /// (bit-identical to the whole sweep on one machine).
 fn merge_sweep(a: &MergeArgs, parts: Vec<(String, partial::SweepPartial)>) -> Result<(), Failure> {
     use crate::analysis::sweep::{Point, Sweep};
-    let all = partial::combine_sweep(parts).map_err(Failure::BadInput)?;
+    let all = partial::combine_sweep(parts)?;
     let bad = |m: String| Failure::BadInput(m);
     let sc = crate::model::Scenario::from_spec(all.scenario.clone()).map_err(|e| {
         bad(format!("the swept scenario is invalid: {}", e.first().map(ToString::to_string).unwrap_or_default()))

@@ -48,6 +48,12 @@ impl From<ScenarioError> for Failure {
     }
 }
 
+impl From<crate::io::partial::MergeError> for Failure {
+    fn from(e: crate::io::partial::MergeError) -> Self {
+        Failure::BadInput(e.to_string())
+    }
+}
+
 /// Monte Carlo shopper simulations: conversion-optimized vs AOV-optimized personalization.
 #[derive(Debug, Parser)]
 #[command(name = "aovlab", version, about, long_about = None)]
@@ -357,7 +363,7 @@ pub fn hold_field(spec: &crate::model::ScenarioSpec, sc: Scenario, arg: &str) ->
         value.trim().parse().ok().filter(|v: &f64| f.allows(*v)).ok_or_else(|| {
             format!("`{}` is not a value of `{}`: {}", value.trim(), path.canonical(), f.range_text())
         })?;
-    sc.hold(&path.canonical(), v)
+    sc.hold(&path.canonical(), v).map_err(|e| e.to_string())
 }
 
 /// The `--json` and `--csv` outputs that were given, with their flags.

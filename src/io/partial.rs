@@ -20,6 +20,62 @@ pub const OPTIMIZE_KIND: &str = "aovlab-partial-optimize";
 /// Version of the partial-results format.
 pub const PARTIAL_VERSION: u32 = 1;
 
+/// Why shards cannot be merged. Every variant names the file it is about, where one
+/// file is to blame.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MergeError {
+    /// Nothing to merge.
+    #[error("no partial-results files given")]
+    NoFiles,
+    /// The file cannot be read, or is not a partial-results file of the kind needed.
+    #[error("{file}: {reason}")]
+    NotPartial {
+        /// The file.
+        file: String,
+        /// What it is instead, and what merge reads.
+        reason: String,
+    },
+    /// The file is a shard of another run, sweep or search than the first file.
+    #[error("{file} is a shard of a different {of} ({differs}) than {first}; merge the shards of one {of}")]
+    Mismatch {
+        /// The file.
+        file: String,
+        /// The first file, which the others must match.
+        first: String,
+        /// `run`, `sweep` or `search`.
+        of: &'static str,
+        /// What must be the same.
+        differs: &'static str,
+    },
+    /// Shards or replications missing, given twice or out of range.
+    #[error("{0}")]
+    Incomplete(String),
+    /// The file's numbers are impossible for its scenario (an edited file?).
+    #[error("{file}: {reason}")]
+    Impossible {
+        /// The file.
+        file: String,
+        /// What is impossible.
+        reason: String,
+    },
+    /// One point of a sweep cannot be merged.
+    #[error("sweep point {point}: {error}")]
+    AtPoint {
+        /// The point, from 1.
+        point: usize,
+        /// Why.
+        error: Box<MergeError>,
+    },
+}
+
+fn not_partial(file: impl std::fmt::Display, reason: impl Into<String>) -> MergeError {
+    MergeError::NotPartial { file: file.to_string(), reason: reason.into() }
+}
+
+fn impossible(file: impl std::fmt::Display, reason: impl Into<String>) -> MergeError {
+    MergeError::Impossible { file: file.to_string(), reason: reason.into() }
+}
+
 /// One shard's output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Partial {
@@ -83,8 +139,8 @@ pub struct OptimizePartial {
 /// once; returns the first shard (for its scenario and search) and all the screening.
 pub fn combine_optimize(
     parts: Vec<(String, OptimizePartial)>,
-) -> Result<(OptimizePartial, crate::analysis::optimize::Screened), String> {
-    let Some((first_name, first)) = parts.first().cloned() else { return Err("no partial-results files given".into()) };
+) -> Result<(OptimizePartial, crate::analysis::optimize::Screened), MergeError> {
+    let Some((first_name, first)) = parts.first().cloned() else { return Err(MergeError::NoFiles) };
     let mut seen = vec![false; first.shard.count as usize];
     for (name, p) in &parts {
         if p.scenario != first.scenario
@@ -93,23 +149,32 @@ pub fn combine_optimize(
             || p.bounds != first.bounds
             || p.shard.count != first.shard.count
         {
-            return Err(format!(
-                "{name} is a shard of a different search (scenario, objective, constraints, limits or shard count) \
-                 than {first_name}; merge the shards of one search"
-            ));
+            return Err(MergeError::Mismatch {
+                file: name.clone(),
+                first: first_name,
+                of: "search",
+                differs: "scenario, objective, constraints, limits or shard count",
+            });
         }
         let i = p.shard.index as usize;
         if i >= seen.len() || std::mem::replace(&mut seen[i], true) {
-            return Err(format!("{name}: shard {}/{} is given twice or is out of range", p.shard.index, p.shard.count));
+            return Err(MergeError::Incomplete(format!(
+                "{name}: shard {}/{} is given twice or is out of range",
+                p.shard.index, p.shard.count
+            )));
         }
     }
     if let Some(i) = seen.iter().position(|s| !s) {
-        return Err(format!("shard {i}/{} is missing; give every shard of the search", first.shard.count));
+        return Err(MergeError::Incomplete(format!(
+            "shard {i}/{} is missing; give every shard of the search",
+            first.shard.count
+        )));
     }
     for (name, p) in &parts {
-        p.screened.check(p.scenario.store.annual_gmv).map_err(|m| format!("{name}: {m}"))?;
+        p.screened.check(p.scenario.store.annual_gmv).map_err(|m| impossible(name, m))?;
     }
-    let screened = crate::analysis::optimize::Screened::combine(parts.into_iter().map(|(_, p)| p.screened).collect())?;
+    let screened = crate::analysis::optimize::Screened::combine(parts.into_iter().map(|(_, p)| p.screened).collect())
+        .map_err(MergeError::Incomplete)?;
     Ok((first, screened))
 }
 
@@ -168,31 +233,36 @@ struct Probe {
 
 /// Reads one partial-results file. Only its form is checked here; [`combine`]
 /// checks every number against the scenario.
-pub fn read(path: &Path) -> Result<Partial, String> {
+pub fn read(path: &Path) -> Result<Partial, MergeError> {
     match read_any(path)? {
         PartialFile::Run(p) => Ok(p),
-        PartialFile::Sweep(_) => Err(format!("{}: this is a shard of a sweep, not of a run", path.display())),
+        PartialFile::Sweep(_) => Err(not_partial(path.display(), "this is a shard of a sweep, not of a run")),
         PartialFile::Optimize(_) => {
-            Err(format!("{}: this is a shard of an optimizer's search, not of a run", path.display()))
+            Err(not_partial(path.display(), "this is a shard of an optimizer's search, not of a run"))
         }
     }
 }
 
 /// Reads one partial-results file of either kind (a run's or a sweep's shard).
-pub fn read_any(path: &Path) -> Result<PartialFile, String> {
+pub fn read_any(path: &Path) -> Result<PartialFile, MergeError> {
     let name = path.display();
-    let bytes = files::read_capped(path, MAX_PARTIAL_BYTES).map_err(|e| format!("{name}: {e}"))?;
+    let bytes = files::read_capped(path, MAX_PARTIAL_BYTES).map_err(|e| not_partial(&name, e.to_string()))?;
     const WHAT: &str = "merge reads the files written by `aovlab run --shard I/N --json PATH`";
-    let probe: Probe = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{name}:{}:{}: not a JSON object ({WHAT}): {}", e.line(), e.column(), json_reason(&e)))?;
+    let probe: Probe = serde_json::from_slice(&bytes).map_err(|e| {
+        let at = format!("{name}:{}:{}", e.line(), e.column());
+        not_partial(at, format!("not a JSON object ({WHAT}): {}", json_reason(&e)))
+    })?;
     if probe.kind.is_none() {
         if probe.strategies.is_some() && probe.visitors_per_replication.is_some() {
-            return Err(format!(
-                "{name}: this is a whole-run report (from `aovlab run --json` without --shard), not partial \
-                 results; {WHAT}"
+            return Err(not_partial(
+                &name,
+                format!(
+                    "this is a whole-run report (from `aovlab run --json` without --shard), not partial results; \
+                     {WHAT}"
+                ),
             ));
         }
-        return Err(format!("{name}: not a partial-results file (it has no \"kind\"); {WHAT}"));
+        return Err(not_partial(&name, format!("not a partial-results file (it has no \"kind\"); {WHAT}")));
     }
     let _ = probe.version;
     #[derive(Deserialize)]
@@ -201,18 +271,25 @@ pub fn read_any(path: &Path) -> Result<PartialFile, String> {
         version: u32,
     }
     let head: Head = serde_json::from_slice::<Head>(&bytes).map_err(|e| {
-        format!("{name}: \"kind\" and \"version\" must be a text and a whole number ({WHAT}): {}", json_reason(&e))
+        not_partial(
+            &name,
+            format!("\"kind\" and \"version\" must be a text and a whole number ({WHAT}): {}", json_reason(&e)),
+        )
     })?;
     if ![KIND, SWEEP_KIND, OPTIMIZE_KIND].contains(&head.kind.as_str()) || head.version != PARTIAL_VERSION {
-        return Err(format!(
-            "{name}: kind `{}` version {} is not {KIND} (or {SWEEP_KIND}, {OPTIMIZE_KIND}) version {PARTIAL_VERSION}; {WHAT} with \
-             this version of aovlab",
-            excerpt(&head.kind, 40),
-            head.version
+        return Err(not_partial(
+            &name,
+            format!(
+                "kind `{}` version {} is not {KIND} (or {SWEEP_KIND}, {OPTIMIZE_KIND}) version {PARTIAL_VERSION}; \
+                 {WHAT} with this version of aovlab",
+                excerpt(&head.kind, 40),
+                head.version
+            ),
         ));
     }
     let invalid = |e: serde_json::Error| {
-        format!("{name}:{}:{}: not a valid partial-results file: {}", e.line(), e.column(), json_reason(&e))
+        let at = format!("{name}:{}:{}", e.line(), e.column());
+        not_partial(at, format!("not a valid partial-results file: {}", json_reason(&e)))
     };
     if head.kind == SWEEP_KIND {
         return serde_json::from_slice(&bytes).map(PartialFile::Sweep).map_err(invalid);
@@ -226,37 +303,39 @@ pub fn read_any(path: &Path) -> Result<PartialFile, String> {
 /// Combines the shards of one sweep: they must sweep the same scenario the same way;
 /// each point's shards are then combined as a run's ([`combine`]). Returns the
 /// swept scenario, the sweep's request and per point the combined results.
-pub fn combine_sweep(parts: Vec<(String, SweepPartial)>) -> Result<CombinedSweep, String> {
-    let Some((first_name, first)) = parts.first() else { return Err("no partial-results files given".into()) };
+pub fn combine_sweep(parts: Vec<(String, SweepPartial)>) -> Result<CombinedSweep, MergeError> {
+    let Some((first_name, first)) = parts.first() else { return Err(MergeError::NoFiles) };
     let (spec, x, y) = (first.scenario.clone(), first.x.clone(), first.y.clone());
     let n = first.points.len();
     for (name, p) in &parts {
         if p.scenario != spec || p.x != x || p.y != y || p.points.len() != n {
-            return Err(format!(
-                "{name} is a shard of a different sweep (scenario, fields, ranges or steps) than {first_name}; \
-                 merge shards of one sweep"
-            ));
+            return Err(MergeError::Mismatch {
+                file: name.clone(),
+                first: first_name.clone(),
+                of: "sweep",
+                differs: "scenario, fields, ranges or steps",
+            });
         }
     }
     // Each point's scenario must be the swept one with the point's values set.
     let sweep = crate::analysis::sweep::Sweep {
-        x: x.axis(&spec).map_err(|m| format!("{first_name}: the first field: {m}"))?,
+        x: x.axis(&spec).map_err(|m| impossible(first_name, format!("the first field: {m}")))?,
         y: match &y {
-            Some(a) => Some(a.axis(&spec).map_err(|m| format!("{first_name}: the second field: {m}"))?),
+            Some(a) => Some(a.axis(&spec).map_err(|m| impossible(first_name, format!("the second field: {m}")))?),
             None => None,
         },
     };
     let at = sweep.points();
     if at.len() != n {
-        return Err(format!("{first_name}: {n} points, but the sweep it describes has {}", at.len()));
+        return Err(impossible(first_name, format!("{n} points, but the sweep it describes has {}", at.len())));
     }
     for (j, (&pt, part)) in at.iter().zip(&first.points).enumerate() {
-        let want = sweep.spec_at(&spec, pt).map_err(|e| format!("{first_name}: sweep point {}: {e}", j + 1))?;
+        let want =
+            sweep.spec_at(&spec, pt).map_err(|e| impossible(first_name, format!("sweep point {}: {e}", j + 1)))?;
         if part.scenario != want {
-            return Err(format!(
-                "{first_name}: sweep point {} ran another scenario than the sweep's at {}",
-                j + 1,
-                sweep.describe(pt)
+            return Err(impossible(
+                first_name,
+                format!("sweep point {} ran another scenario than the sweep's at {}", j + 1, sweep.describe(pt)),
             ));
         }
     }
@@ -269,7 +348,7 @@ pub fn combine_sweep(parts: Vec<(String, SweepPartial)>) -> Result<CombinedSweep
     let points = columns
         .into_iter()
         .enumerate()
-        .map(|(j, c)| combine(c).map_err(|m| format!("sweep point {}: {m}", j + 1)))
+        .map(|(j, c)| combine(c).map_err(|e| MergeError::AtPoint { point: j + 1, error: Box::new(e) }))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(CombinedSweep { scenario: spec, x, y, points })
 }
@@ -305,12 +384,12 @@ fn json_reason(e: &serde_json::Error) -> String {
 /// exactly once, and that every replication's tallies are possible for that scenario
 /// (see [`check_tallies`]); returns the validated scenario and all tallies. Every
 /// message names the file it is about.
-pub fn combine(parts: Vec<(String, Partial)>) -> Result<Combined, String> {
-    let Some((first_name, first)) = parts.first() else { return Err("no partial-results files given".into()) };
+pub fn combine(parts: Vec<(String, Partial)>) -> Result<Combined, MergeError> {
+    let Some((first_name, first)) = parts.first() else { return Err(MergeError::NoFiles) };
     // The scenario first: its replications bound everything else.
     let scenario = crate::model::validate(&first.scenario, &Default::default()).map_err(|errors| {
         let list: Vec<String> = errors.iter().take(10).map(ToString::to_string).collect();
-        format!("{first_name}: the scenario in this file is invalid: {}", list.join("; "))
+        impossible(first_name, format!("the scenario in this file is invalid: {}", list.join("; ")))
     })?;
     let spec = &first.scenario;
     let total = scenario.replications();
@@ -320,38 +399,50 @@ pub fn combine(parts: Vec<(String, Partial)>) -> Result<Combined, String> {
     let mut count = 0usize;
     for (name, p) in &parts {
         if p.scenario != *spec {
-            return Err(format!(
-                "{name} ran a different scenario (or seed or size) than {first_name}; merge shards of one run"
-            ));
+            return Err(MergeError::Mismatch {
+                file: name.clone(),
+                first: first_name.clone(),
+                of: "run",
+                differs: "scenario, seed or size",
+            });
         }
         if !(p.elapsed_seconds.is_finite() && p.elapsed_seconds >= 0.0) {
-            return Err(format!("{name}: elapsed_seconds {} is not a time; it must be >= 0", p.elapsed_seconds));
+            return Err(impossible(
+                name,
+                format!("elapsed_seconds {} is not a time; it must be >= 0", p.elapsed_seconds),
+            ));
         }
         if p.shard.count == 0 || p.shard.index >= p.shard.count {
-            return Err(format!("{name}: shard {}/{} is not a shard (0 <= I < N)", p.shard.index, p.shard.count));
+            return Err(impossible(
+                name,
+                format!("shard {}/{} is not a shard (0 <= I < N)", p.shard.index, p.shard.count),
+            ));
         }
         elapsed = elapsed.max(p.elapsed_seconds);
         threads = threads.saturating_add(p.threads);
         for r in &p.replications {
             let slot = seen
                 .get_mut(r.replication as usize)
-                .ok_or_else(|| format!("{name}: replication {} is outside 0..{total}", r.replication))?;
+                .ok_or_else(|| impossible(name, format!("replication {} is outside 0..{total}", r.replication)))?;
             if let Some(other) = slot {
-                return Err(format!("replication {} is in both {other} and {name}", r.replication));
+                return Err(MergeError::Incomplete(format!(
+                    "replication {} is in both {other} and {name}",
+                    r.replication
+                )));
             }
             *slot = Some(name.as_str());
-            check_tallies(&scenario, r).map_err(|m| format!("{name}: replication {}: {m}", r.replication))?;
+            check_tallies(&scenario, r).map_err(|m| impossible(name, format!("replication {}: {m}", r.replication)))?;
             count += 1;
         }
     }
     let missing: Vec<usize> = seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(i, _)| i).collect();
     if !missing.is_empty() {
         let shown: Vec<String> = missing.iter().take(10).map(ToString::to_string).collect();
-        return Err(format!(
+        return Err(MergeError::Incomplete(format!(
             "{} of {total} replications are missing (e.g. {}); is a shard's file absent?",
             missing.len(),
             shown.join(", ")
-        ));
+        )));
     }
     let mut reps = Vec::with_capacity(count);
     for (_, p) in parts {

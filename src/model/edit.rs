@@ -75,7 +75,7 @@ impl Edit {
     pub fn apply(self, spec: &mut ScenarioSpec) -> Result<Edit, EditError> {
         match self {
             Edit::Set(path, value) => {
-                let old = fields::set(spec, &path, value).map_err(EditError)?;
+                let old = fields::set(spec, &path, value).map_err(|e| EditError(e.to_string()))?;
                 Ok(Edit::Set(path, old))
             }
             Edit::Affinity { segment, category, value } => {

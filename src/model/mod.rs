@@ -350,18 +350,15 @@ impl Scenario {
     /// replication (clamped into the input's range); see [`Hold`]. Holding a fixed
     /// input is setting it, except for a segment share, whose partners then fill the
     /// rest of the traffic. Refuses a path that is not an input of this scenario.
-    pub fn hold(mut self, path: &str, value: f64) -> Result<Self, String> {
+    pub fn hold(mut self, path: &str, value: f64) -> Result<Self, HoldError> {
         let Some(input) = self.inputs().into_iter().find(|(p, _)| *p == path).map(|(_, i)| i) else {
-            return Err(format!(
-                "`{path}` is not an input of this scenario that may be uncertain (a fact about the shoppers or a \
-                 friction reduction), so it cannot be held"
-            ));
+            return Err(HoldError::NotAnInput(path.to_string()));
         };
         if !value.is_finite() {
-            return Err(format!("`{path}` cannot be held at {value}"));
+            return Err(HoldError::NotFinite(path.to_string(), value));
         }
         if input.stream == self.strategies[self.holdout].friction_reduction.stream {
-            return Err(format!("`{path}` is a lever of the holdout, which has every lever off; it cannot be held"));
+            return Err(HoldError::HoldoutLever(path.to_string()));
         }
         let hold = Hold { stream: input.stream, value: value.clamp(input.lo, input.hi) };
         self.held.retain(|h| h.stream != hold.stream);
@@ -417,6 +414,23 @@ impl Scenario {
         out.extend(self.strategies.iter().map(|s| &s.friction_reduction));
         out.into_iter().map(|i| (i.path.as_str(), i)).collect()
     }
+}
+
+/// Why an input cannot be held ([`Scenario::hold`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HoldError {
+    /// The path is not one of the scenario's inputs that may be uncertain.
+    #[error(
+        "`{0}` is not an input of this scenario that may be uncertain (a fact about the shoppers or a friction \
+         reduction), so it cannot be held"
+    )]
+    NotAnInput(String),
+    /// The value is not a number.
+    #[error("`{0}` cannot be held at {1}")]
+    NotFinite(String, f64),
+    /// The holdout's levers are off by definition.
+    #[error("`{0}` is a lever of the holdout, which has every lever off; it cannot be held")]
+    HoldoutLever(String),
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::DrawError;
 use super::draw::{self, Stamp};
 use super::figure::{self, Bar, Figure, HOLDOUT, Scale, Xy, XyLine};
 use crate::analysis::calibrate::Calibration;
@@ -223,7 +224,7 @@ pub fn figures(cal: &Calibration, f: &Fit, cur: &str) -> Vec<Figure> {
 }
 
 /// The proof of fit as one self-contained HTML page.
-pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Result<String, String> {
+pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Result<String, DrawError> {
     let stamp = stamp(sc);
     #[derive(Serialize)]
     struct Chart {
@@ -233,7 +234,7 @@ pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Res
     let charts = figures(cal, f, &sc.store.currency)
         .iter()
         .map(|g| Ok(Chart { id: g.id.clone(), svg: super::html::svg_body(&draw::svg(g, &stamp)?) }))
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, DrawError>>()?;
     let cur = &sc.store.currency;
     let mut rows: Vec<[String; 4]> = vec![[
         "Items per order".into(),
@@ -273,8 +274,8 @@ pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Res
         in_sample: &'a str,
     }
     let mut env = minijinja::Environment::new();
-    env.add_template("fit.html", TEMPLATE).map_err(|e| format!("the fit template: {e}"))?;
-    let t = env.get_template("fit.html").map_err(|e| format!("the fit template: {e}"))?;
+    env.add_template("fit.html", TEMPLATE)?;
+    let t = env.get_template("fit.html")?;
     t.render(minijinja::value::Serde(Context {
         file: &crate::import::file_name(&cal.file),
         orders: cal.orders,
@@ -288,5 +289,5 @@ pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Res
         description,
         in_sample: crate::analysis::fit::IN_SAMPLE,
     }))
-    .map_err(|e| format!("rendering the fit report: {e}"))
+    .map_err(DrawError::from)
 }

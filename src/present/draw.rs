@@ -9,6 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::DrawError;
 use super::figure::{Figure, Rgb};
 
 /// What a chart is stamped with.
@@ -149,36 +150,42 @@ pub fn height(f: &Figure) -> u32 {
     (170 + 80 + f.rows.len() as u32 * per_row).max(380) + extra
 }
 
+fn failed(f: &Figure, e: impl std::fmt::Display) -> DrawError {
+    DrawError::Figure { figure: f.id.clone(), reason: e.to_string() }
+}
+
 fn colour(c: Rgb) -> RGBColor {
     RGBColor(c[0], c[1], c[2])
 }
 
 /// The figure as an SVG document.
-pub fn svg(f: &Figure, stamp: &Stamp) -> Result<String, String> {
+pub fn svg(f: &Figure, stamp: &Stamp) -> Result<String, DrawError> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height(f))).into_drawing_area();
-        paint(&root, f, stamp, 1.0).map_err(|e| format!("drawing {}: {e}", f.id))?;
-        root.present().map_err(|e| format!("drawing {}: {e}", f.id))?;
+        paint(&root, f, stamp, 1.0).map_err(|e| failed(f, e))?;
+        root.present().map_err(|e| failed(f, e))?;
     }
     Ok(out)
 }
 
 /// The figure as a PNG at twice the SVG's size.
-pub fn png(f: &Figure, stamp: &Stamp) -> Result<Vec<u8>, String> {
+pub fn png(f: &Figure, stamp: &Stamp) -> Result<Vec<u8>, DrawError> {
     if !fonts() {
-        return Err("the bundled font could not be loaded".into());
+        return Err(DrawError::Font);
     }
     let (w, h) = (WIDTH * 2, height(f) * 2);
     let mut buf = vec![255u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        paint(&root, f, stamp, 2.0).map_err(|e| format!("drawing {}: {e}", f.id))?;
-        root.present().map_err(|e| format!("drawing {}: {e}", f.id))?;
+        paint(&root, f, stamp, 2.0).map_err(|e| failed(f, e))?;
+        root.present().map_err(|e| failed(f, e))?;
     }
-    let img = image::RgbImage::from_raw(w, h, buf).ok_or("the image buffer has the wrong size")?;
+    let img = image::RgbImage::from_raw(w, h, buf)
+        .ok_or_else(|| DrawError::Image("the image buffer has the wrong size".into()))?;
     let mut bytes = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).map_err(|e| e.to_string())?;
+    img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .map_err(|e| DrawError::Image(e.to_string()))?;
     Ok(bytes)
 }
 

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::DrawError;
 use super::draw::{self, Stamp};
 use super::figure::{self, Figure};
 use crate::format::{int, lift, money, money_compact, percent, signed_percent};
@@ -177,13 +178,13 @@ pub fn report(
     reps: &[Replication],
     file: &str,
     command: &str,
-) -> Result<String, String> {
+) -> Result<String, DrawError> {
     let stamp = Stamp::of_report(r);
     let figures: Vec<Figure> = figure::dashboard(r, reps);
     let charts = figures
         .iter()
         .map(|f| Ok(Chart { id: f.id.clone(), svg: svg_body(&draw::svg(f, &stamp)?) }))
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, DrawError>>()?;
     let (result_header, result_rows) = results(r);
     let strategies: Vec<Strategy> = spec
         .strategies
@@ -198,8 +199,8 @@ pub fn report(
         })
         .collect();
     let mut env = minijinja::Environment::new();
-    env.add_template("report.html", TEMPLATE).map_err(|e| format!("the report template: {e}"))?;
-    let t = env.get_template("report.html").map_err(|e| format!("the report template: {e}"))?;
+    env.add_template("report.html", TEMPLATE)?;
+    let t = env.get_template("report.html")?;
     #[derive(Serialize)]
     struct Context<'a> {
         scenario: &'a str,
@@ -233,7 +234,7 @@ pub fn report(
         file,
         command,
     }))
-    .map_err(|e| format!("writing the report: {e}"))
+    .map_err(DrawError::from)
 }
 
 /// An SVG document without its XML declaration, for inlining in HTML.

@@ -7,3 +7,26 @@ pub mod compare;
 pub mod draw;
 pub mod figure;
 pub mod html;
+
+/// Why a chart or a report could not be produced. Drawing is headless and in memory,
+/// so these are failures of the renderer or the templates, not of the user's input.
+#[derive(Debug, thiserror::Error)]
+pub enum DrawError {
+    /// The plotting library could not draw a figure.
+    #[error("drawing {figure}: {reason}")]
+    Figure {
+        /// The figure's id.
+        figure: String,
+        /// The renderer's words.
+        reason: String,
+    },
+    /// The bundled font could not be loaded (PNG output needs it).
+    #[error("the bundled font could not be loaded")]
+    Font,
+    /// The PNG could not be encoded.
+    #[error("encoding the image: {0}")]
+    Image(String),
+    /// The HTML template could not be rendered.
+    #[error("writing the report: {0}")]
+    Template(#[from] minijinja::Error),
+}

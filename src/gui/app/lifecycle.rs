@@ -125,6 +125,7 @@ impl AovApp {
                 } else {
                     crate::present::draw::png(&c.figure, &stamp)
                 }
+                .map_err(|e| e.to_string())
             }
             FileTask::ExportSummary => match &res.report {
                 Some(r) => {
@@ -147,7 +148,9 @@ impl AovApp {
                         "aovlab report {} -o report.html",
                         self.doc.path.as_ref().map_or_else(|| "SCENARIO.toml".to_string(), |p| p.display().to_string())
                     );
-                    crate::present::html::report(self.doc.spec(), r, &res.reps, &file, &command).map(String::into_bytes)
+                    crate::present::html::report(self.doc.spec(), r, &res.reps, &file, &command)
+                        .map(String::into_bytes)
+                        .map_err(|e| e.to_string())
                 }
                 None => return,
             },
@@ -191,7 +194,7 @@ impl AovApp {
             ChartRequest::Copy(c) => {
                 let stamp = c.stamp.clone();
                 let f = &c.figure;
-                let copied = crate::present::draw::png(f, &stamp).and_then(|bytes| {
+                let copied = crate::present::draw::png(f, &stamp).map_err(|e| e.to_string()).and_then(|bytes| {
                     let img = image::load_from_memory(&bytes).map_err(|e| e.to_string())?.to_rgba8();
                     let size = [img.width() as usize, img.height() as usize];
                     ctx.copy_image(egui::ColorImage::from_rgba_unmultiplied(size, img.as_raw()));

@@ -1,15 +1,15 @@
 //! Where each kind of field lives in the file form, and how its value converts.
 
-use super::{Field, Value};
+use super::{Field, Value, ValueError};
 use crate::model::ScenarioSpec;
 
 /// Conversions between a file form's field and a [`Value`], by the field's type.
 pub(super) mod conv {
-    use super::super::{Field, Value, kind_words};
+    use super::super::{Field, Value, ValueError, kind_words};
     use crate::model::{Param, Word};
 
-    fn wrong(f: &Field, v: &Value) -> String {
-        format!("{} takes {}, not {v:?}", f.label, kind_words(f.kind))
+    fn wrong(f: &Field, v: &Value) -> ValueError {
+        ValueError::WrongKind { label: f.label, takes: kind_words(f.kind), got: format!("{v:?}") }
     }
 
     pub mod number {
@@ -17,7 +17,7 @@ pub(super) mod conv {
         pub fn get(v: &f64) -> Value {
             Value::Number(*v)
         }
-        pub fn set(v: Value, f: &Field) -> Result<f64, String> {
+        pub fn set(v: Value, f: &Field) -> Result<f64, ValueError> {
             v.as_number().ok_or_else(|| wrong(f, &v))
         }
     }
@@ -27,7 +27,7 @@ pub(super) mod conv {
         pub fn get(v: &u64) -> Value {
             Value::Whole(*v)
         }
-        pub fn set(v: Value, f: &Field) -> Result<u64, String> {
+        pub fn set(v: Value, f: &Field) -> Result<u64, ValueError> {
             match v {
                 Value::Whole(w) => Ok(w),
                 ref other => match other.as_number() {
@@ -43,8 +43,9 @@ pub(super) mod conv {
         pub fn get(v: &u32) -> Value {
             Value::Whole(u64::from(*v))
         }
-        pub fn set(v: Value, f: &Field) -> Result<u32, String> {
-            u32::try_from(super::whole::set(v, f)?).map_err(|_| format!("{} is at most {}", f.label, u32::MAX))
+        pub fn set(v: Value, f: &Field) -> Result<u32, ValueError> {
+            u32::try_from(super::whole::set(v, f)?)
+                .map_err(|_| ValueError::Invalid { label: f.label, reason: format!("at most {}", u32::MAX) })
         }
     }
 
@@ -53,7 +54,7 @@ pub(super) mod conv {
         pub fn get(v: &Param) -> Value {
             Value::Param(v.clone())
         }
-        pub fn set(v: Value, f: &Field) -> Result<Param, String> {
+        pub fn set(v: Value, f: &Field) -> Result<Param, ValueError> {
             match v {
                 Value::Param(p) => Ok(p),
                 ref other => other.as_number().map(Param::Fixed).ok_or_else(|| wrong(f, other)),
@@ -67,7 +68,7 @@ pub(super) mod conv {
         pub fn get(v: &Option<String>) -> Value {
             Value::Text(v.clone())
         }
-        pub fn set(v: Value, f: &Field) -> Result<Option<String>, String> {
+        pub fn set(v: Value, f: &Field) -> Result<Option<String>, ValueError> {
             match v {
                 Value::Text(t) => Ok(t.filter(|s| !s.is_empty())),
                 Value::Choice(c) => Ok(Some(c.to_string())),
@@ -82,7 +83,7 @@ pub(super) mod conv {
         pub fn get(v: &str) -> Value {
             Value::Text(Some(v.to_string()))
         }
-        pub fn set(v: Value, f: &Field) -> Result<String, String> {
+        pub fn set(v: Value, f: &Field) -> Result<String, ValueError> {
             match v {
                 Value::Text(Some(t)) => Ok(t),
                 Value::Choice(c) => Ok(c.to_string()),
@@ -97,7 +98,7 @@ pub(super) mod conv {
         pub fn get(v: &str) -> Value {
             Value::Text(Some(v.to_string()))
         }
-        pub fn set(v: Value, f: &Field) -> Result<String, String> {
+        pub fn set(v: Value, f: &Field) -> Result<String, ValueError> {
             match v {
                 Value::Text(t) => Ok(t.unwrap_or_default()),
                 ref other => Err(wrong(f, other)),
@@ -110,7 +111,7 @@ pub(super) mod conv {
         pub fn get(v: &bool) -> Value {
             Value::Bool(*v)
         }
-        pub fn set(v: Value, f: &Field) -> Result<bool, String> {
+        pub fn set(v: Value, f: &Field) -> Result<bool, ValueError> {
             match v {
                 Value::Bool(b) => Ok(b),
                 ref other => Err(wrong(f, other)),
@@ -124,14 +125,16 @@ pub(super) mod conv {
         pub fn get<E: Word>(v: &E) -> Value {
             Value::Choice(v.word())
         }
-        pub fn set<E: Word>(v: Value, f: &Field) -> Result<E, String> {
+        pub fn set<E: Word>(v: Value, f: &Field) -> Result<E, ValueError> {
             let w = match &v {
                 Value::Choice(c) => (*c).to_string(),
                 Value::Text(Some(t)) => t.clone(),
                 other => return Err(wrong(f, other)),
             };
-            E::from_word(&w).ok_or_else(|| {
-                format!("{} is one of {}; `{}` is not", f.label, E::WORDS.join(", "), crate::format::excerpt(&w, 30))
+            E::from_word(&w).ok_or_else(|| ValueError::NotAChoice {
+                label: f.label,
+                words: E::WORDS.join(", "),
+                got: crate::format::excerpt(&w, 30),
             })
         }
     }
@@ -139,7 +142,7 @@ pub(super) mod conv {
 
 /// Sets the products (`products`) or links file of the catalog (none: no such file;
 /// with neither, no catalog section).
-pub(super) fn catalog_file(spec: &mut ScenarioSpec, v: Value, f: &Field, products: bool) -> Result<(), String> {
+pub(super) fn catalog_file(spec: &mut ScenarioSpec, v: Value, f: &Field, products: bool) -> Result<(), ValueError> {
     let v = conv::optional_text::set(v, f)?;
     let cat = spec.catalog.get_or_insert_with(Default::default);
     if products {
@@ -165,10 +168,10 @@ pub(super) fn affinity_set(
     category: Option<&str>,
     v: Value,
     f: &Field,
-) -> Result<(), String> {
-    let c = category.ok_or_else(|| format!("{}: name a category", f.label))?;
+) -> Result<(), ValueError> {
+    let c = category.ok_or_else(|| ValueError::Invalid { label: f.label, reason: "name a category".into() })?;
     let a = conv::number::set(v, f)?;
-    let s = spec.segments.get_mut(i).ok_or_else(|| format!("segments has no item {i}"))?;
+    let s = spec.segments.get_mut(i).ok_or_else(|| ValueError::NoSuchField(format!("segments[{i}]")))?;
     s.category_affinity.insert(c.to_string(), a);
     Ok(())
 }

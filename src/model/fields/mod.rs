@@ -13,6 +13,7 @@
 //! `links[3].strength`, `segments[1].category_affinity.pods`. Quotes are needed only
 //! when a name holds a `.`, `[` or a space.
 
+use crate::format::excerpt;
 use std::fmt;
 
 use super::param::{Dist, Param, num};
@@ -131,7 +132,7 @@ pub(crate) struct Access {
 type Getter = fn(&ScenarioSpec, usize, Option<&str>) -> Option<Value>;
 
 /// Writes a field as [`Getter`] reads it.
-type Setter = fn(&mut ScenarioSpec, usize, Option<&str>, Value, &Field) -> Result<(), String>;
+type Setter = fn(&mut ScenarioSpec, usize, Option<&str>, Value, &Field) -> Result<(), ValueError>;
 
 impl fmt::Debug for Access {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -259,7 +260,7 @@ mod access;
 mod path;
 mod registry;
 
-pub use path::{List, Path, instances, instances_except, resolve};
+pub use path::{List, Path, PathError, instances, instances_except, resolve};
 pub use registry::{Behaviour, BehaviourDrawn, BehaviourSpec, FIELDS, FieldId, Section};
 
 /// The words for a unit in tables.
@@ -359,12 +360,63 @@ pub fn get(spec: &ScenarioSpec, path: &Path) -> Option<Value> {
 /// Sets a field and returns its previous value, or says why the value does not fit
 /// the field's kind (ranges are validation's business: an out-of-range value is set
 /// and flagged, as in a file).
-pub fn set(spec: &mut ScenarioSpec, path: &Path, value: Value) -> Result<Value, String> {
-    let old = get(spec, path).ok_or_else(|| format!("{path} does not exist in this scenario"))?;
+pub fn set(spec: &mut ScenarioSpec, path: &Path, value: Value) -> Result<Value, ValueError> {
+    let old = get(spec, path).ok_or_else(|| ValueError::NoSuchField(path.to_string()))?;
     let f = path.spec_field();
     let i = path.item.map_or(0, |(_, i)| i);
     (f.access.set)(spec, i, path.category.as_deref(), value, f)?;
     Ok(old)
+}
+
+/// Why a value does not fit a field (ranges are validation's business: see [`set`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ValueError {
+    /// The path names no field of this scenario.
+    #[error("{0} does not exist in this scenario")]
+    NoSuchField(String),
+    /// A value of another kind (text for a number, a distribution for a whole number).
+    #[error("{label} takes {takes}, not {got}")]
+    WrongKind {
+        /// The field's label.
+        label: &'static str,
+        /// What it takes, in words.
+        takes: String,
+        /// What it was given.
+        got: String,
+    },
+    /// A word that is not one of the choice's.
+    #[error("{label} is one of {words}; `{got}` is not")]
+    NotAChoice {
+        /// The field's label.
+        label: &'static str,
+        /// Its words.
+        words: String,
+        /// What it was given.
+        got: String,
+    },
+    /// Text that is not a value as a scenario file writes one.
+    #[error("`{text}` is not a value: {reason}")]
+    NotAValue {
+        /// The text (an excerpt).
+        text: String,
+        /// The parser's reason.
+        reason: String,
+    },
+    /// A value of the right kind that cannot be set (a malformed distribution, a
+    /// number too large for the field, a missing category).
+    #[error("{label}: {reason}")]
+    Invalid {
+        /// The field's label.
+        label: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl From<ValueError> for String {
+    fn from(e: ValueError) -> String {
+        e.to_string()
+    }
 }
 
 pub(super) fn kind_words(k: Kind) -> String {
@@ -381,36 +433,42 @@ pub(super) fn kind_words(k: Kind) -> String {
 /// Parses `text`, a value as written after `=` in a scenario file (`0.3`, `"matched"`,
 /// `{ dist = "uniform", min = 0.005, max = 0.009 }`, `true`), for `field`: the same
 /// parser as the file's, so a value set this way equals the same value in the file.
-pub fn parse_value(f: &Field, text: &str) -> Result<Value, String> {
+pub fn parse_value(f: &Field, text: &str) -> Result<Value, ValueError> {
     let t = text.trim();
     // Choices and text may be written bare.
     match f.kind {
         Kind::Choice(words) => {
             let w = t.trim_matches('"');
-            return words
-                .iter()
-                .find(|x| **x == w)
-                .map(|x| Value::Choice(x))
-                .ok_or_else(|| format!("{} is one of {}; `{}` is not", f.label, words.join(", "), w));
+            return words.iter().find(|x| **x == w).map(|x| Value::Choice(x)).ok_or_else(|| ValueError::NotAChoice {
+                label: f.label,
+                words: words.join(", "),
+                got: excerpt(w, 30),
+            });
         }
         Kind::Text | Kind::OptionalText if !t.starts_with('"') => return Ok(Value::Text(Some(t.to_string()))),
         _ => {}
     }
     let doc = format!("v = {t}");
     let table: toml::Table = toml::from_str(&doc)
-        .map_err(|e| format!("`{}` is not a value: {}", crate::format::excerpt(t, 60), e.message().trim()))?;
-    let v = table.get("v").cloned().ok_or("no value")?;
+        .map_err(|e| ValueError::NotAValue { text: excerpt(t, 60), reason: e.message().trim().to_string() })?;
+    let v = table
+        .get("v")
+        .cloned()
+        .ok_or_else(|| ValueError::NotAValue { text: excerpt(t, 60), reason: "no value".into() })?;
     let as_f64 = |v: &toml::Value| match v {
         toml::Value::Float(x) => Some(*x),
         toml::Value::Integer(i) => Some(*i as f64),
         _ => None,
     };
-    let wrong = || format!("{} takes {}, not `{}`", f.label, kind_words(f.kind), crate::format::excerpt(t, 60));
+    let wrong =
+        || ValueError::WrongKind { label: f.label, takes: kind_words(f.kind), got: format!("`{}`", excerpt(t, 60)) };
     match f.kind {
         Kind::Number => as_f64(&v).map(Value::Number).ok_or_else(wrong),
         Kind::Uncertain | Kind::PerShopper => match &v {
             toml::Value::Table(_) => {
-                let d: Dist = v.try_into().map_err(|e: toml::de::Error| format!("{}: {}", f.label, e.message()))?;
+                let d: Dist = v
+                    .try_into()
+                    .map_err(|e: toml::de::Error| ValueError::Invalid { label: f.label, reason: e.message().into() })?;
                 Ok(Value::Param(Param::Dist(d)))
             }
             other => as_f64(other).map(|x| Value::Param(Param::Fixed(x))).ok_or_else(wrong),
@@ -468,11 +526,18 @@ mod tests {
         assert_eq!(p.canonical(), "segments[0].category_affinity.pods");
         assert_eq!(get(&spec, &p), Some(Value::Number(1.0)));
         let e = resolve(&spec, "strategies.\"AOV-optimised\".tier_prompt.window").unwrap_err();
-        assert!(e.contains("did you mean `AOV-optimized`"), "{e}");
+        assert!(matches!(e, PathError::NoSuchItem(_)) && e.to_string().contains("did you mean `AOV-optimized`"), "{e}");
         let e = resolve(&spec, "store.visitor").unwrap_err();
-        assert!(e.contains("did you mean `store.visitors`"), "{e}");
+        let want =
+            PathError::NoSuchField { written: "store.visitor".into(), suggestion: Some("store.visitors".into()) };
+        assert_eq!(e, want);
+        assert!(e.to_string().contains("did you mean `store.visitors`"), "{e}");
         let e = resolve(&spec, "strategies[99].name").unwrap_err();
-        assert!(e.contains("strategies has 8 items; [99] is not one of them"), "{e}");
+        assert!(e.to_string().contains("strategies has 8 items; [99] is not one of them"), "{e}");
+        let e = parse_value(FieldId::StoreVisitors.field(), "many").unwrap_err();
+        assert!(matches!(e, ValueError::NotAValue { .. }), "{e:?}");
+        let e = parse_value(FieldId::StoreVisitors.field(), "1.5").unwrap_err();
+        assert!(matches!(e, ValueError::WrongKind { .. }), "{e:?}");
     }
 
     #[test]

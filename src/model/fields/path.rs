@@ -160,7 +160,7 @@ impl fmt::Display for Path {
 }
 
 /// Splits a written path into its parts: keys, `[index]` and quoted names.
-fn split(path: &str) -> Result<Vec<Part>, String> {
+fn split(path: &str) -> Result<Vec<Part>, PathError> {
     let mut parts = Vec::new();
     let mut chars = path.trim().chars().peekable();
     let mut key = String::new();
@@ -181,7 +181,8 @@ fn split(path: &str) -> Result<Vec<Part>, String> {
                     }
                     n.push(d);
                 }
-                let i = n.trim().parse().map_err(|_| format!("`[{n}]` is not an index such as [0]"))?;
+                let i =
+                    n.trim().parse().map_err(|_| PathError::Syntax(format!("`[{n}]` is not an index such as [0]")))?;
                 parts.push(Part::Index(i));
             }
             '"' => {
@@ -203,7 +204,7 @@ fn split(path: &str) -> Result<Vec<Part>, String> {
                     }
                 }
                 if !closed {
-                    return Err("a quoted name is not closed".into());
+                    return Err(PathError::Syntax("a quoted name is not closed".into()));
                 }
                 parts.push(Part::Key(name));
             }
@@ -221,11 +222,11 @@ enum Part {
 
 /// Resolves a written path against `spec` (names must exist), or says what is wrong
 /// and what is allowed.
-pub fn resolve(spec: &ScenarioSpec, written: &str) -> Result<Path, String> {
+pub fn resolve(spec: &ScenarioSpec, written: &str) -> Result<Path, PathError> {
     let parts = split(written)?;
     let mut it = parts.into_iter();
     let Some(Part::Key(head)) = it.next() else {
-        return Err(format!("`{written}` is not a field path such as store.visitors"));
+        return Err(PathError::Syntax(format!("`{written}` is not a field path such as store.visitors")));
     };
     let Some(list) = List::of(&head) else {
         let rest: Vec<String> = it
@@ -244,26 +245,37 @@ pub fn resolve(spec: &ScenarioSpec, written: &str) -> Result<Path, String> {
     let index = match it.next() {
         Some(Part::Index(i)) if i < list.len(spec) => i,
         Some(Part::Index(i)) => {
-            return Err(format!("{} has {} items; [{i}] is not one of them", list.key(), list.len(spec)));
+            return Err(PathError::NoSuchItem(format!(
+                "{} has {} items; [{i}] is not one of them",
+                list.key(),
+                list.len(spec)
+            )));
         }
         Some(Part::Key(name)) => list.find(spec, &name).ok_or_else(|| {
             let names: Vec<&str> = (0..list.len(spec)).filter_map(|i| list.name(spec, i)).collect();
             let hint = crate::model::did_you_mean(&name, names.iter().copied())
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            if list == List::Links {
+            PathError::NoSuchItem(if list == List::Links {
                 "links are addressed by index, e.g. links[0].strength".to_string()
             } else {
                 format!("no {} `{name}`{hint}", list.noun())
-            }
+            })
         })?,
-        None => return Err(format!("name the {} after `{}.`, e.g. {}[0]", list.noun(), list.key(), list.key())),
+        None => {
+            return Err(PathError::Syntax(format!(
+                "name the {} after `{}.`, e.g. {}[0]",
+                list.noun(),
+                list.key(),
+                list.key()
+            )));
+        }
     };
     let mut keys: Vec<String> = Vec::new();
     for p in it {
         match p {
             Part::Key(k) => keys.push(k),
-            Part::Index(i) => return Err(format!("unexpected [{i}] after {}", keys.join("."))),
+            Part::Index(i) => return Err(PathError::Syntax(format!("unexpected [{i}] after {}", keys.join(".")))),
         }
     }
     let mut category = None;
@@ -275,11 +287,36 @@ pub fn resolve(spec: &ScenarioSpec, written: &str) -> Result<Path, String> {
     Ok(Path { field: f.id, item: Some((list, index)), category })
 }
 
-fn unknown_field(pattern: &str) -> String {
-    let hint = crate::model::did_you_mean(pattern, FIELDS.iter().map(|f| f.path))
-        .map(|s| format!("did you mean `{s}`? "))
-        .unwrap_or_default();
-    format!("no field `{pattern}`; {hint}`aovlab fields` lists them all")
+fn unknown_field(pattern: &str) -> PathError {
+    PathError::NoSuchField {
+        written: pattern.to_string(),
+        suggestion: crate::model::did_you_mean(pattern, FIELDS.iter().map(|f| f.path)).map(str::to_string),
+    }
+}
+
+/// Why a written field path names no field of the scenario.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PathError {
+    /// Not written as a path (`store.visitors`, `segments."Deal hunters".share`).
+    #[error("{0}")]
+    Syntax(String),
+    /// No field has this path.
+    #[error("no field `{written}`; {}`aovlab fields` lists them all", suggestion.as_ref().map(|s| format!("did you mean `{s}`? ")).unwrap_or_default())]
+    NoSuchField {
+        /// The path as written (items replaced by `[]`).
+        written: String,
+        /// The nearest field's path.
+        suggestion: Option<String>,
+    },
+    /// The list has no such item.
+    #[error("{0}")]
+    NoSuchItem(String),
+}
+
+impl From<PathError> for String {
+    fn from(e: PathError) -> String {
+        e.to_string()
+    }
 }
 
 /// Every instance of every field in `spec`, in file order (list fields once per item;

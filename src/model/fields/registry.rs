@@ -36,7 +36,7 @@ macro_rules! item {
         Access {
             get: |s, i, _| s.$list.get(i).map(|x| conv::$c::get(&x.$($p).+)),
             set: |s, i, _, v, f| {
-                let x = s.$list.get_mut(i).ok_or_else(|| format!("{} has no item {i}", stringify!($list)))?;
+                let x = s.$list.get_mut(i).ok_or_else(|| ValueError::NoSuchField(format!("{}[{i}]", stringify!($list))))?;
                 x.$($p).+ = conv::$c::set(v, f)?;
                 Ok(())
             },
