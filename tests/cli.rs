@@ -226,14 +226,17 @@ fn four_shards_merge_to_the_single_machine_results() {
     assert_eq!(report["threads"].as_u64().unwrap(), threads);
     // A partial file of another format version is refused, not misread.
     let mut future = read("part3.json");
-    future["version"] = serde_json::json!(2);
+    future["version"] = serde_json::json!(aovlab::io::partial::PARTIAL_VERSION + 1);
     std::fs::write(dir.path().join("future.json"), future.to_string()).unwrap();
     aovlab()
         .current_dir(dir.path())
         .args(["merge", "part0.json", "part1.json", "part2.json", "future.json"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("future.json: kind `aovlab-partial-results` version 2"));
+        .stderr(predicate::str::contains(format!(
+            "future.json: kind `aovlab-partial-results` version {}",
+            aovlab::io::partial::PARTIAL_VERSION + 1
+        )));
 
     // Incomplete, duplicated or mismatched shards are refused.
     aovlab()
@@ -496,11 +499,14 @@ fn optimize_names_the_levers_and_its_shards_merge_to_the_same_search() {
     // A shard whose values were edited is refused, naming what is wrong: rates scaled
     // by 1000, a negative revenue, parts that disagree.
     let text = std::fs::read_to_string(dir.path().join("opt1.json")).unwrap();
+    use aovlab::report::Metric;
+    let at = |m: Metric| Metric::ALL.iter().position(|&x| x == m).unwrap();
     let tamper = |f: &dyn Fn(&mut Vec<serde_json::Value>), want: &str| {
         let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
         // The first replication of a candidate with a lift (all levers off has none).
         let scores = v["screened"]["scores"].as_array_mut().unwrap();
-        let lifted = |s: &serde_json::Value| s[1][0][13].as_f64().is_some_and(|x| x.abs() > 1.0);
+        let lifted =
+            |s: &serde_json::Value| s[1][0][at(Metric::AnnualGmvImpact)].as_f64().is_some_and(|x| x.abs() > 1.0);
         let values = scores.iter_mut().find(|s| lifted(s)).unwrap()[1][0].as_array_mut().unwrap();
         f(values);
         std::fs::write(dir.path().join("bad.json"), serde_json::to_string(&v).unwrap()).unwrap();
@@ -512,10 +518,10 @@ fn optimize_names_the_levers_and_its_shards_merge_to_the_same_search() {
             .stderr(predicate::str::contains("bad.json").and(predicate::str::contains(want)));
     };
     let scale = |k: usize, by: f64| move |v: &mut Vec<serde_json::Value>| v[k] = (v[k].as_f64().unwrap() * by).into();
-    tamper(&scale(0, 1000.0), "conversion_rate is");
-    tamper(&scale(3, -1.0), "revenue_per_visitor is");
-    tamper(&scale(3, 1.01), "revenue per visitor is not conversion x AOV");
-    tamper(&scale(13, 1.5), "annual impact is not annual GMV x RPV lift");
+    tamper(&scale(at(Metric::ConversionRate), 1000.0), "conversion_rate is");
+    tamper(&scale(at(Metric::RevenuePerVisitor), -1.0), "revenue_per_visitor is");
+    tamper(&scale(at(Metric::RevenuePerVisitor), 1.01), "revenue per visitor is not conversion x AOV");
+    tamper(&scale(at(Metric::AnnualGmvImpact), 1.5), "annual impact is not annual GMV x RPV lift");
     // The table and a snippet to paste into the scenario.
     opt(&[])
         .assert()

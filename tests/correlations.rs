@@ -185,6 +185,7 @@ fn held_shares_always_describe_all_the_traffic() {
         propensity: 1.0,
         price_sensitivity: 1.0,
         friction_sensitivity: 1.0,
+        post_eligibility: 1.0,
         member_share: 0.0,
     };
     let shares = |v: &[SegmentDraw]| v.iter().map(|s| s.share).collect::<Vec<_>>();

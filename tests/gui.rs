@@ -90,7 +90,16 @@ fn opens_runs_and_shows_the_engines_numbers() {
                 texts.push(m.format(m.summary(s).unwrap().mean, "USD"));
             }
         } else {
-            for m in Metric::LIFTS {
+            // The gross lifts: without returns the net ones equal them and are not
+            // repeated, and the vendor's ratios have their own panel.
+            let gross = [
+                Metric::ConversionRateLift,
+                Metric::AovLift,
+                Metric::RpvLift,
+                Metric::MarginLift,
+                Metric::AnnualGmvImpact,
+            ];
+            for m in gross {
                 let l = m.lift_summary(s).unwrap();
                 let zero = l.summary.mean == 0.0 && l.summary.p05 == 0.0 && l.summary.p95 == 0.0;
                 texts.push(if zero { "no change".into() } else { m.format(l.summary.mean, "USD") });
@@ -110,6 +119,40 @@ fn opens_runs_and_shows_the_engines_numbers() {
     h.get_by_label_contains("last run:");
     // A change that is exactly zero in every replication reads "no change".
     assert!(h.get_all_by_label("no change").count() >= 1);
+}
+
+#[test]
+fn the_net_panel_and_the_vendors_view_show_the_engines_numbers() {
+    let mut doc = small_article();
+    doc.apply(Edit::Batch(vec![
+        Edit::Set(Path::top(FieldId::ReturnRatePostCheckout), Value::Param(aovlab::model::Param::Fixed(0.3))),
+        Edit::Set(Path::top(FieldId::ReturnRateBaseCart), Value::Param(aovlab::model::Param::Fixed(0.08))),
+    ]))
+    .unwrap();
+    let expected = {
+        let sc = doc.scenario().unwrap();
+        aovlab::report::run_and_summarize(&sc, &Default::default()).unwrap()
+    };
+    let mut h = harness_sized(doc, 1500.0, 4000.0);
+    wait_for_results(&mut h);
+    h.get_by_label("Net of returns, and what a vendor would claim");
+    let money = |x: f64| aovlab::format::money(x, "USD", 3);
+    for row in aovlab::report::net::rows(&expected) {
+        for text in [money(row.net), money(row.net_margin), format!("-{}", money(row.refunds))] {
+            assert!(h.query_all_by_label(&text).count() >= 1, "{}: `{text}` is not shown", row.name);
+        }
+        if !row.is_holdout {
+            assert!(h.query_all_by_label(&money(row.attributed)).count() >= 1, "{}: the vendor's claim", row.name);
+            if row.incremental > 0.0 {
+                let ratio = format!("{:.1}x", row.attributed / row.incremental);
+                assert!(h.query_all_by_label(&ratio).count() >= 1, "{}: `{ratio}`", row.name);
+            }
+        }
+    }
+    // The featured strategy's claim in words.
+    h.get_by_label_contains("AOV-optimized: A vendor's dashboard would claim");
+    // Returns make net differ from gross: the cards show the net lifts too.
+    assert!(h.query_all_by_label("Annual net impact").count() >= 7);
 }
 
 #[test]

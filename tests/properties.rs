@@ -69,6 +69,7 @@ fn segment(i: usize, share: f64) -> impl Strategy<Value = SegmentSpec> {
             acceptance_propensity: Param::Fixed(prop),
             price_sensitivity: Param::Fixed(ps),
             friction_sensitivity: Param::Fixed(fs),
+            post_checkout_eligibility: Param::Fixed(1.0),
             loyalty_member_share: Param::Fixed(member),
             spend_to_date: Param::Dist(Dist::Lognormal { median: spend, sigma: 0.8 }),
             category_affinity: Default::default(),

@@ -11,10 +11,16 @@ use crate::model::edit::Edit;
 use crate::model::fields::{self, Kind, Value};
 use crate::model::{FieldError, Param, Scenario, ScenarioSpec};
 use crate::report::Metric;
+use crate::report::metric::MetricUnit;
 
 /// The scenario with every uncertain input (drawn once per replication) fixed at its
 /// mean; per-shopper distributions stay as they are.
 pub fn fixed_inputs(spec: &ScenarioSpec) -> Result<Scenario, Vec<FieldError>> {
+    Scenario::from_spec(fixed_spec(spec))
+}
+
+/// The file form of [`fixed_inputs`].
+pub fn fixed_spec(spec: &ScenarioSpec) -> ScenarioSpec {
     let mut fixed = spec.clone();
     let edits: Vec<Edit> = fields::instances(spec)
         .into_iter()
@@ -27,7 +33,18 @@ pub fn fixed_inputs(spec: &ScenarioSpec) -> Result<Scenario, Vec<FieldError>> {
     // Every edit sets an existing field to a value in its range (a mean of a
     // distribution on that range); validation below catches anything else.
     let _ = Edit::Batch(edits).apply(&mut fixed);
-    Scenario::from_spec(fixed)
+    fixed
+}
+
+/// A ratio metric's truth: its numerator's mean (the metric it compares) over the
+/// mean incremental revenue per visitor of strategy `k`.
+fn ratio_of_means(reps: &[crate::report::Replication], m: Metric, k: usize, holdout: usize) -> f64 {
+    let mean_of = |m: Metric, k: usize| {
+        let v: Vec<f64> = reps.iter().filter_map(|r| m.estimate(&r.strategies[k])).map(|e| e.value).collect();
+        crate::stats::mean(&v).unwrap_or(f64::NAN)
+    };
+    let rpv = Metric::RevenuePerVisitor;
+    m.level_of().map_or(f64::NAN, |a| mean_of(a, k) / (mean_of(rpv, k) - mean_of(rpv, holdout)))
 }
 
 /// One metric of one strategy.
@@ -75,9 +92,21 @@ pub fn measure(sc: &Scenario, opts: &RunOptions) -> Result<Vec<Coverage>, RunErr
             if est.is_empty() {
                 continue;
             }
+            // A ratio to the incremental revenue is undefined where that is not
+            // positive: its coverage over the replications where it is defined is
+            // selected on the denominator, and says nothing unless it is defined
+            // (nearly) everywhere.
+            if m.unit() == MetricUnit::Ratio && est.len() * 100 < reps.len() * 99 {
+                continue;
+            }
             let n = est.len();
             let values: Vec<f64> = est.iter().map(|e| e.value).collect();
-            let mean = crate::stats::mean(&values).unwrap_or(f64::NAN);
+            let mean = match m.unit() {
+                // A ratio estimates the ratio of the expectations, which the mean of
+                // ratios is not (Jensen): the truth is the ratio of the means.
+                MetricUnit::Ratio => ratio_of_means(&reps, m, k, sc.holdout),
+                _ => crate::stats::mean(&values).unwrap_or(f64::NAN),
+            };
             let covered = est.iter().filter(|e| e.covers(mean)).count();
             let var = crate::stats::variance(&values).unwrap_or(0.0);
             let ms_se = est.iter().map(|e| e.se * e.se).sum::<f64>() / n as f64;

@@ -65,6 +65,44 @@ pub struct StrategyCounts {
     /// revenue differs, which sets the lifts' interval width with few of them.
     #[serde(default)]
     pub revenue_diff_pow4: u128,
+    /// Completed orders on which a confirmation-page offer could render (MODEL.md
+    /// rule 17).
+    #[serde(default)]
+    pub post_eligible: u64,
+    /// Post-checkout offers accepted on orders that already held an accepted
+    /// suggestion or a top-up (those satiation damps, rule 20).
+    #[serde(default)]
+    pub post_accepted_extended: u64,
+    /// Items of the intended carts of completed orders (repeats included).
+    #[serde(default)]
+    pub items_base: u64,
+    /// Accepted suggestions in completed orders.
+    #[serde(default)]
+    pub items_cross: u64,
+    /// Unit costs by revenue source in completed orders, cents: intended carts,
+    /// suggestions, top-ups, add-ons (they sum to revenue - margin).
+    #[serde(default)]
+    pub cost_by_source: [i64; 4],
+    /// Revenue of completed orders with at least one accepted suggestion, top-up or
+    /// add-on, cents: what a vendor reports as "influenced" (rule 21).
+    #[serde(default)]
+    pub influenced: i64,
+    /// Completed orders with at least one accepted suggestion, top-up or add-on.
+    #[serde(default)]
+    pub influenced_orders: u64,
+    /// Sums over visitors of a^2, a x revenue and a x holdout revenue, where a is the
+    /// visitor's attributed revenue (accepted suggestions, top-up and add-ons, cents).
+    #[serde(default)]
+    pub attributed_moments: [i128; 3],
+    /// The same for the revenue of the visitor's order where it was influenced.
+    #[serde(default)]
+    pub influenced_moments: [i128; 3],
+    /// With returns (rule 18): sums over visitors of net revenue^2, net revenue x the
+    /// holdout's, net margin^2 and net margin x the holdout's, each visitor's net
+    /// rounded to the cent (for the net lifts' intervals; the net totals come from the
+    /// sources exactly). Zero without returns, where net equals gross.
+    #[serde(default)]
+    pub net_moments: [i128; 4],
 }
 
 impl StrategyCounts {
@@ -97,6 +135,20 @@ impl StrategyCounts {
             self.tier_sampling_var[i] += o.tier_sampling_var[i];
         }
         self.revenue_diff_pow4 = self.revenue_diff_pow4.saturating_add(o.revenue_diff_pow4);
+        self.post_eligible += o.post_eligible;
+        self.post_accepted_extended += o.post_accepted_extended;
+        self.items_base += o.items_base;
+        self.items_cross += o.items_cross;
+        for i in 0..4 {
+            self.cost_by_source[i] += o.cost_by_source[i];
+            self.net_moments[i] += o.net_moments[i];
+        }
+        self.influenced += o.influenced;
+        self.influenced_orders += o.influenced_orders;
+        for i in 0..3 {
+            self.attributed_moments[i] += o.attributed_moments[i];
+            self.influenced_moments[i] += o.influenced_moments[i];
+        }
     }
 }
 

@@ -56,6 +56,9 @@ pub mod decision {
     pub const SAMPLE: u64 = 2;
     /// The seed of the shopper's own stream (cart size, items, membership, spend).
     pub const SHOPPER_STREAM: u64 = 3;
+    /// Whether the shopper's order may show confirmation-page offers (MODEL.md
+    /// rule 17): the same under every strategy.
+    pub const ELIGIBLE: u64 = 4;
     /// Pre-checkout slot `j` is `PRE + j`.
     pub const PRE: u64 = 16;
     /// Post-checkout offer `j` is `POST + j`.

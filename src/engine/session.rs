@@ -185,6 +185,7 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         }
         any_order |= o.ordered;
         s.outcomes[k] = (o.revenue, o.margin, o.ordered);
+        s.vendor[k] = (o.attributed, o.influenced, o.net);
     }
     if !any_order {
         // No revenue, margin or order under any strategy: every product below is 0.
@@ -207,6 +208,25 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         }
         if o {
             t.order_x_holdout_revenue += rh;
+        }
+    }
+    let (_, _, (nrh, nmh)) = s.vendor[h];
+    let (nrh, nmh) = (i128::from(nrh), i128::from(nmh));
+    for (k, t) in counts.strategies.iter_mut().enumerate() {
+        let (a, i, (nr, nm)) = s.vendor[k];
+        let (a, i, r) = (i128::from(a), i128::from(i), i128::from(s.outcomes[k].0));
+        t.attributed_moments[0] += a * a;
+        t.attributed_moments[1] += a * r;
+        t.attributed_moments[2] += a * rh;
+        t.influenced_moments[0] += i * i;
+        t.influenced_moments[1] += i * r;
+        t.influenced_moments[2] += i * rh;
+        if c.returns {
+            let (nr, nm) = (i128::from(nr), i128::from(nm));
+            t.net_moments[0] += nr * nr;
+            t.net_moments[1] += nr * nrh;
+            t.net_moments[2] += nm * nm;
+            t.net_moments[3] += nm * nmh;
         }
     }
 }
@@ -265,6 +285,8 @@ fn build_cart<'w>(
         member,
         spend,
         items: extra as u32 + 1,
+        // u < 1 always: every order is eligible at 1 without a draw.
+        eligible: seg.post_eligibility >= 1.0 || decision_uniform(key, decision::ELIGIBLE) < seg.post_eligibility,
     }
 }
 

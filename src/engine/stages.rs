@@ -54,6 +54,8 @@ pub(super) struct Shopper<'s> {
     pub(super) spend: i64,
     /// Items drawn into the intended cart (repeats included).
     pub(super) items: u32,
+    /// Whether an order may show confirmation-page offers (rule 17).
+    pub(super) eligible: bool,
 }
 
 /// What one strategy did to one shopper.
@@ -66,6 +68,12 @@ pub(super) struct Outcome {
     pub(super) pre: [u64; 2],
     /// Tier prompt shown and top-up taken (0 or 1 each).
     pub(super) tier: [u64; 2],
+    /// Revenue of the accepted suggestions, top-up and add-ons (rule 21), cents.
+    pub(super) attributed: i64,
+    /// The order's revenue where something was accepted, else 0.
+    pub(super) influenced: i64,
+    /// Net revenue and net margin, rounded to the cent (with returns only).
+    pub(super) net: (i64, i64),
 }
 
 /// Stages 2-5 for one shopper under strategy `k`, with checkout uniform
@@ -89,6 +97,7 @@ pub(super) fn simulate_strategy(
     let mut extras = [0u32; MAX_EXTRAS];
     let mut n_extras = 0;
     let (mut cross, mut top_up, mut cost) = (0i64, 0i64, sh.cart_cost);
+    let (mut cross_cost, mut top_up_cost) = (0i64, 0i64);
     let (mut pre, mut tier) = ([0u64; 2], [0u64; 2]);
 
     // Stage 2: pre-checkout suggestions, shared by the strategies with the same spec.
@@ -107,6 +116,7 @@ pub(super) fn simulate_strategy(
         pre = [u64::from(r.shown), u64::from(r.accepted)];
         cross = r.cross;
         cost += r.cost;
+        cross_cost = r.cost;
         n_extras = r.accepted as usize;
         extras = r.extras;
     }
@@ -142,6 +152,7 @@ pub(super) fn simulate_strategy(
                 tier[1] = 1;
                 top_up = prod.price;
                 cost += prod.cost;
+                top_up_cost = prod.cost;
                 extras[n_extras] = p;
                 n_extras += 1;
                 upgraded = true;
@@ -165,11 +176,16 @@ pub(super) fn simulate_strategy(
     t.src_cross_sell += cross;
     t.src_tier_top_up += top_up;
     t.src_discounts -= discount_cents;
+    t.items_base += u64::from(sh.items);
+    t.items_cross += pre[1];
+    t.post_eligible += u64::from(sh.eligible);
 
     // Stage 5: post-checkout offers. Strategies with the same spec make the same
     // offers to the same order, so an order that is the cart is simulated once.
-    let mut post = 0i64;
-    if let Some(stage) = &st.post_checkout {
+    let (mut post, mut post_cost, mut post_accepted) = (0i64, 0i64, 0u64);
+    if let Some(stage) = &st.post_checkout
+        && sh.eligible
+    {
         let g = c.post_leader[k];
         let memo = &s.post_memo[g];
         let r = if n_extras == 0 && memo.0 == s.serial && memo.1 == order_value {
@@ -183,7 +199,12 @@ pub(super) fn simulate_strategy(
         };
         t.post_shown += r.shown;
         t.post_accepted += r.accepted;
+        if n_extras > 0 {
+            t.post_accepted_extended += r.accepted;
+        }
         post = r.revenue;
+        post_cost = r.cost;
+        post_accepted = r.accepted;
         cost += r.cost;
     }
     t.src_post_checkout += post;
@@ -191,7 +212,35 @@ pub(super) fn simulate_strategy(
     let margin = revenue - cost;
     t.revenue += revenue;
     t.margin += margin;
-    Outcome { revenue, margin, ordered: true, pre, tier }
+    t.cost_by_source[0] += sh.cart_cost;
+    t.cost_by_source[1] += cross_cost;
+    t.cost_by_source[2] += top_up_cost;
+    t.cost_by_source[3] += post_cost;
+    let attributed = cross + top_up + post;
+    let influenced = if n_extras > 0 || post_accepted > 0 { revenue } else { 0 };
+    t.influenced += influenced;
+    t.influenced_orders += u64::from(n_extras > 0 || post_accepted > 0);
+    let net = if c.returns {
+        let f = &w.facts;
+        let rates = [f.return_rate_base_cart, f.return_rate_cross_sell, f.return_rate_tier_top_up];
+        // The checkout discount is refunded with the goods it applied to.
+        let paid = if gross > 0 { order_value as f64 / gross as f64 } else { 0.0 };
+        let refund = paid * (rates[0] * sh.v0 as f64 + rates[1] * cross as f64 + rates[2] * top_up as f64)
+            + f.return_rate_post_checkout * post as f64;
+        let recovered = rates[0] * sh.cart_cost as f64
+            + rates[1] * cross_cost as f64
+            + rates[2] * top_up_cost as f64
+            + f.return_rate_post_checkout * post_cost as f64;
+        let items = rates[0] * f64::from(sh.items)
+            + rates[1] * pre[1] as f64
+            + rates[2] * tier[1] as f64
+            + f.return_rate_post_checkout * post_accepted as f64;
+        let handling = f.return_handling_cost * 100.0 * items;
+        (revenue - refund.round() as i64, margin - (refund - recovered + handling).round() as i64)
+    } else {
+        (revenue, margin)
+    };
+    Outcome { revenue, margin, ordered: true, pre, tier, attributed, influenced, net }
 }
 
 /// Stage 2 for one shopper under one pre-checkout spec: what was shown and taken.
@@ -275,6 +324,10 @@ pub(super) fn post_stage(
         }
     }
     let accept_base = w.facts.post_checkout_base_accept * seg.propensity;
+    // Satiation (MODEL.md rule 20): an order that already holds an accepted suggestion
+    // or a top-up accepts each offer with its probability x (1 - satiation). The
+    // offers are chosen as without it.
+    let keep = if extras.is_empty() { 1.0 } else { 1.0 - w.facts.satiation };
     let rel = |s: &Scratch, p: u32| {
         let cart = s.cands.rel_or(p, baseline);
         if use_order_set { cart.max(s.extra_links.rel_or(p, baseline)) } else { cart }
@@ -340,7 +393,15 @@ pub(super) fn post_stage(
         r.shown += 1;
         // u < min(1, x) is u < x, as u < 1.
         let u = decision_uniform(sh.key, decision::POST + j as u64);
-        if below_price_scaled(u, accept_base * rel(s, p), seg.price_sensitivity, offer_price(p) as f64, value) {
+        if u < keep
+            && below_price_scaled(
+                u,
+                accept_base * rel(s, p) * keep,
+                seg.price_sensitivity,
+                offer_price(p) as f64,
+                value,
+            )
+        {
             r.accepted += 1;
             r.revenue += offer_price(p);
             r.cost += sc.products[p as usize].cost;

@@ -65,6 +65,9 @@ pub struct Compiled<'a> {
     pub tier_dense: bool,
     /// The highest tier threshold (0 without tiers).
     pub top_threshold: crate::model::Cents,
+    /// Some return rate or the handling cost may be above 0 (MODEL.md rule 18): each
+    /// visitor's net revenue and margin are then tallied for the net lifts' intervals.
+    pub returns: bool,
 }
 
 impl<'a> Compiled<'a> {
@@ -140,6 +143,7 @@ impl<'a> Compiled<'a> {
             .collect();
         Compiled {
             sc,
+            returns: sc.has_returns(),
             tier_window,
             pre_leader,
             post_leader,
@@ -182,6 +186,8 @@ pub struct SegmentDraw {
     pub friction_sensitivity: f64,
     /// Loyalty membership share.
     pub member_share: f64,
+    /// Share of orders on which a confirmation-page offer can render.
+    pub post_eligibility: f64,
 }
 
 /// Every input as drawn for one replication.
@@ -225,6 +231,7 @@ impl Realized {
                 price_sensitivity: d(&s.price_sensitivity),
                 friction_sensitivity: d(&s.friction_sensitivity),
                 member_share: d(&s.loyalty_member_share),
+                post_eligibility: d(&s.post_checkout_eligibility),
             })
             .collect();
         let held: Vec<bool> = sc.segments.iter().map(|s| sc.held_value(s.share.stream).is_some()).collect();
@@ -281,6 +288,13 @@ pub fn drawn(sc: &Scenario, i: &Input, rep: u32) -> f64 {
 pub fn drawn_inputs(sc: &Scenario, rep: u32) -> Vec<f64> {
     let joint = sc.copula.as_ref().map(|c| copula_draws(c, &sc.held, sc.seed(), rep));
     sc.uncertain_inputs().iter().map(|(_, i)| drawn_with(sc, i, rep, joint.as_deref())).collect()
+}
+
+/// The world facts (`[behaviour]`) of replication `rep`, as [`Realized::draw`] draws
+/// them (for the report's net figures, which need the drawn return rates).
+pub fn facts(sc: &Scenario, rep: u32) -> BehaviourDrawn {
+    let joint = sc.copula.as_ref().map(|c| copula_draws(c, &sc.held, sc.seed(), rep));
+    sc.behaviour.draw(|i| drawn_with(sc, i, rep, joint.as_deref()))
 }
 
 fn drawn_with(sc: &Scenario, i: &Input, rep: u32, joint: Option<&[(u64, f64)]>) -> f64 {

@@ -18,7 +18,9 @@ pub const SWEEP_KIND: &str = "aovlab-partial-sweep";
 /// Identifies an optimizer's screening shard's file.
 pub const OPTIMIZE_KIND: &str = "aovlab-partial-optimize";
 /// Version of the partial-results format.
-pub const PARTIAL_VERSION: u32 = 1;
+/// (2: the tallies of returns, eligibility and the vendor's view, MODEL.md rules
+/// 17-21.)
+pub const PARTIAL_VERSION: u32 = 2;
 
 /// Why shards cannot be merged. Every variant names the file it is about, where one
 /// file is to blame.
@@ -512,6 +514,22 @@ pub fn check_tallies(sc: &Scenario, r: &RepCounts) -> Result<(), String> {
                 .then(|| "discounts given, but it has no checkout discount".to_string()),
             (t.orders_x_holdout > t.orders.min(h.orders))
                 .then(|| "more shared orders than orders under it or the holdout".to_string()),
+            (t.post_eligible > t.orders).then(|| "more orders eligible for add-ons than orders".to_string()),
+            (t.post_accepted_extended > t.post_accepted)
+                .then(|| "more add-ons on extended orders than add-ons".to_string()),
+            (t.items_base < t.orders || t.items_cross > t.pre_accepted)
+                .then(|| "fewer items than orders, or more suggestions in orders than accepted".to_string()),
+            (t.cost_by_source.iter().any(|&c| c < 0)
+                || t.cost_by_source.iter().map(|&c| i128::from(c)).sum::<i128>()
+                    != i128::from(t.revenue) - i128::from(t.margin))
+            .then(|| "unit costs by source that do not add up to revenue - margin".to_string()),
+            (t.influenced < 0 || t.influenced > t.revenue || t.influenced_orders > t.orders)
+                .then(|| "influenced revenue outside [0, revenue], or more influenced orders than orders".into()),
+            (t.attributed_moments[0] < 0
+                || t.influenced_moments[0] < 0
+                || t.net_moments[0] < 0
+                || t.net_moments[2] < 0)
+                .then(|| "a negative sum of squares".to_string()),
         ];
         if let Some(m) = checks.into_iter().flatten().next() {
             return bad(m);

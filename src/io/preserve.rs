@@ -208,6 +208,7 @@ fn default_item(list: &str) -> Option<toml::Table> {
             acceptance_propensity: Param::Fixed(1.0),
             price_sensitivity: Param::Fixed(1.0),
             friction_sensitivity: Param::Fixed(1.0),
+            post_checkout_eligibility: Param::Fixed(1.0),
             loyalty_member_share: Param::Fixed(0.0),
             spend_to_date: Param::Fixed(0.0),
             category_affinity: Default::default(),

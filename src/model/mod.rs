@@ -115,6 +115,8 @@ pub struct Segment {
     pub friction_sensitivity: Input,
     /// Loyalty membership share.
     pub loyalty_member_share: Input,
+    /// Share of orders on which a confirmation-page offer can render.
+    pub post_checkout_eligibility: Input,
     /// Per-shopper spend to date (currency units), sampled per member with a cart.
     pub spend_to_date: Sampler,
     /// Affinity per category index (1 where the file lists none).
@@ -391,6 +393,27 @@ impl Scenario {
         self.store.seed
     }
 
+    /// The return facts (MODEL.md rule 18): the four return rates and the handling cost.
+    pub fn return_inputs(&self) -> [&Input; 5] {
+        let b = &self.behaviour;
+        [
+            &b.return_rate_base_cart,
+            &b.return_rate_cross_sell,
+            &b.return_rate_tier_top_up,
+            &b.return_rate_post_checkout,
+            &b.return_handling_cost,
+        ]
+    }
+
+    /// Whether any return rate or the handling cost may be above 0 in some
+    /// replication (held, fixed or drawn).
+    pub fn has_returns(&self) -> bool {
+        self.return_inputs().iter().any(|i| match self.held_value(i.stream) {
+            Some(v) => v > 0.0,
+            None => i.param.is_uncertain() || i.central() > 0.0,
+        })
+    }
+
     /// Every uncertain input (drawn once per replication), with its canonical path.
     pub fn uncertain_inputs(&self) -> Vec<(&str, &Input)> {
         self.inputs().into_iter().filter(|(_, i)| i.param.is_uncertain()).collect()
@@ -409,6 +432,7 @@ impl Scenario {
                 &s.price_sensitivity,
                 &s.friction_sensitivity,
                 &s.loyalty_member_share,
+                &s.post_checkout_eligibility,
             ]);
         }
         out.extend(self.strategies.iter().map(|s| &s.friction_reduction));

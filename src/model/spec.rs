@@ -247,6 +247,9 @@ pub struct SegmentSpec {
     /// Share of the segment enrolled in the loyalty program, in [0, 1].
     #[serde(default)]
     pub loyalty_member_share: Param,
+    /// Share of orders on which a confirmation-page offer can render, in [0, 1].
+    #[serde(default = "param_one")]
+    pub post_checkout_eligibility: Param,
     /// Per-member spend to date in currency units (a per-shopper distribution), >= 0.
     #[serde(default)]
     pub spend_to_date: Param,

@@ -162,6 +162,38 @@ fn results(r: &Report) -> (Vec<String>, Vec<Row>) {
     (header, rows)
 }
 
+/// Gross to net and the vendor's view per strategy (MODEL.md rules 18 and 21), and
+/// the vendor's claim in words for each strategy that adds revenue.
+fn net(r: &Report) -> (Vec<String>, Vec<Row>, Vec<String>) {
+    let cur = &r.currency;
+    let header = ["Gross revenue", "Refunds", "Net revenue", "Net margin", "Vendor claims", "Holdout shows", "Ratio"]
+        .map(String::from)
+        .to_vec();
+    let rows = crate::report::net::rows(r);
+    let m = |x: f64| money(x, cur, 3);
+    let table = rows
+        .iter()
+        .map(|x| Row {
+            name: x.name.clone(),
+            cells: vec![
+                m(x.gross),
+                if x.refunds.abs() > 1e-12 { format!("-{}", m(x.refunds)) } else { "none".into() },
+                m(x.net),
+                m(x.net_margin),
+                if x.is_holdout { "-".into() } else { m(x.attributed) },
+                if x.is_holdout { "-".into() } else { m(x.incremental) },
+                match (x.is_holdout, x.incremental > 0.0) {
+                    (true, _) => "-".into(),
+                    (false, true) => format!("{:.1}x", x.attributed / x.incremental),
+                    (false, false) => "no revenue added".into(),
+                },
+            ],
+        })
+        .collect();
+    let lines = rows.iter().filter(|x| !x.is_holdout).map(|x| format!("{}: {}", x.name, x.in_words(cur))).collect();
+    (header, table, lines)
+}
+
 const METHOD: &str = "Each replication draws the uncertain inputs once (the world) and simulates every visitor \
     under every strategy with the same random numbers, so the strategies differ only by their levers. A visitor \
     may build a cart from the catalog; cart suggestions, the loyalty-tier prompt and the checkout levers change \
@@ -186,6 +218,7 @@ pub fn report(
         .map(|f| Ok(Chart { id: f.id.clone(), svg: svg_body(&draw::svg(f, &stamp)?) }))
         .collect::<Result<Vec<_>, DrawError>>()?;
     let (result_header, result_rows) = results(r);
+    let (net_header, net_rows, vendor_lines) = net(r);
     let strategies: Vec<Strategy> = spec
         .strategies
         .iter()
@@ -211,6 +244,9 @@ pub fn report(
         summary: Vec<String>,
         result_header: Vec<String>,
         result_rows: Vec<Row>,
+        net_header: Vec<String>,
+        net_rows: Vec<Row>,
+        vendor_lines: Vec<String>,
         charts: Vec<Chart>,
         assumptions: Vec<Pair>,
         strategies: Vec<Strategy>,
@@ -227,6 +263,9 @@ pub fn report(
         summary: summary(r, reps),
         result_header,
         result_rows,
+        net_header,
+        net_rows,
+        vendor_lines,
         charts,
         assumptions: assumptions(spec),
         strategies,

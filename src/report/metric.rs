@@ -149,6 +149,20 @@ metrics! {
             "post-checkout acceptance", Rate, "Offers accepted / offers shown on the confirmation page."],
         TierUpgradeRate tier_upgrade_rate = ["Tier upgrades / visitor", "tier upgrades per visitor", PerThousand,
             "Tier upgrades (top-ups in completed orders) / visitors."],
+        PostCheckoutEligibleShare post_checkout_eligible_share = ["Post-checkout eligible", "post-checkout \
+            eligible share", Rate, "Orders on which a confirmation-page offer could render / orders (MODEL.md rule 17)."],
+        NetRevenuePerVisitor net_revenue_per_visitor = ["Net revenue / visitor", "net revenue per visitor",
+            MoneyPerVisitor, "(Revenue - refunds) / visitors: each source's revenue less its return rate's share \
+            (the checkout discount refunded with the goods it applied to)."],
+        NetMarginPerVisitor net_margin_per_visitor = ["Net margin / visitor", "net margin per visitor",
+            MoneyPerVisitor, "(Gross margin - refunds + the returned goods' cost - handling) / visitors."],
+        AttributedRevenuePerVisitor attributed_revenue_per_visitor = ["Attributed revenue / visitor",
+            "attributed revenue per visitor", MoneyPerVisitor,
+            "Revenue of accepted suggestions, top-ups and add-ons at the price paid / visitors: what a \
+             personalization vendor reports as its own (MODEL.md rule 21)."],
+        InfluencedRevenuePerVisitor influenced_revenue_per_visitor = ["Influenced revenue / visitor",
+            "influenced revenue per visitor", MoneyPerVisitor,
+            "The whole value of orders with at least one accepted suggestion, top-up or add-on / visitors."],
     }
     lifts {
         ConversionRateLift conversion_rate_lift = ["Conversion lift", "conversion lift", Relative, ConversionRate,
@@ -162,6 +176,20 @@ metrics! {
              positive)."],
         AnnualGmvImpact annual_gmv_impact = ["Annual GMV impact", "annual GMV impact", MoneyPerYear,
             RevenuePerVisitor, "Annual GMV x RPV lift: the revenue a year the strategy adds."],
+        NetRpvLift net_rpv_lift = ["Net RPV lift", "net revenue-per-visitor lift", Relative, NetRevenuePerVisitor,
+            "Relative change of net revenue per visitor against the holdout's."],
+        NetMarginLift net_margin_lift = ["Net margin lift", "net margin lift", Relative, NetMarginPerVisitor,
+            "Relative change of net margin per visitor against the holdout's (undefined when the holdout's is not \
+             positive)."],
+        AnnualNetImpact annual_net_impact = ["Annual net impact", "annual net impact", MoneyPerYear,
+            NetRevenuePerVisitor, "Annual GMV x (net RPV - the holdout's net RPV) / the holdout's RPV: the revenue \
+            a year the strategy adds after refunds."],
+        AttributionRatio attribution_ratio = ["Attribution ratio", "attribution ratio", Ratio,
+            AttributedRevenuePerVisitor, "Attributed revenue / incremental revenue (revenue - the holdout's): how \
+            many times what a holdout measures a vendor's dashboard would claim (undefined when the strategy adds \
+            no revenue)."],
+        InfluencedRatio influenced_ratio = ["Influenced ratio", "influenced ratio", Ratio, InfluencedRevenuePerVisitor,
+            "Influenced revenue / incremental revenue (undefined when the strategy adds no revenue)."],
     }
 }
 
@@ -196,6 +224,8 @@ pub enum MetricUnit {
     Relative,
     /// Currency a year.
     MoneyPerYear,
+    /// A multiple (`1.90x`).
+    Ratio,
 }
 
 impl Metric {
@@ -229,6 +259,7 @@ impl Metric {
                 let m = money_compact(v, currency);
                 if v > 0.0 { format!("+{m}") } else { m }
             }
+            MetricUnit::Ratio => format!("{v:.2}x"),
         }
     }
 
@@ -272,6 +303,7 @@ impl Metric {
             MetricUnit::Money => signed_money(d, currency, 2),
             MetricUnit::MoneyPerVisitor => signed_money(d, currency, 3),
             MetricUnit::MoneyPerYear => signed_money(d, currency, 0),
+            MetricUnit::Ratio => format!("{}x", crate::format::signed(d, 2)),
         }
     }
 

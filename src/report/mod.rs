@@ -5,11 +5,13 @@
 
 pub mod claims;
 pub mod metric;
+pub mod net;
 
 use serde::{Deserialize, Serialize};
 
 use crate::stats::interval::{
-    Discordant, Z95, discordant_lift, effective_terms, poisson_mid_p, pooled, t95, tango_paired, wilson,
+    Discordant, Z95, discordant_lift, effective_terms, poisson_mid_p, pooled, t95, tango_paired, weighted_poisson,
+    wilson,
 };
 
 pub use metric::{Levels, Lifts, Metric};
@@ -119,10 +121,49 @@ fn linear_var(g: &[f64], s: &[[f64; 4]; 4], t: &[f64; 4], n: f64) -> f64 {
 
 const C: f64 = 100.0;
 
+/// A strategy's money after returns (MODEL.md rule 18) and what a vendor attributes
+/// to it (rule 21), in currency units, from its tallies and the replication's return
+/// facts (`None`: no returns, and net equals gross).
+#[derive(Clone, Copy)]
+struct Net {
+    revenue: f64,
+    margin: f64,
+    attributed: f64,
+}
+
+impl Net {
+    fn of(t: &StrategyCounts, facts: Option<&crate::model::BehaviourDrawn>) -> Self {
+        let g = (t.src_base_cart + t.src_cross_sell + t.src_tier_top_up) as f64;
+        // The share of the checkout order's value paid after the checkout discount:
+        // suggestions and top-ups are attributed, and goods refunded, at the price paid.
+        let paid = if g > 0.0 { (g + t.src_discounts as f64) / g } else { 0.0 };
+        let attributed = (paid * (t.src_cross_sell + t.src_tier_top_up) as f64 + t.src_post_checkout as f64) / C;
+        let (revenue, margin) = (t.revenue as f64, t.margin as f64);
+        let Some(f) = facts else { return Net { revenue: revenue / C, margin: margin / C, attributed } };
+        let r =
+            [f.return_rate_base_cart, f.return_rate_cross_sell, f.return_rate_tier_top_up, f.return_rate_post_checkout];
+        let refunds = paid
+            * (r[0] * t.src_base_cart as f64 + r[1] * t.src_cross_sell as f64 + r[2] * t.src_tier_top_up as f64)
+            + r[3] * t.src_post_checkout as f64;
+        let recovered: f64 = r.iter().zip(t.cost_by_source).map(|(r, c)| r * c as f64).sum();
+        let items = r[0] * t.items_base as f64
+            + r[1] * t.items_cross as f64
+            + r[2] * t.upgrades as f64
+            + r[3] * t.post_accepted as f64;
+        let handling = f.return_handling_cost * C * items;
+        Net { revenue: (revenue - refunds) / C, margin: (margin - (refunds - recovered) - handling) / C, attributed }
+    }
+}
+
 /// Metrics of every strategy in one replication.
 pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
     let n = rep.visitors as f64;
     let h = &rep.strategies[sc.holdout];
+    let returns = sc.has_returns();
+    // The most one accepted offer can add: the dearest product.
+    let dearest = sc.products.iter().map(|p| p.price).max().unwrap_or(0) as f64 / C;
+    let facts = returns.then(|| crate::engine::world::facts(sc, rep.replication));
+    let net_h = Net::of(h, facts.as_ref());
     rep.strategies
         .iter()
         .enumerate()
@@ -137,6 +178,27 @@ pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
                 sxx: t.revenue_sq as f64 / (C * C),
                 syy: t.orders as f64,
                 sxy: t.revenue as f64 / C,
+            };
+            let net = Net::of(t, facts.as_ref());
+            let c2 = C * C;
+            // Without returns each visitor's net is their gross: the gross moments.
+            let (nsq_r, nsq_m) =
+                if returns { (t.net_moments[0], t.net_moments[2]) } else { (t.revenue_sq, t.margin_sq) };
+            let per_visitor =
+                |sx: f64, sxx: i128| Moments { n, sx, sxx: sxx as f64 / c2, ..Default::default() }.mean_x();
+            // A mean of values that are zero for most visitors (a tier prompt's few
+            // top-ups): with few events of varying size the normal interval missed
+            // below (it held 82% for a tier prompt's attributed revenue); their sum
+            // gets the gamma interval of a Poisson sum of sizes (Fay and Feuer), which
+            // tends to the normal one as events grow.
+            let sparse = |sx: f64, sxx: i128, events: u64| {
+                per_visitor(sx, sxx).map(|e| {
+                    if events == 0 || sx <= 0.0 {
+                        return e;
+                    }
+                    let (lo, hi) = weighted_poisson(sx, sxx as f64 / c2, dearest, 0.05);
+                    Estimate::with_interval(e.value, e.se, (lo / n, hi / n))
+                })
             };
             let sources = Sources {
                 base_cart: money(t.src_base_cart),
@@ -157,14 +219,29 @@ pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
                     tier_prompt_acceptance_rate: acceptance(t.tier_accepted, t.tier_shown, t.tier_sampling_var),
                     post_checkout_acceptance_rate: proportion(t.post_accepted, t.post_shown),
                     tier_upgrade_rate: proportion(t.upgrades, rep.visitors),
+                    post_checkout_eligible_share: proportion(t.post_eligible, t.orders),
+                    net_revenue_per_visitor: per_visitor(net.revenue, nsq_r),
+                    net_margin_per_visitor: per_visitor(net.margin, nsq_m),
+                    attributed_revenue_per_visitor: sparse(
+                        net.attributed,
+                        t.attributed_moments[0],
+                        t.influenced_orders,
+                    ),
+                    influenced_revenue_per_visitor: sparse(
+                        t.influenced as f64 / C,
+                        t.influenced_moments[0],
+                        t.influenced_orders,
+                    ),
                 },
                 sources,
-                vs: (k != sc.holdout).then(|| vs_holdout(sc, &sc.strategies[k], n, t, h, sources)),
+                vs: (k != sc.holdout)
+                    .then(|| vs_holdout(sc, &sc.strategies[k], n, t, h, sources, [net, net_h], returns)),
             }
         })
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn vs_holdout(
     sc: &Scenario,
     st: &crate::model::Strategy,
@@ -172,6 +249,8 @@ fn vs_holdout(
     t: &StrategyCounts,
     h: &StrategyCounts,
     sources: Sources<f64>,
+    [net, net_h]: [Net; 2],
+    returns: bool,
 ) -> VsRep {
     let f = |x: i128| x as f64;
     // Per-visitor vector (r_s, o_s, r_h, o_h), money in currency units.
@@ -267,24 +346,64 @@ fn vs_holdout(
         let g = [1.0 / rs, -1.0 / os, -1.0 / rh, 1.0 / oh];
         with_t(Estimate::wald(l - 1.0, l * linear_var(&g, &s, &tot, n).sqrt()))
     });
-    // Margin: its own 2x2 system (m_s, m_h).
+    // Margin (and net revenue and margin): its own 2x2 system (x_s, x_h) of sums
+    // over visitors, and their squares and cross-product.
+    let paired_lift = |xs: f64, xh: f64, sq_s: i128, sq_h: i128, x_sh: i128| {
+        (xh > 0.0).then(|| {
+            let theta = xs / xh;
+            let sm =
+                [[f(sq_s) / c2, f(x_sh) / c2, 0.0, 0.0], [f(x_sh) / c2, f(sq_h) / c2, 0.0, 0.0], [0.0; 4], [0.0; 4]];
+            let g = [1.0 / xh, -theta / xh];
+            let e = Estimate::wald(theta - 1.0, linear_var(&g, &sm, &[xs, xh, 0.0, 0.0], n).sqrt());
+            let lost = kind(oh - both, xh, f(sq_h) / c2, oh, xh);
+            // A top-up's share: its revenue times the order's x's share of revenue.
+            let share = if rs > 0.0 { xs / rs } else { 0.0 };
+            let gained = pooled(kind(os - both, xs, f(sq_s) / c2, os, xh), top_up(xh, share));
+            with_discordant(e, lost, gained)
+        })
+    };
     let (ms, mh) = (t.margin as f64 / C, h.margin as f64 / C);
-    let margin_lift = (mh > 0.0).then(|| {
-        let theta = ms / mh;
-        let sm = [
-            [f(t.margin_sq) / c2, f(t.margin_x_holdout) / c2, 0.0, 0.0],
-            [f(t.margin_x_holdout) / c2, f(h.margin_sq) / c2, 0.0, 0.0],
-            [0.0; 4],
-            [0.0; 4],
-        ];
-        let g = [1.0 / mh, -theta / mh];
-        let e = Estimate::wald(theta - 1.0, linear_var(&g, &sm, &[ms, mh, 0.0, 0.0], n).sqrt());
-        let lost = kind(oh - both, mh, f(h.margin_sq) / c2, oh, mh);
-        // A top-up's margin: its revenue times the order margin's share of revenue.
-        let share = if rs > 0.0 { ms / rs } else { 0.0 };
-        let gained = pooled(kind(os - both, ms, f(t.margin_sq) / c2, os, mh), top_up(mh, share));
-        with_discordant(e, lost, gained)
-    });
+    let margin_lift = paired_lift(ms, mh, t.margin_sq, h.margin_sq, t.margin_x_holdout);
+    // Net lifts (MODEL.md rule 18): without returns net is gross, and so are they.
+    let (net_rpv_lift, net_margin_lift) = if returns {
+        let [rs2, rx, ms2, mx] = t.net_moments;
+        (
+            paired_lift(net.revenue, net_h.revenue, rs2, h.net_moments[0], rx),
+            paired_lift(net.margin, net_h.margin, ms2, h.net_moments[2], mx),
+        )
+    } else {
+        (rpv_lift, margin_lift)
+    };
+    // Annual net impact: annual GMV x (net RPV_s - net RPV_h) / RPV_h.
+    let annual_net_impact = net_rpv_lift
+        .filter(|_| rh > 0.0 && net_h.revenue > 0.0)
+        .map(|e| e.scaled(sc.store.annual_gmv * net_h.revenue / rh));
+    // The vendor's view (rule 21): attributed and influenced revenue over the
+    // incremental revenue a holdout measures, D = revenue_s - revenue_h.
+    let incremental = rs - rh;
+    let d_sq = (f(t.revenue_sq) + f(h.revenue_sq) - 2.0 * f(t.revenue_x_holdout)) / c2;
+    let ratio = |a: f64, [aa, ar, ah]: [i128; 3]| {
+        (incremental > 0.0 && a > 0.0).then(|| {
+            let theta = a / incremental;
+            // Its uncertainty is the incremental revenue's, which rests on a few
+            // discrete events (orders the strategy's friction loses, orders its
+            // discount or smoother checkout gains) as the RPV lift's does: so its
+            // inverse psi = D / A, the holdout's measure per unit claimed, gets the RPV
+            // lift's interval (delta method on sums over visitors, widened on each side
+            // by those events), and theta's interval is its reciprocal (unbounded
+            // above where psi's reaches 0). A Fieller interval on the sums held 87%.
+            let psi = incremental / a;
+            let (saa, sad) = (f(aa) / c2, (f(ar) - f(ah)) / c2);
+            let se_psi = ((d_sq - 2.0 * psi * sad + psi * psi * saa).max(0.0)).sqrt() / a;
+            let lost = kind(oh - both, rh, f(h.revenue_sq) / c2, oh, a);
+            let gained = kind(os - both, rs, f(t.revenue_sq) / c2, os, a);
+            let (lo, hi) = discordant_lift(psi, se_psi, Z95, lost, gained);
+            let upper = if lo > 0.0 { 1.0 / lo } else { f64::INFINITY };
+            Estimate::with_interval(theta, se_psi * theta * theta, (1.0 / hi, upper))
+        })
+    };
+    let attribution_ratio = ratio(net.attributed, t.attributed_moments);
+    let influenced_ratio = ratio(t.influenced as f64 / C, t.influenced_moments);
     let gmv = sc.store.annual_gmv;
     let annual_gmv_impact = rpv_lift.map(|e| e.scaled(gmv));
     let log = |a: f64, b: f64| (a > 0.0 && b > 0.0).then(|| (a / b).ln());
@@ -300,7 +419,18 @@ fn vs_holdout(
         _ => None,
     };
     VsRep {
-        lifts: Lifts { conversion_rate_lift, aov_lift, rpv_lift, margin_lift, annual_gmv_impact },
+        lifts: Lifts {
+            conversion_rate_lift,
+            aov_lift,
+            rpv_lift,
+            margin_lift,
+            annual_gmv_impact,
+            net_rpv_lift,
+            net_margin_lift,
+            annual_net_impact,
+            attribution_ratio,
+            influenced_ratio,
+        },
         log_conversion,
         log_aov,
         rpv_parts,

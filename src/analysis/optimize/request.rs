@@ -16,12 +16,15 @@ pub struct Objective(pub Metric);
 
 impl Objective {
     /// Every objective.
-    pub const ALL: [Objective; 5] = [
+    pub const ALL: [Objective; 8] = [
         Objective(Metric::ConversionRate),
         Objective(Metric::Aov),
         Objective(Metric::RevenuePerVisitor),
         Objective(Metric::GrossMarginPerVisitor),
         Objective(Metric::AnnualGmvImpact),
+        Objective(Metric::NetRevenuePerVisitor),
+        Objective(Metric::NetMarginPerVisitor),
+        Objective(Metric::AnnualNetImpact),
     ];
 
     /// The metric it maximises.

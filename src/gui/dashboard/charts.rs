@@ -185,6 +185,7 @@ pub fn metric_tick(m: Metric, v: f64, step: f64, currency: &str) -> String {
         MetricUnit::Rate | MetricUnit::PerThousand => percent_tick(v, step, false),
         MetricUnit::Relative => percent_tick(v, step, true),
         MetricUnit::Money | MetricUnit::MoneyPerVisitor | MetricUnit::MoneyPerYear => money_tick(v, step, currency),
+        MetricUnit::Ratio => format!("{v:.1}x"),
     }
 }
 

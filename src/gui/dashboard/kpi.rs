@@ -7,6 +7,7 @@ use egui::{Grid, RichText, Ui};
 use super::charts::color;
 use super::style;
 use crate::format::{money, percent};
+use crate::report::metric::MetricUnit;
 use crate::report::{Metric, Report, StrategyReport};
 use crate::stats::{LiftSummary, Summary};
 
@@ -90,11 +91,12 @@ fn lift_rows(ui: &mut Ui, s: &StrategyReport, cur: &str) {
         .on_hover_text("Relative change against the holdout: +10% means 1.1 times the holdout's value.");
     ui.label(RichText::new("P5–P95 · P(>0)").weak());
     ui.end_row();
-    for m in Metric::LIFTS {
-        ui.label(if m == Metric::AnnualGmvImpact { m.label() } else { m.level_of().map_or(m.label(), Metric::label) })
+    for m in card_lifts(s) {
+        let per_year = m.unit() == MetricUnit::MoneyPerYear;
+        ui.label(if per_year { m.label() } else { m.level_of().map_or(m.label(), Metric::label) })
             .on_hover_text(m.help());
         // The strategy's own level, next to its change.
-        match m.level_of().filter(|_| m != Metric::AnnualGmvImpact).and_then(|l| l.summary(s).map(|x| (l, x))) {
+        match m.level_of().filter(|_| !per_year).and_then(|l| l.summary(s).map(|x| (l, x))) {
             Some((l, x)) => {
                 ui.label(l.format(x.mean, cur)).on_hover_text(summary_tip(l, &x, cur));
             }
@@ -117,7 +119,7 @@ fn lift_rows(ui: &mut Ui, s: &StrategyReport, cur: &str) {
                 } else {
                     ui.visuals().text_color()
                 };
-                let tip = if m == Metric::AnnualGmvImpact {
+                let tip = if per_year {
                     summary_tip(m, &x, cur)
                 } else {
                     format!("{} relative to the holdout.\n{}", m.format(x.mean, cur), summary_tip(m, &x, cur))
@@ -141,6 +143,19 @@ fn lift_rows(ui: &mut Ui, s: &StrategyReport, cur: &str) {
         }
         ui.end_row();
     }
+}
+
+/// The lifts a card shows: the gross ones, and the net ones where returns make them
+/// differ from those (the vendor's ratios have their own panel).
+fn card_lifts(s: &StrategyReport) -> impl Iterator<Item = Metric> + '_ {
+    let mean = |m: Metric| m.summary(s).map(|x| x.mean);
+    Metric::LIFTS.into_iter().filter(move |&m| match m {
+        Metric::NetRpvLift => mean(m) != mean(Metric::RpvLift),
+        Metric::NetMarginLift => mean(m) != mean(Metric::MarginLift),
+        Metric::AnnualNetImpact => mean(m) != mean(Metric::AnnualGmvImpact),
+        Metric::AttributionRatio | Metric::InfluencedRatio => false,
+        _ => true,
+    })
 }
 
 /// The KPI cards as a table for a spreadsheet or slide (tab-separated, a header row):

@@ -4,6 +4,7 @@
 
 pub mod charts;
 mod kpi;
+mod net;
 pub mod style;
 
 use egui::{Grid, RichText, Ui};
@@ -138,6 +139,9 @@ impl Dashboard {
                     }
                     upgrades_table(ui, r);
                 })
+            }),
+            Box::new(|ui: &mut Ui| {
+                section(ui, "Net of returns, and what a vendor would claim", |ui| net::panel(ui, r))
             }),
             Box::new(|ui: &mut Ui| {
                 section(ui, "Head-to-head on revenue per visitor", |ui| {

@@ -131,6 +131,7 @@ fn default_segment() -> SegmentSpec {
         acceptance_propensity: Fixed(1.0),
         price_sensitivity: Fixed(1.0),
         friction_sensitivity: Fixed(1.0),
+        post_checkout_eligibility: Fixed(1.0),
         loyalty_member_share: Fixed(0.0),
         spend_to_date: Fixed(0.0),
         category_affinity: Default::default(),

@@ -176,6 +176,19 @@ registry! {
             "Probability of topping up to the next tier when the gap is zero, before the segment's propensity."];
         TierGapDecay tier_gap_decay = ["Tier prompt gap decay", Unit::Factor, [0.0, 100.0], 2,
             "Uptake falls as exp(-decay x gap / cart value): the goal-gradient effect."];
+        Satiation satiation = ["Cross-surface satiation", Unit::Percent, [0.0, 1.0], 0,
+            "A shopper who added a cart suggestion or topped up for a tier accepts each confirmation-page offer \
+             with its probability x (1 - satiation): 0 (the default) means no satiation."];
+        ReturnRateBaseCart return_rate_base_cart = ["Return rate: intended cart", Unit::Percent, [0.0, 1.0], 0,
+            "Share of the intended cart's revenue refunded (in expectation; the goods' cost is recovered)."];
+        ReturnRateCrossSell return_rate_cross_sell = ["Return rate: cart suggestions", Unit::Percent, [0.0, 1.0], 0,
+            "Share of accepted cart suggestions' revenue refunded."];
+        ReturnRateTierTopUp return_rate_tier_top_up = ["Return rate: tier top-ups", Unit::Percent, [0.0, 1.0], 0,
+            "Share of tier top-ups' revenue refunded."];
+        ReturnRatePostCheckout return_rate_post_checkout = ["Return rate: post-checkout add-ons", Unit::Percent,
+            [0.0, 1.0], 0, "Share of confirmation-page add-ons' revenue refunded."];
+        ReturnHandlingCost return_handling_cost = ["Handling cost per returned item", Unit::Money, [0.0, MAX_MONEY], 0,
+            "What handling one returned item costs the store (shipping back, inspection, restocking), in currency."];
     }
     CatalogProducts = ["catalog.products", "Products file", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
         "CSV file of products in the scenario's folder (or a subfolder): id,name,category,price[,cost,\
@@ -223,6 +236,10 @@ registry! {
         Some("1"), World, "Multiplies the friction of each slot or prompt for this segment."], item!(segments => friction_sensitivity => param);
     SegmentLoyaltyMemberShare = ["segments[].loyalty_member_share", "Loyalty member share", Uncertain, Unit::Percent, [0.0, 1.0],
         Some("0"), World, "Share of this segment enrolled in the loyalty program."], item!(segments => loyalty_member_share => param);
+    SegmentPostCheckoutEligibility = ["segments[].post_checkout_eligibility", "Post-checkout eligibility", Uncertain, Unit::Percent,
+        [0.0, 1.0], Some("1"), World,
+        "Share of this segment's orders on which a confirmation-page offer can render at all (payment methods \
+         without one-click add-ons, some markets, guest checkouts): the same orders under every strategy."], item!(segments => post_checkout_eligibility => param);
     SegmentSpendToDate = ["segments[].spend_to_date", "Spend to date (per member)", PerShopper, Unit::Money, [0.0, MAX_MONEY],
         Some("0"), World,
         "A member's spend so far in the tier period: a per-shopper distribution, drawn for each member with a \

@@ -98,6 +98,7 @@ pub(super) fn check_segments(
             price_sensitivity: input(FieldId::SegmentPriceSensitivity, &s.price_sensitivity),
             friction_sensitivity: input(FieldId::SegmentFrictionSensitivity, &s.friction_sensitivity),
             loyalty_member_share: input(FieldId::SegmentLoyaltyMemberShare, &s.loyalty_member_share),
+            post_checkout_eligibility: input(FieldId::SegmentPostCheckoutEligibility, &s.post_checkout_eligibility),
             spend_to_date: s.spend_to_date.sampler().unwrap_or(Sampler::Fixed(0.0)),
             category_affinity: affinity,
         });

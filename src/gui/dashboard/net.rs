@@ -1,0 +1,80 @@
+//! Net of returns, and what a vendor would claim (MODEL.md rules 18 and 21): a table
+//! per strategy from gross revenue to net, beside the vendor's attributed revenue and
+//! what the holdout measures, with the claim in words.
+
+use egui::{Grid, RichText, Ui};
+
+use crate::format::money;
+use crate::report::net::{NetRow, rows};
+use crate::report::{Metric, Report};
+
+/// The gross-to-net table, then the vendor's view, for every strategy.
+pub fn panel(ui: &mut Ui, r: &Report) {
+    let rows = rows(r);
+    let cur = &r.currency;
+    let m = |x: f64| money(x, cur, 3);
+    let any_returns = rows.iter().any(|x| x.refunds.abs() > 1e-12);
+    if !any_returns {
+        ui.label(
+            RichText::new(
+                "No returns are modelled (every return rate is 0): net equals gross. Set them on the \
+                 Behaviour page.",
+            )
+            .weak(),
+        );
+    }
+    let head = |ui: &mut Ui, text: &str, tip: &str| {
+        ui.label(RichText::new(text).strong()).on_hover_text(tip);
+    };
+    Grid::new("gross-to-net").striped(true).show(ui, |ui| {
+        head(ui, "Per visitor", "Means across replications, in currency per visitor.");
+        head(ui, "Gross revenue", Metric::RevenuePerVisitor.help());
+        head(ui, "Refunds", "Gross revenue less net revenue: what returns give back.");
+        head(ui, "Net revenue", Metric::NetRevenuePerVisitor.help());
+        head(ui, "Net margin", Metric::NetMarginPerVisitor.help());
+        ui.end_row();
+        for x in &rows {
+            ui.label(&x.name);
+            ui.label(m(x.gross));
+            ui.label(if x.refunds.abs() > 1e-12 { format!("-{}", m(x.refunds)) } else { "none".into() });
+            ui.label(RichText::new(m(x.net)).strong());
+            ui.label(m(x.net_margin));
+            ui.end_row();
+        }
+    });
+    ui.add_space(8.0);
+    ui.label(RichText::new("What a vendor's dashboard would report").strong());
+    Grid::new("vendor-view").striped(true).show(ui, |ui| {
+        head(ui, "Per visitor", "Means across replications, in currency per visitor.");
+        head(ui, "Vendor claims", Metric::AttributedRevenuePerVisitor.help());
+        head(ui, "Holdout shows", "Revenue per visitor less the holdout's: what the strategy adds, measured.");
+        head(ui, "Ratio", Metric::AttributionRatio.help());
+        ui.end_row();
+        for x in rows.iter().filter(|x| !x.is_holdout) {
+            ui.label(&x.name);
+            ui.label(m(x.attributed));
+            ui.label(m(x.incremental));
+            ui.label(ratio_text(x)).on_hover_text(x.in_words(cur));
+            ui.end_row();
+        }
+    });
+    if let Some(x) = featured(&rows, r) {
+        ui.add_space(4.0);
+        ui.add(egui::Label::new(format!("{}: {}", x.name, x.in_words(cur))).wrap());
+    }
+}
+
+fn ratio_text(x: &NetRow) -> String {
+    if x.incremental > 0.0 && x.attributed.is_finite() {
+        format!("{:.1}x", x.attributed / x.incremental)
+    } else {
+        "no revenue added".into()
+    }
+}
+
+/// The featured strategy's row (the one the dashboard leads with).
+fn featured<'a>(rows: &'a [NetRow], r: &Report) -> Option<&'a NetRow> {
+    let names = r.strategies.iter().map(|s| (s.name.as_str(), s.is_holdout));
+    let k = crate::model::featured_strategy(names)?;
+    rows.get(k)
+}

@@ -1,0 +1,84 @@
+//! Gross to net, and what a vendor would report (MODEL.md rules 18 and 21): one row
+//! per strategy from a report's means, for the dashboard's panel and the report.
+
+use super::{Metric, Report, StrategyReport};
+use crate::format::money;
+use crate::stats::Summary;
+
+/// One strategy's money per visitor, gross and net, and the vendor's view of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetRow {
+    /// The strategy's name.
+    pub name: String,
+    /// Whether it is the holdout.
+    pub is_holdout: bool,
+    /// Revenue per visitor.
+    pub gross: f64,
+    /// Refunds per visitor (gross - net revenue per visitor).
+    pub refunds: f64,
+    /// Net revenue per visitor.
+    pub net: f64,
+    /// Net margin per visitor.
+    pub net_margin: f64,
+    /// What a vendor attributes to the strategy, per visitor.
+    pub attributed: f64,
+    /// What a holdout measures: revenue per visitor less the holdout's.
+    pub incremental: f64,
+    /// Attributed / incremental revenue across replications (where defined).
+    pub ratio: Option<Summary>,
+}
+
+fn mean(s: &StrategyReport, m: Metric) -> f64 {
+    m.summary(s).map_or(f64::NAN, |x| x.mean)
+}
+
+/// Every strategy's row, in report order.
+pub fn rows(r: &Report) -> Vec<NetRow> {
+    let holdout_rpv =
+        r.strategies.iter().find(|s| s.is_holdout).map_or(f64::NAN, |h| mean(h, Metric::RevenuePerVisitor));
+    r.strategies
+        .iter()
+        .map(|s| {
+            let (gross, net) = (mean(s, Metric::RevenuePerVisitor), mean(s, Metric::NetRevenuePerVisitor));
+            NetRow {
+                name: s.name.clone(),
+                is_holdout: s.is_holdout,
+                gross,
+                refunds: gross - net,
+                net,
+                net_margin: mean(s, Metric::NetMarginPerVisitor),
+                attributed: mean(s, Metric::AttributedRevenuePerVisitor),
+                incremental: gross - holdout_rpv,
+                ratio: Metric::AttributionRatio.summary(s),
+            }
+        })
+        .collect()
+}
+
+impl NetRow {
+    /// The vendor's claim against the holdout's measure, in a sentence.
+    pub fn in_words(&self, currency: &str) -> String {
+        let claim = money(self.attributed, currency, 3);
+        if self.is_holdout {
+            return "The holdout: nothing to attribute.".into();
+        }
+        if self.incremental.is_nan() || self.incremental <= 0.0 {
+            return format!(
+                "A vendor's dashboard would claim {claim} a visitor, but the holdout shows no revenue added \
+                 ({} a visitor).",
+                money(self.incremental, currency, 3)
+            );
+        }
+        match &self.ratio {
+            Some(x) => format!(
+                "A vendor's dashboard would claim {:.1}x what the holdout shows ({claim} against {} a visitor; \
+                 {:.1}x to {:.1}x across the replications where it adds revenue).",
+                self.attributed / self.incremental,
+                money(self.incremental, currency, 3),
+                x.p05,
+                x.p95
+            ),
+            None => format!("A vendor's dashboard would claim {claim} a visitor."),
+        }
+    }
+}
