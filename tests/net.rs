@@ -45,7 +45,7 @@ fn the_new_inputs_at_their_defaults_change_no_tally() {
     b.return_rate_tier_top_up = Param::Fixed(0.0);
     b.return_rate_post_checkout = Param::Fixed(0.0);
     b.return_handling_cost = Param::Fixed(0.0);
-    let (_, a, ra) = run(&plain);
+    let (sc, a, ra) = run(&plain);
     let (_, b, rb) = run(&explicit);
     assert_eq!(a, b);
     // Without returns net is gross, to the cent, and so are its lifts.
@@ -53,7 +53,9 @@ fn the_new_inputs_at_their_defaults_change_no_tally() {
         for k in 0..r.strategies.len() {
             assert_eq!(value(r, k, Metric::NetRevenuePerVisitor), value(r, k, Metric::RevenuePerVisitor));
             assert_eq!(value(r, k, Metric::NetMarginPerVisitor), value(r, k, Metric::GrossMarginPerVisitor));
-            assert_eq!(value(r, k, Metric::PostCheckoutEligibleShare), 1.0);
+            let share = Metric::PostCheckoutEligibleShare.estimate(&r.strategies[k]).map(|e| e.value);
+            let offers = sc.strategies[k].post_checkout.is_some();
+            assert_eq!(share, offers.then_some(1.0), "strategy {k}");
             if k != HOLDOUT {
                 assert_eq!(Metric::NetRpvLift.estimate(&r.strategies[k]), Metric::RpvLift.estimate(&r.strategies[k]));
                 assert_eq!(
@@ -76,7 +78,7 @@ fn at_eligibility_zero_post_checkout_only_is_the_holdout_to_the_cent() {
     for (c, r) in counts.iter().zip(&reps) {
         let (p, h) = (&c.strategies[POST_ONLY], &c.strategies[HOLDOUT]);
         assert_eq!((p.orders, p.revenue, p.margin), (h.orders, h.revenue, h.margin));
-        assert_eq!((p.post_shown, p.post_eligible), (0, 0));
+        assert_eq!((p.post_shown, p.post_ineligible), (0, p.orders));
         assert_eq!(value(r, POST_ONLY, Metric::PostCheckoutEligibleShare), 0.0);
     }
 }
@@ -87,17 +89,24 @@ fn eligibility_shows_offers_on_that_share_of_orders_the_same_orders_under_every_
     for s in &mut spec.segments {
         s.post_checkout_eligibility = Param::Fixed(0.6);
     }
+    // A second post-checkout-only strategy with other offers: the same orders.
+    let mut twin = spec.strategies[POST_ONLY].clone();
+    twin.name = "Post-checkout, 30% off".into();
+    twin.post_checkout.offer_discount = 0.3;
+    spec.strategies.push(twin);
     let (_, counts, _) = run(&spec);
     let (_, full, _) = run(&article());
     for (c, f) in counts.iter().zip(&full) {
         let p = &c.strategies[POST_ONLY];
-        let share = p.post_eligible as f64 / p.orders as f64;
+        let eligible = p.orders - p.post_ineligible;
+        let share = eligible as f64 / p.orders as f64;
         // About 2,800 orders a replication: 0.6 within four standard errors.
         assert!((share - 0.6).abs() < 4.0 * (0.24 / p.orders as f64).sqrt(), "{share}");
         // Post-checkout only has the holdout's orders; the holdout's eligible orders
         // are the same orders, so they are exactly as many.
-        assert_eq!(p.post_eligible, c.strategies[HOLDOUT].post_eligible);
-        assert_eq!(p.post_shown, p.post_eligible, "one offer on each eligible order");
+        let twin = c.strategies.last().unwrap();
+        assert_eq!((p.orders, p.post_ineligible), (twin.orders, twin.post_ineligible));
+        assert_eq!(p.post_shown, eligible, "one offer on each eligible order");
         assert!(p.post_accepted < f.strategies[POST_ONLY].post_accepted);
     }
 }
@@ -124,6 +133,7 @@ fn one_return_rate_on_every_source_leaves_that_share_of_revenue() {
             assert!((got - want).abs() <= 1e-12 * want, "strategy {k}: {got} vs {want}");
             // The goods come back: net margin = margin - r x (revenue - cost).
             let cost: i64 = t.cost_by_source.iter().sum();
+            assert!(t.orders == 0 || cost > 0, "returns tally the costs by source");
             assert_eq!(cost, t.revenue - t.margin);
             let want_m = (t.margin as f64 - 0.12 * (t.revenue - cost) as f64) / 100.0 / n;
             assert!((value(r, k, Metric::NetMarginPerVisitor) - want_m).abs() <= 1e-12 * want_m.abs().max(1.0));

@@ -65,22 +65,23 @@ pub struct StrategyCounts {
     /// revenue differs, which sets the lifts' interval width with few of them.
     #[serde(default)]
     pub revenue_diff_pow4: u128,
-    /// Completed orders on which a confirmation-page offer could render (MODEL.md
-    /// rule 17).
+    /// Completed orders on which no confirmation-page offer could render (MODEL.md
+    /// rule 17; counted so that the default, every order eligible, costs nothing).
     #[serde(default)]
-    pub post_eligible: u64,
+    pub post_ineligible: u64,
     /// Post-checkout offers accepted on orders that already held an accepted
     /// suggestion or a top-up (those satiation damps, rule 20).
     #[serde(default)]
     pub post_accepted_extended: u64,
-    /// Items of the intended carts of completed orders (repeats included).
+    /// With returns (rule 18; 0 without): items of the intended carts of completed
+    /// orders (repeats included).
     #[serde(default)]
     pub items_base: u64,
-    /// Accepted suggestions in completed orders.
+    /// With returns: accepted suggestions in completed orders.
     #[serde(default)]
     pub items_cross: u64,
-    /// Unit costs by revenue source in completed orders, cents: intended carts,
-    /// suggestions, top-ups, add-ons (they sum to revenue - margin).
+    /// With returns: unit costs by revenue source in completed orders, cents:
+    /// intended carts, suggestions, top-ups, add-ons (they sum to revenue - margin).
     #[serde(default)]
     pub cost_by_source: [i64; 4],
     /// Revenue of completed orders with at least one accepted suggestion, top-up or
@@ -135,7 +136,7 @@ impl StrategyCounts {
             self.tier_sampling_var[i] += o.tier_sampling_var[i];
         }
         self.revenue_diff_pow4 = self.revenue_diff_pow4.saturating_add(o.revenue_diff_pow4);
-        self.post_eligible += o.post_eligible;
+        self.post_ineligible += o.post_ineligible;
         self.post_accepted_extended += o.post_accepted_extended;
         self.items_base += o.items_base;
         self.items_cross += o.items_cross;

@@ -92,10 +92,9 @@ pub struct Scratch {
     pub(super) post_linked: Vec<(u32, f64)>,
     pub(super) scored: Vec<(f64, u32)>,
     /// Per strategy, this shopper's (revenue, margin, ordered).
-    pub(super) outcomes: Vec<(i64, i64, bool)>,
-    /// Per strategy: the visitor's attributed revenue, influenced revenue, and net
-    /// revenue and margin (rules 18 and 21).
-    pub(super) vendor: Vec<(i64, i64, (i64, i64))>,
+    pub(super) outcomes: Vec<(i64, i64, bool, i64)>,
+    /// Per strategy: the visitor's net revenue and margin, with returns (rule 18).
+    pub(super) net: Vec<(i64, i64)>,
     /// Counts simulated shoppers: a memo below is this shopper's when its serial is.
     pub(super) serial: u64,
     /// Per group leader (see [`Compiled::pre_leader`]): its stage-2 result.
@@ -119,8 +118,8 @@ impl Scratch {
             top_keys: [0; MAX_SLOTS as usize],
             post_linked: Vec::with_capacity(64),
             scored: Vec::with_capacity(64),
-            outcomes: vec![(0, 0, false); n_strategies],
-            vendor: vec![(0, 0, (0, 0)); n_strategies],
+            outcomes: vec![(0, 0, false, 0); n_strategies],
+            net: vec![(0, 0); n_strategies],
             serial: 0,
             pre_memo: vec![(0, PreResult::default()); n_strategies],
             post_memo: vec![(0, 0, PostResult::default()); n_strategies],

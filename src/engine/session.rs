@@ -184,18 +184,31 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
             t.tier_accepted += o.tier[1];
         }
         any_order |= o.ordered;
-        s.outcomes[k] = (o.revenue, o.margin, o.ordered);
-        s.vendor[k] = (o.attributed, o.influenced, o.net);
+        s.outcomes[k] = (o.revenue, o.margin, o.ordered, o.attributed);
     }
     if !any_order {
         // No revenue, margin or order under any strategy: every product below is 0.
         return;
     }
     let h = sc.holdout;
-    let (rh, mh, oh) = s.outcomes[h];
+    let (rh, mh, oh, _) = s.outcomes[h];
     let (rh, mh) = (i128::from(rh), i128::from(mh));
-    for (t, &(r, m, o)) in counts.strategies.iter_mut().zip(&s.outcomes) {
+    for (t, &(r, m, o, a)) in counts.strategies.iter_mut().zip(&s.outcomes) {
         let (r, m) = (i128::from(r), i128::from(m));
+        // Nothing accepted (most visitors under most strategies): no attributed or
+        // influenced revenue.
+        if a > 0 {
+            t.influenced += i64::try_from(r).unwrap_or(i64::MAX);
+            t.influenced_orders += 1;
+            let (a, i) = (i128::from(a), r);
+            t.attributed_moments[0] += a * a;
+            t.attributed_moments[1] += a * r;
+            t.attributed_moments[2] += a * rh;
+            t.influenced_moments[0] += i * i;
+            t.influenced_moments[1] += i * r;
+            t.influenced_moments[2] += i * rh;
+        }
+
         t.revenue_sq += r * r;
         t.margin_sq += m * m;
         t.revenue_x_holdout += r * rh;
@@ -210,18 +223,14 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
             t.order_x_holdout_revenue += rh;
         }
     }
-    let (_, _, (nrh, nmh)) = s.vendor[h];
-    let (nrh, nmh) = (i128::from(nrh), i128::from(nmh));
-    for (k, t) in counts.strategies.iter_mut().enumerate() {
-        let (a, i, (nr, nm)) = s.vendor[k];
-        let (a, i, r) = (i128::from(a), i128::from(i), i128::from(s.outcomes[k].0));
-        t.attributed_moments[0] += a * a;
-        t.attributed_moments[1] += a * r;
-        t.attributed_moments[2] += a * rh;
-        t.influenced_moments[0] += i * i;
-        t.influenced_moments[1] += i * r;
-        t.influenced_moments[2] += i * rh;
-        if c.returns {
+    if c.returns {
+        let (nrh, nmh) = if oh { s.net[h] } else { (0, 0) };
+        let (nrh, nmh) = (i128::from(nrh), i128::from(nmh));
+        // A strategy's entry is this visitor's only where they ordered under it.
+        for ((t, &(nr, nm)), &(_, _, o, _)) in counts.strategies.iter_mut().zip(&s.net).zip(&s.outcomes) {
+            if !o {
+                continue; // no order: every product is 0
+            }
             let (nr, nm) = (i128::from(nr), i128::from(nm));
             t.net_moments[0] += nr * nr;
             t.net_moments[1] += nr * nrh;

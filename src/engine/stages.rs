@@ -68,12 +68,9 @@ pub(super) struct Outcome {
     pub(super) pre: [u64; 2],
     /// Tier prompt shown and top-up taken (0 or 1 each).
     pub(super) tier: [u64; 2],
-    /// Revenue of the accepted suggestions, top-up and add-ons (rule 21), cents.
+    /// Revenue of the accepted suggestions, top-up and add-ons (rule 21), cents;
+    /// an order with some is influenced.
     pub(super) attributed: i64,
-    /// The order's revenue where something was accepted, else 0.
-    pub(super) influenced: i64,
-    /// Net revenue and net margin, rounded to the cent (with returns only).
-    pub(super) net: (i64, i64),
 }
 
 /// Stages 2-5 for one shopper under strategy `k`, with checkout uniform
@@ -176,71 +173,88 @@ pub(super) fn simulate_strategy(
     t.src_cross_sell += cross;
     t.src_tier_top_up += top_up;
     t.src_discounts -= discount_cents;
-    t.items_base += u64::from(sh.items);
-    t.items_cross += pre[1];
-    t.post_eligible += u64::from(sh.eligible);
 
     // Stage 5: post-checkout offers. Strategies with the same spec make the same
     // offers to the same order, so an order that is the cart is simulated once.
     let (mut post, mut post_cost, mut post_accepted) = (0i64, 0i64, 0u64);
-    if let Some(stage) = &st.post_checkout
-        && sh.eligible
-    {
-        let g = c.post_leader[k];
-        let memo = &s.post_memo[g];
-        let r = if n_extras == 0 && memo.0 == s.serial && memo.1 == order_value {
-            memo.2
+    if let Some(stage) = &st.post_checkout {
+        // Rule 17: offers render on eligible orders only.
+        if !sh.eligible {
+            t.post_ineligible += 1;
         } else {
-            let r = post_stage(c, w, k, stage, sh, &extras[..n_extras], order_value, s);
-            if n_extras == 0 {
-                s.post_memo[g] = (s.serial, order_value, r);
+            let g = c.post_leader[k];
+            let memo = &s.post_memo[g];
+            let r = if n_extras == 0 && memo.0 == s.serial && memo.1 == order_value {
+                memo.2
+            } else {
+                let r = post_stage(c, w, k, stage, sh, &extras[..n_extras], order_value, s);
+                if n_extras == 0 {
+                    s.post_memo[g] = (s.serial, order_value, r);
+                }
+                r
+            };
+            t.post_shown += r.shown;
+            t.post_accepted += r.accepted;
+            if n_extras > 0 {
+                t.post_accepted_extended += r.accepted;
             }
-            r
-        };
-        t.post_shown += r.shown;
-        t.post_accepted += r.accepted;
-        if n_extras > 0 {
-            t.post_accepted_extended += r.accepted;
+            post = r.revenue;
+            post_cost = r.cost;
+            post_accepted = r.accepted;
+            cost += r.cost;
         }
-        post = r.revenue;
-        post_cost = r.cost;
-        post_accepted = r.accepted;
-        cost += r.cost;
     }
     t.src_post_checkout += post;
     let revenue = order_value + post;
     let margin = revenue - cost;
     t.revenue += revenue;
     t.margin += margin;
-    t.cost_by_source[0] += sh.cart_cost;
-    t.cost_by_source[1] += cross_cost;
-    t.cost_by_source[2] += top_up_cost;
-    t.cost_by_source[3] += post_cost;
     let attributed = cross + top_up + post;
-    let influenced = if n_extras > 0 || post_accepted > 0 { revenue } else { 0 };
-    t.influenced += influenced;
-    t.influenced_orders += u64::from(n_extras > 0 || post_accepted > 0);
-    let net = if c.returns {
-        let f = &w.facts;
-        let rates = [f.return_rate_base_cart, f.return_rate_cross_sell, f.return_rate_tier_top_up];
-        // The checkout discount is refunded with the goods it applied to.
-        let paid = if gross > 0 { order_value as f64 / gross as f64 } else { 0.0 };
-        let refund = paid * (rates[0] * sh.v0 as f64 + rates[1] * cross as f64 + rates[2] * top_up as f64)
-            + f.return_rate_post_checkout * post as f64;
-        let recovered = rates[0] * sh.cart_cost as f64
-            + rates[1] * cross_cost as f64
-            + rates[2] * top_up_cost as f64
-            + f.return_rate_post_checkout * post_cost as f64;
-        let items = rates[0] * f64::from(sh.items)
-            + rates[1] * pre[1] as f64
-            + rates[2] * tier[1] as f64
-            + f.return_rate_post_checkout * post_accepted as f64;
-        let handling = f.return_handling_cost * 100.0 * items;
-        (revenue - refund.round() as i64, margin - (refund - recovered + handling).round() as i64)
-    } else {
-        (revenue, margin)
-    };
-    Outcome { revenue, margin, ordered: true, pre, tier, attributed, influenced, net }
+    if c.returns {
+        let paid = if discount_cents > 0 { order_value as f64 / gross as f64 } else { 1.0 };
+        let value = [sh.v0, cross, top_up, post];
+        let cost = [sh.cart_cost, cross_cost, top_up_cost, post_cost];
+        let items = [i64::from(sh.items), pre[1] as i64, tier[1] as i64, post_accepted as i64];
+        s.net[k] = net_of(&w.returns, (revenue, margin), paid, value, cost, items, t);
+    }
+    Outcome { revenue, margin, ordered: true, pre, tier, attributed }
+}
+
+/// A completed order's net revenue and net margin, rounded to the cent (MODEL.md
+/// rule 18), from its `revenue` and `margin` and, by source (intended cart,
+/// suggestions, top-up, add-ons), its `value`, unit `cost` and `items`; `paid` is the
+/// share of the checkout order's value paid after the checkout discount. Refunds are
+/// each source's rate times its revenue (the checkout sources at the price paid), the
+/// returned goods' cost comes back, and each returned item costs the handling cost.
+/// Tallies the costs and items the report needs. Out of line: it runs only where
+/// returns are modelled.
+#[inline(never)]
+fn net_of(
+    r: &super::world::Returns,
+    (revenue, margin): (i64, i64),
+    paid: f64,
+    value: [i64; 4],
+    cost: [i64; 4],
+    items: [i64; 4],
+    t: &mut StrategyCounts,
+) -> (i64, i64) {
+    t.items_base += items[0] as u64;
+    t.items_cross += items[1] as u64;
+    for (c, x) in t.cost_by_source.iter_mut().zip(cost) {
+        *c += x;
+    }
+    let [a, b, c, d] = r.rate;
+    let refund = paid * (a * value[0] as f64 + b * value[1] as f64 + c * value[2] as f64) + d * value[3] as f64;
+    let recovered = a * cost[0] as f64 + b * cost[1] as f64 + c * cost[2] as f64 + d * cost[3] as f64;
+    let [ha, hb, hc, hd] = r.handling;
+    let handling = ha * items[0] as f64 + hb * items[1] as f64 + hc * items[2] as f64 + hd * items[3] as f64;
+    (revenue - round_nonneg(refund), margin - round_signed(refund - recovered + handling))
+}
+
+/// Rounds to the nearest integer, halves away from zero, without a libm call.
+#[inline]
+fn round_signed(x: f64) -> i64 {
+    if x >= 0.0 { round_nonneg(x) } else { -round_nonneg(-x) }
 }
 
 /// Stage 2 for one shopper under one pre-checkout spec: what was shown and taken.
@@ -328,6 +342,8 @@ pub(super) fn post_stage(
     // or a top-up accepts each offer with its probability x (1 - satiation). The
     // offers are chosen as without it.
     let keep = if extras.is_empty() { 1.0 } else { 1.0 - w.facts.satiation };
+    // x 1.0 is exact: without satiation the acceptance is as before, bit for bit.
+    let accept_kept = accept_base * keep;
     let rel = |s: &Scratch, p: u32| {
         let cart = s.cands.rel_or(p, baseline);
         if use_order_set { cart.max(s.extra_links.rel_or(p, baseline)) } else { cart }
@@ -391,16 +407,11 @@ pub(super) fn post_stage(
     for j in 0..s.shown.len() {
         let p = s.shown[j];
         r.shown += 1;
-        // u < min(1, x) is u < x, as u < 1.
+        // u < min(1, x) is u < x, as u < 1; with satiation, u < min(1, x) keep is
+        // u < x keep and u < keep.
         let u = decision_uniform(sh.key, decision::POST + j as u64);
-        if u < keep
-            && below_price_scaled(
-                u,
-                accept_base * rel(s, p) * keep,
-                seg.price_sensitivity,
-                offer_price(p) as f64,
-                value,
-            )
+        if below_price_scaled(u, accept_kept * rel(s, p), seg.price_sensitivity, offer_price(p) as f64, value)
+            && u < keep
         {
             r.accepted += 1;
             r.revenue += offer_price(p);

@@ -194,6 +194,8 @@ pub struct SegmentDraw {
 pub struct Realized {
     /// The world facts (`[behaviour]`) as drawn.
     pub facts: BehaviourDrawn,
+    /// The return facts as drawn, ready for each order (rule 18).
+    pub returns: Returns,
     /// Segments, in scenario order.
     pub segments: Vec<SegmentDraw>,
     /// Alias table over segments.
@@ -262,6 +264,7 @@ impl Realized {
             completion_base.iter().map(|b| b.iter().map(|&x| completion_probability(x, 1.0)).collect()).collect();
         let completion_bound_max = completion_bounds.iter().map(|b| b.iter().copied().fold(0.0, f64::max)).collect();
         Realized {
+            returns: Returns::of(&b),
             segment_alias,
             extra_items,
             slot_friction: segments
@@ -288,6 +291,26 @@ pub fn drawn(sc: &Scenario, i: &Input, rep: u32) -> f64 {
 pub fn drawn_inputs(sc: &Scenario, rep: u32) -> Vec<f64> {
     let joint = sc.copula.as_ref().map(|c| copula_draws(c, &sc.held, sc.seed(), rep));
     sc.uncertain_inputs().iter().map(|(_, i)| drawn_with(sc, i, rep, joint.as_deref())).collect()
+}
+
+/// One replication's return facts by revenue source (intended cart, suggestions,
+/// top-up, add-ons): the rates, and the handling cost per unit of each source's
+/// items in cents (cost x rate), so that an order's returns are a few products.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Returns {
+    /// Return rate per source.
+    pub rate: [f64; 4],
+    /// Expected handling cost, cents, per item of each source.
+    pub handling: [f64; 4],
+}
+
+impl Returns {
+    /// From the drawn facts.
+    pub fn of(f: &BehaviourDrawn) -> Self {
+        let rate =
+            [f.return_rate_base_cart, f.return_rate_cross_sell, f.return_rate_tier_top_up, f.return_rate_post_checkout];
+        Returns { rate, handling: rate.map(|r| r * f.return_handling_cost * 100.0) }
+    }
 }
 
 /// The world facts (`[behaviour]`) of replication `rep`, as [`Realized::draw`] draws

@@ -473,6 +473,7 @@ pub fn check_tallies(sc: &Scenario, r: &RepCounts) -> Result<(), String> {
     }
     let h = &r.strategies[sc.holdout];
     let w = crate::engine::session::ABANDONER_WEIGHT;
+    let returns = sc.has_returns();
     for (st, t) in sc.strategies.iter().zip(&r.strategies) {
         let bad = |m: String| Err(format!("strategy `{}`: {m}", excerpt(st.name(), 60)));
         let slots = st.pre_checkout.map_or(0, |p| p.slots);
@@ -514,15 +515,19 @@ pub fn check_tallies(sc: &Scenario, r: &RepCounts) -> Result<(), String> {
                 .then(|| "discounts given, but it has no checkout discount".to_string()),
             (t.orders_x_holdout > t.orders.min(h.orders))
                 .then(|| "more shared orders than orders under it or the holdout".to_string()),
-            (t.post_eligible > t.orders).then(|| "more orders eligible for add-ons than orders".to_string()),
+            (t.post_ineligible > t.orders).then(|| "more orders ineligible for add-ons than orders".to_string()),
             (t.post_accepted_extended > t.post_accepted)
                 .then(|| "more add-ons on extended orders than add-ons".to_string()),
-            (t.items_base < t.orders || t.items_cross > t.pre_accepted)
+            // The returns' tallies are kept only where returns are modelled.
+            (returns && (t.items_base < t.orders || t.items_cross > t.pre_accepted))
                 .then(|| "fewer items than orders, or more suggestions in orders than accepted".to_string()),
             (t.cost_by_source.iter().any(|&c| c < 0)
-                || t.cost_by_source.iter().map(|&c| i128::from(c)).sum::<i128>()
-                    != i128::from(t.revenue) - i128::from(t.margin))
+                || (returns
+                    && t.cost_by_source.iter().map(|&c| i128::from(c)).sum::<i128>()
+                        != i128::from(t.revenue) - i128::from(t.margin)))
             .then(|| "unit costs by source that do not add up to revenue - margin".to_string()),
+            (!returns && (t.items_base, t.items_cross, t.cost_by_source, t.net_moments) != (0, 0, [0; 4], [0; 4]))
+                .then(|| "tallies of returns in a scenario without returns".to_string()),
             (t.influenced < 0 || t.influenced > t.revenue || t.influenced_orders > t.orders)
                 .then(|| "influenced revenue outside [0, revenue], or more influenced orders than orders".into()),
             (t.attributed_moments[0] < 0

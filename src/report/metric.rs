@@ -150,7 +150,8 @@ metrics! {
         TierUpgradeRate tier_upgrade_rate = ["Tier upgrades / visitor", "tier upgrades per visitor", PerThousand,
             "Tier upgrades (top-ups in completed orders) / visitors."],
         PostCheckoutEligibleShare post_checkout_eligible_share = ["Post-checkout eligible", "post-checkout \
-            eligible share", Rate, "Orders on which a confirmation-page offer could render / orders (MODEL.md rule 17)."],
+            eligible share", Rate, "Orders on which a confirmation-page offer could render / orders (MODEL.md rule 17), \
+            for strategies that make such offers."],
         NetRevenuePerVisitor net_revenue_per_visitor = ["Net revenue / visitor", "net revenue per visitor",
             MoneyPerVisitor, "(Revenue - refunds) / visitors: each source's revenue less its return rate's share \
             (the checkout discount refunded with the goods it applied to)."],

@@ -219,7 +219,11 @@ pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
                     tier_prompt_acceptance_rate: acceptance(t.tier_accepted, t.tier_shown, t.tier_sampling_var),
                     post_checkout_acceptance_rate: proportion(t.post_accepted, t.post_shown),
                     tier_upgrade_rate: proportion(t.upgrades, rep.visitors),
-                    post_checkout_eligible_share: proportion(t.post_eligible, t.orders),
+                    // Counted where offers are made (the same orders are eligible
+                    // under every strategy).
+                    post_checkout_eligible_share: sc.strategies[k]
+                        .post_checkout
+                        .and_then(|_| proportion(t.orders - t.post_ineligible, t.orders)),
                     net_revenue_per_visitor: per_visitor(net.revenue, nsq_r),
                     net_margin_per_visitor: per_visitor(net.margin, nsq_m),
                     attributed_revenue_per_visitor: sparse(
