@@ -127,6 +127,8 @@ fn the_net_panel_and_the_vendors_view_show_the_engines_numbers() {
     doc.apply(Edit::Batch(vec![
         Edit::Set(Path::top(FieldId::ReturnRatePostCheckout), Value::Param(aovlab::model::Param::Fixed(0.3))),
         Edit::Set(Path::top(FieldId::ReturnRateBaseCart), Value::Param(aovlab::model::Param::Fixed(0.08))),
+        Edit::Set(Path::top(FieldId::CostPostCheckoutMonthly), Value::Number(500.0)),
+        Edit::Set(Path::top(FieldId::CostPostCheckoutRevenueShare), Value::Number(0.05)),
     ]))
     .unwrap();
     let expected = {
@@ -147,6 +149,15 @@ fn the_net_panel_and_the_vendors_view_show_the_engines_numbers() {
                 let ratio = format!("{:.1}x", row.attributed / row.incremental);
                 assert!(h.query_all_by_label(&ratio).count() >= 1, "{}: `{ratio}`", row.name);
             }
+        }
+    }
+    // What each strategy earns a year after its program costs.
+    for row in aovlab::report::net::rows(&expected).iter().filter(|x| !x.is_holdout) {
+        let cost = aovlab::format::money(row.program_cost, "USD", 0);
+        assert!(h.query_all_by_label(&cost).count() >= 1, "{}: the program cost `{cost}`", row.name);
+        if let Some(roi) = row.roi {
+            let text = format!("{roi:.1}x");
+            assert!(h.query_all_by_label(&text).count() >= 1, "{}: the ROI `{text}`", row.name);
         }
     }
     // The featured strategy's claim in words.

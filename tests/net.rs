@@ -208,3 +208,96 @@ fn at_satiation_one_add_ons_come_only_from_orders_nothing_else_extended() {
         assert_eq!(a.post_shown, b.post_shown);
     }
 }
+
+const CONVERSION_OPTIMIZED: usize = 1;
+
+/// Program costs (MODEL.md rule 19) on the article: the confirmation-page offers' app,
+/// an express checkout's fee and Gold's perks.
+fn with_costs(spec: &mut ScenarioSpec) {
+    let c = &mut spec.costs;
+    c.post_checkout_monthly = 500.0;
+    c.post_checkout_revenue_share = 0.05;
+    c.post_checkout_per_order = 0.10;
+    c.post_checkout_setup = 3_000.0;
+    c.friction_reduction_monthly = 1_000.0;
+    c.friction_reduction_revenue_share = 0.01;
+    spec.tiers[1].upgrade_cost = Param::Fixed(20.0);
+}
+
+#[test]
+fn a_strategy_pays_for_the_levers_it_uses_and_the_cost_is_what_the_tallies_say() {
+    let mut spec = article();
+    with_costs(&mut spec);
+    let (sc, counts, reps) = run(&spec);
+    let gmv = sc.store.annual_gmv;
+    for (c, r) in counts.iter().zip(&reps) {
+        let n = c.visitors as f64;
+        let h = &c.strategies[HOLDOUT];
+        let visitors = gmv * n / (h.revenue as f64 / 100.0);
+        // Post-checkout only: the app's fee, 5% of the add-ons and 10 cents an order
+        // with an offer shown (here every order).
+        let p = &c.strategies[POST_ONLY];
+        assert_eq!(p.orders_shown[2], p.orders, "one offer on every order");
+        let per_visitor = (0.05 * p.src_post_checkout as f64 / 100.0 + 0.10 * p.orders as f64) / n;
+        let want = 12.0 * 500.0 + visitors * per_visitor;
+        let got = value(r, POST_ONLY, Metric::AnnualProgramCost);
+        assert!((got - want).abs() < 1e-6 * want, "{got} vs {want}");
+        // Conversion-optimized pays for its express checkout: 1,000 a month and 1% of
+        // every order's revenue; it shows no confirmation-page offer.
+        let co = &c.strategies[CONVERSION_OPTIMIZED];
+        let want = 12.0 * 1_000.0 + visitors * 0.01 * co.revenue as f64 / 100.0 / n;
+        let got = value(r, CONVERSION_OPTIMIZED, Metric::AnnualProgramCost);
+        assert!((got - want).abs() < 1e-6 * want, "{got} vs {want}");
+        // A strategy without a costly lever costs nothing; its ROI is undefined.
+        assert_eq!(value(r, MATCHED_CROSS_SELL, Metric::AnnualProgramCost), 0.0);
+        assert!(Metric::Roi.estimate(&r.strategies[MATCHED_CROSS_SELL]).is_none());
+        // AOV-optimized pays the app and Gold's perks for every upgrade into Gold.
+        let a = &c.strategies[AOV_OPTIMIZED];
+        assert_eq!(a.tier_benefits % 2_000, 0, "whole upgrades into Gold at $20");
+        // ROI and payback follow from the incremental net margin.
+        let inc = value(r, POST_ONLY, Metric::AnnualIncrementalNetMargin);
+        let cost = value(r, POST_ONLY, Metric::AnnualProgramCost);
+        let margin = (value(r, POST_ONLY, Metric::NetMarginPerVisitor)
+            - value(r, HOLDOUT, Metric::NetMarginPerVisitor))
+            * visitors;
+        assert!((inc - (margin - cost)).abs() < 1e-6 * margin.abs(), "{inc} vs {margin} - {cost}");
+        assert!((value(r, POST_ONLY, Metric::Roi) - inc / cost).abs() < 1e-12);
+        if inc > 0.0 {
+            assert!((value(r, POST_ONLY, Metric::PaybackMonths) - 3_000.0 * 12.0 / inc).abs() < 1e-9);
+        }
+    }
+}
+
+#[test]
+fn high_add_on_returns_and_a_revenue_share_fee_turn_a_gross_winner_into_a_loss() {
+    let mut spec = article();
+    // Nearly half the add-ons come back ($10 to handle each); the app takes a fifth of
+    // their revenue and $3,000 a month.
+    spec.behaviour.return_rate_post_checkout = Param::Fixed(0.45);
+    spec.behaviour.return_handling_cost = Param::Fixed(10.0);
+    spec.costs.post_checkout_revenue_share = 0.20;
+    spec.costs.post_checkout_monthly = 3_000.0;
+    let (_, _, reps) = run(&spec);
+    for r in &reps {
+        assert!(value(r, POST_ONLY, Metric::AnnualGmvImpact) > 0.0, "a gross winner");
+        let net = value(r, POST_ONLY, Metric::AnnualIncrementalNetMargin);
+        assert!(net < 0.0, "loses net: {net}");
+        assert!(value(r, POST_ONLY, Metric::Roi) < 0.0);
+        assert!(Metric::PaybackMonths.estimate(&r.strategies[POST_ONLY]).is_none(), "never pays back");
+    }
+}
+
+#[test]
+fn without_costs_the_incremental_net_margin_is_the_net_margin_gain_a_year() {
+    let (sc, counts, reps) = run(&article());
+    for (c, r) in counts.iter().zip(&reps) {
+        let visitors = sc.store.annual_gmv * c.visitors as f64 / (c.strategies[HOLDOUT].revenue as f64 / 100.0);
+        for k in 1..c.strategies.len() {
+            assert_eq!(value(r, k, Metric::AnnualProgramCost), 0.0);
+            let gain =
+                (value(r, k, Metric::NetMarginPerVisitor) - value(r, HOLDOUT, Metric::NetMarginPerVisitor)) * visitors;
+            let got = value(r, k, Metric::AnnualIncrementalNetMargin);
+            assert!((got - gain).abs() <= 1e-6 * gain.abs().max(1.0), "strategy {k}: {got} vs {gain}");
+        }
+    }
+}

@@ -131,11 +131,12 @@ fn scenario() -> impl Strategy<Value = ScenarioSpec> {
                 tiers: tiers
                     .into_iter()
                     .enumerate()
-                    .map(|(i, t)| TierSpec { name: format!("T{i}"), threshold: t })
+                    .map(|(i, t)| TierSpec { name: format!("T{i}"), threshold: t, upgrade_cost: Default::default() })
                     .collect(),
                 strategies,
                 correlations: Vec::new(),
                 presented: None,
+                costs: Default::default(),
             }
         })
 }

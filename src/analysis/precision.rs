@@ -58,6 +58,7 @@ pub fn show(metric: Metric, x: f64, currency: &str) -> String {
         MetricUnit::MoneyPerVisitor => crate::format::money(x, currency, 4),
         MetricUnit::MoneyPerYear => crate::format::money(x, currency, 0),
         MetricUnit::Ratio => format!("{x:.3}x"),
+        MetricUnit::Months => format!("{x:.2} months"),
     }
 }
 

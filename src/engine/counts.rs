@@ -104,6 +104,15 @@ pub struct StrategyCounts {
     /// sources exactly). Zero without returns, where net equals gross.
     #[serde(default)]
     pub net_moments: [i128; 4],
+    /// Where a per-order program cost is set (rule 19; 0 otherwise): completed orders
+    /// on which cart suggestions, a tier prompt and confirmation-page offers showed
+    /// something.
+    #[serde(default)]
+    pub orders_shown: [u64; 3],
+    /// What the tier upgrades in completed orders cost the store (each tier's upgrade
+    /// cost as drawn), cents.
+    #[serde(default)]
+    pub tier_benefits: i64,
 }
 
 impl StrategyCounts {
@@ -146,6 +155,10 @@ impl StrategyCounts {
         }
         self.influenced += o.influenced;
         self.influenced_orders += o.influenced_orders;
+        for i in 0..3 {
+            self.orders_shown[i] += o.orders_shown[i];
+        }
+        self.tier_benefits += o.tier_benefits;
         for i in 0..3 {
             self.attributed_moments[i] += o.attributed_moments[i];
             self.influenced_moments[i] += o.influenced_moments[i];

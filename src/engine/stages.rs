@@ -119,7 +119,7 @@ pub(super) fn simulate_strategy(
     }
 
     // Stage 3: tier prompt.
-    let mut upgraded = false;
+    let (mut upgraded, mut benefit) = (false, 0i64);
     if let Some(prompt) = st.tier_prompt
         && sh.member
         && let Some(next) = sc.tiers.iter().position(|t| t.threshold > sh.spend)
@@ -153,6 +153,7 @@ pub(super) fn simulate_strategy(
                 extras[n_extras] = p;
                 n_extras += 1;
                 upgraded = true;
+                benefit = w.tier_upgrade_cost[next];
             }
         }
     }
@@ -168,7 +169,10 @@ pub(super) fn simulate_strategy(
     let discount_cents = if discount > 0.0 { round_nonneg(gross as f64 * discount) } else { 0 };
     let order_value = gross - discount_cents;
     t.orders += 1;
-    t.upgrades += u64::from(upgraded);
+    if upgraded {
+        t.upgrades += 1;
+        t.tier_benefits += benefit;
+    }
     t.src_base_cart += sh.v0;
     t.src_cross_sell += cross;
     t.src_tier_top_up += top_up;
@@ -176,7 +180,7 @@ pub(super) fn simulate_strategy(
 
     // Stage 5: post-checkout offers. Strategies with the same spec make the same
     // offers to the same order, so an order that is the cart is simulated once.
-    let (mut post, mut post_cost, mut post_accepted) = (0i64, 0i64, 0u64);
+    let (mut post, mut post_cost, mut post_accepted, mut offers_shown) = (0i64, 0i64, 0u64, 0u64);
     if let Some(stage) = &st.post_checkout {
         // Rule 17: offers render on eligible orders only.
         if !sh.eligible {
@@ -201,10 +205,16 @@ pub(super) fn simulate_strategy(
             post = r.revenue;
             post_cost = r.cost;
             post_accepted = r.accepted;
+            offers_shown = r.shown;
             cost += r.cost;
         }
     }
     t.src_post_checkout += post;
+    if c.counts_shown {
+        t.orders_shown[0] += u64::from(pre[0] > 0);
+        t.orders_shown[1] += tier[0];
+        t.orders_shown[2] += u64::from(offers_shown > 0);
+    }
     let revenue = order_value + post;
     let margin = revenue - cost;
     t.revenue += revenue;

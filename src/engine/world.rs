@@ -6,7 +6,7 @@ use rand_distr::weighted::WeightedAliasIndex;
 
 use super::rng::input_rng;
 use crate::model::{
-    BehaviourDrawn, Copula, Hold, Input, PostPolicy, PrePolicy, Ranking, Scenario, Strategy, TierPrompt,
+    BehaviourDrawn, Copula, CostLever, Hold, Input, PostPolicy, PrePolicy, Ranking, Scenario, Strategy, TierPrompt,
 };
 
 /// Per-run precomputation shared by every replication and thread.
@@ -68,6 +68,9 @@ pub struct Compiled<'a> {
     /// Some return rate or the handling cost may be above 0 (MODEL.md rule 18): each
     /// visitor's net revenue and margin are then tallied for the net lifts' intervals.
     pub returns: bool,
+    /// Some lever has a cost per order it shows something on (rule 19): such orders
+    /// are counted.
+    pub counts_shown: bool,
 }
 
 impl<'a> Compiled<'a> {
@@ -144,6 +147,9 @@ impl<'a> Compiled<'a> {
         Compiled {
             sc,
             returns: sc.has_returns(),
+            counts_shown: [CostLever::PreCheckout, CostLever::TierPrompt, CostLever::PostCheckout]
+                .iter()
+                .any(|&l| sc.costs.of(l).per_order > 0.0),
             tier_window,
             pre_leader,
             post_leader,
@@ -196,6 +202,8 @@ pub struct Realized {
     pub facts: BehaviourDrawn,
     /// The return facts as drawn, ready for each order (rule 18).
     pub returns: Returns,
+    /// Per tier, what an upgrade into it costs the store, cents (rule 19).
+    pub tier_upgrade_cost: Vec<i64>,
     /// Segments, in scenario order.
     pub segments: Vec<SegmentDraw>,
     /// Alias table over segments.
@@ -265,6 +273,7 @@ impl Realized {
         let completion_bound_max = completion_bounds.iter().map(|b| b.iter().copied().fold(0.0, f64::max)).collect();
         Realized {
             returns: Returns::of(&b),
+            tier_upgrade_cost: sc.tiers.iter().map(|t| (d(&t.upgrade_cost) * 100.0).round() as i64).collect(),
             segment_alias,
             extra_items,
             slot_friction: segments

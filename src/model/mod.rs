@@ -130,6 +130,8 @@ pub struct Tier {
     pub name: String,
     /// Threshold in cents.
     pub threshold: Cents,
+    /// What an upgrade into it costs the store (currency).
+    pub upgrade_cost: Input,
 }
 
 /// Which suggestions a pre-checkout stage shows.
@@ -254,6 +256,8 @@ pub struct Scenario {
     pub segments: Vec<Segment>,
     /// Behaviour inputs.
     pub behaviour: Behaviour,
+    /// What running each lever costs (MODEL.md rule 19).
+    pub costs: CostsSpec,
     /// Tiers by increasing threshold.
     pub tiers: Vec<Tier>,
     /// Strategies in file order.
@@ -435,6 +439,7 @@ impl Scenario {
                 &s.post_checkout_eligibility,
             ]);
         }
+        out.extend(self.tiers.iter().map(|t| &t.upgrade_cost));
         out.extend(self.strategies.iter().map(|s| &s.friction_reduction));
         out.into_iter().map(|i| (i.path.as_str(), i)).collect()
     }

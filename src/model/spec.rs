@@ -50,6 +50,9 @@ pub struct ScenarioSpec {
     /// not named here are drawn independently.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub correlations: Vec<CorrelationSpec>,
+    /// What running each lever costs the store (MODEL.md rule 19).
+    #[serde(default)]
+    pub costs: CostsSpec,
     /// Results saved with the scenario for a presentation (a presenter file): shown on
     /// opening without running; ignored by validation and simulation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,6 +133,7 @@ impl ScenarioSpec {
             tiers: self.tiers.clone(),
             strategies: self.strategies.clone(),
             correlations: self.correlations.clone(),
+            costs: self.costs.clone(),
             presented: self.presented.clone(),
         }
     }
@@ -270,6 +274,96 @@ pub struct TierSpec {
     pub name: String,
     /// Spend threshold in currency units, > 0, increasing across tiers.
     pub threshold: f64,
+    /// What an upgrade into the tier costs the store (its perks), currency, >= 0.
+    #[serde(default)]
+    pub upgrade_cost: Param,
+}
+
+/// What running each lever costs the store (`[costs]`, MODEL.md rule 19): per lever
+/// (cart suggestions, the tier prompt, confirmation-page offers, friction reduction) a
+/// fixed amount a month, a share of the revenue attributed to it, an amount per
+/// completed order on which it showed something, and a one-off setup cost. A
+/// strategy pays for the levers it uses. Every amount defaults to 0.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[allow(missing_docs)]
+pub struct CostsSpec {
+    pub pre_checkout_monthly: f64,
+    pub pre_checkout_revenue_share: f64,
+    pub pre_checkout_per_order: f64,
+    pub pre_checkout_setup: f64,
+    pub tier_prompt_monthly: f64,
+    pub tier_prompt_revenue_share: f64,
+    pub tier_prompt_per_order: f64,
+    pub tier_prompt_setup: f64,
+    pub post_checkout_monthly: f64,
+    pub post_checkout_revenue_share: f64,
+    pub post_checkout_per_order: f64,
+    pub post_checkout_setup: f64,
+    pub friction_reduction_monthly: f64,
+    pub friction_reduction_revenue_share: f64,
+    pub friction_reduction_per_order: f64,
+    pub friction_reduction_setup: f64,
+}
+
+/// A lever that may cost money to run (MODEL.md rule 19), in `[costs]` order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostLever {
+    /// Cart suggestions.
+    PreCheckout,
+    /// The tier prompt.
+    TierPrompt,
+    /// Confirmation-page offers.
+    PostCheckout,
+    /// Friction reduction (an express checkout).
+    FrictionReduction,
+}
+
+/// One lever's costs.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LeverCost {
+    /// Currency a month.
+    pub monthly: f64,
+    /// Share of the revenue attributed to the lever.
+    pub revenue_share: f64,
+    /// Currency per completed order on which the lever showed something.
+    pub per_order: f64,
+    /// One-off currency.
+    pub setup: f64,
+}
+
+impl CostsSpec {
+    /// `lever`'s costs.
+    pub fn of(&self, lever: CostLever) -> LeverCost {
+        let c = self;
+        let (monthly, revenue_share, per_order, setup) = match lever {
+            CostLever::PreCheckout => {
+                (c.pre_checkout_monthly, c.pre_checkout_revenue_share, c.pre_checkout_per_order, c.pre_checkout_setup)
+            }
+            CostLever::TierPrompt => {
+                (c.tier_prompt_monthly, c.tier_prompt_revenue_share, c.tier_prompt_per_order, c.tier_prompt_setup)
+            }
+            CostLever::PostCheckout => (
+                c.post_checkout_monthly,
+                c.post_checkout_revenue_share,
+                c.post_checkout_per_order,
+                c.post_checkout_setup,
+            ),
+            CostLever::FrictionReduction => (
+                c.friction_reduction_monthly,
+                c.friction_reduction_revenue_share,
+                c.friction_reduction_per_order,
+                c.friction_reduction_setup,
+            ),
+        };
+        LeverCost { monthly, revenue_share, per_order, setup }
+    }
+}
+
+impl CostLever {
+    /// Every lever, in `[costs]` order.
+    pub const ALL: [CostLever; 4] =
+        [CostLever::PreCheckout, CostLever::TierPrompt, CostLever::PostCheckout, CostLever::FrictionReduction];
 }
 
 /// A choice the file writes as a word: its variants and their words, declared once by

@@ -194,6 +194,26 @@ fn net(r: &Report) -> (Vec<String>, Vec<Row>, Vec<String>) {
     (header, table, lines)
 }
 
+/// What each strategy earns a year after its program costs (MODEL.md rule 19).
+fn earnings(r: &Report) -> (Vec<String>, Vec<Row>) {
+    let cur = &r.currency;
+    let header = ["Program cost / year", "Incremental net margin / year", "ROI", "Payback"].map(String::from).to_vec();
+    let rows = crate::report::net::rows(r)
+        .into_iter()
+        .filter(|x| !x.is_holdout)
+        .map(|x| Row {
+            name: x.name.clone(),
+            cells: vec![
+                money(x.program_cost, cur, 0),
+                x.incremental_net_margin.map_or_else(|| "-".into(), |v| crate::format::signed_money(v, cur, 0)),
+                x.roi.map_or_else(|| "no cost".into(), |v| format!("{v:.1}x")),
+                x.payback_months.map_or_else(|| "never".into(), |v| format!("{v:.1} months")),
+            ],
+        })
+        .collect();
+    (header, rows)
+}
+
 const METHOD: &str = "Each replication draws the uncertain inputs once (the world) and simulates every visitor \
     under every strategy with the same random numbers, so the strategies differ only by their levers. A visitor \
     may build a cart from the catalog; cart suggestions, the loyalty-tier prompt and the checkout levers change \
@@ -219,6 +239,7 @@ pub fn report(
         .collect::<Result<Vec<_>, DrawError>>()?;
     let (result_header, result_rows) = results(r);
     let (net_header, net_rows, vendor_lines) = net(r);
+    let (earn_header, earn_rows) = earnings(r);
     let strategies: Vec<Strategy> = spec
         .strategies
         .iter()
@@ -247,6 +268,8 @@ pub fn report(
         net_header: Vec<String>,
         net_rows: Vec<Row>,
         vendor_lines: Vec<String>,
+        earn_header: Vec<String>,
+        earn_rows: Vec<Row>,
         charts: Vec<Chart>,
         assumptions: Vec<Pair>,
         strategies: Vec<Strategy>,
@@ -266,6 +289,8 @@ pub fn report(
         net_header,
         net_rows,
         vendor_lines,
+        earn_header,
+        earn_rows,
         charts,
         assumptions: assumptions(spec),
         strategies,

@@ -191,6 +191,19 @@ metrics! {
             no revenue)."],
         InfluencedRatio influenced_ratio = ["Influenced ratio", "influenced ratio", Ratio, InfluencedRevenuePerVisitor,
             "Influenced revenue / incremental revenue (undefined when the strategy adds no revenue)."],
+        AnnualProgramCost annual_program_cost = ["Program cost / year", "annual program cost", MoneyPerYear,
+            NetMarginPerVisitor, "What running the strategy's levers costs a year (MODEL.md rule 19): their monthly \
+            fees, revenue shares and per-order fees, and the tier upgrades' perks; annual visitors = annual GMV / the \
+            holdout's revenue per visitor."],
+        AnnualIncrementalNetMargin annual_incremental_net_margin = ["Incremental net margin / year",
+            "annual incremental net margin", MoneyPerYear, NetMarginPerVisitor,
+            "Annual visitors x (net margin per visitor - the holdout's) - the annual program cost: what the \
+             strategy earns the store a year."],
+        Roi roi = ["ROI", "return on the program cost", Ratio, NetMarginPerVisitor,
+            "Annual incremental net margin / annual program cost (undefined when the program costs nothing)."],
+        PaybackMonths payback_months = ["Payback", "payback", Months, NetMarginPerVisitor,
+            "Months for the incremental net margin to repay the one-off setup costs (undefined when the strategy \
+             earns nothing)."],
     }
 }
 
@@ -227,6 +240,8 @@ pub enum MetricUnit {
     MoneyPerYear,
     /// A multiple (`1.90x`).
     Ratio,
+    /// A duration in months.
+    Months,
 }
 
 impl Metric {
@@ -261,6 +276,7 @@ impl Metric {
                 if v > 0.0 { format!("+{m}") } else { m }
             }
             MetricUnit::Ratio => format!("{v:.2}x"),
+            MetricUnit::Months => format!("{v:.1} months"),
         }
     }
 
@@ -305,6 +321,7 @@ impl Metric {
             MetricUnit::MoneyPerVisitor => signed_money(d, currency, 3),
             MetricUnit::MoneyPerYear => signed_money(d, currency, 0),
             MetricUnit::Ratio => format!("{}x", crate::format::signed(d, 2)),
+            MetricUnit::Months => format!("{} months", crate::format::signed(d, 1)),
         }
     }
 

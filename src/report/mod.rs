@@ -121,6 +121,10 @@ fn linear_var(g: &[f64], s: &[[f64; 4]; 4], t: &[f64; 4], n: f64) -> f64 {
 
 const C: f64 = 100.0;
 
+/// Below this effective number of events ((sum x)^2 / sum x^2) a sparse mean's
+/// interval is the gamma interval of a Poisson sum instead of the normal one.
+const SPARSE_EVENTS: f64 = 30.0;
+
 /// A strategy's money after returns (MODEL.md rule 18) and what a vendor attributes
 /// to it (rule 21), in currency units, from its tallies and the replication's return
 /// facts (`None`: no returns, and net equals gross).
@@ -152,6 +156,56 @@ impl Net {
             + r[3] * t.post_accepted as f64;
         let handling = f.return_handling_cost * C * items;
         Net { revenue: (revenue - refunds) / C, margin: (margin - (refunds - recovered) - handling) / C, attributed }
+    }
+}
+
+/// What running a strategy's levers costs (MODEL.md rule 19), from one replication.
+#[derive(Clone, Copy)]
+struct Program {
+    /// Annual visitors: annual GMV / the holdout's revenue per visitor.
+    visitors: f64,
+    /// The annual program cost, currency.
+    annual: f64,
+    /// The one-off setup costs, currency.
+    setup: f64,
+}
+
+impl Program {
+    /// `st`'s costs with tallies `t` over `n` visitors; `None` when the holdout has no
+    /// revenue (`holdout_revenue`, currency) to scale a year by.
+    fn of(
+        sc: &Scenario,
+        st: &crate::model::Strategy,
+        t: &StrategyCounts,
+        n: f64,
+        holdout_revenue: f64,
+    ) -> Option<Self> {
+        use crate::model::CostLever;
+        (holdout_revenue > 0.0).then(|| {
+            let visitors = sc.store.annual_gmv * n / holdout_revenue;
+            let g = (t.src_base_cart + t.src_cross_sell + t.src_tier_top_up) as f64;
+            let paid = if g > 0.0 { (g + t.src_discounts as f64) / g } else { 0.0 };
+            let fr = &st.friction_reduction;
+            let reduces = sc.held_value(fr.stream).map_or(fr.param.is_uncertain() || fr.central() > 0.0, |v| v > 0.0);
+            // Per lever: whether the strategy uses it, the revenue attributed to it and
+            // the orders it showed something on.
+            let levers = [
+                (CostLever::PreCheckout, st.pre_checkout.is_some(), paid * t.src_cross_sell as f64, t.orders_shown[0]),
+                (CostLever::TierPrompt, st.tier_prompt.is_some(), paid * t.src_tier_top_up as f64, t.orders_shown[1]),
+                (CostLever::PostCheckout, st.post_checkout.is_some(), t.src_post_checkout as f64, t.orders_shown[2]),
+                (CostLever::FrictionReduction, reduces, t.revenue as f64, t.orders),
+            ];
+            let (mut monthly, mut variable, mut setup) = (0.0, t.tier_benefits as f64 / C, 0.0);
+            for (lever, used, revenue, orders) in levers {
+                if used {
+                    let c = sc.costs.of(lever);
+                    monthly += c.monthly;
+                    setup += c.setup;
+                    variable += c.revenue_share * revenue / C + c.per_order * orders as f64;
+                }
+            }
+            Program { visitors, annual: 12.0 * monthly + visitors * variable / n, setup }
+        })
     }
 }
 
@@ -188,15 +242,19 @@ pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
                 |sx: f64, sxx: i128| Moments { n, sx, sxx: sxx as f64 / c2, ..Default::default() }.mean_x();
             // A mean of values that are zero for most visitors (a tier prompt's few
             // top-ups): with few events of varying size the normal interval missed
-            // below (it held 82% for a tier prompt's attributed revenue); their sum
-            // gets the gamma interval of a Poisson sum of sizes (Fay and Feuer), which
-            // tends to the normal one as events grow.
+            // below (it held 82% for a tier prompt's attributed revenue), so below
+            // SPARSE_EVENTS effective events their sum gets the gamma interval of a
+            // Poisson sum of sizes (Fay and Feuer), the next unseen event as large as
+            // the dearest product: conservative (97-99%), as a handful of events of
+            // very different sizes allow no better.
             let sparse = |sx: f64, sxx: i128, events: u64| {
                 per_visitor(sx, sxx).map(|e| {
-                    if events == 0 || sx <= 0.0 {
+                    // With many events the normal interval holds its level.
+                    let sq = sxx as f64 / c2;
+                    if events == 0 || sx <= 0.0 || sx * sx >= SPARSE_EVENTS * sq {
                         return e;
                     }
-                    let (lo, hi) = weighted_poisson(sx, sxx as f64 / c2, dearest, 0.05);
+                    let (lo, hi) = weighted_poisson(sx, sq, dearest, 0.05);
                     Estimate::with_interval(e.value, e.se, (lo / n, hi / n))
                 })
             };
@@ -384,7 +442,8 @@ fn vs_holdout(
         .map(|e| e.scaled(sc.store.annual_gmv * net_h.revenue / rh));
     // The vendor's view (rule 21): attributed and influenced revenue over the
     // incremental revenue a holdout measures, D = revenue_s - revenue_h.
-    let incremental = rs - rh;
+    // From the integer difference: exactly the add-ons where only they differ.
+    let incremental = (t.revenue - h.revenue) as f64 / C;
     let d_sq = (f(t.revenue_sq) + f(h.revenue_sq) - 2.0 * f(t.revenue_x_holdout)) / c2;
     let ratio = |a: f64, [aa, ar, ah]: [i128; 3]| {
         (incremental > 0.0 && a > 0.0).then(|| {
@@ -408,6 +467,28 @@ fn vs_holdout(
     };
     let attribution_ratio = ratio(net.attributed, t.attributed_moments);
     let influenced_ratio = ratio(t.influenced as f64 / C, t.influenced_moments);
+    // Program costs and what the strategy earns after them (rule 19), a year.
+    let program = Program::of(sc, st, t, n, rh);
+    let annual_program_cost = program.map(|p| Estimate::with_interval(p.annual, 0.0, (p.annual, p.annual)));
+    let annual_incremental_net_margin = program.zip(net_margin_lift).filter(|_| net_h.margin > 0.0).map(|(p, e)| {
+        // The net margin lift's interval, in money a year, less the (known) cost.
+        let k = p.visitors * net_h.margin / n;
+        Estimate::with_interval(k * e.value - p.annual, k * e.se, (k * e.lo - p.annual, k * e.hi - p.annual))
+    });
+    let roi = program
+        .zip(annual_incremental_net_margin)
+        .filter(|(p, _)| p.annual > 0.0)
+        .map(|(p, e)| Estimate::with_interval(e.value / p.annual, e.se / p.annual, (e.lo / p.annual, e.hi / p.annual)));
+    let payback_months = program.zip(annual_incremental_net_margin).filter(|(_, e)| e.value > 0.0).map(|(p, e)| {
+        // Nothing to repay: no time at all, whatever the margin.
+        let months = |monthly: f64| match (p.setup > 0.0, monthly > 0.0) {
+            (false, _) => 0.0,
+            (true, true) => p.setup / monthly,
+            (true, false) => f64::INFINITY,
+        };
+        let value = p.setup * 12.0 / e.value;
+        Estimate::with_interval(value, 0.0, (months(e.hi / 12.0), months(e.lo / 12.0)))
+    });
     let gmv = sc.store.annual_gmv;
     let annual_gmv_impact = rpv_lift.map(|e| e.scaled(gmv));
     let log = |a: f64, b: f64| (a > 0.0 && b > 0.0).then(|| (a / b).ln());
@@ -434,6 +515,10 @@ fn vs_holdout(
             annual_net_impact,
             attribution_ratio,
             influenced_ratio,
+            annual_program_cost,
+            annual_incremental_net_margin,
+            roi,
+            payback_months,
         },
         log_conversion,
         log_aov,

@@ -26,6 +26,14 @@ pub struct NetRow {
     pub incremental: f64,
     /// Attributed / incremental revenue across replications (where defined).
     pub ratio: Option<Summary>,
+    /// The annual program cost (rule 19); 0 for the holdout.
+    pub program_cost: f64,
+    /// Annual incremental net margin after the program cost (`None` for the holdout).
+    pub incremental_net_margin: Option<f64>,
+    /// Incremental net margin / program cost, where the program costs something.
+    pub roi: Option<f64>,
+    /// Months to repay the setup costs, where the strategy earns something.
+    pub payback_months: Option<f64>,
 }
 
 fn mean(s: &StrategyReport, m: Metric) -> f64 {
@@ -50,6 +58,10 @@ pub fn rows(r: &Report) -> Vec<NetRow> {
                 attributed: mean(s, Metric::AttributedRevenuePerVisitor),
                 incremental: gross - holdout_rpv,
                 ratio: Metric::AttributionRatio.summary(s),
+                program_cost: Metric::AnnualProgramCost.summary(s).map_or(0.0, |x| x.mean),
+                incremental_net_margin: Metric::AnnualIncrementalNetMargin.summary(s).map(|x| x.mean),
+                roi: Metric::Roi.summary(s).map(|x| x.mean),
+                payback_months: Metric::PaybackMonths.summary(s).map(|x| x.mean),
             }
         })
         .collect()

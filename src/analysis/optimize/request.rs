@@ -16,7 +16,7 @@ pub struct Objective(pub Metric);
 
 impl Objective {
     /// Every objective.
-    pub const ALL: [Objective; 8] = [
+    pub const ALL: [Objective; 9] = [
         Objective(Metric::ConversionRate),
         Objective(Metric::Aov),
         Objective(Metric::RevenuePerVisitor),
@@ -25,6 +25,7 @@ impl Objective {
         Objective(Metric::NetRevenuePerVisitor),
         Objective(Metric::NetMarginPerVisitor),
         Objective(Metric::AnnualNetImpact),
+        Objective(Metric::AnnualIncrementalNetMargin),
     ];
 
     /// The metric it maximises.

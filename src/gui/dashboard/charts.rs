@@ -186,6 +186,7 @@ pub fn metric_tick(m: Metric, v: f64, step: f64, currency: &str) -> String {
         MetricUnit::Relative => percent_tick(v, step, true),
         MetricUnit::Money | MetricUnit::MoneyPerVisitor | MetricUnit::MoneyPerYear => money_tick(v, step, currency),
         MetricUnit::Ratio => format!("{v:.1}x"),
+        MetricUnit::Months => format!("{v:.0}"),
     }
 }
 

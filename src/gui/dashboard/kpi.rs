@@ -92,7 +92,8 @@ fn lift_rows(ui: &mut Ui, s: &StrategyReport, cur: &str) {
     ui.label(RichText::new("P5–P95 · P(>0)").weak());
     ui.end_row();
     for m in card_lifts(s) {
-        let per_year = m.unit() == MetricUnit::MoneyPerYear;
+        // Money a year, ratios and months read as themselves; relative lifts beside their level.
+        let per_year = m.unit() != MetricUnit::Relative;
         ui.label(if per_year { m.label() } else { m.level_of().map_or(m.label(), Metric::label) })
             .on_hover_text(m.help());
         // The strategy's own level, next to its change.
@@ -154,6 +155,10 @@ fn card_lifts(s: &StrategyReport) -> impl Iterator<Item = Metric> + '_ {
         Metric::NetMarginLift => mean(m) != mean(Metric::MarginLift),
         Metric::AnnualNetImpact => mean(m) != mean(Metric::AnnualGmvImpact),
         Metric::AttributionRatio | Metric::InfluencedRatio => false,
+        // What the program earns after its costs, where it costs something.
+        Metric::AnnualProgramCost | Metric::AnnualIncrementalNetMargin | Metric::Roi | Metric::PaybackMonths => {
+            mean(Metric::AnnualProgramCost).is_some_and(|c| c > 0.0)
+        }
         _ => true,
     })
 }

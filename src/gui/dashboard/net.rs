@@ -58,6 +58,30 @@ pub fn panel(ui: &mut Ui, r: &Report) {
             ui.end_row();
         }
     });
+    ui.add_space(8.0);
+    ui.label(RichText::new("What it earns a year, after its program costs").strong());
+    if rows.iter().all(|x| x.program_cost == 0.0) {
+        ui.label(
+            RichText::new("No program costs are set (the Store page's Program costs): every lever is free.").weak(),
+        );
+    }
+    let year = |x: f64| crate::format::signed_money(x, cur, 0);
+    Grid::new("program-costs").striped(true).show(ui, |ui| {
+        head(ui, "A year", "Means across replications.");
+        head(ui, "Program cost", Metric::AnnualProgramCost.help());
+        head(ui, "Incremental net margin", Metric::AnnualIncrementalNetMargin.help());
+        head(ui, "ROI", Metric::Roi.help());
+        head(ui, "Payback", Metric::PaybackMonths.help());
+        ui.end_row();
+        for x in rows.iter().filter(|x| !x.is_holdout) {
+            ui.label(&x.name);
+            ui.label(money(x.program_cost, cur, 0));
+            ui.label(x.incremental_net_margin.map_or_else(|| "n/a".into(), year));
+            ui.label(x.roi.map_or_else(|| "no cost".into(), |v| format!("{v:.1}x")));
+            ui.label(x.payback_months.map_or_else(|| "never".into(), |v| format!("{v:.1} months")));
+            ui.end_row();
+        }
+    });
     if let Some(x) = featured(&rows, r) {
         ui.add_space(4.0);
         ui.add(egui::Label::new(format!("{}: {}", x.name, x.in_words(cur))).wrap());

@@ -57,7 +57,11 @@ impl Page {
             Section::List(List::Segments) => Page::Segments,
             Section::List(List::Tiers) => Page::Tiers,
             Section::List(List::Strategies) => Page::Strategies,
-            Section::Scenario | Section::Store | Section::Behaviour | Section::List(List::Correlations) => Page::Store,
+            Section::Scenario
+            | Section::Store
+            | Section::Behaviour
+            | Section::Costs
+            | Section::List(List::Correlations) => Page::Store,
         }
     }
 

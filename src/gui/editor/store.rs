@@ -32,4 +32,18 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx) {
             ctx.row(ui, Path::top(f.id));
         }
     });
+    ui.heading("Program costs");
+    ui.label(
+        egui::RichText::new(
+            "What running each lever costs: a strategy pays for the levers it uses. Tiers' upgrade costs are on \
+             the Tiers page.",
+        )
+        .small(),
+    );
+    Grid::new("costs-grid").num_columns(2).show(ui, |ui| {
+        use crate::model::fields::{FIELDS, Section};
+        for f in FIELDS.iter().filter(|f| f.id.section() == Section::Costs) {
+            ctx.row(ui, Path::top(f.id));
+        }
+    });
 }

@@ -17,24 +17,25 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx) {
     } else {
         // One grid cell per widget (each with its own id), so that the columns line up
         // under their headers and every Remove button stays in its column.
-        Grid::new("tiers-grid").num_columns(3).striped(true).show(ui, |ui| {
-            ui.label(RichText::new("Name").strong());
-            ui.label(RichText::new("Threshold").strong());
+        // Every field of a tier, from the registry: name, threshold, upgrade cost.
+        let fields: Vec<FieldId> =
+            crate::model::fields::FIELDS.iter().map(|f| f.id).filter(|id| id.list() == Some(List::Tiers)).collect();
+        Grid::new("tiers-grid").num_columns(fields.len() + 1).striped(true).show(ui, |ui| {
+            for id in &fields {
+                ui.label(RichText::new(id.field().label).strong()).on_hover_text(id.field().help);
+            }
             ui.label("");
             ui.end_row();
             for i in 0..ctx.spec.tiers.len() {
-                ui.push_id(("tier-name", i), |ui| {
-                    ui.vertical(|ui| {
-                        ctx.widget(ui, &Path::item(FieldId::TierName, i));
-                        ctx.problem(ui, &format!("tiers[{i}].name"));
+                for &id in &fields {
+                    ui.push_id((id.path(), i), |ui| {
+                        ui.vertical(|ui| {
+                            let path = Path::item(id, i);
+                            ctx.widget(ui, &path);
+                            ctx.problem(ui, &path.canonical());
+                        });
                     });
-                });
-                ui.push_id(("tier-threshold", i), |ui| {
-                    ui.vertical(|ui| {
-                        ctx.widget(ui, &Path::item(FieldId::TierThreshold, i));
-                        ctx.problem(ui, &format!("tiers[{i}].threshold"));
-                    });
-                });
+                }
                 let name = &ctx.spec.tiers[i].name;
                 let remove = ui.push_id(("tier-remove", i), |ui| {
                     ui.small_button("Remove").on_hover_text(format!("Remove the tier {name}"))
@@ -49,6 +50,9 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx) {
     if ui.button("Add tier").clicked() {
         let threshold = ctx.spec.tiers.last().map_or(250.0, |t| t.threshold * 2.0);
         let name = format!("Tier {}", ctx.spec.tiers.len() + 1);
-        ctx.edits.push(Edit::Insert(ctx.spec.tiers.len(), Item::Tier(TierSpec { name, threshold })));
+        ctx.edits.push(Edit::Insert(
+            ctx.spec.tiers.len(),
+            Item::Tier(TierSpec { name, threshold, upgrade_cost: Default::default() }),
+        ));
     }
 }

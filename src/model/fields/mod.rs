@@ -305,9 +305,10 @@ pub fn markdown_table(prefix: &str) -> String {
 }
 
 /// The table prefixes the docs show, in order.
-pub const TABLES: [&str; 9] = [
+pub const TABLES: [&str; 10] = [
     "store.",
     "behaviour.",
+    "costs.",
     "catalog.",
     "products[].",
     "links[].",

@@ -190,6 +190,38 @@ registry! {
         ReturnHandlingCost return_handling_cost = ["Handling cost per returned item", Unit::Money, [0.0, MAX_MONEY], 0,
             "What handling one returned item costs the store (shipping back, inspection, restocking), in currency."];
     }
+    CostPreCheckoutMonthly = ["costs.pre_checkout_monthly", "Cart suggestions: monthly fee", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "What cart suggestions cost a month (a vendor's subscription), paid by every strategy that uses them."], top!(costs.pre_checkout_monthly => number);
+    CostPreCheckoutRevenueShare = ["costs.pre_checkout_revenue_share", "Cart suggestions: revenue share", Number, Unit::Percent, [0.0, 1.0], Some("0"), Lever,
+        "Share of the accepted suggestions' revenue (at the price paid) paid to the vendor."], top!(costs.pre_checkout_revenue_share => number);
+    CostPreCheckoutPerOrder = ["costs.pre_checkout_per_order", "Cart suggestions: per order", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "Paid per completed order on which the lever showed a suggestion."], top!(costs.pre_checkout_per_order => number);
+    CostPreCheckoutSetup = ["costs.pre_checkout_setup", "Cart suggestions: setup", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "One-off cost of setting the lever up (for the payback)."], top!(costs.pre_checkout_setup => number);
+    CostTierPromptMonthly = ["costs.tier_prompt_monthly", "Tier prompt: monthly fee", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "What the tier prompt cost a month (a vendor's subscription), paid by every strategy that uses them."], top!(costs.tier_prompt_monthly => number);
+    CostTierPromptRevenueShare = ["costs.tier_prompt_revenue_share", "Tier prompt: revenue share", Number, Unit::Percent, [0.0, 1.0], Some("0"), Lever,
+        "Share of the top-ups' revenue (at the price paid) paid to the vendor."], top!(costs.tier_prompt_revenue_share => number);
+    CostTierPromptPerOrder = ["costs.tier_prompt_per_order", "Tier prompt: per order", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "Paid per completed order on which the lever showed a prompt."], top!(costs.tier_prompt_per_order => number);
+    CostTierPromptSetup = ["costs.tier_prompt_setup", "Tier prompt: setup", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "One-off cost of setting the lever up (for the payback)."], top!(costs.tier_prompt_setup => number);
+    CostPostCheckoutMonthly = ["costs.post_checkout_monthly", "Post-checkout offers: monthly fee", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "What confirmation-page offers cost a month (a vendor's subscription), paid by every strategy that uses them."], top!(costs.post_checkout_monthly => number);
+    CostPostCheckoutRevenueShare = ["costs.post_checkout_revenue_share", "Post-checkout offers: revenue share", Number, Unit::Percent, [0.0, 1.0], Some("0"), Lever,
+        "Share of the add-ons' revenue paid to the vendor."], top!(costs.post_checkout_revenue_share => number);
+    CostPostCheckoutPerOrder = ["costs.post_checkout_per_order", "Post-checkout offers: per order", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "Paid per completed order on which the lever showed an offer."], top!(costs.post_checkout_per_order => number);
+    CostPostCheckoutSetup = ["costs.post_checkout_setup", "Post-checkout offers: setup", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "One-off cost of setting the lever up (for the payback)."], top!(costs.post_checkout_setup => number);
+    CostFrictionReductionMonthly = ["costs.friction_reduction_monthly", "Friction reduction: monthly fee", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "What friction reduction cost a month (a vendor's subscription), paid by every strategy that uses them."], top!(costs.friction_reduction_monthly => number);
+    CostFrictionReductionRevenueShare = ["costs.friction_reduction_revenue_share", "Friction reduction: revenue share", Number, Unit::Percent, [0.0, 1.0], Some("0"), Lever,
+        "Share of the revenue of every order (an express checkout is paid on what it processes) paid to the vendor."], top!(costs.friction_reduction_revenue_share => number);
+    CostFrictionReductionPerOrder = ["costs.friction_reduction_per_order", "Friction reduction: per order", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "Paid per completed order on which the lever went through checkout (every order)."], top!(costs.friction_reduction_per_order => number);
+    CostFrictionReductionSetup = ["costs.friction_reduction_setup", "Friction reduction: setup", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "One-off cost of setting the lever up (for the payback)."], top!(costs.friction_reduction_setup => number);
     CatalogProducts = ["catalog.products", "Products file", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
         "CSV file of products in the scenario's folder (or a subfolder): id,name,category,price[,cost,\
          popularity,post_purchase]."], Access { get: |s, _, _| Some(Value::Text(s.catalog.as_ref().and_then(|c| c.products.clone()))), set: |s, _, _, v, f| catalog_file(s, v, f, true) };
@@ -251,6 +283,9 @@ registry! {
         "Tier name, shown in \"Add $X to unlock <tier>\"."], item!(tiers => name => text);
     TierThreshold = ["tiers[].threshold", "Threshold", Number, Unit::Money, (> 0.0, MAX_MONEY), None, World,
         "Spend that unlocks the tier, in currency; thresholds must increase."], item!(tiers => threshold => number);
+    TierUpgradeCost = ["tiers[].upgrade_cost", "Upgrade cost", Uncertain, Unit::Money, [0.0, MAX_MONEY], Some("0"), World,
+        "What one upgrade into the tier costs the store (the expected value of its perks over a year), in \
+         currency: a program cost of the prompts that bring upgrades (MODEL.md rule 19)."], item!(tiers => upgrade_cost => param);
     StrategyName = ["strategies[].name", "Name", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
         "Strategy name, unique; used in reports."], item!(strategies => name => text);
     StrategyHoldout = ["strategies[].holdout", "Holdout", Bool, Unit::None, [TEXT[0], TEXT[1]], Some("false"), Lever,
@@ -314,6 +349,7 @@ impl FieldId {
             (Some(l), _) => Section::List(l),
             (None, Some("store")) => Section::Store,
             (None, Some("behaviour")) => Section::Behaviour,
+            (None, Some("costs")) => Section::Costs,
             (None, Some("catalog")) => Section::Catalog,
             _ => Section::Scenario,
         }
@@ -329,6 +365,8 @@ pub enum Section {
     Store,
     /// `[behaviour]`: world facts about offer response.
     Behaviour,
+    /// `[costs]`: what running each lever costs.
+    Costs,
     /// `[catalog]`: the catalog's CSV files.
     Catalog,
     /// A list's items.

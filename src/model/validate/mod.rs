@@ -257,6 +257,7 @@ pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fi
     let tiers = check_tiers(&mut c, spec, limits);
     let (strategies, holdout) = check_strategies(&mut c, &spec.strategies, limits);
     check_money_totals(&mut c, spec, &products);
+    check_costs(&mut c, spec);
     if !c.ok() {
         return Err(c.finish());
     }
@@ -269,6 +270,7 @@ pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fi
         category_links,
         segments,
         behaviour,
+        costs: spec.costs.clone(),
         tiers,
         strategies,
         holdout,
@@ -310,7 +312,7 @@ mod strategies;
 
 use catalog::{check_links, check_products};
 use correlations::check_correlations;
-use shoppers::{check_behaviour, check_segments, check_store, check_tiers};
+use shoppers::{check_behaviour, check_costs, check_segments, check_store, check_tiers};
 pub use strategies::lever_fields_on;
 use strategies::{check_money_totals, check_strategies};
 

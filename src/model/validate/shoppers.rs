@@ -34,6 +34,15 @@ pub(super) fn check_store(c: &mut Checker, s: &StoreSpec, limits: &Limits) {
     }
 }
 
+/// The program costs: each a number in its field's range.
+pub(super) fn check_costs(c: &mut Checker, spec: &ScenarioSpec) {
+    for f in crate::model::fields::FIELDS.iter().filter(|f| f.id.section() == crate::model::fields::Section::Costs) {
+        if let Some(crate::model::fields::Value::Number(v)) = crate::model::fields::get(spec, &Path::top(f.id)) {
+            c.number(f.id, None, v);
+        }
+    }
+}
+
 pub(super) fn check_behaviour(c: &mut Checker, b: &BehaviourSpec) -> Behaviour {
     Behaviour::from_spec(b, |id, p| c.input(id, None, p))
 }
@@ -147,7 +156,8 @@ pub(super) fn check_tiers(c: &mut Checker, spec: &ScenarioSpec, limits: &Limits)
                 ),
             );
         }
-        tiers.push(Tier { name: t.name.clone(), threshold: to_cents(t.threshold) });
+        let upgrade_cost = c.input(FieldId::TierUpgradeCost, Some(i), &t.upgrade_cost);
+        tiers.push(Tier { name: t.name.clone(), threshold: to_cents(t.threshold), upgrade_cost });
     }
     tiers
 }

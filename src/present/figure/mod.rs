@@ -381,7 +381,7 @@ pub fn scale_of(m: Metric, currency: &str) -> Scale {
         MetricUnit::Relative => Scale::Relative,
         MetricUnit::Money | MetricUnit::MoneyPerVisitor => Scale::Money(currency.to_string()),
         MetricUnit::MoneyPerYear => Scale::MoneyCompact(currency.to_string()),
-        MetricUnit::Ratio => Scale::Count,
+        MetricUnit::Ratio | MetricUnit::Months => Scale::Count,
     }
 }
 
