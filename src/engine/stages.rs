@@ -119,7 +119,8 @@ pub(super) fn simulate_strategy(
     }
 
     // Stage 3: tier prompt.
-    let (mut upgraded, mut benefit) = (false, 0i64);
+    // The tier upgraded into, plus one (0: none).
+    let mut upgraded = 0usize;
     if let Some(prompt) = st.tier_prompt
         && sh.member
         && let Some(next) = sc.tiers.iter().position(|t| t.threshold > sh.spend)
@@ -152,8 +153,7 @@ pub(super) fn simulate_strategy(
                 top_up_cost = prod.cost;
                 extras[n_extras] = p;
                 n_extras += 1;
-                upgraded = true;
-                benefit = w.tier_upgrade_cost[next];
+                upgraded = next + 1;
             }
         }
     }
@@ -169,9 +169,9 @@ pub(super) fn simulate_strategy(
     let discount_cents = if discount > 0.0 { round_nonneg(gross as f64 * discount) } else { 0 };
     let order_value = gross - discount_cents;
     t.orders += 1;
-    if upgraded {
+    if upgraded > 0 {
         t.upgrades += 1;
-        t.tier_benefits += benefit;
+        t.tier_benefits += w.tier_upgrade_cost[upgraded - 1];
     }
     t.src_base_cart += sh.v0;
     t.src_cross_sell += cross;
@@ -210,24 +210,36 @@ pub(super) fn simulate_strategy(
         }
     }
     t.src_post_checkout += post;
-    if c.counts_shown {
-        t.orders_shown[0] += u64::from(pre[0] > 0);
-        t.orders_shown[1] += tier[0];
-        t.orders_shown[2] += u64::from(offers_shown > 0);
-    }
+
     let revenue = order_value + post;
     let margin = revenue - cost;
     t.revenue += revenue;
     t.margin += margin;
     let attributed = cross + top_up + post;
-    if c.returns {
-        let paid = if discount_cents > 0 { order_value as f64 / gross as f64 } else { 1.0 };
-        let value = [sh.v0, cross, top_up, post];
-        let cost = [sh.cart_cost, cross_cost, top_up_cost, post_cost];
-        let items = [i64::from(sh.items), pre[1] as i64, tier[1] as i64, post_accepted as i64];
-        s.net[k] = net_of(&w.returns, (revenue, margin), paid, value, cost, items, t);
+    // Tallies only some scenarios need, out of the default path (one flag).
+    if c.order_tallies {
+        if c.counts_shown {
+            count_shown(t, [pre[0], tier[0], offers_shown]);
+        }
+        if c.returns {
+            let paid = if discount_cents > 0 { order_value as f64 / gross as f64 } else { 1.0 };
+            let value = [sh.v0, cross, top_up, post];
+            let cost = [sh.cart_cost, cross_cost, top_up_cost, post_cost];
+            let items = [i64::from(sh.items), pre[1] as i64, tier[1] as i64, post_accepted as i64];
+            s.net[k] = net_of(&w.returns, (revenue, margin), paid, value, cost, items, t);
+        }
     }
     Outcome { revenue, margin, ordered: true, pre, tier, attributed }
+}
+
+/// Counts a completed order on which cart suggestions, a tier prompt and
+/// confirmation-page offers showed something (`shown`: how many of each), for the
+/// per-order program costs (MODEL.md rule 19).
+#[inline(never)]
+fn count_shown(t: &mut StrategyCounts, shown: [u64; 3]) {
+    for (n, s) in t.orders_shown.iter_mut().zip(shown) {
+        *n += u64::from(s > 0);
+    }
 }
 
 /// A completed order's net revenue and net margin, rounded to the cent (MODEL.md

@@ -71,6 +71,8 @@ pub struct Compiled<'a> {
     /// Some lever has a cost per order it shows something on (rule 19): such orders
     /// are counted.
     pub counts_shown: bool,
+    /// `returns` or `counts_shown`: some order tallies beyond the default are kept.
+    pub order_tallies: bool,
 }
 
 impl<'a> Compiled<'a> {
@@ -144,12 +146,15 @@ impl<'a> Compiled<'a> {
                 _ => Vec::new(),
             })
             .collect();
+        let returns = sc.has_returns();
+        let counts_shown = [CostLever::PreCheckout, CostLever::TierPrompt, CostLever::PostCheckout]
+            .iter()
+            .any(|&l| sc.costs.of(l).per_order > 0.0);
         Compiled {
             sc,
-            returns: sc.has_returns(),
-            counts_shown: [CostLever::PreCheckout, CostLever::TierPrompt, CostLever::PostCheckout]
-                .iter()
-                .any(|&l| sc.costs.of(l).per_order > 0.0),
+            returns,
+            counts_shown,
+            order_tallies: returns || counts_shown,
             tier_window,
             pre_leader,
             post_leader,
