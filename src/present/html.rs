@@ -197,7 +197,7 @@ fn net(r: &Report) -> (Vec<String>, Vec<Row>, Vec<String>) {
 /// What each strategy earns a year after its program costs (MODEL.md rule 19).
 fn earnings(r: &Report) -> (Vec<String>, Vec<Row>) {
     let cur = &r.currency;
-    let header = ["Program cost / year", "Incremental net margin / year", "ROI", "Payback"].map(String::from).to_vec();
+    let header = ["Program cost / year", "Net margin gain / year", "ROI", "Payback"].map(String::from).to_vec();
     let rows = crate::report::net::rows(r)
         .into_iter()
         .filter(|x| !x.is_holdout)
@@ -207,7 +207,7 @@ fn earnings(r: &Report) -> (Vec<String>, Vec<Row>) {
                 money(x.program_cost, cur, 0),
                 x.incremental_net_margin.map_or_else(|| "-".into(), |v| crate::format::signed_money(v, cur, 0)),
                 x.roi.map_or_else(|| "no cost".into(), |v| format!("{v:.1}x")),
-                x.payback_months.map_or_else(|| "never".into(), |v| format!("{v:.1} months")),
+                crate::report::net::payback_text(x.payback_months),
             ],
         })
         .collect();

@@ -195,7 +195,7 @@ metrics! {
             NetMarginPerVisitor, "What running the strategy's levers costs a year (MODEL.md rule 19): their monthly \
             fees, revenue shares and per-order fees, and the tier upgrades' perks; annual visitors = annual GMV / the \
             holdout's revenue per visitor."],
-        AnnualIncrementalNetMargin annual_incremental_net_margin = ["Incremental net margin / year",
+        AnnualIncrementalNetMargin annual_incremental_net_margin = ["Net margin gain / year",
             "annual incremental net margin", MoneyPerYear, NetMarginPerVisitor,
             "Annual visitors x (net margin per visitor - the holdout's) - the annual program cost: what the \
              strategy earns the store a year."],

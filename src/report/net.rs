@@ -67,6 +67,17 @@ pub fn rows(r: &Report) -> Vec<NetRow> {
         .collect()
 }
 
+/// A payback period in words: "never" where the strategy earns nothing, "no setup
+/// cost" where there is nothing to repay, else months ("under 0.1 months").
+pub fn payback_text(months: Option<f64>) -> String {
+    match months {
+        None => "never".into(),
+        Some(m) if m == 0.0 => "no setup cost".into(),
+        Some(m) if m < 0.1 => "under 0.1 months".into(),
+        Some(m) => format!("{m:.1} months"),
+    }
+}
+
 impl NetRow {
     /// The vendor's claim against the holdout's measure, in a sentence.
     pub fn in_words(&self, currency: &str) -> String {

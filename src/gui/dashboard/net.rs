@@ -69,7 +69,7 @@ pub fn panel(ui: &mut Ui, r: &Report) {
     Grid::new("program-costs").striped(true).show(ui, |ui| {
         head(ui, "A year", "Means across replications.");
         head(ui, "Program cost", Metric::AnnualProgramCost.help());
-        head(ui, "Incremental net margin", Metric::AnnualIncrementalNetMargin.help());
+        head(ui, "Net margin gain", Metric::AnnualIncrementalNetMargin.help());
         head(ui, "ROI", Metric::Roi.help());
         head(ui, "Payback", Metric::PaybackMonths.help());
         ui.end_row();
@@ -78,7 +78,7 @@ pub fn panel(ui: &mut Ui, r: &Report) {
             ui.label(money(x.program_cost, cur, 0));
             ui.label(x.incremental_net_margin.map_or_else(|| "n/a".into(), year));
             ui.label(x.roi.map_or_else(|| "no cost".into(), |v| format!("{v:.1}x")));
-            ui.label(x.payback_months.map_or_else(|| "never".into(), |v| format!("{v:.1} months")));
+            ui.label(crate::report::net::payback_text(x.payback_months));
             ui.end_row();
         }
     });
