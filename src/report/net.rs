@@ -72,7 +72,7 @@ pub fn rows(r: &Report) -> Vec<NetRow> {
 pub fn payback_text(months: Option<f64>) -> String {
     match months {
         None => "never".into(),
-        Some(m) if m == 0.0 => "no setup cost".into(),
+        Some(0.0) => "no setup cost".into(),
         Some(m) if m < 0.1 => "under 0.1 months".into(),
         Some(m) => format!("{m:.1} months"),
     }
