@@ -301,3 +301,22 @@ fn without_costs_the_incremental_net_margin_is_the_net_margin_gain_a_year() {
         }
     }
 }
+
+#[test]
+fn compare_adds_the_net_rows_where_either_run_has_returns_or_costs() {
+    let summary = |spec: &ScenarioSpec| {
+        let (sc, counts, _) = run(spec);
+        aovlab::report::summarize(&sc, &counts, 0.0, 1)
+    };
+    let plain = summary(&article());
+    let mut spec = article();
+    with_returns(&mut spec, 0.1, 5.0);
+    let net = summary(&spec);
+    let names =
+        |a, b| -> Vec<&'static str> { aovlab::present::compare::results(a, b).into_iter().map(|s| s.metric).collect() };
+    assert!(!names(&plain, &plain).contains(&"net_revenue_per_visitor"), "gross only: nothing new to say");
+    let rows = names(&plain, &net);
+    for m in aovlab::present::compare::COMPARED_NET {
+        assert!(rows.contains(&m.name()), "{}", m.name());
+    }
+}

@@ -123,6 +123,20 @@ pub const COMPARED: [Metric; 6] = [
     Metric::AnnualGmvImpact,
 ];
 
+/// Compared as well where either run models returns or program costs (MODEL.md rules
+/// 18 and 19); without them net equals gross and they would say nothing new.
+pub const COMPARED_NET: [Metric; 3] =
+    [Metric::NetRevenuePerVisitor, Metric::AnnualNetImpact, Metric::AnnualIncrementalNetMargin];
+
+/// Whether `r` has net figures that differ from its gross ones, or program costs.
+fn has_net(r: &Report) -> bool {
+    let mean = |s, m: Metric| m.summary(s).map(|x| x.mean);
+    r.strategies.iter().any(|s| {
+        mean(s, Metric::NetRevenuePerVisitor) != mean(s, Metric::RevenuePerVisitor)
+            || mean(s, Metric::AnnualProgramCost).is_some_and(|c| c > 0.0)
+    })
+}
+
 /// Each strategy (by name, in either run) and compared metric, side by side.
 pub fn results(a: &Report, b: &Report) -> Vec<Side> {
     let mut names: Vec<&str> = a.strategies.iter().map(|s| s.name.as_str()).collect();
@@ -134,9 +148,11 @@ pub fn results(a: &Report, b: &Report) -> Vec<Side> {
     let mean = |r: &Report, name: &str, m: Metric| {
         r.strategies.iter().find(|s| s.name == name).and_then(|s| m.summary(s)).map(|x| x.mean)
     };
+    let net = has_net(a) || has_net(b);
+    let metrics: Vec<Metric> = COMPARED.into_iter().chain(COMPARED_NET.into_iter().filter(|_| net)).collect();
     let mut out = Vec::new();
     for name in names {
-        for m in COMPARED {
+        for &m in &metrics {
             let (x, y) = (mean(a, name, m), mean(b, name, m));
             if x.is_none() && y.is_none() {
                 continue;
