@@ -17,6 +17,9 @@ fn article() -> ScenarioSpec {
     let mut spec = aovlab::analysis::coverage::fixed_spec(&aovlab::io::article_spec());
     spec.store.visitors = 20_000;
     spec.store.replications = 3;
+    // Gross, as the model without rules 17-22: each test sets what it checks.
+    with_returns(&mut spec, 0.0, 0.0);
+    spec.costs = Default::default();
     spec
 }
 
@@ -319,4 +322,19 @@ fn compare_adds_the_net_rows_where_either_run_has_returns_or_costs() {
     for m in aovlab::present::compare::COMPARED_NET {
         assert!(rows.contains(&m.name()), "{}", m.name());
     }
+}
+
+#[test]
+fn sensitivity_of_a_net_outcome_ranks_the_returns_and_of_a_gross_one_leaves_them_out() {
+    let header = |outcome: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_aovlab"))
+            .args(["sensitivity", "--replications", "3", "--visitors", "3000", "--outcome", outcome, "--csv", "-"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().next().unwrap().to_string()
+    };
+    // The shipped article's returns are uncertain: they can move net figures only.
+    assert!(header("annual_net_impact").contains("behaviour.return_rate_base_cart"));
+    assert!(!header("annual_gmv_impact").contains("return_rate"));
 }

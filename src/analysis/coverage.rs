@@ -11,7 +11,6 @@ use crate::model::edit::Edit;
 use crate::model::fields::{self, Kind, Value};
 use crate::model::{FieldError, Param, Scenario, ScenarioSpec};
 use crate::report::Metric;
-use crate::report::metric::MetricUnit;
 
 /// The scenario with every uncertain input (drawn once per replication) fixed at its
 /// mean; per-shopper distributions stay as they are.
@@ -35,6 +34,9 @@ pub fn fixed_spec(spec: &ScenarioSpec) -> ScenarioSpec {
     let _ = Edit::Batch(edits).apply(&mut fixed);
     fixed
 }
+
+/// The ratios to the incremental revenue, whose truth is a ratio of means.
+const VENDOR_RATIOS: [Metric; 2] = [Metric::AttributionRatio, Metric::InfluencedRatio];
 
 /// A ratio metric's truth: its numerator's mean (the metric it compares) over the
 /// mean incremental revenue per visitor of strategy `k`.
@@ -89,14 +91,16 @@ pub fn measure(sc: &Scenario, opts: &RunOptions) -> Result<Vec<Coverage>, RunErr
                 continue; // the RPV lift times a constant: the same coverage
             }
             let est: Vec<_> = reps.iter().filter_map(|r| m.estimate(&r.strategies[k])).collect();
-            if est.is_empty() {
+            // A metric without a within-replication interval (the program cost's
+            // variable part) has nothing to measure.
+            if est.is_empty() || est.iter().any(|e| e.lo.is_nan()) {
                 continue;
             }
             // A ratio to the incremental revenue is undefined where that is not
             // positive: its coverage over the replications where it is defined is
             // selected on the denominator, and says nothing unless it is defined
             // (nearly) everywhere.
-            if m.unit() == MetricUnit::Ratio && est.len() * 100 < reps.len() * 99 {
+            if VENDOR_RATIOS.contains(&m) && est.len() * 100 < reps.len() * 99 {
                 continue;
             }
             let n = est.len();
@@ -104,7 +108,7 @@ pub fn measure(sc: &Scenario, opts: &RunOptions) -> Result<Vec<Coverage>, RunErr
             let mean = match m.unit() {
                 // A ratio estimates the ratio of the expectations, which the mean of
                 // ratios is not (Jensen): the truth is the ratio of the means.
-                MetricUnit::Ratio => ratio_of_means(&reps, m, k, sc.holdout),
+                _ if VENDOR_RATIOS.contains(&m) => ratio_of_means(&reps, m, k, sc.holdout),
                 _ => crate::stats::mean(&values).unwrap_or(f64::NAN),
             };
             let covered = est.iter().filter(|e| e.covers(mean)).count();

@@ -253,14 +253,21 @@ pub fn analyse_with(
     if let Some(d) = &decision_outcome {
         d.check(&sc).map_err(SensitivityError::Outcome)?;
     }
-    let inputs: Vec<(String, Dist)> = sc
+    // Returns and program costs cannot move a gross outcome: their inputs are left out.
+    let outcome_net = outcome.metric.is_net();
+    // (Its place among the scenario's uncertain inputs, whose draws a replication
+    // lists in that order; path; distribution.)
+    let kept: Vec<(usize, String, Dist)> = sc
         .uncertain_inputs()
         .into_iter()
-        .filter_map(|(p, i)| match &i.param {
-            Param::Dist(d) => Some((p.to_string(), d.clone())),
+        .enumerate()
+        .filter(|(_, (_, i))| outcome_net || !Scenario::net_only(i.field))
+        .filter_map(|(k, (p, i))| match &i.param {
+            Param::Dist(d) => Some((k, p.to_string(), d.clone())),
             Param::Fixed(_) => None,
         })
         .collect();
+    let inputs: Vec<(String, Dist)> = kept.iter().map(|(_, p, d)| (p.clone(), d.clone())).collect();
     // The tornado's two runs per input first; the decision's other three after.
     let per_input = if decision.is_some() { GRID.len() } else { 2 };
     let runs = 1 + inputs.len() * per_input;
@@ -285,7 +292,10 @@ pub fn analyse_with(
             .iter()
             .map(|r| DrawRow {
                 replication: r.index,
-                inputs: crate::engine::world::drawn_inputs(&sc, r.index),
+                inputs: {
+                    let all = crate::engine::world::drawn_inputs(&sc, r.index);
+                    kept.iter().map(|&(k, _, _)| all[k]).collect()
+                },
                 outcome: outcome.value(r),
                 difference: decision_outcome.and_then(|d| d.value(r)),
             })

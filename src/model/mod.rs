@@ -397,6 +397,20 @@ impl Scenario {
         self.store.seed
     }
 
+    /// Whether the field moves only net figures (MODEL.md rules 18 and 19: returns and
+    /// the tiers' upgrade costs), so that no gross metric depends on it.
+    pub fn net_only(field: FieldId) -> bool {
+        matches!(
+            field,
+            FieldId::ReturnRateBaseCart
+                | FieldId::ReturnRateCrossSell
+                | FieldId::ReturnRateTierTopUp
+                | FieldId::ReturnRatePostCheckout
+                | FieldId::ReturnHandlingCost
+                | FieldId::TierUpgradeCost
+        )
+    }
+
     /// The return facts (MODEL.md rule 18): the four return rates and the handling cost.
     pub fn return_inputs(&self) -> [&Input; 5] {
         let b = &self.behaviour;

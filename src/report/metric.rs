@@ -253,6 +253,23 @@ impl Metric {
     pub const ACCEPTANCE: [Metric; 3] =
         [Metric::PreCheckoutAcceptanceRate, Metric::TierPromptAcceptanceRate, Metric::PostCheckoutAcceptanceRate];
 
+    /// Whether it depends on returns or program costs (MODEL.md rules 18 and 19): the
+    /// net metrics and what follows from them.
+    pub fn is_net(self) -> bool {
+        matches!(
+            self,
+            Metric::NetRevenuePerVisitor
+                | Metric::NetMarginPerVisitor
+                | Metric::NetRpvLift
+                | Metric::NetMarginLift
+                | Metric::AnnualNetImpact
+                | Metric::AnnualProgramCost
+                | Metric::AnnualIncrementalNetMargin
+                | Metric::Roi
+                | Metric::PaybackMonths
+        )
+    }
+
     /// Whether a higher value is better for the store.
     pub fn higher_is_better(self) -> bool {
         self != Metric::CartAbandonmentRate

@@ -168,6 +168,9 @@ struct Program {
     annual: f64,
     /// The one-off setup costs, currency.
     setup: f64,
+    /// Whether part of the cost moves with the replication's visitors (a revenue
+    /// share, a per-order fee, tier perks).
+    varies: bool,
 }
 
 impl Program {
@@ -196,15 +199,17 @@ impl Program {
                 (CostLever::FrictionReduction, reduces, t.revenue as f64, t.orders),
             ];
             let (mut monthly, mut variable, mut setup) = (0.0, t.tier_benefits as f64 / C, 0.0);
+            let mut varies = t.tier_benefits != 0;
             for (lever, used, revenue, orders) in levers {
                 if used {
                     let c = sc.costs.of(lever);
                     monthly += c.monthly;
                     setup += c.setup;
                     variable += c.revenue_share * revenue / C + c.per_order * orders as f64;
+                    varies |= c.revenue_share > 0.0 || c.per_order > 0.0;
                 }
             }
-            Program { visitors, annual: 12.0 * monthly + visitors * variable / n, setup }
+            Program { visitors, annual: 12.0 * monthly + visitors * variable / n, setup, varies }
         })
     }
 }
@@ -469,7 +474,16 @@ fn vs_holdout(
     let influenced_ratio = ratio(t.influenced as f64 / C, t.influenced_moments);
     // Program costs and what the strategy earns after them (rule 19), a year.
     let program = Program::of(sc, st, t, n, rh);
-    let annual_program_cost = program.map(|p| Estimate::with_interval(p.annual, 0.0, (p.annual, p.annual)));
+    // No within-replication interval: the per-visitor moments of the costs' variable
+    // parts are not tallied (their noise is small beside the margin's); a cost that
+    // cannot vary (none, or fixed fees only) is exact.
+    let annual_program_cost = program.map(|p| {
+        if p.varies {
+            Estimate::with_interval(p.annual, f64::NAN, (f64::NAN, f64::NAN))
+        } else {
+            Estimate::with_interval(p.annual, 0.0, (p.annual, p.annual))
+        }
+    });
     let annual_incremental_net_margin = program.zip(net_margin_lift).filter(|_| net_h.margin > 0.0).map(|(p, e)| {
         // The net margin lift's interval, in money a year, less the (known) cost.
         let k = p.visitors * net_h.margin / n;
