@@ -272,7 +272,7 @@ impl Metric {
 
     /// Whether a higher value is better for the store.
     pub fn higher_is_better(self) -> bool {
-        self != Metric::CartAbandonmentRate
+        !matches!(self, Metric::CartAbandonmentRate | Metric::AnnualProgramCost | Metric::PaybackMonths)
     }
 
     /// Whether it compares a strategy with the holdout.

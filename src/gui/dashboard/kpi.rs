@@ -113,10 +113,16 @@ fn lift_rows(ui: &mut Ui, s: &StrategyReport, cur: &str) {
             }
             Some(l) => {
                 let x = l.summary;
+                // Green where it is surely better for the store (a cost that rises is not).
+                let (up, down) = if m.higher_is_better() {
+                    (style::gain(dark), style::loss(dark))
+                } else {
+                    (style::loss(dark), style::gain(dark))
+                };
                 let c = if x.p05 > 0.0 {
-                    style::gain(dark)
+                    up
                 } else if x.p95 < 0.0 {
-                    style::loss(dark)
+                    down
                 } else {
                     ui.visuals().text_color()
                 };
@@ -156,9 +162,11 @@ fn card_lifts(s: &StrategyReport) -> impl Iterator<Item = Metric> + '_ {
         Metric::AnnualNetImpact => mean(m) != mean(Metric::AnnualGmvImpact),
         Metric::AttributionRatio | Metric::InfluencedRatio => false,
         // What the program earns after its costs, where it costs something.
-        Metric::AnnualProgramCost | Metric::AnnualIncrementalNetMargin | Metric::Roi | Metric::PaybackMonths => {
+        Metric::AnnualProgramCost | Metric::AnnualIncrementalNetMargin | Metric::Roi => {
             mean(Metric::AnnualProgramCost).is_some_and(|c| c > 0.0)
         }
+        // Only where there is a setup cost to repay.
+        Metric::PaybackMonths => mean(m).is_some_and(|p| p > 0.0),
         _ => true,
     })
 }
