@@ -48,7 +48,7 @@ fn the_new_inputs_at_their_defaults_change_no_tally() {
     b.return_rate_tier_top_up = Param::Fixed(0.0);
     b.return_rate_post_checkout = Param::Fixed(0.0);
     b.return_handling_cost = Param::Fixed(0.0);
-    let (sc, a, ra) = run(&plain);
+    let (_, a, ra) = run(&plain);
     let (_, b, rb) = run(&explicit);
     assert_eq!(a, b);
     // Without returns net is gross, to the cent, and so are its lifts.
@@ -56,9 +56,8 @@ fn the_new_inputs_at_their_defaults_change_no_tally() {
         for k in 0..r.strategies.len() {
             assert_eq!(value(r, k, Metric::NetRevenuePerVisitor), value(r, k, Metric::RevenuePerVisitor));
             assert_eq!(value(r, k, Metric::NetMarginPerVisitor), value(r, k, Metric::GrossMarginPerVisitor));
-            let share = Metric::PostCheckoutEligibleShare.estimate(&r.strategies[k]).map(|e| e.value);
-            let offers = sc.strategies[k].post_checkout.is_some();
-            assert_eq!(share, offers.then_some(1.0), "strategy {k}");
+            // Reported for every strategy, the holdout included.
+            assert_eq!(value(r, k, Metric::PostCheckoutEligibleShare), 1.0, "strategy {k}");
             if k != HOLDOUT {
                 assert_eq!(Metric::NetRpvLift.estimate(&r.strategies[k]), Metric::RpvLift.estimate(&r.strategies[k]));
                 assert_eq!(
@@ -337,4 +336,22 @@ fn sensitivity_of_a_net_outcome_ranks_the_returns_and_of_a_gross_one_leaves_them
     // The shipped article's returns are uncertain: they can move net figures only.
     assert!(header("annual_net_impact").contains("behaviour.return_rate_base_cart"));
     assert!(!header("annual_gmv_impact").contains("return_rate"));
+}
+
+#[test]
+fn a_strategy_that_adds_revenue_with_nothing_attributed_has_a_ratio_of_zero() {
+    let mut spec = article();
+    // A smoother checkout and nothing else: more orders, no offer a vendor could claim.
+    let mut smooth = spec.strategies[HOLDOUT].clone();
+    smooth.name = "Smoother checkout".into();
+    smooth.holdout = false;
+    smooth.checkout.friction_reduction = Param::Fixed(0.10);
+    spec.strategies.push(smooth);
+    let k = spec.strategies.len() - 1;
+    let (_, counts, reps) = run(&spec);
+    for (c, r) in counts.iter().zip(&reps) {
+        assert!(c.strategies[k].revenue > c.strategies[HOLDOUT].revenue, "it adds revenue");
+        assert_eq!(value(r, k, Metric::AttributedRevenuePerVisitor), 0.0);
+        assert_eq!(value(r, k, Metric::AttributionRatio), 0.0);
+    }
 }

@@ -153,7 +153,9 @@ pub(super) fn simulate_strategy(
                 top_up_cost = prod.cost;
                 extras[n_extras] = p;
                 n_extras += 1;
-                upgraded = next + 1;
+                // A top-up that crosses two tiers pays for the tier it reaches.
+                let total = sh.spend + current + prod.price;
+                upgraded = 1 + sc.tiers.iter().rposition(|t| t.threshold <= total).unwrap_or(next);
             }
         }
     }
@@ -181,33 +183,35 @@ pub(super) fn simulate_strategy(
     // Stage 5: post-checkout offers. Strategies with the same spec make the same
     // offers to the same order, so an order that is the cart is simulated once.
     let (mut post, mut post_cost, mut post_accepted, mut offers_shown) = (0i64, 0i64, 0u64, 0u64);
-    if let Some(stage) = &st.post_checkout {
-        // Rule 17: offers render on eligible orders only.
-        if !sh.eligible {
-            t.post_ineligible += 1;
+    // Rule 17: offers render on eligible orders only; the share is counted for every
+    // strategy (the same orders under each).
+    if !sh.eligible {
+        t.post_ineligible += 1;
+    }
+    if let Some(stage) = &st.post_checkout
+        && sh.eligible
+    {
+        let g = c.post_leader[k];
+        let memo = &s.post_memo[g];
+        let r = if n_extras == 0 && memo.0 == s.serial && memo.1 == order_value {
+            memo.2
         } else {
-            let g = c.post_leader[k];
-            let memo = &s.post_memo[g];
-            let r = if n_extras == 0 && memo.0 == s.serial && memo.1 == order_value {
-                memo.2
-            } else {
-                let r = post_stage(c, w, k, stage, sh, &extras[..n_extras], order_value, s);
-                if n_extras == 0 {
-                    s.post_memo[g] = (s.serial, order_value, r);
-                }
-                r
-            };
-            t.post_shown += r.shown;
-            t.post_accepted += r.accepted;
-            if n_extras > 0 {
-                t.post_accepted_extended += r.accepted;
+            let r = post_stage(c, w, k, stage, sh, &extras[..n_extras], order_value, s);
+            if n_extras == 0 {
+                s.post_memo[g] = (s.serial, order_value, r);
             }
-            post = r.revenue;
-            post_cost = r.cost;
-            post_accepted = r.accepted;
-            offers_shown = r.shown;
-            cost += r.cost;
+            r
+        };
+        t.post_shown += r.shown;
+        t.post_accepted += r.accepted;
+        if n_extras > 0 {
+            t.post_accepted_extended += r.accepted;
         }
+        post = r.revenue;
+        post_cost = r.cost;
+        post_accepted = r.accepted;
+        offers_shown = r.shown;
+        cost += r.cost;
     }
     t.src_post_checkout += post;
 
@@ -215,7 +219,12 @@ pub(super) fn simulate_strategy(
     let margin = revenue - cost;
     t.revenue += revenue;
     t.margin += margin;
-    let attributed = cross + top_up + post;
+    // At the price paid: the checkout discount shared across the goods it applied to.
+    let attributed = if discount_cents > 0 {
+        round_nonneg((cross + top_up) as f64 * order_value as f64 / gross as f64) + post
+    } else {
+        cross + top_up + post
+    };
     // Tallies only some scenarios need, out of the default path (one flag).
     if c.order_tallies {
         if c.counts_shown {

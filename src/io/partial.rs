@@ -528,6 +528,12 @@ pub fn check_tallies(sc: &Scenario, r: &RepCounts) -> Result<(), String> {
             .then(|| "unit costs by source that do not add up to revenue - margin".to_string()),
             (!returns && (t.items_base, t.items_cross, t.cost_by_source, t.net_moments) != (0, 0, [0; 4], [0; 4]))
                 .then(|| "tallies of returns in a scenario without returns".to_string()),
+            (t.orders_shown.iter().any(|&o| o > t.orders))
+                .then(|| "more orders shown an offer than orders".to_string()),
+            (t.tier_benefits < 0 || (t.upgrades == 0 && t.tier_benefits != 0))
+                .then(|| "tier perks without upgrades (or negative)".to_string()),
+            ((t.influenced > 0) != (t.influenced_orders > 0))
+                .then(|| "influenced revenue without influenced orders, or the other way".to_string()),
             (t.influenced < 0 || t.influenced > t.revenue || t.influenced_orders > t.orders)
                 .then(|| "influenced revenue outside [0, revenue], or more influenced orders than orders".into()),
             (t.attributed_moments[0] < 0

@@ -132,8 +132,11 @@ pub const COMPARED_NET: [Metric; 3] =
 fn has_net(r: &Report) -> bool {
     let mean = |s, m: Metric| m.summary(s).map(|x| x.mean);
     r.strategies.iter().any(|s| {
-        mean(s, Metric::NetRevenuePerVisitor) != mean(s, Metric::RevenuePerVisitor)
-            || mean(s, Metric::AnnualProgramCost).is_some_and(|c| c > 0.0)
+        // A report from before net figures has none: nothing to compare.
+        let differs = mean(s, Metric::NetRevenuePerVisitor)
+            .zip(mean(s, Metric::RevenuePerVisitor))
+            .is_some_and(|(net, gross)| net != gross);
+        differs || mean(s, Metric::AnnualProgramCost).is_some_and(|c| c > 0.0)
     })
 }
 

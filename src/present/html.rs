@@ -206,7 +206,7 @@ fn earnings(r: &Report) -> (Vec<String>, Vec<Row>) {
             cells: vec![
                 money(x.program_cost, cur, 0),
                 x.incremental_net_margin.map_or_else(|| "-".into(), |v| crate::format::signed_money(v, cur, 0)),
-                x.roi.map_or_else(|| "no cost".into(), |v| format!("{v:.1}x")),
+                crate::report::net::roi_text(&x),
                 crate::report::net::payback_text(x.payback_months),
             ],
         })

@@ -150,8 +150,7 @@ metrics! {
         TierUpgradeRate tier_upgrade_rate = ["Tier upgrades / visitor", "tier upgrades per visitor", PerThousand,
             "Tier upgrades (top-ups in completed orders) / visitors."],
         PostCheckoutEligibleShare post_checkout_eligible_share = ["Post-checkout eligible", "post-checkout \
-            eligible share", Rate, "Orders on which a confirmation-page offer could render / orders (MODEL.md rule 17), \
-            for strategies that make such offers."],
+            eligible share", Rate, "Orders on which a confirmation-page offer could render / orders (MODEL.md rule 17)."],
         NetRevenuePerVisitor net_revenue_per_visitor = ["Net revenue / visitor", "net revenue per visitor",
             MoneyPerVisitor, "(Revenue - refunds) / visitors: each source's revenue less its return rate's share \
             (the checkout discount refunded with the goods it applied to)."],
@@ -288,9 +287,10 @@ impl Metric {
             MetricUnit::Money => money(v, currency, 2),
             MetricUnit::MoneyPerVisitor => money(v, currency, 3),
             MetricUnit::Relative => lift(v, 1),
+            // A change a year carries its sign; a cost a year is an amount.
             MetricUnit::MoneyPerYear => {
                 let m = money_compact(v, currency);
-                if v > 0.0 { format!("+{m}") } else { m }
+                if v > 0.0 && self != Metric::AnnualProgramCost { format!("+{m}") } else { m }
             }
             MetricUnit::Ratio => format!("{v:.2}x"),
             MetricUnit::Months => format!("{v:.1} months"),

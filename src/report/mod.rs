@@ -282,11 +282,8 @@ pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
                     tier_prompt_acceptance_rate: acceptance(t.tier_accepted, t.tier_shown, t.tier_sampling_var),
                     post_checkout_acceptance_rate: proportion(t.post_accepted, t.post_shown),
                     tier_upgrade_rate: proportion(t.upgrades, rep.visitors),
-                    // Counted where offers are made (the same orders are eligible
-                    // under every strategy).
-                    post_checkout_eligible_share: sc.strategies[k]
-                        .post_checkout
-                        .and_then(|_| proportion(t.orders - t.post_ineligible, t.orders)),
+                    // For every strategy: the same orders are eligible under each.
+                    post_checkout_eligible_share: proportion(t.orders - t.post_ineligible, t.orders),
                     net_revenue_per_visitor: per_visitor(net.revenue, nsq_r),
                     net_margin_per_visitor: per_visitor(net.margin, nsq_m),
                     attributed_revenue_per_visitor: sparse(
@@ -442,16 +439,40 @@ fn vs_holdout(
         (rpv_lift, margin_lift)
     };
     // Annual net impact: annual GMV x (net RPV_s - net RPV_h) / RPV_h.
-    let annual_net_impact = net_rpv_lift
-        .filter(|_| rh > 0.0 && net_h.revenue > 0.0)
-        .map(|e| e.scaled(sc.store.annual_gmv * net_h.revenue / rh));
+    // Sums over visitors of the net figures, squared and crossed with the holdout's
+    // (the gross ones without returns, where net is gross).
+    let (rev_moments, margin_moments) = if returns {
+        let [rs2, rx, ms2, mx] = t.net_moments;
+        ((rs2, h.net_moments[0], rx), (ms2, h.net_moments[2], mx))
+    } else {
+        ((t.revenue_sq, h.revenue_sq, t.revenue_x_holdout), (t.margin_sq, h.margin_sq, t.margin_x_holdout))
+    };
+    // A paired difference of two sums over the same visitors (currency), with its
+    // Wald interval: where a lift is undefined (the holdout's net figure not
+    // positive), the difference still is.
+    let difference = |xs: f64, xh: f64, (sq_s, sq_h, x_sh): (i128, i128, i128)| {
+        let d = xs - xh;
+        let var = ((f(sq_s) + f(sq_h) - 2.0 * f(x_sh)) / c2 - d * d / n).max(0.0);
+        Estimate::wald(d, var.sqrt())
+    };
+    let annual_net_impact = (rh > 0.0).then(|| {
+        let k = sc.store.annual_gmv / rh;
+        match net_rpv_lift.filter(|_| net_h.revenue > 0.0) {
+            Some(e) => e.scaled(k * net_h.revenue),
+            None => difference(net.revenue, net_h.revenue, rev_moments).scaled(k),
+        }
+    });
     // The vendor's view (rule 21): attributed and influenced revenue over the
     // incremental revenue a holdout measures, D = revenue_s - revenue_h.
     // From the integer difference: exactly the add-ons where only they differ.
     let incremental = (t.revenue - h.revenue) as f64 / C;
     let d_sq = (f(t.revenue_sq) + f(h.revenue_sq) - 2.0 * f(t.revenue_x_holdout)) / c2;
     let ratio = |a: f64, [aa, ar, ah]: [i128; 3]| {
-        (incremental > 0.0 && a > 0.0).then(|| {
+        (incremental > 0.0).then(|| {
+            // Nothing attributed (a discount or a smoother checkout only): exactly 0.
+            if a <= 0.0 {
+                return Estimate::with_interval(0.0, 0.0, (0.0, 0.0));
+            }
             let theta = a / incremental;
             // Its uncertainty is the incremental revenue's, which rests on a few
             // discrete events (orders the strategy's friction loses, orders its
@@ -484,9 +505,13 @@ fn vs_holdout(
             Estimate::with_interval(p.annual, 0.0, (p.annual, p.annual))
         }
     });
-    let annual_incremental_net_margin = program.zip(net_margin_lift).filter(|_| net_h.margin > 0.0).map(|(p, e)| {
-        // The net margin lift's interval, in money a year, less the (known) cost.
-        let k = p.visitors * net_h.margin / n;
+    let annual_incremental_net_margin = program.map(|p| {
+        // The net margin lift's interval, in money a year, less the (known) cost; the
+        // difference's where the lift is undefined.
+        let (e, k) = match net_margin_lift.filter(|_| net_h.margin > 0.0) {
+            Some(e) => (e, p.visitors * net_h.margin / n),
+            None => (difference(net.margin, net_h.margin, margin_moments), p.visitors / n),
+        };
         Estimate::with_interval(k * e.value - p.annual, k * e.se, (k * e.lo - p.annual, k * e.hi - p.annual))
     });
     let roi = program

@@ -67,6 +67,16 @@ pub fn rows(r: &Report) -> Vec<NetRow> {
         .collect()
 }
 
+/// ROI in words: a multiple, "no cost" where the program costs nothing, "n/a"
+/// where it is undefined otherwise.
+pub fn roi_text(row: &NetRow) -> String {
+    match row.roi {
+        Some(v) => format!("{v:.1}x"),
+        None if row.program_cost == 0.0 => "no cost".into(),
+        None => "n/a".into(),
+    }
+}
+
 /// A payback period in words: "never" where the strategy earns nothing, "no setup
 /// cost" where there is nothing to repay, else months ("under 0.1 months").
 pub fn payback_text(months: Option<f64>) -> String {

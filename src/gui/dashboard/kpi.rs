@@ -119,7 +119,10 @@ fn lift_rows(ui: &mut Ui, s: &StrategyReport, cur: &str) {
                 } else {
                     (style::loss(dark), style::gain(dark))
                 };
-                let c = if x.p05 > 0.0 {
+                // A payback is a time, not a gain or a loss.
+                let c = if m == Metric::PaybackMonths {
+                    ui.visuals().text_color()
+                } else if x.p05 > 0.0 {
                     up
                 } else if x.p95 < 0.0 {
                     down

@@ -77,7 +77,7 @@ pub fn panel(ui: &mut Ui, r: &Report) {
             ui.label(&x.name);
             ui.label(money(x.program_cost, cur, 0));
             ui.label(x.incremental_net_margin.map_or_else(|| "n/a".into(), year));
-            ui.label(x.roi.map_or_else(|| "no cost".into(), |v| format!("{v:.1}x")));
+            ui.label(crate::report::net::roi_text(x));
             ui.label(crate::report::net::payback_text(x.payback_months));
             ui.end_row();
         }
