@@ -47,8 +47,8 @@ impl AnalysisTab for CompareTab {
         self.task.is_running() || self.auto
     }
 
-    fn cancel(&self) {
-        self.task.cancel();
+    fn task(&self) -> &dyn super::Running {
+        &self.task
     }
 
     fn ui(&mut self, ui: &mut Ui, doc: &mut Document, _valid: bool, out: &mut Vec<Command>) {

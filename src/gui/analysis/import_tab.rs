@@ -142,8 +142,8 @@ impl AnalysisTab for ImportTab {
         self.task.is_running() || self.due
     }
 
-    fn cancel(&self) {
-        self.task.cancel();
+    fn task(&self) -> &dyn super::Running {
+        &self.task
     }
 
     fn ui(&mut self, ui: &mut Ui, doc: &mut Document, _valid: bool, out: &mut Vec<Command>) {

@@ -19,7 +19,7 @@ pub use optimize_tab::OptimizeTab;
 pub use plan_tab::PlanTab;
 pub use sensitivity_tab::SensitivityTab;
 pub use sweep_tab::SweepTab;
-pub use task::{End, JobState, Reporter, Task};
+pub use task::{End, JobState, Reporter, Running, Task};
 
 use super::commands::Command;
 use super::document::Document;
@@ -38,11 +38,18 @@ pub trait AnalysisTab {
     /// Takes in the news from its analysis.
     fn poll(&mut self);
 
+    /// Its background analysis.
+    fn task(&self) -> &dyn task::Running;
+
     /// Whether its analysis is running (or about to start).
-    fn is_running(&self) -> bool;
+    fn is_running(&self) -> bool {
+        self.task().is_running()
+    }
 
     /// Stops its analysis.
-    fn cancel(&self);
+    fn cancel(&self) {
+        self.task().cancel();
+    }
 
     /// Draws it; `valid`: the scenario has no problems.
     fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<Command>);

@@ -88,12 +88,8 @@ impl AnalysisTab for PlanTab {
         }
     }
 
-    fn is_running(&self) -> bool {
-        self.task.is_running()
-    }
-
-    fn cancel(&self) {
-        self.task.cancel();
+    fn task(&self) -> &dyn super::Running {
+        &self.task
     }
 
     fn ui(&mut self, ui: &mut Ui, doc: &mut Document, valid: bool, out: &mut Vec<crate::gui::commands::Command>) {

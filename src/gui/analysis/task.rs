@@ -97,6 +97,24 @@ impl<T: Send + 'static, P: Send + 'static> Default for Task<T, P> {
     }
 }
 
+/// A background analysis as a tab controls it, whatever it returns.
+pub trait Running {
+    /// Whether it is running.
+    fn is_running(&self) -> bool;
+    /// Asks it to stop.
+    fn cancel(&self);
+}
+
+impl<T: Send + 'static, P: Send + 'static> Running for Task<T, P> {
+    fn is_running(&self) -> bool {
+        Task::is_running(self)
+    }
+
+    fn cancel(&self) {
+        Task::cancel(self);
+    }
+}
+
 impl<T: Send + 'static, P: Send + 'static> Task<T, P> {
     /// Runs `work` on a background thread (cancelling any analysis still running):
     /// it reports through the [`Reporter`], watches the cancel flag, and returns how
