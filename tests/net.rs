@@ -355,3 +355,22 @@ fn a_strategy_that_adds_revenue_with_nothing_attributed_has_a_ratio_of_zero() {
         assert_eq!(value(r, k, Metric::AttributionRatio), 0.0);
     }
 }
+
+#[test]
+fn the_articles_claims_are_read_net_where_the_scenario_has_returns_and_they_have_a_net_reading() {
+    let summary = |spec: &ScenarioSpec| {
+        let (sc, counts, _) = run(spec);
+        aovlab::report::summarize(&sc, &counts, 0.0, 1)
+    };
+    let gross = summary(&article());
+    assert!(!gross.claims.is_empty());
+    assert!(gross.claims.iter().all(|c| c.net_probability.is_none()), "gross only: no net reading");
+    let mut spec = article();
+    with_returns(&mut spec, 0.1, 5.0);
+    let net = summary(&spec);
+    for (g, n) in gross.claims.iter().zip(&net.claims) {
+        assert_eq!(g.probability, n.probability, "{}: the gross reading is unchanged", g.statement);
+        let about_aov_or_conversion = n.statement.contains("AOV by") || n.statement.contains("conversion");
+        assert_eq!(n.net_probability.is_none(), about_aov_or_conversion, "{}", n.statement);
+    }
+}

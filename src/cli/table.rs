@@ -85,10 +85,20 @@ pub fn render(r: &Report) -> String {
     out.push('\n');
     if !r.claims.is_empty() {
         out.push_str("\nThe article's claims (share of replications in which each holds):\n");
-        let mut t = table(&["Claim", "P(holds)", "Bar", "Verdict"]);
+        let net = r.claims.iter().any(|c| c.net_probability.is_some());
+        let mut t = if net {
+            table(&["Claim", "P(holds)", "P(holds), net", "Bar", "Verdict"])
+        } else {
+            table(&["Claim", "P(holds)", "Bar", "Verdict"])
+        };
         for c in &r.claims {
             let p = c.probability.map_or("n/a".into(), |p| percent(p, 0));
-            t.add_row(vec![c.statement.clone(), p, percent(c.holds_at, 0), c.verdict().to_string()]);
+            let mut row = vec![c.statement.clone(), p];
+            if net {
+                row.push(c.net_probability.map_or("same".into(), |p| percent(p, 0)));
+            }
+            row.extend([percent(c.holds_at, 0), c.verdict().to_string()]);
+            t.add_row(row);
         }
         out.push_str(&t.to_string());
         out.push('\n');

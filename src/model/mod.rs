@@ -411,6 +411,12 @@ impl Scenario {
         )
     }
 
+    /// Whether any lever or tier costs something to run (MODEL.md rule 19).
+    pub fn has_costs(&self) -> bool {
+        self.costs != CostsSpec::default()
+            || self.tiers.iter().any(|t| t.upgrade_cost.param.is_uncertain() || t.upgrade_cost.central() > 0.0)
+    }
+
     /// The return facts (MODEL.md rule 18): the four return rates and the handling cost.
     pub fn return_inputs(&self) -> [&Input; 5] {
         let b = &self.behaviour;

@@ -135,7 +135,23 @@ impl Outcome {
 /// Checks every claim against the replications of a run of a scenario whose strategies
 /// are named `names` (in the order of each replication's strategies).
 pub fn check(claims: &[Claim], names: &[&str], reps: &[&Replication]) -> Vec<Outcome> {
-    claims.iter().map(|c| check_one(*c, names, reps)).collect()
+    claims.iter().map(|c| check_one(*c, names, reps, false)).collect()
+}
+
+/// Checks every claim on net figures (MODEL.md rules 18-19): revenue compared net of
+/// returns, each metric replaced by its net counterpart; `None` for a claim about a
+/// metric without one (conversion, AOV), which reads the same net.
+pub fn check_net(claims: &[Claim], names: &[&str], reps: &[&Replication]) -> Vec<Option<Outcome>> {
+    claims
+        .iter()
+        .map(|c| {
+            let net = match c.test {
+                Test::Beats { .. } => true,
+                Test::Within { metric, .. } | Test::Zero { metric, .. } => metric.net_counterpart().is_some(),
+            };
+            net.then(|| check_one(*c, names, reps, true))
+        })
+        .collect()
 }
 
 /// True when every strategy the claims name is in `names`.
@@ -150,15 +166,22 @@ fn strategies(t: &Test) -> Vec<&'static str> {
     }
 }
 
-fn check_one(claim: Claim, names: &[&str], reps: &[&Replication]) -> Outcome {
+fn check_one(claim: Claim, names: &[&str], reps: &[&Replication], net: bool) -> Outcome {
     let index = |s: &str| names.iter().position(|n| *n == s);
     let missing: Vec<&str> = strategies(&claim.test).into_iter().filter(|s| index(s).is_none()).collect();
     if !missing.is_empty() {
         let unanswerable = Some(format!("the scenario has no strategy named {}", quoted(&missing)));
         return Outcome { claim, probability: None, replications: 0, unanswerable };
     }
-    let revenue = |r: &Replication, s: &str| Some(r.strategies.get(index(s)?)?.revenue_cents);
-    let value = |r: &Replication, s: &str, m: Metric| Some(m.estimate(r.strategies.get(index(s)?)?)?.value);
+    let value = |r: &Replication, s: &str, m: Metric| {
+        let m = if net { m.net_counterpart().unwrap_or(m) } else { m };
+        Some(m.estimate(r.strategies.get(index(s)?)?)?.value)
+    };
+    // Revenue over the same visitors: exact cents, or net revenue per visitor.
+    let revenue = |r: &Replication, s: &str| match net {
+        false => Some(r.strategies.get(index(s)?)?.revenue_cents as f64),
+        true => value(r, s, Metric::RevenuePerVisitor),
+    };
     let decide = |r: &Replication| -> Option<bool> {
         match claim.test {
             Test::Beats { strategy, others } => {
@@ -195,6 +218,10 @@ pub struct ClaimReport {
     pub holds_at: f64,
     /// Whether `probability` reaches `holds_at`.
     pub holds: bool,
+    /// The share on net figures (revenue after returns, net lifts), where the scenario
+    /// has returns or program costs and the claim a net reading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_probability: Option<f64>,
 }
 
 impl ClaimReport {
@@ -220,15 +247,23 @@ impl From<&Outcome> for ClaimReport {
             replications: o.replications,
             holds_at: o.claim.holds_at,
             holds: o.holds(),
+            net_probability: None,
         }
     }
 }
 
 /// The article's claims checked against a run, or nothing when the scenario does not
 /// have every strategy they name.
-pub fn article(names: &[&str], reps: &[&Replication]) -> Vec<ClaimReport> {
+/// With `net`, each also read on net figures.
+pub fn article(names: &[&str], reps: &[&Replication], net: bool) -> Vec<ClaimReport> {
     if !applies(ARTICLE, names) {
         return Vec::new();
     }
-    check(ARTICLE, names, reps).iter().map(ClaimReport::from).collect()
+    let mut out: Vec<ClaimReport> = check(ARTICLE, names, reps).iter().map(ClaimReport::from).collect();
+    if net {
+        for (c, n) in out.iter_mut().zip(check_net(ARTICLE, names, reps)) {
+            c.net_probability = n.and_then(|o| o.probability);
+        }
+    }
+    out
 }

@@ -269,6 +269,19 @@ impl Metric {
         )
     }
 
+    /// The same figure after returns and program costs (MODEL.md rules 18-19), where it
+    /// has one: revenue's net revenue, a lift's net lift, the GMV impact's net impact.
+    pub fn net_counterpart(self) -> Option<Metric> {
+        match self {
+            Metric::RevenuePerVisitor => Some(Metric::NetRevenuePerVisitor),
+            Metric::GrossMarginPerVisitor => Some(Metric::NetMarginPerVisitor),
+            Metric::RpvLift => Some(Metric::NetRpvLift),
+            Metric::MarginLift => Some(Metric::NetMarginLift),
+            Metric::AnnualGmvImpact => Some(Metric::AnnualNetImpact),
+            _ => None,
+        }
+    }
+
     /// Whether a higher value is better for the store.
     pub fn higher_is_better(self) -> bool {
         !matches!(self, Metric::CartAbandonmentRate | Metric::AnnualProgramCost | Metric::PaybackMonths)

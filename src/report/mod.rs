@@ -259,7 +259,11 @@ pub fn summarize_replications(sc: &Scenario, reps: &[Replication], elapsed_secon
         elapsed_seconds,
         visitor_sessions_per_second: if elapsed_seconds > 0.0 { sessions / elapsed_seconds } else { 0.0 },
         threads,
-        claims: claims::article(&sc.strategies.iter().map(|s| s.name()).collect::<Vec<_>>(), &reps),
+        claims: claims::article(
+            &sc.strategies.iter().map(|s| s.name()).collect::<Vec<_>>(),
+            &reps,
+            sc.has_returns() || sc.has_costs(),
+        ),
         strategies,
     }
 }

@@ -253,9 +253,17 @@ fn claims_checklist(ui: &mut Ui, r: &Report) {
         .wrap(),
     );
     let dark = ui.visuals().dark_mode;
-    Grid::new("claims").num_columns(3).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+    // Where the scenario has returns or program costs: the share on net figures too.
+    let net = r.claims.iter().any(|c| c.net_probability.is_some());
+    Grid::new("claims").num_columns(if net { 4 } else { 3 }).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
         ui.label(RichText::new("Verdict").strong());
         ui.label(RichText::new("P(holds)").strong());
+        if net {
+            ui.label(RichText::new("P(holds), net").strong()).on_hover_text(
+                "The same claim on net figures: revenue after returns, net lifts and the annual net impact. \
+                 Claims about conversion or AOV read the same net.",
+            );
+        }
         ui.label(RichText::new("Claim").strong());
         ui.end_row();
         for c in &r.claims {
@@ -272,6 +280,9 @@ fn claims_checklist(ui: &mut Ui, r: &Report) {
                 c.replications,
                 percent(c.holds_at, 0)
             ));
+            if net {
+                ui.label(c.net_probability.map_or("same".to_string(), |p| percent(p, 0)));
+            }
             ui.add(egui::Label::new(&c.statement).wrap()).on_hover_text(&c.source);
             ui.end_row();
         }
