@@ -177,16 +177,12 @@ fn net(r: &Report) -> (Vec<String>, Vec<Row>, Vec<String>) {
             name: x.name.clone(),
             cells: vec![
                 m(x.gross),
-                if x.refunds.abs() > 1e-12 { format!("-{}", m(x.refunds)) } else { "none".into() },
+                x.refunds_text(cur),
                 m(x.net),
                 m(x.net_margin),
                 if x.is_holdout { "-".into() } else { m(x.attributed) },
                 if x.is_holdout { "-".into() } else { m(x.incremental) },
-                match (x.is_holdout, x.incremental > 0.0) {
-                    (true, _) => "-".into(),
-                    (false, true) => format!("{:.1}x", x.attributed / x.incremental),
-                    (false, false) => "no revenue added".into(),
-                },
+                if x.is_holdout { "-".into() } else { x.ratio_text() },
             ],
         })
         .collect();

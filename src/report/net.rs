@@ -89,6 +89,20 @@ pub fn payback_text(months: Option<f64>) -> String {
 }
 
 impl NetRow {
+    /// The refunds per visitor as a deduction ("-$0.235"), or "none".
+    pub fn refunds_text(&self, currency: &str) -> String {
+        if self.refunds.abs() > 1e-12 { format!("-{}", money(self.refunds, currency, 3)) } else { "none".into() }
+    }
+
+    /// The vendor's claim over the holdout's measure ("1.4x"), or "no revenue added".
+    pub fn ratio_text(&self) -> String {
+        if self.incremental > 0.0 && self.attributed.is_finite() {
+            format!("{:.1}x", self.attributed / self.incremental)
+        } else {
+            "no revenue added".into()
+        }
+    }
+
     /// The vendor's claim against the holdout's measure, in a sentence.
     pub fn in_words(&self, currency: &str) -> String {
         let claim = money(self.attributed, currency, 3);

@@ -68,12 +68,17 @@ struct Net {
     attributed: f64,
 }
 
+/// The share of the checkout orders' value paid after the checkout discount (0
+/// without orders).
+fn paid_share(t: &StrategyCounts) -> f64 {
+    let g = (t.src_base_cart + t.src_cross_sell + t.src_tier_top_up) as f64;
+    if g > 0.0 { (g + t.src_discounts as f64) / g } else { 0.0 }
+}
+
 impl Net {
     fn of(t: &StrategyCounts, facts: Option<&crate::model::BehaviourDrawn>) -> Self {
-        let g = (t.src_base_cart + t.src_cross_sell + t.src_tier_top_up) as f64;
-        // The share of the checkout order's value paid after the checkout discount:
-        // suggestions and top-ups are attributed, and goods refunded, at the price paid.
-        let paid = if g > 0.0 { (g + t.src_discounts as f64) / g } else { 0.0 };
+        // Suggestions and top-ups are attributed, and goods refunded, at the price paid.
+        let paid = paid_share(t);
         let attributed = (paid * (t.src_cross_sell + t.src_tier_top_up) as f64 + t.src_post_checkout as f64) / C;
         let (revenue, margin) = (t.revenue as f64, t.margin as f64);
         let Some(f) = facts else { return Net { revenue: revenue / C, margin: margin / C, attributed } };
@@ -119,8 +124,7 @@ impl Program {
         use crate::model::CostLever;
         (holdout_revenue > 0.0).then(|| {
             let visitors = sc.store.annual_gmv * n / holdout_revenue;
-            let g = (t.src_base_cart + t.src_cross_sell + t.src_tier_top_up) as f64;
-            let paid = if g > 0.0 { (g + t.src_discounts as f64) / g } else { 0.0 };
+            let paid = paid_share(t);
             let fr = &st.friction_reduction;
             let reduces = sc.held_value(fr.stream).map_or(fr.param.is_uncertain() || fr.central() > 0.0, |v| v > 0.0);
             // Per lever: whether the strategy uses it, the revenue attributed to it and

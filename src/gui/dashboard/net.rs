@@ -36,7 +36,7 @@ pub fn panel(ui: &mut Ui, r: &Report) {
         for x in &rows {
             ui.label(&x.name);
             ui.label(m(x.gross));
-            ui.label(if x.refunds.abs() > 1e-12 { format!("-{}", m(x.refunds)) } else { "none".into() });
+            ui.label(x.refunds_text(cur));
             ui.label(RichText::new(m(x.net)).strong());
             ui.label(m(x.net_margin));
             ui.end_row();
@@ -54,7 +54,7 @@ pub fn panel(ui: &mut Ui, r: &Report) {
             ui.label(&x.name);
             ui.label(m(x.attributed));
             ui.label(m(x.incremental));
-            ui.label(ratio_text(x)).on_hover_text(x.in_words(cur));
+            ui.label(x.ratio_text()).on_hover_text(x.in_words(cur));
             ui.end_row();
         }
     });
@@ -85,14 +85,6 @@ pub fn panel(ui: &mut Ui, r: &Report) {
     if let Some(x) = featured(&rows, r) {
         ui.add_space(4.0);
         ui.add(egui::Label::new(format!("{}: {}", x.name, x.in_words(cur))).wrap());
-    }
-}
-
-fn ratio_text(x: &NetRow) -> String {
-    if x.incremental > 0.0 && x.attributed.is_finite() {
-        format!("{:.1}x", x.attributed / x.incremental)
-    } else {
-        "no revenue added".into()
     }
 }
 
