@@ -138,6 +138,10 @@ fn one_dominant_input() -> ScenarioSpec {
     set(&mut spec, "behaviour.post_checkout_base_accept", r#"{dist="uniform",min=0.2,max=0.9}"#);
     set(&mut spec, "behaviour.pre_checkout_base_accept", r#"{dist="uniform",min=0.255,max=0.265}"#);
     set(&mut spec, "behaviour.friction_per_slot", r#"{dist="uniform",min=0.0069,max=0.0071}"#);
+    set(&mut spec, "behaviour.satiation", "0");
+    for i in 0..spec.segments.len() {
+        set(&mut spec, &format!("segments[{i}].post_checkout_eligibility"), "1");
+    }
     spec
 }
 

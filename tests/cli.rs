@@ -380,7 +380,9 @@ fn sensitivity_prints_the_tornado_and_exports_every_draw() {
     assert_eq!(
         lines[0],
         "replication,behaviour.pre_checkout_base_accept,behaviour.post_checkout_base_accept,\
-         behaviour.friction_per_slot,strategies[1].checkout.friction_reduction,outcome,difference"
+         behaviour.friction_per_slot,behaviour.satiation,segments[0].post_checkout_eligibility,\
+         segments[1].post_checkout_eligibility,segments[2].post_checkout_eligibility,\
+         strategies[1].checkout.friction_reduction,outcome,difference"
     );
     assert_eq!(lines.len(), 5);
     aovlab()

@@ -15,7 +15,14 @@ const STRATEGY_FRICTION: &str = r#"strategies.\"Conversion-optimized\".checkout.
 
 /// The article with these `[[correlations]]` (first, second, rank) appended.
 fn article_with(pairs: &[(&str, &str, f64)]) -> Result<Scenario, String> {
-    let mut text = ARTICLE_TOML.to_string();
+    // The article without its own correlations (its segments' eligibility).
+    let (head, rest) = ARTICLE_TOML
+        .split_once("# ---------------------------------------------------------------- correlations")
+        .expect("the article's correlations section");
+    let tail = &rest[rest
+        .find("# ---------------------------------------------------------------- loyalty tiers")
+        .expect("the tiers section")..];
+    let mut text = format!("{head}{tail}");
     for (a, b, r) in pairs {
         text.push_str(&format!("\n[[correlations]]\nfirst = \"{a}\"\nsecond = \"{b}\"\nrank = {r}\n"));
     }

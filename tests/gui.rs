@@ -671,9 +671,13 @@ fn the_sensitivity_tab_ranks_the_inputs_and_states_the_decision() {
     wait_for_results(&mut h);
     h.get_by_label("Sensitivity").click();
     wait_until(&mut h, "the analysis", |app| app.analyses.ran(View::Sensitivity) && app.analyses.sensitivity.settled());
+    let sc = h.state_mut().doc.scenario().expect("valid");
     let app = h.state();
     let s = &app.analyses.sensitivity.result.as_ref().expect("a result").analysis;
-    assert_eq!(s.inputs.len(), 4);
+    // Every uncertain input that can move a gross outcome (returns move only net ones).
+    let gross = sc.uncertain_inputs().iter().filter(|(_, i)| !aovlab::model::Scenario::net_only(i.field)).count();
+    assert_eq!(s.inputs.len(), gross);
+    assert_eq!(gross, 8, "the article's");
     assert!(s.inputs.windows(2).all(|w| w[0].swing >= w[1].swing), "largest swing first");
     for e in &s.inputs {
         // The table names every input (the editor may name it too).
@@ -688,22 +692,25 @@ fn a_correlation_is_added_edited_and_undone_on_the_store_page() {
     // Tall enough that the section at the end of the Store page is on screen.
     let mut h = harness_sized(small_article(), 1500.0, 2600.0);
     wait_for_results(&mut h);
+    // The article's own: its segments' post-purchase eligibility moves together.
+    let before = h.state().doc.spec().correlations.len();
+    assert_eq!(before, 3);
     h.get_by_label("Add correlation").click();
     h.run_steps(3);
     let c = h.state().doc.spec().correlations.clone();
-    assert_eq!(c.len(), 1);
+    assert_eq!(c.len(), before + 1);
     // The first two inputs with a distribution, at 0.5.
-    assert_eq!(c[0].first, "behaviour.pre_checkout_base_accept");
-    assert_eq!(c[0].second, "behaviour.post_checkout_base_accept");
-    assert!((c[0].rank - 0.5).abs() < 1e-12);
+    assert_eq!(c[before].first, "behaviour.pre_checkout_base_accept");
+    assert_eq!(c[before].second, "behaviour.post_checkout_base_accept");
+    assert!((c[before].rank - 0.5).abs() < 1e-12);
     assert!(h.state_mut().doc.scenario().is_some_and(|s| s.copula.is_some()), "the scenario draws them together");
     assert!(h.query_by_label_contains("Draws of 500 replications").is_some(), "the scatter shows");
-    edit(&mut h, Edit::Set(Path::item(FieldId::CorrelationRank, 0), Value::Number(1.5)));
-    assert!(h.state().doc.problems().get("correlations[0].rank").is_some(), "out of range is flagged");
+    edit(&mut h, Edit::Set(Path::item(FieldId::CorrelationRank, before), Value::Number(1.5)));
+    assert!(h.state().doc.problems().get(&format!("correlations[{before}].rank")).is_some(), "out of range is flagged");
     h.state_mut().doc.undo();
     h.state_mut().doc.undo();
     h.run_steps(2);
-    assert!(h.state().doc.spec().correlations.is_empty());
+    assert_eq!(h.state().doc.spec().correlations.len(), before);
 }
 
 #[test]

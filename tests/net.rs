@@ -20,6 +20,10 @@ fn article() -> ScenarioSpec {
     // Gross, as the model without rules 17-22: each test sets what it checks.
     with_returns(&mut spec, 0.0, 0.0);
     spec.costs = Default::default();
+    for s in &mut spec.segments {
+        s.post_checkout_eligibility = Param::Fixed(1.0);
+    }
+    spec.behaviour.satiation = Param::Fixed(0.0);
     spec
 }
 

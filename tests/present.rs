@@ -51,7 +51,7 @@ fn every_chart_draws_to_a_valid_png_and_svg_with_its_stamp() {
             "rpv-decomposition",
             "waterfall-aov-optimized",
             "acceptance",
-            "head-to-head-aov-optimized-vs-post-checkout-only",
+            "head-to-head-aov-optimized-vs-conversion-optimized",
             "convergence-rpv-lift"
         ]
     );

@@ -206,7 +206,14 @@ pub fn render(sc: &Scenario, p: &Planned, v: &Value, implied: bool) -> String {
         money(v.evpi)
     ));
     for i in v.inputs.iter().take(5) {
-        out.push_str(&format!("    knowing {}: {}\n", printable(&i.label), money(i.value)));
+        let noise = if v.noise_floor >= 1.0 && i.value < v.noise_floor { " (below the noise floor)" } else { "" };
+        out.push_str(&format!("    knowing {}: {}{noise}\n", printable(&i.label), money(i.value)));
+    }
+    if !v.inputs.is_empty() && v.noise_floor >= 1.0 {
+        out.push_str(&format!(
+            "    (noise floor: an input that says nothing about the world reads about {} here)\n",
+            money(v.noise_floor)
+        ));
     }
     if let Some(tv) = &v.test {
         out.push_str(&format!(

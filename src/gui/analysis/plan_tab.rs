@@ -500,7 +500,23 @@ fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> Option<Chart
             })
             .collect();
         plot.bar_chart(egui_plot::BarChart::new("", bars).horizontal().allow_hover(false));
+        // What an input that says nothing about the world reads (value::noise_floor).
+        plot.vline(
+            VLine::new("", v.noise_floor)
+                .color(Color32::GRAY)
+                .width(1.0)
+                .style(egui_plot::LineStyle::dashed_loose())
+                .allow_hover(false),
+        );
     });
+    ui.label(
+        RichText::new(format!(
+            "Dashed line: the noise floor, {} a year, what an input that says nothing about the world reads here; \
+             a bar short of it cannot be told from noise.",
+            m(v.noise_floor)
+        ))
+        .small(),
+    );
     let mut asked = None;
     chart_menu(&response, &crate::present::figure::evppi(v, cur), &r.stamp, &mut asked);
     asked

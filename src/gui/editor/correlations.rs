@@ -46,8 +46,12 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx, sc: Option<&Scenario>, selected: &mut usiz
     let n = ctx.spec.correlations.len();
     if n > 0 {
         Grid::new("correlations-grid").num_columns(5).striped(true).show(ui, |ui| {
+            let mut rank_header = None;
             for h in ["", "First input", "Second input", "Rank correlation", ""] {
-                ui.label(RichText::new(h).strong());
+                let l = ui.label(RichText::new(h).strong());
+                if h.starts_with("Rank") {
+                    rank_header = Some(l.id);
+                }
             }
             ui.end_row();
             for i in 0..n {
@@ -95,7 +99,10 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx, sc: Option<&Scenario>, selected: &mut usiz
                         });
                     }
                     ui.vertical(|ui| {
-                        ctx.widget(ui, &Path::item(FieldId::CorrelationRank, i));
+                        let r = ctx.widget(ui, &Path::item(FieldId::CorrelationRank, i));
+                        if let Some(id) = rank_header {
+                            r.labelled_by(id);
+                        }
                         ctx.problem(ui, &format!("correlations[{i}].rank"));
                     });
                     if ui.small_button("Remove").on_hover_text("Remove this correlation").clicked() {

@@ -40,9 +40,11 @@ pub fn evppi(v: &crate::analysis::value::Value, currency: &str) -> Figure {
         "What knowing each input would be worth",
         &if v.evpi > 0.0 {
             format!(
-                "Partial EVPI a year, over {} worlds; knowing the world exactly: EVPI {}.",
+                "Partial EVPI a year, over {} worlds; knowing the world exactly: EVPI {}. An input that says nothing \
+                 about the world reads about {} (the noise floor).",
                 v.worlds,
-                money_compact(v.evpi, currency)
+                money_compact(v.evpi, currency),
+                money_compact(v.noise_floor, currency)
             )
         } else {
             format!(
