@@ -232,10 +232,16 @@ pub(super) fn simulate_strategy(
         }
         if c.returns {
             let paid = if discount_cents > 0 { order_value as f64 / gross as f64 } else { 1.0 };
-            let value = [sh.v0, cross, top_up, post];
-            let cost = [sh.cart_cost, cross_cost, top_up_cost, post_cost];
-            let items = [i64::from(sh.items), pre[1] as i64, tier[1] as i64, post_accepted as i64];
-            s.net[k] = net_of(&w.returns, (revenue, margin), paid, value, cost, items, t);
+            s.net[k] = if n_extras == 0 && post_accepted == 0 {
+                // The intended cart alone (most orders): the same sums without the
+                // other sources' zero terms, bit for bit.
+                net_of_cart(&w.returns, (revenue, margin), paid, sh, t)
+            } else {
+                let value = [sh.v0, cross, top_up, post];
+                let cost = [sh.cart_cost, cross_cost, top_up_cost, post_cost];
+                let items = [i64::from(sh.items), pre[1] as i64, tier[1] as i64, post_accepted as i64];
+                net_of(&w.returns, (revenue, margin), paid, value, cost, items, t)
+            };
         }
     }
     Outcome { revenue, margin, ordered: true, pre, tier, attributed }
@@ -279,6 +285,25 @@ fn net_of(
     let recovered = a * cost[0] as f64 + b * cost[1] as f64 + c * cost[2] as f64 + d * cost[3] as f64;
     let [ha, hb, hc, hd] = r.handling;
     let handling = ha * items[0] as f64 + hb * items[1] as f64 + hc * items[2] as f64 + hd * items[3] as f64;
+    (revenue - round_nonneg(refund), margin - round_signed(refund - recovered + handling))
+}
+
+/// [`net_of`] for an order that is its intended cart alone: every other source's
+/// value, cost and items are 0, and adding their zero products changes no bit.
+#[inline]
+fn net_of_cart(
+    r: &super::world::Returns,
+    (revenue, margin): (i64, i64),
+    paid: f64,
+    sh: &Shopper,
+    t: &mut StrategyCounts,
+) -> (i64, i64) {
+    t.items_base += u64::from(sh.items);
+    t.cost_by_source[0] += sh.cart_cost;
+    let a = r.rate[0];
+    let refund = paid * (a * sh.v0 as f64);
+    let recovered = a * sh.cart_cost as f64;
+    let handling = r.handling[0] * f64::from(sh.items);
     (revenue - round_nonneg(refund), margin - round_signed(refund - recovered + handling))
 }
 

@@ -93,6 +93,11 @@ impl Dashboard {
             section(ui, "The article's claims", |ui| claims_checklist(ui, r));
             ui.add_space(6.0);
         }
+        // Three tables of five columns: the whole width, so no column is cut off.
+        section(ui, "Net of returns, and what a vendor would claim", |ui| {
+            egui::ScrollArea::horizontal().id_salt("net-panel").show(ui, |ui| net::panel(ui, r));
+        });
+        ui.add_space(6.0);
         let avail = ui.available_width();
         let col = if avail >= TWO_COLUMNS { ((avail - 12.0) / 2.0).floor() } else { avail };
         let [lifts, impact, decomposition, waterfall, acceptance, head, converge] = &mut self.charts;
@@ -139,9 +144,6 @@ impl Dashboard {
                     }
                     upgrades_table(ui, r);
                 })
-            }),
-            Box::new(|ui: &mut Ui| {
-                section(ui, "Net of returns, and what a vendor would claim", |ui| net::panel(ui, r))
             }),
             Box::new(|ui: &mut Ui| {
                 section(ui, "Head-to-head on revenue per visitor", |ui| {
