@@ -92,7 +92,12 @@ pub struct Scratch {
     pub(super) post_linked: Vec<(u32, f64)>,
     pub(super) scored: Vec<(f64, u32)>,
     /// Per strategy, this shopper's (revenue, margin, ordered).
-    pub(super) outcomes: Vec<(i64, i64, bool, i64)>,
+    pub(super) outcomes: Vec<(i64, i64, bool)>,
+    /// Per strategy, this shopper's attributed revenue (rule 21), valid where the
+    /// strategy's bit of `attributing` is set (at most 64 strategies).
+    pub(super) attributed: Vec<i64>,
+    /// Bit k: strategy k credited this shopper's order with some revenue.
+    pub(super) attributing: u64,
     /// Per strategy: the visitor's net revenue and margin, with returns (rule 18).
     pub(super) net: Vec<(i64, i64)>,
     /// Counts simulated shoppers: a memo below is this shopper's when its serial is.
@@ -118,7 +123,9 @@ impl Scratch {
             top_keys: [0; MAX_SLOTS as usize],
             post_linked: Vec::with_capacity(64),
             scored: Vec::with_capacity(64),
-            outcomes: vec![(0, 0, false, 0); n_strategies],
+            outcomes: vec![(0, 0, false); n_strategies],
+            attributed: vec![0; n_strategies],
+            attributing: 0,
             net: vec![(0, 0); n_strategies],
             serial: 0,
             pre_memo: vec![(0, PreResult::default()); n_strategies],

@@ -151,6 +151,8 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         rank_linked(c, s);
     }
     let mut any_order = false;
+    debug_assert!(sc.strategies.len() <= 64, "one bit per strategy in `attributing`");
+    s.attributing = 0;
     for (k, st) in sc.strategies.iter().enumerate() {
         let mode = if !skip || u_checkout < bounds[k] {
             Mode::Full
@@ -184,31 +186,39 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
             t.tier_accepted += o.tier[1];
         }
         any_order |= o.ordered;
-        s.outcomes[k] = (o.revenue, o.margin, o.ordered, o.attributed);
+        s.outcomes[k] = (o.revenue, o.margin, o.ordered);
+        // Nothing accepted (most visitors under most strategies): no attributed or
+        // influenced revenue, and nothing to tally below.
+        if o.attributed > 0 {
+            s.attributed[k] = o.attributed;
+            s.attributing |= 1 << k;
+        }
     }
     if !any_order {
         // No revenue, margin or order under any strategy: every product below is 0.
         return;
     }
     let h = sc.holdout;
-    let (rh, mh, oh, _) = s.outcomes[h];
+    let (rh, mh, oh) = s.outcomes[h];
     let (rh, mh) = (i128::from(rh), i128::from(mh));
-    for (t, &(r, m, o, a)) in counts.strategies.iter_mut().zip(&s.outcomes) {
+    let mut attributing = s.attributing;
+    while attributing != 0 {
+        let k = attributing.trailing_zeros() as usize;
+        attributing &= attributing - 1;
+        let t = &mut counts.strategies[k];
+        let r = s.outcomes[k].0;
+        t.influenced += r;
+        t.influenced_orders += 1;
+        let (a, i) = (i128::from(s.attributed[k]), i128::from(r));
+        t.attributed_moments[0] += a * a;
+        t.attributed_moments[1] += a * i;
+        t.attributed_moments[2] += a * rh;
+        t.influenced_moments[0] += i * i;
+        t.influenced_moments[1] += i * i;
+        t.influenced_moments[2] += i * rh;
+    }
+    for (t, &(r, m, o)) in counts.strategies.iter_mut().zip(&s.outcomes) {
         let (r, m) = (i128::from(r), i128::from(m));
-        // Nothing accepted (most visitors under most strategies): no attributed or
-        // influenced revenue.
-        if a > 0 {
-            t.influenced += i64::try_from(r).unwrap_or(i64::MAX);
-            t.influenced_orders += 1;
-            let (a, i) = (i128::from(a), r);
-            t.attributed_moments[0] += a * a;
-            t.attributed_moments[1] += a * r;
-            t.attributed_moments[2] += a * rh;
-            t.influenced_moments[0] += i * i;
-            t.influenced_moments[1] += i * r;
-            t.influenced_moments[2] += i * rh;
-        }
-
         t.revenue_sq += r * r;
         t.margin_sq += m * m;
         t.revenue_x_holdout += r * rh;
@@ -227,7 +237,7 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         let (nrh, nmh) = if oh { s.net[h] } else { (0, 0) };
         let (nrh, nmh) = (i128::from(nrh), i128::from(nmh));
         // A strategy's entry is this visitor's only where they ordered under it.
-        for ((t, &(nr, nm)), &(_, _, o, _)) in counts.strategies.iter_mut().zip(&s.net).zip(&s.outcomes) {
+        for ((t, &(nr, nm)), &(_, _, o)) in counts.strategies.iter_mut().zip(&s.net).zip(&s.outcomes) {
             if !o {
                 continue; // no order: every product is 0
             }
