@@ -56,7 +56,8 @@ fn main() {
         let planned = plan::plan(&sc, &p, &opts, &|_| {}, &cancel).expect("plan");
         let plan_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let _ = value::value(&spec, &sc, planned.worlds, Some(&planned), &opts, &|_| {}, &cancel).expect("value");
+        let _ = value::value(&spec, &sc, planned.worlds, Some(&planned), value::Basis::Gross, &opts, &|_| {}, &cancel)
+            .expect("value");
         println!(
             "plan-holdout round {round}: plan {:.2} s ({} worlds x {} days x {} visitors a day), value of information {:.2} s",
             plan_s,

@@ -554,6 +554,9 @@ fn plan_holdout_reports_power_and_what_the_test_is_worth() {
     }
     assert!(v["value_of_information"]["evpi"].as_f64().unwrap() >= 0.0);
     assert!(v["value_of_information"]["test"]["net"].is_number());
+    assert!(v["value_of_information"]["noise_floor"].as_f64().unwrap() >= 0.0);
+    assert_eq!(v["value_of_information"]["basis"], "gross");
+    assert!(v["forgone_net_revenue"].is_number());
     aovlab()
         .args(["plan-holdout", "--replications", "4", "--visitors", "5000", "--daily-visitors", "1000", "--days", "2"])
         .assert()

@@ -203,11 +203,11 @@ fn a_test_of_nothing_finds_it_as_often_as_its_level_says() {
     let conv = &p.metrics[0];
     assert_eq!(conv.true_lift, 0.0);
     assert!(conv.power < 0.055, "false positives {}", conv.power);
-    // The revenue lift is real (+7.6%) but three days of 10,000 visitors a group
+    // The revenue lift is real (+5.3% with 70% of orders eligible) but three days of 10,000 visitors a group
     // rarely find it (revenue per visitor varies about six times its mean); the
     // simulated power agrees with the formula's within Monte Carlo error.
     let rpv = &p.metrics[2];
-    assert!(rpv.true_lift > 0.05 && rpv.power > 0.05, "{rpv:?}");
+    assert!(rpv.true_lift > 0.03 && rpv.power > 0.05, "{rpv:?}");
     let mc_se = (rpv.power * (1.0 - rpv.power) / 400.0).sqrt();
     assert!((rpv.power - rpv.analytic_power).abs() < 3.0 * mc_se + 0.02, "{} vs {}", rpv.power, rpv.analytic_power);
 }
@@ -232,9 +232,27 @@ fn uncertainty_is_worth_something_only_where_it_could_change_the_choice() {
     spec.store.visitors = 50_000;
     spec.store.replications = 40;
     let sc = Scenario::from_spec(spec.clone()).unwrap();
-    let v = value::value(&spec, &sc, 40, None, &opts, &|_| {}, &cancel).unwrap();
+    let v = value::value(&spec, &sc, 40, None, value::Basis::Gross, &opts, &|_| {}, &cancel).unwrap();
     assert_eq!(v.choose_now, "AOV-optimized");
     assert_eq!(v.evpi, 0.0);
+    // Without returns, net impact is gross impact: the net basis values the same.
+    for rate in [
+        &mut spec.behaviour.return_rate_base_cart,
+        &mut spec.behaviour.return_rate_cross_sell,
+        &mut spec.behaviour.return_rate_tier_top_up,
+        &mut spec.behaviour.return_rate_post_checkout,
+    ] {
+        *rate = aovlab::model::Param::Fixed(0.0);
+    }
+    let sc = Scenario::from_spec(spec.clone()).unwrap();
+    let gross = value::value(&spec, &sc, 40, None, value::Basis::Gross, &opts, &|_| {}, &cancel).unwrap();
+    let net = value::value(&spec, &sc, 40, None, value::Basis::Net, &opts, &|_| {}, &cancel).unwrap();
+    // (The same sums by two formulas: equal to the last bits or so.)
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1.0);
+    for ((a, x), (b, y)) in gross.expected_impacts.iter().zip(&net.expected_impacts) {
+        assert!(a == b && close(*x, *y), "{a}: {x} vs {y}");
+    }
+    assert!(close(gross.evpi, net.evpi) && close(gross.noise_floor, net.noise_floor));
     // Wide uncertainty: the best strategy differs between worlds, so perfect
     // information is worth something, and most for the inputs that decide.
     let text =
@@ -253,8 +271,19 @@ fn uncertainty_is_worth_something_only_where_it_could_change_the_choice() {
         &cancel,
     )
     .unwrap();
-    let v = value::value(&spec, &sc, p.worlds, Some(&p), &opts, &|_| {}, &cancel).unwrap();
+    let v = value::value(&spec, &sc, p.worlds, Some(&p), value::Basis::Gross, &opts, &|_| {}, &cancel).unwrap();
     assert!(v.evpi > 0.0);
+    // Gross impacts: inputs that move only net figures are not valued; the noise
+    // floor is a partial EVPI, so at most the whole.
+    assert!(v.inputs.iter().all(|i| !i.path.starts_with("behaviour.return_")), "{:?}", v.inputs);
+    assert!(v.noise_floor > 0.0 && v.noise_floor <= v.evpi + 1e-6, "{} vs {}", v.noise_floor, v.evpi);
+    // Net impacts: the return rates are valued, the handling cost (margin only) is not,
+    // and the holdout's forgone revenue is net of returns.
+    let n = value::value(&spec, &sc, p.worlds, Some(&p), value::Basis::Net, &opts, &|_| {}, &cancel).unwrap();
+    assert!(n.inputs.iter().any(|i| i.path.starts_with("behaviour.return_rate")), "{:?}", n.inputs);
+    assert!(n.inputs.iter().all(|i| i.path != "behaviour.return_handling_cost"));
+    assert_eq!(n.test.as_ref().unwrap().forgone_revenue, p.forgone_net_revenue);
+    assert!(p.forgone_net_revenue < p.forgone_revenue, "returns refund part of what the holdout forgoes");
     assert!(v.inputs.windows(2).all(|w| w[0].value >= w[1].value));
     assert!(v.inputs[0].value <= v.evpi + 1e-6, "a partial EVPI above the whole: {:?}", v.inputs[0]);
     let t = v.test.unwrap();

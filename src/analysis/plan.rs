@@ -137,6 +137,9 @@ pub struct Planned {
     /// Revenue the holdout group forgoes during the test: its visitors times the
     /// strategy's mean revenue-per-visitor gain (negative: the holdout gains).
     pub forgone_revenue: f64,
+    /// The same net of returns: its visitors times the strategy's mean gain in net
+    /// revenue per visitor (equal to `forgone_revenue` without returns).
+    pub forgone_net_revenue: f64,
     /// Per world: the revenue-per-visitor lift the planned test measures (`None`
     /// where undefined), for the value of its information.
     pub measured_rpv_lift: Vec<Option<f64>>,
@@ -265,16 +268,14 @@ pub fn plan(
             measured,
         });
     }
-    let rpv_gain = truth
-        .iter()
-        .filter_map(|r| {
-            Some(
-                Metric::RevenuePerVisitor.estimate(&r.strategies[1])?.value
-                    - Metric::RevenuePerVisitor.estimate(&r.strategies[0])?.value,
-            )
-        })
-        .sum::<f64>()
-        / truth.len().max(1) as f64;
+    let gain = |m: Metric| {
+        truth
+            .iter()
+            .filter_map(|r| Some(m.estimate(&r.strategies[1])?.value - m.estimate(&r.strategies[0])?.value))
+            .sum::<f64>()
+            / truth.len().max(1) as f64
+    };
+    let (rpv_gain, net_rpv_gain) = (gain(Metric::RevenuePerVisitor), gain(Metric::NetRevenuePerVisitor));
     let groups_at = plan.groups_by(plan.days);
     Ok(Planned {
         plan: plan.clone(),
@@ -285,6 +286,7 @@ pub fn plan(
         groups: groups_at,
         metrics,
         forgone_revenue: groups_at.0 as f64 * rpv_gain,
+        forgone_net_revenue: groups_at.0 as f64 * net_rpv_gain,
         measured_rpv_lift,
     })
 }

@@ -39,6 +39,11 @@ pub struct PlanArgs {
     /// Two-sided significance level, between 0 and 0.5.
     #[arg(long, default_value_t = 0.05, value_parser = alpha)]
     pub alpha: f64,
+    /// What the value of information measures each strategy's worth in: `gross`, its
+    /// annual GMV impact, or `net`, its annual net impact after returns (MODEL.md
+    /// rule 18; the revenue the holdout forgoes is then net too).
+    #[arg(long, default_value = "gross", value_parser = ["gross", "net"])]
+    pub value_on: String,
     /// Write the plan and the value of information as JSON to PATH (or `-`).
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
@@ -107,6 +112,7 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
         sc,
         planned.worlds,
         Some(&planned),
+        if a.value_on == "net" { value::Basis::Net } else { value::Basis::Gross },
         &opts,
         &|f| bar.set_position(800 + (f * 200.0) as u64),
         &cancel,
@@ -194,8 +200,17 @@ pub fn render(sc: &Scenario, p: &Planned, v: &Value, implied: bool) -> String {
         ]);
     }
     out.push_str(&t.to_string());
+    let net_forgone = if (p.forgone_net_revenue - p.forgone_revenue).abs() >= 0.5 {
+        format!(" ({} net of returns)", money(p.forgone_net_revenue))
+    } else {
+        String::new()
+    };
+    let basis = match v.basis {
+        value::Basis::Gross => "annual GMV impact",
+        value::Basis::Net => "annual net impact, after returns",
+    };
     out.push_str(&format!(
-        "\n\nThe holdout group forgoes {} during the test.\n\nWhat the uncertainty is worth (a year, over {} worlds):\n",
+        "\n\nThe holdout group forgoes {}{net_forgone} during the test.\n\nWhat the uncertainty is worth (a year, over {} worlds, on {basis}):\n",
         money(p.forgone_revenue),
         v.worlds
     ));
@@ -211,7 +226,7 @@ pub fn render(sc: &Scenario, p: &Planned, v: &Value, implied: bool) -> String {
     }
     if !v.inputs.is_empty() && v.noise_floor >= 1.0 {
         out.push_str(&format!(
-            "    (noise floor: an input that says nothing about the world reads about {} here)\n",
+            "    (noise floor: an input that says nothing about the world reads up to {} here, 95 times in 100)\n",
             money(v.noise_floor)
         ));
     }

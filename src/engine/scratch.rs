@@ -112,6 +112,9 @@ pub struct Scratch {
 impl Scratch {
     /// Buffers for a catalog of `n_products` and `n_strategies` strategies.
     pub fn new(n_products: usize, n_strategies: usize) -> Self {
+        // Validation refuses more (model::validate's `max_strategies`); a caller
+        // with looser limits must not have its strategies' credits mixed up.
+        assert!(n_strategies <= 64, "one bit per strategy in `attributing`: at most 64 strategies");
         Self {
             cart_set: vec![0; n_products],
             cart_epoch: 1,

@@ -151,7 +151,6 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         rank_linked(c, s);
     }
     let mut any_order = false;
-    debug_assert!(sc.strategies.len() <= 64, "one bit per strategy in `attributing`");
     s.attributing = 0;
     for (k, st) in sc.strategies.iter().enumerate() {
         let mode = if !skip || u_checkout < bounds[k] {

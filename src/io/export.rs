@@ -272,6 +272,7 @@ pub fn plan_json(
         "holdout_visitors": p.groups.0,
         "treatment_visitors": p.groups.1,
         "forgone_revenue": p.forgone_revenue,
+        "forgone_net_revenue": p.forgone_net_revenue,
         "metrics": metrics,
         "value_of_information": v,
     }))

@@ -38,6 +38,8 @@ pub struct PlanTab {
     holdout_share: f64,
     days: u32,
     alpha: f64,
+    /// What the value of information measures a strategy's worth in.
+    basis: value::Basis,
     task: Task<Box<(Planned, Value)>>,
     /// The latest plan.
     pub result: Option<PlanResult>,
@@ -56,6 +58,7 @@ impl Default for PlanTab {
             holdout_share: 0.1,
             days: 28,
             alpha: 0.05,
+            basis: value::Basis::Gross,
             task: Task::default(),
             result: None,
             error: None,
@@ -115,6 +118,7 @@ impl PlanTab {
         };
         let spec = doc.spec().clone();
         let (holdout_share, days, alpha, daily) = (self.holdout_share, self.days, self.alpha, self.daily_visitors);
+        let basis = self.basis;
         self.result = None;
         let (currency, revision, name, seed) = (sc.store.currency.clone(), doc.revision(), sc.name.clone(), sc.seed());
         self.task.start(ctx, move |report, cancel| {
@@ -131,6 +135,7 @@ impl PlanTab {
                     &sc,
                     planned.worlds,
                     Some(&planned),
+                    basis,
                     &Default::default(),
                     &|f| progress(0.8 + 0.2 * f),
                     cancel,
@@ -208,6 +213,20 @@ impl PlanTab {
                 }
             });
             ui.end_row();
+            ui.label("Value on").on_hover_text(
+                "What the value of information measures each strategy's worth in: its annual GMV impact, or its \
+                 annual net impact after returns (the revenue the holdout forgoes is then net too).",
+            );
+            let label = |b: value::Basis| match b {
+                value::Basis::Gross => "annual GMV impact",
+                value::Basis::Net => "annual net impact (after returns)",
+            };
+            crate::gui::combo(ui, "plan-basis", "Value on", None, label(self.basis), |ui| {
+                for b in [value::Basis::Gross, value::Basis::Net] {
+                    ui.selectable_value(&mut self.basis, b, label(b));
+                }
+            });
+            ui.end_row();
         });
         ui.horizontal_wrapped(|ui| {
             let run = ui.add_enabled(
@@ -282,7 +301,12 @@ fn results_ui(ui: &mut Ui, charts_state: &mut [ChartState; 3], r: &PlanResult) -
             ui.end_row();
         }
     });
-    ui.label(format!("The holdout group forgoes {} during the test.", money(p.forgone_revenue, cur, 0)));
+    let net = if (p.forgone_net_revenue - p.forgone_revenue).abs() >= 0.5 {
+        format!(" ({} net of returns)", money(p.forgone_net_revenue, cur, 0))
+    } else {
+        String::new()
+    };
+    ui.label(format!("The holdout group forgoes {}{net} during the test.", money(p.forgone_revenue, cur, 0)));
     ui.add_space(6.0);
     let [power_state, lift_state, value_state] = charts_state;
     let mut asked = None;
@@ -414,9 +438,13 @@ fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> Option<Chart
     let now = v.expected_impacts.iter().find(|(n, _)| n == &v.choose_now).map_or(0.0, |x| x.1);
     ui.add(
         egui::Label::new(format!(
-            "Choosing now: {} (expected annual impact {}). Knowing the world exactly would be worth {} a year \
+            "Choosing now: {} (expected {} {}). Knowing the world exactly would be worth {} a year \
              (EVPI, over {} worlds).",
             printable(&v.choose_now),
+            match v.basis {
+                value::Basis::Gross => "annual GMV impact",
+                value::Basis::Net => "annual net impact",
+            },
             m(now),
             m(v.evpi),
             v.worlds
@@ -461,7 +489,7 @@ fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> Option<Chart
     }
     let rows: Vec<&value::InputValue> = v.inputs.iter().take(10).collect();
     if rows.is_empty() {
-        ui.label("No input is uncertain: there is nothing to learn about the world.");
+        ui.label("No uncertain input can move these impacts: there is nothing to learn about the world.");
         return None;
     }
     if v.evpi <= 0.0 {
@@ -511,8 +539,8 @@ fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> Option<Chart
     });
     ui.label(
         RichText::new(format!(
-            "Dashed line: the noise floor, {} a year, what an input that says nothing about the world reads here; \
-             a bar short of it cannot be told from noise.",
+            "Dashed line: the noise floor, {} a year: an input that says nothing about the world reads up to \
+             that here, 95 times in 100; a bar short of it cannot be told from noise.",
             m(v.noise_floor)
         ))
         .small(),

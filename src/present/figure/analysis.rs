@@ -40,8 +40,12 @@ pub fn evppi(v: &crate::analysis::value::Value, currency: &str) -> Figure {
         "What knowing each input would be worth",
         &if v.evpi > 0.0 {
             format!(
-                "Partial EVPI a year, over {} worlds; knowing the world exactly: EVPI {}. An input that says nothing \
-                 about the world reads about {} (the noise floor).",
+                "Partial EVPI a year on {}, over {} worlds; knowing the world exactly: EVPI {}. An input that \
+                 says nothing about the world reads up to {}, 95 times in 100 (the noise floor).",
+                match v.basis {
+                    crate::analysis::value::Basis::Gross => "annual GMV impact",
+                    crate::analysis::value::Basis::Net => "annual net impact",
+                },
                 v.worlds,
                 money_compact(v.evpi, currency),
                 money_compact(v.noise_floor, currency)
