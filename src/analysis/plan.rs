@@ -145,6 +145,14 @@ pub struct Planned {
     pub measured_rpv_lift: Vec<Option<f64>>,
 }
 
+impl Planned {
+    /// The forgone revenue net of returns, where it differs from the gross figure by
+    /// half a currency unit or more.
+    pub fn forgone_net_if_different(&self) -> Option<f64> {
+        ((self.forgone_net_revenue - self.forgone_revenue).abs() >= 0.5).then_some(self.forgone_net_revenue)
+    }
+}
+
 /// The metrics a holdout test measures.
 pub const MEASURED: [Metric; 3] = [Metric::ConversionRateLift, Metric::AovLift, Metric::RpvLift];
 

@@ -95,6 +95,14 @@ impl Basis {
             Self::Net => Metric::AnnualNetImpact,
         }
     }
+
+    /// In words, lower case: "annual GMV impact", "annual net impact (after returns)".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Gross => "annual GMV impact",
+            Self::Net => "annual net impact (after returns)",
+        }
+    }
 }
 
 /// The value of information.

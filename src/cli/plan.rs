@@ -200,15 +200,9 @@ pub fn render(sc: &Scenario, p: &Planned, v: &Value, implied: bool) -> String {
         ]);
     }
     out.push_str(&t.to_string());
-    let net_forgone = if (p.forgone_net_revenue - p.forgone_revenue).abs() >= 0.5 {
-        format!(" ({} net of returns)", money(p.forgone_net_revenue))
-    } else {
-        String::new()
-    };
-    let basis = match v.basis {
-        value::Basis::Gross => "annual GMV impact",
-        value::Basis::Net => "annual net impact, after returns",
-    };
+    let net_forgone =
+        p.forgone_net_if_different().map_or_else(String::new, |n| format!(" ({} net of returns)", money(n)));
+    let basis = v.basis.label();
     out.push_str(&format!(
         "\n\nThe holdout group forgoes {}{net_forgone} during the test.\n\nWhat the uncertainty is worth (a year, over {} worlds, on {basis}):\n",
         money(p.forgone_revenue),

@@ -217,13 +217,9 @@ impl PlanTab {
                 "What the value of information measures each strategy's worth in: its annual GMV impact, or its \
                  annual net impact after returns (the revenue the holdout forgoes is then net too).",
             );
-            let label = |b: value::Basis| match b {
-                value::Basis::Gross => "annual GMV impact",
-                value::Basis::Net => "annual net impact (after returns)",
-            };
-            crate::gui::combo(ui, "plan-basis", "Value on", None, label(self.basis), |ui| {
+            crate::gui::combo(ui, "plan-basis", "Value on", None, self.basis.label(), |ui| {
                 for b in [value::Basis::Gross, value::Basis::Net] {
-                    ui.selectable_value(&mut self.basis, b, label(b));
+                    ui.selectable_value(&mut self.basis, b, b.label());
                 }
             });
             ui.end_row();
@@ -301,11 +297,8 @@ fn results_ui(ui: &mut Ui, charts_state: &mut [ChartState; 3], r: &PlanResult) -
             ui.end_row();
         }
     });
-    let net = if (p.forgone_net_revenue - p.forgone_revenue).abs() >= 0.5 {
-        format!(" ({} net of returns)", money(p.forgone_net_revenue, cur, 0))
-    } else {
-        String::new()
-    };
+    let net =
+        p.forgone_net_if_different().map_or_else(String::new, |n| format!(" ({} net of returns)", money(n, cur, 0)));
     ui.label(format!("The holdout group forgoes {}{net} during the test.", money(p.forgone_revenue, cur, 0)));
     ui.add_space(6.0);
     let [power_state, lift_state, value_state] = charts_state;
@@ -441,10 +434,7 @@ fn value_ui(ui: &mut Ui, state: &mut ChartState, r: &PlanResult) -> Option<Chart
             "Choosing now: {} (expected {} {}). Knowing the world exactly would be worth {} a year \
              (EVPI, over {} worlds).",
             printable(&v.choose_now),
-            match v.basis {
-                value::Basis::Gross => "annual GMV impact",
-                value::Basis::Net => "annual net impact",
-            },
+            v.basis.label(),
             m(now),
             m(v.evpi),
             v.worlds

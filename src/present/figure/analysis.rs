@@ -42,10 +42,7 @@ pub fn evppi(v: &crate::analysis::value::Value, currency: &str) -> Figure {
             format!(
                 "Partial EVPI a year on {}, over {} worlds; knowing the world exactly: EVPI {}. An input that \
                  says nothing about the world reads up to {}, 95 times in 100 (the noise floor).",
-                match v.basis {
-                    crate::analysis::value::Basis::Gross => "annual GMV impact",
-                    crate::analysis::value::Basis::Net => "annual net impact",
-                },
+                v.basis.label(),
                 v.worlds,
                 money_compact(v.evpi, currency),
                 money_compact(v.noise_floor, currency)
