@@ -186,16 +186,15 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         }
         any_order |= o.ordered;
         s.outcomes[k] = (o.revenue, o.margin, o.ordered);
-        // Nothing accepted (most visitors under most strategies): no attributed or
-        // influenced revenue, and nothing to tally below.
-        if o.attributed > 0 {
-            s.attributed[k] = o.attributed;
-            s.attributing |= 1 << k;
-        }
     }
     if !any_order {
         // No revenue, margin or order under any strategy: every product below is 0.
         return;
+    }
+    if !shopper.eligible {
+        for (t, &(_, _, o)) in counts.strategies.iter_mut().zip(&s.outcomes) {
+            t.post_ineligible += u64::from(o);
+        }
     }
     let h = sc.holdout;
     let (rh, mh, oh) = s.outcomes[h];

@@ -68,9 +68,6 @@ pub(super) struct Outcome {
     pub(super) pre: [u64; 2],
     /// Tier prompt shown and top-up taken (0 or 1 each).
     pub(super) tier: [u64; 2],
-    /// Revenue of the accepted suggestions, top-up and add-ons (rule 21), cents;
-    /// an order with some is influenced.
-    pub(super) attributed: i64,
 }
 
 /// Stages 2-5 for one shopper under strategy `k`, with checkout uniform
@@ -183,11 +180,8 @@ pub(super) fn simulate_strategy(
     // Stage 5: post-checkout offers. Strategies with the same spec make the same
     // offers to the same order, so an order that is the cart is simulated once.
     let (mut post, mut post_cost, mut post_accepted, mut offers_shown) = (0i64, 0i64, 0u64, 0u64);
-    // Rule 17: offers render on eligible orders only; the share is counted for every
-    // strategy (the same orders under each).
-    if !sh.eligible {
-        t.post_ineligible += 1;
-    }
+    // Rule 17: offers render on eligible orders only (the share is counted per
+    // shopper, in `session::shopper`, for every strategy the shopper ordered under).
     if let Some(stage) = &st.post_checkout
         && sh.eligible
     {
@@ -220,7 +214,8 @@ pub(super) fn simulate_strategy(
     t.revenue += revenue;
     t.margin += margin;
     // At the price paid: the checkout discount shared across the goods it applied to.
-    let attributed = if discount_cents > 0 {
+    // (Most orders took no suggestion or top-up: nothing to scale.)
+    let attributed = if discount_cents > 0 && cross + top_up > 0 {
         round_nonneg((cross + top_up) as f64 * order_value as f64 / gross as f64) + post
     } else {
         cross + top_up + post
@@ -244,7 +239,13 @@ pub(super) fn simulate_strategy(
             };
         }
     }
-    Outcome { revenue, margin, ordered: true, pre, tier, attributed }
+    // Credited revenue (rule 21), for the visitor's sums in `session::shopper`: most
+    // orders took nothing, and only the strategies that did are marked.
+    if attributed > 0 {
+        s.attributed[k] = attributed;
+        s.attributing |= 1 << k;
+    }
+    Outcome { revenue, margin, ordered: true, pre, tier }
 }
 
 /// Counts a completed order on which cart suggestions, a tier prompt and
