@@ -36,7 +36,7 @@ use serde::Serialize;
 
 use super::plan::Planned;
 use crate::engine::{RunError, RunOptions};
-use crate::model::fields::{self, FieldId};
+use crate::model::fields;
 use crate::model::{Scenario, ScenarioSpec};
 use crate::report::Metric;
 
@@ -216,9 +216,8 @@ pub fn value(
         .enumerate()
         .filter(|(_, (_, input))| match basis {
             Basis::Gross => !Scenario::net_only(input.field),
-            // Net revenue is revenue less refunds: what returned goods cost to handle
-            // and the tiers' perks move only margins.
-            Basis::Net => !matches!(input.field, FieldId::ReturnHandlingCost | FieldId::TierUpgradeCost),
+            // Net revenue is revenue less refunds.
+            Basis::Net => !Scenario::margin_only(input.field),
         })
         .map(|(i, (path, _))| {
             let x: Vec<f64> = draws.iter().map(|d| d[i]).collect();

@@ -400,15 +400,20 @@ impl Scenario {
     /// Whether the field moves only net figures (MODEL.md rules 18 and 19: returns and
     /// the tiers' upgrade costs), so that no gross metric depends on it.
     pub fn net_only(field: FieldId) -> bool {
-        matches!(
-            field,
-            FieldId::ReturnRateBaseCart
-                | FieldId::ReturnRateCrossSell
-                | FieldId::ReturnRateTierTopUp
-                | FieldId::ReturnRatePostCheckout
-                | FieldId::ReturnHandlingCost
-                | FieldId::TierUpgradeCost
-        )
+        Self::margin_only(field)
+            || matches!(
+                field,
+                FieldId::ReturnRateBaseCart
+                    | FieldId::ReturnRateCrossSell
+                    | FieldId::ReturnRateTierTopUp
+                    | FieldId::ReturnRatePostCheckout
+            )
+    }
+
+    /// Whether the field moves only margins, not revenue gross or net (what returned
+    /// goods cost to handle, the tiers' upgrade costs).
+    pub fn margin_only(field: FieldId) -> bool {
+        matches!(field, FieldId::ReturnHandlingCost | FieldId::TierUpgradeCost)
     }
 
     /// Whether any lever or tier costs something to run (MODEL.md rule 19).
