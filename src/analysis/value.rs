@@ -19,8 +19,8 @@
 //! The binning reads high: within a bin the best of several means is picked, and a
 //! mean carries noise, so even an input that says nothing about the world gets a
 //! positive value (on the electronics scenario's 100 worlds, about EUR 100,000 a
-//! year). The noise floor is what random orders of the worlds get, below which 95 of
-//! 100 of them fall ([`noise_floor`]); it is reported beside the inputs' values, and an
+//! year). The noise floor is what random shufflings of the worlds get, below which 95
+//! of 100 of them fall ([`noise_floor`]); it is reported beside the inputs' values, and an
 //! input worth less cannot be told from one that says nothing. It is not subtracted:
 //! an input that does decide has less noise within its bins, so subtracting the noise
 //! would understate it.
@@ -164,12 +164,12 @@ pub fn partial_evpi(x: &[f64], impacts: &[Vec<f64>]) -> f64 {
     (with_info / n as f64 - now).max(0.0)
 }
 
-/// How many random orders of the worlds [`noise_floor`] tries.
+/// How many random shufflings of the worlds [`noise_floor`] tries.
 const NOISE_ORDERS: u64 = 200;
 
 /// What the binning of [`partial_evpi`] gives an input that says nothing about the
-/// world: the 95th percentile of its values over [`NOISE_ORDERS`] random orders of the
-/// worlds (fixed seeds, so the floor depends only on the impacts).
+/// world: the 95th percentile of its values over [`NOISE_ORDERS`] random shufflings of
+/// the worlds (fixed seeds, so the floor depends only on the impacts).
 pub fn noise_floor(impacts: &[Vec<f64>]) -> f64 {
     use rand::{RngExt, SeedableRng};
     let mut values: Vec<f64> = (0..NOISE_ORDERS)
@@ -210,13 +210,14 @@ pub fn value(
         (0..expected.len()).max_by(|&a, &b| expected[a].total_cmp(&expected[b]).then(b.cmp(&a))).unwrap_or(0);
     let inputs_list = sc.uncertain_inputs();
     let draws: Vec<Vec<f64>> = reps.iter().map(|r| crate::engine::world::drawn_inputs(sc, r.index)).collect();
-    // Gross impacts: inputs that move only net figures cannot matter to them.
+    // Only inputs that can move the impacts valued are worth knowing.
     let mut inputs: Vec<InputValue> = inputs_list
         .iter()
         .enumerate()
         .filter(|(_, (_, input))| match basis {
+            // Gross impacts: returns and upgrade costs move only net figures.
             Basis::Gross => !Scenario::net_only(input.field),
-            // Net revenue is revenue less refunds.
+            // Net revenue is revenue less refunds: handling and perks move margins only.
             Basis::Net => !Scenario::margin_only(input.field),
         })
         .map(|(i, (path, _))| {
