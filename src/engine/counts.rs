@@ -113,6 +113,29 @@ pub struct StrategyCounts {
     /// cost as drawn), cents.
     #[serde(default)]
     pub tier_benefits: i64,
+    /// Free-shipping prompts shown (to shoppers with a cart, ordering or not; MODEL.md
+    /// rule 22).
+    #[serde(default)]
+    pub ship_shown: u64,
+    /// Free-shipping top-ups taken (ordering or not).
+    #[serde(default)]
+    pub ship_accepted: u64,
+    /// The Horvitz-Thompson terms of (`ship_shown`, `ship_accepted`), as
+    /// `pre_sampling_var`.
+    #[serde(default)]
+    pub ship_sampling_var: [u64; 3],
+    /// Free-shipping top-ups in completed orders.
+    #[serde(default)]
+    pub ship_top_ups: u64,
+    /// Revenue source: free-shipping top-ups in completed orders (list price), cents.
+    #[serde(default)]
+    pub src_shipping_top_up: i64,
+    /// Revenue source: shipping fees paid, cents.
+    #[serde(default)]
+    pub src_shipping_fees: i64,
+    /// Completed orders that paid the shipping fee.
+    #[serde(default)]
+    pub fee_orders: u64,
 }
 
 impl StrategyCounts {
@@ -159,6 +182,15 @@ impl StrategyCounts {
             self.orders_shown[i] += o.orders_shown[i];
         }
         self.tier_benefits += o.tier_benefits;
+        self.ship_shown += o.ship_shown;
+        self.ship_accepted += o.ship_accepted;
+        for i in 0..3 {
+            self.ship_sampling_var[i] += o.ship_sampling_var[i];
+        }
+        self.ship_top_ups += o.ship_top_ups;
+        self.src_shipping_top_up += o.src_shipping_top_up;
+        self.src_shipping_fees += o.src_shipping_fees;
+        self.fee_orders += o.fee_orders;
         for i in 0..3 {
             self.attributed_moments[i] += o.attributed_moments[i];
             self.influenced_moments[i] += o.influenced_moments[i];

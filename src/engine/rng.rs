@@ -59,6 +59,8 @@ pub mod decision {
     /// Whether the shopper's order may show confirmation-page offers (MODEL.md
     /// rule 17): the same under every strategy.
     pub const ELIGIBLE: u64 = 4;
+    /// Whether the shopper tops up for free shipping when prompted (MODEL.md rule 22).
+    pub const SHIP: u64 = 5;
     /// Pre-checkout slot `j` is `PRE + j`.
     pub const PRE: u64 = 16;
     /// Post-checkout offer `j` is `POST + j`.

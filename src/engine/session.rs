@@ -178,11 +178,18 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
             t.tier_accepted += W * o.tier[1];
             add_sampling_var(&mut t.pre_sampling_var, o.pre);
             add_sampling_var(&mut t.tier_sampling_var, o.tier);
+            if o.ship[0] > 0 {
+                t.ship_shown += W * o.ship[0];
+                t.ship_accepted += W * o.ship[1];
+                add_sampling_var(&mut t.ship_sampling_var, o.ship);
+            }
         } else {
             t.pre_shown += o.pre[0];
             t.pre_accepted += o.pre[1];
             t.tier_shown += o.tier[0];
             t.tier_accepted += o.tier[1];
+            t.ship_shown += o.ship[0];
+            t.ship_accepted += o.ship[1];
         }
         any_order |= o.ordered;
         s.outcomes[k] = (o.revenue, o.margin, o.ordered);
@@ -353,7 +360,7 @@ pub fn holdout_orders(sc: &crate::model::Scenario, reps: u32, carts: u64) -> Vec
             let o = simulate_strategy(&c, &w, h, &sc.strategies[h], &shopper, u, &mut s, &mut t);
             if o.ordered {
                 out.push(HoldoutOrder {
-                    units: shopper.items + (o.pre[1] + o.tier[1]) as u32,
+                    units: shopper.items + (o.pre[1] + o.tier[1] + o.ship[1]) as u32,
                     value: o.revenue,
                     products: s.cart.clone(),
                 });

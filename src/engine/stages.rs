@@ -68,6 +68,8 @@ pub(super) struct Outcome {
     pub(super) pre: [u64; 2],
     /// Tier prompt shown and top-up taken (0 or 1 each).
     pub(super) tier: [u64; 2],
+    /// Free-shipping prompt shown and top-up taken (0 or 1 each).
+    pub(super) ship: [u64; 2],
 }
 
 /// Stages 2-5 for one shopper under strategy `k`, with checkout uniform
@@ -157,15 +159,59 @@ pub(super) fn simulate_strategy(
         }
     }
 
-    // Stage 4: checkout.
+    // Most strategies give no discount: skip the rounding (0 either way).
     let discount = st.discount;
+    let discounted = |gross: i64| if discount > 0.0 { round_nonneg(gross as f64 * discount) } else { 0 };
+
+    // Stage 3b: the free-shipping threshold (MODEL.md rule 22): the prompt, then the fee.
+    // The tier prompt's top-up (if any) is already in the order; satiation and the
+    // vendor's credit ignore what the shipping prompt adds.
+    let satiated = n_extras > 0;
+    let (mut ship, mut ship_top_up, mut ship_top_up_cost, mut fee) = ([0u64; 2], 0i64, 0i64, 0i64);
+    if c.shipping && st.shipping.threshold > 0 {
+        let threshold = st.shipping.threshold;
+        let gross = sh.v0 + cross + top_up;
+        let mut goods = gross - discounted(gross);
+        let gap = threshold - goods;
+        if gap > 0 && gap <= c.ship_window[k] {
+            ship[0] = 1;
+            friction *= slot_friction;
+            // A top-up clears the threshold after the checkout discount.
+            let need = if discount > 0.0 { (gap as f64 / (1.0 - discount)).ceil() as i64 } else { gap };
+            let uptake = || {
+                (w.facts.shipping_prompt_max_uptake
+                    * seg.propensity
+                    * (-w.facts.shipping_prompt_gap_decay * gap as f64 / goods as f64).exp())
+                .min(1.0)
+            };
+            if let Some(p) = top_up_product(c, s, &extras[..n_extras], need, w.facts.baseline_relevance)
+                && decision_uniform(sh.key, decision::SHIP) < uptake()
+            {
+                let prod = &sc.products[p as usize];
+                ship[1] = 1;
+                ship_top_up = prod.price;
+                ship_top_up_cost = prod.cost;
+                cost += prod.cost;
+                extras[n_extras] = p;
+                n_extras += 1;
+                let gross = gross + prod.price;
+                goods = gross - discounted(gross);
+            }
+        }
+        // An order exactly at the threshold ships free.
+        if goods < threshold && c.ship_fee > 0 {
+            fee = c.ship_fee;
+            friction *= (-w.facts.shipping_fee_sensitivity * fee as f64 / goods.max(1) as f64).exp();
+        }
+    }
+
+    // Stage 4: checkout.
     let p_complete = completion_probability(sh.completion_base[k], friction);
     if u_checkout >= p_complete {
-        return Outcome { pre, tier, ..Outcome::default() };
+        return Outcome { pre, tier, ship, ..Outcome::default() };
     }
-    let gross = sh.v0 + cross + top_up;
-    // Most strategies give no discount: skip the rounding (0 either way).
-    let discount_cents = if discount > 0.0 { round_nonneg(gross as f64 * discount) } else { 0 };
+    let gross = sh.v0 + cross + top_up + ship_top_up;
+    let discount_cents = discounted(gross);
     let order_value = gross - discount_cents;
     t.orders += 1;
     if upgraded > 0 {
@@ -176,6 +222,9 @@ pub(super) fn simulate_strategy(
     t.src_cross_sell += cross;
     t.src_tier_top_up += top_up;
     t.src_discounts -= discount_cents;
+    if c.shipping {
+        shipping_tallies(t, ship_top_up, fee);
+    }
 
     // Stage 5: post-checkout offers. Strategies with the same spec make the same
     // offers to the same order, so an order that is the cart is simulated once.
@@ -190,7 +239,7 @@ pub(super) fn simulate_strategy(
         let r = if n_extras == 0 && memo.0 == s.serial && memo.1 == order_value {
             memo.2
         } else {
-            let r = post_stage(c, w, k, stage, sh, &extras[..n_extras], order_value, s);
+            let r = post_stage(c, w, k, stage, sh, &extras[..n_extras], satiated, order_value, s);
             if n_extras == 0 {
                 s.post_memo[g] = (s.serial, order_value, r);
             }
@@ -198,7 +247,7 @@ pub(super) fn simulate_strategy(
         };
         t.post_shown += r.shown;
         t.post_accepted += r.accepted;
-        if n_extras > 0 {
+        if satiated {
             t.post_accepted_extended += r.accepted;
         }
         post = r.revenue;
@@ -209,8 +258,9 @@ pub(super) fn simulate_strategy(
     }
     t.src_post_checkout += post;
 
-    let revenue = order_value + post;
-    let margin = revenue - cost;
+    // The fee is revenue and margin; shipping an order costs the store (rule 22).
+    let revenue = order_value + post + fee;
+    let margin = revenue - cost - w.ship_cost;
     t.revenue += revenue;
     t.margin += margin;
     // At the price paid: the checkout discount shared across the goods it applied to.
@@ -232,9 +282,10 @@ pub(super) fn simulate_strategy(
                 // other sources' zero terms, bit for bit.
                 net_of_cart(&w.returns, (revenue, margin), paid, sh, t)
             } else {
-                let value = [sh.v0, cross, top_up, post];
-                let cost = [sh.cart_cost, cross_cost, top_up_cost, post_cost];
-                let items = [i64::from(sh.items), pre[1] as i64, tier[1] as i64, post_accepted as i64];
+                // A free-shipping top-up is returned as a tier top-up is (rule 22).
+                let value = [sh.v0, cross, top_up + ship_top_up, post];
+                let cost = [sh.cart_cost, cross_cost, top_up_cost + ship_top_up_cost, post_cost];
+                let items = [i64::from(sh.items), pre[1] as i64, (tier[1] + ship[1]) as i64, post_accepted as i64];
                 net_of(&w.returns, (revenue, margin), paid, value, cost, items, t)
             };
         }
@@ -245,7 +296,17 @@ pub(super) fn simulate_strategy(
         s.attributed[k] = attributed;
         s.attributing |= 1 << k;
     }
-    Outcome { revenue, margin, ordered: true, pre, tier }
+    Outcome { revenue, margin, ordered: true, pre, tier, ship }
+}
+
+/// Tallies a completed order's free-shipping top-up and fee (MODEL.md rule 22). Out
+/// of line: it runs only where shipping is modelled.
+#[inline(never)]
+fn shipping_tallies(t: &mut StrategyCounts, ship_top_up: i64, fee: i64) {
+    t.src_shipping_top_up += ship_top_up;
+    t.ship_top_ups += u64::from(ship_top_up > 0);
+    t.src_shipping_fees += fee;
+    t.fee_orders += u64::from(fee > 0);
 }
 
 /// Counts a completed order on which cart suggestions, a tier prompt and
@@ -373,6 +434,7 @@ pub(super) fn post_stage(
     post: &PostCheckout,
     sh: &Shopper,
     extras: &[u32],
+    satiated: bool,
     order_value: i64,
     s: &mut Scratch,
 ) -> PostResult {
@@ -396,9 +458,9 @@ pub(super) fn post_stage(
     }
     let accept_base = w.facts.post_checkout_base_accept * seg.propensity;
     // Satiation (MODEL.md rule 20): an order that already holds an accepted suggestion
-    // or a top-up accepts each offer with its probability x (1 - satiation). The
-    // offers are chosen as without it.
-    let keep = if extras.is_empty() { 1.0 } else { 1.0 - w.facts.satiation };
+    // or a tier top-up (`satiated`; a free-shipping top-up does not count) accepts each
+    // offer with its probability x (1 - satiation). The offers are chosen as without it.
+    let keep = if satiated { 1.0 - w.facts.satiation } else { 1.0 };
     // x 1.0 is exact: without satiation the acceptance is as before, bit for bit.
     let accept_kept = accept_base * keep;
     let rel = |s: &Scratch, p: u32| {

@@ -73,6 +73,14 @@ pub struct Compiled<'a> {
     pub counts_shown: bool,
     /// `returns` or `counts_shown`: some order tallies beyond the default are kept.
     pub order_tallies: bool,
+    /// Some strategy may charge a shipping fee or show the free-shipping prompt, or
+    /// shipping costs the store something (MODEL.md rule 22).
+    pub shipping: bool,
+    /// The store's shipping fee below a threshold, cents.
+    pub ship_fee: crate::model::Cents,
+    /// Per strategy: the free-shipping prompt's window in cents below its threshold,
+    /// window x threshold rounded to the cent (0 where it shows no prompt).
+    pub ship_window: Vec<crate::model::Cents>,
 }
 
 impl<'a> Compiled<'a> {
@@ -119,7 +127,19 @@ impl<'a> Compiled<'a> {
         let needs_links = sc.strategies.iter().any(|st| st.shows_before_checkout() || st.post_checkout.is_some());
         let post_matched =
             sc.strategies.iter().any(|st| st.post_checkout.is_some_and(|p| p.policy == PostPolicy::Matched));
-        let abandoners_counted = sc.strategies.iter().any(Strategy::shows_before_checkout);
+        let ship_window: Vec<i64> = sc
+            .strategies
+            .iter()
+            .map(|st| {
+                if st.shipping.prompt {
+                    (sc.shipping.prompt_window * st.shipping.threshold as f64).round() as i64
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let abandoners_counted =
+            sc.strategies.iter().any(Strategy::shows_before_checkout) || ship_window.iter().any(|&w| w > 0);
         let tier_dense = !sc.tiers.is_empty() && sc.strategies.iter().any(|st| st.tier_prompt.is_some());
         let top_threshold = sc.tiers.iter().map(|t| t.threshold).max().unwrap_or(0);
         let offer_prices = sc
@@ -152,6 +172,9 @@ impl<'a> Compiled<'a> {
             .any(|&l| sc.costs.of(l).per_order > 0.0);
         Compiled {
             sc,
+            shipping: sc.has_shipping(),
+            ship_fee: sc.shipping.fee,
+            ship_window,
             returns,
             counts_shown,
             order_tallies: returns || counts_shown,
@@ -209,6 +232,8 @@ pub struct Realized {
     pub returns: Returns,
     /// Per tier, what an upgrade into it costs the store, cents (rule 19).
     pub tier_upgrade_cost: Vec<i64>,
+    /// What shipping one completed order costs the store, cents (rule 22).
+    pub ship_cost: i64,
     /// Segments, in scenario order.
     pub segments: Vec<SegmentDraw>,
     /// Alias table over segments.
@@ -279,6 +304,7 @@ impl Realized {
         Realized {
             returns: Returns::of(&b),
             tier_upgrade_cost: sc.tiers.iter().map(|t| (d(&t.upgrade_cost) * 100.0).round() as i64).collect(),
+            ship_cost: ship_cost_cents(b.shipping_cost),
             segment_alias,
             extra_items,
             slot_friction: segments
@@ -292,6 +318,11 @@ impl Realized {
             completion_bound_max,
         }
     }
+}
+
+/// A drawn shipping cost (currency) in cents, as the engine charges it per order.
+pub fn ship_cost_cents(cost: f64) -> i64 {
+    (cost * 100.0).round() as i64
 }
 
 /// The value input `i` of `sc` takes in replication `rep`: a draw from its own

@@ -198,6 +198,7 @@ fn default_item(list: &str) -> Option<toml::Table> {
             tier_prompt: Default::default(),
             checkout: Default::default(),
             post_checkout: Default::default(),
+            shipping: Default::default(),
         }),
         List::Segments => toml::Table::try_from(SegmentSpec {
             name: String::new(),

@@ -197,6 +197,30 @@ pub struct Strategy {
     pub discount: f64,
     /// Post-checkout offers.
     pub post_checkout: Option<PostCheckout>,
+    /// The free-shipping threshold and prompt it runs (the store's unless it overrides them).
+    pub shipping: StrategyShipping,
+}
+
+/// The free-shipping policy a strategy runs (MODEL.md rule 22).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StrategyShipping {
+    /// Goods worth at least this much ship free, cents (0: every order does).
+    pub threshold: Cents,
+    /// Whether carts within the store's window below it see "add $X for free shipping".
+    pub prompt: bool,
+}
+
+/// The store's shipping policy, validated (MODEL.md rule 22).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Shipping {
+    /// The store's threshold, cents.
+    pub threshold: Cents,
+    /// The fee below a threshold, cents.
+    pub fee: Cents,
+    /// Whether the store shows the prompt.
+    pub prompt: bool,
+    /// The prompt's window, a share of the threshold in (0, 1].
+    pub prompt_window: f64,
 }
 
 impl Strategy {
@@ -258,6 +282,8 @@ pub struct Scenario {
     pub behaviour: Behaviour,
     /// What running each lever costs (MODEL.md rule 19).
     pub costs: CostsSpec,
+    /// The store's free-shipping threshold, fee and prompt (MODEL.md rule 22).
+    pub shipping: Shipping,
     /// Tiers by increasing threshold.
     pub tiers: Vec<Tier>,
     /// Strategies in file order.
@@ -400,20 +426,34 @@ impl Scenario {
     /// Whether the field moves only net figures (MODEL.md rules 18 and 19: returns and
     /// the tiers' upgrade costs), so that no gross metric depends on it.
     pub fn net_only(field: FieldId) -> bool {
-        Self::margin_only(field)
-            || matches!(
-                field,
-                FieldId::ReturnRateBaseCart
-                    | FieldId::ReturnRateCrossSell
-                    | FieldId::ReturnRateTierTopUp
-                    | FieldId::ReturnRatePostCheckout
-            )
+        matches!(
+            field,
+            FieldId::ReturnRateBaseCart
+                | FieldId::ReturnRateCrossSell
+                | FieldId::ReturnRateTierTopUp
+                | FieldId::ReturnRatePostCheckout
+                | FieldId::ReturnHandlingCost
+                | FieldId::TierUpgradeCost
+        )
     }
 
     /// Whether the field moves only margins, not revenue gross or net (what returned
-    /// goods cost to handle, the tiers' upgrade costs).
+    /// goods cost to handle, the tiers' upgrade costs, the store's shipping cost).
     pub fn margin_only(field: FieldId) -> bool {
-        matches!(field, FieldId::ReturnHandlingCost | FieldId::TierUpgradeCost)
+        matches!(field, FieldId::ReturnHandlingCost | FieldId::TierUpgradeCost | FieldId::ShippingCost)
+    }
+
+    /// Whether any strategy may charge a shipping fee or show the free-shipping prompt,
+    /// or the store's shipping cost may be above 0 (MODEL.md rule 22).
+    pub fn has_shipping(&self) -> bool {
+        let cost = &self.behaviour.shipping_cost;
+        let costs = match self.held_value(cost.stream) {
+            Some(v) => v > 0.0,
+            None => cost.param.is_uncertain() || cost.central() > 0.0,
+        };
+        costs
+            || self.strategies.iter().any(|s| s.shipping.prompt && s.shipping.threshold > 0)
+            || (self.shipping.fee > 0 && self.strategies.iter().any(|s| s.shipping.threshold > 0))
     }
 
     /// Whether any lever or tier costs something to run (MODEL.md rule 19).

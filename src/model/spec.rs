@@ -53,6 +53,9 @@ pub struct ScenarioSpec {
     /// What running each lever costs the store (MODEL.md rule 19).
     #[serde(default)]
     pub costs: CostsSpec,
+    /// The store's free-shipping threshold, fee and prompt (MODEL.md rule 22).
+    #[serde(default, skip_serializing_if = "ShippingSpec::is_none")]
+    pub shipping: ShippingSpec,
     /// Results saved with the scenario for a presentation (a presenter file): shown on
     /// opening without running; ignored by validation and simulation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,6 +137,7 @@ impl ScenarioSpec {
             strategies: self.strategies.clone(),
             correlations: self.correlations.clone(),
             costs: self.costs.clone(),
+            shipping: self.shipping.clone(),
             presented: self.presented.clone(),
         }
     }
@@ -306,6 +310,39 @@ pub struct CostsSpec {
     pub friction_reduction_setup: f64,
 }
 
+/// The store's shipping policy (`[shipping]`, MODEL.md rule 22): orders whose goods
+/// (after the checkout discount, before add-ons) are worth less than the threshold pay
+/// the fee; an optional "add $X for free shipping" prompt is shown to carts within the
+/// window below the threshold. Store policy: the holdout runs it too, and a strategy
+/// may override the threshold and turn the prompt on or off. The world facts (the
+/// store's shipping cost, the shoppers' fee sensitivity, the prompt's uptake) are in
+/// `[behaviour]`. The default (threshold 0, fee 0, no prompt) is no shipping at all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShippingSpec {
+    /// Orders worth at least this much (currency) ship free; 0: every order does.
+    pub threshold: f64,
+    /// What an order below the threshold pays for shipping, currency.
+    pub fee: f64,
+    /// Whether carts within the window below the threshold see "add $X for free shipping".
+    pub prompt: bool,
+    /// The prompt shows when 0 < gap <= window x threshold, window in (0, 1].
+    pub prompt_window: f64,
+}
+
+impl Default for ShippingSpec {
+    fn default() -> Self {
+        Self { threshold: 0.0, fee: 0.0, prompt: false, prompt_window: 0.3 }
+    }
+}
+
+impl ShippingSpec {
+    /// Whether it is the default: no threshold, no fee, no prompt (not written to a file).
+    pub fn is_none(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// A lever that may cost money to run (MODEL.md rule 19), in `[costs]` order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CostLever {
@@ -472,6 +509,40 @@ pub struct StrategySpec {
     /// Post-checkout offers.
     #[serde(default)]
     pub post_checkout: PostCheckoutSpec,
+    /// The store's shipping policy, or this strategy's own (MODEL.md rule 22).
+    #[serde(default, skip_serializing_if = "StrategyShippingSpec::is_store")]
+    pub shipping: StrategyShippingSpec,
+}
+
+words! {
+    /// Whether a strategy shows the free-shipping prompt.
+    pub enum ShippingPrompt {
+        /// As the store does (`[shipping] prompt`).
+        #[default]
+        Store = "store",
+        /// Shown, whatever the store does.
+        On = "on",
+        /// Not shown, whatever the store does.
+        Off = "off",
+    }
+}
+
+/// A strategy's free-shipping settings: the store's unless it overrides them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StrategyShippingSpec {
+    /// Its own free-shipping threshold, currency (`None`: the store's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    /// store | on | off.
+    pub prompt: ShippingPrompt,
+}
+
+impl StrategyShippingSpec {
+    /// Whether it follows the store in everything (not written to a file).
+    pub fn is_store(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// Pre-checkout suggestions.

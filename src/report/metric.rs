@@ -163,6 +163,15 @@ metrics! {
         InfluencedRevenuePerVisitor influenced_revenue_per_visitor = ["Influenced revenue / visitor",
             "influenced revenue per visitor", MoneyPerVisitor,
             "The whole value of orders with at least one accepted suggestion, top-up or add-on / visitors."],
+        ShippingFeeShare shipping_fee_share = ["Orders paying shipping", "share of orders paying shipping", Rate,
+            "Orders below the free-shipping threshold, which pay the fee / orders (MODEL.md rule 22)."],
+        ShippingPromptAcceptanceRate shipping_prompt_acceptance_rate = ["Free-shipping prompt acceptance",
+            "free-shipping prompt acceptance", Rate, "Top-ups for free shipping / \"add $X for free shipping\" \
+            prompts shown."],
+        ShippingMarginPerVisitor shipping_margin_per_visitor = ["Shipping fees - costs / visitor",
+            "shipping fees less shipping costs per visitor", MoneyPerVisitor,
+            "(Shipping fees paid - what shipping the orders cost the store) / visitors: shipping's own line of the \
+             margin (negative where the store pays for free shipping)."],
     }
     lifts {
         ConversionRateLift conversion_rate_lift = ["Conversion lift", "conversion lift", Relative, ConversionRate,

@@ -31,17 +31,25 @@ pub struct Sources<T> {
     pub post_checkout: T,
     /// Checkout discounts (negative).
     pub discounts: T,
+    /// Free-shipping top-ups (MODEL.md rule 22), at list price.
+    #[serde(default)]
+    pub shipping_top_ups: T,
+    /// Shipping fees paid.
+    #[serde(default)]
+    pub shipping_fees: T,
 }
 
 impl Sources<f64> {
     /// The parts in display order with their labels.
-    pub fn parts(&self) -> [(&'static str, f64); 5] {
+    pub fn parts(&self) -> [(&'static str, f64); 7] {
         [
             ("base cart", self.base_cart),
             ("cross-sell", self.cross_sell),
             ("tier top-ups", self.tier_top_ups),
+            ("shipping top-ups", self.shipping_top_ups),
             ("post-checkout", self.post_checkout),
             ("discounts", self.discounts),
+            ("shipping fees", self.shipping_fees),
         ]
     }
 }
@@ -210,6 +218,8 @@ pub fn summarize_replications(sc: &Scenario, reps: &[Replication], elapsed_secon
                 tier_top_ups: plain(&|r| of(r).map(|s| s.tier_top_ups)),
                 post_checkout: plain(&|r| of(r).map(|s| s.post_checkout)),
                 discounts: plain(&|r| of(r).map(|s| s.discounts)),
+                shipping_top_ups: plain(&|r| of(r).map(|s| s.shipping_top_ups)),
+                shipping_fees: plain(&|r| of(r).map(|s| s.shipping_fees)),
             };
             let revenue_by_source = by_source(&|r| Some(&r.sources));
             let vs_holdout = (k != sc.holdout).then(|| {

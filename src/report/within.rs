@@ -71,7 +71,7 @@ struct Net {
 /// The share of the checkout orders' value paid after the checkout discount (0
 /// without orders).
 fn paid_share(t: &StrategyCounts) -> f64 {
-    let g = (t.src_base_cart + t.src_cross_sell + t.src_tier_top_up) as f64;
+    let g = (t.src_base_cart + t.src_cross_sell + t.src_tier_top_up + t.src_shipping_top_up) as f64;
     if g > 0.0 { (g + t.src_discounts as f64) / g } else { 0.0 }
 }
 
@@ -84,13 +84,15 @@ impl Net {
         let Some(f) = facts else { return Net { revenue: revenue / C, margin: margin / C, attributed } };
         let r =
             [f.return_rate_base_cart, f.return_rate_cross_sell, f.return_rate_tier_top_up, f.return_rate_post_checkout];
-        let refunds = paid
-            * (r[0] * t.src_base_cart as f64 + r[1] * t.src_cross_sell as f64 + r[2] * t.src_tier_top_up as f64)
+        // Free-shipping top-ups are returned as tier top-ups are (rule 22; the engine
+        // counts their cost with the tier top-ups'); shipping fees are not refunded.
+        let top_ups = (t.src_tier_top_up + t.src_shipping_top_up) as f64;
+        let refunds = paid * (r[0] * t.src_base_cart as f64 + r[1] * t.src_cross_sell as f64 + r[2] * top_ups)
             + r[3] * t.src_post_checkout as f64;
         let recovered: f64 = r.iter().zip(t.cost_by_source).map(|(r, c)| r * c as f64).sum();
         let items = r[0] * t.items_base as f64
             + r[1] * t.items_cross as f64
-            + r[2] * t.upgrades as f64
+            + r[2] * (t.upgrades + t.ship_top_ups) as f64
             + r[3] * t.post_accepted as f64;
         let handling = f.return_handling_cost * C * items;
         Net { revenue: (revenue - refunds) / C, margin: (margin - (refunds - recovered) - handling) / C, attributed }
@@ -160,6 +162,11 @@ pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
     let dearest = sc.products.iter().map(|p| p.price).max().unwrap_or(0) as f64 / C;
     let facts = returns.then(|| crate::engine::world::facts(sc, rep.replication));
     let net_h = Net::of(h, facts.as_ref());
+    // Shipping (rule 22): the fee and the replication's shipping cost per order, cents.
+    let shipping = sc.has_shipping().then(|| {
+        let cost = crate::engine::world::facts(sc, rep.replication).shipping_cost;
+        (sc.shipping.fee as f64, crate::engine::world::ship_cost_cents(cost) as f64)
+    });
     rep.strategies
         .iter()
         .enumerate()
@@ -206,6 +213,8 @@ pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
                 tier_top_ups: money(t.src_tier_top_up),
                 post_checkout: money(t.src_post_checkout),
                 discounts: money(t.src_discounts),
+                shipping_top_ups: money(t.src_shipping_top_up),
+                shipping_fees: money(t.src_shipping_fees),
             };
             StrategyRep {
                 revenue_cents: t.revenue,
@@ -233,6 +242,17 @@ pub fn replication_metrics(sc: &Scenario, rep: &RepCounts) -> Vec<StrategyRep> {
                         t.influenced_moments[0],
                         t.influenced_orders,
                     ),
+                    shipping_fee_share: shipping.and_then(|_| proportion(t.fee_orders, t.orders)),
+                    shipping_prompt_acceptance_rate: shipping
+                        .and_then(|_| acceptance(t.ship_accepted, t.ship_shown, t.ship_sampling_var)),
+                    shipping_margin_per_visitor: shipping.and_then(|(fee, cost)| {
+                        // Each ordering visitor's line is fee - cost (fee or 0): its sums
+                        // follow from the counts.
+                        let (paying, free) = (t.fee_orders as f64, (t.orders - t.fee_orders) as f64);
+                        let sx = (t.src_shipping_fees as f64 - t.orders as f64 * cost) / C;
+                        let sxx = (paying * (fee - cost).powi(2) + free * cost * cost) / (C * C);
+                        Moments { n, sx, sxx, ..Default::default() }.mean_x()
+                    }),
                 },
                 sources,
                 vs: (k != sc.holdout)
@@ -505,6 +525,8 @@ fn vs_holdout(
             tier_top_ups: sources.tier_top_ups - hs(h.src_tier_top_up),
             post_checkout: sources.post_checkout - hs(h.src_post_checkout),
             discounts: sources.discounts - hs(h.src_discounts),
+            shipping_top_ups: sources.shipping_top_ups - hs(h.src_shipping_top_up),
+            shipping_fees: sources.shipping_fees - hs(h.src_shipping_fees),
         },
     }
 }

@@ -133,6 +133,7 @@ pub fn candidates(spec: &ScenarioSpec, bounds: &Bounds) -> Vec<StrategySpec> {
                         tier_prompt: t.clone(),
                         checkout: c.clone(),
                         post_checkout: q.clone(),
+                        shipping: Default::default(),
                     };
                     s.name = describe(&s);
                     out.push(s);

@@ -61,6 +61,7 @@ impl Page {
             | Section::Store
             | Section::Behaviour
             | Section::Costs
+            | Section::Shipping
             | Section::List(List::Correlations) => Page::Store,
         }
     }

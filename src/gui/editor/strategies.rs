@@ -27,6 +27,7 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx, out: &mut Vec<Command>) {
             tier_prompt: Default::default(),
             checkout: Default::default(),
             post_checkout: Default::default(),
+            shipping: Default::default(),
         };
         ctx.edits.push(Edit::Insert(n, Item::Strategy(s)));
     }

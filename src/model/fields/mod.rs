@@ -305,10 +305,11 @@ pub fn markdown_table(prefix: &str) -> String {
 }
 
 /// The table prefixes the docs show, in order.
-pub const TABLES: [&str; 10] = [
+pub const TABLES: [&str; 11] = [
     "store.",
     "behaviour.",
     "costs.",
+    "shipping.",
     "catalog.",
     "products[].",
     "links[].",

@@ -189,6 +189,17 @@ registry! {
             [0.0, 1.0], 0, "Share of confirmation-page add-ons' revenue refunded."];
         ReturnHandlingCost return_handling_cost = ["Handling cost per returned item", Unit::Money, [0.0, MAX_MONEY], 0,
             "What handling one returned item costs the store (shipping back, inspection, restocking), in currency."];
+        ShippingCost shipping_cost = ["Shipping cost per order", Unit::Money, [0.0, MAX_MONEY], 0,
+            "What shipping one completed order costs the store (label, packaging), whether or not the shopper pays \
+             a fee (MODEL.md rule 22), in currency."];
+        ShippingFeeSensitivity shipping_fee_sensitivity = ["Shipping fee sensitivity", Unit::Factor, [0.0, 100.0], 2,
+            "k in the fee's effect on checkout: completion x exp(-k x fee / cart value). 0: a fee never deters; \
+             2: a $7 fee on a $50 cart loses 24% of those checkouts."];
+        ShippingPromptMaxUptake shipping_prompt_max_uptake = ["Free-shipping prompt maximum uptake", Unit::Percent,
+            [0.0, 1.0], 0.6, "Probability of topping up for free shipping when the gap is zero, before the \
+            segment's propensity."];
+        ShippingPromptGapDecay shipping_prompt_gap_decay = ["Free-shipping prompt gap decay", Unit::Factor,
+            [0.0, 100.0], 5, "The prompt's uptake falls as exp(-decay x gap / cart value)."];
     }
     CostPreCheckoutMonthly = ["costs.pre_checkout_monthly", "Cart suggestions: monthly fee", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
         "What cart suggestions cost a month (a vendor's subscription), paid by every strategy that uses them."], top!(costs.pre_checkout_monthly => number);
@@ -222,6 +233,17 @@ registry! {
         "Paid per completed order on which the lever went through checkout (every order)."], top!(costs.friction_reduction_per_order => number);
     CostFrictionReductionSetup = ["costs.friction_reduction_setup", "Friction reduction: setup", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
         "One-off cost of setting the lever up (for the payback)."], top!(costs.friction_reduction_setup => number);
+    ShippingThreshold = ["shipping.threshold", "Free-shipping threshold", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "Orders whose goods are worth at least this much (after the checkout discount, before add-ons) ship free; \
+         below it they pay the fee. 0: every order ships free. Store policy: the holdout runs it too."], top!(shipping.threshold => number);
+    ShippingFee = ["shipping.fee", "Shipping fee", Number, Unit::Money, [0.0, MAX_MONEY], Some("0"), Lever,
+        "What an order below the threshold pays for shipping, in currency (revenue and margin; never discounted \
+         or refunded)."], top!(shipping.fee => number);
+    ShippingPromptOn = ["shipping.prompt", "Free-shipping prompt", Bool, Unit::None, [TEXT[0], TEXT[1]], Some("false"), Lever,
+        "\"Add $X for free shipping\" for carts within the window below the threshold (every shopper with a cart, \
+         holdout included)."], top!(shipping.prompt => flag);
+    ShippingPromptWindow = ["shipping.prompt_window", "Free-shipping prompt window", Number, Unit::Percent, (> 0.0, 1.0),
+        Some("0.3"), Lever, "Show the prompt only when 0 < gap <= window x the threshold."], top!(shipping.prompt_window => number);
     CatalogProducts = ["catalog.products", "Products file", OptionalText, Unit::None, [TEXT[0], TEXT[1]], None, Setting,
         "CSV file of products in the scenario's folder (or a subfolder): id,name,category,price[,cost,\
          popularity,post_purchase]."], Access { get: |s, _, _| Some(Value::Text(s.catalog.as_ref().and_then(|c| c.products.clone()))), set: |s, _, _, v, f| catalog_file(s, v, f, true) };
@@ -316,6 +338,13 @@ registry! {
         Lever, "Offers shown on the confirmation page."], item!(strategies => post_checkout.offers => whole32);
     OfferDiscount = ["strategies[].post_checkout.offer_discount", "Offer discount", Number, Unit::Percent, [0.0, MAX_DISCOUNT],
         Some("0"), Lever, "Discount on the post-checkout offer price."], item!(strategies => post_checkout.offer_discount => number);
+    StrategyShippingThreshold = ["strategies[].shipping.threshold", "Free-shipping threshold", Number, Unit::Money,
+        [0.0, MAX_MONEY], Some("the store's"), Lever,
+        "This strategy's own free-shipping threshold, in currency (the store's when not set; setting the store's \
+         value keeps following the store)."], Access { get: shipping_threshold_get, set: shipping_threshold_set };
+    StrategyShippingPrompt = ["strategies[].shipping.prompt", "Free-shipping prompt", Choice(ShippingPrompt::WORDS),
+        Unit::None, [TEXT[0], TEXT[1]], Some("store"), Lever,
+        "store: as the store does; on or off: this strategy shows the prompt or not."], item!(strategies => shipping.prompt => choice);
     CorrelationFirst = ["correlations[].first", "First input", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
         "Field path of an uncertain input drawn once per replication, e.g. behaviour.pre_checkout_base_accept."], item!(correlations => first => text);
     CorrelationSecond = ["correlations[].second", "Second input", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
@@ -323,6 +352,29 @@ registry! {
     CorrelationRank = ["correlations[].rank", "Rank correlation", Number, Unit::Factor, [-0.99, 0.99], None, World,
         "Spearman's rank correlation of the two inputs' draws across replications (Gaussian copula); the \
          declared correlations together must be consistent (a positive definite matrix)."], item!(correlations => rank => number);
+}
+
+/// A strategy's free-shipping threshold: its own, else the store's.
+fn shipping_threshold_get(s: &ScenarioSpec, i: usize, _: Option<&str>) -> Option<Value> {
+    s.strategies.get(i).map(|x| Value::Number(x.shipping.threshold.unwrap_or(s.shipping.threshold)))
+}
+
+/// Sets a strategy's own threshold; the store's value, set on a strategy that follows
+/// the store, keeps it following (so writing a field's own value changes nothing).
+fn shipping_threshold_set(
+    s: &mut ScenarioSpec,
+    i: usize,
+    _: Option<&str>,
+    v: Value,
+    f: &Field,
+) -> Result<(), ValueError> {
+    let v = conv::number::set(v, f)?;
+    let store = s.shipping.threshold;
+    let x = s.strategies.get_mut(i).ok_or_else(|| ValueError::NoSuchField(format!("strategies[{i}]")))?;
+    if x.shipping.threshold.is_some() || v != store {
+        x.shipping.threshold = Some(v);
+    }
+    Ok(())
 }
 
 impl FieldId {
@@ -350,6 +402,7 @@ impl FieldId {
             (None, Some("store")) => Section::Store,
             (None, Some("behaviour")) => Section::Behaviour,
             (None, Some("costs")) => Section::Costs,
+            (None, Some("shipping")) => Section::Shipping,
             (None, Some("catalog")) => Section::Catalog,
             _ => Section::Scenario,
         }
@@ -367,6 +420,8 @@ pub enum Section {
     Behaviour,
     /// `[costs]`: what running each lever costs.
     Costs,
+    /// `[shipping]`: the store's free-shipping threshold, fee and prompt.
+    Shipping,
     /// `[catalog]`: the catalog's CSV files.
     Catalog,
     /// A list's items.

@@ -255,9 +255,10 @@ pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fi
     let (product_links, category_links) = check_links(&mut c, spec, limits, &products, &ids, &cat_index);
     let segments = check_segments(&mut c, spec, limits, &products, &cat_index);
     let tiers = check_tiers(&mut c, spec, limits);
-    let (strategies, holdout) = check_strategies(&mut c, &spec.strategies, limits);
+    let (strategies, holdout) = check_strategies(&mut c, &spec.strategies, &spec.shipping, limits);
     check_money_totals(&mut c, spec, &products);
     check_costs(&mut c, spec);
+    let shipping = check_shipping(&mut c, spec);
     if !c.ok() {
         return Err(c.finish());
     }
@@ -271,6 +272,7 @@ pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fi
         segments,
         behaviour,
         costs: spec.costs.clone(),
+        shipping,
         tiers,
         strategies,
         holdout,
@@ -295,7 +297,7 @@ pub(super) fn with_strategies(
     strategies: &[StrategySpec],
 ) -> Result<Scenario, Vec<FieldError>> {
     let mut c = Checker { currency: spec.store.currency.clone(), errors: Vec::new(), unlisted: 0 };
-    let (list, holdout) = check_strategies(&mut c, strategies, &Limits::default());
+    let (list, holdout) = check_strategies(&mut c, strategies, &spec.shipping, &Limits::default());
     let mut light = spec.clone_without_catalog();
     light.strategies = strategies.to_vec();
     check_money_totals(&mut c, &light, &sc.products);
@@ -312,7 +314,7 @@ mod strategies;
 
 use catalog::{check_links, check_products};
 use correlations::check_correlations;
-use shoppers::{check_behaviour, check_costs, check_segments, check_store, check_tiers};
+use shoppers::{check_behaviour, check_costs, check_segments, check_shipping, check_store, check_tiers};
 pub use strategies::lever_fields_on;
 use strategies::{check_money_totals, check_strategies};
 

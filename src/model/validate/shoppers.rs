@@ -43,6 +43,20 @@ pub(super) fn check_costs(c: &mut Checker, spec: &ScenarioSpec) {
     }
 }
 
+/// The store's shipping policy (MODEL.md rule 22): money in range, the window in (0, 1].
+pub(super) fn check_shipping(c: &mut Checker, spec: &ScenarioSpec) -> Shipping {
+    let s = &spec.shipping;
+    c.number(FieldId::ShippingThreshold, None, s.threshold);
+    c.number(FieldId::ShippingFee, None, s.fee);
+    c.number(FieldId::ShippingPromptWindow, None, s.prompt_window);
+    Shipping {
+        threshold: to_cents(s.threshold),
+        fee: to_cents(s.fee),
+        prompt: s.prompt,
+        prompt_window: s.prompt_window,
+    }
+}
+
 pub(super) fn check_behaviour(c: &mut Checker, b: &BehaviourSpec) -> Behaviour {
     Behaviour::from_spec(b, |id, p| c.input(id, None, p))
 }

@@ -11,6 +11,7 @@ use crate::model::*;
 pub(super) fn check_strategies(
     c: &mut Checker,
     strategies: &[StrategySpec],
+    store: &ShippingSpec,
     limits: &Limits,
 ) -> (Vec<Strategy>, usize) {
     c.cap(List::Strategies, strategies.len(), limits.max_strategies);
@@ -37,6 +38,9 @@ pub(super) fn check_strategies(
             c.whole(FieldId::PostCheckoutOffers, Some(i), u64::from(post.offers), None);
         }
         c.number(FieldId::OfferDiscount, Some(i), post.offer_discount);
+        if let Some(t) = s.shipping.threshold {
+            c.number(FieldId::StrategyShippingThreshold, Some(i), t);
+        }
         if s.holdout {
             if let Some(first) = holdout {
                 c.err(
@@ -79,6 +83,14 @@ pub(super) fn check_strategies(
                 offers: post.offers,
                 offer_discount: post.offer_discount,
             }),
+            shipping: StrategyShipping {
+                threshold: to_cents(s.shipping.threshold.unwrap_or(store.threshold)),
+                prompt: match s.shipping.prompt {
+                    ShippingPrompt::Store => store.prompt,
+                    ShippingPrompt::On => true,
+                    ShippingPrompt::Off => false,
+                },
+            },
         });
     }
     if holdout.is_none() && !strategies.is_empty() {
@@ -101,6 +113,8 @@ pub fn lever_fields_on(s: &StrategySpec) -> Vec<FieldId> {
         (s.checkout.friction_reduction != Param::Fixed(0.0), FieldId::FrictionReduction),
         (s.checkout.discount != 0.0, FieldId::CheckoutDiscount),
         (s.post_checkout.policy != OfferPolicy::Off, FieldId::PostCheckoutPolicy),
+        (s.shipping.threshold.is_some(), FieldId::StrategyShippingThreshold),
+        (s.shipping.prompt != ShippingPrompt::Store, FieldId::StrategyShippingPrompt),
     ]
     .into_iter()
     .filter_map(|(on, n)| on.then_some(n))
@@ -122,8 +136,10 @@ pub(super) fn check_money_totals(c: &mut Checker, spec: &ScenarioSpec, products:
         .map(|s| s.post_checkout.offers.min(MAX_OFFERS))
         .max()
         .unwrap_or(0);
-    let items = MAX_CART_ITEMS as i128 + i128::from(slots) + 1 + i128::from(offers);
-    let largest_order = i128::from(unit) * items;
+    // A free-shipping top-up is one more item, and the fee is paid on top (rule 22).
+    let prompts = spec.shipping.prompt || spec.strategies.iter().any(|s| s.shipping.prompt == ShippingPrompt::On);
+    let items = MAX_CART_ITEMS as i128 + i128::from(slots) + 1 + i128::from(offers) + i128::from(prompts);
+    let largest_order = i128::from(unit) * items + i128::from(to_cents(spec.shipping.fee.clamp(0.0, MAX_MONEY)));
     let total = largest_order * i128::from(spec.store.visitors);
     if total > i128::from(i64::MAX) {
         let most = (i128::from(i64::MAX) / largest_order.max(1)).max(0);
