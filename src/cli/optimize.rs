@@ -44,6 +44,11 @@ pub struct OptimizeArgs {
     /// largest one a strategy of the scenario states).
     #[arg(long)]
     pub no_friction_reduction: bool,
+    /// Free-shipping thresholds tried, in currency: a list (`50,75,100,125`) or a range
+    /// and its number of values (`50..125:4`). Default: the store's and those the
+    /// scenario's strategies set, where the store charges a fee or shows the prompt.
+    #[arg(long, value_name = "LIST", value_parser = |t: &str| optimize::parse_thresholds(t).map(Thresholds))]
+    pub thresholds: Option<Thresholds>,
     /// Screen only shard I of N (0-based) of the candidates and write it with `--json`;
     /// `aovlab merge` joins the shards and finishes the search.
     #[arg(long, value_name = "I/N", value_parser = partial::Shard::parse, requires = "json")]
@@ -60,6 +65,10 @@ pub struct OptimizeArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "shard")]
     pub charts: Option<PathBuf>,
 }
+
+/// The free-shipping thresholds `--thresholds` lists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thresholds(pub Vec<f64>);
 
 /// Runs the search (or one shard of its screening).
 pub fn run(a: &OptimizeArgs) -> Result<(), Failure> {
@@ -82,6 +91,9 @@ pub fn run(a: &OptimizeArgs) -> Result<(), Failure> {
     }
     if a.no_friction_reduction {
         bounds.friction_from = None;
+    }
+    if let Some(Thresholds(t)) = &a.thresholds {
+        bounds.thresholds.clone_from(t);
     }
     let search = Search { objective: a.objective, constraints: a.constraints.clone(), bounds };
     let bar = super::progress_bar(1000, "work");

@@ -84,7 +84,7 @@ pub fn render(r: &Report) -> String {
     out.push_str(&t.to_string());
     out.push('\n');
     if !r.claims.is_empty() {
-        out.push_str("\nThe article's claims (share of replications in which each holds):\n");
+        out.push_str(&format!("\n{} (share of replications in which each holds):\n", r.claims_title));
         let net = r.claims.iter().any(|c| c.net_probability.is_some());
         let mut t = if net {
             table(&["Claim", "P(holds)", "P(holds), net", "Bar", "Verdict"])

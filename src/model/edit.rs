@@ -233,6 +233,12 @@ pub fn levers_off(spec: &ScenarioSpec, index: usize) -> Edit {
     if s.post_checkout.policy != OfferPolicy::Off {
         set(FieldId::PostCheckoutPolicy, Value::Choice("off"));
     }
+    if s.shipping.threshold.is_some() {
+        set(FieldId::StrategyShippingThreshold, Value::Text(None));
+    }
+    if s.shipping.prompt != super::ShippingPrompt::Store {
+        set(FieldId::StrategyShippingPrompt, Value::Choice("store"));
+    }
     Edit::Batch(edits)
 }
 

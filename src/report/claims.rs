@@ -111,6 +111,76 @@ pub const ARTICLE: &[Claim] = &[
     },
 ];
 
+/// The free-shipping questions a strategist asks of the apparel scenario (MODEL.md rule
+/// 22), as that scenario names its strategies: the common belief, and what the banner
+/// does.
+pub const FREE_SHIPPING: &[Claim] = &[
+    Claim {
+        statement: "Raising the free-shipping threshold from $75 to $100 raises AOV",
+        source: "the common belief: \"raise it from $75 to $100 and AOV goes up\"",
+        test: Test::Within {
+            strategy: "Threshold $100",
+            metric: Metric::AovLift,
+            min: f64::MIN_POSITIVE,
+            max: f64::MAX,
+        },
+        holds_at: 0.9,
+    },
+    Claim {
+        statement: "Raising the threshold to $100 raises revenue per visitor",
+        source: "what a higher AOV is meant to bring; Zhou et al. (SSRN 6297139) found a raise from $80 to $100 cut \
+                 spending by 19.4%",
+        test: Test::Beats { strategy: "Threshold $100", others: &["Today: free shipping over $75"] },
+        holds_at: 0.9,
+    },
+    Claim {
+        statement: "Raising the threshold to $100 raises margin per visitor",
+        source: "fewer orders ship free, so the store pays for less shipping",
+        test: Test::Within {
+            strategy: "Threshold $100",
+            metric: Metric::MarginLift,
+            min: f64::MIN_POSITIVE,
+            max: f64::MAX,
+        },
+        holds_at: 0.9,
+    },
+    Claim {
+        statement: "Raising the threshold to $100 costs at most 2% of conversion",
+        source: "this scenario's reading of the belief: the AOV gain is not bought with lost orders",
+        test: Test::Within {
+            strategy: "Threshold $100",
+            metric: Metric::ConversionRateLift,
+            min: -0.02,
+            max: f64::MAX,
+        },
+        holds_at: 0.9,
+    },
+    Claim {
+        statement: "The \"add $X for free shipping\" banner raises revenue per visitor at $75",
+        source: "free-shipping bars are sold as an AOV lever (12-28% of below-threshold orders are padded, Hemmati et \
+                 al.)",
+        test: Test::Beats { strategy: "Today: free shipping over $75", others: &["Threshold $75, no banner"] },
+        holds_at: 0.9,
+    },
+];
+
+/// A scenario's questions: a title and the claims, answered where the scenario has
+/// every strategy they name.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimSet {
+    /// The checklist's title ("The article's claims").
+    pub title: &'static str,
+    /// The claims.
+    pub claims: &'static [Claim],
+}
+
+/// Every claim set the shipped scenarios answer, in order: a scenario gets the first
+/// whose strategies it has.
+pub const SETS: &[ClaimSet] = &[
+    ClaimSet { title: "The article's claims", claims: ARTICLE },
+    ClaimSet { title: "The free-shipping questions", claims: FREE_SHIPPING },
+];
+
 /// A claim checked against a run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
@@ -252,18 +322,25 @@ impl From<&Outcome> for ClaimReport {
     }
 }
 
-/// The article's claims checked against a run, or nothing when the scenario does not
-/// have every strategy they name.
-/// With `net`, each also read on net figures.
-pub fn article(names: &[&str], reps: &[&Replication], net: bool) -> Vec<ClaimReport> {
-    if !applies(ARTICLE, names) {
-        return Vec::new();
-    }
-    let mut out: Vec<ClaimReport> = check(ARTICLE, names, reps).iter().map(ClaimReport::from).collect();
+/// The first claim set of [`SETS`] the scenario (strategies `names`) answers, checked
+/// against a run: its title and claims, or `None` when it has the strategies of none.
+/// With `net`, each claim also read on net figures.
+pub fn answered(names: &[&str], reps: &[&Replication], net: bool) -> Option<(&'static str, Vec<ClaimReport>)> {
+    let set = SETS.iter().find(|s| applies(s.claims, names))?;
+    let mut out: Vec<ClaimReport> = check(set.claims, names, reps).iter().map(ClaimReport::from).collect();
     if net {
-        for (c, n) in out.iter_mut().zip(check_net(ARTICLE, names, reps)) {
+        for (c, n) in out.iter_mut().zip(check_net(set.claims, names, reps)) {
             c.net_probability = n.and_then(|o| o.probability);
         }
     }
-    out
+    Some((set.title, out))
+}
+
+/// The article's claims checked against a run, or nothing when the scenario does not
+/// have every strategy they name. With `net`, each also read on net figures.
+pub fn article(names: &[&str], reps: &[&Replication], net: bool) -> Vec<ClaimReport> {
+    match answered(names, reps, net) {
+        Some((title, claims)) if title == SETS[0].title => claims,
+        _ => Vec::new(),
+    }
 }

@@ -164,10 +164,14 @@ pub struct Report {
     pub threads: usize,
     /// Per strategy, in scenario order.
     pub strategies: Vec<StrategyReport>,
-    /// The article's claims with the share of replications in which each holds, when
-    /// the scenario has the article's strategies (see [`claims::ARTICLE`]).
+    /// The claims of the scenario's question set with the share of replications in
+    /// which each holds, when the scenario has the strategies of one (see
+    /// [`claims::SETS`]: the article's claims, the free-shipping questions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<claims::ClaimReport>,
+    /// The title of that question set ("The article's claims").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub claims_title: String,
 }
 
 /// One replication's metrics, every strategy's, computed once from its tallies.
@@ -259,6 +263,9 @@ pub fn summarize_replications(sc: &Scenario, reps: &[Replication], elapsed_secon
         })
         .collect();
     let sessions = reps.iter().map(|r| r.visitors).sum::<u64>() as f64 * n_s as f64;
+    let names: Vec<&str> = sc.strategies.iter().map(|s| s.name()).collect();
+    let (claims_title, claims) = claims::answered(&names, &reps, sc.has_returns() || sc.has_costs())
+        .map_or((String::new(), Vec::new()), |(t, c)| (t.to_string(), c));
     Report {
         scenario: sc.name.clone(),
         currency: sc.store.currency.clone(),
@@ -269,11 +276,8 @@ pub fn summarize_replications(sc: &Scenario, reps: &[Replication], elapsed_secon
         elapsed_seconds,
         visitor_sessions_per_second: if elapsed_seconds > 0.0 { sessions / elapsed_seconds } else { 0.0 },
         threads,
-        claims: claims::article(
-            &sc.strategies.iter().map(|s| s.name()).collect::<Vec<_>>(),
-            &reps,
-            sc.has_returns() || sc.has_costs(),
-        ),
+        claims,
+        claims_title,
         strategies,
     }
 }

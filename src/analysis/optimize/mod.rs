@@ -27,7 +27,7 @@ mod request;
 mod space;
 
 pub use request::{Constraint, Objective, Search};
-pub use space::{Bounds, candidates, describe};
+pub use space::{Bounds, candidates, describe, parse_thresholds};
 
 use super::variants::{Pass, Variant, VariantsError};
 use crate::engine::{RunError, RunOptions};

@@ -24,6 +24,10 @@ pub struct Bounds {
     pub friction_from: Option<String>,
     /// Tier-prompt windows tried.
     pub windows: Vec<f64>,
+    /// Free-shipping thresholds tried (MODEL.md rule 22), currency; empty: the store's
+    /// only. A candidate at the store's threshold follows the store.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thresholds: Vec<f64>,
 }
 
 impl Bounds {
@@ -55,6 +59,7 @@ impl Bounds {
             }),
             friction_from,
             windows,
+            thresholds: thresholds_of(spec),
         }
     }
 
@@ -70,6 +75,12 @@ impl Bounds {
 
     /// Checks the limits a person set: each within its lever's range.
     pub fn check(&self) -> Result<(), String> {
+        let threshold = FieldId::StrategyShippingThreshold.field();
+        for &v in &self.thresholds {
+            if !threshold.allows(v) {
+                return Err(format!("a free-shipping threshold tried: {}", threshold.out_of_range(v, "")));
+            }
+        }
         for (id, v) in self.limits() {
             let f = id.field();
             if !f.allows(v) {
@@ -77,6 +88,63 @@ impl Bounds {
             }
         }
         Ok(())
+    }
+}
+
+/// The free-shipping thresholds a scenario uses, where one can matter (a fee is
+/// charged below it): the store's and every strategy's own, in order.
+fn thresholds_of(spec: &ScenarioSpec) -> Vec<f64> {
+    if spec.shipping.fee <= 0.0 && !spec.shipping.prompt {
+        return Vec::new();
+    }
+    let mut t: Vec<f64> = std::iter::once(spec.shipping.threshold)
+        .chain(spec.strategies.iter().filter_map(|s| s.shipping.threshold))
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t.dedup();
+    if t.len() > 1 { t } else { Vec::new() }
+}
+
+/// Parses the thresholds to try as `aovlab optimize --thresholds` takes them: values
+/// separated by commas (`50,75,100`) or a range with its number of values
+/// (`50..125:4`, evenly spaced, ends included), in currency.
+pub fn parse_thresholds(text: &str) -> Result<Vec<f64>, String> {
+    let number = |t: &str| t.trim().parse::<f64>().map_err(|_| format!("`{}` is not a number", t.trim()));
+    let mut out = if let Some((range, steps)) = text.split_once(':') {
+        let (from, to) = range.split_once("..").ok_or("write a range as FROM..TO:STEPS, e.g. 50..125:4")?;
+        let (from, to) = (number(from)?, number(to)?);
+        let steps: usize = steps.trim().parse().map_err(|_| format!("`{}` is not a number of values", steps.trim()))?;
+        if !(2..=super::super::sweep::MAX_STEPS).contains(&steps) || from >= to {
+            return Err(format!(
+                "a range of thresholds runs from a lower to a higher value in 2 to {} values",
+                super::super::sweep::MAX_STEPS
+            ));
+        }
+        (0..steps)
+            .map(|i| crate::format::round_significant(from + (to - from) * i as f64 / (steps - 1) as f64, 12))
+            .collect()
+    } else {
+        text.split(',').map(number).collect::<Result<Vec<f64>, String>>()?
+    };
+    out.sort_by(f64::total_cmp);
+    out.dedup();
+    let b = Bounds { thresholds: out.clone(), ..Bounds::default_limits() };
+    b.check()?;
+    Ok(out)
+}
+
+impl Bounds {
+    /// Limits that allow nothing but the defaults (for checking one list).
+    fn default_limits() -> Self {
+        Bounds {
+            max_slots: 1,
+            max_offers: 1,
+            max_discount: 0.0,
+            max_offer_discount: 0.0,
+            friction_from: None,
+            windows: Vec::new(),
+            thresholds: Vec::new(),
+        }
     }
 }
 
@@ -121,22 +189,37 @@ pub fn candidates(spec: &ScenarioSpec, bounds: &Bounds) -> Vec<StrategySpec> {
             }
         }
     }
-    let mut out = Vec::with_capacity(pre.len() * tier.len() * checkout.len() * post.len());
+    // The store's threshold is followed, not copied: a candidate there runs the store's.
+    let shipping: Vec<crate::model::StrategyShippingSpec> = if bounds.thresholds.is_empty() {
+        vec![Default::default()]
+    } else {
+        bounds
+            .thresholds
+            .iter()
+            .map(|&t| crate::model::StrategyShippingSpec {
+                threshold: (t != spec.shipping.threshold).then_some(t),
+                ..Default::default()
+            })
+            .collect()
+    };
+    let mut out = Vec::with_capacity(pre.len() * tier.len() * checkout.len() * post.len() * shipping.len());
     for p in &pre {
         for t in &tier {
             for c in &checkout {
                 for q in &post {
-                    let mut s = StrategySpec {
-                        name: String::new(),
-                        holdout: false,
-                        pre_checkout: p.clone(),
-                        tier_prompt: t.clone(),
-                        checkout: c.clone(),
-                        post_checkout: q.clone(),
-                        shipping: Default::default(),
-                    };
-                    s.name = describe(&s);
-                    out.push(s);
+                    for h in &shipping {
+                        let mut s = StrategySpec {
+                            name: String::new(),
+                            holdout: false,
+                            pre_checkout: p.clone(),
+                            tier_prompt: t.clone(),
+                            checkout: c.clone(),
+                            post_checkout: q.clone(),
+                            shipping: h.clone(),
+                        };
+                        s.name = describe(&s);
+                        out.push(s);
+                    }
                 }
             }
         }
@@ -181,5 +264,8 @@ pub fn describe(s: &StrategySpec) -> String {
             format!("{kind} offer x{}{off}", post.offers)
         }
     });
+    if let Some(t) = s.shipping.threshold {
+        parts.push(format!("free shipping over {}", crate::model::param::num(t)));
+    }
     parts.join(" · ")
 }

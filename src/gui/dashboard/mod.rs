@@ -90,7 +90,7 @@ impl Dashboard {
         }
         ui.add_space(8.0);
         if !r.claims.is_empty() {
-            section(ui, "The article's claims", |ui| claims_checklist(ui, r));
+            section(ui, &r.claims_title, |ui| claims_checklist(ui, r));
             ui.add_space(6.0);
         }
         // Three tables of five columns: the whole width, so no column is cut off.
@@ -244,13 +244,14 @@ fn figure_chart(
     chart_menu(&response, f, &run.stamp(), out);
 }
 
-/// The article's claims, each with the share of replications in which it holds and a
-/// verdict in words (colour only repeats the words).
+/// The scenario's claims (the article's, or the free-shipping questions), each with
+/// the share of replications in which it holds and a verdict in words (colour only
+/// repeats the words).
 fn claims_checklist(ui: &mut Ui, r: &Report) {
     ui.add(
         egui::Label::new(
             "Each claim is checked in every replication; P(holds) is the share of replications in which it \
-             holds. Hover a claim for the article's words.",
+             holds. Hover a claim for its source.",
         )
         .wrap(),
     );

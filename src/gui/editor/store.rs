@@ -32,6 +32,22 @@ pub fn ui(ui: &mut Ui, ctx: &mut Ctx) {
             ctx.row(ui, Path::top(f.id));
         }
     });
+    ui.heading("Free shipping");
+    ui.label(
+        egui::RichText::new(
+            "Store policy: orders below the threshold pay the fee; the prompt offers carts near it \"add $X for \
+             free shipping\". Every strategy runs it, the holdout too, unless the strategy sets its own on the \
+             Strategies page. What shipping costs the store, the fee's effect and the prompt's uptake are world \
+             facts above.",
+        )
+        .small(),
+    );
+    Grid::new("shipping-grid").num_columns(2).show(ui, |ui| {
+        use crate::model::fields::{FIELDS, Section};
+        for f in FIELDS.iter().filter(|f| f.id.section() == Section::Shipping) {
+            ctx.row(ui, Path::top(f.id));
+        }
+    });
     ui.heading("Program costs");
     ui.label(
         egui::RichText::new(

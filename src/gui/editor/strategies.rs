@@ -108,6 +108,22 @@ fn levers(ui: &mut Ui, ctx: &mut Ctx, s: &StrategySpec, i: usize) {
             row(ctx, ui, FieldId::PostCheckoutOffers);
             row(ctx, ui, FieldId::OfferDiscount);
         }
+        row(ctx, ui, FieldId::StrategyShippingThreshold);
+        row(ctx, ui, FieldId::StrategyShippingPrompt);
+    });
+    // The threshold reads the store's until the strategy sets its own.
+    let path = Path::item(FieldId::StrategyShippingThreshold, i);
+    ui.horizontal_wrapped(|ui| match s.shipping.threshold {
+        Some(_) => {
+            ui.label(RichText::new("Free shipping: this strategy's own threshold.").small());
+            if ui.small_button("Use the store's").clicked() {
+                ctx.edits.push(Edit::Set(path, crate::model::fields::Value::Text(None)));
+            }
+        }
+        None => {
+            let store = FieldId::ShippingThreshold.field().show(ctx.spec.shipping.threshold, &ctx.spec.store.currency);
+            ui.label(RichText::new(format!("Free shipping: the store's threshold ({store}) until set here.")).small());
+        }
     });
 }
 

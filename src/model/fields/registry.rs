@@ -360,7 +360,8 @@ fn shipping_threshold_get(s: &ScenarioSpec, i: usize, _: Option<&str>) -> Option
 }
 
 /// Sets a strategy's own threshold; the store's value, set on a strategy that follows
-/// the store, keeps it following (so writing a field's own value changes nothing).
+/// the store, keeps it following (so writing a field's own value changes nothing), and
+/// no value (`Value::Text(None)`) makes it follow the store again.
 fn shipping_threshold_set(
     s: &mut ScenarioSpec,
     i: usize,
@@ -368,9 +369,13 @@ fn shipping_threshold_set(
     v: Value,
     f: &Field,
 ) -> Result<(), ValueError> {
-    let v = conv::number::set(v, f)?;
     let store = s.shipping.threshold;
     let x = s.strategies.get_mut(i).ok_or_else(|| ValueError::NoSuchField(format!("strategies[{i}]")))?;
+    if v == Value::Text(None) {
+        x.shipping.threshold = None;
+        return Ok(());
+    }
+    let v = conv::number::set(v, f)?;
     if x.shipping.threshold.is_some() || v != store {
         x.shipping.threshold = Some(v);
     }
