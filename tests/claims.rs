@@ -96,11 +96,23 @@ fn reports_carry_the_article_claims_only_for_the_article_strategies() {
     let json = serde_json::to_string(&r).unwrap();
     assert!(json.contains("\"claims\""));
 
+    assert_eq!(r.claims_title, "The article's claims");
+
+    // The apparel scenario answers its own questions, not the article's.
     let mut other = aovlab::io::load_scenario(std::path::Path::new("scenarios/apparel-free-shipping.toml")).unwrap();
     other.store.replications = 2;
     other.store.visitors = 1_000;
     let out = common::run(&other, Some(1));
     let r = aovlab::report::summarize(&other, &out.replications, 1.0, 1);
-    assert!(r.claims.is_empty());
-    assert!(!serde_json::to_string(&r).unwrap().contains("\"claims\""));
+    assert_eq!(r.claims_title, "The free-shipping questions");
+    assert_eq!(r.claims.len(), aovlab::report::claims::FREE_SHIPPING.len());
+    // A scenario with the strategies of neither answers none.
+    let mut plain = other.clone();
+    plain.strategies.retain(|s| s.name != "Threshold $100");
+    plain.holdout = 0;
+    let out = common::run(&plain, Some(1));
+    let r = aovlab::report::summarize(&plain, &out.replications, 1.0, 1);
+    assert!(r.claims.is_empty() && r.claims_title.is_empty());
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(!json.contains("\"claims\"") && !json.contains("claims_title"));
 }

@@ -493,7 +493,7 @@ fn dropping_a_scenario_file_opens_runs_and_remembers_it() {
     assert_eq!(h.state().prefs.recent.first(), Some(&std::fs::canonicalize(&path).unwrap()));
     wait_for_results(&mut h);
     h.get_by_label("apparel.toml");
-    assert!(h.get_all_by_label("Free-shipping banner (30% window)").count() >= 1);
+    assert!(h.get_all_by_label("Threshold $100").count() >= 1);
 }
 
 #[test]
@@ -946,4 +946,45 @@ fn an_imported_catalog_is_previewed_then_applied_as_one_undoable_edit() {
     assert_eq!(spec.strategies, before.strategies, "the strategies stay");
     h.state_mut().doc.undo();
     assert_eq!(h.state().doc.spec(), &before, "one undo takes the import back");
+}
+
+/// The free-shipping threshold (MODEL.md rule 22) in the app: the store's policy on the
+/// Store page, each strategy's own on the Strategies page, and the What-if tab sweeping
+/// the threshold by default for a store that charges a fee below it, each point the
+/// plain run with the threshold set.
+#[test]
+fn the_free_shipping_threshold_is_edited_and_swept() {
+    let text = std::fs::read_to_string("scenarios/apparel-free-shipping.toml")
+        .unwrap()
+        .replace("visitors = 100_000", "visitors = 3_000")
+        .replace("replications = 60", "replications = 2");
+    let spec = aovlab::io::scenario_file::parse_spec(&text, "apparel").unwrap();
+    let doc = Document::new(spec.clone(), None, text.clone());
+    let mut h = harness(doc);
+    wait_for_results(&mut h);
+    h.state_mut().editor.page = Page::Store;
+    h.run_steps(2);
+    assert!(h.get_all_by_label("Free-shipping threshold").count() >= 1);
+    assert!(h.query_by_label("Shipping fee").is_some());
+    assert!(h.query_by_label("Shipping fee sensitivity").is_some());
+    h.state_mut().editor.page = Page::Strategies;
+    h.run_steps(2);
+    // One row per strategy, and the strategy that sets its own says so.
+    assert!(h.get_all_by_label("Free-shipping threshold").count() >= spec.strategies.len() - 1);
+    assert!(h.query_all_by_label_contains("this strategy's own threshold").count() >= 2);
+    assert!(h.query_all_by_label_contains("the store's threshold ($75.00) until set here").count() >= 2);
+    h.get_by_label("What if (sweep)").click();
+    wait_until(&mut h, "the sweep", |app| {
+        app.analyses.ran(View::Sweep) && !app.analyses.sweep.is_running() && app.analyses.sweep.result.is_some()
+    });
+    let r = h.state().analyses.sweep.result.as_ref().unwrap();
+    let (path, x, report) = r.point(2).unwrap();
+    assert_eq!(path, "shipping.threshold");
+    let mut at = spec.clone();
+    at.shipping.threshold = x;
+    let plain =
+        aovlab::report::run_and_summarize(&aovlab::model::Scenario::from_spec(at).unwrap(), &Default::default())
+            .unwrap();
+    assert_eq!(report.strategies, plain.strategies);
+    assert!(h.query_all_by_label_contains("Free-shipping threshold").count() >= 1);
 }

@@ -7,8 +7,8 @@ use aovlab::engine::StrategyCounts;
 use aovlab::io::scenario_file::{parse_spec, to_toml};
 use aovlab::model::{
     BehaviourSpec, CheckoutSpec, Dist, FORMAT_VERSION, LinkSpec, OfferPolicy, Param, PostCheckoutSpec, PreCheckoutSpec,
-    ProductSpec, Ranking, Scenario, ScenarioSpec, SegmentSpec, StoreSpec, StrategySpec, TierPolicy, TierPromptSpec,
-    TierSpec,
+    ProductSpec, Ranking, Scenario, ScenarioSpec, SegmentSpec, ShippingPrompt, ShippingSpec, StoreSpec,
+    StrategyShippingSpec, StrategySpec, TierPolicy, TierPromptSpec, TierSpec,
 };
 use aovlab::report::replication_metrics;
 use proptest::prelude::*;
@@ -43,18 +43,25 @@ fn strategy(i: usize) -> impl Strategy<Value = StrategySpec> {
         policy(),
         1u32..3,
         0.0f64..0.5,
+        (
+            prop::option::of(0.0f64..200.0),
+            prop_oneof![Just(ShippingPrompt::Store), Just(ShippingPrompt::On), Just(ShippingPrompt::Off)],
+        ),
     )
-        .prop_map(move |(pre, slots, ev, tier, window, fr, disc, post, offers, od)| StrategySpec {
-            name: format!("S{i}"),
-            holdout: false,
-            pre_checkout: PreCheckoutSpec {
-                policy: pre,
-                slots,
-                ranking: if ev { Ranking::ExpectedValue } else { Ranking::Relevance },
-            },
-            tier_prompt: TierPromptSpec { policy: tier, window },
-            checkout: CheckoutSpec { friction_reduction: Param::Fixed(fr), discount: disc },
-            post_checkout: PostCheckoutSpec { policy: post, offers, offer_discount: od },
+        .prop_map(move |(pre, slots, ev, tier, window, fr, disc, post, offers, od, (threshold, prompt))| {
+            StrategySpec {
+                name: format!("S{i}"),
+                holdout: false,
+                pre_checkout: PreCheckoutSpec {
+                    policy: pre,
+                    slots,
+                    ranking: if ev { Ranking::ExpectedValue } else { Ranking::Relevance },
+                },
+                tier_prompt: TierPromptSpec { policy: tier, window },
+                checkout: CheckoutSpec { friction_reduction: Param::Fixed(fr), discount: disc },
+                post_checkout: PostCheckoutSpec { policy: post, offers, offer_discount: od },
+                shipping: StrategyShippingSpec { threshold: threshold.map(|t| (t * 100.0).round() / 100.0), prompt },
+            }
         })
 }
 
@@ -91,8 +98,10 @@ fn scenario() -> impl Strategy<Value = ScenarioSpec> {
         tiers,
         prop::collection::vec((0usize..8, 0usize..8, 0.0f64..1.0), 0..12),
         0u64..1000,
+        (0.0f64..150.0, prop_oneof![Just(0.0), 0.0f64..15.0], any::<bool>(), 0.05f64..1.0, 0.0f64..10.0),
     )
-        .prop_map(|(products, mut strategies, segments, mut tiers, links, seed)| {
+        .prop_map(|(products, mut strategies, segments, mut tiers, links, seed, shipping)| {
+            let (threshold, fee, prompt, window, cost) = shipping;
             tiers.sort_by(f64::total_cmp);
             tiers.dedup();
             let n = products.len();
@@ -112,6 +121,7 @@ fn scenario() -> impl Strategy<Value = ScenarioSpec> {
                 tier_prompt: Default::default(),
                 checkout: Default::default(),
                 post_checkout: Default::default(),
+                shipping: Default::default(),
             };
             strategies.insert(0, off("Holdout", true));
             strategies.push(off("Twin", false));
@@ -123,7 +133,7 @@ fn scenario() -> impl Strategy<Value = ScenarioSpec> {
                 name: "prop".into(),
                 description: String::new(),
                 store: StoreSpec { currency: "USD".into(), annual_gmv: 1e6, visitors: 3000, replications: 2, seed },
-                behaviour: BehaviourSpec::default(),
+                behaviour: BehaviourSpec { shipping_cost: Param::Fixed(cost), ..BehaviourSpec::default() },
                 catalog: None,
                 products,
                 links,
@@ -137,6 +147,12 @@ fn scenario() -> impl Strategy<Value = ScenarioSpec> {
                 correlations: Vec::new(),
                 presented: None,
                 costs: Default::default(),
+                shipping: ShippingSpec {
+                    threshold: (threshold * 100.0).round() / 100.0,
+                    fee: (fee * 100.0).round() / 100.0,
+                    prompt,
+                    prompt_window: window,
+                },
             }
         })
 }
@@ -177,8 +193,16 @@ proptest! {
                 prop_assert!(t.orders <= rep.carts);
                 prop_assert_eq!(
                     t.revenue,
-                    t.src_base_cart + t.src_cross_sell + t.src_tier_top_up + t.src_post_checkout + t.src_discounts
+                    t.src_base_cart
+                        + t.src_cross_sell
+                        + t.src_tier_top_up
+                        + t.src_shipping_top_up
+                        + t.src_post_checkout
+                        + t.src_discounts
+                        + t.src_shipping_fees
                 );
+                prop_assert!(t.ship_top_ups <= t.ship_accepted && t.ship_accepted <= t.ship_shown);
+                prop_assert!(t.fee_orders <= t.orders);
                 prop_assert!(t.margin <= t.revenue);
                 prop_assert!(t.pre_accepted <= t.pre_shown && t.post_accepted <= t.post_shown);
                 prop_assert!(t.upgrades <= t.tier_accepted && t.tier_accepted <= t.tier_shown);

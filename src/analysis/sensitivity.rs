@@ -32,6 +32,11 @@ use crate::model::{CHALLENGER_STRATEGY, Dist, FEATURED_STRATEGY, FieldError, Par
 use crate::report::{Metric, Replication};
 use crate::stats::mean_defined;
 
+/// When no input flips the decision within its P1-P99 range, how many of the inputs
+/// that move it most (by the decision's swing over the grid) are also held at the ends
+/// of their allowed range, to say where the decision would change.
+pub const BEYOND: usize = 3;
+
 /// The quantiles each input is held at; P10 and P90 are the tornado's ends.
 pub const GRID: [f64; 5] = [0.01, 0.10, 0.50, 0.90, 0.99];
 const P10: usize = 1;
@@ -140,6 +145,11 @@ pub struct Held {
 pub struct Flip {
     /// Input values at which the mean difference crosses 0 (within P1-P99).
     pub at: Vec<f64>,
+    /// Where it would cross 0 outside P1-P99 but within the input's allowed range:
+    /// looked for along the [`BEYOND`] inputs that move the decision most when no
+    /// input flips it within P1-P99 (how far the assumptions are from changing it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub beyond: Vec<f64>,
     /// Probability that the input lies where the strategy behind in the main run is
     /// ahead (the grid's end values extended to the tails).
     pub probability: f64,
@@ -368,6 +378,41 @@ pub fn analyse_with(
             e.held.dedup_by(|a, b| a.value == b.value);
             e.flip = Some(flip_of(&e.held, &e.dist, bd));
         }
+        if result.inputs.iter().all(|e| e.flip.as_ref().is_none_or(|f| f.at.is_empty())) {
+            let swing = |e: &InputEffect| {
+                let d: Vec<f64> = e.held.iter().filter_map(|h| h.difference).collect();
+                d.iter().copied().fold(f64::NEG_INFINITY, f64::max) - d.iter().copied().fold(f64::INFINITY, f64::min)
+            };
+            let mut order: Vec<usize> = (0..result.inputs.len()).collect();
+            order.sort_by(|&a, &b| swing(&result.inputs[b]).total_cmp(&swing(&result.inputs[a])));
+            for &k in order.iter().take(BEYOND) {
+                let e = &result.inputs[k];
+                let Ok(field) = fields::resolve(spec, &e.path).map(|p| p.spec_field()) else { continue };
+                let (first, last) = match (e.held.first(), e.held.last()) {
+                    (Some(a), Some(b)) => (*a, *b),
+                    _ => continue,
+                };
+                let lo = if field.min_open { field.min + (first.value - field.min) * 1e-3 } else { field.min };
+                let mut ends = Vec::new();
+                for (end, inner) in [(lo, &first), (field.max, &last)] {
+                    if end.is_finite() && (end - inner.value).abs() > 1e-12 {
+                        ends.push(held_at(&e.path, end, None)?);
+                    }
+                }
+                let mut line: Vec<Held> = e.held.iter().copied().chain(ends).collect();
+                line.sort_by(|a, b| a.value.total_cmp(&b.value));
+                let outside = |x: f64| x < first.value || x > last.value;
+                for (_, x) in crossings(&line).into_iter().filter(|&(_, x)| outside(x)) {
+                    line.push(held_at(&e.path, x, None)?);
+                }
+                line.sort_by(|a, b| a.value.total_cmp(&b.value));
+                line.dedup_by(|a, b| a.value == b.value);
+                let beyond: Vec<f64> = crossings(&line).into_iter().map(|(_, x)| x).filter(|&x| outside(x)).collect();
+                if let Some(f) = result.inputs[k].flip.as_mut() {
+                    f.beyond = beyond;
+                }
+            }
+        }
     }
     progress(1.0);
     Ok(result)
@@ -392,7 +437,7 @@ fn flip_of(held: &[Held], dist: &Dist, bd: f64) -> Flip {
             probability += hi - lo;
         }
     }
-    Flip { at, probability }
+    Flip { at, beyond: Vec::new(), probability }
 }
 /// An input's value as its field reads to people (`23.2%`, `$60.00`).
 pub fn show_input(spec: &ScenarioSpec, path: &str, v: f64) -> String {
@@ -433,6 +478,20 @@ pub fn flip_sentences(spec: &ScenarioSpec, s: &Sensitivity) -> Vec<String> {
     }
     if out.is_empty() {
         out.push(format!("{ahead} stays ahead of {behind} with any single input anywhere in its P1-P99 range."));
+        for e in &s.inputs {
+            let Some(flip) = &e.flip else { continue };
+            let (Some(first), Some(last)) = (e.held.first(), e.held.last()) else { continue };
+            for &x in &flip.beyond {
+                let below = x < first.value;
+                let (dir, end, q) = if below { ("fell below", first, "P1") } else { ("rose above", last, "P99") };
+                out.push(format!(
+                    "Outside its assumed range, {behind} would lead if {} {dir} {} (its {q} is {}).",
+                    e.label,
+                    show_input(spec, &e.path, x),
+                    show_input(spec, &e.path, end.value)
+                ));
+            }
+        }
     }
     out
 }

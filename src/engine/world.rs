@@ -138,8 +138,11 @@ impl<'a> Compiled<'a> {
                 }
             })
             .collect();
-        let abandoners_counted =
-            sc.strategies.iter().any(Strategy::shows_before_checkout) || ship_window.iter().any(|&w| w > 0);
+        // A free-shipping prompt shows before checkout, and its top-up prefers products
+        // relevant to the cart.
+        let prompts = ship_window.iter().any(|&w| w > 0);
+        let abandoners_counted = sc.strategies.iter().any(Strategy::shows_before_checkout) || prompts;
+        let needs_links = needs_links || prompts;
         let tier_dense = !sc.tiers.is_empty() && sc.strategies.iter().any(|st| st.tier_prompt.is_some());
         let top_threshold = sc.tiers.iter().map(|t| t.threshold).max().unwrap_or(0);
         let offer_prices = sc

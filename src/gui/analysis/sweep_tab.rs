@@ -180,10 +180,14 @@ impl AnalysisTab for SweepTab {
 }
 
 impl SweepTab {
-    /// The sweep set up by default: AOV-optimized's post-checkout offer discount when
-    /// the scenario has that strategy, else the first lever of the first strategy
-    /// that is not the holdout.
+    /// The sweep set up by default: the store's free-shipping threshold where it charges
+    /// a fee below it (the lever such a store asks about first); else AOV-optimized's
+    /// post-checkout offer discount when the scenario has that strategy, else the first
+    /// lever of the first strategy that is not the holdout.
     fn default_x(spec: &ScenarioSpec) -> Option<AxisSetup> {
+        if spec.shipping.fee > 0.0 && spec.shipping.threshold > 0.0 {
+            return AxisSetup::suggested(spec, FieldId::ShippingThreshold.path());
+        }
         let k = spec.featured_strategy()?;
         let path = fields::Path::item(FieldId::OfferDiscount, k).canonical();
         AxisSetup::suggested(spec, &path)
