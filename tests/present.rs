@@ -111,6 +111,30 @@ fn the_figures_hold_the_reports_numbers() {
     }
 }
 
+/// Where the store charges shipping (MODEL.md rule 22), the waterfall gains the
+/// shipping top-ups and fees as steps, and the steps still add up to the strategy's
+/// revenue per visitor; the article's has none.
+#[test]
+fn the_waterfall_shows_shipping_where_the_store_charges_it() {
+    let mut sc = aovlab::io::load_scenario(std::path::Path::new("scenarios/apparel-free-shipping.toml")).unwrap();
+    sc.store.visitors = 20_000;
+    sc.store.replications = 3;
+    let out = aovlab::engine::run(&sc, &Default::default(), &|_| {}, &Default::default()).unwrap();
+    let reps: Vec<Replication> = out.replications.iter().map(|r| replication(&sc, r)).collect();
+    let r = summarize_replications(&sc, &reps, 1.0, 1);
+    let k = r.strategies.iter().position(|s| s.name == "Threshold $100").unwrap();
+    let w = figure::waterfall(&r, k).unwrap();
+    assert_eq!(&w.rows[6..8], &figure::SHIPPING_STEPS.map(String::from)[..]);
+    let last = w.bars.len() - 1;
+    let steps: f64 = w.bars[1..last].iter().map(|b| b.to - b.from).sum();
+    assert!((w.bars[0].to + steps - w.bars[last].to).abs() < 1e-9);
+    // Fewer orders ship free at $100: the fees step adds.
+    assert!(w.bars[7].to > w.bars[7].from, "{:?}", w.bars[7]);
+    let (_, a, _) = article();
+    let aov = a.strategies.iter().position(|s| s.name == "AOV-optimized").unwrap();
+    assert_eq!(figure::waterfall(&a, aov).unwrap().rows.len(), 7);
+}
+
 #[test]
 fn the_report_is_self_contained_and_states_the_runs_numbers() {
     let (spec, r, reps) = article();

@@ -58,7 +58,10 @@ pub(super) fn check_strategies(
                 .map(|id| format!("{} ({})", id.field().label, id.field().key()))
                 .collect();
             if !on.is_empty() {
-                let m = format!("the holdout must have every lever off, but it sets {}", on.join(", "));
+                let mut m = format!("the holdout must have every lever off, but it sets {}", on.join(", "));
+                if s.shipping != StrategyShippingSpec::default() {
+                    m.push_str("; the holdout runs the store's free-shipping policy: change [shipping] instead");
+                }
                 c.err(at(FieldId::StrategyHoldout, i), m);
             }
         }

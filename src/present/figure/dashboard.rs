@@ -108,8 +108,12 @@ pub fn decomposition(r: &Report) -> Figure {
     f
 }
 
-/// The waterfall's steps.
+/// The waterfall's steps (with [`SHIPPING_STEPS`] after them where the store has
+/// shipping fees or free-shipping top-ups).
 pub const STEPS: [&str; 5] = ["Conversion", "Cross-sell", "Top-ups", "Post-checkout", "Discounts"];
+
+/// The waterfall's steps for free shipping (MODEL.md rule 22).
+pub const SHIPPING_STEPS: [&str; 2] = ["Shipping top-ups", "Shipping fees"];
 
 /// Revenue per visitor from the holdout to strategy `i`, by source, on an axis from
 /// zero.
@@ -121,9 +125,18 @@ pub fn waterfall(r: &Report, i: usize) -> Option<Figure> {
     let cur = r.currency.clone();
     let m = |x: Option<crate::stats::Summary>| x.map_or(0.0, |s| s.mean);
     let d = &v.revenue_by_source;
-    let steps = [m(d.base_cart), m(d.cross_sell), m(d.tier_top_ups), m(d.post_checkout), m(d.discounts)];
+    let mut steps: Vec<(&str, f64)> = STEPS
+        .into_iter()
+        .zip([m(d.base_cart), m(d.cross_sell), m(d.tier_top_ups), m(d.post_checkout), m(d.discounts)])
+        .collect();
+    let shipping = |x: &crate::report::Sources<Option<crate::stats::Summary>>| {
+        m(x.shipping_top_ups) != 0.0 || m(x.shipping_fees) != 0.0
+    };
+    if r.strategies.iter().any(|s| shipping(&s.revenue_by_source)) {
+        steps.extend(SHIPPING_STEPS.into_iter().zip([m(d.shipping_top_ups), m(d.shipping_fees)]));
+    }
     let mut rows = vec!["Holdout".to_string()];
-    rows.extend(STEPS.iter().map(|s| s.to_string()));
+    rows.extend(steps.iter().map(|(name, _)| name.to_string()));
     rows.push(s.name.clone());
     let mut f = Figure::new(
         &format!("waterfall-{}", slug(&s.name)),
@@ -144,7 +157,7 @@ pub fn waterfall(r: &Report, i: usize) -> Option<Figure> {
         label: Some(money(start, &cur, 2)),
     });
     let mut level = start;
-    for (k, step) in steps.iter().enumerate() {
+    for (k, (_, step)) in steps.iter().enumerate() {
         let label = if *step == 0.0 {
             "none".to_string()
         } else {
@@ -164,7 +177,7 @@ pub fn waterfall(r: &Report, i: usize) -> Option<Figure> {
     }
     let end = rpv(s);
     f.bars.push(Bar {
-        row: 6,
+        row: steps.len() + 1,
         slot: 0,
         from: 0.0,
         to: end,
