@@ -188,8 +188,10 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
             t.pre_accepted += o.pre[1];
             t.tier_shown += o.tier[0];
             t.tier_accepted += o.tier[1];
-            t.ship_shown += o.ship[0];
-            t.ship_accepted += o.ship[1];
+            if o.ship[0] > 0 {
+                t.ship_shown += 1;
+                t.ship_accepted += o.ship[1];
+            }
         }
         any_order |= o.ordered;
         s.outcomes[k] = (o.revenue, o.margin, o.ordered);

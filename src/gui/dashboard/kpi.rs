@@ -63,7 +63,10 @@ pub fn card(ui: &mut Ui, r: &Report, i: usize) -> f32 {
 
 fn holdout_rows(ui: &mut Ui, r: &Report, s: &StrategyReport) {
     let cur = r.currency.as_str();
-    for m in [Metric::ConversionRate, Metric::Aov, Metric::RevenuePerVisitor, Metric::GrossMarginPerVisitor] {
+    // With a free-shipping threshold (rule 22), the share of orders paying shipping too.
+    let shipping = Metric::ShippingFeeShare.summary(s).map(|_| Metric::ShippingFeeShare);
+    let levels = [Metric::ConversionRate, Metric::Aov, Metric::RevenuePerVisitor, Metric::GrossMarginPerVisitor];
+    for m in levels.into_iter().chain(shipping) {
         ui.label(m.label()).on_hover_text(m.help());
         match m.summary(s) {
             Some(x) => {
@@ -151,6 +154,16 @@ fn lift_rows(ui: &mut Ui, s: &StrategyReport, cur: &str) {
                 ui.label("");
             }
         }
+        ui.end_row();
+    }
+    // With a free-shipping threshold (rule 22): the share of orders paying shipping,
+    // a level without a lift.
+    let m = Metric::ShippingFeeShare;
+    if let Some(x) = m.summary(s) {
+        ui.label(m.label()).on_hover_text(m.help());
+        ui.label(m.format(x.mean, cur)).on_hover_text(summary_tip(m, &x, cur));
+        ui.label("");
+        ui.label(format!("{} … {}", m.format_end(x.p05, cur), m.format_end(x.p95, cur)));
         ui.end_row();
     }
 }
