@@ -12,6 +12,7 @@
 pub mod calibrate;
 pub mod coverage;
 pub mod fit;
+pub mod monitor;
 pub mod optimize;
 pub mod plan;
 pub mod precision;

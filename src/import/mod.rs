@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod orders;
+pub mod test_results;
 
 use crate::model::did_you_mean;
 

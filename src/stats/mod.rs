@@ -5,6 +5,7 @@
 
 pub mod interval;
 pub mod sample;
+pub mod sequential;
 
 pub use sample::{Sample, SampleError, ks_distance, mean, mean_defined, quantile_sorted, spearman, variance};
 
