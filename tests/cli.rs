@@ -843,3 +843,44 @@ fn run_holds_an_input_and_refuses_what_cannot_be_held() {
     refused(&[&["run", "--hold", "store.visitors=5"][..], &small].concat(), "cannot be held");
     refused(&[&["run", "--hold", "segments[0].share=1.5"][..], &small].concat(), "--hold segments[0].share=1.5");
 }
+
+/// `aovlab monitor` on the example test (the article's AOV-optimized against its
+/// holdout, 21 days): the fixed interval excludes zero days before the always-valid
+/// one, which says when to stop; without sums of squares the scenario's spread of
+/// order values stands in.
+#[test]
+fn monitor_reads_a_running_test_and_says_when_to_stop() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/holdout-test-daily.csv");
+    aovlab()
+        .args(["monitor", "--daily"])
+        .arg(&example)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Stop: on 2026-11-09 the treatment was ahead on revenue per visitor"))
+        .stdout(predicate::str::contains("tuned to 1,057,588 visitors (the first day's times 28 days)"));
+    let out = aovlab().args(["monitor", "--json", "-", "--daily"]).arg(&example).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "aovlab-monitor");
+    assert_eq!(v["monitoring"]["stop_at"], 8);
+    assert_eq!(v["monitoring"]["looks"].as_array().unwrap().len(), 21);
+    // Without the sums of squares.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(&example).unwrap();
+    let plain: String = text.lines().map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n").collect();
+    let path = dir.path().join("plain.csv");
+    std::fs::write(&path, plain).unwrap();
+    aovlab()
+        .args(["monitor", "--daily"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("the revenue's spread is the scenario's"));
+    // A bad file names its line.
+    std::fs::write(&path, "date,arm,visitors,orders,revenue\nd1,holdout,10,20,5\nd1,b,10,1,5\n").unwrap();
+    aovlab()
+        .args(["monitor", "--daily"])
+        .arg(&path)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("plain.csv, line 2: 20 orders from 10 visitors"));
+}

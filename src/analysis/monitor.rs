@@ -128,7 +128,7 @@ impl Monitoring {
                     "Stop: on {} the treatment was {side} on {} beyond doubt at the {} level (the always-valid \
                      interval {} excluded zero).",
                     self.looks[k].date,
-                    m.in_words(),
+                    m.level_of().map_or(m.in_words(), Metric::in_words),
                     crate::format::percent(1.0 - self.settings.alpha, 0),
                     l.map_or("n/a".to_string(), |l| interval(l.always_valid)),
                 )

@@ -114,6 +114,15 @@ pub struct MetricPlan {
     pub minimum_detectable_effect: f64,
     /// Per day: the mean measured lift and the mean of the intervals' bounds.
     pub measured: Vec<[f64; 3]>,
+    /// Looking every day with always-valid intervals ([`crate::stats::sequential`],
+    /// tuned to the planned visitors) and stopping the first day one excludes zero:
+    /// the share of worlds stopped on the expected side by the end of each day.
+    pub sequential_power_by_day: Vec<f64>,
+    /// That share at the planned duration.
+    pub sequential_power: f64,
+    /// First day by which at least [`TARGET_POWER`] of the worlds have stopped on the
+    /// expected side, looking every day (`None`: not within the days simulated).
+    pub sequential_days_for_target: Option<u32>,
 }
 
 /// The plan's outcome.
@@ -215,6 +224,8 @@ pub fn plan(
     let groups: Vec<Vec<RepCounts>> = crate::engine::run_groups(&pair, &sizes, &o, &each, cancel)?;
     let z = normal_quantile(1.0 - plan.alpha / 2.0);
     let z_power = normal_quantile(TARGET_POWER);
+    let planned = plan.groups_by(plan.days);
+    let rho2 = crate::stats::sequential::tuning((planned.0 + planned.1) as f64, plan.alpha);
     let mut metrics = Vec::new();
     let mut measured_rpv_lift = Vec::with_capacity(groups.len());
     for m in MEASURED {
@@ -222,12 +233,16 @@ pub fn plan(
         let true_lift = crate::stats::mean(&truths).unwrap_or(0.0);
         let up = true_lift >= 0.0;
         let mut detected = vec![0u32; horizon as usize];
+        // The first day each world's always-valid interval excluded zero on the
+        // expected side (counted from that day on).
+        let mut stopped = vec![0u32; horizon as usize];
         let mut sums = vec![[0.0f64; 3]; horizon as usize];
         let mut defined = vec![0u32; horizon as usize];
         let mut se_at_plan = Vec::new();
         for g in &groups {
             let (mut hc, mut tc) = (StrategyCounts::default(), StrategyCounts::default());
             let (mut nh, mut nt) = (0u64, 0u64);
+            let mut stop_day: Option<usize> = None;
             for d in 0..horizon as usize {
                 hc.merge(&g[2 * d].strategies[0]);
                 nh += g[2 * d].visitors;
@@ -243,6 +258,10 @@ pub fn plan(
                 if (up && lo > 0.0) || (!up && hi < 0.0) {
                     detected[d] += 1;
                 }
+                let w = crate::stats::sequential::half_width(se, (nh + nt) as f64, rho2, plan.alpha);
+                if stop_day.is_none() && ((up && l - w > 0.0) || (!up && l + w < 0.0)) {
+                    stop_day = Some(d);
+                }
                 defined[d] += 1;
                 for (s, v) in sums[d].iter_mut().zip([l, lo, hi]) {
                     *s += v.exp_m1();
@@ -254,9 +273,15 @@ pub fn plan(
                     }
                 }
             }
+            if let Some(d) = stop_day {
+                for s in &mut stopped[d..] {
+                    *s += 1;
+                }
+            }
         }
         let n_worlds = groups.len().max(1) as f64;
         let power_by_day: Vec<f64> = detected.iter().map(|&k| f64::from(k) / n_worlds).collect();
+        let sequential_power_by_day: Vec<f64> = stopped.iter().map(|&k| f64::from(k) / n_worlds).collect();
         let measured = sums
             .iter()
             .zip(&defined)
@@ -274,6 +299,12 @@ pub fn plan(
             minimum_detectable_effect: ((z + z_power) * mean_se).exp_m1(),
             power_by_day,
             measured,
+            sequential_power: sequential_power_by_day[plan.days as usize - 1],
+            sequential_days_for_target: sequential_power_by_day
+                .iter()
+                .position(|&p| p >= TARGET_POWER)
+                .map(|d| d as u32 + 1),
+            sequential_power_by_day,
         });
     }
     let gain = |m: Metric| {

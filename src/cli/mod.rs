@@ -8,6 +8,7 @@ mod gui;
 mod impact;
 mod import;
 mod merge;
+mod monitor;
 mod optimize;
 mod plan;
 mod report;
@@ -88,6 +89,9 @@ pub enum Command {
     /// Plan the holdout test of a strategy: power, days needed, detectable effect,
     /// revenue forgone, and what the test and the uncertainty are worth.
     PlanHoldout(plan::PlanArgs),
+    /// Read a running holdout test's daily results: each day's lifts with
+    /// always-valid intervals, and whether to stop.
+    Monitor(monitor::MonitorArgs),
     /// Run a scenario and write the board report: one self-contained HTML file with
     /// a summary, the results, every chart, the assumptions and the method.
     Report(report::ReportArgs),
@@ -133,6 +137,7 @@ pub fn main() -> ExitCode {
         Some(Command::Sensitivity(a)) => sensitivity::run(&a),
         Some(Command::Optimize(a)) => optimize::run(&a),
         Some(Command::PlanHoldout(a)) => plan::run(&a),
+        Some(Command::Monitor(a)) => monitor::run(&a),
         Some(Command::Report(a)) => report::run(&a),
         Some(Command::Compare(a)) => compare::run(&a),
         Some(Command::ImportCatalog(a)) => import::import_catalog(&a),

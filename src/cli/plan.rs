@@ -185,21 +185,38 @@ pub fn render(sc: &Scenario, p: &Planned, v: &Value, implied: bool) -> String {
         plan.days,
     );
     let mut t = super::table::table_owned(
-        ["Lift", "True (mean)", "Power (simulated)", "Power (normal approx.)", "Days for 80%", "Detectable at plan"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "Lift",
+            "True (mean)",
+            "Power (simulated)",
+            "Power (normal approx.)",
+            "Days for 80%",
+            "Detectable at plan",
+            "Power, looking daily",
+            "Days for 80%, looking daily",
+        ]
+        .map(String::from)
+        .to_vec(),
     );
+    let days = |d: Option<u32>| d.map_or_else(|| format!("> {}", p.horizon), |d| d.to_string());
     for m in &p.metrics {
         t.add_row(vec![
             m.metric.label().to_string(),
             crate::format::lift(m.true_lift, 2),
             percent(m.power, 0),
             percent(m.analytic_power, 0),
-            m.days_for_target.map_or_else(|| format!("> {}", p.horizon), |d| d.to_string()),
+            days(m.days_for_target),
             format!("±{}", percent(m.minimum_detectable_effect, 2)),
+            percent(m.sequential_power, 0),
+            days(m.sequential_days_for_target),
         ]);
     }
     out.push_str(&t.to_string());
+    out.push_str(
+        "\n\nThe fixed-horizon power holds only if the test is read once, on the planned day. Looking every day \
+         and stopping when an interval excludes zero needs always-valid intervals (`aovlab monitor`): their power \
+         is in the last two columns.",
+    );
     let net_forgone =
         p.forgone_net_if_different().map_or_else(String::new, |n| format!(" ({} net of returns)", money(n)));
     let basis = v.basis.label();
