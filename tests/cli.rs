@@ -884,3 +884,60 @@ fn monitor_reads_a_running_test_and_says_when_to_stop() {
         .failure()
         .stderr(predicate::str::contains("plain.csv, line 2: 20 orders from 10 visitors"));
 }
+
+/// `aovlab learn` on the example test: the posterior of every input the test can
+/// inform, the decision before and after, and the updated scenario written beside the
+/// original with each learned input commented, valid and keeping the original's other
+/// comments; inputs the test cannot inform (return rates) keep their prior.
+#[test]
+fn learn_updates_the_scenario_from_a_finished_test() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/holdout-test-daily.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("updated.toml");
+    aovlab()
+        .args(["learn", "--worlds", "200", "--visitors", "20000", "--test"])
+        .arg(&example)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("effective worlds of 200"))
+        .stdout(predicate::str::contains("The decision before the test: AOV-optimized"))
+        .stdout(predicate::str::contains("Post-checkout base acceptance"));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with(
+        "# Updated by `aovlab learn` from the holdout test holdout-test-daily.csv, 2026-11-01 to 2026-11-21"
+    ));
+    assert!(text.contains("# Learned from the test holdout-test-daily.csv"));
+    assert!(text.contains("post_checkout_base_accept = { dist = \"beta\""));
+    assert!(text.contains("return_rate_base_cart = { dist = \"triangular\", min = 0.03, mode = 0.06, max = 0.10 }"));
+    assert!(text.contains("the article's example: $50M a year"), "the original's comments stay");
+    aovlab().arg("validate").arg(&out).assert().success();
+    let json = aovlab()
+        .args(["learn", "--worlds", "200", "--visitors", "20000", "--json", "-", "--test"])
+        .arg(&example)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["kind"], "aovlab-learn");
+    assert_eq!(v["learned"]["contradicts"], false);
+    assert!(v["learned"]["inputs"].as_array().unwrap().iter().all(|i| !i["path"].as_str().unwrap().contains("return")));
+    // A test the scenario cannot explain: said, and nothing written.
+    let odd = dir.path().join("odd.csv");
+    std::fs::write(
+        &odd,
+        "date,arm,visitors,orders,revenue\nd1,holdout,20000,4000,480000\nd1,AOV-optimized,80000,2400,336000\n",
+    )
+    .unwrap();
+    aovlab()
+        .args(["learn", "--worlds", "100", "--visitors", "20000", "--test"])
+        .arg(&odd)
+        .arg("-o")
+        .arg(dir.path().join("never.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CONTRADICTS the scenario"))
+        .stdout(predicate::str::contains("Holdout conversion"))
+        .stdout(predicate::str::contains("Nothing written"));
+    assert!(!dir.path().join("never.toml").exists());
+}

@@ -21,6 +21,7 @@ fn daily(groups: &[aovlab::engine::RepCounts]) -> Daily {
             orders: t.orders,
             revenue: t.revenue as f64 / 100.0,
             revenue_sq: Some(t.revenue_sq as f64 / 1e4),
+            offers: [None; 3],
         }
     };
     Daily {

@@ -12,6 +12,7 @@
 pub mod calibrate;
 pub mod coverage;
 pub mod fit;
+pub mod learn;
 pub mod monitor;
 pub mod optimize;
 pub mod plan;

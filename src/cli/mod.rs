@@ -7,6 +7,7 @@ mod fields;
 mod gui;
 mod impact;
 mod import;
+mod learn;
 mod merge;
 mod monitor;
 mod optimize;
@@ -92,6 +93,9 @@ pub enum Command {
     /// Read a running holdout test's daily results: each day's lifts with
     /// always-valid intervals, and whether to stop.
     Monitor(monitor::MonitorArgs),
+    /// Learn from a finished holdout test: the scenario's uncertain inputs updated by
+    /// what it observed, the decision before and after, and the updated scenario.
+    Learn(learn::LearnArgs),
     /// Run a scenario and write the board report: one self-contained HTML file with
     /// a summary, the results, every chart, the assumptions and the method.
     Report(report::ReportArgs),
@@ -138,6 +142,7 @@ pub fn main() -> ExitCode {
         Some(Command::Optimize(a)) => optimize::run(&a),
         Some(Command::PlanHoldout(a)) => plan::run(&a),
         Some(Command::Monitor(a)) => monitor::run(&a),
+        Some(Command::Learn(a)) => learn::run(&a),
         Some(Command::Report(a)) => report::run(&a),
         Some(Command::Compare(a)) => compare::run(&a),
         Some(Command::ImportCatalog(a)) => import::import_catalog(&a),

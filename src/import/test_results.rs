@@ -7,7 +7,7 @@
 use super::{Columns, ImportError, Mapping, Role, Table, parse_money, resolve};
 
 /// The columns a test-results file may have.
-pub const ROLES: [Role; 6] = [
+pub const ROLES: [Role; 12] = [
     Role {
         key: "date",
         what: "day of the test",
@@ -44,7 +44,48 @@ pub const ROLES: [Role; 6] = [
         names: &["revenue_sq", "revenue_squared", "sum_revenue_squared", "revenue_sum_of_squares", "sumsq_revenue"],
         required: false,
     },
+    Role {
+        key: "pre_shown",
+        what: "cart suggestions shown",
+        names: &["pre_shown", "suggestions_shown", "cart_shown"],
+        required: false,
+    },
+    Role {
+        key: "pre_accepted",
+        what: "cart suggestions added",
+        names: &["pre_accepted", "suggestions_added", "suggestions_accepted", "cart_accepted"],
+        required: false,
+    },
+    Role {
+        key: "tier_shown",
+        what: "tier prompts shown",
+        names: &["tier_shown", "tier_prompts_shown", "prompts_shown"],
+        required: false,
+    },
+    Role {
+        key: "tier_accepted",
+        what: "tier top-ups",
+        names: &["tier_accepted", "tier_top_ups", "top_ups"],
+        required: false,
+    },
+    Role {
+        key: "post_shown",
+        what: "confirmation-page offers shown",
+        names: &["post_shown", "offers_shown", "upsells_shown"],
+        required: false,
+    },
+    Role {
+        key: "post_accepted",
+        what: "confirmation-page offers accepted",
+        names: &["post_accepted", "offers_accepted", "upsells_accepted", "offers_taken"],
+        required: false,
+    },
 ];
+
+/// The surfaces whose offer logs a results file may carry, as (shown, accepted) column
+/// keys: cart suggestions, the tier prompt, confirmation-page offers.
+pub const SURFACES: [(&str, &str); 3] =
+    [("pre_shown", "pre_accepted"), ("tier_shown", "tier_accepted"), ("post_shown", "post_accepted")];
 
 /// Arm names that mean the control (compared ignoring case, spaces and punctuation).
 pub const CONTROL_NAMES: [&str; 8] = ["holdout", "control", "baseline", "a", "off", "original", "controlgroup", "ctrl"];
@@ -60,6 +101,9 @@ pub struct ArmDay {
     pub revenue: f64,
     /// Sum over visitors of revenue squared, currency squared, where the file has it.
     pub revenue_sq: Option<f64>,
+    /// Offer logs, where the file has them: (shown, accepted) for cart suggestions, the
+    /// tier prompt and confirmation-page offers ([`SURFACES`]).
+    pub offers: [Option<(u64, u64)>; 3],
 }
 
 impl ArmDay {
@@ -71,6 +115,9 @@ impl ArmDay {
             (Some(a), Some(b)) => Some(a + b),
             _ => None,
         };
+        for (a, b) in self.offers.iter_mut().zip(o.offers) {
+            *a = a.zip(b).map(|(x, y)| (x.0 + y.0, x.1 + y.1));
+        }
     }
 }
 
@@ -105,8 +152,16 @@ pub struct Daily {
 impl Daily {
     /// Both arms summed over every day.
     pub fn totals(&self) -> (ArmDay, ArmDay) {
-        let (mut h, mut t) = (ArmDay { revenue_sq: Some(0.0), ..ArmDay::default() }, ArmDay::default());
-        t.revenue_sq = Some(0.0);
+        let zero = |a: &ArmDay| ArmDay {
+            revenue_sq: a.revenue_sq.map(|_| 0.0),
+            offers: a.offers.map(|o| o.map(|_| (0, 0))),
+            ..ArmDay::default()
+        };
+        let first = self.days.first();
+        let (mut h, mut t) = (
+            first.map_or_else(ArmDay::default, |d| zero(&d.holdout)),
+            first.map_or_else(ArmDay::default, |d| zero(&d.treatment)),
+        );
         for d in &self.days {
             h.add(&d.holdout);
             t.add(&d.treatment);
@@ -203,7 +258,31 @@ pub fn read(table: &Table, map: &Mapping, control: Option<&str>) -> Result<Daily
                 None
             }
         };
-        rows.push((line, date, a, ArmDay { visitors, orders, revenue, revenue_sq }));
+        let mut offers = [None; 3];
+        for (slot, (shown_key, accepted_key)) in offers.iter_mut().zip(SURFACES) {
+            let (Some(cs), Some(ca)) = (col(shown_key), col(accepted_key)) else { continue };
+            let (ts, ta) = (table.get(i, cs), table.get(i, ca));
+            if ts.is_empty() && ta.is_empty() {
+                continue;
+            }
+            let count = |text: &str, what: &str| -> Result<u64, ImportError> {
+                text.replace([',', '_', ' '], "").parse::<u64>().map_err(|_| {
+                    err(
+                        line,
+                        format!("{what} `{}` is not a whole number of 0 or more", crate::format::excerpt(text, 30)),
+                    )
+                })
+            };
+            let (shown, accepted) = (count(ts, shown_key)?, count(ta, accepted_key)?);
+            if accepted > shown {
+                return Err(err(
+                    line,
+                    format!("{accepted} {accepted_key} from {shown} {shown_key}: at most what was shown"),
+                ));
+            }
+            *slot = Some((shown, accepted));
+        }
+        rows.push((line, date, a, ArmDay { visitors, orders, revenue, revenue_sq, offers }));
     }
     if arms.len() < 2 {
         let only = arms.first().map_or("none".to_string(), |a| format!("only `{a}`"));
@@ -241,7 +320,11 @@ pub fn read(table: &Table, map: &Mapping, control: Option<&str>) -> Result<Daily
         let k = match days.iter().position(|d| d.date == date) {
             Some(k) => k,
             None => {
-                let zero = ArmDay { revenue_sq: r.revenue_sq.map(|_| 0.0), ..ArmDay::default() };
+                let zero = ArmDay {
+                    revenue_sq: r.revenue_sq.map(|_| 0.0),
+                    offers: r.offers.map(|o| o.map(|_| (0, 0))),
+                    ..ArmDay::default()
+                };
                 days.push(Day { date, holdout: zero, treatment: zero });
                 days.len() - 1
             }

@@ -1,0 +1,276 @@
+//! `aovlab learn`: a finished holdout test's results update the scenario's uncertain
+//! inputs (MODEL.md rule 23), with the decision before and after and, on request, the
+//! updated scenario written beside the original.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use super::{Failure, check_outputs, print_stdout, write_output};
+use crate::analysis::learn::{Learned, Observed, Settings, learn, updated_spec};
+use crate::format::{money, percent, printable};
+use crate::import::Mapping;
+
+/// Arguments of `aovlab learn`.
+#[derive(Debug, clap::Args)]
+pub struct LearnArgs {
+    /// The scenario the test ran on; the embedded article scenario when omitted.
+    pub file: Option<PathBuf>,
+    /// The test's results: the daily CSV `aovlab monitor` reads (summed), or one row
+    /// per arm; optionally with offer logs (`pre_shown`, `pre_accepted`, `tier_shown`,
+    /// `tier_accepted`, `post_shown`, `post_accepted`).
+    #[arg(long, value_name = "CSV")]
+    pub test: PathBuf,
+    /// Name columns by hand: ROLE=COLUMN pairs.
+    #[arg(long, value_name = "ROLE=COLUMN")]
+    pub map: Vec<String>,
+    /// The holdout arm's name in the file, where it is not called holdout or control.
+    #[arg(long, value_name = "ARM")]
+    pub control: Option<String>,
+    /// The strategy the treatment arm ran (default: the strategy named as the arm).
+    #[arg(long, value_name = "NAME")]
+    pub strategy: Option<String>,
+    /// Worlds drawn from the prior (up to four times as many are drawn when too few
+    /// explain the test).
+    #[arg(long, default_value_t = 2_000, value_parser = super::whole(50, 20_000))]
+    pub worlds: u64,
+    /// Visitors simulated per world (default: the scenario's visitors per replication).
+    #[arg(long, value_parser = super::whole(1_000, 10_000_000))]
+    pub visitors: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_parser = super::whole(1, 1024))]
+    pub threads: Option<u64>,
+    /// Write the scenario with the posterior as fitted distributions to OUT, keeping
+    /// the original's comments and layout, each learned input commented.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Write the analysis as JSON to PATH (or `-`).
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+}
+
+/// Reads the test, learns and prints (and writes what was asked).
+pub fn run(a: &LearnArgs) -> Result<(), Failure> {
+    let mut outs: Vec<(&str, &std::path::Path)> = Vec::new();
+    if let Some(p) = &a.json {
+        outs.push(("--json", p));
+    }
+    if let Some(p) = &a.output {
+        outs.push(("--output", p));
+    }
+    let mut inputs = vec![a.test.clone()];
+    inputs.extend(a.file.clone());
+    check_outputs(&outs, &inputs)?;
+    let prepared = super::load_with(a.file.as_deref(), |_| Ok(()))?;
+    let (spec, sc) = (&prepared.spec, &prepared.scenario);
+    let map = Mapping::parse(&a.map).map_err(|m| Failure::BadInput(format!("--map: {m}")))?;
+    let table = crate::io::table::read_table(&a.test, &a.test.display().to_string())
+        .map_err(|e| Failure::BadInput(e.to_string()))?;
+    let daily = crate::import::test_results::read(&table, &map, a.control.as_deref())
+        .map_err(|e| Failure::BadInput(e.to_string()))?;
+    let name = a.strategy.clone().unwrap_or_else(|| daily.treatment_arm.clone());
+    let strategy = sc.strategies.iter().position(|s| s.name == name).ok_or_else(|| {
+        let names: Vec<String> = sc.strategies.iter().map(|s| format!("`{}`", s.name)).collect();
+        Failure::BadInput(format!(
+            "the treatment arm `{}` is not a strategy of the scenario: name the strategy it ran with --strategy (one \
+             of {})",
+            printable(&name),
+            names.join(", ")
+        ))
+    })?;
+    let (holdout, treatment) = daily.totals();
+    let dates = match (daily.days.first(), daily.days.last()) {
+        (Some(f), Some(l)) if f.date != l.date => format!("{} to {}", f.date, l.date),
+        (Some(f), _) => f.date.clone(),
+        _ => "no days".into(),
+    };
+    let source = format!("{}, {dates}", crate::import::file_name(&daily.file));
+    let observed = Observed { holdout, treatment, strategy, source };
+    let settings = Settings { worlds: a.worlds as u32, visitors: a.visitors.unwrap_or(sc.store.visitors) };
+    let opts = crate::engine::RunOptions { threads: a.threads.map(|t| t as usize), ..Default::default() };
+    let bar = super::progress_bar(1000, "worlds");
+    let cancel = AtomicBool::new(false);
+    let l = learn(spec, &observed, &settings, &opts, &|f| bar.set_position((f * 1000.0) as u64), &cancel)
+        .map_err(|e| Failure::BadInput(e.to_string()))?;
+    bar.finish_and_clear();
+    if let Some(p) = &a.json {
+        let v = serde_json::json!({ "kind": "aovlab-learn", "scenario": sc.name, "learned": l });
+        let text = serde_json::to_string_pretty(&v).map_err(|e| Failure::Internal(e.into()))?;
+        write_output(p, &text)?;
+    }
+    let mut out = text(&l, &sc.store.currency);
+    if let Some(p) = &a.output {
+        match updated_spec(spec, &l) {
+            None => out.push_str("\nNothing written: the test contradicts the scenario (see above).\n"),
+            Some(updated) => {
+                let original = match &a.file {
+                    Some(f) => {
+                        std::fs::read_to_string(f).map_err(|e| Failure::BadInput(format!("{}: {e}", f.display())))?
+                    }
+                    None => crate::io::scenario_file::ARTICLE_TOML.to_string(),
+                };
+                let text = updated_text(&original, spec, &updated, &l).map_err(Failure::BadInput)?;
+                write_output(p, &text)?;
+                out.push_str(&format!("\nWrote the updated scenario to {}.\n", p.display()));
+            }
+        }
+    }
+    if a.json.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+        return Ok(());
+    }
+    print_stdout(&out)
+}
+
+/// The original file rewritten to the updated scenario, format-preserving, with a
+/// comment on each learned input naming the test and what it moved.
+fn updated_text(
+    original: &str,
+    before: &crate::model::ScenarioSpec,
+    after: &crate::model::ScenarioSpec,
+    l: &Learned,
+) -> Result<String, String> {
+    let patched = crate::io::preserve::patch(original, before, after)?;
+    let mut doc: toml_edit::DocumentMut = patched.parse().map_err(|e: toml_edit::TomlError| e.to_string())?;
+    let n = |x: f64| crate::model::fields::trim_number(x, 4);
+    for i in &l.inputs {
+        let note = format!(
+            "Learned from the test {} ({}): median {} (P5-P95 {} to {}) before, {} ({} to {}) after.",
+            l.source,
+            l.strategy,
+            n(i.prior[0]),
+            n(i.prior[1]),
+            n(i.prior[2]),
+            n(i.posterior[0]),
+            n(i.posterior[1]),
+            n(i.posterior[2]),
+        );
+        annotate(doc.as_table_mut(), &i.path, &note, &inline(&i.fitted));
+    }
+    let head = format!(
+        "# Updated by `aovlab learn` from the holdout test {} of {}: every uncertain input's\n# prior replaced by \
+         its posterior ({:.0} effective worlds of {}), each commented below.\n",
+        l.source, l.strategy, l.effective_worlds, l.worlds
+    );
+    Ok(head + &doc.to_string())
+}
+
+/// A distribution as a scenario file writes it, `dist` first.
+fn inline(d: &crate::model::Dist) -> String {
+    use crate::model::Dist;
+    let n = crate::model::param::num;
+    match *d {
+        Dist::Uniform { min, max } => format!("{{ dist = \"uniform\", min = {}, max = {} }}", n(min), n(max)),
+        Dist::Triangular { min, mode, max } => {
+            format!("{{ dist = \"triangular\", min = {}, mode = {}, max = {} }}", n(min), n(mode), n(max))
+        }
+        Dist::Normal { mean, sd } => format!("{{ dist = \"normal\", mean = {}, sd = {} }}", n(mean), n(sd)),
+        Dist::Lognormal { median, sigma } => {
+            format!("{{ dist = \"lognormal\", median = {}, sigma = {} }}", n(median), n(sigma))
+        }
+        Dist::Beta { alpha, beta, min, max } if min == 0.0 && max == 1.0 => {
+            format!("{{ dist = \"beta\", alpha = {}, beta = {} }}", n(alpha), n(beta))
+        }
+        Dist::Beta { alpha, beta, min, max } => format!(
+            "{{ dist = \"beta\", alpha = {}, beta = {}, min = {}, max = {} }}",
+            n(alpha),
+            n(beta),
+            n(min),
+            n(max)
+        ),
+    }
+}
+
+/// Puts `note` as a comment above the key that holds `path` (canonical:
+/// `segments[0].post_checkout_eligibility`) and writes `value` (a distribution as the
+/// file writes one) there, keeping the line's own comment; inside an inline table
+/// (a strategy's `checkout = { ... }`), only the comment, above the inline table's key.
+fn annotate(table: &mut toml_edit::Table, path: &str, note: &str, value: &str) {
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut t: &mut toml_edit::Table = table;
+    for (k, part) in parts.iter().enumerate() {
+        let (key, index) = match part.split_once('[') {
+            Some((key, rest)) => (key, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (*part, None),
+        };
+        let last = k + 1 == parts.len();
+        let is_table = matches!(t.get(key), Some(toml_edit::Item::Table(_) | toml_edit::Item::ArrayOfTables(_)));
+        if last || !is_table {
+            if last
+                && let Ok(fresh) = format!("v = {value}").parse::<toml_edit::DocumentMut>()
+                && let Some(toml_edit::Item::Value(mut v)) = fresh.get("v").cloned()
+                && let Some(toml_edit::Item::Value(old)) = t.get(key)
+            {
+                *v.decor_mut() = old.decor().clone();
+                t[key] = toml_edit::Item::Value(v);
+            }
+            if let Some(mut km) = t.key_mut(key) {
+                let decor = km.leaf_decor_mut();
+                let old = decor.prefix().and_then(|p| p.as_str()).unwrap_or("").to_string();
+                decor.set_prefix(format!("{old}# {note}\n"));
+            }
+            return;
+        }
+        let next = match (t.get_mut(key), index) {
+            (Some(toml_edit::Item::ArrayOfTables(a)), Some(i)) => a.get_mut(i),
+            (Some(toml_edit::Item::Table(inner)), None) => Some(inner),
+            _ => None,
+        };
+        let Some(next) = next else { return };
+        t = next;
+    }
+}
+
+fn text(l: &Learned, currency: &str) -> String {
+    let mut out = format!(
+        "The test {} of {}: {:.0} effective worlds of {} drawn from the prior.\n",
+        printable(&l.source),
+        printable(&l.strategy),
+        l.effective_worlds,
+        l.worlds
+    );
+    if l.contradicts {
+        out.push_str(
+            "\nThe test CONTRADICTS the scenario: too few of its worlds explain what the test observed, so no \
+             posterior is reported. The observations, the least expected first (z: how many standard deviations \
+             from the scenario's prediction):\n",
+        );
+    }
+    let mut t = super::table::table_owned(
+        ["Observation", "Observed", "Prior predicted", "z", "Posterior predicts"].map(String::from).to_vec(),
+    );
+    for o in &l.observations {
+        let f = |v: f64| if v.abs() < 1.0 { percent(v, 2) } else { money(v, currency, 2) };
+        t.add_row(vec![
+            printable(&o.label),
+            f(o.observed),
+            format!("{} ± {}", f(o.prior_mean), f(o.prior_sd)),
+            format!("{:+.1}", o.z),
+            if l.contradicts { "-".into() } else { f(o.posterior_mean) },
+        ]);
+    }
+    out.push_str(&t.to_string());
+    if l.contradicts {
+        return out + "\n";
+    }
+    out.push_str("\n\nWhat it moved (median, P5-P95), largest move first:\n");
+    let mut t =
+        super::table::table_owned(["Input", "Before the test", "After it", "Fitted"].map(String::from).to_vec());
+    for i in &l.inputs {
+        let show = |v: [f64; 3]| {
+            let n = |x: f64| crate::model::fields::trim_number(x, 4);
+            format!("{} [{} … {}]", n(v[0]), n(v[1]), n(v[2]))
+        };
+        t.add_row(vec![printable(&i.label), show(i.prior), show(i.posterior), inline(&i.fitted)]);
+    }
+    out.push_str(&t.to_string());
+    let d = |x: &crate::analysis::learn::Decision| {
+        format!(
+            "{} (expected {} a year, best in {} of the worlds); EVPI {} a year",
+            printable(&x.best),
+            money(x.expected_impact, currency, 0),
+            percent(x.probability_best, 0),
+            money(x.evpi, currency, 0)
+        )
+    };
+    out.push_str(&format!("\n\nThe decision before the test: {}.\nAfter it: {}.\n", d(&l.before), d(&l.after)));
+    out
+}
