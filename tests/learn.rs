@@ -137,6 +137,7 @@ fn a_test_without_visitors_leaves_the_prior_unchanged() {
     }
     assert!(l.observations.is_empty() && !l.contradicts);
     assert_eq!(l.before, l.after);
+    assert!(l.follow_up.is_none(), "no test, no follow-up to value");
 }
 
 /// A test no world explains (the holdout converting at 20%, six times the scenario's
@@ -172,6 +173,10 @@ fn a_contradicting_test_is_flagged_and_an_edge_world_pulls_the_posterior() {
         l.effective_worlds, moved.prior, moved.posterior
     );
     assert!(!l.contradicts);
+    // The same test again: its value is never negative, and its holdout forgoes the
+    // posterior's expected gain (AOV-optimized adds revenue in every world).
+    let f = l.follow_up.as_ref().unwrap();
+    assert!(f.evsi >= 0.0 && f.forgone > 0.0 && f.se > 0.0, "{f:?}");
     assert!(
         moved.posterior[0] > moved.prior[0] + 0.25 * (high - moved.prior[0]),
         "posterior median {} did not move from {} toward {high}",

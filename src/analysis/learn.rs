@@ -113,6 +113,28 @@ pub struct Decision {
     pub evpi: f64,
 }
 
+/// The value of running the same test again, on the posterior (a preposterior
+/// analysis): each world, weighted by the posterior, yields a measured revenue lift
+/// with the test's precision; the decision made on it is worth
+/// E[max over strategies of E[impact | measured]] - max over strategies of E[impact].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FollowUp {
+    /// The expected value of the follow-up's information, a year (EVSI).
+    pub evsi: f64,
+    /// The revenue its holdout would forgo (its visitors x the expected gain in
+    /// revenue per visitor).
+    pub forgone: f64,
+    /// The standard error of the log revenue lift such a test measures.
+    pub se: f64,
+}
+
+impl FollowUp {
+    /// Whether its information is worth more than what its holdout forgoes.
+    pub fn worth_running(&self) -> bool {
+        self.evsi > self.forgone
+    }
+}
+
 /// What the test taught.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Learned {
@@ -130,6 +152,8 @@ pub struct Learned {
     pub before: Decision,
     /// The decision after it.
     pub after: Decision,
+    /// Whether the same test run again would still be worth it, after this one.
+    pub follow_up: Option<FollowUp>,
     /// Where the test came from.
     pub source: String,
     /// The strategy tested.
@@ -448,6 +472,7 @@ impl Prior {
             contradicts,
             observations,
             inputs,
+            follow_up: (!contradicts).then(|| follow_up(sc, reps, &w, observed, &preds)).flatten(),
             before: decision(sc, reps, &even),
             after: decision(sc, reps, &w),
             source: observed.source.clone(),
@@ -455,6 +480,86 @@ impl Prior {
             weights: w,
         }
     }
+}
+
+/// The same test again, valued on the posterior `w` (see [`FollowUp`]). Its precision
+/// is the finished test's: the log revenue lift's variance is that of the arms'
+/// conversions and AOVs, each relative to its mean (weighted over worlds).
+fn follow_up(
+    sc: &Scenario,
+    reps: &[Replication],
+    w: &[f64],
+    observed: &Observed,
+    preds: &[Option<[(f64, f64, f64); 4]>],
+) -> Option<FollowUp> {
+    let obs = observations(observed);
+    let mut var = 0.0;
+    for (i, (_, units, v)) in obs.iter().enumerate() {
+        if *units < 1.0 {
+            return None;
+        }
+        let (mut s, mut t) = (0.0, 0.0);
+        for (p, wi) in preds.iter().zip(w) {
+            let Some(p) = p else { continue };
+            let (mean, per_unit) = (p[i].0, v.unwrap_or(p[i].2));
+            if mean > 0.0 {
+                s += wi * per_unit / units / (mean * mean);
+                t += wi;
+            }
+        }
+        if t > 0.0 {
+            var += s / t;
+        }
+    }
+    let se = var.sqrt();
+    let k = observed.strategy;
+    let impact = |r: &Replication, j: usize| {
+        if j == sc.holdout { 0.0 } else { Metric::AnnualGmvImpact.estimate(&r.strategies[j]).map_or(0.0, |e| e.value) }
+    };
+    let lift = |r: &Replication| Metric::RpvLift.estimate(&r.strategies[k]).map(|e| (1.0 + e.value).max(1e-9).ln());
+    let lifts: Vec<Option<f64>> = reps.iter().map(lift).collect();
+    let n = sc.strategies.len();
+    let expected: Vec<f64> = (0..n).map(|j| reps.iter().zip(w).map(|(r, wi)| wi * impact(r, j)).sum()).collect();
+    let now = expected.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if se.is_nan() || se <= 0.0 {
+        return None;
+    }
+    // Each world's measured lift: its true log lift plus the test's noise, drawn from
+    // a stream of its own (seeded by the scenario's seed), so the figure is repeatable.
+    use rand::SeedableRng;
+    use rand_distr::Distribution;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(sc.seed() ^ 0x5EED_F011);
+    let normal = rand_distr::StandardNormal;
+    let mut value = 0.0;
+    for (li, wi) in lifts.iter().zip(w) {
+        let Some(li) = li else { continue };
+        let z: f64 = normal.sample(&mut rng);
+        let y = li + se * z;
+        // The posterior given y: each world's weight times the likelihood of y.
+        let post: Vec<f64> = lifts
+            .iter()
+            .zip(w)
+            .map(|(lj, wj)| lj.map_or(0.0, |lj| wj * (-0.5 * ((y - lj) / se).powi(2)).exp()))
+            .collect();
+        let total: f64 = post.iter().sum();
+        if total <= 0.0 {
+            continue;
+        }
+        let best = (0..n)
+            .map(|j| reps.iter().zip(&post).map(|(r, pj)| pj * impact(r, j)).sum::<f64>() / total)
+            .fold(f64::NEG_INFINITY, f64::max);
+        value += wi * best;
+    }
+    let gain: f64 = reps
+        .iter()
+        .zip(w)
+        .filter_map(|(r, wi)| {
+            let t = Metric::RevenuePerVisitor.estimate(&r.strategies[k])?.value;
+            let h = Metric::RevenuePerVisitor.estimate(&r.strategies[sc.holdout])?.value;
+            Some(wi * (t - h))
+        })
+        .sum();
+    Some(FollowUp { evsi: (value - now).max(0.0), forgone: observed.holdout.visitors as f64 * gain, se })
 }
 
 /// Whether the test of strategy `k` against the holdout can inform the input at

@@ -272,5 +272,15 @@ fn text(l: &Learned, currency: &str) -> String {
         )
     };
     out.push_str(&format!("\n\nThe decision before the test: {}.\nAfter it: {}.\n", d(&l.before), d(&l.after)));
+    if let Some(f) = &l.follow_up {
+        out.push_str(&format!(
+            "The same test again would be worth {} a year (EVSI, its revenue lift measured to ±{} on the log \
+             scale) against {} its holdout would forgo: {}\n",
+            money(f.evsi, currency, 0),
+            percent(f.se, 1),
+            money(f.forgone, currency, 0),
+            if f.worth_running() { "worth running." } else { "not worth running." }
+        ));
+    }
     out
 }
