@@ -34,6 +34,9 @@ pub const MAX_GROWTH: u32 = 4;
 /// An observation with a prior predictive z-score beyond this does not fit.
 pub const MISFIT_Z: f64 = 3.0;
 
+/// A world's predictions of the four arm observations ([`predictions`]).
+type ArmPredictions = Option<[(f64, f64, f64); 4]>;
+
 /// A world's prediction of an observation: its mean and the observation's variance
 /// around it (the test's and the simulation's), where defined.
 type Prediction = Option<(f64, f64)>;
@@ -372,8 +375,7 @@ impl Prior {
         let even = vec![1.0 / reps.len().max(1) as f64; reps.len()];
         // The observations against the prior's and the posterior's predictions.
         let obs = observations(observed);
-        let preds: Vec<Option<[(f64, f64, f64); 4]>> =
-            reps.iter().map(|r| predictions(r, sc.holdout, observed.strategy)).collect();
+        let preds: Vec<ArmPredictions> = reps.iter().map(|r| predictions(r, sc.holdout, observed.strategy)).collect();
         let name = |k: usize| sc.strategies[k].name.clone();
         let labels = [
             format!("{} conversion", name(sc.holdout)),
@@ -490,7 +492,7 @@ fn follow_up(
     reps: &[Replication],
     w: &[f64],
     observed: &Observed,
-    preds: &[Option<[(f64, f64, f64); 4]>],
+    preds: &[ArmPredictions],
 ) -> Option<FollowUp> {
     let obs = observations(observed);
     let mut var = 0.0;
