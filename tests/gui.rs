@@ -988,3 +988,36 @@ fn the_free_shipping_threshold_is_edited_and_swept() {
     assert_eq!(report.strategies, plain.strategies);
     assert!(h.query_all_by_label_contains("Free-shipping threshold").count() >= 1);
 }
+
+/// Learning from a finished test on the Holdout plan tab (MODEL.md rule 23): the
+/// results file read, the posterior shown beside the prior, and applied to the
+/// scenario as one edit that Undo takes back.
+#[test]
+fn the_holdout_plan_tab_learns_from_a_test_and_applies_what_it_taught() {
+    let mut h = harness_sized(small_article(), 1500.0, 3000.0);
+    wait_for_results(&mut h);
+    h.state_mut().analyses.plan.learn_worlds = 100;
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/holdout-test-daily.csv");
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, aovlab::gui::Command::LearnPath(example));
+    wait_until(&mut h, "learning", |app| app.analyses.plan.learned.is_some());
+    assert_eq!(h.state().view, View::Plan);
+    assert!(h.query_by_label_contains("effective worlds of").is_some());
+    assert!(h.query_all_by_label_contains("Post-checkout base acceptance").count() >= 1);
+    let before = h.state().doc.spec().behaviour.post_checkout_base_accept.clone();
+    h.get_by_label("Apply the posterior to the scenario").click();
+    h.run_steps(3);
+    assert!(
+        h.state().notice.as_ref().is_some_and(|n| n.text.starts_with("Applied what the test holdout-test-daily.csv"))
+    );
+    let after = h.state().doc.spec().behaviour.post_checkout_base_accept.clone();
+    assert!(matches!(after, aovlab::model::Param::Dist(aovlab::model::Dist::Beta { .. })), "{after:?}");
+    // Return rates cannot be learned from a test of orders and revenue: untouched.
+    assert_eq!(
+        h.state().doc.spec().behaviour.return_rate_base_cart,
+        small_article().spec().behaviour.return_rate_base_cart
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(h.state().doc.spec().behaviour.post_checkout_base_accept, before);
+}

@@ -51,7 +51,13 @@ macro_rules! cancellable_by_run {
     )*};
 }
 
-cancellable_by_run!(sweep::SweepError, sensitivity::SensitivityError, optimize::OptimizeError, plan::PlanError);
+cancellable_by_run!(
+    sweep::SweepError,
+    sensitivity::SensitivityError,
+    optimize::OptimizeError,
+    plan::PlanError,
+    learn::LearnError
+);
 
 /// Runs `sc` and computes each replication's metrics; `progress` gets the
 /// replications done and the total.

@@ -45,6 +45,9 @@ pub struct GuiArgs {
     /// Open the Import tab on this CSV (a product export or an order history).
     #[arg(long, value_name = "CSV")]
     pub import: Option<std::path::PathBuf>,
+    /// Open the Holdout plan tab and learn from this finished test's results (CSV).
+    #[arg(long, value_name = "CSV")]
+    pub learn: Option<std::path::PathBuf>,
 }
 
 impl GuiArgs {
@@ -106,6 +109,7 @@ pub fn gui(a: &GuiArgs) -> Result<(), Failure> {
         present: a.present.map(usize::from),
         compare: a.compare.clone(),
         import: a.import.clone(),
+        learn: a.learn.clone(),
     };
     crate::gui::run_app(&opts).map_err(|e| match e {
         crate::gui::AppError::Scenario(s) => Failure::BadInput(s.to_string()),

@@ -45,6 +45,10 @@ pub enum Command {
     ImportOrders,
     /// Preview the import of this CSV file (dropped onto the window).
     ImportPath(PathBuf),
+    /// Learn from a finished holdout test's results, asking for the file (MODEL.md rule 23).
+    LearnFromTest,
+    /// Learn from this test-results file.
+    LearnPath(PathBuf),
     /// A chart's context menu: save it to a file or copy it.
     Chart(crate::gui::dashboard::ChartRequest),
     /// Close the window.
@@ -217,6 +221,12 @@ pub static BINDINGS: &[Binding] = &[
         command: Command::ImportOrders,
         label: "Calibrate from orders…",
         tip: "Calibrate baskets, prices, popularity, complements and spend to date from an order history, with a proof of fit",
+        keys: &[],
+    },
+    Binding {
+        command: Command::LearnFromTest,
+        label: "Learn from test results…",
+        tip: "Update the scenario's uncertain inputs from a finished holdout test's results (CSV), on the Holdout plan tab",
         keys: &[],
     },
     Binding {

@@ -36,6 +36,8 @@ pub enum FileTask {
     ImportCatalog,
     /// An order history to calibrate from.
     ImportOrders,
+    /// A finished test's results to learn from.
+    LearnTest,
 }
 
 impl FileTask {
@@ -53,6 +55,7 @@ impl FileTask {
             FileTask::ExportChartSvg => "Save the chart as SVG",
             FileTask::ImportCatalog => "Import a product catalog (CSV)",
             FileTask::ImportOrders => "Calibrate from an order history (CSV)",
+            FileTask::LearnTest => "Learn from a holdout test's results (CSV)",
         }
     }
 
@@ -65,13 +68,13 @@ impl FileTask {
             FileTask::ExportReport => ("HTML page", "html"),
             FileTask::ExportChartPng => ("PNG image", "png"),
             FileTask::ExportChartSvg => ("SVG image", "svg"),
-            FileTask::ImportCatalog | FileTask::ImportOrders => ("CSV file", "csv"),
+            FileTask::ImportCatalog | FileTask::ImportOrders | FileTask::LearnTest => ("CSV file", "csv"),
         }
     }
 
     /// Whether the task reads a CSV (plain or gzip-compressed).
     fn reads_csv(self) -> bool {
-        matches!(self, FileTask::ImportCatalog | FileTask::ImportOrders)
+        matches!(self, FileTask::ImportCatalog | FileTask::ImportOrders | FileTask::LearnTest)
     }
 
     fn default_name(self) -> &'static str {
@@ -86,6 +89,7 @@ impl FileTask {
             FileTask::ExportChartSvg => "chart.svg",
             FileTask::ImportCatalog => "products.csv",
             FileTask::ImportOrders => "orders.csv",
+            FileTask::LearnTest => "test-results.csv",
         }
     }
 }
@@ -128,7 +132,11 @@ impl FileDialogs {
             }
             let asked = Instant::now();
             let picked = match task {
-                FileTask::Open | FileTask::Compare | FileTask::ImportCatalog | FileTask::ImportOrders => d.pick_file(),
+                FileTask::Open
+                | FileTask::Compare
+                | FileTask::ImportCatalog
+                | FileTask::ImportOrders
+                | FileTask::LearnTest => d.pick_file(),
                 _ => d.set_file_name(task.default_name()).save_file(),
             };
             match picked {
@@ -144,9 +152,11 @@ impl FileDialogs {
             p.is_dir() || p.extension().is_some_and(|e| e == ext || (ext == "csv" && e == "gz"))
         });
         let mut dialog = match task {
-            FileTask::Open | FileTask::Compare | FileTask::ImportCatalog | FileTask::ImportOrders => {
-                egui_file::FileDialog::open_file()
-            }
+            FileTask::Open
+            | FileTask::Compare
+            | FileTask::ImportCatalog
+            | FileTask::ImportOrders
+            | FileTask::LearnTest => egui_file::FileDialog::open_file(),
             _ => egui_file::FileDialog::save_file().default_filename(task.default_name()),
         }
         .initial_path(start)

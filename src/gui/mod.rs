@@ -55,6 +55,8 @@ pub struct Options {
     pub compare: Option<PathBuf>,
     /// Open the Import tab on this CSV.
     pub import: Option<PathBuf>,
+    /// Open the Holdout plan tab and learn from this test-results CSV.
+    pub learn: Option<PathBuf>,
 }
 
 /// A combo box with an accessible name (screen readers and egui_kittest read it);
@@ -170,6 +172,10 @@ pub fn run_app(opts: &Options) -> Result<(), AppError> {
             if let Some(p) = &opts.import {
                 app.analyses.import.load(p.clone(), None);
                 app.view = analysis::View::Import;
+            }
+            if let Some(p) = &opts.learn {
+                app.analyses.plan.queued = Some(p.clone());
+                app.view = analysis::View::Plan;
             }
             if let Some(slide) = opts.present {
                 app.presenting = true;

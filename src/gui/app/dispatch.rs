@@ -39,6 +39,14 @@ impl AovApp {
                 self.view = View::Import;
                 self.analyses.import.load(p, None);
             }
+            Command::LearnFromTest => {
+                self.view = View::Plan;
+                self.ask(ctx, FileTask::LearnTest);
+            }
+            Command::LearnPath(p) => {
+                self.view = View::Plan;
+                self.analyses.plan.start_learn(&mut self.doc, ctx, p);
+            }
             Command::ExportPng => self.ask(ctx, FileTask::ExportPng),
             Command::Run => self.start_run(ctx),
             Command::Cancel => {

@@ -88,6 +88,7 @@ impl AovApp {
             FileTask::ImportOrders => {
                 self.analyses.import.load(path, Some(crate::gui::analysis::import_tab::Kind::Orders))
             }
+            FileTask::LearnTest => self.analyses.plan.start_learn(&mut self.doc, ctx, path),
             FileTask::SaveScenario => {
                 let then = self.awaiting.take();
                 if self.save(Some(path)) == Saved::Yes

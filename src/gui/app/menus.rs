@@ -41,6 +41,7 @@ impl AovApp {
                 menu_item(ui, Command::CompareWith, true, out);
                 menu_item(ui, Command::ImportCatalog, true, out);
                 menu_item(ui, Command::ImportOrders, true, out);
+                menu_item(ui, Command::LearnFromTest, true, out);
                 ui.menu_button("Export", |ui| {
                     menu_item(ui, Command::ExportJson, has_results, out);
                     menu_item(ui, Command::ExportCsv, has_results, out);
