@@ -913,6 +913,22 @@ fn learn_updates_the_scenario_from_a_finished_test() {
     assert!(text.contains("return_rate_base_cart = { dist = \"triangular\", min = 0.03, mode = 0.06, max = 0.10 }"));
     assert!(text.contains("the article's example: $50M a year"), "the original's comments stay");
     aovlab().arg("validate").arg(&out).assert().success();
+    let page = dir.path().join("learned.html");
+    aovlab()
+        .args(["learn", "--worlds", "200", "--visitors", "20000", "--test"])
+        .arg(&example)
+        .arg("--report")
+        .arg(&page)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<h1>What the test taught</h1>")
+            && html.contains("<svg")
+            && html.contains("Post-checkout base acceptance")
+    );
+    // Self-contained: nothing fetched (the SVG namespace is a name, not a fetch).
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "self-contained");
     let json = aovlab()
         .args(["learn", "--worlds", "200", "--visitors", "20000", "--json", "-", "--test"])
         .arg(&example)

@@ -46,6 +46,9 @@ pub struct LearnArgs {
     /// Write the analysis as JSON to PATH (or `-`).
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
+    /// Write what the test taught as one self-contained HTML page to PATH.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
 }
 
 /// Reads the test, learns and prints (and writes what was asked).
@@ -56,6 +59,9 @@ pub fn run(a: &LearnArgs) -> Result<(), Failure> {
     }
     if let Some(p) = &a.output {
         outs.push(("--output", p));
+    }
+    if let Some(p) = &a.report {
+        outs.push(("--report", p));
     }
     let mut inputs = vec![a.test.clone()];
     inputs.extend(a.file.clone());
@@ -98,6 +104,14 @@ pub fn run(a: &LearnArgs) -> Result<(), Failure> {
         write_output(p, &text)?;
     }
     let mut out = text(&l, &sc.store.currency);
+    if let Some(p) = &a.report {
+        let file = a.file.as_ref().map_or("(the embedded article)".to_string(), |f| f.display().to_string());
+        let command = format!("aovlab learn {file} --test {}", a.test.display());
+        let html = crate::present::learn::report(&l, &sc.name, sc.seed(), &sc.store.currency, &command, &inline)
+            .map_err(|e| Failure::Internal(anyhow::anyhow!(e.to_string())))?;
+        write_output(p, &html)?;
+        out.push_str(&format!("\nWrote the page to {}.\n", p.display()));
+    }
     if let Some(p) = &a.output {
         match updated_spec(spec, &l) {
             None => out.push_str("\nNothing written: the test contradicts the scenario (see above).\n"),

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod draw;
 pub mod figure;
 pub mod html;
+pub mod learn;
 
 /// Why a chart or a report could not be produced. Drawing is headless and in memory,
 /// so these are failures of the renderer or the templates, not of the user's input.
