@@ -119,6 +119,19 @@ fn a_results_file_is_read_with_its_columns_and_arms_found() {
     assert!(m.looks[0].lift(Metric::RpvLift).is_none() && m.looks[0].lift(Metric::ConversionRateLift).is_some());
 }
 
+/// A standard deviation of revenue per order (or per visitor) stands for the sum of
+/// squares: (n - 1) sd^2 + revenue^2 / n.
+#[test]
+fn a_standard_deviation_gives_the_sum_of_squares() {
+    let t = table("date,arm,visitors,orders,revenue,aov_sd\nd1,holdout,1000,10,1000,20\nd1,b,1000,20,2400,30\n");
+    let d = read(&t, &Mapping::default(), None).unwrap();
+    assert!(d.has_squares);
+    assert!((d.days[0].holdout.revenue_sq.unwrap() - (9.0 * 400.0 + 1000.0 * 1000.0 / 10.0)).abs() < 1e-9);
+    let t = table("date,arm,visitors,orders,revenue,rpv_sd\nd1,holdout,100,10,1000,5\nd1,b,100,20,2400,6\n");
+    let d = read(&t, &Mapping::default(), None).unwrap();
+    assert!((d.days[0].treatment.revenue_sq.unwrap() - (99.0 * 36.0 + 2400.0 * 2400.0 / 100.0)).abs() < 1e-9);
+}
+
 #[test]
 fn bad_results_files_are_refused_naming_the_line() {
     let cases = [

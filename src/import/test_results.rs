@@ -7,7 +7,7 @@
 use super::{Columns, ImportError, Mapping, Role, Table, parse_money, resolve};
 
 /// The columns a test-results file may have.
-pub const ROLES: [Role; 12] = [
+pub const ROLES: [Role; 14] = [
     Role {
         key: "date",
         what: "day of the test",
@@ -42,6 +42,18 @@ pub const ROLES: [Role; 12] = [
         key: "revenue_sq",
         what: "sum of squared revenue per visitor",
         names: &["revenue_sq", "revenue_squared", "sum_revenue_squared", "revenue_sum_of_squares", "sumsq_revenue"],
+        required: false,
+    },
+    Role {
+        key: "revenue_sd_per_order",
+        what: "standard deviation of revenue per order",
+        names: &["revenue_sd_per_order", "order_value_sd", "aov_sd", "sd_revenue_per_order"],
+        required: false,
+    },
+    Role {
+        key: "revenue_sd_per_visitor",
+        what: "standard deviation of revenue per visitor",
+        names: &["revenue_sd_per_visitor", "rpv_sd", "revenue_sd", "sd_revenue_per_visitor", "revenue_std"],
         required: false,
     },
     Role {
@@ -179,7 +191,8 @@ pub fn read(table: &Table, map: &Mapping, control: Option<&str>) -> Result<Daily
     let (c_date, c_arm) = (col("date").unwrap_or(0), col("arm").unwrap_or(0));
     let mut arms: Vec<String> = Vec::new();
     let mut rows: Vec<(u64, String, usize, ArmDay)> = Vec::with_capacity(table.rows.len());
-    let mut has_squares = col("revenue_sq").is_some();
+    let mut has_squares =
+        col("revenue_sq").is_some() || col("revenue_sd_per_order").is_some() || col("revenue_sd_per_visitor").is_some();
     for (i, (line, _)) in table.rows.iter().enumerate() {
         let line = *line;
         let date = table.get(i, c_date).to_string();
@@ -233,7 +246,26 @@ pub fn read(table: &Table, map: &Mapping, control: Option<&str>) -> Result<Daily
         if orders == 0 && revenue > 0.0 {
             return Err(err(line, format!("revenue {revenue} without any order")));
         }
+        // A standard deviation (per order or per visitor, the sample's) gives the sum
+        // of squares: (n - 1) sd^2 + revenue^2 / n over the n orders or visitors.
+        let from_sd = |key: &str, n: u64| -> Result<Option<f64>, ImportError> {
+            let Some(c) = col(key) else { return Ok(None) };
+            let text = table.get(i, c);
+            if text.is_empty() {
+                return Ok(None);
+            }
+            let sd = parse_money(text).filter(|v| *v >= 0.0 && v.is_finite()).ok_or_else(|| {
+                err(line, format!("the {key} `{}` is not a number of 0 or more", crate::format::excerpt(text, 30)))
+            })?;
+            Ok((n > 0).then(|| (n as f64 - 1.0).max(0.0) * sd * sd + revenue * revenue / n as f64))
+        };
+        let from_sd = match from_sd("revenue_sd_per_order", orders)? {
+            Some(v) => Some(v),
+            None => from_sd("revenue_sd_per_visitor", visitors)?,
+        };
         let revenue_sq = match col("revenue_sq") {
+            None if from_sd.is_some() => from_sd,
+            Some(c) if table.get(i, c).is_empty() && from_sd.is_some() => from_sd,
             Some(c) if !table.get(i, c).is_empty() => {
                 let text = table.get(i, c);
                 let v = parse_money(text).filter(|v| *v >= 0.0 && v.is_finite()).ok_or_else(|| {
