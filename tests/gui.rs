@@ -996,11 +996,11 @@ fn the_free_shipping_threshold_is_edited_and_swept() {
 fn the_holdout_plan_tab_learns_from_a_test_and_applies_what_it_taught() {
     let mut h = harness_sized(small_article(), 1500.0, 3000.0);
     wait_for_results(&mut h);
-    h.state_mut().analyses.plan.learn_worlds = 100;
+    h.state_mut().analyses.plan.learn.worlds = 100;
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/holdout-test-daily.csv");
     let ctx = h.ctx.clone();
     h.state_mut().apply(&ctx, aovlab::gui::Command::LearnPath(example));
-    wait_until(&mut h, "learning", |app| app.analyses.plan.learned.is_some());
+    wait_until(&mut h, "learning", |app| app.analyses.plan.learn.learned.is_some());
     assert_eq!(h.state().view, View::Plan);
     assert!(h.query_by_label_contains("effective worlds of").is_some());
     assert!(h.query_all_by_label_contains("Post-checkout base acceptance").count() >= 1);

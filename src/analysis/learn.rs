@@ -54,6 +54,21 @@ pub struct Observed {
     pub source: String,
 }
 
+impl Observed {
+    /// A test's results (days summed) as run by strategy `strategy`, its source named
+    /// by the file and its first and last days.
+    pub fn from_daily(daily: &crate::import::test_results::Daily, strategy: usize) -> Self {
+        let (holdout, treatment) = daily.totals();
+        let dates = match (daily.days.first(), daily.days.last()) {
+            (Some(f), Some(l)) if f.date != l.date => format!("{} to {}", f.date, l.date),
+            (Some(f), _) => f.date.clone(),
+            _ => "no days".into(),
+        };
+        let source = format!("{}, {dates}", crate::import::file_name(&daily.file));
+        Observed { holdout, treatment, strategy, source }
+    }
+}
+
 /// How the prior is drawn.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Settings {
@@ -283,11 +298,14 @@ pub fn weighted_quantile(x: &[f64], w: &[f64], q: f64) -> f64 {
     v.last().map_or(f64::NAN, |p| p.0)
 }
 
+/// Strategy `k`'s annual GMV impact in world `r` (0 for the holdout, or undefined).
+fn impact(sc: &Scenario, r: &Replication, k: usize) -> f64 {
+    if k == sc.holdout { 0.0 } else { Metric::AnnualGmvImpact.estimate(&r.strategies[k]).map_or(0.0, |e| e.value) }
+}
+
 fn decision(sc: &Scenario, reps: &[Replication], w: &[f64]) -> Decision {
     let n = sc.strategies.len();
-    let impact = |r: &Replication, k: usize| {
-        if k == sc.holdout { 0.0 } else { Metric::AnnualGmvImpact.estimate(&r.strategies[k]).map_or(0.0, |e| e.value) }
-    };
+    let impact = |r: &Replication, k: usize| impact(sc, r, k);
     let expected: Vec<f64> = (0..n).map(|k| reps.iter().zip(w).map(|(r, wi)| wi * impact(r, k)).sum()).collect();
     let best = (0..n).max_by(|&a, &b| expected[a].total_cmp(&expected[b])).unwrap_or(sc.holdout);
     let mut p_best = 0.0;
@@ -515,9 +533,7 @@ fn follow_up(
     }
     let se = var.sqrt();
     let k = observed.strategy;
-    let impact = |r: &Replication, j: usize| {
-        if j == sc.holdout { 0.0 } else { Metric::AnnualGmvImpact.estimate(&r.strategies[j]).map_or(0.0, |e| e.value) }
-    };
+    let impact = |r: &Replication, j: usize| impact(sc, r, j);
     let lift = |r: &Replication| Metric::RpvLift.estimate(&r.strategies[k]).map(|e| (1.0 + e.value).max(1e-9).ln());
     let lifts: Vec<Option<f64>> = reps.iter().map(lift).collect();
     let n = sc.strategies.len();

@@ -83,14 +83,7 @@ pub fn run(a: &LearnArgs) -> Result<(), Failure> {
             names.join(", ")
         ))
     })?;
-    let (holdout, treatment) = daily.totals();
-    let dates = match (daily.days.first(), daily.days.last()) {
-        (Some(f), Some(l)) if f.date != l.date => format!("{} to {}", f.date, l.date),
-        (Some(f), _) => f.date.clone(),
-        _ => "no days".into(),
-    };
-    let source = format!("{}, {dates}", crate::import::file_name(&daily.file));
-    let observed = Observed { holdout, treatment, strategy, source };
+    let observed = Observed::from_daily(&daily, strategy);
     let settings = Settings { worlds: a.worlds as u32, visitors: a.visitors.unwrap_or(sc.store.visitors) };
     let opts = crate::engine::RunOptions { threads: a.threads.map(|t| t as usize), ..Default::default() };
     let bar = super::progress_bar(1000, "worlds");
@@ -157,7 +150,7 @@ fn updated_text(
             n(i.posterior[1]),
             n(i.posterior[2]),
         );
-        annotate(doc.as_table_mut(), &i.path, &note, &inline(&i.fitted));
+        annotate(doc.as_table_mut(), &i.path, &note);
     }
     let head = format!(
         "# Updated by `aovlab learn` from the holdout test {} of {}: every uncertain input's\n# prior replaced by \
@@ -167,37 +160,15 @@ fn updated_text(
     Ok(head + &doc.to_string())
 }
 
-/// A distribution as a scenario file writes it, `dist` first.
+/// A fitted distribution as the scenario file writes it.
 fn inline(d: &crate::model::Dist) -> String {
-    use crate::model::Dist;
-    let n = crate::model::param::num;
-    match *d {
-        Dist::Uniform { min, max } => format!("{{ dist = \"uniform\", min = {}, max = {} }}", n(min), n(max)),
-        Dist::Triangular { min, mode, max } => {
-            format!("{{ dist = \"triangular\", min = {}, mode = {}, max = {} }}", n(min), n(mode), n(max))
-        }
-        Dist::Normal { mean, sd } => format!("{{ dist = \"normal\", mean = {}, sd = {} }}", n(mean), n(sd)),
-        Dist::Lognormal { median, sigma } => {
-            format!("{{ dist = \"lognormal\", median = {}, sigma = {} }}", n(median), n(sigma))
-        }
-        Dist::Beta { alpha, beta, min, max } if min == 0.0 && max == 1.0 => {
-            format!("{{ dist = \"beta\", alpha = {}, beta = {} }}", n(alpha), n(beta))
-        }
-        Dist::Beta { alpha, beta, min, max } => format!(
-            "{{ dist = \"beta\", alpha = {}, beta = {}, min = {}, max = {} }}",
-            n(alpha),
-            n(beta),
-            n(min),
-            n(max)
-        ),
-    }
+    crate::io::preserve::written(d).unwrap_or_default()
 }
 
 /// Puts `note` as a comment above the key that holds `path` (canonical:
-/// `segments[0].post_checkout_eligibility`) and writes `value` (a distribution as the
-/// file writes one) there, keeping the line's own comment; inside an inline table
-/// (a strategy's `checkout = { ... }`), only the comment, above the inline table's key.
-fn annotate(table: &mut toml_edit::Table, path: &str, note: &str, value: &str) {
+/// `segments[0].post_checkout_eligibility`); inside an inline table (a strategy's
+/// `checkout = { ... }`), above the inline table's key.
+fn annotate(table: &mut toml_edit::Table, path: &str, note: &str) {
     let parts: Vec<&str> = path.split('.').collect();
     let mut t: &mut toml_edit::Table = table;
     for (k, part) in parts.iter().enumerate() {
@@ -208,14 +179,6 @@ fn annotate(table: &mut toml_edit::Table, path: &str, note: &str, value: &str) {
         let last = k + 1 == parts.len();
         let is_table = matches!(t.get(key), Some(toml_edit::Item::Table(_) | toml_edit::Item::ArrayOfTables(_)));
         if last || !is_table {
-            if last
-                && let Ok(fresh) = format!("v = {value}").parse::<toml_edit::DocumentMut>()
-                && let Some(toml_edit::Item::Value(mut v)) = fresh.get("v").cloned()
-                && let Some(toml_edit::Item::Value(old)) = t.get(key)
-            {
-                *v.decor_mut() = old.decor().clone();
-                t[key] = toml_edit::Item::Value(v);
-            }
             if let Some(mut km) = t.key_mut(key) {
                 let decor = km.leaf_decor_mut();
                 let old = decor.prefix().and_then(|p| p.as_str()).unwrap_or("").to_string();

@@ -174,7 +174,7 @@ pub fn run_app(opts: &Options) -> Result<(), AppError> {
                 app.view = analysis::View::Import;
             }
             if let Some(p) = &opts.learn {
-                app.analyses.plan.queued = Some(p.clone());
+                app.analyses.plan.learn.queued = Some(p.clone());
                 app.view = analysis::View::Plan;
             }
             if let Some(slide) = opts.present {

@@ -68,7 +68,10 @@ fn patch_table(t: &mut dyn TableLike, old: &toml::Table, new: &toml::Table, dept
 
 fn patch_item(item: &mut Item, ov: Option<&toml::Value>, nv: &toml::Value, depth: usize, key: &str) {
     match (nv, ov) {
-        (toml::Value::Table(n), Some(toml::Value::Table(o))) if item.is_table_like() => {
+        // A distribution of another kind is written whole (its keys are another set).
+        (toml::Value::Table(n), Some(toml::Value::Table(o)))
+            if item.is_table_like() && n.get("dist") == o.get("dist") =>
+        {
             if let Some(t) = item.as_table_like_mut() {
                 patch_table(t, o, n, depth, key);
             }
@@ -266,12 +269,20 @@ fn new_value(v: &toml::Value, prefer_int: bool, grouped: bool) -> Value {
         }
         toml::Value::Table(t) => {
             let mut it = InlineTable::new();
-            for (k, x) in t {
+            // A distribution's kind first, as people write it: `{ dist = "beta", ... }`.
+            for (k, x) in t.iter().filter(|(k, _)| *k == "dist").chain(t.iter().filter(|(k, _)| *k != "dist")) {
                 it.insert(k, new_value(x, false, false));
             }
             Value::InlineTable(it)
         }
     }
+}
+
+/// A value as a scenario file writes it inline (`{ dist = "beta", alpha = 3.0, ... }`,
+/// `0.25`): what saving writes for it.
+pub fn written<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    let v = toml::Value::try_from(value).map_err(|e| e.to_string())?;
+    Ok(new_value(&v, false, false).to_string().trim().to_string())
 }
 
 fn int_value(i: i64, grouped: bool) -> Value {
@@ -352,6 +363,26 @@ mod tests {
             added,
             ["post_checkout_base_accept = { dist = \"triangular\", min = 0.50, mode = 0.62, max = 0.70 }"]
         );
+    }
+
+    /// A distribution changed to another kind is written whole, its kind first, with
+    /// none of the old kind's keys, and the line keeps its comment.
+    #[test]
+    fn a_distribution_of_another_kind_is_written_whole() {
+        let p = Path::top(FieldId::FrictionPerSlot);
+        let d = crate::model::Param::Dist(crate::model::Dist::Beta { alpha: 36.0, beta: 5165.0, min: 0.0, max: 1.0 });
+        let (text, _) = roundtrip(Edit::Set(p, V::Param(d)));
+        let (added, removed) = changed_lines(ARTICLE_TOML, &text);
+        assert_eq!(removed.len(), 1, "{removed:?}");
+        assert_eq!(added.len(), 1, "{added:?}");
+        assert!(
+            added[0].starts_with(
+                "friction_per_slot = { dist = \"beta\", alpha = 36.0, beta = 5165.0, max = 1.0, min = 0.0 }"
+            ),
+            "{added:?}"
+        );
+        let comment = removed[0].split_once('#').map(|(_, c)| c);
+        assert_eq!(added[0].split_once('#').map(|(_, c)| c), comment, "the line's comment stays");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod compare_tab;
 pub mod import_tab;
+pub mod learn_view;
 pub mod optimize_tab;
 pub mod plan_tab;
 pub mod sensitivity_tab;

@@ -45,7 +45,8 @@ impl AovApp {
             }
             Command::LearnPath(p) => {
                 self.view = View::Plan;
-                self.analyses.plan.start_learn(&mut self.doc, ctx, p);
+                let chosen = self.analyses.plan.strategy();
+                self.analyses.plan.learn.start(&mut self.doc, ctx, p, chosen);
             }
             Command::ExportPng => self.ask(ctx, FileTask::ExportPng),
             Command::Run => self.start_run(ctx),

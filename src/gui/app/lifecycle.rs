@@ -88,7 +88,10 @@ impl AovApp {
             FileTask::ImportOrders => {
                 self.analyses.import.load(path, Some(crate::gui::analysis::import_tab::Kind::Orders))
             }
-            FileTask::LearnTest => self.analyses.plan.start_learn(&mut self.doc, ctx, path),
+            FileTask::LearnTest => {
+                let chosen = self.analyses.plan.strategy();
+                self.analyses.plan.learn.start(&mut self.doc, ctx, path, chosen);
+            }
             FileTask::SaveScenario => {
                 let then = self.awaiting.take();
                 if self.save(Some(path)) == Saved::Yes
