@@ -8,7 +8,6 @@ use std::sync::atomic::AtomicBool;
 use super::{Failure, check_outputs, print_stdout, write_output};
 use crate::analysis::learn::{Learned, Observed, Settings, learn, updated_spec};
 use crate::format::{money, percent, printable};
-use crate::import::Mapping;
 
 /// Arguments of `aovlab learn`.
 #[derive(Debug, clap::Args)]
@@ -20,12 +19,9 @@ pub struct LearnArgs {
     /// `tier_accepted`, `post_shown`, `post_accepted`).
     #[arg(long, value_name = "CSV")]
     pub test: PathBuf,
-    /// Name columns by hand: ROLE=COLUMN pairs.
-    #[arg(long, value_name = "ROLE=COLUMN")]
-    pub map: Vec<String>,
-    /// The holdout arm's name in the file, where it is not called holdout or control.
-    #[arg(long, value_name = "ARM")]
-    pub control: Option<String>,
+    /// How the results file is read.
+    #[command(flatten)]
+    pub reading: super::monitor::Reading,
     /// The strategy the treatment arm ran (default: the strategy named as the arm).
     #[arg(long, value_name = "NAME")]
     pub strategy: Option<String>,
@@ -68,11 +64,7 @@ pub fn run(a: &LearnArgs) -> Result<(), Failure> {
     check_outputs(&outs, &inputs)?;
     let prepared = super::load_with(a.file.as_deref(), |_| Ok(()))?;
     let (spec, sc) = (&prepared.spec, &prepared.scenario);
-    let map = Mapping::parse(&a.map).map_err(|m| Failure::BadInput(format!("--map: {m}")))?;
-    let table = crate::io::table::read_table(&a.test, &a.test.display().to_string())
-        .map_err(|e| Failure::BadInput(e.to_string()))?;
-    let daily = crate::import::test_results::read(&table, &map, a.control.as_deref())
-        .map_err(|e| Failure::BadInput(e.to_string()))?;
+    let daily = a.reading.read(&a.test)?;
     let name = a.strategy.clone().unwrap_or_else(|| daily.treatment_arm.clone());
     let strategy = sc.strategies.iter().position(|s| s.name == name).ok_or_else(|| {
         let names: Vec<String> = sc.strategies.iter().map(|s| format!("`{}`", s.name)).collect();

@@ -19,12 +19,9 @@ pub struct MonitorArgs {
     /// visitors, orders, revenue[, revenue_sq]` (docs/decide.md, "Monitoring").
     #[arg(long, value_name = "CSV")]
     pub daily: PathBuf,
-    /// Name columns by hand: ROLE=COLUMN pairs (`--map arm=Variation,visitors=Users`).
-    #[arg(long, value_name = "ROLE=COLUMN")]
-    pub map: Vec<String>,
-    /// The holdout arm's name in the file, where it is not called holdout or control.
-    #[arg(long, value_name = "ARM")]
-    pub control: Option<String>,
+    /// How the results file is read.
+    #[command(flatten)]
+    pub reading: Reading,
     /// Two-sided significance level.
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
@@ -44,16 +41,34 @@ pub struct MonitorArgs {
     pub json: Option<PathBuf>,
 }
 
+/// How a test-results file is read (`aovlab monitor` and `aovlab learn`).
+#[derive(Debug, clap::Args)]
+pub struct Reading {
+    /// Name columns by hand: ROLE=COLUMN pairs (`--map arm=Variation,visitors=Users`).
+    #[arg(long, value_name = "ROLE=COLUMN")]
+    pub map: Vec<String>,
+    /// The holdout arm's name in the file, where it is not called holdout or control.
+    #[arg(long, value_name = "ARM")]
+    pub control: Option<String>,
+}
+
+impl Reading {
+    /// The test's results in `path`, day by day, or why they cannot be read.
+    pub fn read(&self, path: &std::path::Path) -> Result<crate::import::test_results::Daily, Failure> {
+        let map = Mapping::parse(&self.map).map_err(|m| Failure::BadInput(format!("--map: {m}")))?;
+        let table = crate::io::table::read_table(path, &path.display().to_string())
+            .map_err(|e| Failure::BadInput(e.to_string()))?;
+        crate::import::test_results::read(&table, &map, self.control.as_deref())
+            .map_err(|e| Failure::BadInput(e.to_string()))
+    }
+}
+
 /// Reads the results and prints each day's intervals and the decision.
 pub fn run(a: &MonitorArgs) -> Result<(), Failure> {
     if let Some(p) = &a.json {
         check_outputs(&[("--json", p)], std::slice::from_ref(&a.daily))?;
     }
-    let map = Mapping::parse(&a.map).map_err(|m| Failure::BadInput(format!("--map: {m}")))?;
-    let table = crate::io::table::read_table(&a.daily, &a.daily.display().to_string())
-        .map_err(|e| Failure::BadInput(e.to_string()))?;
-    let daily = crate::import::test_results::read(&table, &map, a.control.as_deref())
-        .map_err(|e| Failure::BadInput(e.to_string()))?;
+    let daily = a.reading.read(&a.daily)?;
     let cv = if daily.has_squares {
         None
     } else {
