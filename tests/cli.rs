@@ -957,3 +957,37 @@ fn learn_updates_the_scenario_from_a_finished_test() {
         .stdout(predicate::str::contains("Nothing written"));
     assert!(!dir.path().join("never.toml").exists());
 }
+
+/// `aovlab seek` on the article: the 30% AOV lift the article's vendor claims for
+/// post-checkout offers is out of reach at any base acceptance; 6% needs one near the
+/// top of the scenario's range.
+#[test]
+fn seek_says_what_a_target_needs_and_when_nothing_reaches_it() {
+    let common = [
+        "seek",
+        "--replications",
+        "20",
+        "--strategy",
+        "Post-checkout only",
+        "--vary",
+        "behaviour.post_checkout_base_accept",
+    ];
+    aovlab()
+        .args(common)
+        .args(["--target", "aov_lift=30%"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No value from 0% to 100% reaches it: the closest is"));
+    let out = aovlab().args(common).args(["--target", "aov_lift=0.06", "--json", "-"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "aovlab-seek");
+    let x = v["sought"]["value"].as_f64().unwrap();
+    assert!((0.6..0.75).contains(&x), "{x}");
+    assert!(v["sought"]["placement"]["quantile"].as_f64().unwrap() > 0.9);
+    aovlab()
+        .args(common)
+        .args(["--target", "aov_lift"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("write METRIC=VALUE"));
+}

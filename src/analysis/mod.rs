@@ -17,6 +17,7 @@ pub mod monitor;
 pub mod optimize;
 pub mod plan;
 pub mod precision;
+pub mod seek;
 pub mod sensitivity;
 pub mod sweep;
 pub mod value;
@@ -58,6 +59,12 @@ cancellable_by_run!(
     plan::PlanError,
     learn::LearnError
 );
+
+impl Cancellable for seek::SeekError {
+    fn is_cancelled(&self) -> bool {
+        matches!(self, seek::SeekError::Sweep(sweep::SweepError::Run(RunError::Cancelled)))
+    }
+}
 
 /// Runs `sc` and computes each replication's metrics; `progress` gets the
 /// replications done and the total.

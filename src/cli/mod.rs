@@ -14,6 +14,7 @@ mod optimize;
 mod plan;
 mod report;
 mod run;
+mod seek;
 mod sensitivity;
 mod set;
 mod sweep;
@@ -96,6 +97,9 @@ pub enum Command {
     /// Learn from a finished holdout test: the scenario's uncertain inputs updated by
     /// what it observed, the decision before and after, and the updated scenario.
     Learn(learn::LearnArgs),
+    /// What would it take: the value of an input or lever at which an outcome reaches
+    /// a target, and how likely that value is under the scenario's assumptions.
+    Seek(seek::SeekArgs),
     /// Run a scenario and write the board report: one self-contained HTML file with
     /// a summary, the results, every chart, the assumptions and the method.
     Report(report::ReportArgs),
@@ -143,6 +147,7 @@ pub fn main() -> ExitCode {
         Some(Command::PlanHoldout(a)) => plan::run(&a),
         Some(Command::Monitor(a)) => monitor::run(&a),
         Some(Command::Learn(a)) => learn::run(&a),
+        Some(Command::Seek(a)) => seek::run(&a),
         Some(Command::Report(a)) => report::run(&a),
         Some(Command::Compare(a)) => compare::run(&a),
         Some(Command::ImportCatalog(a)) => import::import_catalog(&a),

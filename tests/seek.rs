@@ -1,0 +1,75 @@
+//! Goal seek (issue 29): the value found on a metric with a closed form is the known
+//! one, a target beyond the range says so with the best reachable figure, and the
+//! value found, set in the scenario, reaches the target within its stated
+//! uncertainty.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use aovlab::analysis::seek::{Goal, seek};
+use aovlab::analysis::sensitivity::Outcome;
+use aovlab::engine::RunOptions;
+use aovlab::report::{Metric, run_and_summarize};
+use common::two_products;
+
+const STORE: &str = "visitors = 40_000\nreplications = 20\nseed = 29";
+
+/// One-item-price carts of 1 + Poisson(1.5) "main" items at $50 and a confirmation-page
+/// offer of "extra" ($20, relevance 0.6, price sensitivity 1): each order takes it with
+/// a x 0.6 x v / (v + 20), a the post-checkout base acceptance. Conversion is the
+/// holdout's, so the AOV lift is a x 12 x E[v / (v + 20)] / E[v]: linear in a.
+fn spec() -> aovlab::model::ScenarioSpec {
+    let strategies = "[[strategies]]\nname = \"Offer\"\npost_checkout = { policy = \"matched\", offers = 1 }\n";
+    aovlab::io::scenario_file::parse_spec(&two_products(STORE, "", strategies), "seek").unwrap()
+}
+
+fn slope() -> f64 {
+    let (mut p, mut e_v, mut e_take) = ((-1.5f64).exp(), 0.0, 0.0);
+    for i in 0..60 {
+        let v = 50.0 * (i + 1) as f64;
+        e_v += p * v;
+        e_take += p * v / (v + 20.0);
+        p *= 1.5 / (i + 1) as f64;
+    }
+    12.0 * e_take / e_v
+}
+
+#[test]
+fn goal_seek_finds_the_known_value_and_says_when_none_reaches_the_target() {
+    let spec = spec();
+    let outcome = Outcome { metric: Metric::AovLift, strategy: 1, versus: None };
+    let path = "behaviour.post_checkout_base_accept";
+    let want = 0.05 / slope();
+    let goal = Goal { path, range: None, outcome, target: 0.05 };
+    let s = seek(&spec, &goal, &RunOptions::default(), &|_| {}, &Default::default()).unwrap();
+    let (x, se) = (s.value.unwrap(), s.se.unwrap());
+    assert!((x - want).abs() < 3.0 * se + 1e-3, "found {x} ± {se}, the closed form gives {want}");
+    assert!(s.best.is_none() && s.runs.len() >= 3);
+    // The value found, set in the scenario, reaches the target within its uncertainty.
+    let mut at = spec.clone();
+    at.behaviour.post_checkout_base_accept = aovlab::model::Param::Fixed(x);
+    let r = run_and_summarize(&aovlab::model::Scenario::from_spec(at).unwrap(), &RunOptions::default()).unwrap();
+    let lift = Metric::AovLift.lift_summary(&r.strategies[1]).unwrap().summary;
+    assert!((lift.mean - 0.05).abs() < 3.0 * lift.se.max(se * slope()), "{lift:?}");
+    // Beyond the range: the best reachable, at the end that comes closest.
+    let goal = Goal { target: 0.5, ..goal };
+    let s = seek(&spec, &goal, &RunOptions::default(), &|_| {}, &Default::default()).unwrap();
+    assert!(s.value.is_none());
+    let best = s.best.unwrap();
+    assert_eq!(best.x, 1.0);
+    assert!((best.outcome - slope()).abs() < 0.01, "{best:?} against {}", slope());
+}
+
+/// Where the value lies against the input's distribution: inside, above its P99, or
+/// beyond anything it assumes.
+#[test]
+fn the_value_found_is_placed_in_the_inputs_distribution() {
+    let d = aovlab::model::Dist::Triangular { min: 0.5, mode: 0.6, max: 0.7 };
+    let show = |v: f64| format!("{v:.2}");
+    let p = aovlab::analysis::seek::place(0.6, &d, &show);
+    assert!((p.quantile - 0.5).abs() < 1e-9 && p.text.starts_with("at its P50"), "{p:?}");
+    let p = aovlab::analysis::seek::place(0.695, &d, &show);
+    assert!(p.text.starts_with("above its P99"), "{p:?}");
+    let p = aovlab::analysis::seek::place(0.8, &d, &show);
+    assert!(p.text.contains("impossible under its assumptions"), "{p:?}");
+}
