@@ -273,21 +273,21 @@ pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Res
         description: &'a str,
         in_sample: &'a str,
     }
-    let mut env = minijinja::Environment::new();
-    env.add_template("fit.html", TEMPLATE)?;
-    let t = env.get_template("fit.html")?;
-    t.render(minijinja::value::Serde(Context {
-        file: &crate::import::file_name(&cal.file),
-        orders: cal.orders,
-        simulated: f.simulated,
-        scenario: &sc.name,
-        version: env!("CARGO_PKG_VERSION"),
-        rows,
-        charts,
-        not_from_data: &cal.not_from_data,
-        notes: &cal.notes,
-        description,
-        in_sample: crate::analysis::fit::IN_SAMPLE,
-    }))
-    .map_err(DrawError::from)
+    super::render(
+        "fit.html",
+        TEMPLATE,
+        Context {
+            file: &crate::import::file_name(&cal.file),
+            orders: cal.orders,
+            simulated: f.simulated,
+            scenario: &sc.name,
+            version: env!("CARGO_PKG_VERSION"),
+            rows,
+            charts,
+            not_from_data: &cal.not_from_data,
+            notes: &cal.notes,
+            description,
+            in_sample: crate::analysis::fit::IN_SAMPLE,
+        },
+    )
 }

@@ -248,9 +248,6 @@ pub fn report(
             },
         })
         .collect();
-    let mut env = minijinja::Environment::new();
-    env.add_template("report.html", TEMPLATE)?;
-    let t = env.get_template("report.html")?;
     #[derive(Serialize)]
     struct Context<'a> {
         scenario: &'a str,
@@ -273,28 +270,31 @@ pub fn report(
         file: &'a str,
         command: &'a str,
     }
-    t.render(minijinja::value::Serde(Context {
-        scenario: &r.scenario,
-        version: env!("CARGO_PKG_VERSION"),
-        seed: r.seed,
-        replications: r.replications,
-        visitors: int(r.visitors_per_replication),
-        summary: summary(r, reps),
-        result_header,
-        result_rows,
-        net_header,
-        net_rows,
-        vendor_lines,
-        earn_header,
-        earn_rows,
-        charts,
-        assumptions: assumptions(spec),
-        strategies,
-        method: METHOD,
-        file,
-        command,
-    }))
-    .map_err(DrawError::from)
+    super::render(
+        "report.html",
+        TEMPLATE,
+        Context {
+            scenario: &r.scenario,
+            version: env!("CARGO_PKG_VERSION"),
+            seed: r.seed,
+            replications: r.replications,
+            visitors: int(r.visitors_per_replication),
+            summary: summary(r, reps),
+            result_header,
+            result_rows,
+            net_header,
+            net_rows,
+            vendor_lines,
+            earn_header,
+            earn_rows,
+            charts,
+            assumptions: assumptions(spec),
+            strategies,
+            method: METHOD,
+            file,
+            command,
+        },
+    )
 }
 
 /// An SVG document without its XML declaration, for inlining in HTML.

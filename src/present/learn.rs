@@ -110,9 +110,6 @@ pub fn report(
             if fu.worth_running() { "worth running" } else { "not worth running" }
         ));
     }
-    let mut env = minijinja::Environment::new();
-    env.add_template("learn.html", TEMPLATE)?;
-    let t = env.get_template("learn.html")?;
     #[derive(Serialize)]
     struct Context<'a> {
         version: &'a str,
@@ -129,20 +126,23 @@ pub fn report(
         method: &'a str,
         command: &'a str,
     }
-    t.render(minijinja::value::Serde(Context {
-        version: env!("CARGO_PKG_VERSION"),
-        source: &l.source,
-        strategy: &l.strategy,
-        scenario,
-        effective: format!("{:.0}", l.effective_worlds),
-        worlds: l.worlds,
-        contradicts: l.contradicts,
-        observations,
-        inputs,
-        charts,
-        decision,
-        method: METHOD,
-        command,
-    }))
-    .map_err(DrawError::from)
+    super::render(
+        "learn.html",
+        TEMPLATE,
+        Context {
+            version: env!("CARGO_PKG_VERSION"),
+            source: &l.source,
+            strategy: &l.strategy,
+            scenario,
+            effective: format!("{:.0}", l.effective_worlds),
+            worlds: l.worlds,
+            contradicts: l.contradicts,
+            observations,
+            inputs,
+            charts,
+            decision,
+            method: METHOD,
+            command,
+        },
+    )
 }

@@ -31,3 +31,11 @@ pub enum DrawError {
     #[error("writing the report: {0}")]
     Template(#[from] minijinja::Error),
 }
+
+/// A page from its minijinja `template` (named `name` in messages) filled with
+/// `context`: the report's, the proof of fit's and a test's learning all render so.
+pub(crate) fn render<T: serde::Serialize>(name: &str, template: &str, context: T) -> Result<String, DrawError> {
+    let mut env = minijinja::Environment::new();
+    env.add_template(name, template)?;
+    Ok(env.get_template(name)?.render(minijinja::value::Serde(context))?)
+}
