@@ -146,6 +146,7 @@ fn scenario() -> impl Strategy<Value = ScenarioSpec> {
                 strategies,
                 correlations: Vec::new(),
                 presented: None,
+                claims: Vec::new(),
                 costs: Default::default(),
                 shipping: ShippingSpec {
                     threshold: (threshold * 100.0).round() / 100.0,

@@ -6,7 +6,7 @@
 
 mod common;
 
-use aovlab::analysis::seek::{Goal, seek};
+use aovlab::analysis::seek::{Free, Goal, seek};
 use aovlab::analysis::sensitivity::Outcome;
 use aovlab::engine::RunOptions;
 use aovlab::report::{Metric, run_and_summarize};
@@ -38,9 +38,9 @@ fn slope() -> f64 {
 fn goal_seek_finds_the_known_value_and_says_when_none_reaches_the_target() {
     let spec = spec();
     let outcome = Outcome { metric: Metric::AovLift, strategy: 1, versus: None };
-    let path = "behaviour.post_checkout_base_accept";
+    let free = [Free::parse("behaviour.post_checkout_base_accept").unwrap()];
     let want = 0.05 / slope();
-    let goal = Goal { path, range: None, outcome, target: 0.05 };
+    let goal = Goal { free: &free, range: None, measure: &outcome, target: 0.05 };
     let s = seek(&spec, &goal, &RunOptions::default(), &|_| {}, &Default::default()).unwrap();
     let (x, se) = (s.value.unwrap(), s.se.unwrap());
     assert!((x - want).abs() < 3.0 * se + 1e-3, "found {x} ± {se}, the closed form gives {want}");
@@ -72,4 +72,31 @@ fn the_value_found_is_placed_in_the_inputs_distribution() {
     assert!(p.text.starts_with("above its P99"), "{p:?}");
     let p = aovlab::analysis::seek::place(0.8, &d, &show);
     assert!(p.text.contains("impossible under its assumptions"), "{p:?}");
+}
+
+/// Several fields moved together: the post-checkout and pre-checkout acceptances
+/// scaled by a common relative change. The strategy shows no suggestions, so only the
+/// post-checkout acceptance moves the AOV lift: the change found is the closed form's
+/// `target / (slope x a0) - 1`, and each field's value is its assumed one scaled by it.
+#[test]
+fn fields_moved_together_reach_the_target_by_their_common_change() {
+    let spec = spec();
+    let outcome = Outcome { metric: Metric::AovLift, strategy: 1, versus: None };
+    let free = [
+        Free::parse("behaviour.post_checkout_base_accept").unwrap(),
+        Free::parse("behaviour.pre_checkout_base_accept:0.5").unwrap(),
+    ];
+    let a0 = 0.4; // the helper's post-checkout base acceptance
+    let want = 0.06 / (slope() * a0) - 1.0;
+    let goal = Goal { free: &free, range: None, measure: &outcome, target: 0.06 };
+    let s = seek(&spec, &goal, &RunOptions::default(), &|_| {}, &Default::default()).unwrap();
+    assert!(s.relative && s.fields.len() == 2);
+    let (r, se) = (s.value.unwrap(), s.se.unwrap());
+    assert!((r - want).abs() < 3.0 * se + 2e-3, "found {r} ± {se}, the closed form gives {want}");
+    let post = s.fields[0].value.unwrap();
+    let pre = s.fields[1].value.unwrap();
+    assert!((post - a0 * (1.0 + r)).abs() < 1e-12 && (pre - 0.3 * (1.0 + 0.5 * r)).abs() < 1e-12);
+    // The default range keeps every field in its own: post-checkout reaches 1 first.
+    assert!((s.range.1 - (1.0 / a0 - 1.0)).abs() < 1e-9, "{:?}", s.range);
+    assert!(Free::parse("behaviour.satiation:0").is_err() && Free::parse("behaviour.satiation:x").is_err());
 }

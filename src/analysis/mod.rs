@@ -22,6 +22,7 @@ pub mod sensitivity;
 pub mod sweep;
 pub mod value;
 pub mod variants;
+pub mod vendor;
 
 use std::sync::atomic::AtomicBool;
 

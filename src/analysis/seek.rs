@@ -1,6 +1,9 @@
 //! Goal seek: the value of one input or lever at which an outcome (a metric of a
-//! strategy, or its difference from another's) reaches a target, and where that value
-//! lies against the input's own distribution.
+//! strategy, its difference from another's, or any [`Measure`] such as a vendor's
+//! claim) reaches a target, and where that value lies against the input's own
+//! distribution. Several fields may move together along a direction: each by its
+//! weight times a common relative change of its assumed value (both acceptances
+//! scaled together: weights 1 and 1).
 //!
 //! The outcome at a value is the mean over the scenario's replications of a run with
 //! the field at that value, set or held exactly as a sweep's point ([`Sweep`]), on the
@@ -12,15 +15,20 @@
 //! range. The outcome is assumed monotone along the range; where both ends fall on the
 //! same side of the target, no value in the range reaches it, and the closer end is
 //! the best reachable.
+//!
+//! Only the strategies the outcome reads (and the holdout) are run: each strategy draws
+//! from random streams named after it, so leaving the others out changes none of its
+//! figures.
 
 use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
 use super::sensitivity::Outcome;
-use super::sweep::{Axis, Sweep, SweepError};
+use super::sweep::{Axis, SweepError, scenario_with};
 use crate::engine::{RunError, RunOptions};
-use crate::model::{Dist, Param, ScenarioSpec, fields};
+use crate::model::{Dist, Param, Scenario, ScenarioSpec, fields};
+use crate::report::Replication;
 use crate::stats::mean_defined;
 
 /// Most runs of the scenario one seek makes.
@@ -46,29 +54,62 @@ pub struct Placement {
     pub text: String,
 }
 
-/// What a seek found.
+/// One field a seek moves, and where the answer puts it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Sought {
-    /// The field's canonical path and label.
+pub struct FreeField {
+    /// The field's canonical path.
     pub path: String,
     /// The field for people.
     pub label: String,
+    /// Its weight in the direction (1 for a field moved alone).
+    pub weight: f64,
+    /// Its assumed value (a distribution's median), from which a direction moves it.
+    pub assumed: f64,
+    /// Its value at the answer (or at the best reachable figure).
+    pub value: Option<f64>,
+    /// Where that value lies against the field's distribution (uncertain inputs).
+    pub placement: Option<Placement>,
+}
+
+/// What a seek found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sought {
+    /// The fields moved: one, whose value is the seek's `x`, or several moved together
+    /// by a common relative change `x` (0.5 = each field's assumed value x (1 + 0.5 x
+    /// its weight)).
+    pub fields: Vec<FreeField>,
+    /// What `x` is, in words: the field's label, or "relative change of A and B".
+    pub label: String,
+    /// Whether `x` is a relative change of several fields (else the one field's value).
+    pub relative: bool,
     /// The outcome, in words.
     pub outcome_label: String,
     /// The target value of the outcome.
     pub target: f64,
-    /// The range searched.
+    /// The range of `x` searched.
     pub range: (f64, f64),
-    /// The value that reaches the target, where one in the range does.
+    /// The `x` that reaches the target, where one in the range does.
     pub value: Option<f64>,
     /// Its Monte Carlo standard error (the outcome's over the slope).
     pub se: Option<f64>,
-    /// Where no value reaches it: the value that comes closest and its outcome.
+    /// Where no value reaches it: the `x` that comes closest and its outcome.
     pub best: Option<Run>,
-    /// Where the value lies against the input's distribution (uncertain inputs).
-    pub placement: Option<Placement>,
-    /// Every run, by value.
+    /// Several uncertain fields: the share of the assumed worlds in which every one
+    /// is at least as far from its assumed value as the answer needs, in the answer's
+    /// direction (the inputs are drawn independently, so the product of their tails).
+    pub together: Option<f64>,
+    /// Every run, by `x`.
     pub runs: Vec<Run>,
+}
+
+impl Sought {
+    /// The one field's placement (a seek over one field).
+    pub fn placement(&self) -> Option<&Placement> {
+        match self.fields.as_slice() {
+            [f] => f.placement.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 /// Why a seek gave no answer.
@@ -88,22 +129,124 @@ impl From<RunError> for SeekError {
     }
 }
 
-/// What to seek: the field that is free, the range to search (default: the field's
-/// allowed range; where it is unbounded, up to four times an uncertain input's P99.9),
-/// and the outcome's target.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// What a seek measures in each replication: a metric of a strategy ([`Outcome`]) or a
+/// vendor's claim's figure.
+pub trait Measure: Sync {
+    /// Its value in one replication (`None` where undefined).
+    fn value(&self, rep: &Replication) -> Option<f64>;
+    /// It in words, for the scenario it reads.
+    fn describe(&self, sc: &Scenario) -> String;
+    /// Whether the scenario can give it (its strategies exist, the metric applies).
+    fn check(&self, sc: &Scenario) -> Result<(), String>;
+    /// The strategies it reads (indices into the scenario's).
+    fn strategies(&self) -> Vec<usize>;
+    /// The same measure on a scenario whose strategies were renumbered by `to`.
+    fn renumbered(&self, to: &dyn Fn(usize) -> usize) -> Box<dyn Measure>;
+}
+
+impl Measure for Outcome {
+    fn value(&self, rep: &Replication) -> Option<f64> {
+        Outcome::value(self, rep)
+    }
+    fn describe(&self, sc: &Scenario) -> String {
+        Outcome::describe(self, sc)
+    }
+    fn check(&self, sc: &Scenario) -> Result<(), String> {
+        Outcome::check(self, sc)
+    }
+    fn strategies(&self) -> Vec<usize> {
+        std::iter::once(self.strategy).chain(self.versus).collect()
+    }
+    fn renumbered(&self, to: &dyn Fn(usize) -> usize) -> Box<dyn Measure> {
+        Box::new(Outcome { strategy: to(self.strategy), versus: self.versus.map(to), ..*self })
+    }
+}
+
+/// A field a seek moves, as asked: its path as written and its weight in the
+/// direction (ignored for a field moved alone).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Free {
+    /// The field's path (`behaviour.post_checkout_base_accept`).
+    pub path: String,
+    /// Its weight: the field moves by weight x the common relative change.
+    pub weight: f64,
+}
+
+impl Free {
+    /// Reads `PATH` or `PATH:WEIGHT`.
+    pub fn parse(text: &str) -> Result<Free, String> {
+        match text.rsplit_once(':') {
+            Some((p, w)) => {
+                let weight: f64 =
+                    w.trim().parse().map_err(|_| format!("`{text}`: the weight `{w}` is not a number"))?;
+                if !weight.is_finite() || weight == 0.0 {
+                    return Err(format!("`{text}`: a weight must be a number other than 0"));
+                }
+                Ok(Free { path: p.trim().to_string(), weight })
+            }
+            None => Ok(Free { path: text.trim().to_string(), weight: 1.0 }),
+        }
+    }
+}
+
+/// What to seek: the fields that are free, the range of `x` to search (one field: its
+/// value, default its allowed range, up to four times an uncertain input's P99.9 where
+/// unbounded; several: their common relative change, default as far as every field
+/// stays in its range), and the outcome's target.
+#[derive(Clone, Copy)]
 pub struct Goal<'a> {
-    /// The field's path as written (`behaviour.post_checkout_base_accept`).
-    pub path: &'a str,
-    /// Lowest and highest value tried.
+    /// The fields that move.
+    pub free: &'a [Free],
+    /// Lowest and highest `x` tried.
     pub range: Option<(f64, f64)>,
     /// The outcome.
-    pub outcome: Outcome,
+    pub measure: &'a dyn Measure,
     /// The value it should reach.
     pub target: f64,
 }
 
-/// The value of the goal's field at which its outcome reaches its target.
+/// One free field, resolved.
+struct Moved {
+    axis: Axis,
+    path: fields::Path,
+    weight: f64,
+    assumed: f64,
+    prior: Option<Dist>,
+    /// Its default range.
+    range: (f64, f64),
+}
+
+impl Moved {
+    fn at(&self, x: f64, relative: bool) -> f64 {
+        if relative { self.assumed * (1.0 + self.weight * x) } else { x }
+    }
+}
+
+fn moved(spec: &ScenarioSpec, free: &Free) -> Result<Moved, SeekError> {
+    let request = |e: String| SeekError::Request(e);
+    let path = fields::resolve(spec, &free.path).map_err(|e| request(e.to_string()))?;
+    let f = path.spec_field();
+    let value = fields::get(spec, &path);
+    let prior = match &value {
+        Some(fields::Value::Param(Param::Dist(d))) => Some(d.clone()),
+        _ => None,
+    };
+    let assumed = match (&prior, value.as_ref().and_then(fields::Value::as_number)) {
+        (Some(d), _) => d.quantile(0.5),
+        (None, Some(v)) => v,
+        (None, None) => return Err(request(format!("`{}` is not a number", path.canonical()))),
+    };
+    let lo = if f.min_open { f.min + (f.max.min(1.0) - f.min) * 1e-6 } else { f.min };
+    let hi = if f.max.is_finite() && f.max <= 1e6 {
+        f.max
+    } else {
+        prior.as_ref().map_or(f.max.min(1e6), |d| d.quantile(0.999).max(lo) * 4.0)
+    };
+    let axis = Axis::new(spec, &free.path, lo, hi, 2).map_err(request)?;
+    Ok(Moved { axis, path, weight: free.weight, assumed, prior, range: (lo, hi) })
+}
+
+/// The value of the goal's fields at which its outcome reaches its target.
 pub fn seek(
     spec: &ScenarioSpec,
     goal: &Goal,
@@ -111,40 +254,89 @@ pub fn seek(
     progress: &(dyn Fn(f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Sought, SeekError> {
-    let Goal { path, range, outcome, target } = *goal;
-    let resolved = fields::resolve(spec, path).map_err(|e| SeekError::Request(e.to_string()))?;
-    let f = resolved.spec_field();
-    let prior = match fields::get(spec, &resolved) {
-        Some(fields::Value::Param(Param::Dist(d))) => Some(d),
-        _ => None,
-    };
+    let Goal { free, range, measure, target } = *goal;
+    if free.is_empty() {
+        return Err(SeekError::Request("name at least one field to vary".into()));
+    }
+    let moved: Vec<Moved> = free.iter().map(|f| moved(spec, f)).collect::<Result<_, _>>()?;
+    for (i, m) in moved.iter().enumerate() {
+        if moved[..i].iter().any(|o| o.axis.path == m.axis.path) {
+            return Err(SeekError::Request(format!("`{}` is named twice", m.axis.path)));
+        }
+    }
+    let relative = moved.len() > 1;
+    if relative && let Some(m) = moved.iter().find(|m| m.assumed == 0.0) {
+        return Err(SeekError::Request(format!(
+            "`{}` is assumed to be 0, so it cannot move by a share of itself; vary it alone",
+            m.axis.path
+        )));
+    }
     let (lo, hi) = match range {
         Some(r) => r,
-        None => {
-            let lo = if f.min_open { f.min + (f.max.min(1.0) - f.min) * 1e-6 } else { f.min };
-            let hi = if f.max.is_finite() && f.max <= 1e6 {
-                f.max
-            } else {
-                prior.as_ref().map_or(f.max.min(1e6), |d| d.quantile(0.999).max(lo) * 4.0)
-            };
-            (lo, hi)
+        None if relative => {
+            // Every field within its range: weight x r in [lo/assumed - 1, hi/assumed - 1].
+            let mut r = (f64::NEG_INFINITY, f64::INFINITY);
+            for m in &moved {
+                let ends = [(m.range.0 / m.assumed - 1.0) / m.weight, (m.range.1 / m.assumed - 1.0) / m.weight];
+                r = (r.0.max(ends[0].min(ends[1])), r.1.min(ends[0].max(ends[1])));
+            }
+            r
         }
+        None => moved[0].range,
     };
     if lo.is_nan() || hi.is_nan() || lo >= hi {
         return Err(SeekError::Request(format!("the range {lo} to {hi} is empty")));
     }
-    let axis = Axis::new(spec, path, lo, hi, 2).map_err(SeekError::Request)?;
-    let sweep = Sweep { x: axis, y: None };
-    {
-        let sc = sweep.scenario_at(spec, (lo, None))?;
-        outcome.check(&sc).map_err(SeekError::Request)?;
+    let strategies: Vec<usize> = {
+        let sc = Scenario::from_spec(spec.clone())
+            .map_err(|e| SeekError::Request(e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
+        measure.check(&sc).map_err(SeekError::Request)?;
+        let mut k = measure.strategies();
+        k.push(sc.holdout);
+        k.sort_unstable();
+        k.dedup();
+        k
+    };
+    // The strategies to run: all of them where a correlation names a strategy's field
+    // (it would lose its partner), else only those read.
+    let keep: Option<Vec<usize>> =
+        (!spec.correlations.iter().any(|c| c.first.starts_with("strategies") || c.second.starts_with("strategies")))
+            .then_some(strategies);
+    let measure: Box<dyn Measure> = match &keep {
+        Some(k) => measure.renumbered(&|i| k.iter().position(|&j| j == i).unwrap_or(i)),
+        None => measure.renumbered(&|i| i),
+    };
+    let scenario = |x: f64| -> Result<Scenario, SeekError> {
+        let values: Vec<(&Axis, f64)> = moved.iter().map(|m| (&m.axis, m.at(x, relative))).collect();
+        let mut s = spec.clone();
+        if let Some(k) = &keep {
+            // Set every field first (a lever of a strategy left out moves nothing).
+            s = super::sweep::spec_with(&s, &values, &format!("x = {x}"))?;
+            s.strategies = k.iter().map(|&i| s.strategies[i].clone()).collect();
+            let held: Vec<(&Axis, f64)> = values.iter().filter(|(a, _)| a.held()).copied().collect();
+            return Ok(scenario_with(&s, &held, &format!("x = {x}"))?);
+        }
+        Ok(scenario_with(&s, &values, &format!("x = {x}"))?)
+    };
+    for x in [lo, hi] {
+        for m in &moved {
+            let v = m.at(x, relative);
+            if !m.path.spec_field().allows(v) {
+                return Err(SeekError::Request(format!(
+                    "{} takes {} at {x}, outside its allowed range: {}",
+                    m.axis.path,
+                    crate::model::param::num(v),
+                    m.path.spec_field().range_text()
+                )));
+            }
+        }
     }
-    let outcome_label = outcome.describe(&sweep.scenario_at(spec, (lo, None))?);
+    let outcome_label = measure.describe(&scenario(lo)?);
     let runs = std::sync::Mutex::new(Vec::<Run>::new());
     let evaluate = |x: f64| -> Result<Run, SeekError> {
-        let sc = sweep.scenario_at(spec, (x, None))?;
+        let sc = scenario(x)?;
         let reps = super::replications(&sc, opts, &|_, _| {}, cancel)?;
-        let values: Vec<f64> = reps.iter().filter_map(|r| outcome.value(r)).collect();
+        let values: Vec<f64> = reps.iter().filter_map(|r| measure.value(r)).collect();
         let mean = mean_defined(values.iter().map(|v| Some(*v))).unwrap_or(f64::NAN);
         let n = values.len() as f64;
         let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
@@ -188,29 +380,49 @@ pub fn seek(
     }
     let mut runs = runs.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     runs.sort_by(|p, q| p.x.total_cmp(&q.x));
-    let placement = match (value, &prior) {
-        (Some(x), Some(d)) => Some(place(x, d, &|v| f.show(v, &spec.store.currency))),
-        _ => None,
+    let currency = &spec.store.currency;
+    let at = value.or(best.map(|b| b.x));
+    let fields: Vec<FreeField> = moved
+        .iter()
+        .map(|m| {
+            let v = at.map(|x| m.at(x, relative));
+            let placement = match (v, &m.prior) {
+                (Some(v), Some(d)) if value.is_some() => Some(place(v, d, &|u| m.path.spec_field().show(u, currency))),
+                _ => None,
+            };
+            FreeField {
+                path: m.axis.path.clone(),
+                label: m.axis.label.clone(),
+                weight: if relative { m.weight } else { 1.0 },
+                assumed: m.assumed,
+                value: v,
+                placement,
+            }
+        })
+        .collect();
+    // Every uncertain field at least as far out as the answer needs, in its direction.
+    let together = (relative && value.is_some() && fields.iter().all(|f| f.placement.is_some())).then(|| {
+        fields
+            .iter()
+            .filter_map(|f| {
+                let q = f.placement.as_ref()?.quantile;
+                Some(if f.value? >= f.assumed { 1.0 - q } else { q })
+            })
+            .product()
+    });
+    let label = if relative {
+        format!("relative change of {}", moved.iter().map(|m| m.axis.label.as_str()).collect::<Vec<_>>().join(" and "))
+    } else {
+        moved[0].axis.label.clone()
     };
     progress(1.0);
-    Ok(Sought {
-        label: resolved.label(spec),
-        path: resolved.canonical(),
-        outcome_label,
-        target,
-        range: (lo, hi),
-        value,
-        se,
-        best,
-        placement,
-        runs,
-    })
+    Ok(Sought { fields, label, relative, outcome_label, target, range: (lo, hi), value, se, best, together, runs })
 }
 
 /// Where `x` lies in `d`: its quantile, and in words.
 pub fn place(x: f64, d: &Dist, show: &dyn Fn(f64) -> String) -> Placement {
     let q = d.cdf(x).clamp(0.0, 1.0);
-    let pct = |p: f64| crate::format::percent(p, 1);
+    let pct = |p: f64| if p < 0.001 { "under 0.1%".to_string() } else { crate::format::percent(p, 1) };
     let text = if q >= 1.0 {
         format!(
             "above anything it assumes (its highest value is {}): impossible under its assumptions",

@@ -97,6 +97,12 @@ impl Axis {
         self.resolved.spec_field().show(v, currency)
     }
 
+    /// Whether each point holds the field (an uncertain fact about the world) rather
+    /// than sets it.
+    pub fn held(&self) -> bool {
+        self.held
+    }
+
     /// The field's unit.
     pub fn unit(&self) -> fields::Unit {
         self.resolved.spec_field().unit
@@ -228,36 +234,16 @@ impl Sweep {
     /// ([`Scenario::hold`]: a held share keeps the others consistent, a correlated
     /// input its partners; any other is as if set).
     pub fn scenario_at(&self, spec: &ScenarioSpec, (x, y): (f64, Option<f64>)) -> Result<Scenario, SweepError> {
-        let invalid = |m: String| SweepError::Invalid {
-            at: self.describe((x, y)),
-            errors: vec![FieldError { path: String::new(), message: m }],
-        };
-        let s = self.spec_at(spec, (x, y))?;
-        let mut sc =
-            Scenario::from_spec(s).map_err(|errors| SweepError::Invalid { at: self.describe((x, y)), errors })?;
-        for (a, v) in std::iter::once((&self.x, Some(x))).chain(self.y.as_ref().map(|a| (a, y))) {
-            if let (true, Some(v)) = (a.held, v) {
-                sc = sc.hold(&a.path, v).map_err(|e| invalid(e.to_string()))?;
-            }
-        }
-        Ok(sc)
+        let at: Vec<(&Axis, f64)> = std::iter::once((&self.x, x)).chain(self.y.as_ref().zip(y)).collect();
+        scenario_with(spec, &at, &self.describe((x, y)))
     }
 
     /// The file form at one point: `spec` with the fields that are set there (as
     /// `--set` sets them); a field the point holds is left as the file has it (it is
     /// held when run, [`Sweep::scenario_at`]). What a shard records, and merges check.
     pub fn spec_at(&self, spec: &ScenarioSpec, (x, y): (f64, Option<f64>)) -> Result<ScenarioSpec, SweepError> {
-        let mut s = spec.clone();
-        let invalid = |m: String| SweepError::Invalid {
-            at: self.describe((x, y)),
-            errors: vec![FieldError { path: String::new(), message: m }],
-        };
-        for (a, v) in std::iter::once((&self.x, Some(x))).chain(self.y.as_ref().map(|a| (a, y))) {
-            if let (false, Some(v)) = (a.held, v) {
-                a.set(&mut s, v).map_err(invalid)?;
-            }
-        }
-        Ok(s)
+        let at: Vec<(&Axis, f64)> = std::iter::once((&self.x, x)).chain(self.y.as_ref().zip(y)).collect();
+        spec_with(spec, &at, &self.describe((x, y)))
     }
 
     /// A point in words: `AOV-optimized › Tier prompt window = 0.3`.
@@ -268,6 +254,38 @@ impl Sweep {
         }
         s
     }
+}
+
+/// The scenario with each axis's field at its value: set as `--set` sets it, or held in
+/// every replication where the field is an uncertain fact about the world. `at` names
+/// the point in errors.
+pub fn scenario_with(spec: &ScenarioSpec, values: &[(&Axis, f64)], at: &str) -> Result<Scenario, SweepError> {
+    let invalid = |m: String| SweepError::Invalid {
+        at: at.to_string(),
+        errors: vec![FieldError { path: String::new(), message: m }],
+    };
+    let s = spec_with(spec, values, at)?;
+    let mut sc = Scenario::from_spec(s).map_err(|errors| SweepError::Invalid { at: at.to_string(), errors })?;
+    for (a, v) in values {
+        if a.held {
+            sc = sc.hold(&a.path, *v).map_err(|e| invalid(e.to_string()))?;
+        }
+    }
+    Ok(sc)
+}
+
+/// `spec` with the fields of `values` that are set (not held) at their values.
+pub fn spec_with(spec: &ScenarioSpec, values: &[(&Axis, f64)], at: &str) -> Result<ScenarioSpec, SweepError> {
+    let mut s = spec.clone();
+    for (a, v) in values {
+        if !a.held {
+            a.set(&mut s, *v).map_err(|m| SweepError::Invalid {
+                at: at.to_string(),
+                errors: vec![FieldError { path: String::new(), message: m }],
+            })?;
+        }
+    }
+    Ok(s)
 }
 
 /// Runs the sweep; `update` hears progress and each point as it completes (from a

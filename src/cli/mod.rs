@@ -1,6 +1,7 @@
 //! The `aovlab` command: argument parsing and dispatch. One file per subcommand.
 
 mod bench;
+mod claim;
 mod compare;
 mod fields;
 #[cfg(feature = "gui")]
@@ -100,6 +101,10 @@ pub enum Command {
     /// What would it take: the value of an input or lever at which an outcome reaches
     /// a target, and how likely that value is under the scenario's assumptions.
     Seek(seek::SeekArgs),
+    /// Check a claim (a vendor's case study, an article's figure) against a scenario:
+    /// how likely it is here, what each uncertain input would need to be, and the
+    /// claim read as a holdout measures it and as a vendor reports it.
+    Claim(claim::ClaimArgs),
     /// Run a scenario and write the board report: one self-contained HTML file with
     /// a summary, the results, every chart, the assumptions and the method.
     Report(report::ReportArgs),
@@ -148,6 +153,7 @@ pub fn main() -> ExitCode {
         Some(Command::Monitor(a)) => monitor::run(&a),
         Some(Command::Learn(a)) => learn::run(&a),
         Some(Command::Seek(a)) => seek::run(&a),
+        Some(Command::Claim(a)) => claim::run(&a),
         Some(Command::Report(a)) => report::run(&a),
         Some(Command::Compare(a)) => compare::run(&a),
         Some(Command::ImportCatalog(a)) => import::import_catalog(&a),

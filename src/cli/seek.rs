@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::sweep::{metric, strategy};
 use super::{Failure, SimArgs, check_outputs, print_stdout, write_output};
-use crate::analysis::seek::{Goal, Sought, seek};
+use crate::analysis::seek::{Free, Goal, Sought, seek};
 use crate::analysis::sensitivity::Outcome;
 use crate::format::printable;
 use crate::model::fields;
@@ -29,14 +29,17 @@ pub struct SeekArgs {
     #[arg(long, value_name = "NAME")]
     pub versus: Option<String>,
     /// The field that is free (`aovlab fields` lists the paths), e.g.
-    /// `behaviour.post_checkout_base_accept`.
-    #[arg(long, value_name = "PATH")]
-    pub vary: String,
-    /// Lowest value tried (default: the field's allowed range).
-    #[arg(long)]
+    /// `behaviour.post_checkout_base_accept`. Given more than once, the fields move
+    /// together: each by its weight (`PATH:WEIGHT`, default 1) times a common relative
+    /// change of its assumed value.
+    #[arg(long, value_name = "PATH[:WEIGHT]", required = true)]
+    pub vary: Vec<String>,
+    /// Lowest value tried (default: the field's allowed range; for several fields the
+    /// lowest relative change, -0.5 = 50% below their assumed values).
+    #[arg(long, allow_hyphen_values = true)]
     pub from: Option<f64>,
-    /// Highest value tried.
-    #[arg(long)]
+    /// Highest value tried (for several fields the highest relative change).
+    #[arg(long, allow_hyphen_values = true)]
     pub to: Option<f64>,
     /// Write the result (every run, the value, its uncertainty and placement) as JSON
     /// to PATH (or `-`).
@@ -78,7 +81,8 @@ pub fn run(a: &SeekArgs) -> Result<(), Failure> {
     let opts = a.sim.options(None);
     let bar = super::progress_bar(1000, "runs");
     let cancel = AtomicBool::new(false);
-    let goal = Goal { path: &a.vary, range, outcome, target };
+    let free: Vec<Free> = a.vary.iter().map(|v| Free::parse(v)).collect::<Result<_, _>>().map_err(Failure::BadInput)?;
+    let goal = Goal { free: &free, range, measure: &outcome, target };
     let s = seek(spec, &goal, &opts, &|f| bar.set_position((f * 1000.0) as u64), &cancel)
         .map_err(|e| Failure::BadInput(e.to_string()))?;
     bar.finish_and_clear();
@@ -94,41 +98,75 @@ pub fn run(a: &SeekArgs) -> Result<(), Failure> {
 }
 
 fn text(spec: &crate::model::ScenarioSpec, s: &Sought, m: Metric, currency: &str) -> String {
-    let show = |v: f64| {
-        fields::resolve(spec, &s.path)
-            .map_or_else(|_| crate::model::param::num(v), |p| p.spec_field().show(v, currency))
-    };
     let goal = m.format_exact(s.target, currency);
     let mut out = format!(
         "{}: {} = {goal}, varying {} from {} to {} ({} runs on the same visitors).\n",
         printable(&spec.name),
         printable(&s.outcome_label),
         printable(&s.label),
-        show(s.range.0),
-        show(s.range.1),
+        show_x(spec, s, s.range.0),
+        show_x(spec, s, s.range.1),
         s.runs.len()
     );
+    out.push_str(&answer(spec, s, &|v| m.format_exact(v, currency)));
+    out
+}
+
+/// A seek's answer in sentences: the value (each field's, for several) with its
+/// uncertainty and where it lies against the assumptions, or the best reachable.
+pub(crate) fn answer(spec: &crate::model::ScenarioSpec, s: &Sought, outcome: &dyn Fn(f64) -> String) -> String {
+    let currency = &spec.store.currency;
+    let show = |path: &str, v: f64| {
+        fields::resolve(spec, path).map_or_else(|_| crate::model::param::num(v), |p| p.spec_field().show(v, currency))
+    };
+    let mut out = String::new();
     match (s.value, &s.best) {
         (Some(x), _) => {
             out.push_str(&format!(
                 "It needs {} = {} (Monte Carlo uncertainty ±{}).\n",
                 printable(&s.label),
-                show(x),
-                show(s.se.unwrap_or(f64::NAN))
+                show_x(spec, s, x),
+                show_x(spec, s, s.se.unwrap_or(f64::NAN)).trim_start_matches('+')
             ));
-            if let Some(p) = &s.placement {
-                out.push_str(&format!("Against the scenario's assumptions: {}.\n", p.text));
+            for f in &s.fields {
+                if s.relative {
+                    out.push_str(&format!(
+                        "  {} = {} (assumed {})",
+                        printable(&f.label),
+                        show(&f.path, f.value.unwrap_or(f64::NAN)),
+                        show(&f.path, f.assumed)
+                    ));
+                    out.push_str(&f.placement.as_ref().map_or(String::new(), |p| format!(": {}", p.text)));
+                    out.push('\n');
+                } else if let Some(p) = &f.placement {
+                    out.push_str(&format!("Against the scenario's assumptions: {}.\n", p.text));
+                }
+            }
+            if let Some(t) = s.together {
+                out.push_str(&format!(
+                    "All of them that far out together (drawn independently): about {} of the assumed worlds.\n",
+                    crate::format::percent(t, 2)
+                ));
             }
         }
         (None, Some(b)) => out.push_str(&format!(
             "No value from {} to {} reaches it: the closest is {} at {} = {}.\n",
-            show(s.range.0),
-            show(s.range.1),
-            m.format_exact(b.outcome, currency),
+            show_x(spec, s, s.range.0),
+            show_x(spec, s, s.range.1),
+            outcome(b.outcome),
             printable(&s.label),
-            show(b.x)
+            show_x(spec, s, b.x)
         )),
         (None, None) => out.push_str("No answer.\n"),
     }
     out
+}
+
+/// A value of the seek's `x`: the field's as it reads, or a relative change (`+35%`).
+fn show_x(spec: &crate::model::ScenarioSpec, s: &Sought, x: f64) -> String {
+    match (s.relative, s.fields.as_slice()) {
+        (false, [f]) => fields::resolve(spec, &f.path)
+            .map_or_else(|_| crate::model::param::num(x), |p| p.spec_field().show(x, &spec.store.currency)),
+        _ => format!("{:+.1}%", x * 100.0),
+    }
 }

@@ -415,6 +415,7 @@ fn list_label(spec: &ScenarioSpec, path: &str) -> String {
             fields::List::Tiers => "Tiers".into(),
             fields::List::Strategies => "Strategies".into(),
             fields::List::Correlations => "Correlated inputs".into(),
+            fields::List::Claims => "Claims".into(),
         },
         _ => match head {
             "store" => "Store".into(),

@@ -110,6 +110,7 @@ fn identity(list: &str, t: &toml::Table) -> Option<String> {
         List::Tiers => s(FieldId::TierName).to_string(),
         List::Strategies => s(FieldId::StrategyName).to_string(),
         List::Correlations => joined(&[FieldId::CorrelationFirst, FieldId::CorrelationSecond]),
+        List::Claims => s(FieldId::ClaimStatement).to_string(),
     })
 }
 

@@ -24,6 +24,8 @@ pub enum Item {
     Strategy(StrategySpec),
     /// A correlation between two uncertain inputs.
     Correlation(CorrelationSpec),
+    /// A claim to check.
+    Claim(ClaimSpec),
 }
 
 impl Item {
@@ -36,6 +38,7 @@ impl Item {
             Item::Tier(_) => List::Tiers,
             Item::Strategy(_) => List::Strategies,
             Item::Correlation(_) => List::Correlations,
+            Item::Claim(_) => List::Claims,
         }
     }
 }
@@ -98,6 +101,7 @@ impl Edit {
                     Item::Tier(t) => spec.tiers.insert(index, t),
                     Item::Strategy(s) => spec.strategies.insert(index, s),
                     Item::Correlation(c) => spec.correlations.insert(index, c),
+                    Item::Claim(c) => spec.claims.insert(index, c),
                 }
                 Ok(Edit::Remove(list, index))
             }
@@ -112,6 +116,7 @@ impl Edit {
                     List::Tiers => Item::Tier(spec.tiers.remove(index)),
                     List::Strategies => Item::Strategy(spec.strategies.remove(index)),
                     List::Correlations => Item::Correlation(spec.correlations.remove(index)),
+                    List::Claims => Item::Claim(spec.claims.remove(index)),
                 };
                 Ok(Edit::Insert(index, item))
             }
@@ -131,6 +136,7 @@ impl Edit {
                     List::Tiers => mv(&mut spec.tiers, from, to),
                     List::Strategies => mv(&mut spec.strategies, from, to),
                     List::Correlations => mv(&mut spec.correlations, from, to),
+                    List::Claims => mv(&mut spec.claims, from, to),
                 }
                 Ok(Edit::Move(list, to, from))
             }

@@ -56,6 +56,10 @@ pub struct ScenarioSpec {
     /// The store's free-shipping threshold, fee and prompt (MODEL.md rule 22).
     #[serde(default, skip_serializing_if = "ShippingSpec::is_none")]
     pub shipping: ShippingSpec,
+    /// Claims about the strategies, as a vendor's case study or an article states them,
+    /// to check against this scenario (`aovlab claim`); simulation ignores them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<ClaimSpec>,
     /// Results saved with the scenario for a presentation (a presenter file): shown on
     /// opening without running; ignored by validation and simulation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,6 +142,7 @@ impl ScenarioSpec {
             correlations: self.correlations.clone(),
             costs: self.costs.clone(),
             shipping: self.shipping.clone(),
+            claims: self.claims.clone(),
             presented: self.presented.clone(),
         }
     }
@@ -611,4 +616,80 @@ impl Default for PostCheckoutSpec {
     fn default() -> Self {
         Self { policy: OfferPolicy::Off, offers: 1, offer_discount: 0.0 }
     }
+}
+
+words! {
+    /// What a claim states: a lift, as a holdout would measure it or as a vendor
+    /// reports it, or one of a vendor's own figures.
+    pub enum ClaimFigure {
+        /// AOV lift against the holdout (0.30 = +30%).
+        #[default]
+        AovLift = "aov_lift",
+        /// Conversion lift against the holdout.
+        ConversionLift = "conversion_lift",
+        /// Revenue-per-visitor lift against the holdout.
+        RpvLift = "rpv_lift",
+        /// Offers accepted / offers shown on the claim's surface.
+        TakeRate = "take_rate",
+        /// Attributed revenue / revenue (MODEL.md rule 21).
+        AttributedShare = "attributed_share",
+        /// Attributed revenue a year, in currency.
+        AttributedRevenue = "attributed_revenue",
+    }
+}
+
+words! {
+    /// Where a claim's effect comes from: one surface, or the whole program.
+    pub enum ClaimSurface {
+        /// Everything the strategy does.
+        #[default]
+        Program = "program",
+        /// Pre-checkout suggestions in the cart.
+        Cart = "cart",
+        /// The loyalty-tier prompt.
+        TierPrompt = "tier_prompt",
+        /// Offers on the confirmation page, after the order.
+        Confirmation = "confirmation",
+    }
+}
+
+words! {
+    /// How a claimed lift was measured.
+    pub enum ClaimBasis {
+        /// Against a holdout: what the strategy adds (MODEL.md's lifts).
+        #[default]
+        Incremental = "incremental",
+        /// As a vendor's dashboard reports it: the revenue it attributes to itself read
+        /// as a lift (attributed / (revenue - attributed)).
+        Attributed = "attributed",
+    }
+}
+
+/// A claim to check: a figure of a strategy (or of one of its surfaces) at least
+/// `at_least` and at most `at_most`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimSpec {
+    /// The claim in the words of whoever makes it.
+    pub statement: String,
+    /// Where it comes from (a case study, an article).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// The strategy that stands for what the claim describes.
+    pub strategy: String,
+    /// program | cart | tier_prompt | confirmation.
+    #[serde(default)]
+    pub surface: ClaimSurface,
+    /// aov_lift | conversion_lift | rpv_lift | take_rate | attributed_share |
+    /// attributed_revenue.
+    pub figure: ClaimFigure,
+    /// The least the figure must be for the claim to hold (a lift or share as a
+    /// fraction: 0.3 = 30%; attributed revenue in currency a year).
+    pub at_least: f64,
+    /// The most it may be (a claimed range such as 15-30%); none: no upper end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most: Option<f64>,
+    /// incremental | attributed: how a claimed lift was measured.
+    #[serde(default)]
+    pub basis: ClaimBasis,
 }

@@ -56,7 +56,7 @@ impl Page {
             Section::Catalog | Section::List(List::Products | List::Links) => Page::Catalog,
             Section::List(List::Segments) => Page::Segments,
             Section::List(List::Tiers) => Page::Tiers,
-            Section::List(List::Strategies) => Page::Strategies,
+            Section::List(List::Strategies | List::Claims) => Page::Strategies,
             Section::Scenario
             | Section::Store
             | Section::Behaviour

@@ -305,7 +305,7 @@ pub fn markdown_table(prefix: &str) -> String {
 }
 
 /// The table prefixes the docs show, in order.
-pub const TABLES: [&str; 11] = [
+pub const TABLES: [&str; 12] = [
     "store.",
     "behaviour.",
     "costs.",
@@ -317,6 +317,7 @@ pub const TABLES: [&str; 11] = [
     "tiers[].",
     "strategies[].",
     "correlations[].",
+    "claims[].",
 ];
 
 /// The field at a registry path such as `segments[].share` (paths as written are

@@ -20,12 +20,14 @@ pub enum List {
     Strategies,
     /// `[[correlations]]`, by index only.
     Correlations,
+    /// `[[claims]]`, by index only.
+    Claims,
 }
 
 impl List {
     /// Every list.
-    pub const ALL: [List; 6] =
-        [List::Products, List::Links, List::Segments, List::Tiers, List::Strategies, List::Correlations];
+    pub const ALL: [List; 7] =
+        [List::Products, List::Links, List::Segments, List::Tiers, List::Strategies, List::Correlations, List::Claims];
 
     /// The key in the file.
     pub fn key(self) -> &'static str {
@@ -36,6 +38,7 @@ impl List {
             List::Tiers => "tiers",
             List::Strategies => "strategies",
             List::Correlations => "correlations",
+            List::Claims => "claims",
         }
     }
 
@@ -48,6 +51,7 @@ impl List {
             List::Tiers => "tier",
             List::Strategies => "strategy",
             List::Correlations => "correlation",
+            List::Claims => "claim",
         }
     }
 
@@ -65,6 +69,7 @@ impl List {
             List::Tiers => spec.tiers.len(),
             List::Strategies => spec.strategies.len(),
             List::Correlations => spec.correlations.len(),
+            List::Claims => spec.claims.len(),
         }
     }
 
@@ -76,7 +81,7 @@ impl List {
             List::Segments => spec.segments.get(i).map(|s| s.name.as_str()),
             List::Tiers => spec.tiers.get(i).map(|t| t.name.as_str()),
             List::Strategies => spec.strategies.get(i).map(|s| s.name.as_str()),
-            List::Correlations => None,
+            List::Correlations | List::Claims => None,
         }
     }
 
@@ -86,6 +91,7 @@ impl List {
             List::Products => spec.products.get(i).map(|p| p.name.clone()).unwrap_or_default(),
             List::Links => format!("link {}", i + 1),
             List::Correlations => format!("correlation {}", i + 1),
+            List::Claims => format!("claim {}", i + 1),
             _ => self.name(spec, i).unwrap_or_default().to_string(),
         }
     }

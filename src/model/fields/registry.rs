@@ -352,6 +352,45 @@ registry! {
     CorrelationRank = ["correlations[].rank", "Rank correlation", Number, Unit::Factor, [-0.99, 0.99], None, World,
         "Spearman's rank correlation of the two inputs' draws across replications (Gaussian copula); the \
          declared correlations together must be consistent (a positive definite matrix)."], item!(correlations => rank => number);
+    ClaimStatement = ["claims[].statement", "Claim", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "The claim in the words of whoever makes it (a vendor's case study, an article)."], item!(claims => statement => text);
+    ClaimSource = ["claims[].source", "Source", Text, Unit::None, [TEXT[0], TEXT[1]], Some("\"\""), Identity,
+        "Where the claim comes from."], item!(claims => source => text_or_empty);
+    ClaimStrategy = ["claims[].strategy", "Strategy", Text, Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "The strategy that stands for what the claim describes (for a surface's lift, one that runs only that \
+         surface)."], item!(claims => strategy => text);
+    ClaimSurface = ["claims[].surface", "Surface", Choice(ClaimSurface::WORDS), Unit::None, [TEXT[0], TEXT[1]],
+        Some("program"), Identity,
+        "Where the claimed effect comes from: the whole program, or cart suggestions, the tier prompt or the \
+         confirmation page's offers (a take rate and attributed revenue are per surface)."], item!(claims => surface => choice);
+    ClaimFigure = ["claims[].figure", "Figure", Choice(ClaimFigure::WORDS), Unit::None, [TEXT[0], TEXT[1]], None, Identity,
+        "What the claim states: a lift (aov_lift, conversion_lift, rpv_lift), a take rate (accepted / shown), \
+         the share of revenue attributed to the program, or attributed revenue a year."], item!(claims => figure => choice);
+    ClaimAtLeast = ["claims[].at_least", "At least", Number, Unit::Factor, [-1.0, MAX_MONEY], None, Identity,
+        "The least the figure must be for the claim to hold: a lift, rate or share as a fraction (0.3 = 30%), \
+         attributed revenue in currency a year."], item!(claims => at_least => number);
+    ClaimAtMost = ["claims[].at_most", "At most", Number, Unit::Factor, [-1.0, MAX_MONEY], Some("none"), Identity,
+        "The most the figure may be (a claimed range such as 15-30%); none: no upper end."],
+        Access { get: claim_at_most_get, set: claim_at_most_set };
+    ClaimBasis = ["claims[].basis", "Measured", Choice(ClaimBasis::WORDS), Unit::None, [TEXT[0], TEXT[1]],
+        Some("incremental"), Identity,
+        "How a claimed lift was measured: incremental (against a holdout) or attributed (a vendor's dashboard: \
+         the revenue it credits itself with, read as a lift)."], item!(claims => basis => choice);
+}
+
+/// A claim's upper end: none reads as no number.
+fn claim_at_most_get(s: &ScenarioSpec, i: usize, _: Option<&str>) -> Option<Value> {
+    s.claims.get(i).map(|c| c.at_most.map_or(Value::Text(None), Value::Number))
+}
+
+fn claim_at_most_set(s: &mut ScenarioSpec, i: usize, _: Option<&str>, v: Value, f: &Field) -> Result<(), ValueError> {
+    let c = s.claims.get_mut(i).ok_or_else(|| ValueError::NoSuchField(format!("claims[{i}]")))?;
+    c.at_most = match v {
+        Value::Text(None) => None,
+        Value::Text(Some(t)) if t.trim().is_empty() || t.trim() == "none" => None,
+        other => Some(conv::number::set(other, f)?),
+    };
+    Ok(())
 }
 
 /// A strategy's free-shipping threshold: its own, else the store's.

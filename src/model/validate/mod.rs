@@ -259,6 +259,7 @@ pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fi
     check_money_totals(&mut c, spec, &products);
     check_costs(&mut c, spec);
     let shipping = check_shipping(&mut c, spec);
+    check_claims(&mut c, &spec.claims);
     if !c.ok() {
         return Err(c.finish());
     }
@@ -316,7 +317,7 @@ use catalog::{check_links, check_products};
 use correlations::check_correlations;
 use shoppers::{check_behaviour, check_costs, check_segments, check_shipping, check_store, check_tiers};
 pub use strategies::lever_fields_on;
-use strategies::{check_money_totals, check_strategies};
+use strategies::{check_claims, check_money_totals, check_strategies};
 
 #[cfg(test)]
 mod tests {

@@ -162,3 +162,55 @@ pub(super) fn check_money_totals(c: &mut Checker, spec: &ScenarioSpec, products:
         );
     }
 }
+
+/// Claims to check (MODEL.md's metrics, as a vendor or an article states them): each
+/// one's words, numbers and the figure's own range. A strategy a claim names that the
+/// scenario lacks is not an error: the check says it cannot answer (a strategy renamed
+/// in the app leaves the file valid).
+pub(super) fn check_claims(c: &mut Checker, claims: &[ClaimSpec]) {
+    c.cap(List::Claims, claims.len(), MAX_CLAIMS);
+    for (i, k) in claims.iter().enumerate() {
+        c.name(at(FieldId::ClaimStatement, i), &k.statement);
+        c.printable(at(FieldId::ClaimSource, i), &k.source);
+        c.name(at(FieldId::ClaimStrategy, i), &k.strategy);
+        c.number(FieldId::ClaimAtLeast, Some(i), k.at_least);
+        if let Some(m) = k.at_most {
+            c.number(FieldId::ClaimAtMost, Some(i), m);
+            if m < k.at_least {
+                c.err(
+                    at(FieldId::ClaimAtMost, i),
+                    format!("{m} is below at_least ({}): the range is empty", k.at_least),
+                );
+            }
+        }
+        let share = matches!(k.figure, ClaimFigure::TakeRate | ClaimFigure::AttributedShare);
+        for (id, v) in [(FieldId::ClaimAtLeast, Some(k.at_least)), (FieldId::ClaimAtMost, k.at_most)] {
+            match v {
+                Some(v) if share && !(0.0..=1.0).contains(&v) => {
+                    c.err(at(id, i), format!("{v} is not a share: a {} is from 0 to 1 (0.3 = 30%)", k.figure.word()))
+                }
+                Some(v) if k.figure == ClaimFigure::AttributedRevenue && v < 0.0 => {
+                    c.err(at(id, i), format!("{v}: attributed revenue a year is at least 0"))
+                }
+                _ => {}
+            }
+        }
+        if k.figure == ClaimFigure::TakeRate && k.surface == ClaimSurface::Program {
+            c.err(
+                at(FieldId::ClaimSurface, i),
+                "a take rate is per surface: use cart, tier_prompt or confirmation".to_string(),
+            );
+        }
+        if k.basis == ClaimBasis::Attributed && k.figure == ClaimFigure::ConversionLift {
+            c.err(
+                at(FieldId::ClaimBasis, i),
+                "attributed revenue has no conversion lift: a conversion lift is measured against a holdout \
+                 (basis = \"incremental\")"
+                    .to_string(),
+            );
+        }
+    }
+}
+
+/// Most claims a scenario may list.
+pub const MAX_CLAIMS: usize = 100;
