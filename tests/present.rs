@@ -30,7 +30,7 @@ fn a_cancelled_runs_charts_are_stamped_with_the_replications_it_holds_not_the_fi
     let cancelled = summarize_replications(&sc, &reps[..5], 0.0, 1);
     let footer = draw::Stamp::of_report(&cancelled).footer();
     assert!(footer.contains(" 5 replications x 20,000 visitors"), "{footer}");
-    let page = html::report(&spec, &cancelled, &reps[..5], "article.toml", "aovlab report").unwrap();
+    let page = html::report(&spec, &cancelled, &reps[..5], None, "article.toml", "aovlab report").unwrap();
     assert!(page.contains("5 replications x 20,000 visitors") && !page.contains("12 replications"), "the report");
     for f in figure::dashboard(&cancelled, &reps[..5]) {
         let svg = draw::svg(&f, &draw::Stamp::of_report(&cancelled)).unwrap();
@@ -138,7 +138,7 @@ fn the_waterfall_shows_shipping_where_the_store_charges_it() {
 #[test]
 fn the_report_is_self_contained_and_states_the_runs_numbers() {
     let (spec, r, reps) = article();
-    let page = html::report(&spec, &r, &reps, "scenarios/article.toml", "aovlab report -o report.html").unwrap();
+    let page = html::report(&spec, &r, &reps, None, "scenarios/article.toml", "aovlab report -o report.html").unwrap();
     for remote in ["src=\"http", "href=\"http", "url(http", "<link", "<script", "@import"] {
         assert!(!page.contains(remote), "the report refers to something outside it: {remote}");
     }
@@ -167,6 +167,17 @@ fn the_report_is_self_contained_and_states_the_runs_numbers() {
     let spend = page.find("Spend to date").expect("spend to date is listed");
     let row = &page[spend..spend + 200];
     assert!(row.contains("varies from shopper to shopper") && !row.contains("uncertain"), "{row}");
+    // The article's claims, each with the share of replications it holds in, as the
+    // claim check reads them from this run; the claims are not assumptions.
+    let claims = &page[page.find("id=\"claims\"").expect("a claims section")..];
+    for c in &spec.claims {
+        let read = aovlab::analysis::vendor::from_run(&spec, c, 0, &reps);
+        let holds = aovlab::format::percent(read.probability.unwrap(), 0);
+        let row = &claims[claims.find(&c.statement.replace('\'', "&#x27;")).unwrap()..];
+        assert!(row[..row.find("</tr>").unwrap()].contains(&holds), "{}: {holds}", c.statement);
+    }
+    let assumptions = &page[page.find("id=\"assumptions\"").unwrap()..];
+    assert!(!assumptions.contains("A verified 30% AOV increase"));
 }
 
 #[test]

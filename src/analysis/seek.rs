@@ -422,7 +422,7 @@ pub fn seek(
 /// Where `x` lies in `d`: its quantile, and in words.
 pub fn place(x: f64, d: &Dist, show: &dyn Fn(f64) -> String) -> Placement {
     let q = d.cdf(x).clamp(0.0, 1.0);
-    let pct = |p: f64| if p < 0.001 { "under 0.1%".to_string() } else { crate::format::percent(p, 1) };
+    let pct = |p: f64| if p < 0.001 { "under 0.1%".to_string() } else { format!("about {}", crate::format::percent(p, 1)) };
     let text = if q >= 1.0 {
         format!(
             "above anything it assumes (its highest value is {}): impossible under its assumptions",
@@ -434,11 +434,11 @@ pub fn place(x: f64, d: &Dist, show: &dyn Fn(f64) -> String) -> Placement {
             show(d.quantile(0.0))
         )
     } else if q >= 0.99 {
-        format!("above its P99 ({}): about {} likely", show(d.quantile(0.99)), pct(1.0 - q))
+        format!("above its P99 ({}): {} likely", show(d.quantile(0.99)), pct(1.0 - q))
     } else if q <= 0.01 {
-        format!("below its P1 ({}): about {} likely", show(d.quantile(0.01)), pct(q))
+        format!("below its P1 ({}): {} likely", show(d.quantile(0.01)), pct(q))
     } else {
-        format!("at its P{:.0}: {} of the assumed worlds lie below it", q * 100.0, pct(q))
+        format!("at its P{:.0}: {} of the assumed worlds lie below it", q * 100.0, crate::format::percent(q, 1))
     };
     Placement { quantile: q, text }
 }

@@ -351,19 +351,111 @@ fn shows(spec: &ScenarioSpec, k: usize, surface: ClaimSurface) -> bool {
     }
 }
 
-/// Checks `claim` against the scenario: its probability, both readings, and (with
-/// `needs`) what each uncertain input would need to be. `progress` hears the share
-/// done.
+/// The claim's figure read from a run of the whole scenario (`reps`, every strategy in
+/// the file's order): its probability, both readings and the attribution ratio, with
+/// no input's needed value (the board report's and the dashboard's reading).
+pub fn from_run(spec: &ScenarioSpec, claim: &ClaimSpec, holdout: usize, reps: &[Replication]) -> ClaimCheck {
+    let mut out = blank(spec, claim);
+    if let Some(k) = answerable(spec, claim, holdout, &mut out) {
+        read(&mut out, (spec, k), claim, &reading(spec, claim, k), reps);
+    }
+    out
+}
+
+/// Checks `claim` against the scenario: its probability, both readings, and what
+/// each uncertain input would need to be (`needs`: at most that many inputs, those
+/// whose draws move the figure most; `None`: none, one run only). `progress` hears
+/// the share done.
 pub fn check(
     spec: &ScenarioSpec,
     claim: &ClaimSpec,
-    needs: bool,
+    needs: Option<usize>,
     opts: &RunOptions,
     progress: &(dyn Fn(f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<ClaimCheck, SeekError> {
-    let currency = spec.store.currency.clone();
-    let mut out = ClaimCheck {
+    let mut out = blank(spec, claim);
+    let invalid = |e: Vec<crate::model::FieldError>| {
+        SeekError::Request(e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+    };
+    let full = Scenario::from_spec(spec.clone()).map_err(invalid)?;
+    let Some(k) = answerable(spec, claim, full.holdout, &mut out) else { return Ok(out) };
+    // The holdout and the claim's strategy only (each strategy draws from streams
+    // named after it, so its figures are the same as in the whole scenario).
+    let keep: Vec<usize> = (0..spec.strategies.len()).filter(|&i| i == k || i == full.holdout).collect();
+    let reading = reading(spec, claim, k);
+    let correlated =
+        spec.correlations.iter().any(|c| c.first.starts_with("strategies") || c.second.starts_with("strategies"));
+    let (sc, local) = if correlated {
+        (full, reading)
+    } else {
+        let mut focused = spec.clone();
+        focused.claims.clear();
+        focused.strategies = keep.iter().map(|&i| spec.strategies[i].clone()).collect();
+        let at = keep.iter().position(|&i| i == k).unwrap_or(0);
+        (Scenario::from_spec(focused).map_err(invalid)?, Reading { strategy: at, ..reading })
+    };
+    let inputs: Vec<(usize, String)> = sc
+        .uncertain_inputs()
+        .iter()
+        .enumerate()
+        // Returns and program costs do not move a gross figure; another strategy's
+        // lever does not move this one's.
+        .filter(|(_, (p, i))| {
+            !Scenario::net_only(i.field) && (!p.starts_with("strategies[") || lever_of(p, local.strategy))
+        })
+        .map(|(col, (p, _))| (col, p.to_string()))
+        .collect();
+    let seeks = needs.map_or(0, |n| n.min(inputs.len()));
+    let total_steps = 1.0 + seeks as f64;
+    let reps = super::replications(&sc, opts, &|r, of| progress(f64::from(r) / f64::from(of.max(1)) / total_steps), cancel)?;
+    let (values, rows) = read(&mut out, (spec, k), claim, &local, &reps);
+    let Some(stated) = out.stated.filter(|_| seeks > 0) else {
+        progress(1.0);
+        return Ok(out);
+    };
+    // The bound to seek: the one the average is outside of, else the nearer one.
+    let target = match claim.at_most {
+        Some(m) if stated.mean > m => m,
+        Some(m) if stated.mean >= claim.at_least && m - stated.mean < stated.mean - claim.at_least => m,
+        _ => claim.at_least,
+    };
+    let draws: Vec<Vec<f64>> = rows.iter().map(|&i| crate::engine::world::drawn_inputs(&sc, reps[i].index)).collect();
+    let mut ranked: Vec<(String, Option<f64>)> = inputs
+        .iter()
+        .map(|(col, path)| {
+            let xs: Vec<f64> = draws.iter().map(|d| d[*col]).collect();
+            // The path in the whole scenario's numbering (a lever of the claim's strategy).
+            let whole = if correlated { path.clone() } else { renumber(path, &keep) };
+            (whole, spearman(&xs, &values))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.1.map_or(0.0, f64::abs).total_cmp(&a.1.map_or(0.0, f64::abs)));
+    for (step, (path, correlation)) in ranked.into_iter().take(seeks).enumerate() {
+        let free = [Free { path: path.clone(), weight: 1.0 }];
+        let goal = Goal { free: &free, range: None, measure: &reading, target };
+        let s = seek(spec, &goal, opts, &|f| progress((1.0 + step as f64 + f) / total_steps), cancel)?;
+        out.needs.push(Need {
+            label: s.fields.first().map_or_else(|| path.clone(), |f| f.label.clone()),
+            path,
+            correlation,
+            target,
+            value: s.value,
+            se: s.se,
+            placement: s.placement().cloned(),
+            best: s.best,
+            range: s.range,
+        });
+    }
+    if out.probability == Some(0.0) {
+        out.reason = Some(reason(&out, &stated, &spec.strategies[k], &spec.store.currency, claim.figure));
+    }
+    progress(1.0);
+    Ok(out)
+}
+
+fn blank(spec: &ScenarioSpec, claim: &ClaimSpec) -> ClaimCheck {
+    ClaimCheck {
         statement: claim.statement.clone(),
         source: claim.source.clone(),
         strategy: claim.strategy.clone(),
@@ -372,7 +464,7 @@ pub fn check(
         basis: claim.basis.word(),
         at_least: claim.at_least,
         at_most: claim.at_most,
-        range: range_text(claim, &currency),
+        range: range_text(claim, &spec.store.currency),
         stated: None,
         other: None,
         other_basis: None,
@@ -382,54 +474,53 @@ pub fn check(
         needs: Vec::new(),
         reason: None,
         unanswerable: None,
-    };
-    let invalid = |e: Vec<crate::model::FieldError>| {
-        SeekError::Request(e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
-    };
-    let full = Scenario::from_spec(spec.clone()).map_err(invalid)?;
-    let Some(k) = spec.strategies.iter().position(|s| s.name == claim.strategy) else {
-        out.unanswerable = Some(format!("the scenario has no strategy named \"{}\"", claim.strategy));
-        return Ok(out);
-    };
-    if k == full.holdout {
-        out.unanswerable =
-            Some(format!("\"{}\" is the holdout: a claim is about a strategy measured against it", claim.strategy));
-        return Ok(out);
     }
-    if !shows(spec, k, claim.surface) {
-        out.probability = Some(0.0);
-        out.reason = Some(format!("\"{}\" shows no {}", claim.strategy, surface_label(claim.surface)));
-        return Ok(out);
-    }
-    let within = |v: f64| v >= claim.at_least && claim.at_most.is_none_or(|m| v <= m);
-    // The holdout and the claim's strategy only (each strategy draws from streams
-    // named after it, so its figures are the same as in the whole scenario).
-    let mut focused = spec.clone();
-    focused.claims.clear();
-    let keep: Vec<usize> = (0..spec.strategies.len()).filter(|&i| i == k || i == full.holdout).collect();
-    let reading = Reading {
+}
+
+fn reading(spec: &ScenarioSpec, claim: &ClaimSpec, k: usize) -> Reading {
+    Reading {
         figure: claim.figure,
         surface: claim.surface,
         basis: claim.basis,
         strategy: k,
         annual_gmv: spec.store.annual_gmv,
+    }
+}
+
+/// The claim's strategy, where the scenario can answer it (else `out` says why).
+fn answerable(spec: &ScenarioSpec, claim: &ClaimSpec, holdout: usize, out: &mut ClaimCheck) -> Option<usize> {
+    let Some(k) = spec.strategies.iter().position(|s| s.name == claim.strategy) else {
+        out.unanswerable = Some(format!("the scenario has no strategy named \"{}\"", claim.strategy));
+        return None;
     };
-    let correlated =
-        spec.correlations.iter().any(|c| c.first.starts_with("strategies") || c.second.starts_with("strategies"));
-    let (sc, local) = if correlated {
-        (full, reading)
-    } else {
-        focused.strategies = keep.iter().map(|&i| spec.strategies[i].clone()).collect();
-        let at = keep.iter().position(|&i| i == k).unwrap_or(0);
-        (Scenario::from_spec(focused).map_err(invalid)?, Reading { strategy: at, ..reading })
-    };
-    let total_steps = 1.0 + if needs { sc.uncertain_inputs().len() as f64 } else { 0.0 };
-    let reps =
-        super::replications(&sc, opts, &|r, of| progress(f64::from(r) / f64::from(of.max(1)) / total_steps), cancel)?;
-    let stated: Vec<(usize, f64)> = reps.iter().enumerate().filter_map(|(i, r)| Some((i, local.value(r)?))).collect();
-    let values: Vec<f64> = stated.iter().map(|(_, v)| *v).collect();
+    if k == holdout {
+        out.unanswerable =
+            Some(format!("\"{}\" is the holdout: a claim is about a strategy measured against it", claim.strategy));
+        return None;
+    }
+    if !shows(spec, k, claim.surface) {
+        out.probability = Some(0.0);
+        out.reason = Some(format!("\"{}\" shows no {}", claim.strategy, surface_label(claim.surface)));
+        return None;
+    }
+    Some(k)
+}
+
+/// Reads the claim's figures from `reps` into `out`; returns the stated figure's
+/// values and the replications (indices) that define them.
+fn read(
+    out: &mut ClaimCheck,
+    (spec, k): (&ScenarioSpec, usize),
+    claim: &ClaimSpec,
+    local: &Reading,
+    reps: &[Replication],
+) -> (Vec<f64>, Vec<usize>) {
+    let within = |v: f64| v >= claim.at_least && claim.at_most.is_none_or(|m| v <= m);
+    let (rows, values): (Vec<usize>, Vec<f64>) =
+        reps.iter().enumerate().filter_map(|(i, r)| Some((i, local.value(r)?))).unzip();
     out.stated = spread(&values, &within);
     out.probability = out.stated.map(|s| s.holds);
+    out.holds_on_average = out.stated.is_some_and(|s| within(s.mean));
     if let Some(c) = local.counterpart() {
         let other: Vec<f64> = reps.iter().filter_map(|r| c.value(r)).collect();
         out.other = spread(&other, &within);
@@ -440,64 +531,14 @@ pub fn check(
         .filter_map(|r| Some(r.strategies.get(local.strategy)?.vs.as_ref()?.lifts.get(Metric::AttributionRatio)?.value))
         .collect();
     out.attribution_ratio = spread(&ratio, &|_| false);
-    let Some(stated_spread) = out.stated else {
-        out.unanswerable = Some(format!("{} is undefined in every world", out.figure));
-        return Ok(out);
-    };
-    out.holds_on_average = within(stated_spread.mean);
-    // The bound to seek: the one the average is outside of, else the nearer one.
-    let target = match claim.at_most {
-        Some(m) if stated_spread.mean > m => m,
-        Some(m)
-            if stated_spread.mean >= claim.at_least && m - stated_spread.mean < stated_spread.mean - claim.at_least =>
-        {
-            m
+    match out.stated {
+        None => out.unanswerable = Some(format!("{} is undefined in every world", out.figure)),
+        Some(s) if s.holds == 0.0 => {
+            out.reason = Some(reason(out, &s, &spec.strategies[k], &spec.store.currency, claim.figure));
         }
-        _ => claim.at_least,
-    };
-    if needs {
-        let inputs: Vec<(String, crate::model::FieldId)> =
-            sc.uncertain_inputs().iter().map(|(p, i)| (p.to_string(), i.field)).collect();
-        let draws: Vec<Vec<f64>> =
-            stated.iter().map(|&(i, _)| crate::engine::world::drawn_inputs(&sc, reps[i].index)).collect();
-        let done = std::sync::atomic::AtomicUsize::new(1);
-        let mut found = Vec::new();
-        for (col, (path, field)) in inputs.iter().enumerate() {
-            let step = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) as f64;
-            // Returns and program costs do not move a gross figure; another strategy's
-            // lever does not move this one's.
-            if Scenario::net_only(*field) || (path.starts_with("strategies[") && !lever_of(path, local.strategy)) {
-                progress(step / total_steps);
-                continue;
-            }
-            let xs: Vec<f64> = draws.iter().map(|d| d[col]).collect();
-            let correlation = spearman(&xs, &values);
-            // The path in the whole scenario's numbering (a lever of the claim's strategy).
-            let whole_path = if correlated { path.clone() } else { renumber(path, &keep) };
-            let free = [Free { path: whole_path.clone(), weight: 1.0 }];
-            let goal = Goal { free: &free, range: None, measure: &reading, target };
-            let s = seek(spec, &goal, opts, &|f| progress((step - 1.0 + f) / total_steps), cancel)?;
-            found.push(Need {
-                label: s.fields.first().map_or_else(|| whole_path.clone(), |f| f.label.clone()),
-                path: whole_path,
-                correlation,
-                target,
-                value: s.value,
-                se: s.se,
-                placement: s.placement().cloned(),
-                best: s.best,
-                range: s.range,
-            });
-            progress(step / total_steps);
-        }
-        found.sort_by(|a, b| b.correlation.map_or(0.0, f64::abs).total_cmp(&a.correlation.map_or(0.0, f64::abs)));
-        out.needs = found;
+        Some(_) => {}
     }
-    if out.probability == Some(0.0) {
-        out.reason = Some(reason(&out, &stated_spread, &spec.strategies[k], &currency, claim.figure));
-    }
-    progress(1.0);
-    Ok(out)
+    (values, rows)
 }
 
 /// Whether `path` is a lever of strategy `k` of `sc`.

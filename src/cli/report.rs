@@ -49,7 +49,15 @@ pub fn run(a: &ReportArgs) -> Result<(), Failure> {
         }
     }
     command.push_str(" -o report.html");
-    let html = crate::present::html::report(spec, &report, &reps, &file, &command)
+    // The scenario's claims, each with the eight inputs that move it most.
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let checked = spec
+        .claims
+        .iter()
+        .map(|c| crate::analysis::vendor::check(spec, c, Some(8), &a.sim.options(None), &|_| {}, &cancel))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::BadInput(e.to_string()))?;
+    let html = crate::present::html::report(spec, &report, &reps, Some(&checked), &file, &command)
         .map_err(|e| Failure::Internal(anyhow::anyhow!(e)))?;
     write_output(&a.output, &html)?;
     if let Some(dir) = &a.charts {

@@ -116,7 +116,7 @@ pub fn value_text(spec: &ScenarioSpec, p: &fields::Path, v: &Value) -> String {
 /// The assumptions a reader needs: the store, shopper behaviour, segments and tiers
 /// (the catalog and the strategies' levers are shown apart).
 fn assumptions(spec: &ScenarioSpec) -> Vec<Pair> {
-    fields::instances_except(spec, &[List::Products, List::Links, List::Strategies, List::Correlations])
+    fields::instances_except(spec, &[List::Products, List::Links, List::Strategies, List::Correlations, List::Claims])
         .into_iter()
         .filter(|p| p.field != FieldId::Name && p.field != FieldId::Description)
         .filter_map(|p| {
@@ -224,6 +224,7 @@ pub fn report(
     spec: &ScenarioSpec,
     r: &Report,
     reps: &[Replication],
+    checked: Option<&[crate::analysis::vendor::ClaimCheck]>,
     file: &str,
     command: &str,
 ) -> Result<String, DrawError> {
@@ -236,6 +237,13 @@ pub fn report(
     let (result_header, result_rows) = results(r);
     let (net_header, net_rows, vendor_lines) = net(r);
     let (earn_header, earn_rows) = earnings(r);
+    // The scenario's claims: as checked (with each input's needed value), else read
+    // from this run's replications.
+    let holdout = r.strategies.iter().position(|s| s.is_holdout).unwrap_or(0);
+    let read: Vec<_> = spec.claims.iter().map(|c| crate::analysis::vendor::from_run(spec, c, holdout, reps)).collect();
+    let checks = checked.unwrap_or(&read);
+    let needs_shown = checks.iter().any(|c| !c.needs.is_empty());
+    let claims: Vec<ClaimRow> = checks.iter().zip(&spec.claims).map(|(c, k)| claim_row(spec, c, k)).collect();
     let strategies: Vec<Strategy> = spec
         .strategies
         .iter()
@@ -264,6 +272,8 @@ pub fn report(
         earn_header: Vec<String>,
         earn_rows: Vec<Row>,
         charts: Vec<Chart>,
+        claims: Vec<ClaimRow>,
+        needs_shown: bool,
         assumptions: Vec<Pair>,
         strategies: Vec<Strategy>,
         method: &'a str,
@@ -288,6 +298,8 @@ pub fn report(
             earn_header,
             earn_rows,
             charts,
+            claims,
+            needs_shown,
             assumptions: assumptions(spec),
             strategies,
             method: METHOD,
@@ -295,6 +307,59 @@ pub fn report(
             command,
         },
     )
+}
+
+#[derive(Serialize)]
+struct ClaimRow {
+    statement: String,
+    source: String,
+    read_as: String,
+    holds: String,
+    figure: String,
+    other: String,
+    why: String,
+    needs: Vec<String>,
+}
+
+/// A checked claim as the report's row and sentences.
+fn claim_row(spec: &ScenarioSpec, c: &crate::analysis::vendor::ClaimCheck, k: &crate::model::ClaimSpec) -> ClaimRow {
+    use crate::analysis::vendor::show_figure;
+    let cur = &spec.store.currency;
+    let show = |v: f64| show_figure(k.figure, v, cur);
+    let spread = |s: &crate::analysis::vendor::Spread| format!("{} ({} to {})", show(s.mean), show(s.p5), show(s.p95));
+    let needs = c
+        .needs
+        .iter()
+        .filter(|n| n.value.is_some())
+        .map(|n| {
+            let field = fields::resolve(spec, &n.path).ok();
+            let v = n.value.map_or_else(String::new, |x| {
+                field.as_ref().map_or_else(|| crate::model::param::num(x), |p| p.spec_field().show(x, cur))
+            });
+            let at = n.placement.as_ref().map_or_else(String::new, |p| format!(": {}", p.text));
+            if c.holds_on_average {
+                format!("{} at {v} would bring it to {}{at}", n.label, show(n.target))
+            } else {
+                format!("{} would have to be {v}{at}", n.label)
+            }
+        })
+        .collect();
+    ClaimRow {
+        statement: c.statement.clone(),
+        source: c.source.clone(),
+        read_as: format!("{} of {}, {}", c.figure, c.strategy, c.range),
+        holds: c.unanswerable.as_ref().map_or_else(
+            || c.probability.map_or_else(|| "-".into(), |p| format!("{} ({})", percent(p, 0), c.verdict())),
+            |_| "cannot be checked".into(),
+        ),
+        figure: c.stated.as_ref().map_or_else(|| "-".into(), spread),
+        other: match (&c.other, c.other_basis) {
+            (Some(o), Some(b)) => format!("{b}: {}, holds in {}", spread(o), percent(o.holds, 0)),
+            _ => "-".into(),
+        },
+        why: c.unanswerable.clone().or_else(|| c.reason.clone()).map_or_else(String::new, |w| format!("{w}.")),
+        needs,
+    }
 }
 
 /// An SVG document without its XML declaration, for inlining in HTML.

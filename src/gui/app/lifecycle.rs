@@ -152,7 +152,7 @@ impl AovApp {
                         "aovlab report {} -o report.html",
                         self.doc.path.as_ref().map_or_else(|| "SCENARIO.toml".to_string(), |p| p.display().to_string())
                     );
-                    crate::present::html::report(self.doc.spec(), r, &res.reps, &file, &command)
+                    crate::present::html::report(self.doc.spec(), r, &res.reps, None, &file, &command)
                         .map(String::into_bytes)
                         .map_err(|e| e.to_string())
                 }
