@@ -1021,3 +1021,39 @@ fn the_holdout_plan_tab_learns_from_a_test_and_applies_what_it_taught() {
     h.run_steps(2);
     assert_eq!(h.state().doc.spec().behaviour.post_checkout_base_accept, before);
 }
+
+/// The "What would it take" tab (issue 29): the dashboard's checklist links to it, the
+/// article's claims are read there with the same figures as the claim check, "What
+/// would it take?" adds each input's needed value, and a claim is added and removed
+/// as edits that Undo takes back.
+#[test]
+fn what_would_it_take_checks_the_articles_claims_and_edits_them() {
+    let doc = small_article();
+    let spec = doc.spec().clone();
+    // Tall enough that the checklist's link is on screen.
+    let mut h = harness_sized(doc, 1600.0, 3200.0);
+    wait_for_results(&mut h);
+    h.get_by_label_contains("What would it take? Check these claims").click();
+    h.run_steps(2);
+    assert_eq!(h.state().view, View::Claims);
+    wait_until(&mut h, "the claims read", |app| app.analyses.ran(View::Claims) && !app.analyses.claims.is_running());
+    let first = &spec.claims[0];
+    let want =
+        aovlab::analysis::vendor::check(&spec, first, None, &Default::default(), &|_| {}, &Default::default()).unwrap();
+    assert!(h.query_all_by_label_contains(want.verdict()).count() >= 1);
+    let line = format!("in {} of", aovlab::format::percent(want.probability.unwrap(), 1));
+    assert!(h.query_all_by_label_contains(&line).count() >= 1, "{line}");
+    h.get_all_by_label("What would it take?").next().unwrap().click();
+    wait_until(&mut h, "the needs", |app| !app.analyses.claims.is_running());
+    h.run_steps(2);
+    assert!(h.query_all_by_label_contains("one input at a time").count() >= 1);
+    assert!(h.query_all_by_label_contains("Post-checkout base acceptance").count() >= 1);
+    // Remove the first claim, then undo.
+    let n = h.state().doc.spec().claims.len();
+    h.get_all_by_label("Remove claim").next().unwrap().click();
+    h.run_steps(2);
+    assert_eq!(h.state().doc.spec().claims.len(), n - 1);
+    h.state_mut().doc.undo();
+    h.run_steps(2);
+    assert_eq!(h.state().doc.spec().claims, spec.claims);
+}

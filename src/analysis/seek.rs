@@ -422,7 +422,8 @@ pub fn seek(
 /// Where `x` lies in `d`: its quantile, and in words.
 pub fn place(x: f64, d: &Dist, show: &dyn Fn(f64) -> String) -> Placement {
     let q = d.cdf(x).clamp(0.0, 1.0);
-    let pct = |p: f64| if p < 0.001 { "under 0.1%".to_string() } else { format!("about {}", crate::format::percent(p, 1)) };
+    let pct =
+        |p: f64| if p < 0.001 { "under 0.1%".to_string() } else { format!("about {}", crate::format::percent(p, 1)) };
     let text = if q >= 1.0 {
         format!(
             "above anything it assumes (its highest value is {}): impossible under its assumptions",

@@ -408,7 +408,8 @@ pub fn check(
         .collect();
     let seeks = needs.map_or(0, |n| n.min(inputs.len()));
     let total_steps = 1.0 + seeks as f64;
-    let reps = super::replications(&sc, opts, &|r, of| progress(f64::from(r) / f64::from(of.max(1)) / total_steps), cancel)?;
+    let reps =
+        super::replications(&sc, opts, &|r, of| progress(f64::from(r) / f64::from(of.max(1)) / total_steps), cancel)?;
     let (values, rows) = read(&mut out, (spec, k), claim, &local, &reps);
     let Some(stated) = out.stated.filter(|_| seeks > 0) else {
         progress(1.0);

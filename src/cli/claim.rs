@@ -132,8 +132,15 @@ pub fn run(a: &ClaimArgs) -> Result<(), Failure> {
     let mut checks = Vec::new();
     for (i, c) in list.iter().enumerate() {
         let done = i as f64;
-        let checked = check(spec, c, (!a.quick).then_some(usize::MAX), &opts, &|f| bar.set_position(((done + f) / n * 1000.0) as u64), &cancel)
-            .map_err(|e| Failure::BadInput(e.to_string()))?;
+        let checked = check(
+            spec,
+            c,
+            (!a.quick).then_some(usize::MAX),
+            &opts,
+            &|f| bar.set_position(((done + f) / n * 1000.0) as u64),
+            &cancel,
+        )
+        .map_err(|e| Failure::BadInput(e.to_string()))?;
         checks.push(checked);
     }
     bar.finish_and_clear();

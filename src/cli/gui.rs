@@ -23,7 +23,7 @@ pub struct GuiArgs {
     #[arg(long, value_parser = page)]
     pub page: Option<crate::gui::Page>,
     /// Tab to show beside the editor: results, sweep (what if), sensitivity, optimize,
-    /// plan (the holdout plan), compare or import. The analysis tabs run their
+    /// plan (the holdout plan), claims (what would it take), compare or import. The analysis tabs run their
     /// default analysis once the results are in; a screenshot waits for it.
     #[arg(long, value_parser = view)]
     pub view: Option<crate::gui::analysis::View>,

@@ -3,6 +3,7 @@
 //! thread at the simulation threads' low priority, reporting over a channel, and can
 //! be cancelled.
 
+pub mod claims_tab;
 pub mod compare_tab;
 pub mod import_tab;
 pub mod learn_view;
@@ -14,6 +15,7 @@ mod task;
 
 use egui::Ui;
 
+pub use claims_tab::ClaimsTab;
 pub use compare_tab::CompareTab;
 pub use import_tab::ImportTab;
 pub use optimize_tab::OptimizeTab;
@@ -124,6 +126,7 @@ tabs! {
     Sensitivity sensitivity: SensitivityTab = ["Sensitivity", "sensitivity", "tornado"],
     Optimize optimize: OptimizeTab = ["Optimize", "optimize", "optimizer"],
     Plan plan: PlanTab = ["Holdout plan", "plan", "holdout", "plan-holdout"],
+    Claims claims: ClaimsTab = ["What would it take", "claims", "seek", "what-would-it-take"],
     Compare compare: CompareTab = ["Compare", "compare"],
     Import import: ImportTab = ["Import", "import", "calibrate"],
 }

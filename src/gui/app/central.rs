@@ -211,5 +211,8 @@ impl AovApp {
             }
         });
         out.extend(asked.inner.map(Command::Chart));
+        if std::mem::take(&mut self.dashboard.open_claims) {
+            out.push(Command::View(crate::gui::analysis::View::Claims));
+        }
     }
 }

@@ -18,6 +18,8 @@ use crate::report::{Metric, Report};
 /// Dashboard state that is not part of the results.
 #[derive(Default)]
 pub struct Dashboard {
+    /// The claims checklist's link to the "What would it take" tab was followed.
+    pub open_claims: bool,
     /// Strategy shown in the waterfall (report index).
     pub waterfall: Option<usize>,
     /// Head-to-head: first strategy.
@@ -90,7 +92,17 @@ impl Dashboard {
         }
         ui.add_space(8.0);
         if !r.claims.is_empty() {
-            section(ui, &r.claims_title, |ui| claims_checklist(ui, r));
+            let open = &mut self.open_claims;
+            section(ui, &r.claims_title, |ui| {
+                claims_checklist(ui, r);
+                if ui
+                    .link("What would it take? Check these claims, or a vendor's, against this store")
+                    .on_hover_text("Opens the \"What would it take\" tab: each claim's probability here, and what each uncertain input would need to be")
+                    .clicked()
+                {
+                    *open = true;
+                }
+            });
             ui.add_space(6.0);
         }
         // Three tables of five columns: the whole width, so no column is cut off.
