@@ -983,7 +983,7 @@ fn seek_says_what_a_target_needs_and_when_nothing_reaches_it() {
     assert_eq!(v["kind"], "aovlab-seek");
     let x = v["sought"]["value"].as_f64().unwrap();
     assert!((0.6..0.75).contains(&x), "{x}");
-    assert!(v["sought"]["placement"]["quantile"].as_f64().unwrap() > 0.9);
+    assert!(v["sought"]["fields"][0]["placement"]["quantile"].as_f64().unwrap() > 0.9);
     aovlab()
         .args(common)
         .args(["--target", "aov_lift"])

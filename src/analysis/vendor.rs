@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use super::seek::{Free, Goal, Measure, Placement, Run, SeekError, seek};
 use crate::engine::RunOptions;
+use crate::model::fields;
 use crate::model::{
     ClaimBasis, ClaimFigure, ClaimSpec, ClaimSurface, OfferPolicy, Scenario, ScenarioSpec, TierPolicy, Word,
 };
@@ -435,7 +436,27 @@ pub fn check(
     for (step, (path, correlation)) in ranked.into_iter().take(seeks).enumerate() {
         let free = [Free { path: path.clone(), weight: 1.0 }];
         let goal = Goal { free: &free, range: None, measure: &reading, target };
-        let s = seek(spec, &goal, opts, &|f| progress((1.0 + step as f64 + f) / total_steps), cancel)?;
+        let s = match seek(spec, &goal, opts, &|f| progress((1.0 + step as f64 + f) / total_steps), cancel) {
+            Ok(s) => s,
+            // The figure undefined at an end of the input's range (no orders at all):
+            // that input has no answer; the others still do.
+            Err(SeekError::Request(_)) => {
+                let label = fields::resolve(spec, &path).map_or_else(|_| path.clone(), |p| p.label(spec));
+                out.needs.push(Need {
+                    label,
+                    path,
+                    correlation,
+                    target,
+                    value: None,
+                    se: None,
+                    placement: None,
+                    best: None,
+                    range: (f64::NAN, f64::NAN),
+                });
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         out.needs.push(Need {
             label: s.fields.first().map_or_else(|| path.clone(), |f| f.label.clone()),
             path,
