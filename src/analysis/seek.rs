@@ -162,6 +162,53 @@ impl Measure for Outcome {
     }
 }
 
+/// The strategies a run needs: those a measure reads and the holdout, in the file's
+/// order. Each strategy draws from random streams named after it, so leaving the
+/// others out changes none of its figures. Where a correlation names a strategy's
+/// field (leaving that strategy out would lose the correlation's partner), every
+/// strategy is run.
+pub(crate) struct Focus(Option<Vec<usize>>);
+
+impl Focus {
+    /// The focus on strategies `read` (and `holdout`) of `spec`.
+    pub(crate) fn new(spec: &ScenarioSpec, read: &[usize], holdout: usize) -> Focus {
+        let named = |p: &str| p.starts_with("strategies");
+        if spec.correlations.iter().any(|c| named(&c.first) || named(&c.second)) {
+            return Focus(None);
+        }
+        let mut keep: Vec<usize> = read.iter().copied().chain([holdout]).collect();
+        keep.sort_unstable();
+        keep.dedup();
+        Focus(Some(keep))
+    }
+
+    /// `spec` with only the strategies kept (and no claims, which name strategies).
+    pub(crate) fn spec(&self, spec: &ScenarioSpec) -> ScenarioSpec {
+        let mut s = spec.clone();
+        if let Some(keep) = &self.0 {
+            s.strategies = keep.iter().filter_map(|&i| spec.strategies.get(i).cloned()).collect();
+            s.claims.clear();
+        }
+        s
+    }
+
+    /// Strategy `i` of the whole scenario in the focused one.
+    pub(crate) fn index(&self, i: usize) -> usize {
+        self.0.as_ref().and_then(|k| k.iter().position(|&j| j == i)).unwrap_or(i)
+    }
+
+    /// A field path of the focused scenario (`strategies[1].…`) in the whole one's
+    /// numbering.
+    pub(crate) fn whole_path(&self, path: &str) -> String {
+        let renumbered = || {
+            let (i, tail) = path.strip_prefix("strategies[")?.split_once(']')?;
+            let k = self.0.as_ref()?.get(i.parse::<usize>().ok()?)?;
+            Some(format!("strategies[{k}]{tail}"))
+        };
+        renumbered().unwrap_or_else(|| path.to_string())
+    }
+}
+
 /// A field a seek moves, as asked: its path as written and its weight in the
 /// direction (ignored for a field moved alone).
 #[derive(Debug, Clone, PartialEq)]
@@ -287,36 +334,21 @@ pub fn seek(
     if lo.is_nan() || hi.is_nan() || lo >= hi {
         return Err(SeekError::Request(format!("the range {lo} to {hi} is empty")));
     }
-    let strategies: Vec<usize> = {
+    let focus = {
         let sc = Scenario::from_spec(spec.clone())
             .map_err(|e| SeekError::Request(e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
         measure.check(&sc).map_err(SeekError::Request)?;
-        let mut k = measure.strategies();
-        k.push(sc.holdout);
-        k.sort_unstable();
-        k.dedup();
-        k
+        Focus::new(spec, &measure.strategies(), sc.holdout)
     };
-    // The strategies to run: all of them where a correlation names a strategy's field
-    // (it would lose its partner), else only those read.
-    let keep: Option<Vec<usize>> =
-        (!spec.correlations.iter().any(|c| c.first.starts_with("strategies") || c.second.starts_with("strategies")))
-            .then_some(strategies);
-    let measure: Box<dyn Measure> = match &keep {
-        Some(k) => measure.renumbered(&|i| k.iter().position(|&j| j == i).unwrap_or(i)),
-        None => measure.renumbered(&|i| i),
-    };
+    let measure = measure.renumbered(&|i| focus.index(i));
     let scenario = |x: f64| -> Result<Scenario, SeekError> {
+        let at = format!("x = {x}");
         let values: Vec<(&Axis, f64)> = moved.iter().map(|m| (&m.axis, m.at(x, relative))).collect();
-        let mut s = spec.clone();
-        if let Some(k) = &keep {
-            // Set every field first (a lever of a strategy left out moves nothing).
-            s = super::sweep::spec_with(&s, &values, &format!("x = {x}"))?;
-            s.strategies = k.iter().map(|&i| s.strategies[i].clone()).collect();
-            let held: Vec<(&Axis, f64)> = values.iter().filter(|(a, _)| a.held()).copied().collect();
-            return Ok(scenario_with(&s, &held, &format!("x = {x}"))?);
-        }
-        Ok(scenario_with(&s, &values, &format!("x = {x}"))?)
+        // Every field set first (a lever of a strategy left out moves nothing), then
+        // the strategies left out, then the world's facts held.
+        let s = focus.spec(&super::sweep::spec_with(spec, &values, &at)?);
+        let held: Vec<(&Axis, f64)> = values.iter().filter(|(a, _)| a.held()).copied().collect();
+        Ok(scenario_with(&s, &held, &at)?)
     };
     for x in [lo, hi] {
         for m in &moved {

@@ -22,7 +22,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
-use super::seek::{Free, Goal, Measure, Placement, Run, SeekError, seek};
+use super::seek::{Focus, Free, Goal, Measure, Placement, Run, SeekError, seek};
 use crate::engine::RunOptions;
 use crate::model::fields;
 use crate::model::{
@@ -381,21 +381,11 @@ pub fn check(
     };
     let full = Scenario::from_spec(spec.clone()).map_err(invalid)?;
     let Some(k) = answerable(spec, claim, full.holdout, &mut out) else { return Ok(out) };
-    // The holdout and the claim's strategy only (each strategy draws from streams
-    // named after it, so its figures are the same as in the whole scenario).
-    let keep: Vec<usize> = (0..spec.strategies.len()).filter(|&i| i == k || i == full.holdout).collect();
+    // The holdout and the claim's strategy only.
+    let focus = Focus::new(spec, &[k], full.holdout);
     let reading = reading(spec, claim, k);
-    let correlated =
-        spec.correlations.iter().any(|c| c.first.starts_with("strategies") || c.second.starts_with("strategies"));
-    let (sc, local) = if correlated {
-        (full, reading)
-    } else {
-        let mut focused = spec.clone();
-        focused.claims.clear();
-        focused.strategies = keep.iter().map(|&i| spec.strategies[i].clone()).collect();
-        let at = keep.iter().position(|&i| i == k).unwrap_or(0);
-        (Scenario::from_spec(focused).map_err(invalid)?, Reading { strategy: at, ..reading })
-    };
+    let local = Reading { strategy: focus.index(k), ..reading };
+    let sc = Scenario::from_spec(focus.spec(spec)).map_err(invalid)?;
     let inputs: Vec<(usize, String)> = sc
         .uncertain_inputs()
         .iter()
@@ -428,8 +418,7 @@ pub fn check(
         .map(|(col, path)| {
             let xs: Vec<f64> = draws.iter().map(|d| d[*col]).collect();
             // The path in the whole scenario's numbering (a lever of the claim's strategy).
-            let whole = if correlated { path.clone() } else { renumber(path, &keep) };
-            (whole, spearman(&xs, &values))
+            (focus.whole_path(path), spearman(&xs, &values))
         })
         .collect();
     ranked.sort_by(|a, b| b.1.map_or(0.0, f64::abs).total_cmp(&a.1.map_or(0.0, f64::abs)));
@@ -566,16 +555,6 @@ fn read(
 /// Whether `path` is a lever of strategy `k` of `sc`.
 fn lever_of(path: &str, k: usize) -> bool {
     path.starts_with(&format!("strategies[{k}]"))
-}
-
-/// A path of the focused scenario (`strategies[1]...`) in the whole one's numbering.
-fn renumber(path: &str, keep: &[usize]) -> String {
-    let Some(rest) = path.strip_prefix("strategies[") else { return path.to_string() };
-    let Some((i, tail)) = rest.split_once(']') else { return path.to_string() };
-    match i.parse::<usize>().ok().and_then(|i| keep.get(i)) {
-        Some(k) => format!("strategies[{k}]{tail}"),
-        None => path.to_string(),
-    }
 }
 
 /// Why a claim that holds in no world cannot hold here.
