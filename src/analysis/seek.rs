@@ -103,6 +103,63 @@ pub struct Sought {
 }
 
 impl Sought {
+    /// A value of `x` as it reads: the field's (`68.3%`, `$18.00`), or a relative
+    /// change of several (`+35.0%`).
+    pub fn show_x(&self, spec: &ScenarioSpec, x: f64) -> String {
+        match (self.relative, self.fields.as_slice()) {
+            (false, [f]) => super::sensitivity::show_input(spec, &f.path, x),
+            _ => format!("{:+.1}%", x * 100.0),
+        }
+    }
+
+    /// The answer in sentences: the value (each field's, for several) with its
+    /// uncertainty and where it lies against the assumptions, or the best reachable;
+    /// `outcome` writes a value of the outcome.
+    pub fn sentences(&self, spec: &ScenarioSpec, outcome: &dyn Fn(f64) -> String) -> Vec<String> {
+        use crate::format::printable;
+        let show = |path: &str, v: f64| super::sensitivity::show_input(spec, path, v);
+        let mut out = Vec::new();
+        match (self.value, &self.best) {
+            (Some(x), _) => {
+                out.push(format!(
+                    "It needs {} = {} (Monte Carlo uncertainty ±{}).",
+                    printable(&self.label),
+                    self.show_x(spec, x),
+                    self.show_x(spec, self.se.unwrap_or(f64::NAN)).trim_start_matches('+')
+                ));
+                for f in &self.fields {
+                    if self.relative {
+                        out.push(format!(
+                            "  {} = {} (assumed {}){}",
+                            printable(&f.label),
+                            show(&f.path, f.value.unwrap_or(f64::NAN)),
+                            show(&f.path, f.assumed),
+                            f.placement.as_ref().map_or(String::new(), |p| format!(": {}", p.text))
+                        ));
+                    } else if let Some(p) = &f.placement {
+                        out.push(format!("Against the scenario's assumptions: {}.", p.text));
+                    }
+                }
+                if let Some(t) = self.together {
+                    out.push(format!(
+                        "All of them that far out together (drawn independently): about {} of the assumed worlds.",
+                        crate::format::percent(t, 2)
+                    ));
+                }
+            }
+            (None, Some(b)) => out.push(format!(
+                "No value from {} to {} reaches it: the closest is {} at {} = {}.",
+                self.show_x(spec, self.range.0),
+                self.show_x(spec, self.range.1),
+                outcome(b.outcome),
+                printable(&self.label),
+                self.show_x(spec, b.x)
+            )),
+            (None, None) => out.push("No answer.".into()),
+        }
+        out
+    }
+
     /// The one field's placement (a seek over one field).
     pub fn placement(&self) -> Option<&Placement> {
         match self.fields.as_slice() {

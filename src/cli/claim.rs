@@ -227,10 +227,7 @@ pub(crate) fn text(spec: &ScenarioSpec, c: &ClaimCheck, figure: ClaimFigure, cur
             )
         });
         for n in c.needs.iter().filter(|n| n.value.is_some()) {
-            let field = crate::model::fields::resolve(spec, &n.path).ok();
-            let v = |x: f64| {
-                field.as_ref().map_or_else(|| crate::model::param::num(x), |p| p.spec_field().show(x, currency))
-            };
+            let v = |x: f64| crate::analysis::sensitivity::show_input(spec, &n.path, x);
             out.push_str(&format!(
                 "    {} = {} (±{}){}\n",
                 printable(&n.label),

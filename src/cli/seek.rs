@@ -9,7 +9,6 @@ use super::{Failure, SimArgs, check_outputs, print_stdout, write_output};
 use crate::analysis::seek::{Free, Goal, Sought, seek};
 use crate::analysis::sensitivity::Outcome;
 use crate::format::printable;
-use crate::model::fields;
 use crate::report::Metric;
 
 /// Arguments of `aovlab seek`.
@@ -104,69 +103,13 @@ fn text(spec: &crate::model::ScenarioSpec, s: &Sought, m: Metric, currency: &str
         printable(&spec.name),
         printable(&s.outcome_label),
         printable(&s.label),
-        show_x(spec, s, s.range.0),
-        show_x(spec, s, s.range.1),
+        s.show_x(spec, s.range.0),
+        s.show_x(spec, s.range.1),
         s.runs.len()
     );
-    out.push_str(&answer(spec, s, &|v| m.format_exact(v, currency)));
-    out
-}
-
-/// A seek's answer in sentences: the value (each field's, for several) with its
-/// uncertainty and where it lies against the assumptions, or the best reachable.
-pub(crate) fn answer(spec: &crate::model::ScenarioSpec, s: &Sought, outcome: &dyn Fn(f64) -> String) -> String {
-    let currency = &spec.store.currency;
-    let show = |path: &str, v: f64| {
-        fields::resolve(spec, path).map_or_else(|_| crate::model::param::num(v), |p| p.spec_field().show(v, currency))
-    };
-    let mut out = String::new();
-    match (s.value, &s.best) {
-        (Some(x), _) => {
-            out.push_str(&format!(
-                "It needs {} = {} (Monte Carlo uncertainty ±{}).\n",
-                printable(&s.label),
-                show_x(spec, s, x),
-                show_x(spec, s, s.se.unwrap_or(f64::NAN)).trim_start_matches('+')
-            ));
-            for f in &s.fields {
-                if s.relative {
-                    out.push_str(&format!(
-                        "  {} = {} (assumed {})",
-                        printable(&f.label),
-                        show(&f.path, f.value.unwrap_or(f64::NAN)),
-                        show(&f.path, f.assumed)
-                    ));
-                    out.push_str(&f.placement.as_ref().map_or(String::new(), |p| format!(": {}", p.text)));
-                    out.push('\n');
-                } else if let Some(p) = &f.placement {
-                    out.push_str(&format!("Against the scenario's assumptions: {}.\n", p.text));
-                }
-            }
-            if let Some(t) = s.together {
-                out.push_str(&format!(
-                    "All of them that far out together (drawn independently): about {} of the assumed worlds.\n",
-                    crate::format::percent(t, 2)
-                ));
-            }
-        }
-        (None, Some(b)) => out.push_str(&format!(
-            "No value from {} to {} reaches it: the closest is {} at {} = {}.\n",
-            show_x(spec, s, s.range.0),
-            show_x(spec, s, s.range.1),
-            outcome(b.outcome),
-            printable(&s.label),
-            show_x(spec, s, b.x)
-        )),
-        (None, None) => out.push_str("No answer.\n"),
+    for line in s.sentences(spec, &|v| m.format_exact(v, currency)) {
+        out.push_str(&line);
+        out.push('\n');
     }
     out
-}
-
-/// A value of the seek's `x`: the field's as it reads, or a relative change (`+35%`).
-fn show_x(spec: &crate::model::ScenarioSpec, s: &Sought, x: f64) -> String {
-    match (s.relative, s.fields.as_slice()) {
-        (false, [f]) => fields::resolve(spec, &f.path)
-            .map_or_else(|_| crate::model::param::num(x), |p| p.spec_field().show(x, &spec.store.currency)),
-        _ => format!("{:+.1}%", x * 100.0),
-    }
 }

@@ -332,10 +332,7 @@ fn claim_row(spec: &ScenarioSpec, c: &crate::analysis::vendor::ClaimCheck, k: &c
         .iter()
         .filter(|n| n.value.is_some())
         .map(|n| {
-            let field = fields::resolve(spec, &n.path).ok();
-            let v = n.value.map_or_else(String::new, |x| {
-                field.as_ref().map_or_else(|| crate::model::param::num(x), |p| p.spec_field().show(x, cur))
-            });
+            let v = n.value.map_or_else(String::new, |x| crate::analysis::sensitivity::show_input(spec, &n.path, x));
             let at = n.placement.as_ref().map_or_else(String::new, |p| format!(": {}", p.text));
             if c.holds_on_average {
                 format!("{} at {v} would bring it to {}{at}", n.label, show(n.target))

@@ -13,7 +13,7 @@ use crate::format::{percent, printable};
 use crate::gui::commands::Command;
 use crate::gui::document::Document;
 use crate::model::edit::{Edit, Item};
-use crate::model::fields::{self, List};
+use crate::model::fields::List;
 use crate::model::{ClaimFigure, ClaimSpec, ClaimSurface, ScenarioSpec, Word};
 use crate::report::Metric;
 
@@ -465,9 +465,7 @@ fn check_ui(ui: &mut Ui, spec: &ScenarioSpec, c: &ClaimCheck, figure: ClaimFigur
     Grid::new(("needs", &c.statement)).num_columns(3).striped(true).spacing([12.0, 2.0]).show(ui, |ui| {
         for n in &c.needs {
             ui.label(printable(&n.label));
-            let field = fields::resolve(spec, &n.path).ok();
-            let v =
-                |x: f64| field.as_ref().map_or_else(|| crate::model::param::num(x), |p| p.spec_field().show(x, cur));
+            let v = |x: f64| crate::analysis::sensitivity::show_input(spec, &n.path, x);
             match (n.value, &n.best) {
                 (Some(x), _) => {
                     ui.label(format!("{} (±{})", v(x), v(n.se.unwrap_or(f64::NAN))));
@@ -487,48 +485,12 @@ fn check_ui(ui: &mut Ui, spec: &ScenarioSpec, c: &ClaimCheck, figure: ClaimFigur
     });
 }
 
-/// A goal seek's answer.
+/// A goal seek's answer: the sentences `aovlab seek` prints, the first one bold.
 fn sought_ui(ui: &mut Ui, spec: &ScenarioSpec, s: &Sought, m: Metric) {
     let cur = &spec.store.currency;
-    let field = |path: &str, v: f64| {
-        fields::resolve(spec, path).map_or_else(|_| crate::model::param::num(v), |p| p.spec_field().show(v, cur))
-    };
-    let x = |v: f64| match (s.relative, s.fields.first()) {
-        (false, Some(f)) => field(&f.path, v),
-        _ => format!("{:+.1}%", v * 100.0),
-    };
     ui.label(format!("{} = {}:", printable(&s.outcome_label), m.format_exact(s.target, cur)));
-    match (s.value, &s.best) {
-        (Some(v), _) => {
-            ui.label(
-                RichText::new(format!(
-                    "it needs {} = {} (±{})",
-                    printable(&s.label),
-                    x(v),
-                    x(s.se.unwrap_or(f64::NAN)).trim_start_matches('+')
-                ))
-                .strong(),
-            );
-            for f in &s.fields {
-                let at = f.value.map_or_else(String::new, |v| field(&f.path, v));
-                let place = f.placement.as_ref().map_or(String::new(), |p| format!(": {}", p.text));
-                ui.label(format!("{} = {at}{place}", printable(&f.label)));
-            }
-            if let Some(t) = s.together {
-                ui.label(format!("Both that far out together: about {} of the assumed worlds.", percent(t, 2)));
-            }
-        }
-        (None, Some(b)) => {
-            ui.label(format!(
-                "No value from {} to {} reaches it: the closest is {} at {}.",
-                x(s.range.0),
-                x(s.range.1),
-                m.format_exact(b.outcome, cur),
-                x(b.x)
-            ));
-        }
-        (None, None) => {
-            ui.label("No answer.");
-        }
+    for (i, line) in s.sentences(spec, &|v| m.format_exact(v, cur)).into_iter().enumerate() {
+        let text = RichText::new(line.trim_start());
+        ui.add(egui::Label::new(if i == 0 { text.strong() } else { text }).wrap());
     }
 }
