@@ -220,8 +220,29 @@ pub fn today() -> String {
     chrono::DateTime::from_timestamp(secs as i64, 0).map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string())
 }
 
+/// A number as people write a share: `0.3`, or `30%` (a percentage, divided by 100).
+/// `None` for anything else, and for a value that is not finite.
+pub fn fraction(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let (num, scale) = match t.strip_suffix('%') {
+        Some(n) => (n.trim(), 0.01),
+        None => (t, 1.0),
+    };
+    num.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| v * scale)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_share_is_read_as_a_fraction_or_a_percentage() {
+        assert_eq!(fraction(" 0.3 "), Some(0.3));
+        assert_eq!(fraction("30%"), Some(0.3));
+        assert_eq!(fraction("-5 %"), Some(-0.05));
+        for bad in ["", "%", "30%%", "x", "inf", "NaN"] {
+            assert_eq!(fraction(bad), None, "{bad}");
+        }
+    }
+
     #[test]
     fn an_exact_zero_change_reads_no_change_everywhere() {
         assert_eq!(lift(0.0, 1), "no change");

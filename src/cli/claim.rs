@@ -53,19 +53,10 @@ pub struct ClaimArgs {
     pub json: Option<PathBuf>,
 }
 
-/// Reads a value written as a fraction or a percentage.
+/// Reads a value written as a fraction or a percentage (digit groups allowed:
+/// `1,200,000`, `1_200_000`).
 fn fraction(flag: &str, v: &str) -> Result<f64, Failure> {
-    let t = v.trim();
-    let (num, scale) = match t.strip_suffix('%') {
-        Some(n) => (n, 0.01),
-        None => (t, 1.0),
-    };
-    num.trim()
-        .replace(['_', ','], "")
-        .parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
-        .map(|x| x * scale)
+    crate::format::fraction(&v.replace(['_', ','], ""))
         .ok_or_else(|| Failure::BadInput(format!("{flag} `{v}` is not a number")))
 }
 

@@ -58,12 +58,8 @@ pub fn run(a: &SeekArgs) -> Result<(), Failure> {
         .split_once('=')
         .ok_or_else(|| Failure::BadInput(format!("--target `{}`: write METRIC=VALUE, e.g. aov_lift=0.30", a.target)))?;
     let m: Metric = metric(name).map_err(|e| Failure::BadInput(format!("--target: {e}")))?;
-    let target: f64 = value
-        .trim()
-        .trim_end_matches('%')
-        .parse::<f64>()
-        .map(|v| if value.trim().ends_with('%') { v / 100.0 } else { v })
-        .map_err(|_| Failure::BadInput(format!("--target: `{}` is not a number", value.trim())))?;
+    let target: f64 = crate::format::fraction(value)
+        .ok_or_else(|| Failure::BadInput(format!("--target: `{}` is not a number", value.trim())))?;
     let k = match &a.strategy {
         Some(n) => strategy(sc, n)?,
         None => {

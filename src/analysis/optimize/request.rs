@@ -91,15 +91,7 @@ impl Constraint {
             )
         })?;
         let v = value.trim();
-        let (num, scale) = match v.strip_suffix('%') {
-            Some(n) => (n.trim(), 0.01),
-            None => (v, 1.0),
-        };
-        let bound = num
-            .parse::<f64>()
-            .ok()
-            .filter(|b| b.is_finite())
-            .map(|b| b * scale)
+        let bound = crate::format::fraction(v)
             .ok_or_else(|| format!("`{}` is not a number (in `{}`)", crate::format::excerpt(v, 30), s.trim()))?;
         Ok(Constraint { metric, at_least, bound })
     }
