@@ -10,28 +10,14 @@ use aovlab::analysis::seek::{Free, Goal, seek};
 use aovlab::analysis::sensitivity::Outcome;
 use aovlab::engine::RunOptions;
 use aovlab::report::{Metric, run_and_summarize};
-use common::two_products;
+use common::{offer_aov_slope, offer_store};
 
 const STORE: &str = "visitors = 40_000\nreplications = 20\nseed = 29";
 
-/// One-item-price carts of 1 + Poisson(1.5) "main" items at $50 and a confirmation-page
-/// offer of "extra" ($20, relevance 0.6, price sensitivity 1): each order takes it with
-/// a x 0.6 x v / (v + 20), a the post-checkout base acceptance. Conversion is the
-/// holdout's, so the AOV lift is a x 12 x E[v / (v + 20)] / E[v]: linear in a.
+/// The offer store: its AOV lift is the post-checkout base acceptance times
+/// [`offer_aov_slope`].
 fn spec() -> aovlab::model::ScenarioSpec {
-    let strategies = "[[strategies]]\nname = \"Offer\"\npost_checkout = { policy = \"matched\", offers = 1 }\n";
-    aovlab::io::scenario_file::parse_spec(&two_products(STORE, "", strategies), "seek").unwrap()
-}
-
-fn slope() -> f64 {
-    let (mut p, mut e_v, mut e_take) = ((-1.5f64).exp(), 0.0, 0.0);
-    for i in 0..60 {
-        let v = 50.0 * (i + 1) as f64;
-        e_v += p * v;
-        e_take += p * v / (v + 20.0);
-        p *= 1.5 / (i + 1) as f64;
-    }
-    12.0 * e_take / e_v
+    offer_store(STORE)
 }
 
 #[test]
@@ -39,7 +25,7 @@ fn goal_seek_finds_the_known_value_and_says_when_none_reaches_the_target() {
     let spec = spec();
     let outcome = Outcome { metric: Metric::AovLift, strategy: 1, versus: None };
     let free = [Free::parse("behaviour.post_checkout_base_accept").unwrap()];
-    let want = 0.05 / slope();
+    let want = 0.05 / offer_aov_slope();
     let goal = Goal { free: &free, range: None, measure: &outcome, target: 0.05 };
     let s = seek(&spec, &goal, &RunOptions::default(), &|_| {}, &Default::default()).unwrap();
     let (x, se) = (s.value.unwrap(), s.se.unwrap());
@@ -50,14 +36,14 @@ fn goal_seek_finds_the_known_value_and_says_when_none_reaches_the_target() {
     at.behaviour.post_checkout_base_accept = aovlab::model::Param::Fixed(x);
     let r = run_and_summarize(&aovlab::model::Scenario::from_spec(at).unwrap(), &RunOptions::default()).unwrap();
     let lift = Metric::AovLift.lift_summary(&r.strategies[1]).unwrap().summary;
-    assert!((lift.mean - 0.05).abs() < 3.0 * lift.se.max(se * slope()), "{lift:?}");
+    assert!((lift.mean - 0.05).abs() < 3.0 * lift.se.max(se * offer_aov_slope()), "{lift:?}");
     // Beyond the range: the best reachable, at the end that comes closest.
     let goal = Goal { target: 0.5, ..goal };
     let s = seek(&spec, &goal, &RunOptions::default(), &|_| {}, &Default::default()).unwrap();
     assert!(s.value.is_none());
     let best = s.best.unwrap();
     assert_eq!(best.x, 1.0);
-    assert!((best.outcome - slope()).abs() < 0.01, "{best:?} against {}", slope());
+    assert!((best.outcome - offer_aov_slope()).abs() < 0.01, "{best:?} against {}", offer_aov_slope());
 }
 
 /// Where the value lies against the input's distribution: inside, above its P99, or
@@ -87,7 +73,7 @@ fn fields_moved_together_reach_the_target_by_their_common_change() {
         Free::parse("behaviour.pre_checkout_base_accept:0.5").unwrap(),
     ];
     let a0 = 0.4; // the helper's post-checkout base acceptance
-    let want = 0.06 / (slope() * a0) - 1.0;
+    let want = 0.06 / (offer_aov_slope() * a0) - 1.0;
     let goal = Goal { free: &free, range: None, measure: &outcome, target: 0.06 };
     let s = seek(&spec, &goal, &RunOptions::default(), &|_| {}, &Default::default()).unwrap();
     assert!(s.relative && s.fields.len() == 2);

@@ -10,26 +10,14 @@ mod common;
 use aovlab::analysis::vendor::check;
 use aovlab::engine::RunOptions;
 use aovlab::model::{ClaimBasis, ClaimFigure, ClaimSpec, ClaimSurface, Dist, Param, ScenarioSpec};
-use common::two_products;
+use common::{offer_aov_slope, offer_store};
 
 const STORE: &str = "visitors = 40_000\nreplications = 40\nseed = 29";
 
-/// The one-product store of tests/seek.rs: a matched confirmation-page offer whose
-/// AOV lift is the post-checkout base acceptance times a known slope.
+/// The offer store of tests/seek.rs: a matched confirmation-page offer whose AOV lift
+/// is the post-checkout base acceptance times [`offer_aov_slope`].
 fn spec() -> ScenarioSpec {
-    let strategies = "[[strategies]]\nname = \"Offer\"\npost_checkout = { policy = \"matched\", offers = 1 }\n";
-    aovlab::io::scenario_file::parse_spec(&two_products(STORE, "", strategies), "claims").unwrap()
-}
-
-fn slope() -> f64 {
-    let (mut p, mut e_v, mut e_take) = ((-1.5f64).exp(), 0.0, 0.0);
-    for i in 0..60 {
-        let v = 50.0 * (i + 1) as f64;
-        e_v += p * v;
-        e_take += p * v / (v + 20.0);
-        p *= 1.5 / (i + 1) as f64;
-    }
-    12.0 * e_take / e_v
+    offer_store(STORE)
 }
 
 fn claim(figure: ClaimFigure, at_least: f64, at_most: Option<f64>) -> ClaimSpec {
@@ -86,7 +74,7 @@ fn the_probability_and_the_value_an_input_needs_match_their_closed_forms() {
     spec.behaviour.post_checkout_base_accept = Param::Dist(Dist::Uniform { min: 0.2, max: 0.6 });
     spec.store.replications = 200;
     spec.store.visitors = 20_000;
-    let l = 0.45 * slope();
+    let l = 0.45 * offer_aov_slope();
     let c = run(&spec, &claim(ClaimFigure::AovLift, l, None), true);
     let p = c.probability.unwrap();
     let want = (0.6 - 0.45) / 0.4;

@@ -83,3 +83,28 @@ holdout = true
 "#
     )
 }
+
+/// [`two_products`] with one strategy besides the holdout, "Offer": a matched
+/// confirmation-page offer of "extra" ($20, relevance 0.6, price sensitivity 1) to
+/// carts of 1 + Poisson(1.5) "main" items at $50. Each order takes it with
+/// a x 0.6 x v / (v + 20), a the post-checkout base acceptance; conversion is the
+/// holdout's, so the AOV lift is `a x` [`offer_aov_slope`]: linear in a.
+pub fn offer_store(store: &str) -> aovlab::model::ScenarioSpec {
+    let strategies = "[[strategies]]\nname = \"Offer\"\npost_checkout = { policy = \"matched\", offers = 1 }\n";
+    aovlab::io::scenario_file::parse_spec(&two_products(store, "", strategies), "offer")
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The AOV lift of [`offer_store`]'s "Offer" per unit of post-checkout base
+/// acceptance: 12 x E[v / (v + 20)] / E[v] over the order value v = 50 x (1 + N),
+/// N ~ Poisson(1.5).
+pub fn offer_aov_slope() -> f64 {
+    let (mut p, mut e_v, mut e_take) = ((-1.5f64).exp(), 0.0, 0.0);
+    for i in 0..60 {
+        let v = 50.0 * (i + 1) as f64;
+        e_v += p * v;
+        e_take += p * v / (v + 20.0);
+        p *= 1.5 / (i + 1) as f64;
+    }
+    12.0 * e_take / e_v
+}
