@@ -83,11 +83,12 @@ fn claims(a: &ClaimArgs, spec: &ScenarioSpec) -> Result<Vec<ClaimSpec>, Failure>
             basis: a.basis.as_deref().map(|s| word::<ClaimBasis>("--basis", s)).transpose()?.unwrap_or_default(),
         };
         // Checked as a file's claim would be.
-        let mut with = spec.clone();
-        with.claims = vec![claim.clone()];
-        crate::model::Scenario::from_spec(with).map_err(|e| {
+        crate::model::validate_claims(std::slice::from_ref(&claim), &spec.store.currency).map_err(|e| {
             Failure::BadInput(
-                e.iter().map(|e| e.to_string().replace("claims[0].", "--")).collect::<Vec<_>>().join("; "),
+                e.iter()
+                    .map(|e| format!("--{}: {}", e.path.trim_start_matches("claims[0].").replace('_', "-"), e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
             )
         })?;
         return Ok(vec![claim]);

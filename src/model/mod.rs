@@ -15,7 +15,7 @@ pub use param::{Dist, Param, Sampler};
 pub use spec::*;
 pub use validate::{
     FieldError, Limits, MAX_CART_ITEMS, MAX_LISTED_PROBLEMS, did_you_mean, item_stream, lever_fields_on, stream_id,
-    validate,
+    validate, validate_claims,
 };
 
 /// Money is kept in integer minor units (cents) so that sums are exact and

@@ -158,7 +158,10 @@ impl ClaimsTab {
     }
 
     fn claims_ui(&mut self, ui: &mut Ui, doc: &mut Document, out: &mut Vec<Command>) {
-        let spec = doc.spec().clone();
+        // Which claims to check once drawn (the spec is borrowed while drawing).
+        let mut asked: Option<(Vec<usize>, Option<usize>)> = None;
+        let rev = doc.revision();
+        let spec = doc.spec();
         ui.horizontal(|ui| {
             ui.label(RichText::new("Claims to check").strong());
             let busy = self.task.is_running();
@@ -169,13 +172,12 @@ impl ClaimsTab {
                 )
                 .clicked()
             {
-                self.check(doc, ui.ctx(), (0..spec.claims.len()).collect(), Some(usize::MAX));
+                asked = Some(((0..spec.claims.len()).collect(), Some(usize::MAX)));
             }
         });
         if spec.claims.is_empty() {
             ui.label("The scenario lists no claims yet: add one below.");
         }
-        let rev = doc.revision();
         for (i, c) in spec.claims.iter().enumerate() {
             ui.add_space(6.0);
             egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -183,7 +185,7 @@ impl ClaimsTab {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(format!("\u{201c}{}\u{201d}", printable(&c.statement))).strong());
                     if ui.small_button("What would it take?").clicked() {
-                        self.check(doc, ui.ctx(), vec![i], Some(usize::MAX));
+                        asked = Some((vec![i], Some(usize::MAX)));
                     }
                     if ui
                         .small_button("Remove claim")
@@ -204,7 +206,7 @@ impl ClaimsTab {
                                     .color(ui.visuals().warn_fg_color),
                             );
                         }
-                        check_ui(ui, &spec, k, c.figure);
+                        check_ui(ui, spec, k, c.figure);
                     }
                     _ => {
                         ui.label(format!(
@@ -218,7 +220,10 @@ impl ClaimsTab {
             });
         }
         ui.add_space(8.0);
-        egui::CollapsingHeader::new("Add a claim").id_salt("add-claim").show(ui, |ui| self.draft_ui(ui, &spec, out));
+        egui::CollapsingHeader::new("Add a claim").id_salt("add-claim").show(ui, |ui| self.draft_ui(ui, spec, out));
+        if let Some((which, needs)) = asked {
+            self.check(doc, ui.ctx(), which, needs);
+        }
     }
 
     fn draft_ui(&mut self, ui: &mut Ui, spec: &ScenarioSpec, out: &mut Vec<Command>) {
@@ -274,16 +279,15 @@ impl ClaimsTab {
         });
         let mut claim = d.clone();
         claim.statement = claim.statement.trim().to_string();
-        let mut with = spec.clone();
-        with.claims.push(claim.clone());
         let problem = if claim.statement.is_empty() {
             Some("Write the claim.".to_string())
         } else if claim.strategy.is_empty() {
             Some("Choose the strategy that stands for it.".to_string())
         } else {
-            crate::model::Scenario::from_spec(with)
+            // The claim alone, as the file's `[[claims]]` check would see it.
+            crate::model::validate_claims(std::slice::from_ref(&claim), &spec.store.currency)
                 .err()
-                .map(|e| e.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
+                .map(|e| e.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "))
         };
         ui.horizontal_wrapped(|ui| {
             if ui.add_enabled(problem.is_none(), egui::Button::new("Add the claim")).clicked() {
@@ -298,8 +302,8 @@ impl ClaimsTab {
     }
 
     fn seek_ui(&mut self, ui: &mut Ui, doc: &mut Document) {
-        let spec = doc.spec().clone();
         let Some(sc) = doc.scenario() else { return };
+        let spec = doc.spec();
         ui.label(RichText::new("Goal seek").strong());
         ui.add(
             egui::Label::new(
@@ -313,11 +317,9 @@ impl ClaimsTab {
             f.strategy = sc.featured_strategy();
         }
         let paths: Vec<(String, String)> =
-            crate::analysis::sweep::sweepable(&spec).iter().map(|p| (p.canonical(), p.label(&spec))).collect();
-        let label_of = |p: &Option<String>| {
-            p.as_ref()
-                .and_then(|p| paths.iter().find(|(c, _)| c == p))
-                .map_or("choose…".to_string(), |(_, l)| printable(l))
+            crate::analysis::sweep::sweepable(spec).iter().map(|p| (p.canonical(), p.label(spec))).collect();
+        let label_of = |p: &Option<String>, none: &str| {
+            p.as_ref().and_then(|p| paths.iter().find(|(c, _)| c == p)).map_or(none.to_string(), |(_, l)| printable(l))
         };
         Grid::new("seek-form").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
             ui.label("Metric");
@@ -350,7 +352,7 @@ impl ClaimsTab {
             }
             ui.end_row();
             ui.label("varying");
-            crate::gui::combo(ui, "seek-field", "Field", Some(320.0), label_of(&f.field), |ui| {
+            crate::gui::combo(ui, "seek-field", "Field", Some(320.0), label_of(&f.field, "choose…"), |ui| {
                 for (c, l) in &paths {
                     ui.selectable_value(&mut f.field, Some(c.clone()), printable(l));
                 }
@@ -363,7 +365,7 @@ impl ClaimsTab {
                     "seek-second",
                     "Second field",
                     Some(320.0),
-                    label_of(&f.second).replace("choose…", "nothing"),
+                    label_of(&f.second, "nothing"),
                     |ui| {
                         ui.selectable_value(&mut f.second, None, "nothing");
                         for (c, l) in &paths {
@@ -387,6 +389,7 @@ impl ClaimsTab {
                 free.push(Free { path: s, weight: if f.weight == 0.0 { 1.0 } else { f.weight } });
             }
             let (metric, target) = (f.metric, f.target);
+            let spec = spec.clone();
             self.revision = doc.revision();
             self.error = None;
             self.task.start(ui.ctx(), move |report, cancel| {
@@ -404,7 +407,7 @@ impl ClaimsTab {
                     RichText::new("Stale: the scenario changed since this seek.").color(ui.visuals().warn_fg_color),
                 );
             }
-            sought_ui(ui, &doc.spec().clone(), s, *m);
+            sought_ui(ui, doc.spec(), s, *m);
         }
     }
 }

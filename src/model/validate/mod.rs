@@ -287,6 +287,15 @@ pub fn validate(spec: &ScenarioSpec, limits: &Limits) -> Result<Scenario, Vec<Fi
     Ok(sc)
 }
 
+/// The problems of `claims` alone, as a file's `[[claims]]` would have them (paths
+/// `claims[i].field`), without checking the rest of the scenario: a claim being
+/// entered, before it is added.
+pub fn validate_claims(claims: &[ClaimSpec], currency: &str) -> Result<(), Vec<FieldError>> {
+    let mut c = Checker { currency: currency.to_string(), errors: Vec::new(), unlisted: 0 };
+    check_claims(&mut c, claims);
+    if c.ok() { Ok(()) } else { Err(c.finish()) }
+}
+
 /// `sc` (validated from `spec`) with its strategies replaced by `strategies`, which
 /// are checked as a file's would be (names, ranges, one holdout, money totals); the
 /// catalog, segments and the rest are not checked again. Correlations keep their
