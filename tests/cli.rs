@@ -991,3 +991,42 @@ fn seek_says_what_a_target_needs_and_when_nothing_reaches_it() {
         .failure()
         .stderr(predicate::str::contains("write METRIC=VALUE"));
 }
+
+/// `aovlab claim` on the article: its vendor's 30% post-checkout claim holds in no
+/// world, with the reason; a claim given by flags is checked as a file's would be,
+/// its problems named by flag; a claim number the scenario lacks is refused.
+#[test]
+fn claim_checks_the_articles_claims_and_refuses_bad_ones_by_flag() {
+    let small = ["--replications", "6", "--visitors", "20000"];
+    let out = aovlab().args(["claim", "--claim", "1", "--json", "-"]).args(small).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "aovlab-claims");
+    let c = &v["claims"][0];
+    assert_eq!(c["probability"], 0.0);
+    assert!(c["reason"].as_str().unwrap().contains("stays below +30.0%"), "{c}");
+    assert!(c["needs"].as_array().unwrap().iter().all(|n| n["value"].is_null()));
+    aovlab()
+        .args(["claim", "--quick", "--figure", "conversion_lift", "--strategy", "Post-checkout only"])
+        .args(["--at-least", "1%"])
+        .args(small)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("shows nothing before checkout"));
+    aovlab()
+        .args(["claim", "--figure", "aov_lift", "--strategy", "AOV-optimized", "--at-least", "30%"])
+        .args(["--at-most", "10%"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--at-most: 0.1 is below at_least (0.3)"));
+    aovlab()
+        .args(["claim", "--figure", "take_rate", "--strategy", "AOV-optimized", "--at-least", "x"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--at-least `x` is not a number"));
+    aovlab()
+        .args(["claim", "--claim", "9"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("the scenario lists 3 claims, numbered from 1"));
+}
