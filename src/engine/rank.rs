@@ -7,6 +7,29 @@ use super::stages::price_scaled;
 use super::world::Compiled;
 use crate::model::{PreCheckout, PrePolicy, Ranking};
 
+/// Builds the shopper's relevance candidates (the links of every cart item) and their
+/// matched ranking, once per simulated shopper and only where some stage reads them:
+/// many followed members see a tier prompt and take nothing, and need neither.
+/// `s.linked` records the shopper (by `s.serial`) they were built for.
+#[inline]
+pub(super) fn ensure_links(c: &Compiled, baseline: f64, s: &mut Scratch) {
+    if c.needs_links && s.linked != s.serial {
+        link_cart(c, baseline, s);
+    }
+}
+
+/// [`ensure_links`]'s work, out of line: the test runs several times per shopper.
+#[inline(never)]
+fn link_cart(c: &Compiled, baseline: f64, s: &mut Scratch) {
+    s.linked = s.serial;
+    s.cands.clear();
+    for i in 0..s.cart.len() {
+        let p = s.cart[i];
+        s.cands.add_item(c, p, baseline);
+    }
+    rank_linked(c, s);
+}
+
 /// Keeps in `s.top` the `max_matched_slots` best linked products not in the cart, by
 /// relevance, then popularity, then catalog order (the `matched` ranking), and lists
 /// in `s.post_linked` the linked post-purchase products not in the cart with their
@@ -14,7 +37,7 @@ use crate::model::{PreCheckout, PrePolicy, Ranking};
 /// selection on one integer key per product (carts have few linked products and
 /// strategies show at most 10).
 #[inline]
-pub(super) fn rank_linked(c: &Compiled, s: &mut Scratch) {
+fn rank_linked(c: &Compiled, s: &mut Scratch) {
     let mut n = 0;
     s.post_linked.clear();
     let k = c.max_matched_slots;

@@ -102,6 +102,9 @@ pub struct Scratch {
     pub(super) net: Vec<(i64, i64)>,
     /// Counts simulated shoppers: a memo below is this shopper's when its serial is.
     pub(super) serial: u64,
+    /// The `serial` of the shopper whose candidates `cands` (and their ranking) hold
+    /// (see `rank::ensure_links`).
+    pub(super) linked: u64,
     /// Per group leader (see [`Compiled::pre_leader`]): its stage-2 result.
     pub(super) pre_memo: Vec<(u64, PreResult)>,
     /// Per group leader (see [`Compiled::post_leader`]): its stage-5 result for an
@@ -131,6 +134,7 @@ impl Scratch {
             attributing: 0,
             net: vec![(0, 0); n_strategies],
             serial: 0,
+            linked: 0,
             pre_memo: vec![(0, PreResult::default()); n_strategies],
             post_memo: vec![(0, 0, PostResult::default()); n_strategies],
         }

@@ -7,10 +7,9 @@ use rand::{Rng, RngExt};
 use rand_distr::Distribution;
 
 use super::counts::RepCounts;
-use super::rank::rank_linked;
 use super::rng::{StreamRng, chunk_rng, decision, decision_uniform, shopper_rng};
 use super::scratch::Scratch;
-use super::stages::{Outcome, Shopper, round_nonneg, simulate_strategy};
+use super::stages::{Outcome, Shopper, round_nonneg, simulate_strategy, tier_counts};
 use super::world::{Compiled, Realized, SegmentDraw};
 use crate::model::{MAX_CART_ITEMS, MAX_MONEY};
 
@@ -107,10 +106,11 @@ fn binomial(rng: &mut StreamRng, n: u64, p: f64) -> u64 {
 enum Mode {
     /// Stages 2-5 in full.
     Full,
-    /// Cannot complete; a member who may be prompted under a strategy that prompts:
-    /// stages 2-3 only, counted once.
+    /// Cannot complete, not sampled; a member below the top tier: the tier prompt's
+    /// counts only ([`tier_counts`]), counted once.
     Followed,
-    /// Cannot complete; sampled: stages 2-3 only, counted `ABANDONER_WEIGHT` times.
+    /// Cannot complete; sampled: stages 2-3 only, the pre-checkout and free-shipping
+    /// counts counted `ABANDONER_WEIGHT` times, the tier prompt's once.
     Sampled,
     /// Cannot complete; not sampled: nothing to do.
     Skipped,
@@ -135,49 +135,54 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
     let shopper = build_cart(c, w, segment, seg, key, &mut rng, s);
     // Tier prompts are rare: sampling the abandoners who see one 1 in 8 left a handful
     // of sampled prompts per replication at holdout sizes, and intervals that covered
-    // three times in four. So every member below the top tier is followed up to the
-    // prompt (weight 1) under each strategy that prompts.
+    // three times in four. So a member below the top tier is followed up to the prompt
+    // (weight 1) under each strategy that prompts, for its tier-prompt counts only:
+    // their pre-checkout counts are left to the sample like every other abandoner's.
     let dense = skip && c.tier_dense && shopper.member && shopper.spend < c.top_threshold;
-    if skip && !sampled && !dense && completes_nowhere {
+    if skip && !sampled && completes_nowhere {
+        if dense {
+            s.serial += 1;
+            for &k in &c.prompting {
+                let [shown, taken] = tier_counts(c, w, k, &sc.strategies[k], &shopper, s);
+                let t = &mut counts.strategies[k];
+                t.tier_shown += shown;
+                t.tier_accepted += taken;
+            }
+        }
         return;
     }
     s.serial += 1;
-    if c.needs_links {
-        s.cands.clear();
-        for i in 0..s.cart.len() {
-            let p = s.cart[i];
-            s.cands.add_item(c, p, w.facts.baseline_relevance);
-        }
-        rank_linked(c, s);
-    }
     let mut any_order = false;
     s.attributing = 0;
     for (k, st) in sc.strategies.iter().enumerate() {
         let mode = if !skip || u_checkout < bounds[k] {
             Mode::Full
-        } else if dense && st.tier_prompt.is_some() {
-            Mode::Followed
         } else if sampled {
             Mode::Sampled
+        } else if dense && st.tier_prompt.is_some() {
+            Mode::Followed
         } else {
             Mode::Skipped
         };
         let t = &mut counts.strategies[k];
-        let o = if mode == Mode::Skipped {
-            Outcome::default()
-        } else {
+        let o = match mode {
+            Mode::Skipped => Outcome::default(),
+            Mode::Followed => Outcome { tier: tier_counts(c, w, k, st, &shopper, s), ..Outcome::default() },
             // A uniform of 2 completes in no case: stages 2-3 only.
-            let u = if mode == Mode::Full { u_checkout } else { 2.0 };
-            simulate_strategy(c, w, k, st, &shopper, u, s, t)
+            Mode::Full | Mode::Sampled => {
+                let u = if mode == Mode::Full { u_checkout } else { 2.0 };
+                simulate_strategy(c, w, k, st, &shopper, u, s, t)
+            }
         };
+        // Tier-prompt counts are exact on every path: a member who may be prompted
+        // is followed when not sampled, and a sampled one counts once.
+        t.tier_shown += o.tier[0];
+        t.tier_accepted += o.tier[1];
         if mode == Mode::Sampled {
             const W: u64 = ABANDONER_WEIGHT;
             t.pre_shown += W * o.pre[0];
             t.pre_accepted += W * o.pre[1];
-            t.tier_shown += W * o.tier[0];
-            t.tier_accepted += W * o.tier[1];
             add_sampling_var(&mut t.pre_sampling_var, o.pre);
-            add_sampling_var(&mut t.tier_sampling_var, o.tier);
             if o.ship[0] > 0 {
                 t.ship_shown += W * o.ship[0];
                 t.ship_accepted += W * o.ship[1];
@@ -186,8 +191,6 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         } else {
             t.pre_shown += o.pre[0];
             t.pre_accepted += o.pre[1];
-            t.tier_shown += o.tier[0];
-            t.tier_accepted += o.tier[1];
             if o.ship[0] > 0 {
                 t.ship_shown += 1;
                 t.ship_accepted += o.ship[1];
@@ -350,14 +353,6 @@ pub fn holdout_orders(sc: &crate::model::Scenario, reps: u32, carts: u64) -> Vec
             let mut srng = shopper_rng(key);
             let shopper = build_cart(&c, &w, segment, &w.segments[segment], key, &mut srng, &mut s);
             s.serial += 1;
-            if c.needs_links {
-                s.cands.clear();
-                for i in 0..s.cart.len() {
-                    let p = s.cart[i];
-                    s.cands.add_item(&c, p, w.facts.baseline_relevance);
-                }
-                rank_linked(&c, &mut s);
-            }
             let u = decision_uniform(key, decision::CHECKOUT);
             let o = simulate_strategy(&c, &w, h, &sc.strategies[h], &shopper, u, &mut s, &mut t);
             if o.ordered {

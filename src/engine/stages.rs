@@ -2,7 +2,7 @@
 //! suggestions, the tier prompt, checkout and post-checkout offers.
 
 use super::counts::StrategyCounts;
-use super::rank::{merge_top_k, select_pre, top_up_product};
+use super::rank::{ensure_links, merge_top_k, select_pre, top_up_product};
 use super::rng::{decision, decision_uniform};
 use super::scratch::Scratch;
 use super::world::{Compiled, Realized, SegmentDraw, completion_probability};
@@ -99,13 +99,7 @@ pub(super) fn simulate_strategy(
     // Stage 2: pre-checkout suggestions, shared by the strategies with the same spec.
     if let Some(stage) = &st.pre_checkout {
         let g = c.pre_leader[k];
-        let r = if s.pre_memo[g].0 == s.serial {
-            s.pre_memo[g].1
-        } else {
-            let r = pre_stage(c, w, sh, stage, s);
-            s.pre_memo[g] = (s.serial, r);
-            r
-        };
+        let r = pre_memo(c, w, g, sh, stage, s);
         for _ in 0..r.shown {
             friction *= slot_friction;
         }
@@ -121,41 +115,21 @@ pub(super) fn simulate_strategy(
     // The tier upgraded into, plus one (0: none).
     let mut upgraded = 0usize;
     if let Some(prompt) = st.tier_prompt
-        && sh.member
-        && let Some(next) = sc.tiers.iter().position(|t| t.threshold > sh.spend)
+        && let Some((next, taken)) = tier_stage(c, w, k, prompt, sh, cross, &extras[..n_extras], s)
     {
-        let current = sh.v0 + cross;
-        let gap = sc.tiers[next].threshold - (sh.spend + current);
-        // Money compared exactly in cents (MODEL.md rule 12).
-        let show = gap > 0
-            && match prompt {
-                TierPrompt::Window(_) => gap <= c.tier_window[k][next],
-                TierPrompt::Universal => true,
-            };
-        if show {
-            tier[0] = 1;
-            friction *= slot_friction;
-            // The uptake (an exp) only matters when some product closes the gap.
-            let uptake = || {
-                (w.facts.tier_max_uptake
-                    * seg.propensity
-                    * (-w.facts.tier_gap_decay * gap as f64 / current as f64).exp())
-                .min(1.0)
-            };
-            if let Some(p) = top_up_product(c, s, &extras[..n_extras], gap, w.facts.baseline_relevance)
-                && decision_uniform(sh.key, decision::TIER) < uptake()
-            {
-                let prod = &sc.products[p as usize];
-                tier[1] = 1;
-                top_up = prod.price;
-                cost += prod.cost;
-                top_up_cost = prod.cost;
-                extras[n_extras] = p;
-                n_extras += 1;
-                // A top-up that crosses two tiers pays for the tier it reaches.
-                let total = sh.spend + current + prod.price;
-                upgraded = 1 + sc.tiers.iter().rposition(|t| t.threshold <= total).unwrap_or(next);
-            }
+        tier[0] = 1;
+        friction *= slot_friction;
+        if let Some(p) = taken {
+            let prod = &sc.products[p as usize];
+            tier[1] = 1;
+            top_up = prod.price;
+            cost += prod.cost;
+            top_up_cost = prod.cost;
+            extras[n_extras] = p;
+            n_extras += 1;
+            // A top-up that crosses two tiers pays for the tier it reaches.
+            let total = sh.spend + sh.v0 + cross + prod.price;
+            upgraded = 1 + sc.tiers.iter().rposition(|t| t.threshold <= total).unwrap_or(next);
         }
     }
 
@@ -184,8 +158,8 @@ pub(super) fn simulate_strategy(
                     * (-w.facts.shipping_prompt_gap_decay * gap as f64 / goods as f64).exp())
                 .min(1.0)
             };
-            if let Some(p) = top_up_product(c, s, &extras[..n_extras], need, w.facts.baseline_relevance)
-                && decision_uniform(sh.key, decision::SHIP) < uptake()
+            if decision_uniform(sh.key, decision::SHIP) < uptake()
+                && let Some(p) = top_up_linked(c, w, s, &extras[..n_extras], need)
             {
                 let prod = &sc.products[p as usize];
                 ship[1] = 1;
@@ -375,6 +349,107 @@ fn round_signed(x: f64) -> i64 {
     if x >= 0.0 { round_nonneg(x) } else { -round_nonneg(-x) }
 }
 
+/// Stage 2 for the strategies whose pre-checkout spec is group `g`'s
+/// ([`Compiled::pre_leader`]): simulated once per shopper, then reused.
+#[inline]
+fn pre_memo(c: &Compiled, w: &Realized, g: usize, sh: &Shopper, stage: &PreCheckout, s: &mut Scratch) -> PreResult {
+    if s.pre_memo[g].0 == s.serial {
+        return s.pre_memo[g].1;
+    }
+    let r = pre_stage(c, w, sh, stage, s);
+    s.pre_memo[g] = (s.serial, r);
+    r
+}
+
+/// Stage 3 (MODEL.md): whether strategy `k`'s tier prompt shows to shopper `sh`, whose
+/// order is the cart plus `cross` (the accepted suggestions `extras`), and if so the
+/// next tier and the top-up taken (if any). `None` where no prompt shows.
+#[inline]
+#[allow(clippy::too_many_arguments)]
+fn tier_stage(
+    c: &Compiled,
+    w: &Realized,
+    k: usize,
+    prompt: TierPrompt,
+    sh: &Shopper,
+    cross: i64,
+    extras: &[u32],
+    s: &mut Scratch,
+) -> Option<(usize, Option<u32>)> {
+    if !sh.member {
+        return None;
+    }
+    let sc = c.sc;
+    let next = sc.tiers.iter().position(|t| t.threshold > sh.spend)?;
+    let current = sh.v0 + cross;
+    let gap = sc.tiers[next].threshold - (sh.spend + current);
+    // Money compared exactly in cents (MODEL.md rule 12).
+    let show = gap > 0
+        && match prompt {
+            TierPrompt::Window(_) => gap <= c.tier_window[k][next],
+            TierPrompt::Universal => true,
+        };
+    if !show {
+        return None;
+    }
+    // A top-up needs the shopper to take up the offer and some product to close the
+    // gap; the uptake is tested first, as most prompted members decline and the
+    // product search then needs neither the cart's links nor a scan.
+    let uptake =
+        (w.facts.tier_max_uptake * sh.seg.propensity * (-w.facts.tier_gap_decay * gap as f64 / current as f64).exp())
+            .min(1.0);
+    let taken =
+        if decision_uniform(sh.key, decision::TIER) < uptake { top_up_linked(c, w, s, extras, gap) } else { None };
+    Some((next, taken))
+}
+
+/// The top-up product for a gap of `gap` cents ([`top_up_product`]), the cart's links
+/// built first where they are not yet.
+#[inline]
+fn top_up_linked(c: &Compiled, w: &Realized, s: &mut Scratch, extras: &[u32], gap: i64) -> Option<u32> {
+    ensure_links(c, w.facts.baseline_relevance, s);
+    top_up_product(c, s, extras, gap, w.facts.baseline_relevance)
+}
+
+/// Stages 2-3 for a shopper who cannot complete under strategy `k`, for its tier
+/// prompt's (shown, taken) only: a member's tier-prompt counts are tallied exactly
+/// (not sampled) where the prompt may show. Stage 2 runs only where its suggestions
+/// can decide whether the prompt shows (the cart alone is below the next threshold).
+#[inline]
+pub(super) fn tier_counts(
+    c: &Compiled,
+    w: &Realized,
+    k: usize,
+    st: &Strategy,
+    sh: &Shopper,
+    s: &mut Scratch,
+) -> [u64; 2] {
+    let Some(prompt) = st.tier_prompt else { return [0; 2] };
+    let sc = c.sc;
+    // Suggestions only add to the order: a cart at or past the next threshold sees
+    // no prompt whatever was suggested.
+    let below =
+        sh.member && sc.tiers.iter().find(|t| t.threshold > sh.spend).is_some_and(|t| t.threshold > sh.spend + sh.v0);
+    if !below {
+        return [0; 2];
+    }
+    let (mut cross, mut extras, mut n) = (0, [0u32; MAX_EXTRAS], 0);
+    // Slot j's suggestion is taken only where its uniform is below pre_base x
+    // relevance x price factor, and both factors are at most 1: where no slot's
+    // uniform is below pre_base, nothing is taken, whatever is shown, and stage 2
+    // (the cart's links and the ranking) need not run.
+    if let Some(stage) = &st.pre_checkout
+        && (0..u64::from(stage.slots)).any(|j| decision_uniform(sh.key, decision::PRE + j) < sh.pre_base)
+    {
+        let r = pre_memo(c, w, c.pre_leader[k], sh, stage, s);
+        (cross, extras, n) = (r.cross, r.extras, r.accepted as usize);
+    }
+    match tier_stage(c, w, k, prompt, sh, cross, &extras[..n], s) {
+        None => [0; 2],
+        Some((_, taken)) => [1, u64::from(taken.is_some())],
+    }
+}
+
 /// Stage 2 for one shopper under one pre-checkout spec: what was shown and taken.
 #[derive(Clone, Copy, Default)]
 pub(super) struct PreResult {
@@ -404,6 +479,7 @@ pub(super) fn pre_stage(c: &Compiled, w: &Realized, sh: &Shopper, pre: &PreCheck
     let seg = sh.seg;
     let baseline = w.facts.baseline_relevance;
     let mut r = PreResult::default();
+    ensure_links(c, baseline, s);
     select_pre(c, s, pre, sh.v0, seg.price_sensitivity, baseline);
     for (j, &p) in s.shown.iter().enumerate() {
         let prod = &sc.products[p as usize];
@@ -442,6 +518,7 @@ pub(super) fn post_stage(
     let seg = sh.seg;
     let baseline = w.facts.baseline_relevance;
     let mut r = PostResult::default();
+    ensure_links(c, baseline, s);
     let offer_prices = &c.offer_prices[k];
     let offer_price = |p: u32| offer_prices[p as usize];
     // Relevance is against the whole order (MODEL.md rule 8), for every policy:

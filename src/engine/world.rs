@@ -63,6 +63,8 @@ pub struct Compiled<'a> {
     /// top tier is simulated up to the prompt under such a strategy even when they
     /// cannot complete (see `session::shopper`).
     pub tier_dense: bool,
+    /// The strategies that show a tier prompt.
+    pub prompting: Vec<usize>,
     /// The highest tier threshold (0 without tiers).
     pub top_threshold: crate::model::Cents,
     /// Some return rate or the handling cost may be above 0 (MODEL.md rule 18): each
@@ -189,6 +191,7 @@ impl<'a> Compiled<'a> {
             post_matched,
             abandoners_counted,
             tier_dense,
+            prompting: (0..sc.strategies.len()).filter(|&k| sc.strategies[k].tier_prompt.is_some()).collect(),
             top_threshold,
             by_popularity,
             pop_rank,
