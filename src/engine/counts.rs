@@ -56,9 +56,8 @@ pub struct StrategyCounts {
     /// Zero on the counted and per-visitor paths, where nothing is estimated.
     #[serde(default)]
     pub pre_sampling_var: [u64; 3],
-    /// The same for (`tier_shown`, `tier_accepted`): always zero, as tier-prompt counts
-    /// are exact on every path (members who may be prompted are followed, not
-    /// sampled). Kept so that partial results of earlier versions still merge.
+    /// The same for (`tier_shown`, `tier_accepted`). Zero in practice: members who may
+    /// be prompted are followed, not sampled, and a sampled non-member sees no prompt.
     #[serde(default)]
     pub tier_sampling_var: [u64; 3],
     /// Sum over visitors of (revenue - holdout revenue)^4 in cents^4, saturating (a

@@ -9,7 +9,7 @@ use rand_distr::Distribution;
 use super::counts::RepCounts;
 use super::rng::{StreamRng, chunk_rng, decision, decision_uniform, shopper_rng};
 use super::scratch::Scratch;
-use super::stages::{Outcome, Shopper, round_nonneg, simulate_strategy, tier_counts};
+use super::stages::{Outcome, Shopper, before_checkout, round_nonneg, simulate_strategy};
 use super::world::{Compiled, Realized, SegmentDraw};
 use crate::model::{MAX_CART_ITEMS, MAX_MONEY};
 
@@ -106,11 +106,10 @@ fn binomial(rng: &mut StreamRng, n: u64, p: f64) -> u64 {
 enum Mode {
     /// Stages 2-5 in full.
     Full,
-    /// Cannot complete, not sampled; a member below the top tier: the tier prompt's
-    /// counts only ([`tier_counts`]), counted once.
+    /// Cannot complete; a member below the top tier under a strategy that prompts:
+    /// what they saw and took before checkout ([`followed`]), counted once.
     Followed,
-    /// Cannot complete; sampled: stages 2-3 only, the pre-checkout and free-shipping
-    /// counts counted `ABANDONER_WEIGHT` times, the tier prompt's once.
+    /// Cannot complete; sampled: stages 2-3 only, counted `ABANDONER_WEIGHT` times.
     Sampled,
     /// Cannot complete; not sampled: nothing to do.
     Skipped,
@@ -136,17 +135,23 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
     // Tier prompts are rare: sampling the abandoners who see one 1 in 8 left a handful
     // of sampled prompts per replication at holdout sizes, and intervals that covered
     // three times in four. So a member below the top tier is followed up to the prompt
-    // (weight 1) under each strategy that prompts, for its tier-prompt counts only:
-    // their pre-checkout counts are left to the sample like every other abandoner's.
+    // (weight 1) under each strategy that prompts, with the work that cannot change
+    // what they saw and took skipped (`stages::before_checkout`).
     let dense = skip && c.tier_dense && shopper.member && shopper.spend < c.top_threshold;
     if skip && !sampled && completes_nowhere {
         if dense {
             s.serial += 1;
             for &k in &c.prompting {
-                let [shown, taken] = tier_counts(c, w, k, &sc.strategies[k], &shopper, s);
+                let o = followed(c, w, k, &sc.strategies[k], &shopper, s, &mut counts.strategies[k]);
                 let t = &mut counts.strategies[k];
-                t.tier_shown += shown;
-                t.tier_accepted += taken;
+                t.pre_shown += o.pre[0];
+                t.pre_accepted += o.pre[1];
+                t.tier_shown += o.tier[0];
+                t.tier_accepted += o.tier[1];
+                if o.ship[0] > 0 {
+                    t.ship_shown += 1;
+                    t.ship_accepted += o.ship[1];
+                }
             }
         }
         return;
@@ -157,32 +162,31 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
     for (k, st) in sc.strategies.iter().enumerate() {
         let mode = if !skip || u_checkout < bounds[k] {
             Mode::Full
-        } else if sampled {
-            Mode::Sampled
         } else if dense && st.tier_prompt.is_some() {
             Mode::Followed
+        } else if sampled {
+            Mode::Sampled
         } else {
             Mode::Skipped
         };
         let t = &mut counts.strategies[k];
         let o = match mode {
             Mode::Skipped => Outcome::default(),
-            Mode::Followed => Outcome { tier: tier_counts(c, w, k, st, &shopper, s), ..Outcome::default() },
+            Mode::Followed => followed(c, w, k, st, &shopper, s, t),
             // A uniform of 2 completes in no case: stages 2-3 only.
             Mode::Full | Mode::Sampled => {
                 let u = if mode == Mode::Full { u_checkout } else { 2.0 };
                 simulate_strategy(c, w, k, st, &shopper, u, s, t)
             }
         };
-        // Tier-prompt counts are exact on every path: a member who may be prompted
-        // is followed when not sampled, and a sampled one counts once.
-        t.tier_shown += o.tier[0];
-        t.tier_accepted += o.tier[1];
         if mode == Mode::Sampled {
             const W: u64 = ABANDONER_WEIGHT;
             t.pre_shown += W * o.pre[0];
             t.pre_accepted += W * o.pre[1];
+            t.tier_shown += W * o.tier[0];
+            t.tier_accepted += W * o.tier[1];
             add_sampling_var(&mut t.pre_sampling_var, o.pre);
+            add_sampling_var(&mut t.tier_sampling_var, o.tier);
             if o.ship[0] > 0 {
                 t.ship_shown += W * o.ship[0];
                 t.ship_accepted += W * o.ship[1];
@@ -191,6 +195,8 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         } else {
             t.pre_shown += o.pre[0];
             t.pre_accepted += o.pre[1];
+            t.tier_shown += o.tier[0];
+            t.tier_accepted += o.tier[1];
             if o.ship[0] > 0 {
                 t.ship_shown += 1;
                 t.ship_accepted += o.ship[1];
@@ -257,6 +263,28 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
             t.net_moments[2] += nm * nm;
             t.net_moments[3] += nm * nmh;
         }
+    }
+}
+
+/// What a followed member ([`Mode::Followed`]) saw and took under strategy `k` before
+/// abandoning: [`before_checkout`], or stages 2-3 in full where a free-shipping prompt
+/// may show as well (its counts need the order as the tier prompt left it).
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn followed(
+    c: &Compiled,
+    w: &Realized,
+    k: usize,
+    st: &crate::model::Strategy,
+    shopper: &Shopper,
+    s: &mut Scratch,
+    t: &mut crate::engine::StrategyCounts,
+) -> Outcome {
+    if c.ship_window[k] > 0 {
+        // A uniform of 2 completes in no case: stages 2-3 only.
+        simulate_strategy(c, w, k, st, shopper, 2.0, s, t)
+    } else {
+        before_checkout(c, w, k, st, shopper, s)
     }
 }
 

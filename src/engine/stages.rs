@@ -411,43 +411,44 @@ fn top_up_linked(c: &Compiled, w: &Realized, s: &mut Scratch, extras: &[u32], ga
     top_up_product(c, s, extras, gap, w.facts.baseline_relevance)
 }
 
-/// Stages 2-3 for a shopper who cannot complete under strategy `k`, for its tier
-/// prompt's (shown, taken) only: a member's tier-prompt counts are tallied exactly
-/// (not sampled) where the prompt may show. Stage 2 runs only where its suggestions
-/// can decide whether the prompt shows (the cart alone is below the next threshold).
+/// Stages 2-3 for a member who cannot complete under strategy `k` (which shows a tier
+/// prompt and no free-shipping prompt): the pre-checkout suggestions and tier prompt
+/// they were shown and took, as [`simulate_strategy`] counts them with a uniform that
+/// completes in no case, without the work that cannot change those counts:
+/// - Slot j's suggestion is taken only where its uniform is below pre_base x
+///   relevance x price factor, and both factors are at most 1. Where no slot's
+///   uniform is below pre_base nothing is taken whatever is shown, and every policy
+///   shows min(slots, products not in the cart) (each fills its slots from the whole
+///   catalog), so stage 2 (the cart's links and the ranking) need not run.
+/// - Suggestions only add to the order: a cart at or past the next threshold sees no
+///   prompt, and a prompt's top-up is searched for only where it is taken up.
 #[inline]
-pub(super) fn tier_counts(
+pub(super) fn before_checkout(
     c: &Compiled,
     w: &Realized,
     k: usize,
     st: &Strategy,
     sh: &Shopper,
     s: &mut Scratch,
-) -> [u64; 2] {
-    let Some(prompt) = st.tier_prompt else { return [0; 2] };
+) -> Outcome {
     let sc = c.sc;
-    // Suggestions only add to the order: a cart at or past the next threshold sees
-    // no prompt whatever was suggested.
-    let below =
-        sh.member && sc.tiers.iter().find(|t| t.threshold > sh.spend).is_some_and(|t| t.threshold > sh.spend + sh.v0);
-    if !below {
-        return [0; 2];
-    }
+    let mut o = Outcome::default();
     let (mut cross, mut extras, mut n) = (0, [0u32; MAX_EXTRAS], 0);
-    // Slot j's suggestion is taken only where its uniform is below pre_base x
-    // relevance x price factor, and both factors are at most 1: where no slot's
-    // uniform is below pre_base, nothing is taken, whatever is shown, and stage 2
-    // (the cart's links and the ranking) need not run.
-    if let Some(stage) = &st.pre_checkout
-        && (0..u64::from(stage.slots)).any(|j| decision_uniform(sh.key, decision::PRE + j) < sh.pre_base)
+    if let Some(stage) = &st.pre_checkout {
+        if (0..u64::from(stage.slots)).any(|j| decision_uniform(sh.key, decision::PRE + j) < sh.pre_base) {
+            let r = pre_memo(c, w, c.pre_leader[k], sh, stage, s);
+            o.pre = [u64::from(r.shown), u64::from(r.accepted)];
+            (cross, extras, n) = (r.cross, r.extras, r.accepted as usize);
+        } else {
+            o.pre[0] = u64::from(stage.slots).min((sc.products.len() - s.cart.len()) as u64);
+        }
+    }
+    if let Some(prompt) = st.tier_prompt
+        && let Some((_, taken)) = tier_stage(c, w, k, prompt, sh, cross, &extras[..n], s)
     {
-        let r = pre_memo(c, w, c.pre_leader[k], sh, stage, s);
-        (cross, extras, n) = (r.cross, r.extras, r.accepted as usize);
+        o.tier = [1, u64::from(taken.is_some())];
     }
-    match tier_stage(c, w, k, prompt, sh, cross, &extras[..n], s) {
-        None => [0; 2],
-        Some((_, taken)) => [1, u64::from(taken.is_some())],
-    }
+    o
 }
 
 /// Stage 2 for one shopper under one pre-checkout spec: what was shown and taken.
