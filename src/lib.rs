@@ -18,3 +18,4 @@ pub mod model;
 pub mod present;
 pub mod report;
 pub mod stats;
+pub mod version;

@@ -1030,3 +1030,39 @@ fn claim_checks_the_articles_claims_and_refuses_bad_ones_by_flag() {
         .failure()
         .stderr(predicate::str::contains("the scenario lists 3 claims, numbered from 1"));
 }
+
+/// `aovlab --version` names the commit it was built from and the build date, as the
+/// About box, chart footers and reports do (`aovlab::version::LONG`).
+#[test]
+fn version_names_the_commit_and_the_build_date() {
+    let out = aovlab().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(line.trim_end(), format!("aovlab {}", aovlab::version::LONG));
+    let (commit, date) = (aovlab::version::COMMIT, aovlab::version::BUILD_DATE);
+    let hex = commit.trim_end_matches("-modified");
+    assert!(commit == "unknown" || (hex.len() == 12 && hex.chars().all(|c| c.is_ascii_hexdigit())), "{commit}");
+    assert!(chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(), "{date}");
+    assert!(line.contains(&format!("commit {commit}, built {date}")));
+}
+
+/// The man pages and shell completions a package installs come from the command
+/// line's own definitions: every command has a page, and the completions know them.
+#[test]
+fn man_pages_and_completions_cover_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    aovlab().args(["manpages", "--out"]).arg(dir.path()).assert().success();
+    let main = std::fs::read_to_string(dir.path().join("aovlab.1")).unwrap();
+    assert!(main.contains(".TH aovlab 1") && main.contains("run"), "{main}");
+    for command in ["run", "sensitivity", "plan-holdout", "seek", "claim", "report"] {
+        let page = std::fs::read_to_string(dir.path().join(format!("aovlab-{command}.1"))).unwrap();
+        assert!(page.contains(".SH OPTIONS"), "aovlab-{command}.1");
+    }
+    for (shell, marker) in [("bash", "_aovlab()"), ("zsh", "#compdef aovlab"), ("fish", "complete -c aovlab")] {
+        let out = aovlab().args(["completions", shell]).output().unwrap();
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(out.status.success() && script.contains(marker), "{shell}");
+        assert!(script.contains("plan-holdout"), "{shell} completes the commands");
+    }
+    aovlab().args(["completions", "tcsh"]).assert().code(2).stderr(predicate::str::contains("possible values"));
+}

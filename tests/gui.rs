@@ -786,6 +786,9 @@ fn the_holdout_plan_tab_reports_power_and_the_tests_worth() {
     doc.apply(Edit::Set(Path::top(FieldId::StoreVisitors), Value::Whole(4_000))).unwrap();
     let mut h = harness(doc);
     wait_for_results(&mut h);
+    // A small test keeps the simulated plan quick; the plan's own figures are checked
+    // in tests/decide.rs.
+    h.state_mut().analyses.plan.set_daily_visitors(3_000);
     h.get_by_label("Holdout plan").click();
     wait_until(&mut h, "the plan", |app| {
         app.analyses.ran(View::Plan) && !app.analyses.plan.is_running() && app.analyses.plan.result.is_some()

@@ -157,7 +157,7 @@ fn the_report_is_self_contained_and_states_the_runs_numbers() {
     assert!(sentence.contains(&ends.0) && sentence.contains(&ends.1));
     assert!(page.contains(&sentence.replace('\'', "&#x27;")) || page.contains(&sentence), "{sentence}");
     // Reproducible: the seed, version and file are named.
-    assert!(page.contains("seed 20261125") && page.contains(env!("CARGO_PKG_VERSION")));
+    assert!(page.contains("seed 20261125") && page.contains(aovlab::version::LONG));
     assert!(page.contains("article.toml"));
     // The assumptions name the store's and shoppers' inputs by their labels.
     assert!(page.contains("Annual GMV") && page.contains("Pre-checkout base acceptance"));

@@ -28,8 +28,9 @@ pub struct GuiArgs {
     #[arg(long, value_parser = view)]
     pub view: Option<crate::gui::analysis::View>,
     /// Renderer: glow (OpenGL; the default, and much faster where the GPU is
-    /// emulated in software) or wgpu (Vulkan, Metal, DirectX or OpenGL). When the
-    /// default cannot start, the app falls back to wgpu.
+    /// emulated in software) or wgpu (Vulkan, Metal, DirectX or OpenGL; in release
+    /// packages, which are built with the `wgpu` feature). When the default cannot
+    /// start, such a build falls back to wgpu.
     #[arg(long, value_parser = ["glow", "wgpu"])]
     pub renderer: Option<String>,
     /// Zoom on top of the desktop's scale for this session, e.g. 1.5.
@@ -97,6 +98,13 @@ fn parse_zoom(s: &str) -> Result<f32, String> {
 
 /// Opens the app.
 pub fn gui(a: &GuiArgs) -> Result<(), Failure> {
+    if a.renderer.as_deref() == Some("wgpu") && !cfg!(feature = "wgpu") {
+        return Err(Failure::BadInput(
+            "--renderer wgpu: this build has no wgpu renderer (built without the `wgpu` feature; release \
+             packages have it); use --renderer glow"
+                .into(),
+        ));
+    }
     let opts = crate::gui::Options {
         file: a.file.clone(),
         screenshot: a.screenshot.clone(),

@@ -8,6 +8,7 @@ mod fields;
 mod gui;
 mod impact;
 mod import;
+mod install;
 mod learn;
 mod merge;
 mod monitor;
@@ -60,7 +61,7 @@ impl From<crate::io::partial::MergeError> for Failure {
 
 /// Monte Carlo shopper simulations: conversion-optimized vs AOV-optimized personalization.
 #[derive(Debug, Parser)]
-#[command(name = "aovlab", version, about, long_about = None)]
+#[command(name = "aovlab", version = crate::version::LONG, about, long_about = None)]
 pub struct Cli {
     /// What to do; with none, the desktop app opens (when built with the `gui` feature).
     #[command(subcommand)]
@@ -122,6 +123,10 @@ pub enum Command {
     /// Open the desktop app, optionally on a scenario file.
     #[cfg(feature = "gui")]
     Gui(gui::GuiArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(install::CompletionsArgs),
+    /// Write the man pages (aovlab.1 and one per command) into a folder.
+    Manpages(install::ManpagesArgs),
 }
 
 /// Parses `std::env::args` and runs the command.
@@ -158,6 +163,8 @@ pub fn main() -> ExitCode {
         Some(Command::Compare(a)) => compare::run(&a),
         Some(Command::ImportCatalog(a)) => import::import_catalog(&a),
         Some(Command::Calibrate(a)) => import::calibrate(&a),
+        Some(Command::Completions(a)) => install::completions(&a),
+        Some(Command::Manpages(a)) => install::manpages(&a),
         #[cfg(feature = "gui")]
         Some(Command::Gui(a)) => gui::gui(&a),
         #[cfg(feature = "gui")]

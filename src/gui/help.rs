@@ -19,7 +19,7 @@ pub fn title(topic: HelpTopic) -> &'static str {
 pub fn ui(ui: &mut Ui, topic: HelpTopic) {
     match topic {
         HelpTopic::About => {
-            ui.label(RichText::new(format!("AOV Lab {}", env!("CARGO_PKG_VERSION"))).strong());
+            ui.label(RichText::new(format!("AOV Lab {}", crate::version::LONG)).strong());
             ui.label(
                 "Monte Carlo shopper simulations comparing conversion-optimized and AOV-optimized personalization \
                  on the same simulated traffic (common random numbers). Every number is a model output for the \

@@ -186,14 +186,15 @@ pub fn run_app(opts: &Options) -> Result<(), AppError> {
             Ok(Box::new(EframeApp { app, persist: !screenshot_mode, job, timing }))
         })
     };
-    let wanted = if opts.wgpu == Some(true) { eframe::Renderer::Wgpu } else { eframe::Renderer::Glow };
+    let wanted = if opts.wgpu == Some(true) { wgpu_renderer()? } else { eframe::Renderer::Glow };
     let mut result = eframe::run_native("AOV Lab", options(wanted), creator());
     if let Err(e) = &result
         && opts.wgpu.is_none()
         && parts.borrow().is_some()
+        && let Ok(fallback) = wgpu_renderer()
     {
         eprintln!("The OpenGL (glow) renderer could not start ({e}); trying wgpu.");
-        result = eframe::run_native("AOV Lab", options(eframe::Renderer::Wgpu), creator());
+        result = eframe::run_native("AOV Lab", options(fallback), creator());
     }
     result.map_err(|e| AppError::Window(format!("the window could not be opened: {e}")))?;
     if let Some(outcome) = outcome {
@@ -204,6 +205,18 @@ pub fn run_app(opts: &Options) -> Result<(), AppError> {
         }
     }
     Ok(())
+}
+
+/// The wgpu renderer, where this build has it (the `wgpu` feature: release packages).
+fn wgpu_renderer() -> Result<eframe::Renderer, AppError> {
+    #[cfg(feature = "wgpu")]
+    return Ok(eframe::Renderer::Wgpu);
+    #[cfg(not(feature = "wgpu"))]
+    Err(AppError::Window(
+        "this build has no wgpu renderer (built without the `wgpu` feature; release packages have it): \
+         use --renderer glow"
+            .into(),
+    ))
 }
 
 /// The window icon (assets/icon.png, embedded).

@@ -86,7 +86,7 @@ impl Presenter {
                         "{} · seed {} · AOV Lab {}",
                         r.map_or("", |r| r.scenario.as_str()),
                         r.map_or(0, |r| r.seed),
-                        env!("CARGO_PKG_VERSION")
+                        crate::version::LONG
                     ))
                     .small(),
                 );

@@ -281,7 +281,7 @@ pub fn html(cal: &Calibration, f: &Fit, sc: &Scenario, description: &str) -> Res
             orders: cal.orders,
             simulated: f.simulated,
             scenario: &sc.name,
-            version: env!("CARGO_PKG_VERSION"),
+            version: crate::version::LONG,
             rows,
             charts,
             not_from_data: &cal.not_from_data,

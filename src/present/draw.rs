@@ -66,7 +66,7 @@ impl Stamp {
             self.scenario,
             self.seed,
             self.replications,
-            env!("CARGO_PKG_VERSION")
+            crate::version::LONG
         )
     }
 }

@@ -285,7 +285,7 @@ pub fn report(
         TEMPLATE,
         Context {
             scenario: &r.scenario,
-            version: env!("CARGO_PKG_VERSION"),
+            version: crate::version::LONG,
             seed: r.seed,
             replications: r.replications,
             visitors: int(r.visitors_per_replication),

@@ -130,7 +130,7 @@ pub fn report(
         "learn.html",
         TEMPLATE,
         Context {
-            version: env!("CARGO_PKG_VERSION"),
+            version: crate::version::LONG,
             source: &l.source,
             strategy: &l.strategy,
             scenario,

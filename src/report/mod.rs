@@ -292,7 +292,7 @@ impl Report {
 /// The report's summary for a presenter file, saved at `saved` (RFC 3339).
 pub fn presented(r: &Report, saved: String) -> crate::model::PresentedResults {
     crate::model::PresentedResults {
-        app_version: env!("CARGO_PKG_VERSION").to_string(),
+        app_version: crate::version::LONG.to_string(),
         saved,
         seed: r.seed,
         replications: r.replications,

@@ -111,6 +111,11 @@ impl PlanTab {
         self.strategy
     }
 
+    /// Sets the visitors a day of the planned test, as its field on the tab does.
+    pub fn set_daily_visitors(&mut self, visitors: u64) {
+        self.daily_visitors = Some(visitors.max(1));
+    }
+
     /// Starts the plan of the document's scenario.
     fn start_plan(&mut self, doc: &mut Document, ctx: &egui::Context) {
         self.error = None;
