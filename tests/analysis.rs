@@ -302,3 +302,31 @@ fn the_holdouts_levers_are_not_offered_and_a_second_field_can_move_the_metric() 
     let second = sweep::suggested_second(&spec, "behaviour.post_checkout_base_accept").unwrap();
     assert_ne!(second.field, aovlab::model::FieldId::StoreAnnualGmv);
 }
+
+/// Sensitivity runs only the strategies its outcome and decision read (and the
+/// holdout), and an input of another strategy needs no run: every held figure still
+/// equals a plain run of the whole scenario with that input held, exactly.
+#[test]
+fn sensitivity_held_figures_equal_runs_of_the_whole_scenario() {
+    let spec = article(3_000, 4);
+    let sc = Scenario::from_spec(spec.clone()).unwrap();
+    let k = strategy(&sc, "AOV-optimized");
+    let outcome = Outcome { metric: Metric::AnnualGmvImpact, strategy: k, versus: None };
+    let decision = sensitivity::default_decision(&sc);
+    let d = decision.map(|(a, b)| Outcome { metric: Metric::AnnualGmvImpact, strategy: a, versus: Some(b) });
+    let s = sensitivity::analyse(&spec, outcome, decision, &RunOptions::default(), &|_| {}, &AtomicBool::new(false))
+        .expect("analysis");
+    let other = s.inputs.iter().filter(|e| e.path.starts_with("strategies[")).count();
+    assert!(other > 0, "the article has a strategy's own uncertain input");
+    let cancel = AtomicBool::new(false);
+    for e in &s.inputs {
+        for h in &e.held[..2] {
+            let held = sc.clone().hold(&e.path, h.value).unwrap();
+            let out = aovlab::engine::run(&held, &RunOptions::default(), &|_| {}, &cancel).unwrap();
+            let reps: Vec<_> = out.replications.iter().map(|r| aovlab::report::replication(&held, r)).collect();
+            let mean = |o: &Outcome| aovlab::stats::mean_defined(reps.iter().map(|r| o.value(r)));
+            assert_eq!(h.outcome, mean(&outcome), "{} at {}", e.path, h.value);
+            assert_eq!(h.difference, d.as_ref().and_then(mean), "{} at {}: decision", e.path, h.value);
+        }
+    }
+}

@@ -1060,3 +1060,14 @@ fn what_would_it_take_checks_the_articles_claims_and_edits_them() {
     h.run_steps(2);
     assert_eq!(h.state().doc.spec().claims, spec.claims);
 }
+
+/// Help > About names the build as `aovlab --version` does: the version, the commit
+/// and the build date.
+#[test]
+fn the_about_box_names_the_build() {
+    let mut h = harness(small_article());
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, aovlab::gui::Command::Help(aovlab::gui::HelpTopic::About));
+    h.run_steps(3);
+    assert!(h.query_by_label_contains(&format!("AOV Lab {}", aovlab::version::LONG)).is_some());
+}

@@ -254,6 +254,17 @@ impl Focus {
         self.0.as_ref().and_then(|k| k.iter().position(|&j| j == i)).unwrap_or(i)
     }
 
+    /// A field path of the whole scenario in the focused one's numbering, or `None`
+    /// for a field of a strategy the focus leaves out.
+    pub(crate) fn focused_path(&self, path: &str) -> Option<String> {
+        let Some((i, tail)) = path.strip_prefix("strategies[").and_then(|r| r.split_once(']')) else {
+            return Some(path.to_string());
+        };
+        let Some(keep) = &self.0 else { return Some(path.to_string()) };
+        let k = keep.iter().position(|&j| Some(j) == i.parse::<usize>().ok())?;
+        Some(format!("strategies[{k}]{tail}"))
+    }
+
     /// A field path of the focused scenario (`strategies[1].…`) in the whole one's
     /// numbering.
     pub(crate) fn whole_path(&self, path: &str) -> String {

@@ -293,9 +293,21 @@ pub fn analyse_with(
         done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(reps)
     };
-    let main = run_once(&sc)?;
-    let base = mean_defined(main.iter().map(|r| outcome.value(r)));
-    let base_difference = decision_outcome.and_then(|d| mean_defined(main.iter().map(|r| d.value(r))));
+    // Runs need only the strategies the outcome and the decision read (and the
+    // holdout): each strategy draws from streams named after it, so the others change
+    // none of their figures, and an input of a strategy left out moves neither.
+    let read: Vec<usize> = [Some(outcome.strategy), outcome.versus, decision.map(|d| d.0), decision.map(|d| d.1)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let focus = super::seek::Focus::new(spec, &read, sc.holdout);
+    let fsc = Scenario::from_spec(focus.spec(spec)).map_err(SensitivityError::Invalid)?;
+    let refocus =
+        |o: Outcome| Outcome { strategy: focus.index(o.strategy), versus: o.versus.map(|v| focus.index(v)), ..o };
+    let (outcome_f, decision_f) = (refocus(outcome), decision_outcome.map(refocus));
+    let main = run_once(&fsc)?;
+    let base = mean_defined(main.iter().map(|r| outcome_f.value(r)));
+    let base_difference = decision_f.and_then(|d| mean_defined(main.iter().map(|r| d.value(r))));
     let draws = Draws {
         paths: inputs.iter().map(|(p, _)| p.clone()).collect(),
         rows: main
@@ -306,20 +318,25 @@ pub fn analyse_with(
                     let all = crate::engine::world::drawn_inputs(&sc, r.index);
                     kept.iter().map(|&(k, _, _)| all[k]).collect()
                 },
-                outcome: outcome.value(r),
-                difference: decision_outcome.and_then(|d| d.value(r)),
+                outcome: outcome_f.value(r),
+                difference: decision_f.and_then(|d| d.value(r)),
             })
             .collect(),
     };
     let held_at = |path: &str, v: f64, quantile: Option<f64>| -> Result<Held, SensitivityError> {
-        let at = sc.clone().hold(path, v).map_err(|e| SensitivityError::Outcome(e.to_string()))?;
-        let value = at.held.last().map_or(v, |h| h.value);
-        let reps = run_once(&at)?;
+        let hold_err = |e: crate::model::HoldError| SensitivityError::Outcome(e.to_string());
+        let value = sc.clone().hold(path, v).map_err(hold_err)?.held.last().map_or(v, |h| h.value);
+        let Some(path_f) = focus.focused_path(path) else {
+            // Held or not, it changes no figure of the strategies read.
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Ok(Held { quantile, value, outcome: base, difference: base_difference });
+        };
+        let reps = run_once(&fsc.clone().hold(&path_f, v).map_err(hold_err)?)?;
         Ok(Held {
             quantile,
             value,
-            outcome: mean_defined(reps.iter().map(|r| outcome.value(r))),
-            difference: decision_outcome.and_then(|d| mean_defined(reps.iter().map(|r| d.value(r)))),
+            outcome: mean_defined(reps.iter().map(|r| outcome_f.value(r))),
+            difference: decision_f.and_then(|d| mean_defined(reps.iter().map(|r| d.value(r)))),
         })
     };
     // The tornado: every input at P10 and P90.
