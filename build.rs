@@ -1,10 +1,15 @@
 //! Names the build for `aovlab --version`, the About box, chart footers and reports:
-//! the git commit the binary was built from (with `-modified` where tracked files
-//! differ from it) and the build date (UTC; `SOURCE_DATE_EPOCH` where it is set, for
+//! the git commit the binary was built from (with `-modified` where the files it is
+//! built from, `src/`, `assets/`, `Cargo.toml`, `Cargo.lock` and this script, differ
+//! from that commit) and the build date (UTC; `SOURCE_DATE_EPOCH` where it is set, for
 //! reproducible packages). Outside a git checkout (a source package) the commit is
 //! `unknown`.
 
+use std::path::PathBuf;
 use std::process::Command;
+
+/// What the binary is built from: a change to any of them can change `-modified`.
+const BUILT_FROM: [&str; 5] = ["src", "assets", "Cargo.toml", "Cargo.lock", "build.rs"];
 
 fn git(args: &[&str]) -> Option<String> {
     let out = Command::new("git").args(args).output().ok()?;
@@ -12,15 +17,30 @@ fn git(args: &[&str]) -> Option<String> {
 }
 
 fn main() {
-    // A new commit, a checkout or a staged change moves HEAD, a branch or the index.
-    for path in [".git/HEAD", ".git/index", ".git/refs/heads", ".git/packed-refs", "build.rs"] {
+    for path in BUILT_FROM {
         println!("cargo:rerun-if-changed={path}");
+    }
+    // A commit, a checkout or a staged change moves HEAD, a branch or the index. Only
+    // paths that exist are watched: cargo reruns a script on every build while a
+    // watched path is missing (`packed-refs` often is; a worktree's `.git` is a file).
+    let dirs = [git(&["rev-parse", "--git-dir"]), git(&["rev-parse", "--git-common-dir"])];
+    for dir in dirs.into_iter().flatten().map(PathBuf::from) {
+        for name in ["HEAD", "index", "refs/heads", "packed-refs"] {
+            let path = dir.join(name);
+            if path.exists() {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
     }
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
     let commit = match git(&["rev-parse", "--short=12", "HEAD"]) {
         Some(hash) if !hash.is_empty() => {
-            // `git diff --quiet` exits 1 where tracked files differ from HEAD.
-            let clean = Command::new("git").args(["diff", "--quiet", "HEAD", "--"]).status().is_ok_and(|s| s.success());
+            // `git diff --quiet` exits 1 where those files differ from HEAD.
+            let clean = Command::new("git")
+                .args(["diff", "--quiet", "HEAD", "--"])
+                .args(BUILT_FROM)
+                .status()
+                .is_ok_and(|s| s.success());
             if clean { hash } else { format!("{hash}-modified") }
         }
         _ => "unknown".to_string(),

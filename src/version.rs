@@ -5,7 +5,8 @@
 /// The package version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The git commit (12 hex digits, `-modified` where the tree differed from it), or
+/// The git commit (12 hex digits, `-modified` where the sources built differed from
+/// it: `src/`, `assets/`, `Cargo.toml`, `Cargo.lock`, `build.rs`), or
 /// `unknown` for a build outside a git checkout.
 pub const COMMIT: &str = env!("AOVLAB_COMMIT");
 

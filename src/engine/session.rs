@@ -142,16 +142,9 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         if dense {
             s.serial += 1;
             for &k in &c.prompting {
-                let o = followed(c, w, k, &sc.strategies[k], &shopper, s, &mut counts.strategies[k]);
                 let t = &mut counts.strategies[k];
-                t.pre_shown += o.pre[0];
-                t.pre_accepted += o.pre[1];
-                t.tier_shown += o.tier[0];
-                t.tier_accepted += o.tier[1];
-                if o.ship[0] > 0 {
-                    t.ship_shown += 1;
-                    t.ship_accepted += o.ship[1];
-                }
+                let o = followed(c, w, k, &sc.strategies[k], &shopper, s, t);
+                count_before_checkout(t, &o, false);
             }
         }
         return;
@@ -179,29 +172,7 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
                 simulate_strategy(c, w, k, st, &shopper, u, s, t)
             }
         };
-        if mode == Mode::Sampled {
-            const W: u64 = ABANDONER_WEIGHT;
-            t.pre_shown += W * o.pre[0];
-            t.pre_accepted += W * o.pre[1];
-            t.tier_shown += W * o.tier[0];
-            t.tier_accepted += W * o.tier[1];
-            add_sampling_var(&mut t.pre_sampling_var, o.pre);
-            add_sampling_var(&mut t.tier_sampling_var, o.tier);
-            if o.ship[0] > 0 {
-                t.ship_shown += W * o.ship[0];
-                t.ship_accepted += W * o.ship[1];
-                add_sampling_var(&mut t.ship_sampling_var, o.ship);
-            }
-        } else {
-            t.pre_shown += o.pre[0];
-            t.pre_accepted += o.pre[1];
-            t.tier_shown += o.tier[0];
-            t.tier_accepted += o.tier[1];
-            if o.ship[0] > 0 {
-                t.ship_shown += 1;
-                t.ship_accepted += o.ship[1];
-            }
-        }
+        count_before_checkout(t, &o, mode == Mode::Sampled);
         any_order |= o.ordered;
         s.outcomes[k] = (o.revenue, o.margin, o.ordered);
     }
@@ -262,6 +233,35 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
             t.net_moments[1] += nr * nrh;
             t.net_moments[2] += nm * nm;
             t.net_moments[3] += nm * nmh;
+        }
+    }
+}
+
+/// Tallies what a shopper was shown and took before checkout under one strategy:
+/// once, or `ABANDONER_WEIGHT` times with its sampling variance where `sampled`.
+#[inline]
+fn count_before_checkout(t: &mut crate::engine::StrategyCounts, o: &Outcome, sampled: bool) {
+    if sampled {
+        const W: u64 = ABANDONER_WEIGHT;
+        t.pre_shown += W * o.pre[0];
+        t.pre_accepted += W * o.pre[1];
+        t.tier_shown += W * o.tier[0];
+        t.tier_accepted += W * o.tier[1];
+        add_sampling_var(&mut t.pre_sampling_var, o.pre);
+        add_sampling_var(&mut t.tier_sampling_var, o.tier);
+        if o.ship[0] > 0 {
+            t.ship_shown += W * o.ship[0];
+            t.ship_accepted += W * o.ship[1];
+            add_sampling_var(&mut t.ship_sampling_var, o.ship);
+        }
+    } else {
+        t.pre_shown += o.pre[0];
+        t.pre_accepted += o.pre[1];
+        t.tier_shown += o.tier[0];
+        t.tier_accepted += o.tier[1];
+        if o.ship[0] > 0 {
+            t.ship_shown += 1;
+            t.ship_accepted += o.ship[1];
         }
     }
 }
