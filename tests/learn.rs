@@ -45,7 +45,8 @@ fn tests_from(sc: &Scenario, seed: u64, n: u32, holdout: u64, treatment: u64) ->
     truth.store.replications = n;
     let opts = RunOptions { path: aovlab::engine::SimPath::Counted, ..RunOptions::default() };
     let groups =
-        aovlab::engine::run_groups(&truth, &[holdout, treatment], &opts, &|_, _| {}, &Default::default()).unwrap();
+        aovlab::engine::run_groups(&[&truth], &[(0, holdout), (0, treatment)], &opts, &|_, _| {}, &Default::default())
+            .unwrap();
     groups
         .iter()
         .enumerate()

@@ -50,9 +50,9 @@ fn a_placebo_test_looked_at_every_day_stops_falsely_at_most_alpha_of_the_time() 
     spec.store.replications = 300;
     let sc = Scenario::from_spec(spec).unwrap();
     let (days, per_day) = (28u64, 4_000u64);
-    let sizes: Vec<u64> = (0..2 * days).map(|_| per_day / 2).collect();
+    let sizes: Vec<(usize, u64)> = (0..2 * days).map(|_| (0, per_day / 2)).collect();
     let worlds =
-        aovlab::engine::run_groups(&sc, &sizes, &RunOptions::default(), &|_, _| {}, &Default::default()).unwrap();
+        aovlab::engine::run_groups(&[&sc], &sizes, &RunOptions::default(), &|_, _| {}, &Default::default()).unwrap();
     let alpha = 0.05;
     for primary in [Metric::RpvLift, Metric::ConversionRateLift] {
         let settings = Settings { alpha, planned_visitors: days * per_day, primary };
@@ -80,9 +80,9 @@ fn a_real_lift_stops_the_test() {
     spec.strategies = vec![spec.strategies[0].clone(), spec.strategies[aov].clone()];
     spec.store.replications = 20;
     let sc = Scenario::from_spec(spec).unwrap();
-    let sizes: Vec<u64> = (0..2 * 28).map(|_| 10_000).collect();
+    let sizes: Vec<(usize, u64)> = (0..2 * 28).map(|_| (0, 10_000)).collect();
     let worlds =
-        aovlab::engine::run_groups(&sc, &sizes, &RunOptions::default(), &|_, _| {}, &Default::default()).unwrap();
+        aovlab::engine::run_groups(&[&sc], &sizes, &RunOptions::default(), &|_, _| {}, &Default::default()).unwrap();
     let settings = Settings { alpha: 0.05, planned_visitors: 28 * 20_000, primary: Metric::RpvLift };
     let stopped = worlds.iter().filter(|g| monitor(&daily(g), &settings, None).unwrap().stop_at.is_some()).count();
     assert!(stopped >= 15, "stopped in {stopped} of 20 worlds");
@@ -169,4 +169,47 @@ fn bad_results_files_are_refused_naming_the_line() {
     let e = read(&t, &Mapping::default(), Some("holdout")).unwrap_err().to_string();
     assert!(e.contains("no arm is named `holdout`; the arms are `x` and `y`"), "{e}");
     assert_eq!(read(&t, &Mapping::default(), Some("y")).unwrap().holdout_arm, "y");
+}
+
+/// A test's arm simulated with only the strategy it reads (as the holdout planner
+/// runs them) tallies that strategy exactly as an arm running both strategies does:
+/// every figure but the covariances with the holdout, which an arm on its own has no
+/// holdout for.
+#[test]
+fn an_arm_running_one_strategy_tallies_it_as_beside_the_other() {
+    let mut spec = aovlab::io::article_spec();
+    let aov = spec.strategies.iter().position(|s| s.name == "AOV-optimized").unwrap();
+    spec.strategies = vec![spec.strategies[0].clone(), spec.strategies[aov].clone()];
+    spec.store.replications = 3;
+    let sc = Scenario::from_spec(spec).unwrap();
+    let (mut holdout, mut treatment) = (sc.clone(), sc.clone());
+    holdout.strategies.truncate(1);
+    treatment.strategies.remove(0);
+    let opts = RunOptions::default();
+    let sizes = [3_000, 27_000, 3_000, 27_000];
+    let together: Vec<(usize, u64)> = sizes.iter().map(|&n| (0, n)).collect();
+    let apart: Vec<(usize, u64)> = sizes.iter().enumerate().map(|(g, &n)| (g % 2, n)).collect();
+    let both = aovlab::engine::run_groups(&[&sc], &together, &opts, &|_, _| {}, &Default::default()).unwrap();
+    let arms =
+        aovlab::engine::run_groups(&[&holdout, &treatment], &apart, &opts, &|_, _| {}, &Default::default()).unwrap();
+    let own = |t: &aovlab::engine::StrategyCounts| aovlab::engine::StrategyCounts {
+        revenue_x_holdout: 0,
+        margin_x_holdout: 0,
+        orders_x_holdout: 0,
+        revenue_x_holdout_order: 0,
+        order_x_holdout_revenue: 0,
+        revenue_diff_pow4: 0,
+        attributed_moments: [t.attributed_moments[0], t.attributed_moments[1], 0],
+        influenced_moments: [t.influenced_moments[0], t.influenced_moments[1], 0],
+        net_moments: [t.net_moments[0], 0, t.net_moments[2], 0],
+        ..t.clone()
+    };
+    for (b, a) in both.iter().zip(&arms) {
+        for g in 0..sizes.len() {
+            let k = g % 2;
+            assert_eq!(b[g].visitors, a[g].visitors);
+            assert!(b[g].strategies[k].orders > 0, "group {g} has orders");
+            assert_eq!(own(&b[g].strategies[k]), own(&a[g].strategies[0]), "group {g}");
+        }
+    }
 }

@@ -210,18 +210,24 @@ pub fn plan(
         let each = |d: u32, t: u32| progress(0.2 * f64::from(d) / f64::from(t));
         super::replications(&pair, &o, &each, cancel)?
     };
-    // Each day: a holdout group, then a treatment group.
+    // Each day: a holdout group, then a treatment group. Each arm runs only the
+    // strategy it reads (the engine's covariances with the "holdout", here the arm's
+    // own strategy, are not read): its tallies are those it gets beside the other.
+    let (mut holdout_arm, mut treatment_arm) = (pair.clone(), pair.clone());
+    holdout_arm.strategies.truncate(1);
+    treatment_arm.strategies.remove(0);
     let horizon = plan.horizon();
     let mut sizes = Vec::with_capacity(2 * horizon as usize);
     let mut before = (0, 0);
     for d in 1..=horizon {
         let by = plan.groups_by(d);
-        sizes.push(by.0 - before.0);
-        sizes.push(by.1 - before.1);
+        sizes.push((0, by.0 - before.0));
+        sizes.push((1, by.1 - before.1));
         before = by;
     }
     let each = |d: u32, t: u32| progress(0.2 + 0.8 * f64::from(d) / f64::from(t));
-    let groups: Vec<Vec<RepCounts>> = crate::engine::run_groups(&pair, &sizes, &o, &each, cancel)?;
+    let arms = [&holdout_arm, &treatment_arm];
+    let groups: Vec<Vec<RepCounts>> = crate::engine::run_groups(&arms, &sizes, &o, &each, cancel)?;
     let z = normal_quantile(1.0 - plan.alpha / 2.0);
     let z_power = normal_quantile(TARGET_POWER);
     let planned = plan.groups_by(plan.days);
@@ -246,7 +252,7 @@ pub fn plan(
             for d in 0..horizon as usize {
                 hc.merge(&g[2 * d].strategies[0]);
                 nh += g[2 * d].visitors;
-                tc.merge(&g[2 * d + 1].strategies[1]);
+                tc.merge(&g[2 * d + 1].strategies[0]);
                 nt += g[2 * d + 1].visitors;
                 let Some((l, se)) = log_ratio(m, &tc, nt, &hc, nh) else {
                     if m == Metric::RpvLift && d + 1 == plan.days as usize {

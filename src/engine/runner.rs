@@ -178,46 +178,50 @@ fn run_in_pool(
 }
 
 /// Simulates separate groups of visitors in each replication's world (the arms and
-/// days of an A/B test): group `g` has `sizes[g]` visitors with random streams of its
-/// own (chunks numbered after the previous groups'), so groups are independent
-/// samples of the same world, as a real test's arms are, and every strategy runs on
-/// every group's visitors. Returns, per replication in `opts.replications` (all when
-/// `None`), each group's tallies; `progress` hears replications done and the total.
+/// days of an A/B test): group `g`, `groups[g] = (i, n)`, has `n` visitors simulated
+/// under scenario `scs[i]`, with random streams of its own (chunks numbered after the
+/// previous groups'), so groups are independent samples of the same world, as a real
+/// test's arms are. The scenarios differ only in their strategies (an arm runs only
+/// the strategies it reads): every world fact and strategy draws from streams named
+/// after it, so each strategy's tallies are those it gets beside any other. Returns,
+/// per replication in `opts.replications` (all when `None`), each group's tallies;
+/// `progress` hears replications done and the total.
 pub fn run_groups(
-    sc: &Scenario,
-    sizes: &[u64],
+    scs: &[&Scenario],
+    groups: &[(usize, u64)],
     opts: &RunOptions,
     progress: &(dyn Fn(u32, u32) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Vec<Vec<RepCounts>>, RunError> {
     let work = || {
-        let compiled = Compiled::new(sc);
-        let reps = opts.replications.clone().unwrap_or(0..sc.replications());
+        let compiled: Vec<Compiled> = scs.iter().map(|sc| Compiled::new(sc)).collect();
+        let reps = opts.replications.clone().unwrap_or(0..scs.first().map_or(0, |sc| sc.replications()));
         let total = reps.len() as u32;
         let done = AtomicU32::new(0);
-        let (n_products, n_strategies) = (sc.products.len(), sc.strategies.len());
-        let mut first_chunk = Vec::with_capacity(sizes.len());
+        let mut first_chunk = Vec::with_capacity(groups.len());
         let mut next = 0u64;
-        for &n in sizes {
+        for &(_, n) in groups {
             first_chunk.push(next);
             next += n.div_ceil(CHUNK_VISITORS);
         }
         let results: Vec<Option<Vec<RepCounts>>> = reps
             .into_par_iter()
             .map(|rep| {
-                let world = Realized::draw(sc, rep);
-                let groups = sizes
+                let worlds: Vec<Realized> = scs.iter().map(|sc| Realized::draw(sc, rep)).collect();
+                let groups = groups
                     .par_iter()
                     .zip(&first_chunk)
-                    .map(|(&n, &first)| {
+                    .map(|(&(i, n), &first)| {
+                        let (sc, c, world) = (scs[i], &compiled[i], &worlds[i]);
+                        let (n_products, n_strategies) = (sc.products.len(), sc.strategies.len());
                         let mut acc = RepCounts::new(rep, n_strategies);
-                        for c in 0..n.div_ceil(CHUNK_VISITORS) {
+                        for chunk in 0..n.div_ceil(CHUNK_VISITORS) {
                             if cancel.load(Ordering::Relaxed) {
                                 return None;
                             }
-                            let m = CHUNK_VISITORS.min(n - c * CHUNK_VISITORS);
+                            let m = CHUNK_VISITORS.min(n - chunk * CHUNK_VISITORS);
                             let part = with_scratch(n_products, n_strategies, |scratch| {
-                                simulate_chunk(&compiled, &world, rep, first + c, m, opts.path, scratch)
+                                simulate_chunk(c, world, rep, first + chunk, m, opts.path, scratch)
                             });
                             acc = acc.merge(&part);
                         }
