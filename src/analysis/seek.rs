@@ -261,7 +261,8 @@ impl Focus {
             return Some(path.to_string());
         };
         let Some(keep) = &self.0 else { return Some(path.to_string()) };
-        let k = keep.iter().position(|&j| Some(j) == i.parse::<usize>().ok())?;
+        let i: usize = i.parse().ok()?;
+        let k = keep.iter().position(|&j| j == i)?;
         Some(format!("strategies[{k}]{tail}"))
     }
 

@@ -325,13 +325,16 @@ pub fn analyse_with(
     };
     let held_at = |path: &str, v: f64, quantile: Option<f64>| -> Result<Held, SensitivityError> {
         let hold_err = |e: crate::model::HoldError| SensitivityError::Outcome(e.to_string());
-        let value = sc.clone().hold(path, v).map_err(hold_err)?.held.last().map_or(v, |h| h.value);
+        let held_value = |at: &Scenario| at.held.last().map_or(v, |h| h.value);
         let Some(path_f) = focus.focused_path(path) else {
             // Held or not, it changes no figure of the strategies read.
+            let value = held_value(&sc.clone().hold(path, v).map_err(hold_err)?);
             done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Ok(Held { quantile, value, outcome: base, difference: base_difference });
         };
-        let reps = run_once(&fsc.clone().hold(&path_f, v).map_err(hold_err)?)?;
+        let at = fsc.clone().hold(&path_f, v).map_err(hold_err)?;
+        let value = held_value(&at);
+        let reps = run_once(&at)?;
         Ok(Held {
             quantile,
             value,

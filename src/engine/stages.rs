@@ -420,8 +420,7 @@ fn top_up_linked(c: &Compiled, w: &Realized, s: &mut Scratch, extras: &[u32], ga
 ///   uniform is below pre_base nothing is taken whatever is shown, and every policy
 ///   shows min(slots, products not in the cart) (each fills its slots from the whole
 ///   catalog), so stage 2 (the cart's links and the ranking) need not run.
-/// - Suggestions only add to the order: a cart at or past the next threshold sees no
-///   prompt, and a prompt's top-up is searched for only where it is taken up.
+/// - A prompt's top-up is searched for only where it is taken up ([`tier_stage`]).
 #[inline]
 pub(super) fn before_checkout(
     c: &Compiled,

@@ -145,7 +145,9 @@ impl<'a> Compiled<'a> {
         let prompts = ship_window.iter().any(|&w| w > 0);
         let abandoners_counted = sc.strategies.iter().any(Strategy::shows_before_checkout) || prompts;
         let needs_links = needs_links || prompts;
-        let tier_dense = !sc.tiers.is_empty() && sc.strategies.iter().any(|st| st.tier_prompt.is_some());
+        let prompting: Vec<usize> =
+            (0..sc.strategies.len()).filter(|&k| sc.strategies[k].tier_prompt.is_some()).collect();
+        let tier_dense = !sc.tiers.is_empty() && !prompting.is_empty();
         let top_threshold = sc.tiers.iter().map(|t| t.threshold).max().unwrap_or(0);
         let offer_prices = sc
             .strategies
@@ -191,7 +193,7 @@ impl<'a> Compiled<'a> {
             post_matched,
             abandoners_counted,
             tier_dense,
-            prompting: (0..sc.strategies.len()).filter(|&k| sc.strategies[k].tier_prompt.is_some()).collect(),
+            prompting,
             top_threshold,
             by_popularity,
             pop_rank,
