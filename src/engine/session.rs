@@ -394,3 +394,55 @@ pub fn holdout_orders(sc: &crate::model::Scenario, reps: u32, carts: u64) -> Vec
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::stages::{pre_memo, pre_stage};
+
+    /// Stage 2 skips the cart's links and the ranking where no suggestion can be taken
+    /// (`stages::pre_memo`): for every pre-checkout spec of the article, and of the
+    /// article with a baseline relevance above every link and every segment eager, the
+    /// shortcut's shown and taken equal the full ranking's for every shopper.
+    #[test]
+    fn the_pre_checkout_shortcut_is_the_full_ranking() {
+        let article = crate::io::scenario_file::ARTICLE_TOML;
+        let eager = article
+            .replace("baseline_relevance = 0.03", "baseline_relevance = 0.95")
+            .replace("acceptance_propensity = 0.9", "acceptance_propensity = 2.5");
+        assert!(eager != article, "the article's baseline relevance changed");
+        for text in [article.to_string(), eager] {
+            let sc = crate::io::scenario_file::parse_scenario(&text, "article").expect("valid");
+            let c = Compiled::new(&sc);
+            let mut s = Scratch::new(sc.products.len(), sc.strategies.len());
+            let (mut skipped, mut taken) = (0, 0);
+            for rep in 0..3 {
+                let w = Realized::draw(&sc, rep);
+                let mut rng = chunk_rng(sc.seed(), rep, 0);
+                for _ in 0..4_000 {
+                    let segment = w.segment_alias.sample(&mut rng);
+                    let key = rng.next_u64();
+                    let sh = build_cart(&c, &w, segment, &w.segments[segment], key, &mut shopper_rng(key), &mut s);
+                    for (k, st) in sc.strategies.iter().enumerate() {
+                        let Some(stage) = &st.pre_checkout else { continue };
+                        s.serial += 1;
+                        let full = pre_stage(&c, &w, &sh, stage, &mut s);
+                        s.serial += 1;
+                        let linked = s.linked;
+                        let fast = pre_memo(&c, &w, c.pre_leader[k], &sh, stage, &mut s);
+                        skipped += u32::from(s.linked == linked);
+                        taken += full.accepted;
+                        assert_eq!(
+                            (fast.shown, fast.accepted, fast.cross, fast.cost, fast.extras),
+                            (full.shown, full.accepted, full.cross, full.cost, full.extras),
+                            "replication {rep}, strategy {}, cart {:?}",
+                            st.name(),
+                            s.cart
+                        );
+                    }
+                }
+            }
+            assert!(skipped > 1_000 && taken > 1_000, "both branches ran: {skipped} skipped, {taken} taken");
+        }
+    }
+}

@@ -98,8 +98,7 @@ pub(super) fn simulate_strategy(
 
     // Stage 2: pre-checkout suggestions, shared by the strategies with the same spec.
     if let Some(stage) = &st.pre_checkout {
-        let g = c.pre_leader[k];
-        let r = pre_memo(c, w, g, sh, stage, s);
+        let r = pre_memo(c, w, c.pre_leader[k], sh, stage, s);
         for _ in 0..r.shown {
             friction *= slot_friction;
         }
@@ -350,15 +349,45 @@ fn round_signed(x: f64) -> i64 {
 }
 
 /// Stage 2 for the strategies whose pre-checkout spec is group `g`'s
-/// ([`Compiled::pre_leader`]): simulated once per shopper, then reused.
+/// ([`Compiled::pre_leader`]): simulated once per shopper, then reused. Where no
+/// slot's suggestion can be taken ([`may_take`]) nothing is, whatever is shown, and
+/// every policy shows min(slots, products not in the cart) (each fills its slots from
+/// the whole catalog): the cart's links and the ranking are then not needed.
 #[inline]
-fn pre_memo(c: &Compiled, w: &Realized, g: usize, sh: &Shopper, stage: &PreCheckout, s: &mut Scratch) -> PreResult {
+pub(super) fn pre_memo(
+    c: &Compiled,
+    w: &Realized,
+    g: usize,
+    sh: &Shopper,
+    stage: &PreCheckout,
+    s: &mut Scratch,
+) -> PreResult {
     if s.pre_memo[g].0 == s.serial {
         return s.pre_memo[g].1;
     }
-    let r = pre_stage(c, w, sh, stage, s);
+    let r = if may_take(c, w, sh, stage.slots) {
+        pre_stage(c, w, sh, stage, s)
+    } else {
+        let free = (c.sc.products.len() - s.cart.len()) as u32;
+        PreResult { shown: stage.slots.min(free), ..PreResult::default() }
+    };
     s.pre_memo[g] = (s.serial, r);
     r
+}
+
+/// Whether any of the first `slots` pre-checkout suggestions could be taken. Slot j's
+/// suggestion p is taken where u_j (v0 + sensitivity x price_p) < pre_base x rel_p x
+/// v0 ([`below_price_scaled`]); rel_p is at most the strongest link or the baseline,
+/// and price_p at least the lowest price. Every operation rounds monotonically, so
+/// where the test fails at those bounds it fails for every product: exact, not an
+/// estimate. (A bound from the cart's own strongest links saved nothing on the
+/// article: most carts link to something strong.)
+#[inline]
+fn may_take(c: &Compiled, w: &Realized, sh: &Shopper, slots: u32) -> bool {
+    let v0 = sh.v0 as f64;
+    let least = v0 + sh.seg.price_sensitivity * c.min_price as f64;
+    let bound = sh.pre_base * c.max_strength.max(w.facts.baseline_relevance) * v0;
+    (0..u64::from(slots)).any(|j| decision_uniform(sh.key, decision::PRE + j) * least < bound)
 }
 
 /// Stage 3 (MODEL.md): whether strategy `k`'s tier prompt shows to shopper `sh`, whose
@@ -415,11 +444,8 @@ fn top_up_linked(c: &Compiled, w: &Realized, s: &mut Scratch, extras: &[u32], ga
 /// prompt and no free-shipping prompt): the pre-checkout suggestions and tier prompt
 /// they were shown and took, as [`simulate_strategy`] counts them with a uniform that
 /// completes in no case, without the work that cannot change those counts:
-/// - Slot j's suggestion is taken only where its uniform is below pre_base x
-///   relevance x price factor, and both factors are at most 1. Where no slot's
-///   uniform is below pre_base nothing is taken whatever is shown, and every policy
-///   shows min(slots, products not in the cart) (each fills its slots from the whole
-///   catalog), so stage 2 (the cart's links and the ranking) need not run.
+/// - Stage 2 needs the cart's links and the ranking only where some suggestion could
+///   be taken ([`pre_memo`]).
 /// - A prompt's top-up is searched for only where it is taken up ([`tier_stage`]).
 #[inline]
 pub(super) fn before_checkout(
@@ -430,17 +456,12 @@ pub(super) fn before_checkout(
     sh: &Shopper,
     s: &mut Scratch,
 ) -> Outcome {
-    let sc = c.sc;
     let mut o = Outcome::default();
     let (mut cross, mut extras, mut n) = (0, [0u32; MAX_EXTRAS], 0);
     if let Some(stage) = &st.pre_checkout {
-        if (0..u64::from(stage.slots)).any(|j| decision_uniform(sh.key, decision::PRE + j) < sh.pre_base) {
-            let r = pre_memo(c, w, c.pre_leader[k], sh, stage, s);
-            o.pre = [u64::from(r.shown), u64::from(r.accepted)];
-            (cross, extras, n) = (r.cross, r.extras, r.accepted as usize);
-        } else {
-            o.pre[0] = u64::from(stage.slots).min((sc.products.len() - s.cart.len()) as u64);
-        }
+        let r = pre_memo(c, w, c.pre_leader[k], sh, stage, s);
+        o.pre = [u64::from(r.shown), u64::from(r.accepted)];
+        (cross, extras, n) = (r.cross, r.extras, r.accepted as usize);
     }
     if let Some(prompt) = st.tier_prompt
         && let Some((_, taken)) = tier_stage(c, w, k, prompt, sh, cross, &extras[..n], s)

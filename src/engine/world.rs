@@ -83,6 +83,11 @@ pub struct Compiled<'a> {
     /// Per strategy: the free-shipping prompt's window in cents below its threshold,
     /// window x threshold rounded to the cent (0 where it shows no prompt).
     pub ship_window: Vec<crate::model::Cents>,
+    /// The strongest link of the scenario (0 without links): no suggestion is more
+    /// relevant than this or the baseline relevance.
+    pub max_strength: f64,
+    /// The lowest product price, cents: no suggestion's price factor is above its.
+    pub min_price: crate::model::Cents,
 }
 
 impl<'a> Compiled<'a> {
@@ -177,8 +182,12 @@ impl<'a> Compiled<'a> {
         let counts_shown = [CostLever::PreCheckout, CostLever::TierPrompt, CostLever::PostCheckout]
             .iter()
             .any(|&l| sc.costs.of(l).per_order > 0.0);
+        let max_strength =
+            sc.product_links.iter().chain(&sc.category_links).flatten().map(|l| l.strength).fold(0.0, f64::max);
         Compiled {
             sc,
+            max_strength,
+            min_price: p.iter().map(|q| q.price).min().unwrap_or(0),
             shipping: sc.has_shipping(),
             ship_fee: sc.shipping.fee,
             ship_window,
