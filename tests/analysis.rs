@@ -54,6 +54,36 @@ fn a_world_fact_sweep_point_is_the_plain_run_at_that_value() {
     assert_points_equal_plain_runs(&spec, &sw, &points);
 }
 
+/// A world-fact sweep runs in rounds of replications: every point's first tenth
+/// before any point's rest (the whole curve early), each refined point's report on
+/// the replications so far, and each final point the plain run's.
+#[test]
+fn a_world_fact_sweep_draws_the_whole_curve_first_then_refines_it() {
+    let spec = article(4_000, 10);
+    let x = Axis::new(&spec, "behaviour.post_checkout_base_accept", 0.3, 0.7, 3).expect("axis");
+    let sw = Sweep { x, y: None };
+    let seen = std::sync::Mutex::new(Vec::new());
+    let update = |u: sweep::Update| {
+        let (final_, i, reps) = match u {
+            sweep::Update::Point(i, p) => (true, i, p.report.replications),
+            sweep::Update::Refined(i, p) => (false, i, p.report.replications),
+            sweep::Update::Progress(_) => return,
+        };
+        seen.lock().unwrap().push((final_, i, reps));
+    };
+    let points = sweep::run(&spec, &sw, &RunOptions::default(), &update, &AtomicBool::new(false)).expect("sweep");
+    let seen = seen.into_inner().unwrap();
+    // Round by round: 1, then 4, then all 10 replications, every point in each.
+    let expect: Vec<(bool, usize, u32)> =
+        [(false, 1), (false, 4), (true, 10)].iter().flat_map(|&(f, n)| (0..3).map(move |i| (f, i, n))).collect();
+    assert_eq!(seen, expect);
+    assert_points_equal_plain_runs(&spec, &sw, &points);
+    // A shard's range is split the same way, and the shard's points are its replications'.
+    let shard = RunOptions { replications: Some(5..10), ..RunOptions::default() };
+    let part = sweep::run(&spec, &sw, &shard, &|_| {}, &AtomicBool::new(false)).expect("shard");
+    assert!(part.iter().all(|p| p.report.replications == 5));
+}
+
 #[test]
 fn lever_points_share_one_pass_and_equal_the_plain_runs() {
     // Conversion-optimized's friction reduction is uncertain in the article: its copies

@@ -319,22 +319,60 @@ pub fn run_tallies(
     }
     match sweep.shared_strategy(spec) {
         Some(k) => one_pass(spec, sweep, k, &points, &scenarios, opts, update, cancel),
-        None => {
-            let total = points.len() as f64;
-            let mut out = Vec::with_capacity(points.len());
-            for (i, (&(x, y), sc)) in points.iter().zip(&scenarios).enumerate() {
+        None => in_rounds(&points, &scenarios, opts, update, cancel),
+    }
+}
+
+/// Where the end of round `r` of [`ROUNDS`] falls in `len` replications: a tenth,
+/// four tenths, then all (at least one replication a round, none repeated).
+const ROUNDS: [u32; 3] = [1, 4, 10];
+
+/// The points run one by one (a world fact: no pass is shared), in rounds of
+/// replications: every point's first tenth, then the next three tenths, then the rest.
+/// The whole curve is there after the first round and refines after each; each point
+/// ends with every replication, so its report is the plain run's, bit for bit (a
+/// replication's tallies depend only on the scenario and its index).
+fn in_rounds(
+    points: &[(f64, Option<f64>)],
+    scenarios: &[Scenario],
+    opts: &RunOptions,
+    update: &(dyn Fn(Update) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<(Point, Vec<RepCounts>)>, SweepError> {
+    let ranges: Vec<std::ops::Range<u32>> =
+        scenarios.iter().map(|sc| opts.replications.clone().unwrap_or(0..sc.replications())).collect();
+    let total: f64 = ranges.iter().map(|r| f64::from(r.len() as u32)).sum::<f64>().max(1.0);
+    let mut tallies: Vec<Vec<RepCounts>> = vec![Vec::new(); points.len()];
+    let mut start: Vec<u32> = ranges.iter().map(|r| r.start).collect();
+    let mut finals: Vec<Option<Point>> = vec![None; points.len()];
+    let mut done = 0.0;
+    for (round, &tenths) in ROUNDS.iter().enumerate() {
+        let last = round + 1 == ROUNDS.len();
+        for (i, sc) in scenarios.iter().enumerate() {
+            let r = &ranges[i];
+            let len = r.end - r.start;
+            let end = if last { r.end } else { r.start + (len * tenths / 10).max(1).min(len) };
+            if end > start[i] {
+                let part = RunOptions { replications: Some(start[i]..end), ..opts.clone() };
                 let progress = |p: crate::engine::Progress| {
-                    update(Update::Progress((i as f64 + f64::from(p.done) / f64::from(p.total)) / total));
+                    update(Update::Progress((done + f64::from(p.done)) / total));
                 };
-                let tallies = crate::engine::run(sc, opts, &progress, cancel)?.replications;
-                let reps: Vec<Replication> = tallies.iter().map(|r| replication(sc, r)).collect();
-                let point = Point { x, y, report: summarize_replications(sc, &reps, 0.0, 0) };
-                update(Update::Point(i, Box::new(point.clone())));
-                out.push((point, tallies));
+                tallies[i].extend(crate::engine::run(sc, &part, &progress, cancel)?.replications);
+                done += f64::from(end - start[i]);
+                start[i] = end;
             }
-            Ok(out)
+            let (x, y) = points[i];
+            let reps: Vec<Replication> = tallies[i].iter().map(|t| replication(sc, t)).collect();
+            let point = Point { x, y, report: summarize_replications(sc, &reps, 0.0, 0) };
+            if last {
+                update(Update::Point(i, Box::new(point.clone())));
+                finals[i] = Some(point);
+            } else {
+                update(Update::Refined(i, Box::new(point)));
+            }
         }
     }
+    Ok(finals.into_iter().zip(tallies).filter_map(|(p, t)| Some((p?, t))).collect())
 }
 
 /// The lever points as variants of strategy `k` (each drawing its uncertain levers as

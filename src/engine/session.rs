@@ -402,15 +402,17 @@ mod tests {
 
     /// Stage 2 skips the cart's links and the ranking where no suggestion can be taken
     /// (`stages::pre_memo`): for every pre-checkout spec of the article, and of the
-    /// article with a baseline relevance above every link and every segment eager, the
+    /// article with a baseline relevance above every link and its new visitors eager, the
     /// shortcut's shown and taken equal the full ranking's for every shopper.
     #[test]
     fn the_pre_checkout_shortcut_is_the_full_ranking() {
         let article = crate::io::scenario_file::ARTICLE_TOML;
+        for was in ["baseline_relevance = 0.03", "acceptance_propensity = 0.9"] {
+            assert!(article.contains(was), "the article no longer says {was}");
+        }
         let eager = article
             .replace("baseline_relevance = 0.03", "baseline_relevance = 0.95")
             .replace("acceptance_propensity = 0.9", "acceptance_propensity = 2.5");
-        assert!(eager != article, "the article's baseline relevance changed");
         for text in [article.to_string(), eager] {
             let sc = crate::io::scenario_file::parse_scenario(&text, "article").expect("valid");
             let c = Compiled::new(&sc);

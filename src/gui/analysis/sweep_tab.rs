@@ -66,6 +66,11 @@ impl SweepResult {
         Some((self.sweep.x.path.as_str(), p.x, &p.report))
     }
 
+    /// The fewest replications a point shown so far rests on.
+    pub fn least_refined(&self) -> u32 {
+        self.points.iter().flatten().map(|p| p.report.replications).min().unwrap_or(0)
+    }
+
     /// Points completed.
     pub fn done(&self) -> usize {
         self.last.iter().filter(|&&f| f).count()
@@ -360,9 +365,12 @@ impl SweepTab {
                     );
                 } else if shown > r.done() {
                     ui.label(format!(
-                        "{} of {} points complete; the curves refine as replications arrive",
+                        "{} of {} points complete; the curves refine as replications arrive (the least refined \
+                         point so far: {} of {} replications)",
                         r.done(),
-                        r.points.len()
+                        r.points.len(),
+                        r.least_refined(),
+                        r.stamp.replications
                     ));
                 } else {
                     ui.label(format!("{} of {} points", r.done(), r.points.len()));
