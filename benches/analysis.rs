@@ -91,9 +91,17 @@ fn main() {
             }
         };
         let decision = sensitivity::default_decision(&sc);
-        let s =
-            sensitivity::analyse_with(&spec, outcome, decision, &RunOptions::default(), &|_| {}, &on_tornado, &cancel)
-                .expect("analysis");
+        let s = sensitivity::analyse_with(
+            &spec,
+            outcome,
+            decision,
+            &RunOptions::default(),
+            &|_| {},
+            &on_tornado,
+            false,
+            &cancel,
+        )
+        .expect("analysis");
         let tornado = tornado_at.lock().ok().and_then(|g| *g).unwrap_or_default();
         println!(
             "round {round}: sensitivity over {} uncertain inputs: tornado and importance after {:.3} s ({} held \
@@ -104,6 +112,29 @@ fn main() {
             1 + 2 * s.inputs.len(),
             t.elapsed().as_secs_f64(),
             1 + s.inputs.iter().map(|e| e.held.len()).sum::<usize>()
+        );
+    }
+    // As the app runs it: a preview of the whole analysis (decision flips included)
+    // from the first tenth of the replications, then the whole analysis.
+    for round in 1..=2 {
+        let t = Instant::now();
+        let preview_at = Mutex::new(None);
+        let on_preview = |p: &sensitivity::Sensitivity| {
+            if let Ok(mut g) = preview_at.lock() {
+                *g = Some((t.elapsed(), p.draws.rows.len()));
+            }
+        };
+        let decision = sensitivity::default_decision(&sc);
+        let opts = RunOptions::default();
+        let s = sensitivity::analyse_with(&spec, outcome, decision, &opts, &|_| {}, &on_preview, true, &cancel)
+            .expect("analysis");
+        let (at, reps) = preview_at.lock().ok().and_then(|g| *g).unwrap_or_default();
+        println!(
+            "round {round}: sensitivity previewed: the whole analysis from {reps} replications after {:.3} s, from \
+             all {} after {:.3} s",
+            at.as_secs_f64(),
+            s.draws.rows.len(),
+            t.elapsed().as_secs_f64()
         );
     }
 }

@@ -284,7 +284,8 @@ fn the_tornado_comes_first_and_without_a_decision_needs_two_runs_per_input() {
     let decision = sensitivity::default_decision(&sc);
     let cancel = AtomicBool::new(false);
     let full =
-        sensitivity::analyse_with(&spec, outcome, decision, &RunOptions::default(), &|_| {}, &keep, &cancel).unwrap();
+        sensitivity::analyse_with(&spec, outcome, decision, &RunOptions::default(), &|_| {}, &keep, false, &cancel)
+            .unwrap();
     let early = early.lock().unwrap().take().expect("the tornado was handed over");
     assert!(early.inputs.iter().all(|e| e.flip.is_none() && e.held.len() == 2));
     for (a, b) in early.inputs.iter().zip(&full.inputs) {
@@ -359,4 +360,37 @@ fn sensitivity_held_figures_equal_runs_of_the_whole_scenario() {
             assert_eq!(h.difference, d.as_ref().and_then(mean), "{} at {}: decision", e.path, h.value);
         }
     }
+}
+
+/// With a preview the app sees the whole analysis (decision flips included) from the
+/// first tenth of the replications, and then the whole analysis, which is the one
+/// without a preview bit for bit (the preview's runs are reused, not repeated).
+#[test]
+fn a_sensitivity_preview_comes_first_and_the_whole_analysis_is_unchanged() {
+    let spec = article(2_000, 20);
+    let sc = Scenario::from_spec(spec.clone()).unwrap();
+    let k = strategy(&sc, "AOV-optimized");
+    let outcome = Outcome { metric: Metric::RpvLift, strategy: k, versus: None };
+    let decision = sensitivity::default_decision(&sc);
+    let cancel = AtomicBool::new(false);
+    let partials = std::sync::Mutex::new(Vec::new());
+    let keep = |s: &sensitivity::Sensitivity| partials.lock().unwrap().push(s.clone());
+    let opts = RunOptions::default();
+    let previewed = sensitivity::analyse_with(&spec, outcome, decision, &opts, &|_| {}, &keep, true, &cancel).unwrap();
+    let plain = sensitivity::analyse(&spec, outcome, decision, &opts, &|_| {}, &cancel).unwrap();
+    assert_eq!(previewed, plain);
+    let partials = partials.into_inner().unwrap();
+    assert_eq!(partials.len(), 1, "one preview, and no tornado after it");
+    let p = &partials[0];
+    assert_eq!(p.draws.rows.iter().map(|r| r.replication).collect::<Vec<_>>(), vec![0, 1]);
+    assert!(p.inputs.iter().all(|e| e.flip.is_some() && e.held.len() >= 5), "the preview has the decision's grid");
+    assert_ne!(p.base, plain.base, "the preview rests on fewer replications");
+    // Fewer than PREVIEW_FROM replications: no preview, the tornado first as before.
+    let small = article(2_000, sensitivity::PREVIEW_FROM - 1);
+    let partials = std::sync::Mutex::new(Vec::new());
+    let keep = |s: &sensitivity::Sensitivity| partials.lock().unwrap().push(s.clone());
+    sensitivity::analyse_with(&small, outcome, decision, &opts, &|_| {}, &keep, true, &cancel).unwrap();
+    let partials = partials.into_inner().unwrap();
+    assert_eq!(partials.len(), 1);
+    assert!(partials[0].inputs.iter().all(|e| e.flip.is_none()), "the tornado, not a preview");
 }

@@ -243,18 +243,32 @@ pub fn analyse(
     progress: &(dyn Fn(f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Sensitivity, SensitivityError> {
-    analyse_with(spec, outcome, decision, opts, progress, &|_| {}, cancel)
+    analyse_with(spec, outcome, decision, opts, progress, &|_| {}, false, cancel)
 }
 
-/// [`analyse`], handing over the tornado and the importance (every flip still `None`)
-/// as soon as their runs are done, before the decision's grid runs.
+/// A held scenario's replications run so far: the input's path (`None` for the main
+/// run), the held value's bits, the replications in order.
+type Ran = (Option<String>, u64, Vec<Replication>);
+
+/// Replications a preview needs at least: with fewer, the analysis is quick anyway.
+pub const PREVIEW_FROM: u32 = 20;
+
+/// [`analyse`], handing over partial results as they come (`partial`). Without
+/// `preview`: the tornado and the importance (every flip still `None`) as soon as
+/// their runs are done, before the decision's grid runs. With `preview` (and at least
+/// [`PREVIEW_FROM`] replications): first the whole analysis on the first tenth of the
+/// replications (its `draws` list them), then nothing until the whole analysis on
+/// all of them, which reuses the preview's runs and equals [`analyse`]'s bit for bit
+/// (a replication's figures depend only on the scenario and its index).
+#[allow(clippy::too_many_arguments)]
 pub fn analyse_with(
     spec: &ScenarioSpec,
     outcome: Outcome,
     decision: Option<(usize, usize)>,
     opts: &RunOptions,
     progress: &(dyn Fn(f64) + Sync),
-    tornado: &(dyn Fn(&Sensitivity) + Sync),
+    partial: &(dyn Fn(&Sensitivity) + Sync),
+    preview: bool,
     cancel: &AtomicBool,
 ) -> Result<Sensitivity, SensitivityError> {
     let sc = Scenario::from_spec(spec.clone()).map_err(SensitivityError::Invalid)?;
@@ -281,17 +295,46 @@ pub fn analyse_with(
     // The tornado's two runs per input first; the decision's other three after.
     let per_input = if decision.is_some() { GRID.len() } else { 2 };
     let runs = 1 + inputs.len() * per_input;
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let run_once = |sc: &Scenario| -> Result<Vec<Replication>, RunError> {
-        let d = done.load(std::sync::atomic::Ordering::Relaxed);
-        let reps = replications(
-            sc,
-            opts,
-            &|r, of| progress(((d as f64 + f64::from(r) / f64::from(of)) / runs as f64).min(1.0)),
-            cancel,
-        )?;
-        done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(reps)
+    let all = opts.replications.clone().unwrap_or(0..sc.replications());
+    let tenth = (all.end - all.start) / 10;
+    let first = (preview && all.end - all.start >= PREVIEW_FROM).then(|| all.start..all.start + tenth);
+    // Progress: replications run, of the planned runs' (the preview's among them).
+    let planned = runs as f64 * f64::from(all.end - all.start + first.as_ref().map_or(0, |_| tenth));
+    let done = std::sync::Mutex::new(0.0f64);
+    // The preview's runs, by (input path, held value): the whole analysis reuses
+    // them and runs only the rest.
+    let ran: std::sync::Mutex<Vec<Ran>> = std::sync::Mutex::new(Vec::new());
+    let run_once = |sc: &Scenario, key: (Option<&str>, f64), range: &std::ops::Range<u32>| {
+        let bits = key.1.to_bits();
+        let found = |r: &Ran| r.0.as_deref() == key.0 && r.1 == bits;
+        let mut reps: Vec<Replication> = match ran.lock() {
+            Ok(mut ran) => ran.iter().position(found).map(|i| ran.swap_remove(i).2).unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
+        let from = reps.last().map_or(range.start, |r| r.index + 1);
+        if from < range.end {
+            let before = done.lock().map_or(0.0, |d| *d);
+            let part = RunOptions { replications: Some(from..range.end), ..opts.clone() };
+            let len = f64::from(range.end - from);
+            let more = replications(
+                sc,
+                &part,
+                &|r, of| progress(((before + len * f64::from(r) / f64::from(of)) / planned).min(1.0)),
+                cancel,
+            )?;
+            reps.extend(more);
+            if let Ok(mut d) = done.lock() {
+                *d += len;
+            }
+        }
+        // Kept from the preview only (the whole analysis takes them back out), so
+        // the analysis holds at most the preview's replications.
+        if range.end < all.end
+            && let Ok(mut ran) = ran.lock()
+        {
+            ran.push((key.0.map(str::to_string), bits, reps.clone()));
+        }
+        Ok::<_, RunError>(reps)
     };
     // Runs need only the strategies the outcome and the decision read (and the
     // holdout): each strategy draws from streams named after it, so the others change
@@ -305,135 +348,152 @@ pub fn analyse_with(
     let refocus =
         |o: Outcome| Outcome { strategy: focus.index(o.strategy), versus: o.versus.map(|v| focus.index(v)), ..o };
     let (outcome_f, decision_f) = (refocus(outcome), decision_outcome.map(refocus));
-    let main = run_once(&fsc)?;
-    let base = mean_defined(main.iter().map(|r| outcome_f.value(r)));
-    let base_difference = decision_f.and_then(|d| mean_defined(main.iter().map(|r| d.value(r))));
-    let draws = Draws {
-        paths: inputs.iter().map(|(p, _)| p.clone()).collect(),
-        rows: main
-            .iter()
-            .map(|r| DrawRow {
-                replication: r.index,
-                inputs: {
-                    let all = crate::engine::world::drawn_inputs(&sc, r.index);
-                    kept.iter().map(|&(k, _, _)| all[k]).collect()
-                },
-                outcome: outcome_f.value(r),
-                difference: decision_f.and_then(|d| d.value(r)),
-            })
-            .collect(),
-    };
-    let held_at = |path: &str, v: f64, quantile: Option<f64>| -> Result<Held, SensitivityError> {
-        let hold_err = |e: crate::model::HoldError| SensitivityError::Outcome(e.to_string());
-        let held_value = |at: &Scenario| at.held.last().map_or(v, |h| h.value);
-        let Some(path_f) = focus.focused_path(path) else {
-            // Held or not, it changes no figure of the strategies read.
-            let value = held_value(&sc.clone().hold(path, v).map_err(hold_err)?);
-            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            return Ok(Held { quantile, value, outcome: base, difference: base_difference });
-        };
-        let at = fsc.clone().hold(&path_f, v).map_err(hold_err)?;
-        let value = held_value(&at);
-        let reps = run_once(&at)?;
-        Ok(Held {
-            quantile,
-            value,
-            outcome: mean_defined(reps.iter().map(|r| outcome_f.value(r))),
-            difference: decision_f.and_then(|d| mean_defined(reps.iter().map(|r| d.value(r)))),
-        })
-    };
-    // The tornado: every input at P10 and P90.
-    let mut effects = Vec::with_capacity(inputs.len());
-    for (col, (path, dist)) in inputs.iter().enumerate() {
-        let held = vec![
-            held_at(path, dist.quantile(GRID[P10]), Some(GRID[P10]))?,
-            held_at(path, dist.quantile(GRID[P90]), Some(GRID[P90]))?,
-        ];
-        let (at_p10, at_p90) = (held[0].outcome, held[1].outcome);
-        let xs: Vec<f64> = draws.rows.iter().map(|r| r.inputs[col]).collect();
-        let (xs, ys): (Vec<f64>, Vec<f64>) =
-            xs.iter().zip(&draws.rows).filter_map(|(&x, r)| Some((x, r.outcome?))).unzip();
-        effects.push(InputEffect {
-            label: fields::resolve(spec, path).map_or_else(|_| path.clone(), |p| p.label(spec)),
-            path: path.clone(),
-            dist: dist.clone(),
-            held,
-            at_p10,
-            at_p90,
-            swing: match (at_p10, at_p90) {
-                (Some(a), Some(b)) => (b - a).abs(),
-                _ => 0.0,
-            },
-            importance: spearman(&xs, &ys),
-            flip: None,
-        });
-    }
-    let mut result = Sensitivity {
-        outcome_label: outcome.describe(&sc),
-        outcome,
-        base,
-        decision_label: decision.map(|(a, b)| format!("{} minus {}", sc.strategies[a].name(), sc.strategies[b].name())),
-        decision,
-        base_difference,
-        inputs: effects,
-        draws,
-    };
-    result.inputs.sort_by(|a, b| b.swing.total_cmp(&a.swing));
-    tornado(&result);
-    // The decision: the rest of the grid, then where the difference changes sign.
-    if let Some(bd) = base_difference {
-        for e in &mut result.inputs {
-            for (j, q) in GRID.into_iter().enumerate() {
-                if j != P10 && j != P90 {
-                    e.held.push(held_at(&e.path, e.dist.quantile(q), Some(q))?);
-                }
-            }
-            e.held.sort_by(|a, b| a.value.total_cmp(&b.value));
-            // Refine each crossing once: a run at the interpolated value, then
-            // interpolate again within the half that still brackets it.
-            for (_, x) in crossings(&e.held) {
-                e.held.push(held_at(&e.path, x, None)?);
-            }
-            e.held.sort_by(|a, b| a.value.total_cmp(&b.value));
-            e.held.dedup_by(|a, b| a.value == b.value);
-            e.flip = Some(flip_of(&e.held, &e.dist, bd));
-        }
-        if result.inputs.iter().all(|e| e.flip.as_ref().is_none_or(|f| f.at.is_empty())) {
-            let swing = |e: &InputEffect| {
-                let d: Vec<f64> = e.held.iter().filter_map(|h| h.difference).collect();
-                d.iter().copied().fold(f64::NEG_INFINITY, f64::max) - d.iter().copied().fold(f64::INFINITY, f64::min)
+    // One pass of the analysis on the replications `range`.
+    let pass =
+        |range: &std::ops::Range<u32>, tornado: &dyn Fn(&Sensitivity)| -> Result<Sensitivity, SensitivityError> {
+            let main = run_once(&fsc, (None, 0.0), range)?;
+            let base = mean_defined(main.iter().map(|r| outcome_f.value(r)));
+            let base_difference = decision_f.and_then(|d| mean_defined(main.iter().map(|r| d.value(r))));
+            let draws = Draws {
+                paths: inputs.iter().map(|(p, _)| p.clone()).collect(),
+                rows: main
+                    .iter()
+                    .map(|r| DrawRow {
+                        replication: r.index,
+                        inputs: {
+                            let all = crate::engine::world::drawn_inputs(&sc, r.index);
+                            kept.iter().map(|&(k, _, _)| all[k]).collect()
+                        },
+                        outcome: outcome_f.value(r),
+                        difference: decision_f.and_then(|d| d.value(r)),
+                    })
+                    .collect(),
             };
-            let mut order: Vec<usize> = (0..result.inputs.len()).collect();
-            order.sort_by(|&a, &b| swing(&result.inputs[b]).total_cmp(&swing(&result.inputs[a])));
-            for &k in order.iter().take(BEYOND) {
-                let e = &result.inputs[k];
-                let Ok(field) = fields::resolve(spec, &e.path).map(|p| p.spec_field()) else { continue };
-                let (first, last) = match (e.held.first(), e.held.last()) {
-                    (Some(a), Some(b)) => (*a, *b),
-                    _ => continue,
+            let held_at = |path: &str, v: f64, quantile: Option<f64>| -> Result<Held, SensitivityError> {
+                let hold_err = |e: crate::model::HoldError| SensitivityError::Outcome(e.to_string());
+                let held_value = |at: &Scenario| at.held.last().map_or(v, |h| h.value);
+                let Some(path_f) = focus.focused_path(path) else {
+                    // Held or not, it changes no figure of the strategies read.
+                    let value = held_value(&sc.clone().hold(path, v).map_err(hold_err)?);
+                    if let Ok(mut d) = done.lock() {
+                        *d += f64::from(range.end - range.start);
+                    }
+                    return Ok(Held { quantile, value, outcome: base, difference: base_difference });
                 };
-                let lo = if field.min_open { field.min + (first.value - field.min) * 1e-3 } else { field.min };
-                let mut ends = Vec::new();
-                for (end, inner) in [(lo, &first), (field.max, &last)] {
-                    if end.is_finite() && (end - inner.value).abs() > 1e-12 {
-                        ends.push(held_at(&e.path, end, None)?);
+                let at = fsc.clone().hold(&path_f, v).map_err(hold_err)?;
+                let value = held_value(&at);
+                let reps = run_once(&at, (Some(path), v), range)?;
+                Ok(Held {
+                    quantile,
+                    value,
+                    outcome: mean_defined(reps.iter().map(|r| outcome_f.value(r))),
+                    difference: decision_f.and_then(|d| mean_defined(reps.iter().map(|r| d.value(r)))),
+                })
+            };
+            // The tornado: every input at P10 and P90.
+            let mut effects = Vec::with_capacity(inputs.len());
+            for (col, (path, dist)) in inputs.iter().enumerate() {
+                let held = vec![
+                    held_at(path, dist.quantile(GRID[P10]), Some(GRID[P10]))?,
+                    held_at(path, dist.quantile(GRID[P90]), Some(GRID[P90]))?,
+                ];
+                let (at_p10, at_p90) = (held[0].outcome, held[1].outcome);
+                let xs: Vec<f64> = draws.rows.iter().map(|r| r.inputs[col]).collect();
+                let (xs, ys): (Vec<f64>, Vec<f64>) =
+                    xs.iter().zip(&draws.rows).filter_map(|(&x, r)| Some((x, r.outcome?))).unzip();
+                effects.push(InputEffect {
+                    label: fields::resolve(spec, path).map_or_else(|_| path.clone(), |p| p.label(spec)),
+                    path: path.clone(),
+                    dist: dist.clone(),
+                    held,
+                    at_p10,
+                    at_p90,
+                    swing: match (at_p10, at_p90) {
+                        (Some(a), Some(b)) => (b - a).abs(),
+                        _ => 0.0,
+                    },
+                    importance: spearman(&xs, &ys),
+                    flip: None,
+                });
+            }
+            let mut result = Sensitivity {
+                outcome_label: outcome.describe(&sc),
+                outcome,
+                base,
+                decision_label: decision
+                    .map(|(a, b)| format!("{} minus {}", sc.strategies[a].name(), sc.strategies[b].name())),
+                decision,
+                base_difference,
+                inputs: effects,
+                draws,
+            };
+            result.inputs.sort_by(|a, b| b.swing.total_cmp(&a.swing));
+            tornado(&result);
+            // The decision: the rest of the grid, then where the difference changes sign.
+            if let Some(bd) = base_difference {
+                for e in &mut result.inputs {
+                    for (j, q) in GRID.into_iter().enumerate() {
+                        if j != P10 && j != P90 {
+                            e.held.push(held_at(&e.path, e.dist.quantile(q), Some(q))?);
+                        }
+                    }
+                    e.held.sort_by(|a, b| a.value.total_cmp(&b.value));
+                    // Refine each crossing once: a run at the interpolated value, then
+                    // interpolate again within the half that still brackets it.
+                    for (_, x) in crossings(&e.held) {
+                        e.held.push(held_at(&e.path, x, None)?);
+                    }
+                    e.held.sort_by(|a, b| a.value.total_cmp(&b.value));
+                    e.held.dedup_by(|a, b| a.value == b.value);
+                    e.flip = Some(flip_of(&e.held, &e.dist, bd));
+                }
+                if result.inputs.iter().all(|e| e.flip.as_ref().is_none_or(|f| f.at.is_empty())) {
+                    let swing = |e: &InputEffect| {
+                        let d: Vec<f64> = e.held.iter().filter_map(|h| h.difference).collect();
+                        d.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+                            - d.iter().copied().fold(f64::INFINITY, f64::min)
+                    };
+                    let mut order: Vec<usize> = (0..result.inputs.len()).collect();
+                    order.sort_by(|&a, &b| swing(&result.inputs[b]).total_cmp(&swing(&result.inputs[a])));
+                    for &k in order.iter().take(BEYOND) {
+                        let e = &result.inputs[k];
+                        let Ok(field) = fields::resolve(spec, &e.path).map(|p| p.spec_field()) else { continue };
+                        let (first, last) = match (e.held.first(), e.held.last()) {
+                            (Some(a), Some(b)) => (*a, *b),
+                            _ => continue,
+                        };
+                        let lo = if field.min_open { field.min + (first.value - field.min) * 1e-3 } else { field.min };
+                        let mut ends = Vec::new();
+                        for (end, inner) in [(lo, &first), (field.max, &last)] {
+                            if end.is_finite() && (end - inner.value).abs() > 1e-12 {
+                                ends.push(held_at(&e.path, end, None)?);
+                            }
+                        }
+                        let mut line: Vec<Held> = e.held.iter().copied().chain(ends).collect();
+                        line.sort_by(|a, b| a.value.total_cmp(&b.value));
+                        let outside = |x: f64| x < first.value || x > last.value;
+                        for (_, x) in crossings(&line).into_iter().filter(|&(_, x)| outside(x)) {
+                            line.push(held_at(&e.path, x, None)?);
+                        }
+                        line.sort_by(|a, b| a.value.total_cmp(&b.value));
+                        line.dedup_by(|a, b| a.value == b.value);
+                        let beyond: Vec<f64> =
+                            crossings(&line).into_iter().map(|(_, x)| x).filter(|&x| outside(x)).collect();
+                        if let Some(f) = result.inputs[k].flip.as_mut() {
+                            f.beyond = beyond;
+                        }
                     }
                 }
-                let mut line: Vec<Held> = e.held.iter().copied().chain(ends).collect();
-                line.sort_by(|a, b| a.value.total_cmp(&b.value));
-                let outside = |x: f64| x < first.value || x > last.value;
-                for (_, x) in crossings(&line).into_iter().filter(|&(_, x)| outside(x)) {
-                    line.push(held_at(&e.path, x, None)?);
-                }
-                line.sort_by(|a, b| a.value.total_cmp(&b.value));
-                line.dedup_by(|a, b| a.value == b.value);
-                let beyond: Vec<f64> = crossings(&line).into_iter().map(|(_, x)| x).filter(|&x| outside(x)).collect();
-                if let Some(f) = result.inputs[k].flip.as_mut() {
-                    f.beyond = beyond;
-                }
             }
-        }
+            Ok(result)
+        };
+    if let Some(first) = &first {
+        partial(&pass(first, &|_| {})?);
     }
+    // After a preview, the tornado at full precision waits for the whole analysis.
+    let quiet = |_: &Sensitivity| {};
+    let tornado: &dyn Fn(&Sensitivity) = if first.is_some() { &quiet } else { partial };
+    let result = pass(&all, tornado)?;
     progress(1.0);
     Ok(result)
 }

@@ -144,9 +144,9 @@ impl SensitivityTab {
         });
         self.task.start(ctx, move |report, cancel| {
             let progress = |f: f64| report.progress(f);
-            let tornado = |s: &Sensitivity| report.partial(Box::new(s.clone()));
-            let r =
-                sensitivity::analyse_with(&spec, outcome, decision, &Default::default(), &progress, &tornado, cancel);
+            let partial = |s: &Sensitivity| report.partial(Box::new(s.clone()));
+            let opts = Default::default();
+            let r = sensitivity::analyse_with(&spec, outcome, decision, &opts, &progress, &partial, true, cancel);
             End::of(r.map(Box::new))
         });
     }
@@ -222,6 +222,16 @@ impl SensitivityTab {
         if r.analysis.inputs.is_empty() {
             ui.label("Running the scenario with each input held at its 10th and 90th percentiles…");
             return;
+        }
+        let (rested, total) = (r.analysis.draws.rows.len(), r.spec.store.replications as usize);
+        if self.task.is_running() && rested < total {
+            ui.label(
+                RichText::new(format!(
+                    "Preview from the first {rested} of {total} replications: every figure below is as uncertain \
+                     as that few make it. The whole analysis replaces it when it is done."
+                ))
+                .color(ui.visuals().warn_fg_color),
+            );
         }
         out.extend(results_ui(ui, &mut self.chart, r).map(crate::gui::commands::Command::Chart));
     }
