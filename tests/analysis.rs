@@ -367,7 +367,7 @@ fn sensitivity_held_figures_equal_runs_of_the_whole_scenario() {
 /// without a preview bit for bit (the preview's runs are reused, not repeated).
 #[test]
 fn a_sensitivity_preview_comes_first_and_the_whole_analysis_is_unchanged() {
-    let spec = article(2_000, 20);
+    let spec = article(1_000, sensitivity::PREVIEW_FROM);
     let sc = Scenario::from_spec(spec.clone()).unwrap();
     let k = strategy(&sc, "AOV-optimized");
     let outcome = Outcome { metric: Metric::RpvLift, strategy: k, versus: None };
@@ -382,11 +382,12 @@ fn a_sensitivity_preview_comes_first_and_the_whole_analysis_is_unchanged() {
     let partials = partials.into_inner().unwrap();
     assert_eq!(partials.len(), 1, "one preview, and no tornado after it");
     let p = &partials[0];
-    assert_eq!(p.draws.rows.iter().map(|r| r.replication).collect::<Vec<_>>(), vec![0, 1]);
+    assert_eq!(p.draws.rows.iter().map(|r| r.replication).collect::<Vec<_>>(), (0..5).collect::<Vec<_>>());
+    assert!(p.inputs.iter().any(|e| e.importance.is_some()), "enough replications for a rank correlation");
     assert!(p.inputs.iter().all(|e| e.flip.is_some() && e.held.len() >= 5), "the preview has the decision's grid");
     assert_ne!(p.base, plain.base, "the preview rests on fewer replications");
     // Fewer than PREVIEW_FROM replications: no preview, the tornado first as before.
-    let small = article(2_000, sensitivity::PREVIEW_FROM - 1);
+    let small = article(1_000, sensitivity::PREVIEW_FROM - 1);
     let partials = std::sync::Mutex::new(Vec::new());
     let keep = |s: &sensitivity::Sensitivity| partials.lock().unwrap().push(s.clone());
     sensitivity::analyse_with(&small, outcome, decision, &opts, &|_| {}, &keep, true, &cancel).unwrap();

@@ -250,8 +250,9 @@ pub fn analyse(
 /// run), the held value's bits, the replications in order.
 type Ran = (Option<String>, u64, Vec<Replication>);
 
-/// Replications a preview needs at least: with fewer, the analysis is quick anyway.
-pub const PREVIEW_FROM: u32 = 20;
+/// Replications a preview needs at least (its tenth is then at least 5, enough for a
+/// rank correlation): with fewer, the analysis is quick anyway.
+pub const PREVIEW_FROM: u32 = 50;
 
 /// [`analyse`], handing over partial results as they come (`partial`). Without
 /// `preview`: the tornado and the importance (every flip still `None`) as soon as
@@ -298,8 +299,14 @@ pub fn analyse_with(
     let all = opts.replications.clone().unwrap_or(0..sc.replications());
     let tenth = (all.end - all.start) / 10;
     let first = (preview && all.end - all.start >= PREVIEW_FROM).then(|| all.start..all.start + tenth);
-    // Progress: replications run, of the planned runs' (the preview's among them).
-    let planned = runs as f64 * f64::from(all.end - all.start + first.as_ref().map_or(0, |_| tenth));
+    // Progress: replications run, of the planned runs' (a preview's runs are reused,
+    // so only its own refining runs are extra).
+    let planned = runs as f64 * f64::from(all.end - all.start);
+    // Of `range`, what a run has not done yet (the preview's tenth is done).
+    let to_do = |range: &std::ops::Range<u32>| {
+        let reused = if range.end == all.end && first.is_some() { tenth } else { 0 };
+        f64::from(range.end - range.start - reused)
+    };
     let done = std::sync::Mutex::new(0.0f64);
     // The preview's runs, by (input path, held value): the whole analysis reuses
     // them and runs only the rest.
@@ -376,7 +383,7 @@ pub fn analyse_with(
                     // Held or not, it changes no figure of the strategies read.
                     let value = held_value(&sc.clone().hold(path, v).map_err(hold_err)?);
                     if let Ok(mut d) = done.lock() {
-                        *d += f64::from(range.end - range.start);
+                        *d += to_do(range);
                     }
                     return Ok(Held { quantile, value, outcome: base, difference: base_difference });
                 };

@@ -240,7 +240,18 @@ fn write_target(path: &Path) -> PathBuf {
 /// target replaced. The temporary file is removed on failure, and one left by a save
 /// that was killed is replaced by the next save of the same file. The file keeps the
 /// permissions of the one it replaces (a new file gets rw-r--r--).
+///
+/// A path that exists and is neither a regular file nor a folder (`/dev/null`,
+/// `/dev/stdout`, a named pipe, a shell's `>(...)`) is written into as it is: renaming
+/// a file over it would replace the device or the pipe with a regular file (as root,
+/// `--json /dev/null` replaced the system's `/dev/null`), or fail.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        return OpenOptions::new().write(true).open(path)?.write_all(bytes);
+    }
     let target = write_target(path);
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -298,9 +309,18 @@ fn create_new(path: &Path) -> io::Result<File> {
 }
 
 /// Checks, before any work is done, that `path` can be written: its folder exists
-/// and accepts new files, and it is not a folder itself. `-` (standard output) passes.
+/// and accepts new files, and it is not a folder itself. `-` (standard output), a
+/// device and a pipe pass.
 pub fn check_writable(path: &Path) -> Result<(), String> {
     if path.as_os_str() == "-" {
+        return Ok(());
+    }
+    // A device or a pipe is written into as it is ([`write_atomic`]): its folder need
+    // not accept new files (`/dev` does not, for a user).
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
         return Ok(());
     }
     let target = write_target(path);
@@ -394,6 +414,36 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(left.is_empty(), "{left:?}");
+    }
+
+    /// A named pipe (or a device, or `/dev/stdout`) is written into, not replaced by a
+    /// regular file; through a symlink too (as `/dev/stdout` is one).
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_into_a_pipe_writes_through_it() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false);
+        if !made {
+            eprintln!("skipped: no mkfifo here");
+            return;
+        }
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&fifo, &link).unwrap();
+        for path in [&fifo, &link] {
+            check_writable(path).unwrap();
+            let reader = {
+                let fifo = fifo.clone();
+                std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+            };
+            write_atomic(path, b"{\"ok\": true}").unwrap();
+            // Checked before joining: a pipe replaced by a file never gets a writer, and
+            // its reader would wait for ever.
+            assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a pipe");
+            assert_eq!(reader.join().unwrap(), "{\"ok\": true}");
+        }
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
     }
 
     #[cfg(unix)]
