@@ -323,8 +323,8 @@ pub fn run_tallies(
     }
 }
 
-/// Where the end of round `r` of [`ROUNDS`] falls in `len` replications: a tenth,
-/// four tenths, then all (at least one replication a round, none repeated).
+/// The rounds' ends, in tenths of a point's replications: a tenth, four tenths, then
+/// all (each round at least one replication further where there are any left).
 const ROUNDS: [u32; 3] = [1, 4, 10];
 
 /// The points run one by one (a world fact: no pass is shared), in rounds of
