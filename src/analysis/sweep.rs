@@ -323,8 +323,9 @@ pub fn run_tallies(
     }
 }
 
-/// The rounds' ends, in tenths of a point's replications: a tenth, four tenths, then
-/// all (each round at least one replication further where there are any left).
+/// The rounds' ends, in tenths of a point's replications: a tenth (at least one
+/// replication), four tenths, then all. A round that reaches no further than the one
+/// before runs nothing and sends the same summary again.
 const ROUNDS: [u32; 3] = [1, 4, 10];
 
 /// The points run one by one (a world fact: no pass is shared), in rounds of
