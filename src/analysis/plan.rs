@@ -205,7 +205,8 @@ pub fn plan(
     let mut pair = sc.clone();
     pair.strategies = vec![sc.strategies[sc.holdout].clone(), sc.strategies[plan.strategy].clone()];
     pair.holdout = 0;
-    let o = RunOptions { replications: Some(0..worlds), ..opts.clone() };
+    // The plan reads orders and revenue only: abandoners need not be followed.
+    let o = RunOptions { replications: Some(0..worlds), primary_only: true, ..opts.clone() };
     let truth: Vec<crate::report::Replication> = {
         let each = |d: u32, t: u32| progress(0.2 * f64::from(d) / f64::from(t));
         super::replications(&pair, &o, &each, cancel)?

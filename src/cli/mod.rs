@@ -352,7 +352,12 @@ impl SimArgs {
 
     /// Engine options for these flags, over `replications` (`None`: all).
     pub fn options(&self, replications: Option<std::ops::Range<u32>>) -> crate::engine::RunOptions {
-        crate::engine::RunOptions { threads: self.threads.map(|t| t as usize), replications, path: self.engine_path() }
+        crate::engine::RunOptions {
+            threads: self.threads.map(|t| t as usize),
+            replications,
+            path: self.engine_path(),
+            primary_only: false,
+        }
     }
 
     /// The engine path these flags select.

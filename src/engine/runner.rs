@@ -28,6 +28,14 @@ pub struct RunOptions {
     pub replications: Option<Range<u32>>,
     /// How visitors without a cart are simulated (both are exact in distribution).
     pub path: SimPath,
+    /// Only the primary tallies are read (orders, revenue, margin and everything
+    /// built on them; not the counts of what shoppers were shown and took before
+    /// checkout, which [`crate::report::Metric::reads_shown_counts`] names): on the
+    /// fast path a shopper who cannot complete under a strategy is then skipped under
+    /// it, neither followed to the tier prompt nor sampled. Every primary tally is the
+    /// same bit for bit; the shown and accepted counts before checkout are not
+    /// estimates of anything and must not be read.
+    pub primary_only: bool,
 }
 
 /// A progress report, sent after each completed replication.
@@ -137,7 +145,7 @@ fn run_in_pool(
     cancel: &AtomicBool,
 ) -> Result<RunOutput, RunError> {
     let start = Instant::now();
-    let compiled = Compiled::new(sc);
+    let compiled = Compiled::new(sc).for_options(opts);
     let reps = opts.replications.clone().unwrap_or(0..sc.replications());
     let total = reps.len() as u32;
     let done = AtomicU32::new(0);
@@ -194,7 +202,7 @@ pub fn run_groups(
     cancel: &AtomicBool,
 ) -> Result<Vec<Vec<RepCounts>>, RunError> {
     let work = || {
-        let compiled: Vec<Compiled> = scs.iter().map(|sc| Compiled::new(sc)).collect();
+        let compiled: Vec<Compiled> = scs.iter().map(|sc| Compiled::new(sc).for_options(opts)).collect();
         let reps = opts.replications.clone().unwrap_or(0..scs.first().map_or(0, |sc| sc.replications()));
         let total = reps.len() as u32;
         let done = AtomicU32::new(0);

@@ -91,6 +91,16 @@ pub struct Compiled<'a> {
 }
 
 impl<'a> Compiled<'a> {
+    /// As `opts` asks: with [`super::RunOptions::primary_only`], no abandoner is
+    /// sampled or followed (their counts before checkout are not read).
+    pub fn for_options(mut self, opts: &super::RunOptions) -> Self {
+        if opts.primary_only {
+            self.abandoners_counted = false;
+            self.tier_dense = false;
+        }
+        self
+    }
+
     /// Builds the orders and alias tables.
     ///
     /// # Panics

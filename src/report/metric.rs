@@ -296,6 +296,16 @@ impl Metric {
         !matches!(self, Metric::CartAbandonmentRate | Metric::AnnualProgramCost | Metric::PaybackMonths)
     }
 
+    /// Whether it reads the counts of what shoppers were shown and took before
+    /// checkout (suggestions, tier prompts, free-shipping prompts), which a run with
+    /// [`crate::engine::RunOptions::primary_only`] does not keep.
+    pub fn reads_shown_counts(self) -> bool {
+        matches!(
+            self,
+            Metric::PreCheckoutAcceptanceRate | Metric::TierPromptAcceptanceRate | Metric::ShippingPromptAcceptanceRate
+        )
+    }
+
     /// Whether it compares a strategy with the holdout.
     pub fn is_lift(self) -> bool {
         Metric::LIFTS.contains(&self)

@@ -329,13 +329,17 @@ fn evaluate(
     progress: &(dyn Fn(f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<(Vec<Vec<Values>>, Vec<Values>), OptimizeError> {
+    // A metric the run does not keep the counts for is left undefined, never read.
+    let kept = |m: &Metric| !(opts.primary_only && m.reads_shown_counts());
     let values = |r: &Replication, k: usize| -> Values {
-        Metric::ALL.iter().map(|m| m.estimate(&r.strategies[k]).map(|e| e.value)).collect()
+        Metric::ALL.iter().map(|m| m.estimate(&r.strategies[k]).filter(|_| kept(m)).map(|e| e.value)).collect()
     };
     let holdout_values = |r: &Replication| -> Values {
         Metric::ALL
             .iter()
-            .map(|m| if m.is_lift() { Some(0.0) } else { m.estimate(&r.strategies[0]).map(|e| e.value) })
+            .map(|m| {
+                if m.is_lift() { Some(0.0) } else { m.estimate(&r.strategies[0]).filter(|_| kept(m)).map(|e| e.value) }
+            })
             .collect()
     };
     let mut out = Vec::with_capacity(cands.len());
@@ -360,6 +364,14 @@ fn evaluate(
     Ok((out, holdout))
 }
 
+/// The options of the screening and the race: they read only the objective, the
+/// constraints, conversion, AOV and revenue per visitor, so unless the search reads a
+/// count before checkout, only primary tallies are kept
+/// ([`RunOptions::primary_only`]). The finalists' fresh evaluation keeps everything.
+fn racing_options(search: &Search, opts: &RunOptions) -> RunOptions {
+    RunOptions { primary_only: opts.primary_only || !search.reads_shown_counts(), ..opts.clone() }
+}
+
 /// Screens the candidates of shard `shard = (i, n)` (every `n`th from the `i`th; all
 /// of them for `(0, 1)`) on the first [`SCREEN_REPLICATIONS`] replications.
 pub fn screen(
@@ -375,6 +387,7 @@ pub fn screen(
     let reps = SCREEN_REPLICATIONS.min(sc.replications());
     let mine: Vec<usize> = (0..cands.len()).filter(|i| i % shard.1 == shard.0).collect();
     let chosen: Vec<Variant> = mine.iter().map(|&i| cands[i].clone()).collect();
+    let opts = &racing_options(search, opts);
     let (values, _) = evaluate(sc, spec, &chosen, 0..reps, sc.seed(), opts, progress, cancel)?;
     Ok(Screened { candidates: cands.len(), replications: reps, scores: mine.into_iter().zip(values).collect() })
 }
@@ -456,7 +469,8 @@ pub fn finish(
         let racing: Vec<Variant> = alive.iter().map(|&i| cands[i].clone()).collect();
         let stage = stages.len();
         let p = |f: f64| progress(((before + f * step.work()) / all_work).min(1.0));
-        let (more, _) = evaluate(sc, spec, &racing, step.reps.0..step.reps.1, sc.seed(), opts, &p, cancel)?;
+        let race_opts = racing_options(search, opts);
+        let (more, _) = evaluate(sc, spec, &racing, step.reps.0..step.reps.1, sc.seed(), &race_opts, &p, cancel)?;
         for (&i, v) in alive.iter().zip(more) {
             values[i].extend(v);
             stage_of[i] = stage;

@@ -140,6 +140,12 @@ impl Search {
         Ok(cands.into_iter().map(|levers| Variant { levers, draws_as: from }).collect())
     }
 
+    /// Whether the objective or a constraint reads the counts of what shoppers were
+    /// shown and took before checkout ([`Metric::reads_shown_counts`]).
+    pub(super) fn reads_shown_counts(&self) -> bool {
+        self.objective.metric().reads_shown_counts() || self.constraints.iter().any(|c| c.metric.reads_shown_counts())
+    }
+
     /// The objective's mean and the constraints' shortfall of a candidate's values.
     pub(super) fn score(&self, values: &[Values]) -> (f64, f64) {
         let obj = mean_of(values, self.objective.metric()).unwrap_or(f64::NEG_INFINITY);
