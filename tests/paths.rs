@@ -222,7 +222,7 @@ fn followed_members_counts_are_exact() {
 /// (`Metric::reads_shown_counts`), on the three shipped scenarios' settings.
 #[test]
 fn primary_only_runs_keep_every_primary_tally_and_metric() {
-    let mut differed = 0;
+    let mut differed = [0usize; 3];
     for file in ["article", "apparel-free-shipping", "electronics-wide-uncertainty"] {
         let text = std::fs::read_to_string(format!("scenarios/{file}.toml")).unwrap();
         let mut sc = common::scenario(&text);
@@ -259,14 +259,24 @@ fn primary_only_runs_keep_every_primary_tally_and_metric() {
                 for m in aovlab::report::Metric::ALL {
                     // Compared as printed: an undefined error is NaN on both sides.
                     let (x, y) = (format!("{:?}", m.estimate(sa)), format!("{:?}", m.estimate(sb)));
-                    if m.reads_shown_counts() {
-                        differed += usize::from(x != y);
+                    if let Some(i) = [
+                        aovlab::report::Metric::PreCheckoutAcceptanceRate,
+                        aovlab::report::Metric::TierPromptAcceptanceRate,
+                        aovlab::report::Metric::ShippingPromptAcceptanceRate,
+                    ]
+                    .iter()
+                    .position(|&r| r == m)
+                    {
+                        assert!(m.reads_shown_counts(), "{}", m.label());
+                        differed[i] += usize::from(x != y);
                     } else {
+                        assert!(!m.reads_shown_counts(), "{} is not a take rate before checkout", m.label());
                         assert_eq!(x, y, "{file}: {}", m.label());
                     }
                 }
             }
         }
     }
-    assert!(differed > 0, "the counts before checkout were skipped somewhere (else the test shows nothing)");
+    // Each take rate changed somewhere: the test sees what a wrong list would hide.
+    assert!(differed.iter().all(|&d| d > 0), "each take rate moved somewhere: {differed:?}");
 }

@@ -369,7 +369,7 @@ fn evaluate(
 /// count before checkout, only primary tallies are kept
 /// ([`RunOptions::primary_only`]). The finalists' fresh evaluation keeps everything.
 fn racing_options(search: &Search, opts: &RunOptions) -> RunOptions {
-    RunOptions { primary_only: opts.primary_only || !search.reads_shown_counts(), ..opts.clone() }
+    RunOptions { primary_only: !search.reads_shown_counts(), ..opts.clone() }
 }
 
 /// Screens the candidates of shard `shard = (i, n)` (every `n`th from the `i`th; all
@@ -490,7 +490,8 @@ pub fn finish(
     fresh_list.extend(own_variants.map(|(k, s)| Variant { levers: (*s).clone(), draws_as: Some(k) }));
     let raced = raced / all_work;
     let p = |f: f64| progress(raced + (1.0 - raced) * f);
-    let (fresh, fresh_holdout) = evaluate(sc, spec, &fresh_list, 0..total_reps, fresh_seed, opts, &p, cancel)?;
+    let every_count = RunOptions { primary_only: false, ..opts.clone() };
+    let (fresh, fresh_holdout) = evaluate(sc, spec, &fresh_list, 0..total_reps, fresh_seed, &every_count, &p, cancel)?;
     let n_final = alive.len();
     let final_stage = stages.len();
     let mut evaluated: Vec<Evaluated> = Vec::with_capacity(cands.len() + own.len());
