@@ -9,7 +9,7 @@ mod common;
 
 use std::sync::atomic::AtomicBool;
 
-use aovlab::engine::{self, RunOptions, SimPath as Path};
+use aovlab::engine::{self, RunOptions, SimPath as Path, StrategyCounts};
 use aovlab::report::summarize;
 use aovlab::stats::Summary;
 
@@ -17,6 +17,20 @@ fn report(sc: &aovlab::model::Scenario, path: Path) -> (aovlab::report::Report, 
     let cancel = AtomicBool::new(false);
     let out = engine::run(sc, &RunOptions { path, ..RunOptions::default() }, &|_| {}, &cancel).unwrap();
     (summarize(sc, &out.replications, 1.0, 1), out.replications)
+}
+
+/// `t` with its pre-checkout suggestion and tier-prompt counts (shown, accepted and
+/// their sampling variance) zeroed: what the paths may estimate differently.
+fn without_suggestion_and_tier_counts(t: &StrategyCounts) -> StrategyCounts {
+    StrategyCounts {
+        pre_shown: 0,
+        pre_accepted: 0,
+        tier_shown: 0,
+        tier_accepted: 0,
+        pre_sampling_var: [0; 3],
+        tier_sampling_var: [0; 3],
+        ..t.clone()
+    }
 }
 
 fn close(a: &Summary, b: &Summary, what: &str) {
@@ -128,16 +142,12 @@ fn fast_path_is_the_counted_path_with_estimated_secondary_counts() {
         assert_eq!((f.visitors, f.carts), (e.visitors, e.carts));
         for (k, (a, b)) in f.strategies.iter().zip(&e.strategies).enumerate() {
             assert_eq!(b.pre_sampling_var, [0; 3], "the counted path estimates nothing");
-            let primary = |t: &aovlab::engine::StrategyCounts| aovlab::engine::StrategyCounts {
-                pre_shown: 0,
-                pre_accepted: 0,
-                tier_shown: 0,
-                tier_accepted: 0,
-                pre_sampling_var: [0; 3],
-                tier_sampling_var: [0; 3],
-                ..t.clone()
-            };
-            assert_eq!(primary(a), primary(b), "replication {} strategy {k}", f.replication);
+            assert_eq!(
+                without_suggestion_and_tier_counts(a),
+                without_suggestion_and_tier_counts(b),
+                "replication {} strategy {k}",
+                f.replication
+            );
             // Every member who may be prompted is followed: tier-prompt counts are exact.
             assert_eq!(
                 (a.tier_shown, a.tier_accepted, a.tier_sampling_var),
@@ -232,17 +242,11 @@ fn primary_only_runs_keep_every_primary_tally_and_metric() {
         let all = engine::run(&sc, &opts, &|_| {}, &cancel).unwrap().replications;
         let primary_opts = RunOptions { primary_only: true, ..opts };
         let primary = engine::run(&sc, &primary_opts, &|_| {}, &cancel).unwrap().replications;
-        let secondary_zeroed = |t: &aovlab::engine::StrategyCounts| aovlab::engine::StrategyCounts {
-            pre_shown: 0,
-            pre_accepted: 0,
-            tier_shown: 0,
-            tier_accepted: 0,
+        let secondary_zeroed = |t: &StrategyCounts| StrategyCounts {
             ship_shown: 0,
             ship_accepted: 0,
-            pre_sampling_var: [0; 3],
-            tier_sampling_var: [0; 3],
             ship_sampling_var: [0; 3],
-            ..t.clone()
+            ..without_suggestion_and_tier_counts(t)
         };
         for (a, b) in all.iter().zip(&primary) {
             assert_eq!((a.visitors, a.carts), (b.visitors, b.carts));
