@@ -398,7 +398,7 @@ pub fn holdout_orders(sc: &crate::model::Scenario, reps: u32, carts: u64) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::stages::{pre_memo, pre_stage};
+    use crate::engine::stages::{post_offers, post_stage, pre_memo, pre_stage};
 
     /// Stage 2 skips the cart's links and the ranking where no suggestion can be taken
     /// (`stages::pre_memo`): for every pre-checkout spec of the article, and of the
@@ -446,5 +446,65 @@ mod tests {
             }
             assert!(skipped > 1_000 && taken > 1_000, "both branches ran: {skipped} skipped, {taken} taken");
         }
+    }
+
+    /// Stage 5 skips the order's links and the ranking where no offer can be taken
+    /// (`stages::may_accept`): for every post-checkout spec of the article, of the article
+    /// with popular offers of three, and of the article with eager shoppers, the
+    /// shortcut's offers shown and taken equal the full ranking's for every order, with
+    /// accepted extras (some already in the cart, some repeated) and without.
+    #[test]
+    fn the_post_checkout_shortcut_is_the_full_ranking() {
+        let article = crate::io::scenario_file::ARTICLE_TOML;
+        let line = r#"post_checkout = { policy = "matched", offers = 1, offer_discount = 0.10 }"#;
+        assert_eq!(article.matches(line).count(), 2, "the article's offers changed");
+        assert!(article.contains("acceptance_propensity = 0.9"), "the article's new visitors changed");
+        let i = article.rfind(line).expect("two");
+        let popular = format!(
+            "{}{}{}",
+            &article[..i],
+            r#"post_checkout = { policy = "popular", offers = 3 }"#,
+            &article[i + line.len()..]
+        );
+        let eager = article.replace("acceptance_propensity = 0.9", "acceptance_propensity = 2.5");
+        let (mut skipped, mut taken) = (0, 0);
+        for text in [article.to_string(), popular, eager] {
+            let sc = crate::io::scenario_file::parse_scenario(&text, "article").expect("valid");
+            let c = Compiled::new(&sc);
+            let mut s = Scratch::new(sc.products.len(), sc.strategies.len());
+            let mut taken_here = 0;
+            for rep in 0..3 {
+                let w = Realized::draw(&sc, rep);
+                let mut rng = chunk_rng(sc.seed(), rep, 1);
+                for _ in 0..3_000 {
+                    let segment = w.segment_alias.sample(&mut rng);
+                    let key = rng.next_u64();
+                    let sh = build_cart(&c, &w, segment, &w.segments[segment], key, &mut shopper_rng(key), &mut s);
+                    let n = (rng.next_u64() % 4) as usize;
+                    let extras: Vec<u32> = (0..n).map(|_| (rng.next_u64() % sc.products.len() as u64) as u32).collect();
+                    let value = sh.v0 + (rng.next_u64() % 5_000) as i64;
+                    for (k, st) in sc.strategies.iter().enumerate() {
+                        let Some(post) = &st.post_checkout else { continue };
+                        s.serial += 1;
+                        let full = post_offers(&c, &w, k, post, &sh, &extras, n > 0, value, &mut s);
+                        s.serial += 1;
+                        let linked = s.linked;
+                        let fast = post_stage(&c, &w, k, post, &sh, &extras, n > 0, value, &mut s);
+                        skipped += u32::from(s.linked == linked);
+                        taken_here += full.accepted;
+                        assert_eq!(
+                            (fast.shown, fast.accepted, fast.revenue, fast.cost),
+                            (full.shown, full.accepted, full.revenue, full.cost),
+                            "replication {rep}, strategy {}, cart {:?}, extras {extras:?}",
+                            st.name(),
+                            s.cart
+                        );
+                    }
+                }
+            }
+            assert!(taken_here > 100, "offers were taken: {taken_here}");
+            taken += taken_here;
+        }
+        assert!(skipped > 1_000 && taken > 1_000, "both branches ran: {skipped} skipped, {taken} taken");
     }
 }

@@ -519,12 +519,89 @@ pub(super) fn pre_stage(c: &Compiled, w: &Realized, sh: &Shopper, pre: &PreCheck
 }
 
 /// Stage 5: the offers strategy `k` makes to an order of the cart plus `extras`
-/// worth `order_value`, and which the shopper takes.
+/// worth `order_value`, and which the shopper takes. Where no offer can be taken
+/// ([`may_accept`]) none is, whatever is offered, and every policy shows min(offers,
+/// post-purchase products not in the order) (each fills its offers from all of them):
+/// the order's links and the ranking are then not needed.
 // Kept out of line: inlined into the per-strategy loop, its code made that loop
 // 2-6% slower in paired rounds (it runs about once per shopper with an order).
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn post_stage(
+    c: &Compiled,
+    w: &Realized,
+    k: usize,
+    post: &PostCheckout,
+    sh: &Shopper,
+    extras: &[u32],
+    satiated: bool,
+    order_value: i64,
+    s: &mut Scratch,
+) -> PostResult {
+    if may_accept(c, w, k, post.offers, sh, satiated, order_value) {
+        post_offers(c, w, k, post, sh, extras, satiated, order_value, s)
+    } else {
+        let left = c.post_purchase_count - post_purchase_in_order(c, s, extras);
+        PostResult { shown: u64::from(post.offers).min(left as u64), ..PostResult::default() }
+    }
+}
+
+/// An offer's acceptance before relevance and price: (post_accept x propensity,
+/// what satiation keeps of it, their product; MODEL.md rule 20).
+#[inline]
+fn post_acceptance(w: &Realized, sh: &Shopper, satiated: bool) -> (f64, f64, f64) {
+    let accept_base = w.facts.post_checkout_base_accept * sh.seg.propensity;
+    // Satiation (MODEL.md rule 20): an order that already holds an accepted suggestion
+    // or a tier top-up (`satiated`; a free-shipping top-up does not count) accepts each
+    // offer with its probability x (1 - satiation). The offers are chosen as without it.
+    let keep = if satiated { 1.0 - w.facts.satiation } else { 1.0 };
+    // x 1.0 is exact: without satiation the acceptance is as before, bit for bit.
+    (accept_base, keep, accept_base * keep)
+}
+
+/// Whether any of the first `offers` confirmation-page offers strategy `k` makes to an
+/// order worth `order_value` could be taken. Offer j's product p is taken where u_j
+/// (value + sensitivity x offer_price_p) < accept_kept x rel_p x value (and u_j <
+/// keep; [`post_offers`]); rel_p is at most the strongest link or the baseline, and
+/// the offer price at least the strategy's lowest. Every operation rounds
+/// monotonically, so where the test fails at those bounds it fails for every
+/// product: exact, as [`may_take`] is for stage 2.
+#[inline]
+fn may_accept(
+    c: &Compiled,
+    w: &Realized,
+    k: usize,
+    offers: u32,
+    sh: &Shopper,
+    satiated: bool,
+    order_value: i64,
+) -> bool {
+    let (_, _, accept_kept) = post_acceptance(w, sh, satiated);
+    let base = accept_kept * c.max_strength.max(w.facts.baseline_relevance);
+    let (price, value) = (c.min_offer_price[k] as f64, order_value.max(1) as f64);
+    (0..u64::from(offers)).any(|j| {
+        below_price_scaled(decision_uniform(sh.key, decision::POST + j), base, sh.seg.price_sensitivity, price, value)
+    })
+}
+
+/// How many distinct post-purchase products the order (the cart and `extras`) holds.
+#[inline]
+fn post_purchase_in_order(c: &Compiled, s: &Scratch, extras: &[u32]) -> usize {
+    let is = |p: u32| c.post_purchase[p as usize];
+    let in_cart = s.cart.iter().filter(|&&p| is(p)).count();
+    let extra = (0..extras.len())
+        .filter(|&i| {
+            let p = extras[i];
+            is(p) && !s.in_cart(p) && !extras[..i].contains(&p)
+        })
+        .count();
+    in_cart + extra
+}
+
+/// [`post_stage`] in full: the offers ranked and each tested.
+#[inline]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn post_offers(
     c: &Compiled,
     w: &Realized,
     k: usize,
@@ -554,13 +631,7 @@ pub(super) fn post_stage(
             s.extra_links.add_item(c, p, w.facts.baseline_relevance);
         }
     }
-    let accept_base = w.facts.post_checkout_base_accept * seg.propensity;
-    // Satiation (MODEL.md rule 20): an order that already holds an accepted suggestion
-    // or a tier top-up (`satiated`; a free-shipping top-up does not count) accepts each
-    // offer with its probability x (1 - satiation). The offers are chosen as without it.
-    let keep = if satiated { 1.0 - w.facts.satiation } else { 1.0 };
-    // x 1.0 is exact: without satiation the acceptance is as before, bit for bit.
-    let accept_kept = accept_base * keep;
+    let (accept_base, keep, accept_kept) = post_acceptance(w, sh, satiated);
     let rel = |s: &Scratch, p: u32| {
         let cart = s.cands.rel_or(p, baseline);
         if use_order_set { cart.max(s.extra_links.rel_or(p, baseline)) } else { cart }

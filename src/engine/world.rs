@@ -34,6 +34,11 @@ pub struct Compiled<'a> {
     /// Per strategy with post-checkout offers: every product's offer price in cents,
     /// price x (1 - offer_discount) rounded to the cent (empty for other strategies).
     pub offer_prices: Vec<Vec<i64>>,
+    /// Per strategy: the lowest of its offer prices, cents (0 without offers): no
+    /// offer's price factor is above its.
+    pub min_offer_price: Vec<i64>,
+    /// How many products may be offered on the confirmation page (`post_purchase`).
+    pub post_purchase_count: usize,
     /// Per segment: alias table over products (popularity x category affinity).
     pub cart_alias: Vec<WeightedAliasIndex<f64>>,
     /// Most slots of any strategy showing `matched` suggestions ranked by relevance:
@@ -164,7 +169,7 @@ impl<'a> Compiled<'a> {
             (0..sc.strategies.len()).filter(|&k| sc.strategies[k].tier_prompt.is_some()).collect();
         let tier_dense = !sc.tiers.is_empty() && !prompting.is_empty();
         let top_threshold = sc.tiers.iter().map(|t| t.threshold).max().unwrap_or(0);
-        let offer_prices = sc
+        let offer_prices: Vec<Vec<i64>> = sc
             .strategies
             .iter()
             .map(|st| match st.post_checkout {
@@ -194,9 +199,12 @@ impl<'a> Compiled<'a> {
             .any(|&l| sc.costs.of(l).per_order > 0.0);
         let max_strength =
             sc.product_links.iter().chain(&sc.category_links).flatten().map(|l| l.strength).fold(0.0, f64::max);
+        let min_offer_price = offer_prices.iter().map(|o| o.iter().copied().min().unwrap_or(0)).collect();
         Compiled {
             sc,
             max_strength,
+            min_offer_price,
+            post_purchase_count: p.iter().filter(|q| q.post_purchase).count(),
             min_price: p.iter().map(|q| q.price).min().unwrap_or(0),
             shipping: sc.has_shipping(),
             ship_fee: sc.shipping.fee,
