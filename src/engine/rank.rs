@@ -84,18 +84,20 @@ pub(super) fn offer_top_k<T: Copy>(best: &mut [T], n: &mut usize, k: usize, x: T
     }
 }
 
-/// Fills `s.shown` with the pre-checkout suggestions of a policy.
+/// Fills `s.shown` with the first `k` (at most the policy's slots) pre-checkout
+/// suggestions of a policy: the first `k` of its whole ranking, as every ranking here
+/// is a strict order taken best first.
 #[inline]
 pub(super) fn select_pre(
     c: &Compiled,
     s: &mut Scratch,
     pre: &PreCheckout,
+    k: usize,
     v0: i64,
     price_sensitivity: f64,
     baseline: f64,
 ) {
     let sc = c.sc;
-    let k = pre.slots as usize;
     s.shown.clear();
     match pre.policy {
         PrePolicy::Popular => {

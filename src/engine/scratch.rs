@@ -105,6 +105,9 @@ pub struct Scratch {
     /// The `serial` of the shopper whose candidates `cands` (and their ranking) hold
     /// (see `rank::ensure_links`).
     pub(super) linked: u64,
+    /// The `serial` of the shopper whose takeable pre-checkout slots `takeable` holds
+    /// (see `stages::takeable`), and those slots (bit j: slot j).
+    pub(super) takeable: (u64, u32),
     /// Per group leader (see [`Compiled::pre_leader`]): its stage-2 result.
     pub(super) pre_memo: Vec<(u64, PreResult)>,
     /// Per group leader (see [`Compiled::post_leader`]): its stage-5 result for an
@@ -135,6 +138,7 @@ impl Scratch {
             net: vec![(0, 0); n_strategies],
             serial: 0,
             linked: 0,
+            takeable: (0, 0),
             pre_memo: vec![(0, PreResult::default()); n_strategies],
             post_memo: vec![(0, 0, PostResult::default()); n_strategies],
         }

@@ -398,10 +398,12 @@ pub fn holdout_orders(sc: &crate::model::Scenario, reps: u32, carts: u64) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::stages::{post_offers, post_stage, pre_memo, pre_stage};
+    use crate::engine::stages::{first_slots, post_offers, post_stage, pre_memo, pre_stage};
 
-    /// Stage 2 skips the cart's links and the ranking where no suggestion can be taken
-    /// (`stages::pre_memo`): for every pre-checkout spec of the article, and of the
+    /// Stage 2 skips the cart's links and the ranking where no suggestion can be taken,
+    /// and otherwise ranks only as far as the last slot whose suggestion can be and
+    /// tests only such slots (`stages::pre_memo`): for every pre-checkout spec of the
+    /// article (popular, matched and expected-value rankings), and of the
     /// article with a baseline relevance above every link and its new visitors eager, the
     /// shortcut's shown and taken equal the full ranking's for every shopper.
     #[test]
@@ -428,7 +430,7 @@ mod tests {
                     for (k, st) in sc.strategies.iter().enumerate() {
                         let Some(stage) = &st.pre_checkout else { continue };
                         s.serial += 1;
-                        let full = pre_stage(&c, &w, &sh, stage, &mut s);
+                        let full = pre_stage(&c, &w, &sh, stage, first_slots(stage.slots), &mut s);
                         s.serial += 1;
                         let linked = s.linked;
                         let fast = pre_memo(&c, &w, c.pre_leader[k], &sh, stage, &mut s);

@@ -350,9 +350,11 @@ fn round_signed(x: f64) -> i64 {
 
 /// Stage 2 for the strategies whose pre-checkout spec is group `g`'s
 /// ([`Compiled::pre_leader`]): simulated once per shopper, then reused. Where no
-/// slot's suggestion can be taken ([`may_take`]) nothing is, whatever is shown, and
+/// slot's suggestion can be taken ([`takeable`]) nothing is, whatever is shown, and
 /// every policy shows min(slots, products not in the cart) (each fills its slots from
 /// the whole catalog): the cart's links and the ranking are then not needed.
+/// Otherwise the ranking goes only as far as the last slot whose suggestion can be
+/// taken, and only such slots are tested.
 #[inline]
 pub(super) fn pre_memo(
     c: &Compiled,
@@ -365,29 +367,50 @@ pub(super) fn pre_memo(
     if s.pre_memo[g].0 == s.serial {
         return s.pre_memo[g].1;
     }
-    let r = if may_take(c, w, sh, stage.slots) {
-        pre_stage(c, w, sh, stage, s)
+    let slots = takeable(c, w, sh, s) & first_slots(stage.slots);
+    let r = if slots != 0 {
+        pre_stage(c, w, sh, stage, slots, s)
     } else {
-        let free = (c.sc.products.len() - s.cart.len()) as u32;
-        PreResult { shown: stage.slots.min(free), ..PreResult::default() }
+        PreResult { shown: stage.slots.min(free_slots(c, s)), ..PreResult::default() }
     };
     s.pre_memo[g] = (s.serial, r);
     r
 }
 
-/// Whether any of the first `slots` pre-checkout suggestions could be taken. Slot j's
-/// suggestion p is taken where u_j (v0 + sensitivity x price_p) < pre_base x rel_p x
-/// v0 ([`below_price_scaled`]); rel_p is at most the strongest link or the baseline,
-/// and price_p at least the lowest price. Every operation rounds monotonically, so
-/// where the test fails at those bounds it fails for every product: exact, not an
-/// estimate. (A bound from the cart's own strongest links saved nothing on the
-/// article: most carts link to something strong.)
+/// Bits 0 to `slots` - 1.
 #[inline]
-fn may_take(c: &Compiled, w: &Realized, sh: &Shopper, slots: u32) -> bool {
-    let v0 = sh.v0 as f64;
-    let least = v0 + sh.seg.price_sensitivity * c.min_price as f64;
-    let bound = sh.pre_base * c.max_strength.max(w.facts.baseline_relevance) * v0;
-    (0..u64::from(slots)).any(|j| decision_uniform(sh.key, decision::PRE + j) * least < bound)
+pub(super) fn first_slots(slots: u32) -> u32 {
+    if slots >= 32 { u32::MAX } else { (1 << slots) - 1 }
+}
+
+/// How many products are not in the cart: every pre-checkout policy fills its slots
+/// from all of them.
+#[inline]
+fn free_slots(c: &Compiled, s: &Scratch) -> u32 {
+    (c.sc.products.len() - s.cart.len()) as u32
+}
+
+/// The pre-checkout slots, of the most any strategy shows, whose suggestion could be
+/// taken (bit j: slot j), once per shopper. Slot j's suggestion p is taken where u_j
+/// (v0 + sensitivity x price_p) < pre_base x rel_p x v0 ([`below_price_scaled`]);
+/// rel_p is at most the strongest link or the baseline, and price_p at least the
+/// lowest price. Every operation rounds monotonically, so where the test fails at
+/// those bounds it fails for every product: exact, not an estimate. (A bound from the
+/// cart's own strongest links saved nothing on the article: most carts link to
+/// something strong.)
+#[inline]
+fn takeable(c: &Compiled, w: &Realized, sh: &Shopper, s: &mut Scratch) -> u32 {
+    if s.takeable.0 != s.serial {
+        let v0 = sh.v0 as f64;
+        let least = v0 + sh.seg.price_sensitivity * c.min_price as f64;
+        let bound = sh.pre_base * c.max_strength.max(w.facts.baseline_relevance) * v0;
+        let mut slots = 0;
+        for j in 0..c.max_pre_slots {
+            slots |= u32::from(decision_uniform(sh.key, decision::PRE + u64::from(j)) * least < bound) << j;
+        }
+        s.takeable = (s.serial, slots);
+    }
+    s.takeable.1
 }
 
 /// Stage 3 (MODEL.md): whether strategy `k`'s tier prompt shows to shopper `sh`, whose
@@ -493,18 +516,31 @@ pub(super) struct PostResult {
     pub(super) cost: i64,
 }
 
-/// Stage 2: the suggestions of `pre` shown to the shopper, and which they take.
+/// Stage 2: the suggestions of `pre` shown to the shopper, and which they take, of
+/// the slots in `takeable` (bit j: slot j; not 0): the others' suggestions cannot be
+/// taken ([`takeable`]), so the ranking stops at the last slot in it.
 #[inline]
-pub(super) fn pre_stage(c: &Compiled, w: &Realized, sh: &Shopper, pre: &PreCheckout, s: &mut Scratch) -> PreResult {
+pub(super) fn pre_stage(
+    c: &Compiled,
+    w: &Realized,
+    sh: &Shopper,
+    pre: &PreCheckout,
+    takeable: u32,
+    s: &mut Scratch,
+) -> PreResult {
     let sc = c.sc;
     let seg = sh.seg;
     let baseline = w.facts.baseline_relevance;
     let mut r = PreResult::default();
     ensure_links(c, baseline, s);
-    select_pre(c, s, pre, sh.v0, seg.price_sensitivity, baseline);
+    let ranked = (32 - takeable.leading_zeros()).min(pre.slots);
+    select_pre(c, s, pre, ranked as usize, sh.v0, seg.price_sensitivity, baseline);
+    r.shown = if ranked == pre.slots { s.shown.len() as u32 } else { pre.slots.min(free_slots(c, s)) };
     for (j, &p) in s.shown.iter().enumerate() {
+        if takeable & (1 << j) == 0 {
+            continue;
+        }
         let prod = &sc.products[p as usize];
-        r.shown += 1;
         // Accepted with probability pre_accept x propensity x rel x price factor.
         let u = decision_uniform(sh.key, decision::PRE + j as u64);
         let base = sh.pre_base * s.cands.rel_or(p, baseline);
@@ -565,7 +601,7 @@ fn post_acceptance(w: &Realized, sh: &Shopper, satiated: bool) -> (f64, f64, f64
 /// keep; [`post_offers`]); rel_p is at most the strongest link or the baseline, and
 /// the offer price at least the strategy's lowest. Every operation rounds
 /// monotonically, so where the test fails at those bounds it fails for every
-/// product: exact, as [`may_take`] is for stage 2.
+/// product: exact, as [`takeable`] is for stage 2.
 #[inline]
 fn may_accept(
     c: &Compiled,

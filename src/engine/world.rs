@@ -44,6 +44,8 @@ pub struct Compiled<'a> {
     /// Most slots of any strategy showing `matched` suggestions ranked by relevance:
     /// how many of a cart's linked products need ranking.
     pub max_matched_slots: usize,
+    /// The most pre-checkout slots any strategy shows (0 without suggestions).
+    pub max_pre_slots: u32,
     /// Whether any strategy shows `matched` post-checkout offers (and so needs the
     /// cart's linked post-purchase products).
     pub post_matched: bool,
@@ -232,6 +234,7 @@ impl<'a> Compiled<'a> {
             post_by_price_desc,
             cart_alias,
             max_matched_slots,
+            max_pre_slots: sc.strategies.iter().filter_map(|s| s.pre_checkout).map(|pre| pre.slots).max().unwrap_or(0),
         }
     }
 }
