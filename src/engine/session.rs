@@ -398,14 +398,16 @@ pub fn holdout_orders(sc: &crate::model::Scenario, reps: u32, carts: u64) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::stages::{first_slots, post_offers, post_stage, pre_memo, pre_stage};
+    use crate::engine::stages::{first_slots, post_offers, post_stage, pre_memo, pre_stage, takeable};
 
     /// Stage 2 skips the cart's links and the ranking where no suggestion can be taken,
     /// and otherwise ranks only as far as the last slot whose suggestion can be and
     /// tests only such slots (`stages::pre_memo`): for every pre-checkout spec of the
     /// article (popular, matched and expected-value rankings), and of the
     /// article with a baseline relevance above every link and its new visitors eager, the
-    /// shortcut's shown and taken equal the full ranking's for every shopper.
+    /// shortcut's shown and taken equal the full ranking's for every shopper. The
+    /// takeable slots are found once per shopper and serve every spec (all of them run
+    /// under one serial), and rankings cut short are among those compared.
     #[test]
     fn the_pre_checkout_shortcut_is_the_full_ranking() {
         let article = crate::io::scenario_file::ARTICLE_TOML;
@@ -415,11 +417,11 @@ mod tests {
         let eager = article
             .replace("baseline_relevance = 0.03", "baseline_relevance = 0.95")
             .replace("acceptance_propensity = 0.9", "acceptance_propensity = 2.5");
+        let (mut skipped, mut cut, mut taken) = (0, 0, 0);
         for text in [article.to_string(), eager] {
             let sc = crate::io::scenario_file::parse_scenario(&text, "article").expect("valid");
             let c = Compiled::new(&sc);
             let mut s = Scratch::new(sc.products.len(), sc.strategies.len());
-            let (mut skipped, mut taken) = (0, 0);
             for rep in 0..3 {
                 let w = Realized::draw(&sc, rep);
                 let mut rng = chunk_rng(sc.seed(), rep, 0);
@@ -427,34 +429,53 @@ mod tests {
                     let segment = w.segment_alias.sample(&mut rng);
                     let key = rng.next_u64();
                     let sh = build_cart(&c, &w, segment, &w.segments[segment], key, &mut shopper_rng(key), &mut s);
-                    for (k, st) in sc.strategies.iter().enumerate() {
-                        let Some(stage) = &st.pre_checkout else { continue };
-                        s.serial += 1;
-                        let full = pre_stage(&c, &w, &sh, stage, first_slots(stage.slots), &mut s);
-                        s.serial += 1;
-                        let linked = s.linked;
+                    let specs: Vec<(usize, &crate::model::PreCheckout)> = sc
+                        .strategies
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, st)| Some((k, st.pre_checkout.as_ref()?)))
+                        .collect();
+                    let full: Vec<_> = specs
+                        .iter()
+                        .map(|&(_, stage)| {
+                            s.serial += 1;
+                            let r = pre_stage(&c, &w, &sh, stage, first_slots(stage.slots), &mut s);
+                            (r.shown, r.accepted, r.cross, r.cost, r.extras)
+                        })
+                        .collect();
+                    s.serial += 1;
+                    for (&(k, stage), full) in specs.iter().zip(&full) {
                         let fast = pre_memo(&c, &w, c.pre_leader[k], &sh, stage, &mut s);
-                        skipped += u32::from(s.linked == linked);
-                        taken += full.accepted;
+                        taken += full.1;
                         assert_eq!(
-                            (fast.shown, fast.accepted, fast.cross, fast.cost, fast.extras),
-                            (full.shown, full.accepted, full.cross, full.cost, full.extras),
+                            &(fast.shown, fast.accepted, fast.cross, fast.cost, fast.extras),
+                            full,
                             "replication {rep}, strategy {}, cart {:?}",
-                            st.name(),
+                            sc.strategies[k].name(),
                             s.cart
                         );
                     }
+                    skipped += u32::from(s.linked != s.serial);
+                    let mask = takeable(&c, &w, &sh, &mut s);
+                    for &(_, stage) in &specs {
+                        let m = mask & first_slots(stage.slots);
+                        cut += u32::from(m != 0 && 32 - m.leading_zeros() < stage.slots);
+                    }
                 }
             }
-            assert!(skipped > 1_000 && taken > 1_000, "both branches ran: {skipped} skipped, {taken} taken");
         }
+        assert!(
+            skipped > 1_000 && cut > 1_000 && taken > 1_000,
+            "every branch ran: {skipped} skipped, {cut} cut short, {taken} taken"
+        );
     }
 
     /// Stage 5 skips the order's links and the ranking where no offer can be taken
     /// (`stages::may_accept`): for every post-checkout spec of the article, of the article
     /// with popular offers of three, and of the article with eager shoppers, the
     /// shortcut's offers shown and taken equal the full ranking's for every order, with
-    /// accepted extras (some already in the cart, some repeated) and without.
+    /// accepted extras (some already in the cart, some repeated, some orders holding
+    /// nearly every post-purchase product) and without.
     #[test]
     fn the_post_checkout_shortcut_is_the_full_ranking() {
         let article = crate::io::scenario_file::ARTICLE_TOML;
@@ -469,12 +490,14 @@ mod tests {
             &article[i + line.len()..]
         );
         let eager = article.replace("acceptance_propensity = 0.9", "acceptance_propensity = 2.5");
-        let (mut skipped, mut taken) = (0, 0);
+        let (mut skipped, mut capped, mut taken) = (0, 0, 0);
         for text in [article.to_string(), popular, eager] {
             let sc = crate::io::scenario_file::parse_scenario(&text, "article").expect("valid");
             let c = Compiled::new(&sc);
             let mut s = Scratch::new(sc.products.len(), sc.strategies.len());
             let mut taken_here = 0;
+            let post_purchase: Vec<u32> =
+                (0..sc.products.len() as u32).filter(|&p| c.post_purchase[p as usize]).collect();
             for rep in 0..3 {
                 let w = Realized::draw(&sc, rep);
                 let mut rng = chunk_rng(sc.seed(), rep, 1);
@@ -482,8 +505,15 @@ mod tests {
                     let segment = w.segment_alias.sample(&mut rng);
                     let key = rng.next_u64();
                     let sh = build_cart(&c, &w, segment, &w.segments[segment], key, &mut shopper_rng(key), &mut s);
-                    let n = (rng.next_u64() % 4) as usize;
-                    let extras: Vec<u32> = (0..n).map(|_| (rng.next_u64() % sc.products.len() as u64) as u32).collect();
+                    // One order in four holds every post-purchase product but up to two:
+                    // fewer are left than some specs offer.
+                    let extras: Vec<u32> = if rng.next_u64().is_multiple_of(4) {
+                        post_purchase[(rng.next_u64() % 3) as usize..].to_vec()
+                    } else {
+                        let n = rng.next_u64() % 4;
+                        (0..n).map(|_| (rng.next_u64() % sc.products.len() as u64) as u32).collect()
+                    };
+                    let n = extras.len();
                     let value = sh.v0 + (rng.next_u64() % 5_000) as i64;
                     for (k, st) in sc.strategies.iter().enumerate() {
                         let Some(post) = &st.post_checkout else { continue };
@@ -493,6 +523,7 @@ mod tests {
                         let linked = s.linked;
                         let fast = post_stage(&c, &w, k, post, &sh, &extras, n > 0, value, &mut s);
                         skipped += u32::from(s.linked == linked);
+                        capped += u32::from(full.shown < u64::from(post.offers));
                         taken_here += full.accepted;
                         assert_eq!(
                             (fast.shown, fast.accepted, fast.revenue, fast.cost),
@@ -507,6 +538,9 @@ mod tests {
             assert!(taken_here > 100, "offers were taken: {taken_here}");
             taken += taken_here;
         }
-        assert!(skipped > 1_000 && taken > 1_000, "both branches ran: {skipped} skipped, {taken} taken");
+        assert!(
+            skipped > 1_000 && capped > 100 && taken > 1_000,
+            "every branch ran: {skipped} skipped, {capped} with fewer products left than offers, {taken} taken"
+        );
     }
 }

@@ -399,7 +399,7 @@ fn free_slots(c: &Compiled, s: &Scratch) -> u32 {
 /// cart's own strongest links saved nothing on the article: most carts link to
 /// something strong.)
 #[inline]
-fn takeable(c: &Compiled, w: &Realized, sh: &Shopper, s: &mut Scratch) -> u32 {
+pub(super) fn takeable(c: &Compiled, w: &Realized, sh: &Shopper, s: &mut Scratch) -> u32 {
     if s.takeable.0 != s.serial {
         let v0 = sh.v0 as f64;
         let least = v0 + sh.seg.price_sensitivity * c.min_price as f64;
