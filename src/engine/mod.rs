@@ -2,6 +2,7 @@
 //! parallel, exact tallies and their summaries. No front end, no files.
 
 pub mod counts;
+mod offers;
 mod rank;
 pub mod rng;
 pub mod runner;

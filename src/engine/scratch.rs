@@ -1,7 +1,8 @@
 //! Each worker's reusable buffers: sets of products cleared in O(1) by bumping an
 //! epoch, and the per-shopper scratch of the stages. No allocation per visitor.
 
-use super::stages::{PostResult, PreResult};
+use super::offers::PostResult;
+use super::stages::PreResult;
 use super::world::Compiled;
 use crate::model::{LinkTarget, MAX_CART_ITEMS, MAX_SLOTS};
 

@@ -1,7 +1,8 @@
 //! One chunk of visitors, each evaluated under every strategy in one pass
 //! (MODEL.md "One visitor under one strategy"): the funnel, the cart, and the loop over
 //! strategies with the tallies of the comparison with the holdout. The stages are in
-//! [`super::stages`], the rankings in [`super::rank`], the buffers in [`super::scratch`].
+//! [`super::stages`] (stage 5's offers in [`super::offers`]), the rankings in
+//! [`super::rank`], the buffers in [`super::scratch`].
 
 use rand::{Rng, RngExt};
 use rand_distr::Distribution;
@@ -398,7 +399,30 @@ pub fn holdout_orders(sc: &crate::model::Scenario, reps: u32, carts: u64) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::stages::{first_slots, post_offers, post_stage, pre_memo, pre_stage, takeable};
+    use crate::engine::offers::{post_offers, post_stage};
+    use crate::engine::stages::{first_slots, pre_memo, pre_stage, takeable};
+
+    /// Calls `f` with `n` shoppers of replication `rep`, each drawn as a chunk draws
+    /// them (a segment, a key from chunk `chunk`'s stream, the cart from the shopper's
+    /// own stream), and the chunk's stream for the test's own draws.
+    fn each_shopper(
+        sc: &crate::model::Scenario,
+        c: &Compiled,
+        s: &mut Scratch,
+        rep: u32,
+        chunk: u64,
+        n: usize,
+        mut f: impl FnMut(&Realized, &Shopper, &mut Scratch, &mut StreamRng),
+    ) {
+        let w = Realized::draw(sc, rep);
+        let mut rng = chunk_rng(sc.seed(), rep, chunk);
+        for _ in 0..n {
+            let segment = w.segment_alias.sample(&mut rng);
+            let key = rng.next_u64();
+            let sh = build_cart(c, &w, segment, &w.segments[segment], key, &mut shopper_rng(key), s);
+            f(&w, &sh, s, &mut rng);
+        }
+    }
 
     /// Stage 2 skips the cart's links and the ranking where no suggestion can be taken,
     /// and otherwise ranks only as far as the last slot whose suggestion can be and
@@ -423,12 +447,7 @@ mod tests {
             let c = Compiled::new(&sc);
             let mut s = Scratch::new(sc.products.len(), sc.strategies.len());
             for rep in 0..3 {
-                let w = Realized::draw(&sc, rep);
-                let mut rng = chunk_rng(sc.seed(), rep, 0);
-                for _ in 0..4_000 {
-                    let segment = w.segment_alias.sample(&mut rng);
-                    let key = rng.next_u64();
-                    let sh = build_cart(&c, &w, segment, &w.segments[segment], key, &mut shopper_rng(key), &mut s);
+                each_shopper(&sc, &c, &mut s, rep, 0, 4_000, |w, sh, s, _| {
                     let specs: Vec<(usize, &crate::model::PreCheckout)> = sc
                         .strategies
                         .iter()
@@ -439,13 +458,13 @@ mod tests {
                         .iter()
                         .map(|&(_, stage)| {
                             s.serial += 1;
-                            let r = pre_stage(&c, &w, &sh, stage, first_slots(stage.slots), &mut s);
+                            let r = pre_stage(&c, w, sh, stage, first_slots(stage.slots), s);
                             (r.shown, r.accepted, r.cross, r.cost, r.extras)
                         })
                         .collect();
                     s.serial += 1;
                     for (&(k, stage), full) in specs.iter().zip(&full) {
-                        let fast = pre_memo(&c, &w, c.pre_leader[k], &sh, stage, &mut s);
+                        let fast = pre_memo(&c, w, c.pre_leader[k], sh, stage, s);
                         taken += full.1;
                         assert_eq!(
                             &(fast.shown, fast.accepted, fast.cross, fast.cost, fast.extras),
@@ -456,12 +475,12 @@ mod tests {
                         );
                     }
                     skipped += u32::from(s.linked != s.serial);
-                    let mask = takeable(&c, &w, &sh, &mut s);
+                    let mask = takeable(&c, w, sh, s);
                     for &(_, stage) in &specs {
                         let m = mask & first_slots(stage.slots);
                         cut += u32::from(m != 0 && 32 - m.leading_zeros() < stage.slots);
                     }
-                }
+                });
             }
         }
         assert!(
@@ -471,7 +490,7 @@ mod tests {
     }
 
     /// Stage 5 skips the order's links and the ranking where no offer can be taken
-    /// (`stages::may_accept`): for every post-checkout spec of the article, of the article
+    /// (`offers::may_accept`): for every post-checkout spec of the article, of the article
     /// with popular offers of three, and of the article with eager shoppers, the
     /// shortcut's offers shown and taken equal the full ranking's for every order, with
     /// accepted extras (some already in the cart, some repeated, some orders holding
@@ -499,12 +518,7 @@ mod tests {
             let post_purchase: Vec<u32> =
                 (0..sc.products.len() as u32).filter(|&p| c.post_purchase[p as usize]).collect();
             for rep in 0..3 {
-                let w = Realized::draw(&sc, rep);
-                let mut rng = chunk_rng(sc.seed(), rep, 1);
-                for _ in 0..3_000 {
-                    let segment = w.segment_alias.sample(&mut rng);
-                    let key = rng.next_u64();
-                    let sh = build_cart(&c, &w, segment, &w.segments[segment], key, &mut shopper_rng(key), &mut s);
+                each_shopper(&sc, &c, &mut s, rep, 1, 3_000, |w, sh, s, rng| {
                     // One order in four holds every post-purchase product but up to two:
                     // fewer are left than some specs offer.
                     let extras: Vec<u32> = if rng.next_u64().is_multiple_of(4) {
@@ -518,10 +532,10 @@ mod tests {
                     for (k, st) in sc.strategies.iter().enumerate() {
                         let Some(post) = &st.post_checkout else { continue };
                         s.serial += 1;
-                        let full = post_offers(&c, &w, k, post, &sh, &extras, n > 0, value, &mut s);
+                        let full = post_offers(&c, w, k, post, sh, &extras, n > 0, value, s);
                         s.serial += 1;
                         let linked = s.linked;
-                        let fast = post_stage(&c, &w, k, post, &sh, &extras, n > 0, value, &mut s);
+                        let fast = post_stage(&c, w, k, post, sh, &extras, n > 0, value, s);
                         skipped += u32::from(s.linked == linked);
                         capped += u32::from(full.shown < u64::from(post.offers));
                         taken_here += full.accepted;
@@ -533,7 +547,7 @@ mod tests {
                             s.cart
                         );
                     }
-                }
+                });
             }
             assert!(taken_here > 100, "offers were taken: {taken_here}");
             taken += taken_here;
