@@ -228,7 +228,10 @@ pub fn plan(
     }
     let each = |d: u32, t: u32| progress(0.2 + 0.8 * f64::from(d) / f64::from(t));
     let arms = [&holdout_arm, &treatment_arm];
-    let groups: Vec<Vec<RepCounts>> = crate::engine::run_groups(&arms, &sizes, &o, &each, cancel)?;
+    // The arms are read for gross lifts only (`MEASURED`); the revenue forgone net of
+    // returns comes from the paired run.
+    let gross = RunOptions { gross_only: true, ..o.clone() };
+    let groups: Vec<Vec<RepCounts>> = crate::engine::run_groups(&arms, &sizes, &gross, &each, cancel)?;
     let z = normal_quantile(1.0 - plan.alpha / 2.0);
     let z_power = normal_quantile(TARGET_POWER);
     let planned = plan.groups_by(plan.days);

@@ -357,6 +357,7 @@ impl SimArgs {
             replications,
             path: self.engine_path(),
             primary_only: false,
+            gross_only: false,
         }
     }
 

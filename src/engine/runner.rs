@@ -36,6 +36,11 @@ pub struct RunOptions {
     /// same bit for bit; the shown and accepted counts before checkout are not
     /// estimates of anything and must not be read.
     pub primary_only: bool,
+    /// No net figure is read (returns, handling and program costs per order; MODEL.md
+    /// rules 18-19): the tallies only net figures need (`items_base`, `items_cross`,
+    /// `cost_by_source`, `net_moments`, `orders_shown`) are left at 0 and must not be
+    /// read. Every other tally is the same bit for bit.
+    pub gross_only: bool,
 }
 
 /// A progress report, sent after each completed replication.

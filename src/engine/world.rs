@@ -99,11 +99,17 @@ pub struct Compiled<'a> {
 
 impl<'a> Compiled<'a> {
     /// As `opts` asks: with [`super::RunOptions::primary_only`], no abandoner is
-    /// sampled or followed (their counts before checkout are not read).
+    /// sampled or followed (their counts before checkout are not read); with
+    /// [`super::RunOptions::gross_only`], no order is netted.
     pub fn for_options(mut self, opts: &super::RunOptions) -> Self {
         if opts.primary_only {
             self.abandoners_counted = false;
             self.tier_dense = false;
+        }
+        if opts.gross_only {
+            self.returns = false;
+            self.counts_shown = false;
+            self.order_tallies = false;
         }
         self
     }
