@@ -228,7 +228,9 @@ fn followed_members_counts_are_exact() {
 /// A gross-only run (`RunOptions::gross_only`, what the holdout planner's arms ask)
 /// nets no order: every tally but those only net figures read is the same bit for
 /// bit, and those are left at 0, on the three shipped scenarios' settings and the
-/// article with a per-order program cost (each zeroed tally is filled somewhere).
+/// article with a per-order program cost (each zeroed tally is filled somewhere); so
+/// is every metric but those `Metric::reads_net_tallies` names, and each of those
+/// moves somewhere.
 #[test]
 fn gross_only_runs_keep_every_gross_tally() {
     let read = |file: &str| std::fs::read_to_string(format!("scenarios/{file}.toml")).unwrap();
@@ -246,6 +248,7 @@ fn gross_only_runs_keep_every_gross_tally() {
     ];
     // Whether each group of net tallies was filled somewhere by the full runs.
     let mut filled = [false; 4];
+    let mut moved = vec![false; aovlab::report::Metric::ALL.len()];
     for (file, text) in texts {
         let mut sc = common::scenario(&text);
         sc.store.visitors = 20_000;
@@ -271,10 +274,27 @@ fn gross_only_runs_keep_every_gross_tally() {
                 filled[2] |= ta.net_moments.iter().any(|&m| m != 0);
                 filled[3] |= ta.orders_shown.iter().any(|&n| n != 0);
             }
+            // Every metric that does not read the net tallies is the same.
+            let (ra, rb) = (aovlab::report::replication(&sc, a), aovlab::report::replication(&sc, b));
+            for (sa, sb) in ra.strategies.iter().zip(&rb.strategies) {
+                for (i, m) in aovlab::report::Metric::ALL.iter().enumerate() {
+                    // Compared as printed: an undefined error is NaN on both sides.
+                    let (x, y) = (format!("{:?}", m.estimate(sa)), format!("{:?}", m.estimate(sb)));
+                    if m.reads_net_tallies() {
+                        moved[i] |= x != y;
+                    } else {
+                        assert_eq!(x, y, "{file}: {}", m.label());
+                    }
+                }
+            }
         }
     }
     // The comparison sees every field it zeroes.
     assert!(filled.iter().all(|&f| f), "items, costs, net moments, orders shown filled: {filled:?}");
+    // Each metric said to read them moved somewhere: the test sees a list too long.
+    for (m, moved) in aovlab::report::Metric::ALL.iter().zip(moved) {
+        assert!(!m.reads_net_tallies() || moved, "{} is said to read the net tallies but never moved", m.label());
+    }
 }
 
 /// A run that reads only primary tallies (`RunOptions::primary_only`, as the holdout

@@ -297,9 +297,14 @@ pub fn analyse_with(
     let per_input = if decision.is_some() { GRID.len() } else { 2 };
     let runs = 1 + inputs.len() * per_input;
     let all = opts.replications.clone().unwrap_or(0..sc.replications());
-    // Unless the outcome is a take rate before checkout, only primary tallies are read.
-    // (Decided here whatever the caller asked: a take-rate outcome needs the counts.)
-    let opts = &RunOptions { primary_only: !outcome.metric.reads_shown_counts(), ..opts.clone() };
+    // Unless the outcome is a take rate before checkout, only primary tallies are read,
+    // and unless it is a net figure, no order is netted. (Decided here whatever the
+    // caller asked: such an outcome needs those tallies.)
+    let opts = &RunOptions {
+        primary_only: !outcome.metric.reads_shown_counts(),
+        gross_only: !outcome.metric.reads_net_tallies(),
+        ..opts.clone()
+    };
     let tenth = (all.end - all.start) / 10;
     let first = (preview && all.end - all.start >= PREVIEW_FROM).then(|| all.start..all.start + tenth);
     // Progress: replications run, of the planned runs' (a preview's runs are reused,

@@ -306,6 +306,24 @@ impl Metric {
         )
     }
 
+    /// Whether it reads the tallies only net figures need (returns, handling and the
+    /// program costs per order; MODEL.md rules 18-19), which a run with
+    /// [`crate::engine::RunOptions::gross_only`] does not keep.
+    pub fn reads_net_tallies(self) -> bool {
+        matches!(
+            self,
+            Metric::NetRevenuePerVisitor
+                | Metric::NetMarginPerVisitor
+                | Metric::NetRpvLift
+                | Metric::NetMarginLift
+                | Metric::AnnualNetImpact
+                | Metric::AnnualProgramCost
+                | Metric::AnnualIncrementalNetMargin
+                | Metric::Roi
+                | Metric::PaybackMonths
+        )
+    }
+
     /// Whether it compares a strategy with the holdout.
     pub fn is_lift(self) -> bool {
         Metric::LIFTS.contains(&self)

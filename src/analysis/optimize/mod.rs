@@ -329,8 +329,12 @@ fn evaluate(
     progress: &(dyn Fn(f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<(Vec<Vec<Values>>, Vec<Values>), OptimizeError> {
-    // A metric the run does not keep the counts for is left undefined, never read.
-    let kept = |m: &Metric| !(opts.primary_only && m.reads_shown_counts());
+    // A metric the run does not keep the tallies for is left undefined, never read.
+    let kept = |m: &Metric| {
+        let unkept_counts = opts.primary_only && m.reads_shown_counts();
+        let unkept_net = opts.gross_only && m.reads_net_tallies();
+        !(unkept_counts || unkept_net)
+    };
     let values = |r: &Replication, k: usize| -> Values {
         Metric::ALL.iter().map(|m| m.estimate(&r.strategies[k]).filter(|_| kept(m)).map(|e| e.value)).collect()
     };
@@ -367,9 +371,11 @@ fn evaluate(
 /// The options of the screening and the race: they read only the objective, the
 /// constraints, conversion, AOV and revenue per visitor, so unless the search reads a
 /// count before checkout, only primary tallies are kept
-/// ([`RunOptions::primary_only`]). The finalists' fresh evaluation keeps everything.
+/// ([`RunOptions::primary_only`]), and unless it reads a net figure, no order is
+/// netted ([`RunOptions::gross_only`]). The finalists' fresh evaluation keeps
+/// everything.
 fn racing_options(search: &Search, opts: &RunOptions) -> RunOptions {
-    RunOptions { primary_only: !search.reads_shown_counts(), ..opts.clone() }
+    RunOptions { primary_only: !search.reads_shown_counts(), gross_only: !search.reads_net_tallies(), ..opts.clone() }
 }
 
 /// Screens the candidates of shard `shard = (i, n)` (every `n`th from the `i`th; all
@@ -490,7 +496,7 @@ pub fn finish(
     fresh_list.extend(own_variants.map(|(k, s)| Variant { levers: (*s).clone(), draws_as: Some(k) }));
     let raced = raced / all_work;
     let p = |f: f64| progress(raced + (1.0 - raced) * f);
-    let every_count = RunOptions { primary_only: false, ..opts.clone() };
+    let every_count = RunOptions { primary_only: false, gross_only: false, ..opts.clone() };
     let (fresh, fresh_holdout) = evaluate(sc, spec, &fresh_list, 0..total_reps, fresh_seed, &every_count, &p, cancel)?;
     let n_final = alive.len();
     let final_stage = stages.len();

@@ -146,6 +146,12 @@ impl Search {
         self.objective.metric().reads_shown_counts() || self.constraints.iter().any(|c| c.metric.reads_shown_counts())
     }
 
+    /// Whether the objective or a constraint reads a net figure's tallies
+    /// ([`Metric::reads_net_tallies`]).
+    pub(super) fn reads_net_tallies(&self) -> bool {
+        self.objective.metric().reads_net_tallies() || self.constraints.iter().any(|c| c.metric.reads_net_tallies())
+    }
+
     /// The objective's mean and the constraints' shortfall of a candidate's values.
     pub(super) fn score(&self, values: &[Values]) -> (f64, f64) {
         let obj = mean_of(values, self.objective.metric()).unwrap_or(f64::NEG_INFINITY);
