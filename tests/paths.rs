@@ -229,7 +229,7 @@ fn followed_members_counts_are_exact() {
 /// nets no order: every tally but those only net figures read is the same bit for
 /// bit, and those are left at 0, on the three shipped scenarios' settings and the
 /// article with a per-order program cost (each zeroed tally is filled somewhere); so
-/// is every metric but those `Metric::reads_net_tallies` names, and each of those
+/// is every metric but those `Metric::is_net` names, and each of those
 /// moves somewhere.
 #[test]
 fn gross_only_runs_keep_every_gross_tally() {
@@ -280,7 +280,7 @@ fn gross_only_runs_keep_every_gross_tally() {
                 for (i, m) in aovlab::report::Metric::ALL.iter().enumerate() {
                     // Compared as printed: an undefined error is NaN on both sides.
                     let (x, y) = (format!("{:?}", m.estimate(sa)), format!("{:?}", m.estimate(sb)));
-                    if m.reads_net_tallies() {
+                    if m.is_net() {
                         moved[i] |= x != y;
                     } else {
                         assert_eq!(x, y, "{file}: {}", m.label());
@@ -293,7 +293,7 @@ fn gross_only_runs_keep_every_gross_tally() {
     assert!(filled.iter().all(|&f| f), "items, costs, net moments, orders shown filled: {filled:?}");
     // Each metric said to read them moved somewhere: the test sees a list too long.
     for (m, moved) in aovlab::report::Metric::ALL.iter().zip(moved) {
-        assert!(!m.reads_net_tallies() || moved, "{} is said to read the net tallies but never moved", m.label());
+        assert!(!m.is_net() || moved, "{} is said to read the net tallies but never moved", m.label());
     }
 }
 

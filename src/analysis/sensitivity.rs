@@ -302,7 +302,7 @@ pub fn analyse_with(
     // caller asked: such an outcome needs those tallies.)
     let opts = &RunOptions {
         primary_only: !outcome.metric.reads_shown_counts(),
-        gross_only: !outcome.metric.reads_net_tallies(),
+        gross_only: !outcome.metric.is_net(),
         ..opts.clone()
     };
     let tenth = (all.end - all.start) / 10;

@@ -262,7 +262,8 @@ impl Metric {
         [Metric::PreCheckoutAcceptanceRate, Metric::TierPromptAcceptanceRate, Metric::PostCheckoutAcceptanceRate];
 
     /// Whether it depends on returns or program costs (MODEL.md rules 18 and 19): the
-    /// net metrics and what follows from them.
+    /// net metrics and what follows from them. They read the tallies that a run with
+    /// [`crate::engine::RunOptions::gross_only`] does not keep.
     pub fn is_net(self) -> bool {
         matches!(
             self,
@@ -303,24 +304,6 @@ impl Metric {
         matches!(
             self,
             Metric::PreCheckoutAcceptanceRate | Metric::TierPromptAcceptanceRate | Metric::ShippingPromptAcceptanceRate
-        )
-    }
-
-    /// Whether it reads the tallies only net figures need (returns, handling and the
-    /// program costs per order; MODEL.md rules 18-19), which a run with
-    /// [`crate::engine::RunOptions::gross_only`] does not keep.
-    pub fn reads_net_tallies(self) -> bool {
-        matches!(
-            self,
-            Metric::NetRevenuePerVisitor
-                | Metric::NetMarginPerVisitor
-                | Metric::NetRpvLift
-                | Metric::NetMarginLift
-                | Metric::AnnualNetImpact
-                | Metric::AnnualProgramCost
-                | Metric::AnnualIncrementalNetMargin
-                | Metric::Roi
-                | Metric::PaybackMonths
         )
     }
 

@@ -332,7 +332,7 @@ fn evaluate(
     // A metric the run does not keep the tallies for is left undefined, never read.
     let kept = |m: &Metric| {
         let unkept_counts = opts.primary_only && m.reads_shown_counts();
-        let unkept_net = opts.gross_only && m.reads_net_tallies();
+        let unkept_net = opts.gross_only && m.is_net();
         !(unkept_counts || unkept_net)
     };
     let values = |r: &Replication, k: usize| -> Values {
@@ -375,7 +375,7 @@ fn evaluate(
 /// netted ([`RunOptions::gross_only`]). The finalists' fresh evaluation keeps
 /// everything.
 fn racing_options(search: &Search, opts: &RunOptions) -> RunOptions {
-    RunOptions { primary_only: !search.reads_shown_counts(), gross_only: !search.reads_net_tallies(), ..opts.clone() }
+    RunOptions { primary_only: !search.reads_shown_counts(), gross_only: !search.reads_net(), ..opts.clone() }
 }
 
 /// Screens the candidates of shard `shard = (i, n)` (every `n`th from the `i`th; all

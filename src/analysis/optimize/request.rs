@@ -146,10 +146,9 @@ impl Search {
         self.objective.metric().reads_shown_counts() || self.constraints.iter().any(|c| c.metric.reads_shown_counts())
     }
 
-    /// Whether the objective or a constraint reads a net figure's tallies
-    /// ([`Metric::reads_net_tallies`]).
-    pub(super) fn reads_net_tallies(&self) -> bool {
-        self.objective.metric().reads_net_tallies() || self.constraints.iter().any(|c| c.metric.reads_net_tallies())
+    /// Whether the objective or a constraint is a net figure ([`Metric::is_net`]).
+    pub(super) fn reads_net(&self) -> bool {
+        self.objective.metric().is_net() || self.constraints.iter().any(|c| c.metric.is_net())
     }
 
     /// The objective's mean and the constraints' shortfall of a candidate's values.
