@@ -12,5 +12,5 @@ mod stages;
 pub mod world;
 
 pub use counts::{RepCounts, StrategyCounts};
-pub use runner::{CHUNK_VISITORS, Progress, RunError, RunOptions, RunOutput, run, run_groups};
+pub use runner::{CHUNK_VISITORS, Progress, RunError, RunOptions, RunOutput, run, run_groups, run_held};
 pub use session::SimPath;

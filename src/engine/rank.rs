@@ -10,10 +10,10 @@ use crate::model::{PreCheckout, PrePolicy, Ranking};
 /// Builds the shopper's relevance candidates (the links of every cart item) and their
 /// matched ranking, once per simulated shopper and only where some stage reads them:
 /// many followed members see a tier prompt and take nothing, and need neither.
-/// `s.linked` records the shopper (by `s.serial`) they were built for.
+/// `s.linked` records the cart (by `s.cart_serial`) they were built for.
 #[inline]
 pub(super) fn ensure_links(c: &Compiled, baseline: f64, s: &mut Scratch) {
-    if c.needs_links && s.linked != s.serial {
+    if c.needs_links && s.linked != s.cart_serial {
         link_cart(c, baseline, s);
     }
 }
@@ -21,7 +21,7 @@ pub(super) fn ensure_links(c: &Compiled, baseline: f64, s: &mut Scratch) {
 /// [`ensure_links`]'s work, out of line: the test runs several times per shopper.
 #[inline(never)]
 fn link_cart(c: &Compiled, baseline: f64, s: &mut Scratch) {
-    s.linked = s.serial;
+    s.linked = s.cart_serial;
     s.cands.clear();
     for i in 0..s.cart.len() {
         let p = s.cart[i];

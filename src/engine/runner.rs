@@ -11,9 +11,9 @@ use rayon::prelude::*;
 
 use super::counts::RepCounts;
 use super::scratch::Scratch;
-use super::session::{SimPath, simulate_chunk};
+use super::session::{SimPath, Worlds, same_carts, simulate_chunk, simulate_chunk_worlds};
 use super::world::{Compiled, Realized};
-use crate::model::Scenario;
+use crate::model::{Hold, Scenario};
 
 /// Visitors per chunk: the unit of parallel work and of random streams. Changing it
 /// changes which random numbers each visitor gets (not the distribution of results).
@@ -188,6 +188,89 @@ fn run_in_pool(
         elapsed: start.elapsed(),
         threads: rayon::current_num_threads(),
     })
+}
+
+/// Runs `sc` once per entry of `holds`, with those inputs held ([`Scenario::hold`]
+/// gives them; an empty list is `sc` as it is), on the same visitors: in each
+/// replication, the worlds whose draws build the same carts ([`same_carts`]: every
+/// held input is read only after the cart, as the acceptance rates, frictions,
+/// eligibility and strategies' levers are) share each cart, and the stage-2 results
+/// of worlds whose stage 2 reads the same draws. Each world's tallies are those of
+/// [`run`] on `sc` with its holds, bit for bit (every stream is the same, and what is
+/// shared is what each world would compute alike); worlds whose carts differ are
+/// simulated on their own. Returns, per entry of `holds`, the tallies of the
+/// replications `opts` asks for (all when `None`), in replication order; `progress`
+/// hears replications done and the total.
+pub fn run_held(
+    sc: &Scenario,
+    holds: &[Vec<Hold>],
+    opts: &RunOptions,
+    progress: &(dyn Fn(u32, u32) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<Vec<RepCounts>>, RunError> {
+    let scs: Vec<Scenario> = holds.iter().map(|h| Scenario { held: h.clone(), ..sc.clone() }).collect();
+    let work = || {
+        let compiled: Vec<Compiled> = scs.iter().map(|sc| Compiled::new(sc).for_options(opts)).collect();
+        let reps = opts.replications.clone().unwrap_or(0..sc.replications());
+        let total = reps.len() as u32;
+        let done = AtomicU32::new(0);
+        let visitors = sc.visitors();
+        let n_chunks = visitors.div_ceil(CHUNK_VISITORS);
+        let (n_products, n_strategies) = (sc.products.len(), sc.strategies.len());
+        let results: Vec<Option<Vec<RepCounts>>> = reps
+            .into_par_iter()
+            .map(|rep| {
+                let drawn: Vec<Realized> = scs.iter().map(|sc| Realized::draw(sc, rep)).collect();
+                let mut out: Vec<Option<RepCounts>> = vec![None; scs.len()];
+                // Worlds with the same carts as the first world not yet placed, in turn.
+                let mut left: Vec<usize> = (0..scs.len()).collect();
+                while let Some(&first) = left.first() {
+                    let (group, rest): (Vec<usize>, Vec<usize>) =
+                        left.iter().partition(|&&j| same_carts(&drawn[first], &drawn[j]));
+                    left = rest;
+                    let ws = Worlds::new(group.iter().map(|&j| (&compiled[j], &drawn[j])).collect());
+                    let counts = (0..n_chunks)
+                        .into_par_iter()
+                        .map(|chunk| {
+                            if cancel.load(Ordering::Relaxed) {
+                                return None;
+                            }
+                            let n = CHUNK_VISITORS.min(visitors - chunk * CHUNK_VISITORS);
+                            Some(with_scratch(n_products, n_strategies, |scratch| {
+                                simulate_chunk_worlds(&ws, rep, chunk, n, opts.path, scratch)
+                            }))
+                        })
+                        .try_reduce(
+                            || group.iter().map(|_| RepCounts::new(rep, n_strategies)).collect(),
+                            |a: Vec<RepCounts>, b| Some(a.into_iter().zip(&b).map(|(a, b)| a.merge(b)).collect()),
+                        )?;
+                    for (&j, c) in group.iter().zip(counts) {
+                        out[j] = Some(c);
+                    }
+                }
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                out.into_iter().collect::<Option<Vec<RepCounts>>>()
+            })
+            .collect();
+        if cancel.load(Ordering::Relaxed) || results.iter().any(Option::is_none) {
+            return Err(RunError::Cancelled);
+        }
+        let mut per_world: Vec<Vec<RepCounts>> = vec![Vec::with_capacity(total as usize); scs.len()];
+        for rep in results.into_iter().flatten() {
+            for (w, c) in per_world.iter_mut().zip(rep) {
+                w.push(c);
+            }
+        }
+        Ok(per_world)
+    };
+    match opts.threads {
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| RunError::Threads { threads, reason: thread_error_text(&e) })?
+            .install(work),
+        None => work(),
+    }
 }
 
 /// Simulates separate groups of visitors in each replication's world (the arms and

@@ -101,15 +101,23 @@ pub struct Scratch {
     pub(super) attributing: u64,
     /// Per strategy: the visitor's net revenue and margin, with returns (rule 18).
     pub(super) net: Vec<(i64, i64)>,
-    /// Counts simulated shoppers: a memo below is this shopper's when its serial is.
+    /// Counts simulated shoppers, and each world of one in a run of several worlds
+    /// ([`super::runner::run_held`]): a stage-5 memo is this shopper's in this world
+    /// when its serial is.
     pub(super) serial: u64,
-    /// The `serial` of the shopper whose candidates `cands` (and their ranking) hold
-    /// (see `rank::ensure_links`).
+    /// Counts carts: the candidates `cands` are this cart's when `linked` is.
+    pub(super) cart_serial: u64,
+    /// Counts what stage 2 reads: a new cart, or a world whose stage 2 reads other
+    /// draws than the world before it. `takeable` and `pre_memo` are valid when equal.
+    pub(super) pre_serial: u64,
+    /// The `cart_serial` of the cart whose candidates `cands` (and their ranking)
+    /// hold (see `rank::ensure_links`).
     pub(super) linked: u64,
-    /// The `serial` of the shopper whose takeable pre-checkout slots `takeable` holds
-    /// (see `stages::takeable`), and those slots (bit j: slot j).
+    /// The `pre_serial` whose takeable pre-checkout slots `takeable` holds (see
+    /// `stages::takeable`), and those slots (bit j: slot j).
     pub(super) takeable: (u64, u32),
-    /// Per group leader (see [`Compiled::pre_leader`]): its stage-2 result.
+    /// Per group leader (see [`Compiled::pre_leader`]): its stage-2 result, by
+    /// `pre_serial`.
     pub(super) pre_memo: Vec<(u64, PreResult)>,
     /// Per group leader (see [`Compiled::post_leader`]): its stage-5 result for an
     /// order that is the cart, and that order's value.
@@ -138,6 +146,8 @@ impl Scratch {
             attributing: 0,
             net: vec![(0, 0); n_strategies],
             serial: 0,
+            cart_serial: 0,
+            pre_serial: 0,
             linked: 0,
             takeable: (0, 0),
             pre_memo: vec![(0, PreResult::default()); n_strategies],
@@ -148,6 +158,22 @@ impl Scratch {
     /// Whether these buffers serve a catalog of `n_products` and `n_strategies`.
     pub fn fits(&self, n_products: usize, n_strategies: usize) -> bool {
         self.cart_set.len() == n_products && self.outcomes.len() == n_strategies
+    }
+
+    /// A new shopper: every memo is stale.
+    #[inline]
+    pub(super) fn next_shopper(&mut self) {
+        self.serial += 1;
+        self.cart_serial += 1;
+        self.pre_serial += 1;
+    }
+
+    /// The same cart in another world: stage 5's memos are stale, and stage 2's where
+    /// `stage_2_differs` (the world's stage 2 reads other draws).
+    #[inline]
+    pub(super) fn next_world(&mut self, stage_2_differs: bool) {
+        self.serial += 1;
+        self.pre_serial += u64::from(stage_2_differs);
     }
 
     pub(super) fn new_cart(&mut self) {

@@ -11,7 +11,7 @@ use super::counts::RepCounts;
 use super::rng::{StreamRng, chunk_rng, decision, decision_uniform, shopper_rng};
 use super::scratch::Scratch;
 use super::stages::{Outcome, Shopper, before_checkout, round_nonneg, simulate_strategy};
-use super::world::{Compiled, Realized, SegmentDraw};
+use super::world::{Compiled, Realized};
 use crate::model::{MAX_CART_ITEMS, MAX_MONEY};
 
 /// On the fast path, a shopper who cannot complete under a strategy is simulated
@@ -54,10 +54,103 @@ pub fn simulate_chunk(
     path: SimPath,
     s: &mut Scratch,
 ) -> RepCounts {
-    let sc = c.sc;
-    let mut counts = RepCounts::new(rep, sc.strategies.len());
+    let mut counts = RepCounts::new(rep, c.sc.strategies.len());
     counts.visitors = n;
-    let mut rng = chunk_rng(sc.seed(), rep, chunk);
+    counts.carts = shoppers(c.sc.seed(), w, rep, chunk, n, path, |segment, key, skip| {
+        shopper(c, w, segment, key, skip, s, &mut counts);
+    });
+    counts
+}
+
+/// Worlds that build the same carts from the same random numbers: the same scenario
+/// with different inputs held ([`crate::model::Scenario::hold`]), whose draws in a
+/// replication differ in nothing a cart reads ([`same_carts`]). Each is simulated on
+/// every cart, so each world's tallies are its own run's, bit for bit.
+pub struct Worlds<'a> {
+    /// Each world's compiled scenario and draws.
+    pub worlds: Vec<(&'a Compiled<'a>, &'a Realized)>,
+    /// The order in which a cart visits them (indices into `worlds`), with whether a
+    /// world's stage 2 reads other draws than the world before it ([`same_stage_2`]).
+    pub order: Vec<(usize, bool)>,
+}
+
+impl<'a> Worlds<'a> {
+    /// `worlds`, all with the same carts, in an order that puts the worlds whose stage
+    /// 2 reads the same draws next to each other (their stage-2 results are shared).
+    pub fn new(worlds: Vec<(&'a Compiled<'a>, &'a Realized)>) -> Self {
+        let mut class: Vec<usize> = Vec::with_capacity(worlds.len());
+        for (j, (_, w)) in worlds.iter().enumerate() {
+            class.push((0..j).find(|&i| class[i] == i && same_stage_2(worlds[i].1, w)).unwrap_or(j));
+        }
+        let mut order: Vec<usize> = (0..worlds.len()).collect();
+        order.sort_by_key(|&j| (class[j], j));
+        let order = order.iter().enumerate().map(|(i, &j)| (j, i == 0 || class[order[i - 1]] != class[j])).collect();
+        Self { worlds, order }
+    }
+}
+
+/// Whether two worlds' draws agree on everything a cart reads (the segments' traffic,
+/// add-to-cart rates, cart sizes and loyalty shares, and the baseline relevance that
+/// decides the cart's links): then the same random numbers build the same carts.
+pub fn same_carts(a: &Realized, b: &Realized) -> bool {
+    a.facts.baseline_relevance.to_bits() == b.facts.baseline_relevance.to_bits()
+        && a.segments.len() == b.segments.len()
+        && a.segments.iter().zip(&b.segments).all(|(x, y)| {
+            [x.share, x.add_to_cart_rate, x.mean_cart_size, x.member_share]
+                .iter()
+                .zip([y.share, y.add_to_cart_rate, y.mean_cart_size, y.member_share])
+                .all(|(p, q)| p.to_bits() == q.to_bits())
+        })
+}
+
+/// Whether two worlds with the same carts give stage 2 the same draws (the base
+/// acceptance before checkout, and each segment's propensity and price sensitivity):
+/// then every pre-checkout spec shows and sells the same, and one result serves both.
+fn same_stage_2(a: &Realized, b: &Realized) -> bool {
+    a.facts.pre_checkout_base_accept.to_bits() == b.facts.pre_checkout_base_accept.to_bits()
+        && a.segments.iter().zip(&b.segments).all(|(x, y)| {
+            x.propensity.to_bits() == y.propensity.to_bits()
+                && x.price_sensitivity.to_bits() == y.price_sensitivity.to_bits()
+        })
+}
+
+/// [`simulate_chunk`] for several worlds at once: each cart is built once and then
+/// simulated in every world. Returns each world's tallies, in `ws.worlds` order.
+pub fn simulate_chunk_worlds(
+    ws: &Worlds,
+    rep: u32,
+    chunk: u64,
+    n: u64,
+    path: SimPath,
+    s: &mut Scratch,
+) -> Vec<RepCounts> {
+    let (c, w) = ws.worlds[0];
+    let mut counts: Vec<RepCounts> =
+        ws.worlds.iter().map(|(c, _)| RepCounts::new(rep, c.sc.strategies.len())).collect();
+    let carts = shoppers(c.sc.seed(), w, rep, chunk, n, path, |segment, key, skip| {
+        shopper_worlds(ws, segment, key, skip, s, &mut counts);
+    });
+    for t in &mut counts {
+        t.visitors = n;
+        t.carts = carts;
+    }
+    counts
+}
+
+/// The chunk's shoppers with a cart, drawn as `path` draws them from the chunk's
+/// stream: `f(segment, key, skip)` for each. Returns how many there were.
+#[inline(always)]
+fn shoppers(
+    seed: u64,
+    w: &Realized,
+    rep: u32,
+    chunk: u64,
+    n: u64,
+    path: SimPath,
+    mut f: impl FnMut(usize, u64, bool),
+) -> u64 {
+    let mut carts = 0;
+    let mut rng = chunk_rng(seed, rep, chunk);
     match path {
         SimPath::PerVisitor => {
             for _ in 0..n {
@@ -65,8 +158,8 @@ pub fn simulate_chunk(
                 let seg = &w.segments[segment];
                 let u: f64 = rng.random();
                 if u < seg.add_to_cart_rate {
-                    counts.carts += 1;
-                    shopper(c, w, segment, rng.next_u64(), false, s, &mut counts);
+                    carts += 1;
+                    f(segment, rng.next_u64(), false);
                 }
             }
         }
@@ -81,15 +174,15 @@ pub fn simulate_chunk(
                 let visitors = if last { left } else { binomial(&mut rng, left, p) };
                 left -= visitors;
                 share_left -= seg.share;
-                let carts = binomial(&mut rng, visitors, seg.add_to_cart_rate);
-                counts.carts += carts;
-                for _ in 0..carts {
-                    shopper(c, w, segment, rng.next_u64(), skip, s, &mut counts);
+                let n_carts = binomial(&mut rng, visitors, seg.add_to_cart_rate);
+                carts += n_carts;
+                for _ in 0..n_carts {
+                    f(segment, rng.next_u64(), skip);
                 }
             }
         }
     }
-    counts
+    carts
 }
 
 fn binomial(rng: &mut StreamRng, n: u64, p: f64) -> u64 {
@@ -116,23 +209,77 @@ enum Mode {
     Skipped,
 }
 
+/// Whether a shopper who cannot complete under a strategy is sampled under it (see
+/// [`SimPath::Fast`]).
+#[inline]
+fn is_sampled(c: &Compiled, key: u64, skip: bool) -> bool {
+    skip && c.abandoners_counted && decision_uniform(key, decision::SAMPLE) * (ABANDONER_WEIGHT as f64) < 1.0
+}
+
+/// Whether the shopper completes under no strategy and nothing they see is counted:
+/// all of their tallies are 0.
+#[inline]
+fn nothing_to_do(c: &Compiled, w: &Realized, segment: usize, u_checkout: f64, sampled: bool, skip: bool) -> bool {
+    skip && !sampled && !c.tier_dense && u_checkout >= w.completion_bound_max[segment]
+}
+
 /// The shopper with key `key` (who has a cart), under every strategy; adds to
 /// `counts` (but not to `counts.carts`, which the caller counts). With `skip`,
 /// strategies under which the shopper cannot complete are sampled (see [`SimPath::Fast`]).
 fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: &mut Scratch, counts: &mut RepCounts) {
-    let sc = c.sc;
     let u_checkout = decision_uniform(key, decision::CHECKOUT);
-    let sampled =
-        skip && c.abandoners_counted && decision_uniform(key, decision::SAMPLE) * (ABANDONER_WEIGHT as f64) < 1.0;
-    let completes_nowhere = u_checkout >= w.completion_bound_max[segment];
-    if skip && !sampled && !c.tier_dense && completes_nowhere {
-        // Completes under no strategy and is not sampled: all of its tallies are 0.
+    let sampled = is_sampled(c, key, skip);
+    if nothing_to_do(c, w, segment, u_checkout, sampled, skip) {
         return;
     }
-    let bounds = &w.completion_bounds[segment];
-    let seg = &w.segments[segment];
     let mut rng = shopper_rng(key);
-    let shopper = build_cart(c, w, segment, seg, key, &mut rng, s);
+    let shopper = build_cart(c, w, segment, key, &mut rng, s);
+    s.next_shopper();
+    in_world(c, w, segment, &shopper, u_checkout, sampled, skip, s, counts);
+}
+
+/// [`shopper`] in every world of `ws` (`counts` in `ws.worlds` order): the cart is
+/// built once, in the first world, which builds every world's.
+fn shopper_worlds(ws: &Worlds, segment: usize, key: u64, skip: bool, s: &mut Scratch, counts: &mut [RepCounts]) {
+    let u_checkout = decision_uniform(key, decision::CHECKOUT);
+    if ws.worlds.iter().all(|&(c, w)| nothing_to_do(c, w, segment, u_checkout, is_sampled(c, key, skip), skip)) {
+        return;
+    }
+    let (c, w) = ws.worlds[0];
+    let mut rng = shopper_rng(key);
+    let cart = build_cart(c, w, segment, key, &mut rng, s);
+    s.next_shopper();
+    for (i, &(j, stage_2_differs)) in ws.order.iter().enumerate() {
+        if i > 0 {
+            s.next_world(stage_2_differs);
+        }
+        let (c, w) = ws.worlds[j];
+        let sampled = is_sampled(c, key, skip);
+        if nothing_to_do(c, w, segment, u_checkout, sampled, skip) {
+            continue;
+        }
+        let shopper = in_segment(w, segment, key, (cart.v0, cart.cart_cost, cart.member, cart.spend, cart.items));
+        in_world(c, w, segment, &shopper, u_checkout, sampled, skip, s, &mut counts[j]);
+    }
+}
+
+/// The shopper `sh` under every strategy of world `w`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn in_world(
+    c: &Compiled,
+    w: &Realized,
+    segment: usize,
+    shopper: &Shopper,
+    u_checkout: f64,
+    sampled: bool,
+    skip: bool,
+    s: &mut Scratch,
+    counts: &mut RepCounts,
+) {
+    let sc = c.sc;
+    let completes_nowhere = u_checkout >= w.completion_bound_max[segment];
+    let bounds = &w.completion_bounds[segment];
     // Tier prompts are rare: sampling the abandoners who see one 1 in 8 left a handful
     // of sampled prompts per replication at holdout sizes, and intervals that covered
     // three times in four. So a member below the top tier is followed up to the prompt
@@ -141,16 +288,14 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
     let dense = skip && c.tier_dense && shopper.member && shopper.spend < c.top_threshold;
     if skip && !sampled && completes_nowhere {
         if dense {
-            s.serial += 1;
             for &k in &c.prompting {
                 let t = &mut counts.strategies[k];
-                let o = followed(c, w, k, &sc.strategies[k], &shopper, s, t);
+                let o = followed(c, w, k, &sc.strategies[k], shopper, s, t);
                 count_before_checkout(t, &o, false);
             }
         }
         return;
     }
-    s.serial += 1;
     let mut any_order = false;
     s.attributing = 0;
     for (k, st) in sc.strategies.iter().enumerate() {
@@ -166,11 +311,11 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
         let t = &mut counts.strategies[k];
         let o = match mode {
             Mode::Skipped => Outcome::default(),
-            Mode::Followed => followed(c, w, k, st, &shopper, s, t),
+            Mode::Followed => followed(c, w, k, st, shopper, s, t),
             // A uniform of 2 completes in no case: stages 2-3 only.
             Mode::Full | Mode::Sampled => {
                 let u = if mode == Mode::Full { u_checkout } else { 2.0 };
-                simulate_strategy(c, w, k, st, &shopper, u, s, t)
+                simulate_strategy(c, w, k, st, shopper, u, s, t)
             }
         };
         count_before_checkout(t, &o, mode == Mode::Sampled);
@@ -298,16 +443,17 @@ fn add_sampling_var(var: &mut [u64; 3], [shown, accepted]: [u64; 2]) {
     var[2] += F * shown * accepted;
 }
 
+/// Draws the shopper's cart (from `rng`, the shopper's own stream) into `s.cart`.
 fn build_cart<'w>(
     c: &Compiled,
     w: &'w Realized,
     segment: usize,
-    seg: &'w SegmentDraw,
     key: u64,
     rng: &mut StreamRng,
     s: &mut Scratch,
 ) -> Shopper<'w> {
     let sc = c.sc;
+    let seg = &w.segments[segment];
     let extra = match &w.extra_items[segment] {
         Some(d) => (d.sample(rng) as usize).min(MAX_CART_ITEMS - 1),
         None => 0,
@@ -332,6 +478,19 @@ fn build_cart<'w>(
     } else {
         0
     };
+    in_segment(w, segment, key, (v0, cart_cost, member, spend, extra as u32 + 1))
+}
+
+/// A shopper of `segment` in world `w` with the cart (value, cost, membership, spend
+/// to date, items): what the world's draws decide about them.
+#[inline(always)]
+fn in_segment(
+    w: &Realized,
+    segment: usize,
+    key: u64,
+    (v0, cart_cost, member, spend, items): (i64, i64, bool, i64, u32),
+) -> Shopper<'_> {
+    let seg = &w.segments[segment];
     Shopper {
         seg,
         completion_base: &w.completion_base[segment],
@@ -342,7 +501,7 @@ fn build_cart<'w>(
         cart_cost,
         member,
         spend,
-        items: extra as u32 + 1,
+        items,
         // u < 1 always: every order is eligible at 1 without a draw.
         eligible: seg.post_eligibility >= 1.0 || decision_uniform(key, decision::ELIGIBLE) < seg.post_eligibility,
     }
@@ -380,8 +539,8 @@ pub fn holdout_orders(sc: &crate::model::Scenario, reps: u32, carts: u64) -> Vec
             let segment = pick.sample(&mut rng);
             let key = rng.next_u64();
             let mut srng = shopper_rng(key);
-            let shopper = build_cart(&c, &w, segment, &w.segments[segment], key, &mut srng, &mut s);
-            s.serial += 1;
+            let shopper = build_cart(&c, &w, segment, key, &mut srng, &mut s);
+            s.next_shopper();
             let u = decision_uniform(key, decision::CHECKOUT);
             let o = simulate_strategy(&c, &w, h, &sc.strategies[h], &shopper, u, &mut s, &mut t);
             if o.ordered {
@@ -419,7 +578,7 @@ mod tests {
         for _ in 0..n {
             let segment = w.segment_alias.sample(&mut rng);
             let key = rng.next_u64();
-            let sh = build_cart(c, &w, segment, &w.segments[segment], key, &mut shopper_rng(key), s);
+            let sh = build_cart(c, &w, segment, key, &mut shopper_rng(key), s);
             f(&w, &sh, s, &mut rng);
         }
     }
@@ -457,12 +616,12 @@ mod tests {
                     let full: Vec<_> = specs
                         .iter()
                         .map(|&(_, stage)| {
-                            s.serial += 1;
+                            s.next_shopper();
                             let r = pre_stage(&c, w, sh, stage, first_slots(stage.slots), s);
                             (r.shown, r.accepted, r.cross, r.cost, r.extras)
                         })
                         .collect();
-                    s.serial += 1;
+                    s.next_shopper();
                     for (&(k, stage), full) in specs.iter().zip(&full) {
                         let fast = pre_memo(&c, w, c.pre_leader[k], sh, stage, s);
                         taken += full.1;
@@ -474,7 +633,7 @@ mod tests {
                             s.cart
                         );
                     }
-                    skipped += u32::from(s.linked != s.serial);
+                    skipped += u32::from(s.linked != s.cart_serial);
                     let mask = takeable(&c, w, sh, s);
                     for &(_, stage) in &specs {
                         let m = mask & first_slots(stage.slots);
@@ -531,9 +690,9 @@ mod tests {
                     let value = sh.v0 + (rng.next_u64() % 5_000) as i64;
                     for (k, st) in sc.strategies.iter().enumerate() {
                         let Some(post) = &st.post_checkout else { continue };
-                        s.serial += 1;
+                        s.next_shopper();
                         let full = post_offers(&c, w, k, post, sh, &extras, n > 0, value, s);
-                        s.serial += 1;
+                        s.next_shopper();
                         let linked = s.linked;
                         let fast = post_stage(&c, w, k, post, sh, &extras, n > 0, value, s);
                         skipped += u32::from(s.linked == linked);

@@ -366,7 +366,7 @@ pub(super) fn pre_memo(
     stage: &PreCheckout,
     s: &mut Scratch,
 ) -> PreResult {
-    if s.pre_memo[g].0 == s.serial {
+    if s.pre_memo[g].0 == s.pre_serial {
         return s.pre_memo[g].1;
     }
     let slots = takeable(c, w, sh, s) & first_slots(stage.slots);
@@ -375,7 +375,7 @@ pub(super) fn pre_memo(
     } else {
         PreResult { shown: stage.slots.min(free_slots(c, s)), ..PreResult::default() }
     };
-    s.pre_memo[g] = (s.serial, r);
+    s.pre_memo[g] = (s.pre_serial, r);
     r
 }
 
@@ -402,7 +402,7 @@ fn free_slots(c: &Compiled, s: &Scratch) -> u32 {
 /// something strong.)
 #[inline]
 pub(super) fn takeable(c: &Compiled, w: &Realized, sh: &Shopper, s: &mut Scratch) -> u32 {
-    if s.takeable.0 != s.serial {
+    if s.takeable.0 != s.pre_serial {
         let v0 = sh.v0 as f64;
         let least = v0 + sh.seg.price_sensitivity * c.min_price as f64;
         let bound = sh.pre_base * c.max_strength.max(w.facts.baseline_relevance) * v0;
@@ -410,7 +410,7 @@ pub(super) fn takeable(c: &Compiled, w: &Realized, sh: &Shopper, s: &mut Scratch
         for j in 0..c.max_pre_slots {
             slots |= u32::from(decision_uniform(sh.key, decision::PRE + u64::from(j)) * least < bound) << j;
         }
-        s.takeable = (s.serial, slots);
+        s.takeable = (s.pre_serial, slots);
     }
     s.takeable.1
 }
