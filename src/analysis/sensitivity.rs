@@ -319,13 +319,19 @@ pub fn analyse_with(
     // The preview's runs, by (input path, held value): the whole analysis reuses
     // them and runs only the rest.
     let ran: std::sync::Mutex<Vec<Ran>> = std::sync::Mutex::new(Vec::new());
+    // Held scenarios run ahead together ([`crate::engine::run_held`]), for the pass
+    // at hand: taken out by `run_once`.
+    let fetched: std::sync::Mutex<Vec<Ran>> = std::sync::Mutex::new(Vec::new());
+    // Takes the replications run so far for `key` out of `from` (`None` where there are none).
+    let take = |from: &std::sync::Mutex<Vec<Ran>>, key: (Option<&str>, f64)| -> Option<Vec<Replication>> {
+        let bits = key.1.to_bits();
+        let mut list = from.lock().ok()?;
+        let i = list.iter().position(|r: &Ran| r.0.as_deref() == key.0 && r.1 == bits)?;
+        Some(list.swap_remove(i).2)
+    };
     let run_once = |sc: &Scenario, key: (Option<&str>, f64), range: &std::ops::Range<u32>| {
         let bits = key.1.to_bits();
-        let found = |r: &Ran| r.0.as_deref() == key.0 && r.1 == bits;
-        let mut reps: Vec<Replication> = match ran.lock() {
-            Ok(mut ran) => ran.iter().position(found).map(|i| ran.swap_remove(i).2).unwrap_or_default(),
-            Err(_) => Vec::new(),
-        };
+        let mut reps: Vec<Replication> = take(&fetched, key).or_else(|| take(&ran, key)).unwrap_or_default();
         let from = reps.last().map_or(range.start, |r| r.index + 1);
         if from < range.end {
             let before = done.lock().map_or(0.0, |d| *d);
@@ -363,145 +369,253 @@ pub fn analyse_with(
     let refocus =
         |o: Outcome| Outcome { strategy: focus.index(o.strategy), versus: o.versus.map(|v| focus.index(v)), ..o };
     let (outcome_f, decision_f) = (refocus(outcome), decision_outcome.map(refocus));
+    let hold_err = |e: crate::model::HoldError| SensitivityError::Outcome(e.to_string());
+    // Runs the held scenarios of `keys` (input path, value; `None`: the main run) on
+    // the replications `range` together, on the same visitors, for `run_once` to take:
+    // each one's replications are those of its own run, bit for bit. Inputs of a
+    // strategy the outcome does not read need no run and are left out.
+    let prefetch = |keys: &[(Option<&str>, f64)], range: &std::ops::Range<u32>| -> Result<(), SensitivityError> {
+        let mut todo: Vec<(Option<&str>, f64, Scenario, Vec<Replication>)> = Vec::new();
+        for &(path, v) in keys {
+            if todo.iter().any(|t| t.0 == path && t.1.to_bits() == v.to_bits()) {
+                continue;
+            }
+            let at = match path {
+                None => fsc.clone(),
+                Some(p) => match focus.focused_path(p) {
+                    Some(path_f) => fsc.clone().hold(&path_f, v).map_err(hold_err)?,
+                    None => continue,
+                },
+            };
+            let reps = take(&ran, (path, v)).unwrap_or_default();
+            todo.push((path, v, at, reps));
+        }
+        let from_of = |reps: &Vec<Replication>| reps.last().map_or(range.start, |r| r.index + 1);
+        let mut froms: Vec<u32> = todo.iter().map(|t| from_of(&t.3)).filter(|&f| f < range.end).collect();
+        froms.sort_unstable();
+        froms.dedup();
+        for from in froms {
+            let group: Vec<usize> = (0..todo.len()).filter(|&i| from_of(&todo[i].3) == from).collect();
+            let holds: Vec<Vec<crate::model::Hold>> = group.iter().map(|&i| todo[i].2.held.clone()).collect();
+            let before = done.lock().map_or(0.0, |d| *d);
+            let len = f64::from(range.end - from) * group.len() as f64;
+            let part = RunOptions { replications: Some(from..range.end), ..opts.clone() };
+            let tallies = crate::engine::run_held(
+                &fsc,
+                &holds,
+                &part,
+                &|r, of| progress(((before + len * f64::from(r) / f64::from(of)) / planned).min(1.0)),
+                cancel,
+            )?;
+            for (&i, world) in group.iter().zip(tallies) {
+                let at = &todo[i].2;
+                let more: Vec<Replication> = world.iter().map(|r| crate::report::replication(at, r)).collect();
+                todo[i].3.extend(more);
+            }
+            if let Ok(mut d) = done.lock() {
+                *d += len;
+            }
+        }
+        if let Ok(mut f) = fetched.lock() {
+            f.extend(todo.into_iter().map(|(p, v, _, reps)| (p.map(str::to_string), v.to_bits(), reps)));
+        }
+        Ok(())
+    };
     // One pass of the analysis on the replications `range`.
-    let pass =
-        |range: &std::ops::Range<u32>, tornado: &dyn Fn(&Sensitivity)| -> Result<Sensitivity, SensitivityError> {
-            let main = run_once(&fsc, (None, 0.0), range)?;
-            let base = mean_defined(main.iter().map(|r| outcome_f.value(r)));
-            let base_difference = decision_f.and_then(|d| mean_defined(main.iter().map(|r| d.value(r))));
-            let draws = Draws {
-                paths: inputs.iter().map(|(p, _)| p.clone()).collect(),
-                rows: main
+    let pass = |range: &std::ops::Range<u32>,
+                tornado: &dyn Fn(&Sensitivity)|
+     -> Result<Sensitivity, SensitivityError> {
+        let tornado_keys: Vec<(Option<&str>, f64)> = std::iter::once((None, 0.0))
+            .chain(
+                inputs
                     .iter()
-                    .map(|r| DrawRow {
-                        replication: r.index,
-                        inputs: {
-                            let all = crate::engine::world::drawn_inputs(&sc, r.index);
-                            kept.iter().map(|&(k, _, _)| all[k]).collect()
-                        },
-                        outcome: outcome_f.value(r),
-                        difference: decision_f.and_then(|d| d.value(r)),
-                    })
-                    .collect(),
-            };
-            let held_at = |path: &str, v: f64, quantile: Option<f64>| -> Result<Held, SensitivityError> {
-                let hold_err = |e: crate::model::HoldError| SensitivityError::Outcome(e.to_string());
-                let held_value = |at: &Scenario| at.held.last().map_or(v, |h| h.value);
-                let Some(path_f) = focus.focused_path(path) else {
-                    // Held or not, it changes no figure of the strategies read.
-                    let value = held_value(&sc.clone().hold(path, v).map_err(hold_err)?);
-                    if let Ok(mut d) = done.lock() {
-                        *d += to_do(range);
-                    }
-                    return Ok(Held { quantile, value, outcome: base, difference: base_difference });
-                };
-                let at = fsc.clone().hold(&path_f, v).map_err(hold_err)?;
-                let value = held_value(&at);
-                let reps = run_once(&at, (Some(path), v), range)?;
-                Ok(Held {
-                    quantile,
-                    value,
-                    outcome: mean_defined(reps.iter().map(|r| outcome_f.value(r))),
-                    difference: decision_f.and_then(|d| mean_defined(reps.iter().map(|r| d.value(r)))),
-                })
-            };
-            // The tornado: every input at P10 and P90.
-            let mut effects = Vec::with_capacity(inputs.len());
-            for (col, (path, dist)) in inputs.iter().enumerate() {
-                let held = vec![
-                    held_at(path, dist.quantile(GRID[P10]), Some(GRID[P10]))?,
-                    held_at(path, dist.quantile(GRID[P90]), Some(GRID[P90]))?,
-                ];
-                let (at_p10, at_p90) = (held[0].outcome, held[1].outcome);
-                let xs: Vec<f64> = draws.rows.iter().map(|r| r.inputs[col]).collect();
-                let (xs, ys): (Vec<f64>, Vec<f64>) =
-                    xs.iter().zip(&draws.rows).filter_map(|(&x, r)| Some((x, r.outcome?))).unzip();
-                effects.push(InputEffect {
-                    label: fields::resolve(spec, path).map_or_else(|_| path.clone(), |p| p.label(spec)),
-                    path: path.clone(),
-                    dist: dist.clone(),
-                    held,
-                    at_p10,
-                    at_p90,
-                    swing: match (at_p10, at_p90) {
-                        (Some(a), Some(b)) => (b - a).abs(),
-                        _ => 0.0,
+                    .flat_map(|(path, dist)| [P10, P90].map(|q| (Some(path.as_str()), dist.quantile(GRID[q])))),
+            )
+            .collect();
+        prefetch(&tornado_keys, range)?;
+        let main = run_once(&fsc, (None, 0.0), range)?;
+        let base = mean_defined(main.iter().map(|r| outcome_f.value(r)));
+        let base_difference = decision_f.and_then(|d| mean_defined(main.iter().map(|r| d.value(r))));
+        let draws = Draws {
+            paths: inputs.iter().map(|(p, _)| p.clone()).collect(),
+            rows: main
+                .iter()
+                .map(|r| DrawRow {
+                    replication: r.index,
+                    inputs: {
+                        let all = crate::engine::world::drawn_inputs(&sc, r.index);
+                        kept.iter().map(|&(k, _, _)| all[k]).collect()
                     },
-                    importance: spearman(&xs, &ys),
-                    flip: None,
-                });
-            }
-            let mut result = Sensitivity {
-                outcome_label: outcome.describe(&sc),
-                outcome,
-                base,
-                decision_label: decision
-                    .map(|(a, b)| format!("{} minus {}", sc.strategies[a].name(), sc.strategies[b].name())),
-                decision,
-                base_difference,
-                inputs: effects,
-                draws,
-            };
-            result.inputs.sort_by(|a, b| b.swing.total_cmp(&a.swing));
-            tornado(&result);
-            // The decision: the rest of the grid, then where the difference changes sign.
-            if let Some(bd) = base_difference {
-                for e in &mut result.inputs {
-                    for (j, q) in GRID.into_iter().enumerate() {
-                        if j != P10 && j != P90 {
-                            e.held.push(held_at(&e.path, e.dist.quantile(q), Some(q))?);
-                        }
-                    }
-                    e.held.sort_by(|a, b| a.value.total_cmp(&b.value));
-                    // Refine each crossing once: a run at the interpolated value, then
-                    // interpolate again within the half that still brackets it.
-                    for (_, x) in crossings(&e.held) {
-                        e.held.push(held_at(&e.path, x, None)?);
-                    }
-                    e.held.sort_by(|a, b| a.value.total_cmp(&b.value));
-                    e.held.dedup_by(|a, b| a.value == b.value);
-                    e.flip = Some(flip_of(&e.held, &e.dist, bd));
-                }
-                if result.inputs.iter().all(|e| e.flip.as_ref().is_none_or(|f| f.at.is_empty())) {
-                    let swing = |e: &InputEffect| {
-                        let d: Vec<f64> = e.held.iter().filter_map(|h| h.difference).collect();
-                        d.iter().copied().fold(f64::NEG_INFINITY, f64::max)
-                            - d.iter().copied().fold(f64::INFINITY, f64::min)
-                    };
-                    let mut order: Vec<usize> = (0..result.inputs.len()).collect();
-                    order.sort_by(|&a, &b| swing(&result.inputs[b]).total_cmp(&swing(&result.inputs[a])));
-                    for &k in order.iter().take(BEYOND) {
-                        let e = &result.inputs[k];
-                        let Ok(field) = fields::resolve(spec, &e.path).map(|p| p.spec_field()) else { continue };
-                        let (first, last) = match (e.held.first(), e.held.last()) {
-                            (Some(a), Some(b)) => (*a, *b),
-                            _ => continue,
-                        };
-                        let lo = if field.min_open { field.min + (first.value - field.min) * 1e-3 } else { field.min };
-                        let mut ends = Vec::new();
-                        for (end, inner) in [(lo, &first), (field.max, &last)] {
-                            if end.is_finite() && (end - inner.value).abs() > 1e-12 {
-                                ends.push(held_at(&e.path, end, None)?);
-                            }
-                        }
-                        let mut line: Vec<Held> = e.held.iter().copied().chain(ends).collect();
-                        line.sort_by(|a, b| a.value.total_cmp(&b.value));
-                        let outside = |x: f64| x < first.value || x > last.value;
-                        for (_, x) in crossings(&line).into_iter().filter(|&(_, x)| outside(x)) {
-                            line.push(held_at(&e.path, x, None)?);
-                        }
-                        line.sort_by(|a, b| a.value.total_cmp(&b.value));
-                        line.dedup_by(|a, b| a.value == b.value);
-                        let beyond: Vec<f64> =
-                            crossings(&line).into_iter().map(|(_, x)| x).filter(|&x| outside(x)).collect();
-                        if let Some(f) = result.inputs[k].flip.as_mut() {
-                            f.beyond = beyond;
-                        }
-                    }
-                }
-            }
-            Ok(result)
+                    outcome: outcome_f.value(r),
+                    difference: decision_f.and_then(|d| d.value(r)),
+                })
+                .collect(),
         };
+        let held_at = |path: &str, v: f64, quantile: Option<f64>| -> Result<Held, SensitivityError> {
+            let held_value = |at: &Scenario| at.held.last().map_or(v, |h| h.value);
+            let Some(path_f) = focus.focused_path(path) else {
+                // Held or not, it changes no figure of the strategies read.
+                let value = held_value(&sc.clone().hold(path, v).map_err(hold_err)?);
+                if let Ok(mut d) = done.lock() {
+                    *d += to_do(range);
+                }
+                return Ok(Held { quantile, value, outcome: base, difference: base_difference });
+            };
+            let at = fsc.clone().hold(&path_f, v).map_err(hold_err)?;
+            let value = held_value(&at);
+            let reps = run_once(&at, (Some(path), v), range)?;
+            Ok(Held {
+                quantile,
+                value,
+                outcome: mean_defined(reps.iter().map(|r| outcome_f.value(r))),
+                difference: decision_f.and_then(|d| mean_defined(reps.iter().map(|r| d.value(r)))),
+            })
+        };
+        // The tornado: every input at P10 and P90.
+        let mut effects = Vec::with_capacity(inputs.len());
+        for (col, (path, dist)) in inputs.iter().enumerate() {
+            let held = vec![
+                held_at(path, dist.quantile(GRID[P10]), Some(GRID[P10]))?,
+                held_at(path, dist.quantile(GRID[P90]), Some(GRID[P90]))?,
+            ];
+            let (at_p10, at_p90) = (held[0].outcome, held[1].outcome);
+            let xs: Vec<f64> = draws.rows.iter().map(|r| r.inputs[col]).collect();
+            let (xs, ys): (Vec<f64>, Vec<f64>) =
+                xs.iter().zip(&draws.rows).filter_map(|(&x, r)| Some((x, r.outcome?))).unzip();
+            effects.push(InputEffect {
+                label: fields::resolve(spec, path).map_or_else(|_| path.clone(), |p| p.label(spec)),
+                path: path.clone(),
+                dist: dist.clone(),
+                held,
+                at_p10,
+                at_p90,
+                swing: match (at_p10, at_p90) {
+                    (Some(a), Some(b)) => (b - a).abs(),
+                    _ => 0.0,
+                },
+                importance: spearman(&xs, &ys),
+                flip: None,
+            });
+        }
+        let mut result = Sensitivity {
+            outcome_label: outcome.describe(&sc),
+            outcome,
+            base,
+            decision_label: decision
+                .map(|(a, b)| format!("{} minus {}", sc.strategies[a].name(), sc.strategies[b].name())),
+            decision,
+            base_difference,
+            inputs: effects,
+            draws,
+        };
+        result.inputs.sort_by(|a, b| b.swing.total_cmp(&a.swing));
+        tornado(&result);
+        // The decision: the rest of the grid, then where the difference changes sign.
+        if let Some(bd) = base_difference {
+            let inner = |j: usize| j != P10 && j != P90;
+            let grid: Vec<(Option<&str>, f64)> = result
+                .inputs
+                .iter()
+                .flat_map(|e| {
+                    GRID.into_iter()
+                        .enumerate()
+                        .filter(|&(j, _)| inner(j))
+                        .map(|(_, q)| (Some(e.path.as_str()), e.dist.quantile(q)))
+                })
+                .collect();
+            prefetch(&grid, range)?;
+            for e in &mut result.inputs {
+                for (j, q) in GRID.into_iter().enumerate() {
+                    if inner(j) {
+                        e.held.push(held_at(&e.path, e.dist.quantile(q), Some(q))?);
+                    }
+                }
+                e.held.sort_by(|a, b| a.value.total_cmp(&b.value));
+            }
+            // Refine each crossing once: a run at the interpolated value, then
+            // interpolate again within the half that still brackets it.
+            let refine: Vec<(Option<&str>, f64)> = result
+                .inputs
+                .iter()
+                .flat_map(|e| crossings(&e.held).into_iter().map(|(_, x)| (Some(e.path.as_str()), x)))
+                .collect();
+            prefetch(&refine, range)?;
+            for e in &mut result.inputs {
+                for (_, x) in crossings(&e.held) {
+                    e.held.push(held_at(&e.path, x, None)?);
+                }
+                e.held.sort_by(|a, b| a.value.total_cmp(&b.value));
+                e.held.dedup_by(|a, b| a.value == b.value);
+                e.flip = Some(flip_of(&e.held, &e.dist, bd));
+            }
+            if result.inputs.iter().all(|e| e.flip.as_ref().is_none_or(|f| f.at.is_empty())) {
+                let swing = |e: &InputEffect| {
+                    let d: Vec<f64> = e.held.iter().filter_map(|h| h.difference).collect();
+                    d.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+                        - d.iter().copied().fold(f64::INFINITY, f64::min)
+                };
+                let mut order: Vec<usize> = (0..result.inputs.len()).collect();
+                order.sort_by(|&a, &b| swing(&result.inputs[b]).total_cmp(&swing(&result.inputs[a])));
+                // Per input: its grid's first and last runs, and the ends of its
+                // allowed range beyond them.
+                let mut reach: Vec<(usize, Held, Held, Vec<f64>)> = Vec::new();
+                for &k in order.iter().take(BEYOND) {
+                    let e = &result.inputs[k];
+                    let Ok(field) = fields::resolve(spec, &e.path).map(|p| p.spec_field()) else { continue };
+                    let (first, last) = match (e.held.first(), e.held.last()) {
+                        (Some(a), Some(b)) => (*a, *b),
+                        _ => continue,
+                    };
+                    let lo = if field.min_open { field.min + (first.value - field.min) * 1e-3 } else { field.min };
+                    let ends: Vec<f64> = [(lo, &first), (field.max, &last)]
+                        .into_iter()
+                        .filter(|(end, inner)| end.is_finite() && (end - inner.value).abs() > 1e-12)
+                        .map(|(end, _)| end)
+                        .collect();
+                    reach.push((k, first, last, ends));
+                }
+                let keys = |list: &[(usize, Vec<f64>)]| -> Vec<(Option<String>, f64)> {
+                    list.iter()
+                        .flat_map(|(k, xs)| xs.iter().map(|&x| (Some(result.inputs[*k].path.clone()), x)))
+                        .collect()
+                };
+                let ahead = |list: &[(usize, Vec<f64>)]| {
+                    let keys = keys(list);
+                    let keys: Vec<(Option<&str>, f64)> = keys.iter().map(|(p, x)| (p.as_deref(), *x)).collect();
+                    prefetch(&keys, range)
+                };
+                ahead(&reach.iter().map(|(k, _, _, ends)| (*k, ends.clone())).collect::<Vec<_>>())?;
+                let mut lines: Vec<(usize, Vec<Held>, Vec<f64>)> = Vec::new();
+                for (k, first, last, ends) in &reach {
+                    let e = &result.inputs[*k];
+                    let mut line = e.held.clone();
+                    for &end in ends {
+                        line.push(held_at(&e.path, end, None)?);
+                    }
+                    line.sort_by(|a, b| a.value.total_cmp(&b.value));
+                    let outside = |x: f64| x < first.value || x > last.value;
+                    let xs: Vec<f64> = crossings(&line).into_iter().map(|(_, x)| x).filter(|&x| outside(x)).collect();
+                    lines.push((*k, line, xs));
+                }
+                ahead(&lines.iter().map(|(k, _, xs)| (*k, xs.clone())).collect::<Vec<_>>())?;
+                for ((k, mut line, xs), (_, first, last, _)) in lines.into_iter().zip(&reach) {
+                    let path = result.inputs[k].path.clone();
+                    for x in xs {
+                        line.push(held_at(&path, x, None)?);
+                    }
+                    line.sort_by(|a, b| a.value.total_cmp(&b.value));
+                    line.dedup_by(|a, b| a.value == b.value);
+                    let outside = |x: f64| x < first.value || x > last.value;
+                    let beyond: Vec<f64> =
+                        crossings(&line).into_iter().map(|(_, x)| x).filter(|&x| outside(x)).collect();
+                    if let Some(f) = result.inputs[k].flip.as_mut() {
+                        f.beyond = beyond;
+                    }
+                }
+            }
+        }
+        Ok(result)
+    };
     if let Some(first) = &first {
         partial(&pass(first, &|_| {})?);
     }

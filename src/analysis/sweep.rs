@@ -319,7 +319,20 @@ pub fn run_tallies(
     }
     match sweep.shared_strategy(spec) {
         Some(k) => one_pass(spec, sweep, k, &points, &scenarios, opts, update, cancel),
-        None => in_rounds(&points, &scenarios, opts, update, cancel),
+        None => {
+            // Every axis an uncertain fact each point holds: the points are the
+            // scenario with different inputs held, run together on the same visitors.
+            let held = sweep.x.held && sweep.y.as_ref().is_none_or(|y| y.held);
+            let base = if held {
+                Some(
+                    Scenario::from_spec(spec.clone())
+                        .map_err(|errors| SweepError::Invalid { at: "the scenario".into(), errors })?,
+                )
+            } else {
+                None
+            };
+            in_rounds(&points, &scenarios, base.as_ref(), opts, update, cancel)
+        }
     }
 }
 
@@ -328,14 +341,17 @@ pub fn run_tallies(
 /// before runs nothing and sends the same summary again.
 const ROUNDS: [u32; 3] = [1, 4, 10];
 
-/// The points run one by one (a world fact: no pass is shared), in rounds of
-/// replications: every point's first tenth, then the next three tenths, then the rest.
-/// The whole curve is there after the first round and refines after each; each point
-/// ends with every replication, so its report is the plain run's, bit for bit (a
-/// replication's tallies depend only on the scenario and its index).
+/// The points run in rounds of replications: every point's first tenth, then the next
+/// three tenths, then the rest. The whole curve is there after the first round and
+/// refines after each; each point ends with every replication, so its report is the
+/// plain run's, bit for bit (a replication's tallies depend only on the scenario and
+/// its index). Where every point is `held` (the scenario given) with inputs held, a
+/// round runs them together ([`crate::engine::run_held`]: each cart is built once for
+/// the points whose draws build the same carts); otherwise one by one.
 fn in_rounds(
     points: &[(f64, Option<f64>)],
     scenarios: &[Scenario],
+    held: Option<&Scenario>,
     opts: &RunOptions,
     update: &(dyn Fn(Update) + Sync),
     cancel: &AtomicBool,
@@ -347,12 +363,35 @@ fn in_rounds(
     let mut start: Vec<u32> = ranges.iter().map(|r| r.start).collect();
     let mut finals: Vec<Option<Point>> = vec![None; points.len()];
     let mut done = 0.0;
+    let end_of = |r: &std::ops::Range<u32>, tenths: u32, last: bool| {
+        let len = r.end - r.start;
+        if last { r.end } else { r.start + (len * tenths / 10).max(1).min(len) }
+    };
     for (round, &tenths) in ROUNDS.iter().enumerate() {
         let last = round + 1 == ROUNDS.len();
+        if let Some(base) = held {
+            // Every point together, as far as the round goes (every point has the
+            // same replications; any other would run on its own below).
+            let span = |i: usize| (start[i], end_of(&ranges[i], tenths, last));
+            let todo: Vec<usize> = (0..points.len())
+                .filter(|&i| span(i).1 > span(i).0 && ranges[i] == ranges[0] && start[i] == start[0])
+                .collect();
+            if let Some(&first) = todo.first() {
+                let (from, end) = span(first);
+                let holds: Vec<Vec<crate::model::Hold>> = todo.iter().map(|&i| scenarios[i].held.clone()).collect();
+                let part = RunOptions { replications: Some(from..end), ..opts.clone() };
+                let n = todo.len() as f64;
+                let progress = |r: u32, _: u32| update(Update::Progress((done + n * f64::from(r)) / total));
+                let got = crate::engine::run_held(base, &holds, &part, &progress, cancel)?;
+                for (&i, world) in todo.iter().zip(got) {
+                    tallies[i].extend(world);
+                    start[i] = end;
+                }
+                done += n * f64::from(end - from);
+            }
+        }
         for (i, sc) in scenarios.iter().enumerate() {
-            let r = &ranges[i];
-            let len = r.end - r.start;
-            let end = if last { r.end } else { r.start + (len * tenths / 10).max(1).min(len) };
+            let end = end_of(&ranges[i], tenths, last);
             if end > start[i] {
                 let part = RunOptions { replications: Some(start[i]..end), ..opts.clone() };
                 let progress = |p: crate::engine::Progress| {
