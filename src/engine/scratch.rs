@@ -78,6 +78,47 @@ impl RelSet {
     }
 }
 
+/// One post-checkout group's stage-5 results for the shopper's last [`PostMemo::SIZE`]
+/// orders it was asked about (by the shopper's `serial`): strategies of the group
+/// that differ only before checkout or in their checkout discount or friction often
+/// make the same offers to the same order, and come in turn.
+#[derive(Clone, Copy, Default)]
+pub(super) struct PostMemo {
+    serial: u64,
+    len: usize,
+    entries: [(i64, PostResult); PostMemo::SIZE],
+}
+
+impl PostMemo {
+    const SIZE: usize = 4;
+
+    /// The result for the order `key` of shopper `serial`, if kept.
+    #[inline]
+    pub(super) fn find(&self, serial: u64, value: i64) -> Option<PostResult> {
+        if self.serial != serial {
+            return None;
+        }
+        self.entries[..self.len].iter().find(|(v, _)| *v == value).map(|&(_, r)| r)
+    }
+
+    /// Keeps the result for the order `key` of shopper `serial` (the oldest of the
+    /// shopper's goes when full; another shopper's all go).
+    #[inline]
+    pub(super) fn keep(&mut self, serial: u64, key: i64, r: PostResult) {
+        if self.serial != serial {
+            self.serial = serial;
+            self.len = 0;
+        }
+        if self.len < Self::SIZE {
+            self.entries[self.len] = (key, r);
+            self.len += 1;
+        } else {
+            self.entries.rotate_left(1);
+            self.entries[Self::SIZE - 1] = (key, r);
+        }
+    }
+}
+
 /// Reusable per-worker buffers.
 pub struct Scratch {
     pub(super) cart_set: Vec<u32>,
@@ -119,9 +160,9 @@ pub struct Scratch {
     /// Per group leader (see [`Compiled::pre_leader`]): its stage-2 result, by
     /// `pre_serial`.
     pub(super) pre_memo: Vec<(u64, PreResult)>,
-    /// Per group leader (see [`Compiled::post_leader`]): its stage-5 result for an
-    /// order that is the cart, and that order's value.
-    pub(super) post_memo: Vec<(u64, i64, PostResult)>,
+    /// Per group leader (see [`Compiled::post_leader`]): its stage-5 results for the
+    /// shopper's last few orders.
+    pub(super) post_memo: Vec<PostMemo>,
 }
 
 impl Scratch {
@@ -151,7 +192,7 @@ impl Scratch {
             linked: 0,
             takeable: (0, 0),
             pre_memo: vec![(0, PreResult::default()); n_strategies],
-            post_memo: vec![(0, 0, PostResult::default()); n_strategies],
+            post_memo: vec![PostMemo::default(); n_strategies],
         }
     }
 

@@ -210,15 +210,16 @@ pub(super) fn simulate_strategy(
         && sh.eligible
     {
         let g = c.post_leader[k];
-        let memo = &s.post_memo[g];
-        let r = if n_extras == 0 && memo.0 == s.serial && memo.1 == order_value {
-            memo.2
-        } else {
-            let r = post_stage(c, w, k, stage, sh, &extras[..n_extras], satiated, order_value, s);
-            if n_extras == 0 {
-                s.post_memo[g] = (s.serial, order_value, r);
+        let cart_only = n_extras == 0;
+        let r = match s.post_memo[g].find(s.serial, order_value).filter(|_| cart_only) {
+            Some(r) => r,
+            None => {
+                let r = post_stage(c, w, k, stage, sh, &extras[..n_extras], satiated, order_value, s);
+                if cart_only {
+                    s.post_memo[g].keep(s.serial, order_value, r);
+                }
+                r
             }
-            r
         };
         t.post_shown += r.shown;
         t.post_accepted += r.accepted;
