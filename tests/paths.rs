@@ -400,3 +400,68 @@ fn held_worlds_run_together_are_each_their_own_run() {
         }
     }
 }
+
+/// A run for means (`RunOptions::means_only`, what the optimizer asks: it ranks
+/// policies by their metrics' values) tallies no second moment of the visitor's
+/// sums: every other tally is the same bit for bit, each moment is left at 0 (and
+/// filled somewhere by the full runs), and every metric's value is the same, on the
+/// three shipped scenarios and the article with a per-order program cost, gross and
+/// net, on the fast path and the per-visitor one.
+#[test]
+fn means_only_runs_keep_every_value() {
+    let read = |file: &str| std::fs::read_to_string(format!("scenarios/{file}.toml")).unwrap();
+    let article = read("article");
+    assert!(article.contains("post_checkout_monthly = 850\n"), "the article's costs changed");
+    let per_order = article
+        .replace("post_checkout_monthly = 850\n", "post_checkout_monthly = 850\npost_checkout_per_order = 0.05\n");
+    let texts = [
+        ("article", article.clone()),
+        ("article with a per-order cost", per_order),
+        ("apparel", read("apparel-free-shipping")),
+        ("electronics", read("electronics-wide-uncertainty")),
+    ];
+    let no_moments = |t: &StrategyCounts| StrategyCounts {
+        revenue_sq: 0,
+        margin_sq: 0,
+        revenue_x_holdout: 0,
+        margin_x_holdout: 0,
+        orders_x_holdout: 0,
+        revenue_diff_pow4: 0,
+        revenue_x_holdout_order: 0,
+        order_x_holdout_revenue: 0,
+        attributed_moments: [0; 3],
+        influenced_moments: [0; 3],
+        net_moments: [0; 4],
+        ..t.clone()
+    };
+    let mut filled = false;
+    let mut values = 0;
+    for (file, text) in texts {
+        let mut sc = common::scenario(&text);
+        sc.store.visitors = 20_000;
+        let cancel = AtomicBool::new(false);
+        for path in [Path::Fast, Path::PerVisitor] {
+            let opts = RunOptions { replications: Some(0..4), path, ..RunOptions::default() };
+            let all = engine::run(&sc, &opts, &|_| {}, &cancel).unwrap().replications;
+            let means_opts = RunOptions { means_only: true, ..opts };
+            let means = engine::run(&sc, &means_opts, &|_| {}, &cancel).unwrap().replications;
+            for (a, b) in all.iter().zip(&means) {
+                assert_eq!((a.visitors, a.carts), (b.visitors, b.carts));
+                for (k, (ta, tb)) in a.strategies.iter().zip(&b.strategies).enumerate() {
+                    assert_eq!(no_moments(ta), *tb, "{file}: replication {} strategy {k}", a.replication);
+                    filled |= *ta != no_moments(ta);
+                }
+                let (ra, rb) = (aovlab::report::replication(&sc, a), aovlab::report::replication(&sc, b));
+                for (sa, sb) in ra.strategies.iter().zip(&rb.strategies) {
+                    for m in aovlab::report::Metric::ALL {
+                        // Compared as printed: an undefined value is NaN on both sides.
+                        let value = |s| format!("{:?}", m.estimate(s).map(|e| e.value));
+                        assert_eq!(value(sa), value(sb), "{file}: {}", m.label());
+                        values += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(filled && values > 1_000, "the moments were filled, {values} values compared");
+}

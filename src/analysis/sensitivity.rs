@@ -299,10 +299,12 @@ pub fn analyse_with(
     let all = opts.replications.clone().unwrap_or(0..sc.replications());
     // Unless the outcome is a take rate before checkout, only primary tallies are read,
     // and unless it is a net figure, no order is netted. (Decided here whatever the
-    // caller asked: such an outcome needs those tallies.)
+    // caller asked: such an outcome needs those tallies.) Only the outcome's values
+    // are read, never a standard error.
     let opts = &RunOptions {
         primary_only: !outcome.metric.reads_shown_counts(),
         gross_only: !outcome.metric.is_net(),
+        means_only: true,
         ..opts.clone()
     };
     let tenth = (all.end - all.start) / 10;

@@ -358,6 +358,7 @@ impl SimArgs {
             path: self.engine_path(),
             primary_only: false,
             gross_only: false,
+            means_only: false,
         }
     }
 

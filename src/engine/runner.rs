@@ -41,6 +41,12 @@ pub struct RunOptions {
     /// `cost_by_source`, `net_moments`, `orders_shown`) are left at 0 and must not be
     /// read. Every other tally is the same bit for bit.
     pub gross_only: bool,
+    /// Only the metrics' values are read, not their standard errors or intervals (the
+    /// optimizer ranks policies by their means): the second moments of the visitor's
+    /// sums (`revenue_sq`, `margin_sq`, the cross-products with the holdout,
+    /// `revenue_diff_pow4`, `attributed_moments`, `influenced_moments`, `net_moments`)
+    /// are left at 0 and must not be read. Every other tally is the same bit for bit.
+    pub means_only: bool,
 }
 
 /// A progress report, sent after each completed replication.

@@ -342,6 +342,9 @@ fn in_world(
         let r = s.outcomes[k].0;
         t.influenced += r;
         t.influenced_orders += 1;
+        if !c.moments {
+            continue;
+        }
         let (a, i) = (i128::from(s.attributed[k]), i128::from(r));
         t.attributed_moments[0] += a * a;
         t.attributed_moments[1] += a * i;
@@ -349,6 +352,9 @@ fn in_world(
         t.influenced_moments[0] += i * i;
         t.influenced_moments[1] += i * i;
         t.influenced_moments[2] += i * rh;
+    }
+    if !c.moments {
+        return;
     }
     for (t, &(r, m, o)) in counts.strategies.iter_mut().zip(&s.outcomes) {
         let (r, m) = (i128::from(r), i128::from(m));

@@ -82,6 +82,9 @@ pub struct Compiled<'a> {
     pub counts_shown: bool,
     /// `returns` or `counts_shown`: some order tallies beyond the default are kept.
     pub order_tallies: bool,
+    /// The second moments of each visitor's sums are tallied (for the standard
+    /// errors; not with [`super::RunOptions::means_only`]).
+    pub moments: bool,
     /// Some strategy may charge a shipping fee or show the free-shipping prompt, or
     /// shipping costs the store something (MODEL.md rule 22).
     pub shipping: bool,
@@ -100,7 +103,8 @@ pub struct Compiled<'a> {
 impl<'a> Compiled<'a> {
     /// As `opts` asks: with [`super::RunOptions::primary_only`], no abandoner is
     /// sampled or followed (their counts before checkout are not read); with
-    /// [`super::RunOptions::gross_only`], no order is netted.
+    /// [`super::RunOptions::gross_only`], no order is netted; with
+    /// [`super::RunOptions::means_only`], no second moment is tallied.
     pub fn for_options(mut self, opts: &super::RunOptions) -> Self {
         if opts.primary_only {
             self.abandoners_counted = false;
@@ -111,6 +115,7 @@ impl<'a> Compiled<'a> {
             self.counts_shown = false;
             self.order_tallies = false;
         }
+        self.moments = !opts.means_only;
         self
     }
 
@@ -220,6 +225,7 @@ impl<'a> Compiled<'a> {
             returns,
             counts_shown,
             order_tallies: returns || counts_shown,
+            moments: true,
             tier_window,
             pre_leader,
             post_leader,

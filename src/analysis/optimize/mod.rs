@@ -373,9 +373,15 @@ fn evaluate(
 /// count before checkout, only primary tallies are kept
 /// ([`RunOptions::primary_only`]), and unless it reads a net figure, no order is
 /// netted ([`RunOptions::gross_only`]). The finalists' fresh evaluation keeps
-/// everything.
+/// every tally of the means. No stage reads a standard error: every run tallies means
+/// only ([`RunOptions::means_only`]).
 fn racing_options(search: &Search, opts: &RunOptions) -> RunOptions {
-    RunOptions { primary_only: !search.reads_shown_counts(), gross_only: !search.reads_net(), ..opts.clone() }
+    RunOptions {
+        primary_only: !search.reads_shown_counts(),
+        gross_only: !search.reads_net(),
+        means_only: true,
+        ..opts.clone()
+    }
 }
 
 /// Screens the candidates of shard `shard = (i, n)` (every `n`th from the `i`th; all
@@ -496,7 +502,7 @@ pub fn finish(
     fresh_list.extend(own_variants.map(|(k, s)| Variant { levers: (*s).clone(), draws_as: Some(k) }));
     let raced = raced / all_work;
     let p = |f: f64| progress(raced + (1.0 - raced) * f);
-    let every_count = RunOptions { primary_only: false, gross_only: false, ..opts.clone() };
+    let every_count = RunOptions { primary_only: false, gross_only: false, means_only: true, ..opts.clone() };
     let (fresh, fresh_holdout) = evaluate(sc, spec, &fresh_list, 0..total_reps, fresh_seed, &every_count, &p, cancel)?;
     let n_final = alive.len();
     let final_stage = stages.len();
