@@ -362,7 +362,8 @@ fn primary_only_runs_keep_every_primary_tally_and_metric() {
 /// each world the tallies of its own run, bit for bit: on the three shipped scenarios,
 /// every input held in a world of its own (those a cart reads, such as a segment's
 /// share or cart size, force a world onto carts of its own), two held together, and
-/// the scenario as it is, on each path.
+/// the scenario as it is, on each path, and means only (where a strategy that reads
+/// the same draws in two worlds is copied from one to the other).
 #[test]
 fn held_worlds_run_together_are_each_their_own_run() {
     let cancel = AtomicBool::new(false);
@@ -390,8 +391,12 @@ fn held_worlds_run_together_are_each_their_own_run() {
         worlds.push(two);
         assert!(worlds.len() > 10, "{name}: {} worlds", worlds.len());
         let holds: Vec<Vec<aovlab::model::Hold>> = worlds.iter().map(|w| w.held.clone()).collect();
-        for path in [Path::Fast, Path::Counted, Path::PerVisitor] {
-            let opts = RunOptions { path, ..RunOptions::default() };
+        // Means only, a strategy that reads the same draws in two worlds is simulated
+        // in one and copied to the other.
+        for (path, means_only) in
+            [(Path::Fast, false), (Path::Counted, false), (Path::PerVisitor, false), (Path::Fast, true)]
+        {
+            let opts = RunOptions { path, means_only, ..RunOptions::default() };
             let together = engine::run_held(&sc, &holds, &opts, &|_, _| {}, &cancel).unwrap();
             for (w, got) in worlds.iter().zip(&together) {
                 let alone = engine::run(w, &opts, &|_| {}, &cancel).unwrap().replications;

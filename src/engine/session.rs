@@ -72,6 +72,13 @@ pub struct Worlds<'a> {
     /// The order in which a cart visits them (indices into `worlds`), with whether a
     /// world's stage 2 reads other draws than the world before it ([`same_stage_2`]).
     pub order: Vec<(usize, bool)>,
+    /// Per world, per strategy: an earlier world (index into `worlds`) in which the
+    /// strategy reads the same draws ([`reads`]) and so gets the same tallies, which
+    /// are copied rather than simulated. Only where no second moment is tallied
+    /// ([`Compiled::moments`]): those pair each strategy with the holdout.
+    pub twins: Vec<Vec<Option<usize>>>,
+    /// Per world, the strategies with a twin, a bit each.
+    twin_bits: Vec<u64>,
 }
 
 impl<'a> Worlds<'a> {
@@ -85,8 +92,64 @@ impl<'a> Worlds<'a> {
         let mut order: Vec<usize> = (0..worlds.len()).collect();
         order.sort_by_key(|&j| (class[j], j));
         let order = order.iter().enumerate().map(|(i, &j)| (j, i == 0 || class[order[i - 1]] != class[j])).collect();
-        Self { worlds, order }
+        let n_strategies = worlds.first().map_or(0, |(c, _)| c.sc.strategies.len());
+        let mut twins = vec![vec![None; n_strategies]; worlds.len()];
+        if worlds.iter().all(|(c, _)| !c.moments) {
+            let signatures: Vec<Vec<Vec<u64>>> =
+                worlds.iter().map(|&(c, w)| (0..n_strategies).map(|k| reads(c, w, k)).collect()).collect();
+            for j in 1..worlds.len() {
+                for k in 0..n_strategies {
+                    twins[j][k] = (0..j).find(|&i| twins[i][k].is_none() && signatures[i][k] == signatures[j][k]);
+                }
+            }
+        }
+        let twin_bits = twins
+            .iter()
+            .map(|ts| ts.iter().enumerate().fold(0, |bits, (k, t)| bits | (u64::from(t.is_some()) << k)))
+            .collect();
+        Self { worlds, order, twins, twin_bits }
     }
+}
+
+/// What strategy `k` reads from world `w`'s draws beyond what builds the cart, as bit
+/// patterns: in two worlds with the same carts and the same reads, the strategy sees
+/// the same shoppers take the same things and tallies the same (without second
+/// moments, which pair it with the holdout). Every strategy reads its checkout's
+/// completion in each segment, each segment's eligibility (every strategy counts its
+/// orders that could not show offers) and the shipping cost; the rest only where the
+/// strategy has the stage that reads it.
+fn reads(c: &Compiled, w: &Realized, k: usize) -> Vec<u64> {
+    let st = &c.sc.strategies[k];
+    let f = &w.facts;
+    let mut v: Vec<f64> = vec![w.ship_cost as f64];
+    for (j, seg) in w.segments.iter().enumerate() {
+        v.extend([w.completion_base[j][k], w.completion_bounds[j][k], seg.post_eligibility]);
+    }
+    let ships = c.shipping && st.shipping.threshold > 0;
+    if st.shows_before_checkout() || ships {
+        v.extend(&w.slot_friction);
+    }
+    let segments = |v: &mut Vec<f64>| v.extend(w.segments.iter().flat_map(|s| [s.propensity, s.price_sensitivity]));
+    if st.pre_checkout.is_some() {
+        v.push(f.pre_checkout_base_accept);
+        segments(&mut v);
+    }
+    if st.tier_prompt.is_some() {
+        v.extend([f.tier_max_uptake, f.tier_gap_decay]);
+        v.extend(w.tier_upgrade_cost.iter().map(|&x| x as f64));
+        segments(&mut v);
+    }
+    if ships {
+        v.extend([f.shipping_prompt_max_uptake, f.shipping_prompt_gap_decay, f.shipping_fee_sensitivity]);
+        segments(&mut v);
+    }
+    if st.post_checkout.is_some() {
+        v.extend([f.post_checkout_base_accept, f.satiation]);
+        segments(&mut v);
+    }
+    // (Return rates and handling costs: only the net moments read them, and a twin
+    // tallies no moment.)
+    v.iter().map(|x| x.to_bits()).collect()
 }
 
 /// Whether two worlds' draws agree on everything a cart reads (the segments' traffic,
@@ -133,6 +196,13 @@ pub fn simulate_chunk_worlds(
     for t in &mut counts {
         t.visitors = n;
         t.carts = carts;
+    }
+    for (j, twins) in ws.twins.iter().enumerate() {
+        for (k, twin) in twins.iter().enumerate() {
+            if let Some(i) = *twin {
+                counts[j].strategies[k] = counts[i].strategies[k].clone();
+            }
+        }
     }
     counts
 }
@@ -235,7 +305,7 @@ fn shopper(c: &Compiled, w: &Realized, segment: usize, key: u64, skip: bool, s: 
     let mut rng = shopper_rng(key);
     let shopper = build_cart(c, w, segment, key, &mut rng, s);
     s.next_shopper();
-    in_world(c, w, segment, &shopper, u_checkout, sampled, skip, s, counts);
+    in_world(c, w, segment, &shopper, u_checkout, sampled, skip, 0, s, counts);
 }
 
 /// [`shopper`] in every world of `ws` (`counts` in `ws.worlds` order): the cart is
@@ -259,11 +329,12 @@ fn shopper_worlds(ws: &Worlds, segment: usize, key: u64, skip: bool, s: &mut Scr
             continue;
         }
         let shopper = in_segment(w, segment, key, (cart.v0, cart.cart_cost, cart.member, cart.spend, cart.items));
-        in_world(c, w, segment, &shopper, u_checkout, sampled, skip, s, &mut counts[j]);
+        in_world(c, w, segment, &shopper, u_checkout, sampled, skip, ws.twin_bits[j], s, &mut counts[j]);
     }
 }
 
-/// The shopper `sh` under every strategy of world `w`.
+/// The shopper `sh` under every strategy of world `w` but those of bit set in
+/// `twins` (their tallies are another world's, [`Worlds::twins`]).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn in_world(
@@ -274,6 +345,7 @@ fn in_world(
     u_checkout: f64,
     sampled: bool,
     skip: bool,
+    twins: u64,
     s: &mut Scratch,
     counts: &mut RepCounts,
 ) {
@@ -289,6 +361,9 @@ fn in_world(
     if skip && !sampled && completes_nowhere {
         if dense {
             for &k in &c.prompting {
+                if twins & (1 << k) != 0 {
+                    continue;
+                }
                 let t = &mut counts.strategies[k];
                 let o = followed(c, w, k, &sc.strategies[k], shopper, s, t);
                 count_before_checkout(t, &o, false);
@@ -299,7 +374,9 @@ fn in_world(
     let mut any_order = false;
     s.attributing = 0;
     for (k, st) in sc.strategies.iter().enumerate() {
-        let mode = if !skip || u_checkout < bounds[k] {
+        let mode = if twins & (1 << k) != 0 {
+            Mode::Skipped
+        } else if !skip || u_checkout < bounds[k] {
             Mode::Full
         } else if dense && st.tier_prompt.is_some() {
             Mode::Followed
