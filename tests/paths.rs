@@ -389,18 +389,38 @@ fn held_worlds_run_together_are_each_their_own_run() {
             two = two.hold(p, i.lo + 0.4 * (i.hi.min(1e6) - i.lo)).unwrap();
         }
         worlds.push(two);
+        // Every return input held at 0: no order is netted in that world.
+        let mut no_returns = sc.clone();
+        for (path, input) in sc.inputs() {
+            if aovlab::model::Scenario::net_only(input.field) && input.lo <= 0.0 {
+                no_returns = no_returns.hold(path, 0.0).unwrap();
+            }
+        }
+        assert!(!no_returns.has_returns() && sc.has_returns(), "{name}: a world without returns");
+        worlds.push(no_returns);
         assert!(worlds.len() > 10, "{name}: {} worlds", worlds.len());
         let holds: Vec<Vec<aovlab::model::Hold>> = worlds.iter().map(|w| w.held.clone()).collect();
         // Means only, a strategy that reads the same draws in two worlds is simulated
         // in one and copied to the other.
-        for (path, means_only) in
-            [(Path::Fast, false), (Path::Counted, false), (Path::PerVisitor, false), (Path::Fast, true)]
-        {
-            let opts = RunOptions { path, means_only, ..RunOptions::default() };
+        for (path, means_only, reduced) in [
+            (Path::Fast, false, false),
+            (Path::Counted, false, false),
+            (Path::PerVisitor, false, false),
+            (Path::Fast, true, false),
+            (Path::Counted, true, false),
+            (Path::Fast, true, true),
+        ] {
+            // `reduced`: primary and gross tallies only, as sensitivity of a gross outcome runs.
+            let opts =
+                RunOptions { path, means_only, primary_only: reduced, gross_only: reduced, ..RunOptions::default() };
             let together = engine::run_held(&sc, &holds, &opts, &|_, _| {}, &cancel).unwrap();
             for (w, got) in worlds.iter().zip(&together) {
                 let alone = engine::run(w, &opts, &|_| {}, &cancel).unwrap().replications;
-                assert!(*got == alone, "{name}, {path:?}, held {:?}: not the world's own run", w.held_inputs());
+                assert!(
+                    *got == alone,
+                    "{name}, {path:?}, means only {means_only}, reduced {reduced}, held {:?}: not the world's own run",
+                    w.held_inputs()
+                );
             }
         }
     }

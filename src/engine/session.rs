@@ -121,7 +121,11 @@ impl<'a> Worlds<'a> {
 fn reads(c: &Compiled, w: &Realized, k: usize) -> Vec<u64> {
     let st = &c.sc.strategies[k];
     let f = &w.facts;
-    let mut v: Vec<f64> = vec![w.ship_cost as f64];
+    // What the world's scenario turns on (a held input can: every return rate held at
+    // 0 nets no order, and leaves the returned items' tallies at 0).
+    let flags = [c.returns, c.counts_shown, c.order_tallies, c.shipping, c.tier_dense, c.abandoners_counted];
+    let mut v: Vec<f64> = flags.iter().map(|&b| f64::from(u8::from(b))).collect();
+    v.push(w.ship_cost as f64);
     for (j, seg) in w.segments.iter().enumerate() {
         v.extend([w.completion_base[j][k], w.completion_bounds[j][k], seg.post_eligibility]);
     }
