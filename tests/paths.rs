@@ -225,6 +225,23 @@ fn followed_members_counts_are_exact() {
     assert!(checked > 6, "suggestions and top-ups were taken ({checked})");
 }
 
+/// The three shipped scenarios' texts, and the article with a per-order program
+/// cost, so that the orders on which a lever showed something are counted (no
+/// shipped scenario has one).
+fn shipped_and_a_per_order_cost() -> [(&'static str, String); 4] {
+    let read = |file: &str| std::fs::read_to_string(format!("scenarios/{file}.toml")).unwrap();
+    let article = read("article");
+    assert!(article.contains("post_checkout_monthly = 850\n"), "the article's costs changed");
+    let per_order = article
+        .replace("post_checkout_monthly = 850\n", "post_checkout_monthly = 850\npost_checkout_per_order = 0.05\n");
+    [
+        ("article", article.clone()),
+        ("article with a per-order cost", per_order),
+        ("apparel", read("apparel-free-shipping")),
+        ("electronics", read("electronics-wide-uncertainty")),
+    ]
+}
+
 /// A gross-only run (`RunOptions::gross_only`, what the holdout planner's arms ask)
 /// nets no order: every tally but those only net figures read is the same bit for
 /// bit, and those are left at 0, on the three shipped scenarios' settings and the
@@ -233,19 +250,7 @@ fn followed_members_counts_are_exact() {
 /// moves somewhere.
 #[test]
 fn gross_only_runs_keep_every_gross_tally() {
-    let read = |file: &str| std::fs::read_to_string(format!("scenarios/{file}.toml")).unwrap();
-    let article = read("article");
-    assert!(article.contains("post_checkout_monthly = 850\n"), "the article's costs changed");
-    // A per-order program cost, so that the orders on which a lever showed something
-    // are counted (no shipped scenario has one).
-    let per_order = article
-        .replace("post_checkout_monthly = 850\n", "post_checkout_monthly = 850\npost_checkout_per_order = 0.05\n");
-    let texts = [
-        ("article", article.clone()),
-        ("article with a per-order cost", per_order),
-        ("apparel", read("apparel-free-shipping")),
-        ("electronics", read("electronics-wide-uncertainty")),
-    ];
+    let texts = shipped_and_a_per_order_cost();
     // Whether each group of net tallies was filled somewhere by the full runs.
     let mut filled = [false; 4];
     let mut moved = vec![false; aovlab::report::Metric::ALL.len()];
@@ -434,17 +439,7 @@ fn held_worlds_run_together_are_each_their_own_run() {
 /// net, on the fast path and the per-visitor one.
 #[test]
 fn means_only_runs_keep_every_value() {
-    let read = |file: &str| std::fs::read_to_string(format!("scenarios/{file}.toml")).unwrap();
-    let article = read("article");
-    assert!(article.contains("post_checkout_monthly = 850\n"), "the article's costs changed");
-    let per_order = article
-        .replace("post_checkout_monthly = 850\n", "post_checkout_monthly = 850\npost_checkout_per_order = 0.05\n");
-    let texts = [
-        ("article", article.clone()),
-        ("article with a per-order cost", per_order),
-        ("apparel", read("apparel-free-shipping")),
-        ("electronics", read("electronics-wide-uncertainty")),
-    ];
+    let texts = shipped_and_a_per_order_cost();
     let no_moments = |t: &StrategyCounts| StrategyCounts {
         revenue_sq: 0,
         margin_sq: 0,

@@ -10,6 +10,7 @@ mod scratch;
 pub mod session;
 mod stages;
 pub mod world;
+mod worlds;
 
 pub use counts::{RepCounts, StrategyCounts};
 pub use runner::{CHUNK_VISITORS, Progress, RunError, RunOptions, RunOutput, run, run_groups, run_held};

@@ -11,8 +11,9 @@ use rayon::prelude::*;
 
 use super::counts::RepCounts;
 use super::scratch::Scratch;
-use super::session::{SimPath, Worlds, same_carts, simulate_chunk, simulate_chunk_worlds};
+use super::session::{SimPath, simulate_chunk};
 use super::world::{Compiled, Realized};
+use super::worlds::{Worlds, same_carts, simulate_chunk_worlds};
 use crate::model::{Hold, Scenario};
 
 /// Visitors per chunk: the unit of parallel work and of random streams. Changing it
@@ -123,15 +124,22 @@ pub fn run(
     progress: &(dyn Fn(Progress) + Sync),
     cancel: &AtomicBool,
 ) -> Result<RunOutput, RunError> {
-    match opts.threads {
-        Some(threads) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .map_err(|e| RunError::Threads { threads, reason: thread_error_text(&e) })?;
-            pool.install(|| run_in_pool(sc, opts, progress, cancel))
-        }
-        None => run_in_pool(sc, opts, progress, cancel),
+    in_threads(opts.threads, || run_in_pool(sc, opts, progress, cancel))
+}
+
+/// Runs `work` in a pool of `threads` workers, or in rayon's global pool (one per
+/// core) for `None`.
+fn in_threads<R: Send>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> Result<R, RunError> + Send,
+) -> Result<R, RunError> {
+    match threads {
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| RunError::Threads { threads, reason: thread_error_text(&e) })?
+            .install(work),
+        None => work(),
     }
 }
 
@@ -269,14 +277,7 @@ pub fn run_held(
         }
         Ok(per_world)
     };
-    match opts.threads {
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| RunError::Threads { threads, reason: thread_error_text(&e) })?
-            .install(work),
-        None => work(),
-    }
+    in_threads(opts.threads, work)
 }
 
 /// Simulates separate groups of visitors in each replication's world (the arms and
@@ -339,12 +340,5 @@ pub fn run_groups(
         }
         Ok(results.into_iter().flatten().collect())
     };
-    match opts.threads {
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| RunError::Threads { threads, reason: thread_error_text(&e) })?
-            .install(work),
-        None => work(),
-    }
+    in_threads(opts.threads, work)
 }
