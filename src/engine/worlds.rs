@@ -21,8 +21,9 @@ pub struct Worlds<'a> {
     pub order: Vec<(usize, bool)>,
     /// Per world, per strategy: an earlier world (index into `worlds`) in which the
     /// strategy reads the same draws ([`reads`]) and so gets the same tallies, which
-    /// are copied rather than simulated. Only where no second moment is tallied
-    /// ([`Compiled::moments`]): those pair each strategy with the holdout.
+    /// are copied rather than simulated. Where second moments are tallied
+    /// ([`Compiled::moments`]: they pair each strategy with the holdout), only from a
+    /// world where the holdout reads the same draws too, and never the holdout.
     pub twins: Vec<Vec<Option<usize>>>,
     /// Per world, the strategies with a twin, a bit each.
     twin_bits: Vec<u64>,
@@ -41,13 +42,20 @@ impl<'a> Worlds<'a> {
         let order = order.iter().enumerate().map(|(i, &j)| (j, i == 0 || class[order[i - 1]] != class[j])).collect();
         let n_strategies = worlds.first().map_or(0, |(c, _)| c.sc.strategies.len());
         let mut twins = vec![vec![None; n_strategies]; worlds.len()];
-        if worlds.iter().all(|(c, _)| !c.moments) {
-            let signatures: Vec<Vec<Vec<u64>>> =
-                worlds.iter().map(|&(c, w)| (0..n_strategies).map(|k| reads(c, w, k)).collect()).collect();
-            for j in 1..worlds.len() {
-                for k in 0..n_strategies {
-                    twins[j][k] = (0..j).find(|&i| twins[i][k].is_none() && signatures[i][k] == signatures[j][k]);
-                }
+        // With second moments, a strategy's pair with the holdout is tallied too: it is
+        // copied only from a world where the holdout also reads the same draws, and the
+        // holdout is always simulated (every other strategy's moments read it).
+        let moments = worlds.iter().any(|(c, _)| c.moments);
+        let h = worlds.first().map_or(0, |(c, _)| c.sc.holdout);
+        let signatures: Vec<Vec<Vec<u64>>> =
+            worlds.iter().map(|&(c, w)| (0..n_strategies).map(|k| reads(c, w, k)).collect()).collect();
+        for j in 1..worlds.len() {
+            for k in (0..n_strategies).filter(|&k| !(moments && k == h)) {
+                twins[j][k] = (0..j).find(|&i| {
+                    twins[i][k].is_none()
+                        && signatures[i][k] == signatures[j][k]
+                        && (!moments || signatures[i][h] == signatures[j][h])
+                });
             }
         }
         let twin_bits = twins
@@ -98,8 +106,10 @@ fn reads(c: &Compiled, w: &Realized, k: usize) -> Vec<u64> {
         v.extend([f.post_checkout_base_accept, f.satiation]);
         segments(&mut v);
     }
-    // (Return rates and handling costs: only the net moments read them, and a twin
-    // tallies no moment.)
+    // Return rates and handling costs: only the net moments read them.
+    if c.returns && c.moments {
+        v.extend(w.returns.rate.iter().chain(&w.returns.handling));
+    }
     v.iter().map(|x| x.to_bits()).collect()
 }
 
