@@ -25,12 +25,14 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
-use super::replications;
 use crate::engine::{RunError, RunOptions};
 use crate::model::fields;
 use crate::model::{CHALLENGER_STRATEGY, Dist, FEATURED_STRATEGY, FieldError, Param, Scenario, ScenarioSpec};
 use crate::report::{Metric, Replication};
 use crate::stats::mean_defined;
+
+mod words;
+pub use words::{correlation_text, flip_sentences, show_input};
 
 /// When no input flips the decision within its P1-P99 range, how many of the inputs
 /// that move it most (by the decision's swing over the grid) are also held at the ends
@@ -321,8 +323,8 @@ pub fn analyse_with(
     // The preview's runs, by (input path, held value): the whole analysis reuses
     // them and runs only the rest.
     let ran: std::sync::Mutex<Vec<Ran>> = std::sync::Mutex::new(Vec::new());
-    // Held scenarios run ahead together ([`crate::engine::run_held`]), for the pass
-    // at hand: taken out by `run_once`.
+    // Held scenarios run together ([`crate::engine::run_held`]), for the pass at
+    // hand: taken out by `run_once`.
     let fetched: std::sync::Mutex<Vec<Ran>> = std::sync::Mutex::new(Vec::new());
     // Takes the replications run so far for `key` out of `from` (`None` where there are none).
     let take = |from: &std::sync::Mutex<Vec<Ran>>, key: (Option<&str>, f64)| -> Option<Vec<Replication>> {
@@ -330,34 +332,6 @@ pub fn analyse_with(
         let mut list = from.lock().ok()?;
         let i = list.iter().position(|r: &Ran| r.0.as_deref() == key.0 && r.1 == bits)?;
         Some(list.swap_remove(i).2)
-    };
-    let run_once = |sc: &Scenario, key: (Option<&str>, f64), range: &std::ops::Range<u32>| {
-        let bits = key.1.to_bits();
-        let mut reps: Vec<Replication> = take(&fetched, key).or_else(|| take(&ran, key)).unwrap_or_default();
-        let from = reps.last().map_or(range.start, |r| r.index + 1);
-        if from < range.end {
-            let before = done.lock().map_or(0.0, |d| *d);
-            let part = RunOptions { replications: Some(from..range.end), ..opts.clone() };
-            let len = f64::from(range.end - from);
-            let more = replications(
-                sc,
-                &part,
-                &|r, of| progress(((before + len * f64::from(r) / f64::from(of)) / planned).min(1.0)),
-                cancel,
-            )?;
-            reps.extend(more);
-            if let Ok(mut d) = done.lock() {
-                *d += len;
-            }
-        }
-        // Kept from the preview only (the whole analysis takes them back out), so
-        // the analysis holds at most the preview's replications.
-        if range.end < all.end
-            && let Ok(mut ran) = ran.lock()
-        {
-            ran.push((key.0.map(str::to_string), bits, reps.clone()));
-        }
-        Ok::<_, RunError>(reps)
     };
     // Runs need only the strategies the outcome and the decision read (and the
     // holdout): each strategy draws from streams named after it, so the others change
@@ -423,6 +397,25 @@ pub fn analyse_with(
         }
         Ok(())
     };
+    // The replications `range` of the held scenario `key` (input path, value; `None`:
+    // the main run): prefetched, or run now on their own.
+    let run_once = |key: (Option<&str>, f64), range: &std::ops::Range<u32>| -> Result<_, SensitivityError> {
+        let reps = match take(&fetched, key) {
+            Some(reps) => reps,
+            None => {
+                prefetch(&[key], range)?;
+                take(&fetched, key).unwrap_or_default()
+            }
+        };
+        // Kept from the preview only (the whole analysis takes them back out), so
+        // the analysis holds at most the preview's replications.
+        if range.end < all.end
+            && let Ok(mut ran) = ran.lock()
+        {
+            ran.push((key.0.map(str::to_string), key.1.to_bits(), reps.clone()));
+        }
+        Ok(reps)
+    };
     // One pass of the analysis on the replications `range`.
     let pass = |range: &std::ops::Range<u32>,
                 tornado: &dyn Fn(&Sensitivity)|
@@ -435,7 +428,7 @@ pub fn analyse_with(
             )
             .collect();
         prefetch(&tornado_keys, range)?;
-        let main = run_once(&fsc, (None, 0.0), range)?;
+        let main = run_once((None, 0.0), range)?;
         let base = mean_defined(main.iter().map(|r| outcome_f.value(r)));
         let base_difference = decision_f.and_then(|d| mean_defined(main.iter().map(|r| d.value(r))));
         let draws = Draws {
@@ -465,7 +458,7 @@ pub fn analyse_with(
             };
             let at = fsc.clone().hold(&path_f, v).map_err(hold_err)?;
             let value = held_value(&at);
-            let reps = run_once(&at, (Some(path), v), range)?;
+            let reps = run_once((Some(path), v), range)?;
             Ok(Held {
                 quantile,
                 value,
@@ -649,65 +642,4 @@ fn flip_of(held: &[Held], dist: &Dist, bd: f64) -> Flip {
         }
     }
     Flip { at, beyond: Vec::new(), probability }
-}
-/// An input's value as its field reads to people (`23.2%`, `$60.00`).
-pub fn show_input(spec: &ScenarioSpec, path: &str, v: f64) -> String {
-    match fields::resolve(spec, path) {
-        Ok(p) => p.spec_field().show(v, &spec.store.currency),
-        Err(_) => crate::model::param::num(v),
-    }
-}
-
-/// The decision's flips in words: a sentence per input that flips it within its
-/// P1-P99 range ("AOV-optimized stays ahead unless ... falls below 18%"), or one
-/// saying that no single input does. Empty without a decision.
-pub fn flip_sentences(spec: &ScenarioSpec, s: &Sensitivity) -> Vec<String> {
-    let (Some((a, b)), Some(bd)) = (s.decision, s.base_difference) else { return Vec::new() };
-    let name = |k: usize| spec.strategies.get(k).map_or("?", |s| s.name.as_str());
-    let (ahead, behind) = if bd >= 0.0 { (name(a), name(b)) } else { (name(b), name(a)) };
-    let pct = |p: f64| crate::format::percent(p, 1);
-    let mut out = Vec::new();
-    for e in &s.inputs {
-        let Some(flip) = &e.flip else { continue };
-        if let [x] = flip.at[..] {
-            let low_behind = e.held.first().and_then(|h| h.difference).is_some_and(|d| (d < 0.0) != (bd < 0.0));
-            let dir = if low_behind { "falls below" } else { "rises above" };
-            out.push(format!(
-                "{ahead} stays ahead unless {} {dir} {} ({} likely); then {behind} leads.",
-                e.label,
-                show_input(spec, &e.path, x),
-                pct(flip.probability)
-            ));
-        } else if !flip.at.is_empty() {
-            out.push(format!(
-                "{}: the lead changes {} times within P1-P99 ({} likely that {behind} leads).",
-                e.label,
-                flip.at.len(),
-                pct(flip.probability)
-            ));
-        }
-    }
-    if out.is_empty() {
-        out.push(format!("{ahead} stays ahead of {behind} with any single input anywhere in its P1-P99 range."));
-        for e in &s.inputs {
-            let Some(flip) = &e.flip else { continue };
-            let (Some(first), Some(last)) = (e.held.first(), e.held.last()) else { continue };
-            for &x in &flip.beyond {
-                let below = x < first.value;
-                let (dir, end, q) = if below { ("fell below", first, "P1") } else { ("rose above", last, "P99") };
-                out.push(format!(
-                    "Outside its assumed range, {behind} would lead if {} {dir} {} (its {q} is {}).",
-                    e.label,
-                    show_input(spec, &e.path, x),
-                    show_input(spec, &e.path, end.value)
-                ));
-            }
-        }
-    }
-    out
-}
-
-/// A rank correlation to two decimals with its sign (`+0.57`; `0.00` rather than `-0.00`).
-pub fn correlation_text(r: f64) -> String {
-    if r.abs() < 0.005 { "0.00".into() } else { format!("{r:+.2}") }
 }
